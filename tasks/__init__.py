@@ -1,0 +1,1 @@
+"""The pipeline's steps as plain functions: discover, read, nlp/extract, write, publish."""

@@ -1,0 +1,130 @@
+"""Discover step: walk the raw folder and decide which files are new, changed or unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tasks.readers import is_supported
+from tasks.store import LedgerEntry
+
+
+@dataclass
+class FileWork:
+    """One input file to process (or to record as failed/skipped)."""
+
+    path: str  # relative to the raw folder, '/'-separated
+    size: int = 0
+    mtime_ns: int = 0
+    content_hash: str | None = None  # known when discovery had to hash it
+    error: str | None = None  # set when the file could not even be stat'ed
+    skip_reason: str | None = None  # unsupported type, directory link, ...
+    change: str = "new"  # new | changed | retry
+
+
+@dataclass
+class Plan:
+    """What a run will do: the work list and the counts that go into the runs table."""
+
+    work: list[FileWork] = field(default_factory=list)
+    seen: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    missing: list[str] = field(default_factory=list)
+
+
+def hash_file(path: Path, chunk: int = 1 << 20) -> str:
+    """Content hash of a file's bytes (blake2b, 128 bits)."""
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def hash_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def walk(raw: Path) -> list[FileWork]:
+    """Every file under raw (hidden names skipped), links to files followed, links to folders not."""
+    found: list[FileWork] = []
+    for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
+        base = Path(dirpath)
+        dirnames.sort()
+        for d in list(dirnames):
+            if d.startswith("."):
+                dirnames.remove(d)
+            elif (base / d).is_symlink():
+                rel = (base / d).relative_to(raw).as_posix()
+                found.append(FileWork(rel, skip_reason="link to a folder, not followed"))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            full = base / name
+            rel = full.relative_to(raw).as_posix()
+            try:
+                st = full.stat()
+            except OSError as exc:
+                found.append(FileWork(rel, error=f"cannot stat file: {exc.strerror or exc}"))
+                continue
+            fw = FileWork(rel, size=st.st_size, mtime_ns=st.st_mtime_ns)
+            if not is_supported(name):
+                fw.skip_reason = "unsupported file type"
+            found.append(fw)
+    found.sort(key=lambda f: f.path)
+    return found
+
+
+def plan(raw: Path, ledger: dict[str, LedgerEntry], retry_failed: bool = False) -> Plan:
+    """Compare the raw folder with the ledger: new and changed files become work."""
+    p = Plan()
+    files = walk(raw)
+    p.seen = len(files)
+    present = set()
+    for fw in files:
+        present.add(fw.path)
+        old = ledger.get(fw.path)
+        if old is None:
+            fw.change = "new"
+            p.new += 1
+            p.work.append(fw)
+            continue
+        if fw.error is None and fw.skip_reason is None and (
+            fw.size != old.size or fw.mtime_ns != old.mtime_ns
+        ):
+            try:
+                fw.content_hash = hash_file(raw / fw.path)
+            except OSError as exc:
+                fw.error = f"cannot read file: {exc.strerror or exc}"
+        same = fw.error is None and (
+            fw.content_hash is None or fw.content_hash == old.content_hash
+        )
+        if same and not (retry_failed and old.status == "failed"):
+            p.unchanged += 1
+            continue
+        fw.change = "retry" if same else "changed"
+        p.changed += 1
+        p.work.append(fw)
+    p.missing = sorted(set(ledger) - present)
+    return p
+
+
+def split_batches(work: list[FileWork], target_bytes: int) -> list[list[FileWork]]:
+    """Group files into batches of about target_bytes of text (gzip counted at 4x its size)."""
+    batches: list[list[FileWork]] = []
+    cur: list[FileWork] = []
+    cur_bytes = 0
+    for fw in work:
+        est = fw.size * (4 if fw.path.lower().endswith(".gz") else 1)
+        if cur and cur_bytes + est > target_bytes:
+            batches.append(cur)
+            cur, cur_bytes = [], 0
+        cur.append(fw)
+        cur_bytes += est
+    if cur:
+        batches.append(cur)
+    return batches

@@ -1,0 +1,101 @@
+"""NLP step: spaCy over a batch of articles, then entity and quote rows (pure functions of a Doc)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from tasks.names import canonical_names
+from tasks.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
+from tasks.readers import Article
+
+MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts fail with a reason instead
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str, disable: tuple[str, ...] = ()) -> Language:
+    """Load a spaCy pipeline once per process (cached), without components the extractors ignore."""
+    import spacy
+
+    nlp = spacy.load(model, exclude=[c for c in disable])
+    return nlp
+
+
+def model_id(nlp: Language) -> str:
+    """'name==version' of a loaded pipeline, recorded with every row it produces."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}=={meta.get('version', '?')}"
+
+
+@dataclass
+class Extracted:
+    """Entity and quote rows of one article (plain dicts in the table schemas' column order)."""
+
+    entities: list[dict[str, Any]]
+    quotes: list[dict[str, Any]]
+
+
+def extract_doc(doc: Doc, article_id: str) -> Extracted:
+    """Entities with canonical names and sentence index, and quotes, from one parsed article."""
+    sent_starts = [s.start for s in doc.sents]
+    ents = list(doc.ents)
+    canon = canonical_names([(e.text, e.label_) for e in ents])
+    entities = []
+    mentions = []
+    for i, (e, c) in enumerate(zip(ents, canon, strict=True)):
+        entities.append(
+            {
+                "article_id": article_id,
+                "entity_index": i,
+                "start_char": e.start_char,
+                "end_char": e.end_char,
+                "text": e.text,
+                "label": e.label_,
+                "sentence_index": bisect.bisect_right(sent_starts, e.start) - 1,
+                "canonical": c,
+            }
+        )
+        mentions.append(Mention(e.start_char, e.end_char, e.label_, c))
+    quotes = []
+    for qi, q in enumerate(extract_quotes(doc, mentions)):
+        quotes.append(
+            {
+                "article_id": article_id,
+                "quote_index": qi,
+                "text": quote_text(doc.text, q.spans),
+                "spans": [{"start": s, "end": e} for s, e in q.spans],
+                "quote_type": q.quote_type,
+                "cue": q.cue,
+                "cue_start": q.cue_span[0] if q.cue_span else None,
+                "cue_end": q.cue_span[1] if q.cue_span else None,
+                "speaker": q.speaker,
+                "speaker_text": q.speaker_text,
+                "speaker_start": q.speaker_span[0] if q.speaker_span else None,
+                "speaker_end": q.speaker_span[1] if q.speaker_span else None,
+                "speaker_label": q.speaker_label,
+            }
+        )
+    return Extracted(entities, quotes)
+
+
+def process_articles(nlp: Language, articles: Sequence[Article], batch_size: int = 32
+                     ) -> Iterator[tuple[Article, Extracted]]:
+    """Run the pipeline over articles in order, yielding each with its extracted rows.
+
+    Docs live inside one memory zone per call, so a long run's vocabulary does not grow without
+    bound; nothing that refers to a Doc leaves this function.
+    """
+    texts = (a.text for a in articles)
+    with nlp.memory_zone():
+        for art, doc in zip(articles, nlp.pipe(texts, batch_size=batch_size), strict=True):
+            yield art, extract_doc(doc, art.article_id)
+
+
+__all__ = ["EXTRACTOR_VERSION", "MAX_CHARS", "Extracted", "extract_doc", "load_nlp", "model_id",
+           "process_articles"]

@@ -1,0 +1,89 @@
+"""Name resolution inside one article: titles stripped, short mentions joined to the fullest name.
+
+One mechanism serves entity canonical names and quote speakers, so "Putin" in a quote's
+attribution and "Putin" in the entities table resolve to the same "Vladimir Putin".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+# Words that precede a name without being part of it.
+TITLES = frozenset(
+    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady rev rev. president
+    vice prime minister ministers secretary chancellor premier governor gov gov. senator sen sen.
+    rep rep. representative congressman congresswoman mayor judge justice chief general gen gen.
+    lt lt. col col. colonel captain capt capt. sergeant sgt officer inspector commissioner
+    ambassador spokesman spokeswoman spokesperson leader chairman chairwoman chair ceo cfo coach
+    manager director deputy attorney king queen prince princess pope bishop archbishop father
+    former acting foreign defence defense interior finance health state white house kremlin
+    speaker house majority minority whip democratic republican candidate nominee
+    striker midfielder defender goalkeeper captain star singer actor actress editor author
+    economist analyst professor u.s. us uk british american russian chinese french german
+    the a an his her their its""".split()
+)
+
+PERSON_LABELS = frozenset({"PERSON"})
+ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
+
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+def clean_name(text: str, label: str = "PERSON") -> str:
+    """Drop leading titles and a trailing possessive: "President Vladimir Putin's" -> "Vladimir Putin"."""
+    words = text.replace("\n", " ").split()
+    if words:
+        words[-1] = _POSSESSIVE.sub("", words[-1])
+    if label in PERSON_LABELS:
+        while len(words) > 1 and words[0].lower().strip(",") in TITLES:
+            words = words[1:]
+    else:
+        while len(words) > 1 and words[0].lower() in ("the",):
+            words = words[1:]
+    return " ".join(w for w in words if w)
+
+
+def _tokens(name: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[\w'’.-]+", name)]
+
+
+def canonical_names(mentions: Sequence[tuple[str, str]]) -> list[str]:
+    """Canonical name per (text, label) mention within one article.
+
+    A person mention whose words end (or begin) the words of a longer person mention takes the
+    longest such name ("Putin" -> "Vladimir Putin", "Xi" -> "Xi Jinping"); other labels join a
+    shorter mention to a longer one of the same label that contains it as whole words.
+    """
+    cleaned = [(clean_name(t, lab), lab) for t, lab in mentions]
+    by_label: dict[str, list[str]] = {}
+    for name, lab in cleaned:
+        key = "PERSON" if lab in PERSON_LABELS else lab
+        names = by_label.setdefault(key, [])
+        if name and name not in names:
+            names.append(name)
+    out: list[str] = []
+    for name, lab in cleaned:
+        key = "PERSON" if lab in PERSON_LABELS else lab
+        out.append(_fullest(name, by_label.get(key, []), person=key == "PERSON"))
+    return out
+
+
+def _fullest(name: str, candidates: Iterable[str], person: bool) -> str:
+    toks = _tokens(name)
+    if not toks:
+        return name
+    best = name
+    best_len = len(toks)
+    for cand in candidates:
+        ct = _tokens(cand)
+        if len(ct) <= best_len:
+            continue
+        n = len(toks)
+        if person:
+            ok = ct[-n:] == toks or ct[:n] == toks
+        else:
+            ok = any(ct[i : i + n] == toks for i in range(len(ct) - n + 1))
+        if ok:
+            best, best_len = cand, len(ct)
+    return best

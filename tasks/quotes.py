@@ -1,0 +1,434 @@
+"""Quote extraction over a spaCy parse: who said what, with cue verb and resolved speaker.
+
+The passes run in reading order:
+  1. marks     - find quotation-mark spans in the text (straight, curly, '' and ``), joining
+                 multi-paragraph quotes and ignoring apostrophes and unbalanced marks;
+  2. cues      - find the reporting verb (or "according to") that attributes each span;
+  3. split     - join the two halves of a quote split around its attribution;
+  4. indirect  - reporting verbs whose clausal complement holds the content ("X said that ...");
+  5. speakers  - the mention as written, then the name it refers to (entities, pronouns,
+                 floating quotes taking the previous speaker).
+Everything is a plain function of the Doc and the article's entity list, so tests call it directly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+EXTRACTOR_VERSION = "quotes-1"
+
+# --- lexicons -----------------------------------------------------------------------------------
+
+_VERB_FORMS = """
+say says said saying | tell tells told telling | add adds added adding | state states stated
+| claim claims claimed | insist insists insisted | argue argues argued | explain explains explained
+| note notes noted | warn warns warned | announce announces announced | declare declares declared
+| acknowledge acknowledges acknowledged | admit admits admitted | assert asserts asserted
+| contend contends contended | maintain maintains maintained | suggest suggests suggested
+| write writes wrote written | tweet tweets tweeted | report reports reported | reply replies replied
+| respond responds responded | answer answers answered | ask asks asked | urge urges urged
+| predict predicts predicted | recall recalls recalled | remark remarks remarked
+| comment comments commented | conclude concludes concluded | confirm confirms confirmed
+| deny denies denied | stress stresses stressed | emphasize emphasizes emphasized emphasised
+| observe observes observed | promise promises promised | vow vows vowed | pledge pledges pledged
+| threaten threatens threatened | complain complains complained | concede concedes conceded
+| boast boasts boasted | quip quips quipped | joke jokes joked | shout shouts shouted
+| testify testifies testified | recount recounts recounted | allege alleges alleged
+| mention mentions mentioned | reiterate reiterates reiterated | caution cautions cautioned
+| indicate indicates indicated | estimate estimates estimated | agree agrees agreed
+| counter counters countered | demand demands demanded | insisted | tell
+"""
+REPORTING_VERBS = frozenset(w for w in _VERB_FORMS.replace("|", " ").split())
+# Verbs that only report with a clause ("believes that"), never with direct speech on their own.
+PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+PRONOUNS_GROUP = frozenset({"they", "them", "it", "we"})
+PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | {"i", "you"}
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
+MIN_UNATTRIBUTED_WORDS = 6  # shorter quoted phrases with no cue are scare quotes or titles
+
+OPENERS = "“„«"
+CLOSERS = "”»"
+
+
+@dataclass
+class Mention:
+    """An entity mention as the quote pass sees it."""
+
+    start: int
+    end: int
+    label: str
+    canonical: str
+
+
+@dataclass
+class Quote:
+    """One attribution: content fragments, cue, speaker mention and resolved name."""
+
+    spans: list[tuple[int, int]]
+    quote_type: str  # direct | mixed | indirect
+    cue: str | None = None
+    cue_span: tuple[int, int] | None = None
+    speaker_text: str | None = None
+    speaker_span: tuple[int, int] | None = None
+    speaker: str | None = None
+    speaker_label: str | None = None
+    _cue_token: int | None = field(default=None, repr=False)
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+
+# --- pass 1: quotation marks --------------------------------------------------------------------
+
+def _mark_kind(text: str, i: int) -> tuple[str, int] | None:
+    """('open'|'close'|'either', width) for a quotation mark at i, or None."""
+    ch = text[i]
+    if ch in OPENERS:
+        return "open", 1
+    if ch in CLOSERS:
+        return "close", 1
+    pair = text[i : i + 2]
+    if pair == "``":
+        return "open", 2
+    if ch == '"' or pair == "''":
+        width = 1 if ch == '"' else 2
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + width] if i + width < len(text) else " "
+        if before.isspace() or before in "([{—–-/:" and not after.isspace():
+            return ("open" if not after.isspace() else "either"), width
+        if after.isspace() or after in ".,;:!?)]}—–-" or not before.isspace():
+            return "close", width
+        return "either", width
+    return None
+
+
+def quote_mark_spans(text: str) -> list[list[tuple[int, int]]]:
+    """Content fragments of every quotation, marks excluded; one list per (multi-paragraph) quote.
+
+    A paragraph that ends inside an open quote continues it only when the next paragraph opens
+    with a mark (the news convention); otherwise the dangling mark is dropped and scanning goes on.
+    """
+    quotes: list[list[tuple[int, int]]] = []
+    open_at: int | None = None  # content start of the current fragment
+    pending: list[tuple[int, int]] = []  # earlier paragraphs of a multi-paragraph quote
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            if open_at is not None:
+                frag_end = i
+                while frag_end > open_at and text[frag_end - 1].isspace():
+                    frag_end -= 1
+                pending.append((open_at, frag_end))
+                open_at = None
+                j = i
+                while j < n and text[j].isspace():
+                    j += 1
+                kind = _mark_kind(text, j) if j < n else None
+                if kind and kind[0] in ("open", "either"):
+                    open_at = j + kind[1]
+                    i = j + kind[1]
+                    continue
+                pending = []  # unbalanced: the quote never closed
+            i += 1
+            continue
+        kind = _mark_kind(text, i)
+        if kind is None:
+            i += 1
+            continue
+        k, width = kind
+        if open_at is None:
+            if k in ("open", "either"):
+                open_at = i + width
+        elif k in ("close", "either"):
+            if i > open_at:
+                quotes.append(pending + [(open_at, i)])
+            pending = []
+            open_at = None
+        else:  # a second opener while open: the first one was unbalanced
+            pending = []
+            open_at = i + width
+        i += width
+    return quotes
+
+
+# --- helpers over the parse ------------------------------------------------------------------------
+
+class _Index:
+    """Character -> token lookups and quote-interior tests for one Doc."""
+
+    def __init__(self, doc: Doc, mark_spans: list[list[tuple[int, int]]]):
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
+        self._inside_starts = [s for s, _ in self.inside]
+
+    def token_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def in_quote(self, char: int) -> bool:
+        k = bisect.bisect_right(self._inside_starts, char) - 1
+        return k >= 0 and self.inside[k][0] <= char < self.inside[k][1]
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return child
+    # "..., said Smith" inverted order parses Smith as a dependent after the verb
+    for child in verb.rights:
+        if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG"):
+            return child
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        return _subject(verb.head)
+    return None
+
+
+def _according_to(tok: Token) -> Token | None:
+    """'according to X' -> X."""
+    if tok.lower_ == "according":
+        for child in tok.children:
+            if child.lower_ == "to":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+    return None
+
+
+def _is_cue(tok: Token) -> bool:
+    return tok.lower_ in REPORTING_VERBS and tok.dep_ not in ("amod", "compound", "nsubj", "dobj",
+                                                               "pobj", "nsubjpass")
+
+
+# --- passes 2-3: attribute direct quotes -------------------------------------------------------
+
+def _sentences_between(doc: Doc, start: int, end: int) -> list[Span]:
+    return [s for s in doc.sents if s.end_char > start and s.start_char < end]
+
+
+def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None, Token | None]:
+    """The reporting token and its subject for a quote spanning [start, end)."""
+    sents = _sentences_between(doc, start, end)
+    if not sents:
+        return None, None
+    first, last = sents[0], sents[-1]
+    candidates: list[Span] = [first] if first is last else [first, last]
+    # "Putin said:" in the sentence before, or "..., he said." in the sentence after
+    prev_tok = first.start - 1
+    if prev_tok >= 0:
+        prev = doc[prev_tok].sent
+        if prev.text.rstrip().endswith(":") or doc[prev_tok].text == ":":
+            candidates.append(prev)
+    if last.end < len(doc):
+        nxt = doc[last.end].sent
+        if len(nxt) <= 8:
+            candidates.append(nxt)
+    best: tuple[int, Token, Token] | None = None
+    for sent in candidates:
+        for tok in sent:
+            if idx.in_quote(tok.idx):
+                continue
+            subj: Token | None = None
+            cue = tok
+            if _is_cue(tok):
+                subj = _subject(tok)
+            else:
+                subj = _according_to(tok)
+            if subj is None or idx.in_quote(subj.idx):
+                continue
+            dist = start - tok.idx if tok.idx < start else tok.idx - end
+            if best is None or dist < best[0]:
+                best = (dist, cue, subj)
+    if best is None:
+        return None, None
+    return best[1], best[2]
+
+
+# --- pass 5: speakers -----------------------------------------------------------------------------
+
+def _mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Mention | None:
+    k = bisect.bisect_right(starts, tok.idx) - 1
+    if k >= 0 and mentions[k].start <= tok.idx < mentions[k].end:
+        return mentions[k]
+    return None
+
+
+def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int]
+                    ) -> tuple[tuple[int, int], str | None, str | None, Token]:
+    """Speaker span, resolved name and label from a subject token (names through appositions)."""
+    m = _mention_for(subj, mentions, starts)
+    if m is not None and m.label in NAME_LABELS:
+        return (m.start, m.end), m.canonical, m.label, subj
+    # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov"
+    for child in subj.children:
+        if child.dep_ in ("appos", "compound", "flat"):
+            mc = _mention_for(child, mentions, starts)
+            if mc is not None and mc.label == "PERSON":
+                return (mc.start, mc.end), mc.canonical, mc.label, child
+    # noun phrase as written: determiners, modifiers and compounds on the left
+    left = subj
+    for child in subj.lefts:
+        if child.dep_ in ("det", "amod", "compound", "poss", "nummod", "nmod"):
+            left = child if child.i < left.i else left
+            break
+    start = left.idx
+    end = subj.idx + len(subj.text)
+    return (start, end), None, None, subj
+
+
+def _resolve_pronoun(pron: Token, mentions: list[Mention], idx: _Index
+                     ) -> tuple[str | None, str | None]:
+    """He/she -> the nearest earlier person; they/it -> the nearest earlier organisation."""
+    want = ("PERSON",) if pron.lower_ in PRONOUNS_PERSON else ("ORG", "NORP", "GPE")
+    for m in reversed(mentions):
+        if m.end <= pron.idx and m.label in want and not idx.in_quote(m.start):
+            return m.canonical, m.label
+    return None, None
+
+
+def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
+               starts: list[int], idx: _Index, previous: list[Quote]) -> None:
+    if cue is not None:
+        q.cue = cue.text if cue.lower_ != "according" else "according to"
+        end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + 12
+        q.cue_span = (cue.idx, min(end, len(cue.doc.text)))
+        q._cue_token = cue.i
+    if subj is None:
+        return
+    if subj.lower_ in PRONOUNS:
+        q.speaker_span = (subj.idx, subj.idx + len(subj.text))
+        q.speaker_text = subj.text
+        q.speaker, q.speaker_label = _resolve_pronoun(subj, mentions, idx)
+        return
+    span, name, label, _ = _speaker_phrase(subj, mentions, starts)
+    q.speaker_span = span
+    q.speaker_text = idx.doc.text[span[0] : span[1]]
+    q.speaker, q.speaker_label = name, label
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
+    """All attributions in a parsed article, in text order."""
+    text = doc.text
+    mentions = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
+    marks = quote_mark_spans(text)
+    idx = _Index(doc, marks)
+    quotes: list[Quote] = []
+    used_cues: dict[int, Quote] = {}
+
+    for frags in marks:
+        q = Quote(spans=list(frags), quote_type="direct")
+        start, end = q.start, q.end
+        cue, subj = _find_cue(doc, idx, start, end)
+        # split quote: same cue as the previous quote, which it follows in the same paragraph
+        if cue is not None and cue.i in used_cues:
+            prev = used_cues[cue.i]
+            if prev.end < cue.idx < start and "\n" not in text[prev.end : start]:
+                prev.spans.extend(q.spans)
+                continue
+        words = len(text[start:end].split())
+        prev = quotes[-1] if quotes else None
+        if cue is None and prev is not None and prev.cue_span is not None and \
+                prev.end <= prev.cue_span[0] < start and "\n" not in text[prev.end : start]:
+            prev.spans.extend(q.spans)  # second half of a split quote: '"...," X said. "..."'
+            continue
+        if cue is None:
+            # floating quote: a paragraph that is all quote continues the previous speaker
+            para = _paragraph_start(text, start)
+            opens_para = not text[para : start].strip().strip("\"“'`«")
+            if opens_para and prev is not None and prev.speaker and start - prev.end < 1500:
+                q.speaker, q.speaker_label = prev.speaker, prev.speaker_label
+                quotes.append(q)
+                continue
+            if words < MIN_UNATTRIBUTED_WORDS:
+                continue
+            quotes.append(q)
+            continue
+        # a short quoted fragment inside reported speech is a mixed quote of the whole clause
+        _attribute(q, cue, subj, mentions, starts, idx, quotes)
+        if words < MIN_UNATTRIBUTED_WORDS and cue is not None:
+            clause = _complement(cue)
+            if clause is not None and clause[0] <= start and end <= clause[1] + 2 and \
+                    (clause[1] - clause[0]) > (end - start) + 10:
+                q.spans = [(clause[0], max(clause[1], end))]
+                q.quote_type = "mixed"
+        quotes.append(q)
+        used_cues[cue.i] = q
+
+    quotes.extend(_indirect(doc, idx, quotes, mentions, starts))
+    quotes.sort(key=lambda q: q.start)
+    return quotes
+
+
+# --- pass 4: indirect speech ------------------------------------------------------------------------
+
+def _complement(cue: Token) -> tuple[int, int] | None:
+    """Character span of the reported clause of a cue verb (its ccomp), without 'that'."""
+    for child in cue.children:
+        if child.dep_ == "ccomp":
+            toks = [t for t in child.subtree]
+            while toks and (toks[0].dep_ == "mark" or toks[0].is_punct or toks[0].is_space):
+                toks = toks[1:]
+            while toks and toks[-1].is_punct:
+                toks = toks[:-1]
+            if len(toks) >= 3:
+                return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return None
+
+
+def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention],
+              starts: list[int]) -> list[Quote]:
+    used = {q._cue_token for q in direct if q._cue_token is not None}
+    taken = [(q.start, q.end) for q in direct]
+    out: list[Quote] = []
+    for tok in doc:
+        if tok.i in used or idx.in_quote(tok.idx):
+            continue
+        if _is_cue(tok):
+            subj = _subject(tok)
+            span = _complement(tok)
+        else:
+            subj = _according_to(tok)
+            span = _according_content(tok) if subj is not None else None
+        if subj is None or span is None:
+            continue
+        if any(s < span[1] and span[0] < e for s, e in taken):
+            continue
+        q = Quote(spans=[span], quote_type="indirect")
+        _attribute(q, tok, subj, mentions, starts, idx, direct + out)
+        out.append(q)
+        taken.append(span)
+    return out
+
+
+def _according_content(tok: Token) -> tuple[int, int] | None:
+    """'According to X, <clause>' -> the clause: the sentence without the according phrase."""
+    sent = tok.sent
+    phrase = {t.i for t in tok.subtree}
+    toks = [t for t in sent if t.i not in phrase and not t.is_space]
+    while toks and toks[0].is_punct:
+        toks = toks[1:]
+    while toks and toks[-1].is_punct:
+        toks = toks[:-1]
+    if len(toks) < 3:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def quote_text(text: str, spans: list[tuple[int, int]]) -> str:
+    """The quote's words: its fragments joined by an ellipsis."""
+    return " … ".join(re.sub(r"\s+", " ", text[s:e]).strip() for s, e in spans)

@@ -1,0 +1,111 @@
+"""PyArrow schemas of every table: the Parquet writer and the DuckDB views both follow these."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+TS = pa.timestamp("us", tz="UTC")
+SPAN = pa.struct([("start", pa.int32()), ("end", pa.int32())])
+
+ARTICLES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("batch_id", pa.string()),
+        ("source_path", pa.string()),
+        ("record_index", pa.int32()),
+        ("title", pa.string()),
+        ("text", pa.large_string()),
+        ("published_at", TS),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("authors", pa.list_(pa.string())),
+        ("language", pa.string()),
+        ("word_count", pa.int32()),
+        ("content_hash", pa.string()),
+        ("extra", pa.string()),  # unmapped input fields, as JSON
+        ("model", pa.string()),
+        ("extractor_version", pa.string()),
+        ("processed_at", TS),
+    ]
+)
+
+ENTITIES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("batch_id", pa.string()),
+        ("entity_index", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("text", pa.string()),
+        ("label", pa.string()),
+        ("sentence_index", pa.int32()),
+        ("canonical", pa.string()),
+    ]
+)
+
+QUOTES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("batch_id", pa.string()),
+        ("quote_index", pa.int32()),
+        ("text", pa.string()),
+        ("spans", pa.list_(SPAN)),
+        ("quote_type", pa.string()),
+        ("cue", pa.string()),
+        ("cue_start", pa.int32()),
+        ("cue_end", pa.int32()),
+        ("speaker", pa.string()),
+        ("speaker_text", pa.string()),
+        ("speaker_start", pa.int32()),
+        ("speaker_end", pa.int32()),
+        ("speaker_label", pa.string()),
+    ]
+)
+
+FILES = pa.schema(
+    [
+        ("path", pa.string()),
+        ("batch_id", pa.string()),
+        ("run_id", pa.string()),
+        ("content_hash", pa.string()),
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("format", pa.string()),
+        ("status", pa.string()),  # ok | partial | failed | skipped
+        ("error", pa.string()),
+        ("articles", pa.int32()),
+        ("records_failed", pa.int32()),
+        ("processed_at", TS),
+    ]
+)
+
+RUNS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("started_at", TS),
+        ("finished_at", TS),
+        ("status", pa.string()),  # running | completed | failed
+        ("raw", pa.string()),
+        ("model", pa.string()),
+        ("files_seen", pa.int32()),
+        ("files_new", pa.int32()),
+        ("files_changed", pa.int32()),
+        ("files_unchanged", pa.int32()),
+        ("files_failed", pa.int32()),
+        ("files_missing", pa.int32()),
+        ("articles", pa.int64()),
+        ("entities", pa.int64()),
+        ("quotes", pa.int64()),
+        ("words", pa.int64()),
+        ("wall_seconds", pa.float64()),
+        ("error", pa.string()),
+    ]
+)
+
+# Tables written once per batch, in the order a batch folder holds them.
+BATCH_TABLES: dict[str, pa.Schema] = {
+    "articles": ARTICLES,
+    "entities": ENTITIES,
+    "quotes": QUOTES,
+    "files": FILES,
+}

@@ -1,0 +1,211 @@
+"""The warehouse on disk: batch folders committed by rename, the file ledger, run records, the lock.
+
+Layout under the warehouse folder:
+  batches/<batch_id>/{articles,entities,quotes,files}.parquet  one committed batch each
+  runs/<run_id>.parquet        one row per run, replaced in place
+  _staging/<batch_id>/         batches being written (never read)
+  news.duckdb                  views over the above (sql/views.sql)
+A batch folder appears by a single rename, so readers see all of a batch or none of it, and
+the files rows that say which inputs a batch holds travel inside the batch itself.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tasks import schemas
+from tasks.sql import load_sql
+
+SCHEMA_BATCH = "0-schema"  # an empty batch that gives every view its columns before any data
+
+
+class RunLocked(RuntimeError):
+    """Another run holds the warehouse."""
+
+
+@dataclass
+class LedgerEntry:
+    """What the warehouse last recorded for one input path."""
+
+    path: str
+    content_hash: str | None
+    size: int
+    mtime_ns: int
+    status: str
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_run_id() -> str:
+    """Sortable, unique: UTC time to the microsecond plus the process id."""
+    return now_utc().strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
+
+
+def batches_dir(wh: Path) -> Path:
+    return wh / "batches"
+
+
+def runs_dir(wh: Path) -> Path:
+    return wh / "runs"
+
+
+def staging_dir(wh: Path) -> Path:
+    return wh / "_staging"
+
+
+def write_table(rows: list[dict[str, Any]], schema: pa.Schema, path: Path) -> None:
+    """Rows -> one Parquet file with the table's explicit schema, zstd, flushed to disk."""
+    table = pa.Table.from_pylist(rows, schema=schema)
+    pq.write_table(table, path, compression="zstd", row_group_size=1_000_000)
+    _fsync_file(path)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def init_warehouse(wh: Path) -> None:
+    """Create the folders and the empty schema batch (idempotent)."""
+    for d in (batches_dir(wh), runs_dir(wh), staging_dir(wh)):
+        d.mkdir(parents=True, exist_ok=True)
+    seed = batches_dir(wh) / SCHEMA_BATCH
+    if not seed.exists():
+        tmp = staging_dir(wh) / SCHEMA_BATCH
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for name, schema in schemas.BATCH_TABLES.items():
+            write_table([], schema, tmp / f"{name}.parquet")
+        os.rename(tmp, seed)
+    seed_runs = runs_dir(wh) / f"{SCHEMA_BATCH}.parquet"
+    if not seed_runs.exists():
+        write_table([], schemas.RUNS, seed_runs)
+
+
+def stage_batch(wh: Path, batch_id: str, tables: dict[str, list[dict[str, Any]]]) -> Path:
+    """Write a batch's tables into its staging folder; nothing is visible to readers yet."""
+    tmp = staging_dir(wh) / batch_id
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, schema in schemas.BATCH_TABLES.items():
+        write_table(tables.get(name, []), schema, tmp / f"{name}.parquet")
+    _fsync_dir(tmp)
+    return tmp
+
+
+def commit_batch(wh: Path, batch_id: str) -> Path:
+    """Publish a staged batch with one atomic rename."""
+    src = staging_dir(wh) / batch_id
+    dst = batches_dir(wh) / batch_id
+    os.rename(src, dst)
+    _fsync_dir(batches_dir(wh))
+    return dst
+
+
+def clear_staging(wh: Path) -> int:
+    """Remove what crashed runs left half-written; returns how many folders were dropped."""
+    d = staging_dir(wh)
+    if not d.exists():
+        return 0
+    n = 0
+    for child in d.iterdir():
+        shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
+        n += 1
+    return n
+
+
+def write_run(wh: Path, row: dict[str, Any]) -> None:
+    """Write or replace a run's record atomically."""
+    final = runs_dir(wh) / f"{row['run_id']}.parquet"
+    tmp = staging_dir(wh) / f"run-{row['run_id']}.parquet"
+    write_table([row], schemas.RUNS, tmp)
+    os.replace(tmp, final)
+    _fsync_dir(runs_dir(wh))
+
+
+def mark_crashed_runs(wh: Path) -> list[str]:
+    """Runs still marked 'running' while we hold the lock died without finishing: say so."""
+    crashed = []
+    for f in sorted(runs_dir(wh).glob("*.parquet")):
+        if f.name.startswith(SCHEMA_BATCH):
+            continue
+        try:
+            rows = pq.read_table(f).to_pylist()
+        except (OSError, pa.ArrowInvalid):
+            continue
+        for row in rows:
+            if row["status"] == "running":
+                row["status"] = "crashed"
+                row["error"] = "the run process ended before the run finished"
+                write_run(wh, row)
+                crashed.append(row["run_id"])
+    return crashed
+
+
+def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
+    """Latest files row per input path, across all committed batches."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        sql = load_sql("ledger.sql").replace("{batches}", _sql_path(batches_dir(wh)))
+        rows = con.sql(sql).fetchall()
+    finally:
+        con.close()
+    return {r[0]: LedgerEntry(r[0], r[1], r[2], r[3], r[4]) for r in rows}
+
+
+def _sql_path(p: Path) -> str:
+    return str(p.resolve()).replace("'", "''")
+
+
+@contextmanager
+def warehouse_lock(wh: Path) -> Iterator[None]:
+    """One run at a time per warehouse: a second run fails at once with RunLocked."""
+    wh.mkdir(parents=True, exist_ok=True)
+    path = wh / ".lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+                raise RunLocked(
+                    f"another news-etl run (pid {holder}) is writing to {wh}; "
+                    "wait for it to finish and run again"
+                ) from None
+            raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 MAX_JSON_DEPTH = 64
+MIN_HTML_WORDS = 15  # less main text than this is a navigation or error page, not an article
 
 
 class ReadError(Exception):
@@ -320,8 +321,9 @@ def read_html(data: bytes, source_path: str) -> ReadResult:
     except Exception as exc:  # trafilatura/lxml raise many types on hostile markup
         raise ReadError(f"HTML could not be parsed: {type(exc).__name__}: {exc}") from None
     body = getattr(doc, "text", None) if doc is not None else None
-    if not body or not body.strip():
-        raise ReadError("no article text found in the HTML page") from None
+    if not body or len(body.split()) < MIN_HTML_WORDS:
+        words = len(body.split()) if body else 0
+        raise ReadError(f"no article text found in the HTML page ({words} words of main text)") from None
     date = getattr(doc, "date", None)
     art = Article(
         source_path=source_path,

@@ -1,0 +1,43 @@
+"""Shared fixtures: the spaCy model once per session, one Prefect test harness, article writers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from news_etl.settings import DEFAULT_DISABLE, DEFAULT_MODEL
+    from tasks.extract import load_nlp
+
+    return load_nlp(DEFAULT_MODEL, DEFAULT_DISABLE)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    d = tmp_path / "raw"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse"

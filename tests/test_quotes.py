@@ -1,0 +1,112 @@
+"""Quote extraction pinned on sentences written for each construction (parse with the real model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.extract import extract_doc
+from tasks.quotes import quote_mark_spans
+
+
+def quotes_of(nlp, text):
+    ex = extract_doc(nlp(text), "t")
+    return [
+        (q["quote_type"], [text[s["start"]:s["end"]] for s in q["spans"]], q["cue"],
+         q["speaker_text"], q["speaker"])
+        for q in ex.quotes
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('She said "hello there" and left.', ["hello there"]),
+        ("\u201cCurly quotes,\u201d he wrote.", ["Curly quotes,"]),
+        ("''Doubled apostrophes work too,'' she said.", ["Doubled apostrophes work too,"]),
+        ("It's the team's best season, and they're not done, Rovers' fans say.", []),
+        ('An "unbalanced mark here.\n\nThen "a real quote," he said.', ["a real quote,"]),
+        ('A stray\u201d closer, then \u201ca quote\u201d.', ["a quote"]),
+        ("He said \u201cfirst\u201d and then \u201csecond\u201d.", ["first", "second"]),
+    ],
+)
+def test_quote_marks(text, expected):
+    assert [text[s:e] for q in quote_mark_spans(text) for s, e in q] == expected
+
+
+def test_multi_paragraph_quote_joins_paragraphs():
+    text = ('"We are watching closely," the minister said. "Very closely.\n\n'
+            '"Nobody should doubt our resolve."\n\nThe meeting ended.')
+    spans = quote_mark_spans(text)
+    assert [[text[s:e] for s, e in q] for q in spans] == [
+        ["We are watching closely,"], ["Very closely.", "Nobody should doubt our resolve."],
+    ]
+
+
+def test_direct_quote_with_title_and_apposition(nlp):
+    text = ('Russian President Vladimir Putin met officials on Monday. '
+            '"We will not back down," Kremlin spokesman Dmitry Peskov told reporters.')
+    [q] = quotes_of(nlp, text)
+    assert q == ("direct", ["We will not back down,"], "told", "Dmitry Peskov", "Dmitry Peskov")
+
+
+def test_split_quote_is_one_quote_with_two_spans(nlp):
+    text = ('"The talks were useful," Mayor Helen Brandt said on Tuesday. '
+            '"We will meet again in the spring."')
+    [q] = quotes_of(nlp, text)
+    assert q[1] == ["The talks were useful,", "We will meet again in the spring."]
+    assert q[2] == "said" and q[4] == "Helen Brandt"
+
+
+def test_inverted_said_and_surname_resolution(nlp):
+    text = ("Chinese leader Xi Jinping arrived in Moscow on Tuesday. "
+            '"This is a turning point for the region," said Xi.')
+    [q] = quotes_of(nlp, text)
+    assert q[3:] == ("Xi", "Xi Jinping")
+
+
+def test_pronoun_speaker_resolves_to_earlier_person(nlp):
+    text = ("Superintendent Daniel Reyes spoke to parents on Monday night. "
+            '"Nobody on this board wanted to make these cuts," he said.')
+    [q] = quotes_of(nlp, text)
+    assert q[3:] == ("he", "Daniel Reyes")
+
+
+def test_indirect_speech_and_according_to(nlp):
+    text = ("Putin said that the two countries would expand trade. "
+            "According to the Foreign Ministry, the meeting lasted three hours.")
+    qs = quotes_of(nlp, text)
+    assert qs == [
+        ("indirect", ["the two countries would expand trade"], "said", "Putin", "Putin"),
+        ("indirect", ["the meeting lasted three hours"], "according to", "the Foreign Ministry",
+         "Foreign Ministry"),
+    ]
+
+
+def test_mixed_quote_covers_the_reported_clause(nlp):
+    text = 'The minister added that the sanctions "have failed completely."'
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed"
+    assert q[1][0].startswith("the sanctions") and "failed completely" in q[1][0]
+
+
+def test_unattributed_scare_quote_is_not_a_quote_but_long_one_is_kept(nlp):
+    assert quotes_of(nlp, 'The so-called "peace plan" was never published.') == []
+    text = '"This is a long quoted sentence that nobody in the article attributes to anyone."'
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "direct" and q[3] is None and q[4] is None
+
+
+def test_floating_quote_paragraph_takes_previous_speaker(nlp):
+    text = ('"We listened, and we changed the design," chief executive Marcus Hale said.\n\n'
+            '"We will keep listening once the turbines are turning."')
+    qs = quotes_of(nlp, text)
+    assert [q[4] for q in qs] == ["Marcus Hale", "Marcus Hale"]
+    assert qs[1][2] is None  # no cue of its own
+
+
+def test_offsets_point_into_text_with_apostrophes_around(nlp):
+    text = ("It's been a hard year for Rovers' fans. \u201cWe didn't panic when they equalised,\u201d "
+            "Claire Donnelly said.")
+    [q] = quotes_of(nlp, text)
+    assert q[1] == ["We didn't panic when they equalised,"]
+    assert q[4] == "Claire Donnelly"

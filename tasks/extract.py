@@ -11,7 +11,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks.names import canonical_names
+from tasks.names import resolve_mentions
 from tasks.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
 from tasks.readers import Article
 
@@ -45,10 +45,10 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
     """Entities with canonical names and sentence index, and quotes, from one parsed article."""
     sent_starts = [s.start for s in doc.sents]
     ents = list(doc.ents)
-    canon = canonical_names([(e.text, e.label_) for e in ents])
+    canon = resolve_mentions([(e.text, e.label_) for e in ents])
     entities = []
     mentions = []
-    for i, (e, c) in enumerate(zip(ents, canon, strict=True)):
+    for i, (e, (c, resolved_label)) in enumerate(zip(ents, canon, strict=True)):
         entities.append(
             {
                 "article_id": article_id,
@@ -61,7 +61,7 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
                 "canonical": c,
             }
         )
-        mentions.append(Mention(e.start_char, e.end_char, e.label_, c))
+        mentions.append(Mention(e.start_char, e.end_char, resolved_label, c))
     quotes = []
     for qi, q in enumerate(extract_quotes(doc, mentions)):
         quotes.append(

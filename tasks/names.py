@@ -19,12 +19,20 @@ TITLES = frozenset(
     manager director deputy attorney king queen prince princess pope bishop archbishop father
     former acting foreign defence defense interior finance health state white house kremlin
     speaker house majority minority whip democratic republican candidate nominee
+    superintendent councillor councilman councilwoman alderman commissioner trustee founder
+    organiser organizer researcher scientist glaciologist nurse doctor librarian head member board
     striker midfielder defender goalkeeper captain star singer actor actress editor author
     economist analyst professor u.s. us uk british american russian chinese french german
     the a an his her their its""".split()
 )
 
 PERSON_LABELS = frozenset({"PERSON"})
+# Words that mark a mention as an organisation even when its last word is also someone's surname.
+ORG_WORDS = frozenset(
+    """inc inc. ltd ltd. llc corp corp. co co. company group bank energy association union council
+    commission committee department ministry party agency authority trust fund university college
+    school hospital institute foundation club court police army news times post press""".split()
+)
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -49,24 +57,49 @@ def _tokens(name: str) -> list[str]:
 
 
 def canonical_names(mentions: Sequence[tuple[str, str]]) -> list[str]:
-    """Canonical name per (text, label) mention within one article.
+    """Canonical name per (text, label) mention within one article (see resolve_mentions)."""
+    return [name for name, _ in resolve_mentions(mentions)]
+
+
+def resolve_mentions(mentions: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(canonical name, resolved label) per (text, label) mention within one article.
 
     A person mention whose words end (or begin) the words of a longer person mention takes the
     longest such name ("Putin" -> "Vladimir Putin", "Xi" -> "Xi Jinping"); other labels join a
     shorter mention to a longer one of the same label that contains it as whole words.
     """
     cleaned = [(clean_name(t, lab), lab) for t, lab in mentions]
+    cleaned = _person_like(cleaned)
     by_label: dict[str, list[str]] = {}
     for name, lab in cleaned:
         key = "PERSON" if lab in PERSON_LABELS else lab
         names = by_label.setdefault(key, [])
         if name and name not in names:
             names.append(name)
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for name, lab in cleaned:
         key = "PERSON" if lab in PERSON_LABELS else lab
-        out.append(_fullest(name, by_label.get(key, []), person=key == "PERSON"))
+        out.append((_fullest(name, by_label.get(key, []), person=key == "PERSON"), lab))
     return out
+
+
+def _person_like(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Relabel a two- or three-word non-person mention as a person when its last word is used
+    alone as a person elsewhere in the article ("Marcus Hale" tagged ORG, then "Hale" PERSON)."""
+    surnames = {_tokens(n)[-1] for n, lab in cleaned if lab in PERSON_LABELS and _tokens(n)}
+    out = []
+    for name, lab in cleaned:
+        toks = _tokens(name)
+        if (lab not in PERSON_LABELS and 2 <= len(toks) <= 3 and toks[-1] in surnames
+                and not ORG_WORDS.intersection(toks) and all(w[:1].isupper() for w in name.split())):
+            lab = "PERSON"
+        out.append((name, lab))
+    return out
+
+
+def fullest_name(name: str, candidates: Iterable[str]) -> str:
+    """The longest person name among candidates that ends or begins with this name's words."""
+    return _fullest(name, candidates, person=True)
 
 
 def _fullest(name: str, candidates: Iterable[str], person: bool) -> str:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from tasks.names import TITLES, clean_name, fullest_name
+
 EXTRACTOR_VERSION = "quotes-1"
 
 # --- lexicons -----------------------------------------------------------------------------------
@@ -234,6 +236,7 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
         if len(nxt) <= 8:
             candidates.append(nxt)
     best: tuple[int, Token, Token] | None = None
+    text = doc.text
     for sent in candidates:
         for tok in sent:
             if idx.in_quote(tok.idx):
@@ -246,6 +249,9 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
                 subj = _according_to(tok)
             if subj is None or idx.in_quote(subj.idx):
                 continue
+            between = text[tok.idx:start] if tok.idx < start else text[end:tok.idx]
+            if "\n" in between:
+                continue  # attribution never crosses a paragraph break
             dist = start - tok.idx if tok.idx < start else tok.idx - end
             if best is None or dist < best[0]:
                 best = (dist, cue, subj)
@@ -263,11 +269,15 @@ def _mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Ment
     return None
 
 
-def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int]
+def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str]
                     ) -> tuple[tuple[int, int], str | None, str | None, Token]:
     """Speaker span, resolved name and label from a subject token (names through appositions)."""
     m = _mention_for(subj, mentions, starts)
     if m is not None and m.label in NAME_LABELS:
+        if m.label != "PERSON" and " " not in m.canonical:
+            full = fullest_name(m.canonical, people)  # "Reyes" mis-tagged ORG, "Daniel Reyes" known
+            if full != m.canonical:
+                return (m.start, m.end), full, "PERSON", subj
         return (m.start, m.end), m.canonical, m.label, subj
     # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov"
     for child in subj.children:
@@ -278,11 +288,23 @@ def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int]
     # noun phrase as written: determiners, modifiers and compounds on the left
     left = subj
     for child in subj.lefts:
-        if child.dep_ in ("det", "amod", "compound", "poss", "nummod", "nmod"):
-            left = child if child.i < left.i else left
-            break
+        if child.dep_ in ("det", "amod", "compound", "poss", "nummod", "nmod", "punct"):
+            left = child.left_edge if child.left_edge.i < left.i else left
+    while left.i < subj.i and left.is_punct:
+        left = left.doc[left.i + 1]
     start = left.idx
     end = subj.idx + len(subj.text)
+    # a capitalised name the NER missed: "Superintendent Daniel Reyes"
+    if subj.is_title and subj.lower_ not in PRONOUNS:
+        run = [subj]
+        k = subj.i - 1
+        while k >= left.i and subj.doc[k].is_title and subj.doc[k].dep_ in ("compound", "flat"):
+            run.insert(0, subj.doc[k])
+            k -= 1
+        name = clean_name(" ".join(t.text for t in run))
+        # a lone capitalised word opening the sentence ("Officials said") is not a name
+        if name and name.lower() not in TITLES and not (len(run) == 1 and run[0].is_sent_start):
+            return (start, end), fullest_name(name, people), "PERSON", subj
     return (start, end), None, None, subj
 
 
@@ -310,7 +332,8 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
         q.speaker_text = subj.text
         q.speaker, q.speaker_label = _resolve_pronoun(subj, mentions, idx)
         return
-    span, name, label, _ = _speaker_phrase(subj, mentions, starts)
+    people = [m.canonical for m in mentions if m.label == "PERSON"]
+    span, name, label, _ = _speaker_phrase(subj, mentions, starts, people)
     q.speaker_span = span
     q.speaker_text = idx.doc.text[span[0] : span[1]]
     q.speaker, q.speaker_label = name, label
@@ -334,17 +357,14 @@ def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
         q = Quote(spans=list(frags), quote_type="direct")
         start, end = q.start, q.end
         cue, subj = _find_cue(doc, idx, start, end)
-        # split quote: same cue as the previous quote, which it follows in the same paragraph
-        if cue is not None and cue.i in used_cues:
-            prev = used_cues[cue.i]
-            if prev.end < cue.idx < start and "\n" not in text[prev.end : start]:
-                prev.spans.extend(q.spans)
-                continue
         words = len(text[start:end].split())
         prev = quotes[-1] if quotes else None
-        if cue is None and prev is not None and prev.cue_span is not None and \
-                prev.end <= prev.cue_span[0] < start and "\n" not in text[prev.end : start]:
-            prev.spans.extend(q.spans)  # second half of a split quote: '"...," X said. "..."'
+        # second half of a split quote: '"...," X said. "..."' -- the previous quote's cue sits
+        # between the two halves in one paragraph, and this half has no later cue of its own
+        if prev is not None and prev.cue_span is not None and \
+                prev.end <= prev.cue_span[0] < start and "\n" not in text[prev.end : start] and \
+                (cue is None or cue.i == prev._cue_token or cue.idx < start):
+            prev.spans.extend(q.spans)
             continue
         if cue is None:
             # floating quote: a paragraph that is all quote continues the previous speaker

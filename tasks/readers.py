@@ -87,9 +87,20 @@ def decode_text(data: bytes) -> str:
         raise ReadError(f"not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) "
                         "and no other text encoding fits")
     text = str(best)
+    if not best.encoding.startswith(MULTIBYTE_PREFIXES):
+        # Short Western texts fool the detector into Baltic or Cyrillic code pages; the usual
+        # culprit in English news is Windows-1252, so take it whenever it decodes cleanly.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     if _control_ratio(text) > 0.05:
         raise ReadError("binary file (mostly control characters), not text") from None
     return text
+
+
+MULTIBYTE_PREFIXES = ("utf", "big5", "gb", "hz", "shift_jis", "euc", "cp932", "cp949", "cp950",
+                      "iso2022", "johab", "koi8")
 
 
 def _looks_utf16(head: bytes) -> bool:

@@ -1,0 +1,32 @@
+"""Helpers for pipeline tests: run the flow in-process and query the warehouse as a user would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from news_etl.settings import Settings
+
+
+def run_pipeline(raw: Path, wh: Path, processes: int = 1, batch_articles: int = 400,
+                 retry_failed: bool = False) -> dict[str, Any]:
+    from flows.pipeline import run_flow
+
+    settings = Settings.from_env(raw=raw, warehouse=wh, processes=processes,
+                                 batch_articles=batch_articles, progress=False)
+    return run_flow(settings, retry_failed=retry_failed)
+
+
+def query(wh: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def table(wh: Path, name: str, order: str) -> list[tuple]:
+    """A view's rows without the batch bookkeeping columns, for run-to-run comparisons."""
+    return query(wh, f"select * exclude (batch_id, processed_at) from {name} order by {order}")

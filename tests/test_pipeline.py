@@ -1,0 +1,154 @@
+"""The whole flow on files written here: views, incrementality, failure rows, id stability."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+from tests.helpers import query, run_pipeline, table
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+STORY = ("Mayor opens library\n\nMayor Helen Brandt opened the new central library in Port Alder "
+         "on Monday.\n\n\u201cBooks change lives,\u201d Brandt said. She added that the library "
+         "would stay open until midnight during exams.\n")
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def test_sample_corpus_fills_every_view(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(PROJECT / "data" / "raw", raw)
+    wh = tmp_path / "wh"
+    n_files = sum(1 for p in raw.rglob("*") if p.is_file())
+    s = run_pipeline(raw, wh, processes=2, batch_articles=3)
+    assert s["status"] == "completed" and s["files_failed"] == 0
+    assert query(wh, "select count(*), count(distinct path) from files") == [(n_files, n_files)]
+    assert query(wh, "select count(*) from files where status = 'ok'") == [(n_files,)]
+    formats = {r[0] for r in query(wh, "select format from files")}
+    assert formats == {"txt", "txt.gz", "json", "jsonl", "jsonl.gz", "html", "html.gz"}
+    n_articles = query(wh, "select count(*), count(distinct article_id) from articles")[0]
+    assert n_articles[0] == n_articles[1] == s["articles"] >= 14
+    # offsets of every entity and quote span point into the article text
+    bad = query(wh, """select count(*) from entities e join articles a using (article_id)
+                       where substr(a.text, e.start_char + 1, e.end_char - e.start_char) != e.text""")
+    assert bad == [(0,)]
+    people = {r[0] for r in query(wh, "select canonical from entities where label = 'PERSON'")}
+    assert {"Miriam Okafor", "Agnes Whitlow", "Ruth Calloway"} <= people
+    speakers = {r[0] for r in query(wh, "select speaker from quotes where speaker is not null")}
+    assert {"Miriam Okafor", "Marcus Hale", "Jonah Mbeki", "Renée Dubois"} <= speakers
+    assert query(wh, "select count(*) from quotes where len(spans) > 1") >= [(2,)]
+    run = query(wh, "select status, files_seen, files_new, articles from runs")
+    assert run == [("completed", n_files, n_files, s["articles"])]
+    latin = query(wh, "select text from articles where source_path = 'city/festival-latin1.txt'")
+    assert "Café Lumière" in latin[0][0]
+    meta = query(wh, """select title, published_at::varchar, source, authors from articles
+                        where source_path = 'business/wind-farm.json'""")
+    assert meta == [("Offshore wind farm wins approval despite fishing objections",
+                     "2026-11-19 14:30:00+00", "coastalledger.example", ["Hannah Cole"])]
+
+
+def test_incremental_new_changed_unchanged(raw, wh):
+    write(raw / "a.txt", STORY)
+    write(raw / "b.jsonl", "\n".join(json.dumps({"title": f"T{i}", "text": f"Story number {i} "
+                                                 "about Port Alder."}) for i in range(3)))
+    first = run_pipeline(raw, wh)
+    assert (first["files_new"], first["articles"]) == (2, 4)
+    ids_before = dict(query(wh, "select source_path || '#' || record_index, article_id from articles"))
+
+    again = run_pipeline(raw, wh)
+    assert (again["files_new"], again["files_changed"], again["files_unchanged"]) == (0, 0, 2)
+    assert again["articles"] == 0  # no NLP the second time
+
+    write(raw / "b.jsonl", json.dumps({"title": "T0", "text": "A rewritten story about Greyford."}))
+    write(raw / "c.json", json.dumps({"title": "C", "body": "A third file about Marra."}))
+    third = run_pipeline(raw, wh)
+    assert (third["files_new"], third["files_changed"], third["files_unchanged"]) == (1, 1, 1)
+    rows = query(wh, "select source_path, record_index, text from articles order by 1, 2")
+    assert [(r[0], r[1]) for r in rows] == [("a.txt", 0), ("b.jsonl", 1), ("c.json", 0)]
+    assert rows[1][2] == "A rewritten story about Greyford."
+    assert query(wh, "select count(*) from files") == [(3,)]
+    ids_after = dict(query(wh, "select source_path || '#' || record_index, article_id from articles"))
+    assert ids_after["a.txt#0"] == ids_before["a.txt#0"]
+    assert ids_after["b.jsonl#1"] == ids_before["b.jsonl#1"]
+    # old entity rows of the changed file are gone, new ones present
+    ents = query(wh, """select e.text from entities e join articles a using (article_id)
+                        where a.source_path = 'b.jsonl'""")
+    assert ("Greyford",) in ents and ("Port Alder",) not in ents
+    assert query(wh, "select count(*) from runs where status = 'completed'") == [(3,)]
+
+
+def test_article_ids_do_not_depend_on_where_the_folder_lives(tmp_path):
+    a, b = tmp_path / "one" / "raw", tmp_path / "two" / "elsewhere"
+    write(a / "x" / "s.txt", STORY)
+    shutil.copytree(a, b)
+    run_pipeline(a, tmp_path / "wa")
+    run_pipeline(b, tmp_path / "wb")
+    assert table(tmp_path / "wa", "articles", "article_id") == \
+        table(tmp_path / "wb", "articles", "article_id")
+
+
+def test_bad_files_are_recorded_and_not_retried_unless_asked(raw, wh):
+    write(raw / "good.txt", STORY)
+    write(raw / "empty.txt", b"")
+    write(raw / "binary.txt", bytes(range(256)) * 20)
+    good_gz = gzip.compress(STORY.encode())
+    write(raw / "truncated.txt.gz", good_gz[:20])
+    write(raw / "zero.jsonl.gz", b"")
+    write(raw / "broken.json", '{"title": "x", "text": ')
+    write(raw / "notext.json", json.dumps([{"title": "no body"}]))
+    write(raw / "partial.jsonl", json.dumps({"text": "Fine story about Greyford."}) + "\n{bad\n")
+    write(raw / "nav.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    write(raw / "notes.docx", b"PK\x03\x04")
+    s = run_pipeline(raw, wh)
+    assert s["status"] == "completed"
+    files = dict(query(wh, "select path, status || ': ' || coalesce(error, '') from files"))
+    assert files == {
+        "good.txt": "ok: ",
+        "empty.txt": "failed: empty file",
+        "binary.txt": "failed: binary file (NUL bytes), not text",
+        "truncated.txt.gz": "failed: truncated gzip stream (file ends before the compressed data does)",
+        "zero.jsonl.gz": "failed: empty file (zero-length gzip)",
+        "broken.json": "failed: malformed JSON: Expecting value at line 1 column 24",
+        "notext.json": "failed: record 0: no article text (none of text, body, content, "
+                       "content_original, maintext, article, full_text)",
+        "partial.jsonl": "partial: 1 bad record(s): line 2: malformed JSON: Expecting property name "
+                         "enclosed in double quotes",
+        "nav.html": "failed: no article text found in the HTML page (1 words of main text)",
+        "notes.docx": "skipped: unsupported file type",
+    }
+    assert s["files_failed"] == 7 and s["articles"] == 2
+
+    again = run_pipeline(raw, wh)
+    assert (again["files_new"], again["files_changed"], again["articles"]) == (0, 0, 0)
+
+    write(raw / "empty.txt", STORY)  # fixed by the user: picked up because it changed
+    fixed = run_pipeline(raw, wh)
+    assert (fixed["files_changed"], fixed["articles"]) == (1, 1)
+
+    retried = run_pipeline(raw, wh, retry_failed=True)
+    assert retried["files_changed"] == 6 and retried["files_failed"] == 6
+    assert query(wh, "select count(*) from files where status = 'failed'") == [(6,)]
+
+
+def test_uncommitted_staging_is_invisible_and_cleaned(raw, wh):
+    write(raw / "a.txt", STORY)
+    run_pipeline(raw, wh)
+    before = table(wh, "articles", "article_id")
+    # a crashed run's half-written batch: staged, never renamed into batches/
+    junk = wh / "_staging" / "99999999T000000000000Z-1-00000"
+    junk.mkdir(parents=True)
+    shutil.copy(next((wh / "batches").glob("2*/articles.parquet")), junk / "articles.parquet")
+    assert table(wh, "articles", "article_id") == before
+    run_pipeline(raw, wh)
+    assert not junk.exists()
+    assert table(wh, "articles", "article_id") == before

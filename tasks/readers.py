@@ -72,14 +72,22 @@ def article_id(source_path: str, record_index: int) -> str:
 def decode_text(data: bytes) -> str:
     """UTF-8 (BOM dropped), else the encoding charset-normalizer finds; binary data is refused."""
     if not data.strip():
-        raise ReadError("empty file") from None
+        raise ReadError("empty file")
     head = data[:8192]
     if b"\x00" in head and not _looks_utf16(head):
-        raise ReadError("binary file (NUL bytes), not text") from None
+        raise ReadError("binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    high = sum(1 for b in data[:65536] if b > 0x7F) / min(len(data), 65536)
+    if high < 0.1:
+        # Mostly-ASCII text with a few stray bytes: in English news that is Windows-1252/Latin-1
+        # (a pound sign, an accent); the detector guesses Baltic or Japanese pages on such input.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -87,20 +95,9 @@ def decode_text(data: bytes) -> str:
         raise ReadError(f"not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) "
                         "and no other text encoding fits")
     text = str(best)
-    if not best.encoding.startswith(MULTIBYTE_PREFIXES):
-        # Short Western texts fool the detector into Baltic or Cyrillic code pages; the usual
-        # culprit in English news is Windows-1252, so take it whenever it decodes cleanly.
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            pass
     if _control_ratio(text) > 0.05:
-        raise ReadError("binary file (mostly control characters), not text") from None
+        raise ReadError("binary file (mostly control characters), not text")
     return text
-
-
-MULTIBYTE_PREFIXES = ("utf", "big5", "gb", "hz", "shift_jis", "euc", "cp932", "cp949", "cp950",
-                      "iso2022", "johab", "koi8")
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -118,7 +115,7 @@ def _control_ratio(text: str) -> float:
 def gunzip(data: bytes) -> bytes:
     """Decompress a gzip member; a truncated or corrupt stream is a ReadError, not a crash."""
     if not data:
-        raise ReadError("empty file (zero-length gzip)") from None
+        raise ReadError("empty file (zero-length gzip)")
     try:
         return gzip.decompress(data)
     except EOFError:
@@ -249,7 +246,7 @@ def read_txt(data: bytes, source_path: str) -> ReadResult:
         title = m.group(1).strip()
         text = text[m.end():]
     if not text.strip():
-        raise ReadError("no article text after the title line") from None
+        raise ReadError("no article text after the title line")
     return ReadResult("txt", [Article(source_path, 0, text, title=title)])
 
 
@@ -334,7 +331,7 @@ def read_html(data: bytes, source_path: str) -> ReadResult:
     body = getattr(doc, "text", None) if doc is not None else None
     if not body or len(body.split()) < MIN_HTML_WORDS:
         words = len(body.split()) if body else 0
-        raise ReadError(f"no article text found in the HTML page ({words} words of main text)") from None
+        raise ReadError(f"no article text found in the HTML page ({words} words of main text)")
     date = getattr(doc, "date", None)
     art = Article(
         source_path=source_path,
@@ -385,7 +382,7 @@ def read_bytes(data: bytes, source_path: str) -> ReadResult:
     """Dispatch on the file name; raises ReadError when the whole file is unusable."""
     reader, gz = reader_for(source_path)
     if reader is None:
-        raise ReadError("unsupported file type") from None
+        raise ReadError("unsupported file type")
     if gz:
         data = gunzip(data)
     result = reader(data, source_path)
@@ -393,7 +390,7 @@ def read_bytes(data: bytes, source_path: str) -> ReadResult:
         result.format += ".gz"
     if not result.articles:
         if result.errors:
-            raise ReadError("; ".join(result.errors[:5]) + _more(result.errors)) from None
+            raise ReadError("; ".join(result.errors[:5]) + _more(result.errors))
         raise ReadError("no articles in file")
     return result
 

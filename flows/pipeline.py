@@ -120,7 +120,8 @@ def execute(settings: Settings, retry_failed: bool = False) -> dict[str, Any]:
         run.update(files_seen=plan.seen, files_new=plan.new, files_changed=plan.changed,
                    files_unchanged=plan.unchanged, files_missing=len(plan.missing))
         batches = discover.split_batches(
-            plan.work, settings.batch_articles * TARGET_BYTES_PER_ARTICLE)
+            plan.work, discover.batch_target(plan.work, settings.batch_articles
+                                              * TARGET_BYTES_PER_ARTICLE, settings.processes))
         log.info("%d files seen: %d new, %d changed, %d unchanged, %d missing; %d batches",
                  plan.seen, plan.new, plan.changed, plan.unchanged, len(plan.missing),
                  len(batches))

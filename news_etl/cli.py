@@ -38,9 +38,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(raw=args.raw, warehouse=args.warehouse, model=args.model,
                                  processes=args.processes, batch_articles=args.batch_articles,
                                  progress=False if args.quiet else None)
+    from tasks.store import RunLocked, warehouse_lock
+
+    if not settings.raw.is_dir():
+        print(f"news-etl: raw folder not found: {settings.raw}", file=sys.stderr)
+        return 2
+    try:  # fail fast, before paying for Prefect's start-up; the flow takes the lock for real
+        with warehouse_lock(settings.warehouse):
+            pass
+    except RunLocked as exc:
+        print(f"news-etl: {exc}", file=sys.stderr)
+        return 75
     offline_environment()
     from flows.pipeline import run_flow
-    from tasks.store import RunLocked
 
     try:
         summary = run_flow(settings, retry_failed=args.retry_failed)

@@ -113,13 +113,28 @@ def plan(raw: Path, ledger: dict[str, LedgerEntry], retry_failed: bool = False) 
     return p
 
 
+MIN_BATCH_BYTES = 64 * 1024
+GZIP_FACTOR = 4  # a gzipped file is counted at this many times its size
+
+
+def _estimate(fw: FileWork) -> int:
+    return fw.size * (GZIP_FACTOR if fw.path.lower().endswith(".gz") else 1)
+
+
+def batch_target(work: list[FileWork], max_bytes: int, processes: int) -> int:
+    """Bytes per batch: at most max_bytes, and small enough that every worker gets about four
+    batches, so the last batch of a run does not leave the other workers idle for long."""
+    total = sum(_estimate(fw) for fw in work)
+    return max(MIN_BATCH_BYTES, min(max_bytes, total // max(1, 4 * processes)))
+
+
 def split_batches(work: list[FileWork], target_bytes: int) -> list[list[FileWork]]:
-    """Group files into batches of about target_bytes of text (gzip counted at 4x its size)."""
+    """Group files, in path order, into batches of about target_bytes of text."""
     batches: list[list[FileWork]] = []
     cur: list[FileWork] = []
     cur_bytes = 0
     for fw in work:
-        est = fw.size * (4 if fw.path.lower().endswith(".gz") else 1)
+        est = _estimate(fw)
         if cur and cur_bytes + est > target_bytes:
             batches.append(cur)
             cur, cur_bytes = [], 0

@@ -49,6 +49,14 @@ def test_sample_corpus_fills_every_view(tmp_path):
     assert query(wh, "select count(*) from quotes where len(spans) > 1") >= [(2,)]
     run = query(wh, "select status, files_seen, files_new, articles from runs")
     assert run == [("completed", n_files, n_files, s["articles"])]
+    # the run leaves a Prefect artifact summarising it
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        arts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["news-etl-run"])))
+    assert any(s["run_id"] in a.data and f"| files_seen | {n_files} |" in a.data for a in arts)
     latin = query(wh, "select text from articles where source_path = 'city/festival-latin1.txt'")
     assert "Café Lumière" in latin[0][0]
     meta = query(wh, """select title, published_at::varchar, source, authors from articles

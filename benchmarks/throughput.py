@@ -1,0 +1,123 @@
+"""Throughput benchmark: the whole pipeline against bare spaCy on the same texts, same process.
+
+    .venv/bin/python benchmarks/throughput.py --raw ../shared/corpora/bbc/raw [--processes 2]
+
+1. a cold pipeline run (fresh temporary warehouse) over --raw, timed from the flow's own clock
+   (Prefect start-up reported separately);
+2. bare ``nlp.pipe`` with the same model, components, process count and batch size over the
+   articles' texts as the pipeline stored them;
+then words/s for both (words = whitespace-separated tokens of the article texts), their ratio,
+and the peak resident memory of this process and all its children during each phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from news_etl.settings import Settings, offline_environment  # noqa: E402
+
+
+class PeakMemory:
+    """Samples the summed RSS of this process and its children every 50 ms."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(0.05)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--raw", type=Path, required=True)
+    ap.add_argument("--processes", type=int, default=None)
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--keep", type=Path, default=None, help="warehouse folder to keep (else temp)")
+    args = ap.parse_args()
+    offline_environment()
+    tmp = tempfile.TemporaryDirectory(prefix="news-etl-bench-")
+    wh = args.keep or Path(tmp.name) / "wh"
+    settings = Settings.from_env(raw=args.raw, warehouse=wh, processes=args.processes,
+                                 model=args.model, progress=False)
+
+    from flows.pipeline import run_flow
+
+    t0 = time.perf_counter()
+    with PeakMemory() as mem_pipe:
+        summary = run_flow(settings)
+    total = time.perf_counter() - t0
+    flow_wall = summary["wall_seconds"]
+    words = summary["words"]
+
+    import duckdb
+
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    texts = [r[0] for r in con.sql("select text from articles order by source_path, record_index")
+             .fetchall()]
+    con.close()
+    bare_words = sum(len(t.split()) for t in texts)
+
+    import spacy
+
+    nlp = spacy.load(settings.model, exclude=list(settings.disable))
+    with PeakMemory() as mem_bare:
+        t1 = time.perf_counter()
+        n = 0
+        kwargs = {"batch_size": settings.pipe_batch_size}
+        if settings.processes > 1:
+            kwargs["n_process"] = settings.processes
+        for _doc in nlp.pipe(texts, **kwargs):
+            n += 1
+        bare = time.perf_counter() - t1
+
+    pipe_wps = words / flow_wall
+    bare_wps = bare_words / bare
+    print(f"corpus            {args.raw}  ({summary['files_seen']:,} files, "
+          f"{summary['articles']:,} articles, {words:,} words)")
+    print(f"model             {settings.model} without {', '.join(settings.disable) or 'nothing'}; "
+          f"{settings.processes} processes, nlp.pipe batch {settings.pipe_batch_size}")
+    print(f"pipeline          {flow_wall:8.1f} s  {pipe_wps:10,.0f} words/s  "
+          f"peak RSS {mem_pipe.peak / 2**20:,.0f} MiB (all processes)")
+    print(f"  with Prefect    {total:8.1f} s  {words / total:10,.0f} words/s  "
+          f"(flow start-up and temporary API server included)")
+    print(f"bare nlp.pipe     {bare:8.1f} s  {bare_wps:10,.0f} words/s  "
+          f"peak RSS {mem_bare.peak / 2**20:,.0f} MiB (all processes)")
+    print(f"ratio             {pipe_wps / bare_wps:.3f}  (pipeline / bare spaCy words/s)")
+    print(f"rows              {summary['entities']:,} entities, {summary['quotes']:,} quotes, "
+          f"{summary['files_failed']} failed files; worker NLP+extract time "
+          f"{summary['nlp_seconds']:.1f} s")
+    print(f"cores             {os.cpu_count()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

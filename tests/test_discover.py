@@ -1,0 +1,69 @@
+"""Discovery and batch planning as plain functions."""
+
+from __future__ import annotations
+
+import os
+
+from tasks.discover import FileWork, batch_target, hash_file, plan, split_batches, walk
+from tasks.store import LedgerEntry
+
+
+def test_walk_records_everything_but_hidden_names(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text("x")
+    (tmp_path / "a" / "two.jsonl.gz").write_bytes(b"")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x")
+    (tmp_path / ".DS_Store").write_text("x")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    os.symlink(tmp_path / "a", tmp_path / "link-to-a")
+    os.symlink("loop2.txt", tmp_path / "loop1.txt")
+    os.symlink("loop1.txt", tmp_path / "loop2.txt")
+    found = {f.path: f for f in walk(tmp_path)}
+    assert sorted(found) == ["a/one.txt", "a/two.jsonl.gz", "link-to-a", "loop1.txt", "loop2.txt",
+                             "notes.pdf"]
+    assert found["notes.pdf"].skip_reason == "unsupported file type"
+    assert found["link-to-a"].skip_reason == "link to a folder, not followed"
+    assert found["loop1.txt"].error.startswith("cannot stat file: Too many levels of symbolic links")
+    assert found["a/one.txt"].size == 1 and found["a/one.txt"].skip_reason is None
+
+
+def test_plan_new_changed_unchanged_missing_and_touched(tmp_path):
+    for name, body in [("same.txt", "a"), ("touched.txt", "b"), ("edited.txt", "c"), ("new.txt", "d")]:
+        (tmp_path / name).write_text(body)
+    st = {p.name: p.stat() for p in tmp_path.iterdir()}
+
+    def entry(name, h, status="ok"):
+        return LedgerEntry(name, h, st[name].st_size, st[name].st_mtime_ns, status)
+
+    ledger = {
+        "same.txt": entry("same.txt", hash_file(tmp_path / "same.txt")),
+        "touched.txt": entry("touched.txt", hash_file(tmp_path / "touched.txt")),
+        "edited.txt": entry("edited.txt", hash_file(tmp_path / "edited.txt")),
+        "gone.txt": LedgerEntry("gone.txt", "00", 1, 1, "ok"),
+    }
+    os.utime(tmp_path / "touched.txt", ns=(1, 1))  # same bytes, new mtime: hashed, unchanged
+    (tmp_path / "edited.txt").write_text("c, edited")
+    p = plan(tmp_path, ledger)
+    assert sorted((w.path, w.change) for w in p.work) == [("edited.txt", "changed"), ("new.txt", "new")]
+    assert (p.seen, p.new, p.changed, p.unchanged, p.missing) == (4, 1, 1, 2, ["gone.txt"])
+
+
+def test_plan_retries_failed_files_only_when_asked(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"")
+    st = (tmp_path / "bad.txt").stat()
+    ledger = {"bad.txt": LedgerEntry("bad.txt", None, 0, st.st_mtime_ns, "failed")}
+    assert plan(tmp_path, ledger).work == []
+    [w] = plan(tmp_path, ledger, retry_failed=True).work
+    assert w.change == "retry"
+
+
+def test_batches_split_by_size_and_spread_over_workers():
+    work = [FileWork(f"f{i:03d}.txt", size=10_000) for i in range(100)]
+    target = batch_target(work, max_bytes=1_200_000, processes=2)
+    assert target == 125_000  # 1 MB of text over 2 workers x 4 batches
+    batches = split_batches(work, target)
+    assert [len(b) for b in batches] == [12] * 8 + [4]
+    assert [f.path for b in batches for f in b] == [f.path for f in work]
+    gz = [FileWork("big.jsonl.gz", size=300_000), FileWork("small.txt", size=1)]
+    assert [len(b) for b in split_batches(gz, 1_000_000)] == [1, 1]

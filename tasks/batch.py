@@ -15,7 +15,7 @@ from typing import Any
 
 from tasks.discover import FileWork, hash_bytes
 from tasks.extract import EXTRACTOR_VERSION, MAX_CHARS, load_nlp, model_id, process_articles
-from tasks.readers import Article, ReadError, read_bytes, summarize_errors
+from tasks.readers import Article, ReadError, format_of, read_bytes, summarize_errors
 from tasks.store import now_utc, stage_batch
 
 
@@ -55,7 +55,7 @@ def _file_row(fw: FileWork, spec: BatchSpec, processed_at: datetime, fmt: str | 
     return {
         "path": fw.path, "batch_id": spec.batch_id, "run_id": spec.run_id,
         "content_hash": fw.content_hash, "size": fw.size, "mtime_ns": fw.mtime_ns,
-        "format": fmt, "status": status, "error": error, "articles": articles,
+        "format": fmt or format_of(fw.path), "status": status, "error": error, "articles": articles,
         "records_failed": bad, "processed_at": processed_at,
     }
 

@@ -374,6 +374,16 @@ def reader_for(path: str) -> tuple[Reader | None, bool]:
     return None, gz
 
 
+def format_of(path: str) -> str | None:
+    """The format name a file's suffix promises ("jsonl.gz"), or None for unsupported files."""
+    reader, gz = reader_for(path)
+    if reader is None:
+        return None
+    name = next(s for s, r in READERS.items() if r is reader and path.lower().removesuffix(".gz")
+                .endswith(s))
+    return name.lstrip(".") + (".gz" if gz else "")
+
+
 def is_supported(path: str) -> bool:
     return reader_for(path)[0] is not None
 

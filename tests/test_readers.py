@@ -234,3 +234,14 @@ def test_article_id_is_stable_and_positional():
     assert a == article_id("wire/2026.jsonl", 3)
     assert len({a, article_id("wire/2026.jsonl", 4), article_id("wire/2027.jsonl", 3)}) == 3
     assert all(c in "0123456789abcdef" for c in a) and len(a) == 20
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [("a/b.txt", "txt"), ("x.JSONL.gz", "jsonl.gz"), ("p.htm", "htm"), ("n.ndjson", "ndjson"),
+     ("notes.docx", None), ("archive.gz", None)],
+)
+def test_format_of(path, fmt):
+    from tasks.readers import format_of
+
+    assert format_of(path) == fmt

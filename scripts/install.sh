@@ -10,6 +10,8 @@ if [ -z "$py" ]; then
   done
 fi
 [ -x .venv/bin/python ] || "$py" -m venv .venv
+# one pip for everyone: older pips resolve extras such as lxml[html_clean] differently
+.venv/bin/python -m pip install --quiet --disable-pip-version-check "pip==26.3"
 extras=""
 [ "${1:-}" = "--dev" ] && extras="[dev]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".${extras}"

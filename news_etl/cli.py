@@ -31,7 +31,72 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--retry-failed", action="store_true",
                      help="process files that failed before even if they did not change")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    q = sub.add_parser("query", help="run SQL or a named query (sql/queries/) on the warehouse",
+                       description="Run ad-hoc SQL or a named query against the warehouse, "
+                       "read-only, and print a table or export it.")
+    q.add_argument("sql", nargs="?", help="a SELECT statement, or the name of a named query")
+    q.add_argument("--warehouse", type=Path, default=None)
+    q.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
+                   help="a named query's parameter (repeatable)")
+    q.add_argument("--format", "-f", choices=["table", "csv", "json", "parquet"], default="table")
+    q.add_argument("--output", "-o", type=Path, default=None, help="write to this file")
+    q.add_argument("--list", action="store_true", help="list the named queries")
+
+    sh = sub.add_parser("shell", help="interactive SQL on the warehouse (read-only)")
+    sh.add_argument("--warehouse", type=Path, default=None)
+
+    sv = sub.add_parser("serve", help="register a scheduled Prefect deployment and serve it")
+    _add_paths(sv)
+    sv.add_argument("--model", default=None)
+    sv.add_argument("--processes", type=int, default=None)
+    group = sv.add_mutually_exclusive_group(required=True)
+    group.add_argument("--cron", help='cron schedule, e.g. "0 * * * *" (hourly)')
+    group.add_argument("--interval", type=float, help="seconds between runs")
+    sv.add_argument("--name", default="news-etl-scheduled", help="deployment name")
     return parser
+
+
+def _warehouse(args: argparse.Namespace) -> Path:
+    return Settings.from_env(warehouse=args.warehouse).warehouse
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from news_etl import query
+
+    if args.list:
+        print(query.list_text())
+        return 0
+    if not args.sql:
+        print("news-etl query: give SQL, a named query, or --list", file=sys.stderr)
+        return 2
+    from tasks.warehouse import connect
+
+    try:
+        sql, params = query.resolve(args.sql, query.parse_params(args.param))
+        con = connect(_warehouse(args))
+        df = query.run(con, sql, params)
+        query.write(df, args.format, args.output)
+    except (query.QueryError, FileNotFoundError) as exc:
+        print(f"news-etl query: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    from news_etl.shell import shell
+
+    return shell(_warehouse(args))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(raw=args.raw, warehouse=args.warehouse, model=args.model,
+                                 processes=args.processes, progress=False)
+    offline_environment()
+    from flows.serve import serve
+
+    serve(settings, name=args.name, cron=args.cron, interval=args.interval)
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -83,9 +148,8 @@ def _print_summary(s: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "run":
-        return cmd_run(args)
-    return 2
+    commands = {"run": cmd_run, "query": cmd_query, "shell": cmd_shell, "serve": cmd_serve}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,164 @@
+"""Named queries (sql/queries/*.sql) and ad-hoc SQL against the warehouse, with output formats.
+
+A named query file starts with header comments:
+    -- name: top-people
+    -- description: one line
+    -- param: limit = 20        (a default; a param without one is required)
+and uses its parameters as DuckDB named parameters ($limit).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tasks.sql import SQL_DIR
+
+QUERIES_DIR = SQL_DIR / "queries"
+_PARAM = re.compile(r"^--\s*param:\s*(\w+)\s*(?:=\s*('(?:[^']|'')*'|[-\w.]+))?\s*(.*)$")
+
+
+class QueryError(ValueError):
+    """A problem with the user's query or parameters, shown without a traceback."""
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    description: str
+    sql: str
+    params: dict[str, Any] = field(default_factory=dict)  # name -> default (None: required)
+    param_help: dict[str, str] = field(default_factory=dict)
+
+
+def parse_value(text: str) -> Any:
+    """'20' -> 20, '0.5' -> 0.5, "'x'" or x -> 'x' (quotes optional on the command line)."""
+    t = text.strip()
+    if len(t) >= 2 and t[0] == t[-1] == "'":
+        return t[1:-1].replace("''", "'")
+    if re.fullmatch(r"-?\d+", t):
+        return int(t)
+    if re.fullmatch(r"-?\d+\.\d*", t):
+        return float(t)
+    return t
+
+
+def load_named(path: Path) -> NamedQuery:
+    name = path.stem
+    description = ""
+    params: dict[str, Any] = {}
+    helps: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        s = line.strip()
+        if not s.startswith("--"):
+            if s:
+                break
+            continue
+        if m := re.match(r"^--\s*name:\s*(\S+)", s):
+            name = m.group(1)
+        elif m := re.match(r"^--\s*description:\s*(.*)$", s):
+            description = m.group(1).strip()
+        elif m := _PARAM.match(s):
+            params[m.group(1)] = parse_value(m.group(2)) if m.group(2) is not None else None
+            helps[m.group(1)] = m.group(3).strip()
+    return NamedQuery(name, description, path.read_text(encoding="utf-8"), params, helps)
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    return {q.name: q for q in (load_named(p) for p in sorted(QUERIES_DIR.glob("*.sql")))}
+
+
+def bind(query: NamedQuery, given: dict[str, str]) -> dict[str, Any]:
+    """Defaults overridden by --param values; unknown or missing parameters are errors."""
+    unknown = set(given) - set(query.params)
+    if unknown:
+        raise QueryError(f"{query.name} has no parameter {', '.join(sorted(unknown))} "
+                         f"(it takes: {', '.join(query.params) or 'none'})")
+    values = {k: parse_value(v) for k, v in given.items()}
+    out = {k: values.get(k, d) for k, d in query.params.items()}
+    missing = [k for k, v in out.items() if v is None]
+    if missing:
+        raise QueryError(f"{query.name} needs --param {missing[0]}=VALUE")
+    return out
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for p in pairs:
+        if "=" not in p:
+            raise QueryError(f"--param takes key=value, got {p!r}")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v
+    return out
+
+
+def resolve(text: str, params: dict[str, str]) -> tuple[str, dict[str, Any] | None]:
+    """A named query's SQL and bound parameters, or ad-hoc SQL as given."""
+    queries = named_queries()
+    if text in queries:
+        q = queries[text]
+        return q.sql, bind(q, params)
+    if re.fullmatch(r"[\w-]+", text.strip()):
+        raise QueryError(f"no named query {text!r}; `news-etl query --list` shows them")
+    if params:
+        return text, {k: parse_value(v) for k, v in params.items()}
+    return text, None
+
+
+def run(con: Any, sql: str, params: dict[str, Any] | None) -> Any:
+    """Execute and return a polars DataFrame."""
+    import duckdb
+
+    try:
+        rel = con.sql(sql, params=params) if params else con.sql(sql)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc)) from None
+    if rel is None:
+        import polars as pl
+
+        return pl.DataFrame()
+    return rel.pl()
+
+
+def write(df: Any, fmt: str, output: Path | None) -> None:
+    """Print a readable table, or export csv/json/parquet to a file (csv/json also to stdout)."""
+    import polars as pl
+
+    if fmt == "table":
+        with pl.Config(tbl_rows=200, tbl_cols=30, fmt_str_lengths=80, tbl_width_chars=200,
+                       tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+            text = str(df)
+        if output:
+            output.write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+            print(f"({df.height} row{'s' if df.height != 1 else ''})")
+        return
+    if fmt == "parquet":
+        if output is None:
+            raise QueryError("--format parquet needs --output FILE")
+        df.write_parquet(output)
+        return
+    if fmt == "csv":
+        text = df.write_csv()
+    elif fmt == "json":
+        text = df.write_json()
+    else:
+        raise QueryError(f"unknown format {fmt!r}")
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def list_text() -> str:
+    lines = []
+    for q in named_queries().values():
+        params = " ".join(f"{k}" + (f"={v!r}" if v is not None else "") for k, v in q.params.items())
+        lines.append(f"{q.name:22} {q.description}")
+        if params:
+            lines.append(f"{'':22}   params: {params}")
+    return "\n".join(lines)

@@ -1,0 +1,295 @@
+"""Every analysis view and named query on a small warehouse whose rows are written by hand,
+so each expected figure can be worked out on paper."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from news_etl import query
+from tasks import store, warehouse
+from tasks.readers import article_id
+
+CLI = Path(sys.executable).parent / "news-etl"
+PROCESSED = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+
+# (path, source, published) -- weeks start on Monday: 11-02, 11-09, 11-16
+ARTICLES = {
+    "a1": ("politics/a1.txt", "Valley Wire", datetime(2026, 11, 2, 9, tzinfo=UTC)),
+    "a2": ("politics/a2.txt", "Valley Wire", datetime(2026, 11, 10, 9, tzinfo=UTC)),
+    "a3": ("env/a3.json", "Coastal Ledger", datetime(2026, 11, 17, 9, tzinfo=UTC)),
+    "a4": ("env/a4.json", "Coastal Ledger", datetime(2026, 11, 18, 9, tzinfo=UTC)),
+    "a5": ("sport/a5.txt", None, None),  # no date: processed_at stands in
+}
+ENTITIES = {  # (text, label, canonical)
+    "a1": [("Ruth Calloway", "PERSON", "Ruth Calloway"), ("Calloway", "PERSON", "Ruth Calloway"),
+           ("the Alder River Trust", "ORG", "Alder River Trust"), ("Greyford", "GPE", "Greyford")],
+    "a2": [("Calloway", "PERSON", "Ruth Calloway"), ("Ben Okoro", "PERSON", "Ben Okoro"),
+           ("Greyford", "GPE", "Greyford"), ("Monday", "DATE", "Monday")],
+    "a3": [("Ben Okoro", "PERSON", "Ben Okoro"), ("Okoro", "PERSON", "Ben Okoro"),
+           ("Alder River Trust", "ORG", "Alder River Trust")],
+    "a4": [("Okoro", "PERSON", "Ben Okoro"), ("Ruth Calloway", "PERSON", "Ruth Calloway"),
+           ("Greyford", "GPE", "Greyford")],
+    "a5": [("Jonah Mbeki", "PERSON", "Jonah Mbeki"), ("Northfield Rovers", "ORG", "Northfield Rovers")],
+}
+QUOTES = {  # (speaker, quote_type, text)
+    "a1": [("Ruth Calloway", "direct", "When the river runs low, farms lose first"),
+           ("Ruth Calloway", "indirect", "the bill would protect family farms")],
+    "a2": [("Ben Okoro", "direct", "This bill writes the fish out of the river")],
+    "a3": [("Ben Okoro", "direct", "Salmon need cold water in August"),
+           (None, "direct", "Nobody here remembers a drier summer than this one")],
+    "a4": [("Ben Okoro", "mixed", "the vote was \"a loss for the river\""),
+           ("Ruth Calloway", "indirect", "the committee had listened to farmers")],
+    "a5": [("Jonah Mbeki", "direct", "I just closed my eyes and jumped")],
+}
+
+
+def build_warehouse(wh: Path) -> dict[str, str]:
+    """Write the rows above as one committed batch, then publish the views."""
+    store.init_warehouse(wh)
+    batch = "20261118T120000000000Z-1-00000"
+    ids = {k: article_id(v[0], 0) for k, v in ARTICLES.items()}
+    arts, ents, quotes, files = [], [], [], []
+    for key, (path, source, published) in ARTICLES.items():
+        text = " ".join(t for t, _, _ in ENTITIES[key]) + ". " + " ".join(q[2] for q in QUOTES[key])
+        arts.append({"article_id": ids[key], "batch_id": batch, "source_path": path,
+                     "record_index": 0, "title": f"Story {key}", "text": text,
+                     "published_at": published, "source": source, "url": None, "authors": [],
+                     "language": "en", "word_count": len(text.split()), "content_hash": key,
+                     "extra": None, "model": "m", "extractor_version": "x",
+                     "processed_at": PROCESSED})
+        files.append({"path": path, "batch_id": batch, "run_id": "r", "content_hash": key,
+                      "size": 1, "mtime_ns": 1, "format": path.rsplit(".", 1)[1], "status": "ok",
+                      "error": None, "articles": 1, "records_failed": 0, "processed_at": PROCESSED})
+        for i, (t, label, canon) in enumerate(ENTITIES[key]):
+            start = text.index(t)
+            ents.append({"article_id": ids[key], "batch_id": batch, "entity_index": i,
+                         "start_char": start, "end_char": start + len(t), "text": t,
+                         "label": label, "sentence_index": 0, "canonical": canon})
+        for i, (speaker, qtype, qtext) in enumerate(QUOTES[key]):
+            start = text.index(qtext)
+            quotes.append({"article_id": ids[key], "batch_id": batch, "quote_index": i,
+                           "text": qtext, "spans": [{"start": start, "end": start + len(qtext)}],
+                           "quote_type": qtype, "cue": "said", "cue_start": None, "cue_end": None,
+                           "speaker": speaker, "speaker_text": speaker, "speaker_start": None,
+                           "speaker_end": None, "speaker_label": "PERSON" if speaker else None})
+    files.append({"path": "broken.json", "batch_id": batch, "run_id": "r", "content_hash": "b",
+                  "size": 5, "mtime_ns": 1, "format": "json", "status": "failed",
+                  "error": "malformed JSON: Expecting value at line 1 column 1", "articles": 0,
+                  "records_failed": 0, "processed_at": PROCESSED})
+    store.stage_batch(wh, batch, {"articles": arts, "entities": ents, "quotes": quotes,
+                                  "files": files})
+    store.commit_batch(wh, batch)
+    assert warehouse.publish_views(wh)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    wh = tmp_path_factory.mktemp("wh")
+    ids = build_warehouse(wh)
+    con = warehouse.connect(wh)
+    yield wh, con, ids
+    con.close()
+
+
+def rows(con, sql, params=None):
+    return con.sql(sql, params=params).fetchall() if params else con.sql(sql).fetchall()
+
+
+def named(con, name, **params):
+    sql, bound = query.resolve(name, {k: str(v) for k, v in params.items()})
+    return [tuple(r.values()) for r in query.run(con, sql, bound).iter_rows(named=True)]
+
+
+D = date
+
+
+def test_entity_summary(built):
+    _, con, _ = built
+    got = rows(con, """select canonical, label, articles, mentions, first_seen::date, last_seen::date
+                       from entity_summary order by canonical""")
+    assert got == [
+        ("Alder River Trust", "ORG", 2, 2, D(2026, 11, 2), D(2026, 11, 17)),
+        ("Ben Okoro", "PERSON", 3, 4, D(2026, 11, 10), D(2026, 11, 18)),
+        ("Greyford", "GPE", 3, 3, D(2026, 11, 2), D(2026, 11, 18)),
+        ("Jonah Mbeki", "PERSON", 1, 1, D(2026, 11, 18), D(2026, 11, 18)),
+        ("Northfield Rovers", "ORG", 1, 1, D(2026, 11, 18), D(2026, 11, 18)),
+        ("Ruth Calloway", "PERSON", 3, 4, D(2026, 11, 2), D(2026, 11, 18)),
+    ]
+
+
+def test_mentions_per_day_and_week(built):
+    _, con, _ = built
+    assert rows(con, """select day, mentions, articles from entity_mentions_daily
+                        where canonical = 'Ruth Calloway' order by day""") == [
+        (D(2026, 11, 2), 2, 1), (D(2026, 11, 10), 1, 1), (D(2026, 11, 18), 1, 1)]
+    assert rows(con, """select week, mentions, articles from entity_mentions_weekly
+                        where canonical = 'Ben Okoro' order by week""") == [
+        (D(2026, 11, 9), 1, 1), (D(2026, 11, 16), 3, 2)]
+    assert rows(con, "select count(*) from entity_mentions_daily where label = 'DATE'") == [(0,)]
+
+
+def test_cooccurrence(built):
+    _, con, _ = built
+    assert rows(con, "select * from entity_cooccurrence order by articles desc, entity_a, entity_b") == [
+        ("Greyford", "GPE", "Ruth Calloway", "PERSON", 3),
+        ("Ben Okoro", "PERSON", "Greyford", "GPE", 2),
+        ("Ben Okoro", "PERSON", "Ruth Calloway", "PERSON", 2),
+        ("Alder River Trust", "ORG", "Ben Okoro", "PERSON", 1),
+        ("Alder River Trust", "ORG", "Greyford", "GPE", 1),
+        ("Alder River Trust", "ORG", "Ruth Calloway", "PERSON", 1),
+        ("Jonah Mbeki", "PERSON", "Northfield Rovers", "ORG", 1),
+    ]
+
+
+def test_speakers_sources_and_volume(built):
+    _, con, _ = built
+    assert rows(con, "select * from top_speakers order by quotes desc, speaker") == [
+        ("Ben Okoro", "PERSON", 3, 2, 1, 0, 3, 2),
+        ("Ruth Calloway", "PERSON", 3, 1, 0, 2, 2, 2),
+        ("Jonah Mbeki", "PERSON", 1, 1, 0, 0, 1, 0),
+    ]
+    assert rows(con, "select * from speaker_source order by speaker, source") == [
+        ("Ben Okoro", "Coastal Ledger", 2, 2), ("Ben Okoro", "Valley Wire", 1, 1),
+        ("Jonah Mbeki", "(unknown)", 1, 1),
+        ("Ruth Calloway", "Coastal Ledger", 1, 1), ("Ruth Calloway", "Valley Wire", 2, 1),
+    ]
+    assert rows(con, "select * from source_daily order by day, source") == [
+        ("Valley Wire", D(2026, 11, 2), 1), ("Valley Wire", D(2026, 11, 10), 1),
+        ("Coastal Ledger", D(2026, 11, 17), 1), ("(unknown)", D(2026, 11, 18), 1),
+        ("Coastal Ledger", D(2026, 11, 18), 1),
+    ]
+
+
+def test_rising_entities(built):
+    _, con, _ = built
+    assert rows(con, """select canonical, week, mentions, articles, previous_avg, rise
+                        from rising_entities order by rise desc, canonical""") == [
+        ("Ben Okoro", D(2026, 11, 16), 3, 2, 0.25, 6.0),
+        ("Alder River Trust", D(2026, 11, 16), 1, 1, 0.25, 2.0),
+        ("Greyford", D(2026, 11, 16), 1, 1, 0.5, 2.0),
+        ("Jonah Mbeki", D(2026, 11, 16), 1, 1, 0.0, 2.0),
+        ("Northfield Rovers", D(2026, 11, 16), 1, 1, 0.0, 2.0),
+        ("Ruth Calloway", D(2026, 11, 16), 1, 1, 0.75, 1.33),
+    ]
+
+
+def test_every_named_query(built):
+    _, con, _ = built
+    assert named(con, "top-people") == [("Ben Okoro", 3, 4), ("Ruth Calloway", 3, 4),
+                                        ("Jonah Mbeki", 1, 1)]
+    assert named(con, "top-people", path_prefix="politics/") == [("Ruth Calloway", 2, 3),
+                                                                 ("Ben Okoro", 1, 1)]
+    assert [r[:4] for r in named(con, "top-entities", label="ORG")] == [
+        ("Alder River Trust", "ORG", 2, 2), ("Northfield Rovers", "ORG", 1, 1)]
+    assert named(con, "entity-timeline", entity="Ben Okoro") == [
+        (D(2026, 11, 10), 1, 1), (D(2026, 11, 17), 2, 1), (D(2026, 11, 18), 1, 1)]
+    assert named(con, "entity-timeline", entity="Ben Okoro", since="2026-11-18") == [
+        (D(2026, 11, 18), 1, 1)]
+    assert named(con, "entity-cooccurrence", entity="Greyford") == [
+        ("Ruth Calloway", "PERSON", 3), ("Ben Okoro", "PERSON", 2), ("Alder River Trust", "ORG", 1)]
+    assert named(con, "entity-cooccurrence", entity="Greyford", label="ORG") == [
+        ("Alder River Trust", "ORG", 1)]
+    assert named(con, "top-pairs") == [("Ben Okoro", "PERSON", "Ruth Calloway", "PERSON", 2)]
+    assert named(con, "top-pairs", label_a="GPE", label_b="PERSON", limit=1) == [
+        ("Greyford", "GPE", "Ruth Calloway", "PERSON", 3)]
+    assert named(con, "top-speakers") == [("Ben Okoro", "PERSON", 3, 2, 3, 2),
+                                          ("Ruth Calloway", "PERSON", 3, 1, 2, 2),
+                                          ("Jonah Mbeki", "PERSON", 1, 1, 1, 0)]
+    assert named(con, "top-speakers", source="Valley Wire") == [
+        ("Ruth Calloway", "PERSON", 2, 1, 1, 1), ("Ben Okoro", "PERSON", 1, 1, 1, 1)]
+    assert [(r[1], r[3], r[5]) for r in named(con, "speaker-quotes", speaker="Ruth Calloway")] == [
+        ("Valley Wire", "direct", "When the river runs low, farms lose first"),
+        ("Valley Wire", "indirect", "the bill would protect family farms"),
+        ("Coastal Ledger", "indirect", "the committee had listened to farmers")]
+    assert named(con, "speaker-sources", speaker="Ben Okoro") == [
+        ("Ben Okoro", "Coastal Ledger", 2, 2), ("Ben Okoro", "Valley Wire", 1, 1)]
+    assert named(con, "source-volume", since="2026-11-17", until="2026-11-17") == [
+        ("Coastal Ledger", D(2026, 11, 17), 1)]
+    assert [r[:2] for r in named(con, "rising-entities", min_mentions=2)] == [("Ben Okoro", "PERSON")]
+    assert [r[:2] for r in named(con, "failed-files")] == [("broken.json", "failed")]
+    assert [r[:2] for r in named(con, "quote-search", phrase="RIVER")] == [
+        ("Ruth Calloway", "direct"), ("Ben Okoro", "direct"), ("Ben Okoro", "mixed")]
+    # every file in sql/queries is covered above
+    assert set(query.named_queries()) == {
+        "top-people", "top-entities", "entity-timeline", "entity-cooccurrence", "top-pairs",
+        "top-speakers", "speaker-quotes", "speaker-sources", "source-volume", "rising-entities",
+        "failed-files", "quote-search"}
+
+
+def test_parameter_errors(built):
+    _, con, _ = built
+    with pytest.raises(query.QueryError, match="needs --param entity=VALUE"):
+        query.resolve("entity-timeline", {})
+    with pytest.raises(query.QueryError, match="has no parameter colour"):
+        query.resolve("top-people", {"colour": "red"})
+    with pytest.raises(query.QueryError, match="no named query 'top-peple'"):
+        query.resolve("top-peple", {})
+
+
+def cli(args, cwd=None):
+    return subprocess.run([str(CLI), *args], capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def test_query_command_formats(built, tmp_path):
+    wh, _, _ = built
+    res = cli(["query", "top-speakers", "--warehouse", str(wh), "-f", "csv", "-p", "limit=2"])
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == ("speaker,label,quotes,direct,articles,sources\n"
+                          "Ben Okoro,PERSON,3,2,3,2\nRuth Calloway,PERSON,3,1,2,2\n")
+    out = tmp_path / "q.json"
+    res = cli(["query", "select canonical, articles from entity_summary where label = 'GPE'",
+               "--warehouse", str(wh), "--format", "json", "--output", str(out)])
+    assert res.returncode == 0, res.stderr
+    assert json.loads(out.read_text()) == [{"canonical": "Greyford", "articles": 3}]
+    pq_out = tmp_path / "q.parquet"
+    res = cli(["query", "speaker-quotes", "-p", "speaker=Jonah Mbeki", "--warehouse", str(wh),
+               "-f", "parquet", "-o", str(pq_out)])
+    assert res.returncode == 0, res.stderr
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(pq_out).column("text").to_pylist() == ["I just closed my eyes and jumped"]
+    res = cli(["query", "top-people", "--warehouse", str(wh)])
+    assert "Ruth Calloway" in res.stdout and "(3 rows)" in res.stdout
+    listing = cli(["query", "--list"]).stdout
+    assert all(name in listing for name in query.named_queries())
+    bad = cli(["query", "select * from nowhere", "--warehouse", str(wh)])
+    assert bad.returncode == 1 and "nowhere" in bad.stderr
+
+
+def test_shell_runs_statements_from_stdin(built):
+    wh, _, _ = built
+    res = subprocess.run([str(CLI), "shell", "--warehouse", str(wh)], capture_output=True,
+                         text=True, timeout=60,
+                         input="select count(*) as n\nfrom articles;\n.run top-people limit=1\n.quit\n")
+    assert res.returncode == 0, res.stderr
+    assert "│ 5 " in res.stdout and "Ben Okoro" in res.stdout
+
+
+def test_moved_warehouse_keeps_working(tmp_path, monkeypatch):
+    wh = tmp_path / "old" / "wh"
+    build_warehouse(wh)
+    moved = tmp_path / "new-place" / "copy"
+    moved.parent.mkdir()
+    shutil.move(str(wh), str(moved))
+    shutil.rmtree(tmp_path / "old")
+    # the query command builds its views for where the warehouse is now, from any directory
+    res = cli(["query", "select count(*) from articles", "--warehouse", str(moved), "-f", "csv"],
+              cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[1] == "5"
+    # news.duckdb itself is repointed by the next publish (every run does one)
+    assert warehouse.publish_views(moved)
+    import duckdb
+
+    monkeypatch.chdir(tmp_path)
+    con = duckdb.connect(str(moved / "news.duckdb"), read_only=True)
+    assert con.sql("select count(*) from quotes").fetchall() == [(8,)]
+    con.close()

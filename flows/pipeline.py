@@ -1,4 +1,4 @@
-"""The pipeline flow: plan -> batches (read, NLP, extract, stage, commit) -> publish views."""
+"""The pipeline flow: publish views -> plan -> batches (read, NLP, extract, stage, commit)."""
 
 from __future__ import annotations
 
@@ -58,13 +58,14 @@ def run_batch(spec: BatchSpec, executor: BatchExecutor, progress: Progress) -> B
     """Read, parse, extract and stage one batch in a worker, then commit it here atomically."""
     result = executor.run(spec)
     store.commit_batch(Path(spec.warehouse), spec.batch_id)
+    warehouse.publish_views(Path(spec.warehouse))  # news.duckdb now includes this batch
     progress.add(result)
     return result
 
 
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(wh: Path) -> bool:
-    """(Re)create the DuckDB views over the committed files."""
+    """Create or refresh news.duckdb's views when their SQL or the warehouse location changed."""
     return warehouse.publish_views(wh)
 
 
@@ -116,6 +117,7 @@ def execute(settings: Settings, retry_failed: bool = False) -> dict[str, Any]:
             "error": None,
         }
         store.write_run(wh, run)
+        publish(wh)  # a new or moved warehouse gets its news.duckdb before any batch
         plan = plan_run(raw, wh, retry_failed)
         run.update(files_seen=plan.seen, files_new=plan.new, files_changed=plan.changed,
                    files_unchanged=plan.unchanged, files_missing=len(plan.missing))
@@ -146,7 +148,6 @@ def execute(settings: Settings, retry_failed: bool = False) -> dict[str, Any]:
                     except Exception as exc:  # one batch lost: the run is incomplete
                         errors.append(f"{type(exc).__name__}: {exc}")
                         log.error("batch failed: %s", exc)
-        publish(wh)
         run.update(
             finished_at=store.now_utc(),
             status="failed" if errors else "completed",

@@ -125,7 +125,7 @@ def batch_target(work: list[FileWork], max_bytes: int, processes: int) -> int:
     """Bytes per batch: at most max_bytes, and small enough that every worker gets about four
     batches, so the last batch of a run does not leave the other workers idle for long."""
     total = sum(_estimate(fw) for fw in work)
-    return max(MIN_BATCH_BYTES, min(max_bytes, total // max(1, 4 * processes)))
+    return min(max_bytes, max(MIN_BATCH_BYTES, total // max(1, 4 * processes)))
 
 
 def split_batches(work: list[FileWork], target_bytes: int) -> list[list[FileWork]]:

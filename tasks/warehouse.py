@@ -1,15 +1,18 @@
 """Publish step and read access: DuckDB views (sql/views.sql, sql/analysis.sql) over the Parquet.
 
-news.duckdb holds the views with the warehouse's absolute path, so the DuckDB CLI or any client
-can open it from any working directory; every run refreshes them, so a moved warehouse is right
-again after its next run. ``news-etl query`` does not depend on that: it builds the same views
-for the warehouse's current location in an in-memory connection, which locks nothing.
+news.duckdb holds the views over an explicit list of the committed batch files (absolute paths),
+rewritten after every batch commit, so the DuckDB CLI or any client can open it from any working
+directory and always reads a consistent snapshot; a moved warehouse is right again after its next
+run. ``news-etl query`` does not depend on that file: it lists the batches once and builds the same
+views for the warehouse's current location in an in-memory connection, which locks nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import threading
 from pathlib import Path
 
 from tasks.sql import load_sql, statements
@@ -24,37 +27,65 @@ def db_path(wh: Path) -> Path:
     return wh / DB_NAME
 
 
-def view_statements(wh: Path) -> list[str]:
-    """The view definitions with the warehouse folder filled in."""
-    root = str(wh.resolve()).replace("'", "''")
-    return [s.replace("{root}", root) for f in VIEW_FILES for s in statements(load_sql(f))]
+def committed_batches(wh: Path) -> list[str]:
+    """The committed batch folders, listed once: a batch folder appears by an atomic rename, so
+    one listing is a consistent snapshot of the warehouse."""
+    d = wh / "batches"
+    return sorted(e.name for e in os.scandir(d) if e.is_dir() and not e.name.startswith("."))
+
+
+def _sql_list(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
+def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
+    """The view definitions over one snapshot of committed batches."""
+    root = wh.resolve()
+    if batches is None:
+        batches = committed_batches(wh)
+    subs = {"{root}": str(root).replace("'", "''")}
+    for table in ("articles", "entities", "quotes", "files"):
+        subs[f"{{{table}_parquet}}"] = _sql_list(
+            [str(root / "batches" / b / f"{table}.parquet") for b in batches])
+    out = []
+    for f in VIEW_FILES:
+        for stmt in statements(load_sql(f)):
+            for key, value in subs.items():
+                stmt = stmt.replace(key, value)
+            out.append(stmt)
+    return out
+
+
+_publish_lock = threading.Lock()
 
 
 def publish_views(wh: Path) -> bool:
-    """Create or refresh the views in news.duckdb when their definitions (or the warehouse's
-    location) changed since the last publish; otherwise leave the file alone, so a run does not
-    touch a database analysts may have open. Returns False, with a warning, when an analyst's
-    connection holds the file: the views read Parquet globs, so they already show the new data."""
+    """Write news.duckdb with the views over the batches committed now, unless nothing changed.
+
+    The new database is built beside the old one and renamed over it: no run ever holds a lock on
+    the file analysts open, a client that opened the old file keeps a consistent snapshot, and the
+    next connection sees the new one. Returns whether it rewrote the file."""
     import duckdb
 
-    stmts = view_statements(wh)
-    digest = hashlib.sha256("\n;\n".join(stmts).encode()).hexdigest()
-    marker = wh / VIEWS_MARKER
-    if db_path(wh).exists() and marker.exists() and marker.read_text().strip() == digest:
-        return True
-    try:
-        con = duckdb.connect(str(db_path(wh)))
-    except duckdb.IOException as exc:
-        log.warning("views not refreshed, %s is in use: %s", db_path(wh), exc)
-        return False
-    try:
-        for stmt in stmts:
-            con.execute(stmt)
-    finally:
-        con.close()
-    tmp = marker.with_suffix(".tmp")
-    tmp.write_text(digest + "\n")
-    tmp.replace(marker)
+    with _publish_lock:
+        stmts = view_statements(wh)
+        digest = hashlib.sha256("\n;\n".join(stmts).encode()).hexdigest()
+        marker = wh / VIEWS_MARKER
+        if db_path(wh).exists() and marker.exists() and marker.read_text().strip() == digest:
+            return False
+        tmp = wh / f".{DB_NAME}.{os.getpid()}.tmp"
+        tmp.unlink(missing_ok=True)
+        con = duckdb.connect(str(tmp))
+        try:
+            for stmt in stmts:
+                con.execute(stmt)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        os.replace(tmp, db_path(wh))
+        tmp_marker = marker.with_suffix(".tmp")
+        tmp_marker.write_text(digest + "\n")
+        tmp_marker.replace(marker)
     return True
 
 

@@ -1,0 +1,98 @@
+"""Readers and runs at the same time, in real separate processes, in both directions."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tasks import warehouse
+from tests.helpers import run_pipeline
+
+CLI = Path(sys.executable).parent / "news-etl"
+NAMES = ["Helen Brandt", "Tomas Varga", "Miriam Okafor", "Daniel Reyes", "Agnes Whitlow"]
+
+
+def write_corpus(raw: Path, n: int, offset: int = 0) -> None:
+    raw.mkdir(parents=True, exist_ok=True)
+    for i in range(offset, offset + n):
+        who = NAMES[i % len(NAMES)]
+        (raw / f"story-{i:03d}.txt").write_text(
+            f"Story {i}\n\n{who} visited Port Alder on Monday to open project number {i}.\n\n"
+            f"\u201cThis is a good day for the city,\u201d {who} said. Officials said that the "
+            f"work would finish in {i % 12 + 1} months.\n\n"
+            + "The council said the budget had been approved after a long debate in March. " * 12
+            + "\n", encoding="utf-8")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_run_completes_while_an_analyst_holds_the_database(tmp_path):
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write_corpus(raw, 3)
+    run_pipeline(raw, wh)
+    analyst = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time\n"
+         f"con = duckdb.connect({str(wh / 'news.duckdb')!r}, read_only=True)\n"
+         "print(con.sql('select count(*) from articles').fetchall()[0][0], flush=True)\n"
+         "sys.stdin.readline()\n"
+         "print(con.sql('select count(*) from articles').fetchall()[0][0], flush=True)\n"
+         "con.close()\n"
+         f"con2 = duckdb.connect({str(wh / 'news.duckdb')!r}, read_only=True)\n"
+         "print(con2.sql('select count(*) from articles').fetchall()[0][0], flush=True)\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert analyst.stdout.readline().strip() == "3"
+        write_corpus(raw, 2, offset=3)
+        s = run_pipeline(raw, wh)  # rewrites news.duckdb under the analyst's open connection
+        assert s["status"] == "completed" and s["articles"] == 2
+        analyst.stdin.write("\n")
+        analyst.stdin.flush()
+        # the open connection keeps its consistent snapshot; a new one sees the new batch
+        assert analyst.stdout.readline().strip() == "3"
+        assert analyst.stdout.readline().strip() == "5"
+    finally:
+        analyst.kill()
+        analyst.wait()
+    assert warehouse.connect(wh).sql("select count(*) from articles").fetchall() == [(5,)]
+
+
+def test_readers_during_a_run_see_whole_batches_only(tmp_path):
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write_corpus(raw, 40)
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "ph"))
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh),
+                             "--batch-articles", "2", "--processes", "1", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    consistency = ("select (select count(*) from articles), (select coalesce(sum(articles), 0) "
+                   "from files), (select count(*) from files)")
+    seen: list[int] = []  # through `news-etl query`'s in-memory views
+    seen_db: list[int] = []  # through news.duckdb, as a DuckDB client opens it
+    deadline = time.time() + 300
+    while proc.poll() is None and time.time() < deadline:
+        if (wh / "batches").is_dir():
+            con = warehouse.connect(wh)
+            n_articles, n_files_articles, n_files = con.sql(consistency).fetchall()[0]
+            con.close()
+            # every visible file brings exactly its articles: no half-committed batch
+            assert n_articles == n_files_articles == n_files
+            seen.append(n_articles)
+        if (wh / "news.duckdb").exists():
+            ro = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+            n_articles, n_files_articles, n_files = ro.sql(consistency).fetchall()[0]
+            ro.close()
+            assert n_articles == n_files_articles == n_files
+            seen_db.append(n_articles)
+        time.sleep(0.05)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err[-2000:]
+    assert seen == sorted(seen) and seen_db == sorted(seen_db)  # counts only grow
+    # the readers really did look in while batches were landing
+    assert len(set(seen)) >= 3 and len(set(seen_db)) >= 3
+    assert warehouse.connect(wh).sql("select count(*) from articles").fetchall() == [(40,)]

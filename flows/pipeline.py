@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,10 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from news_etl.settings import Settings
-from tasks import discover, store, warehouse
+from news_etl.settings import RunOptions, Settings
+from tasks import discover, reprocess, store, warehouse
 from tasks.batch import BatchResult, BatchSpec
+from tasks.extract import installed_model_id
 from tasks.runner import BatchExecutor
 
 TARGET_BYTES_PER_ARTICLE = 3_000  # a batch of batch_articles articles is about this much text each
@@ -48,9 +50,11 @@ class Progress:
 
 
 @task(name="plan", cache_policy=NO_CACHE)
-def plan_run(raw: Path, wh: Path, retry_failed: bool) -> discover.Plan:
-    """Which files are new or changed since the last committed batches."""
-    return discover.plan(raw, store.read_ledger(wh), retry_failed=retry_failed)
+def plan_run(raw: Path, wh: Path, opts: RunOptions) -> discover.Plan:
+    """Which files are new or changed since the last committed batches, or chosen to rebuild."""
+    chosen = reprocess.selector(wh, opts.reprocess_all, opts.reprocess_since, opts.reprocess_match)
+    return discover.plan(raw, store.read_ledger(wh), retry_failed=opts.retry_failed,
+                         reprocess=chosen)
 
 
 @task(name="batch", cache_policy=NO_CACHE)
@@ -93,8 +97,9 @@ def _summary_markdown(run: dict[str, Any], results: list[BatchResult]) -> str:
     return "\n".join(lines)
 
 
-def execute(settings: Settings, retry_failed: bool = False) -> dict[str, Any]:
+def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, Any]:
     """The body of the flow, callable with or without Prefect around it."""
+    opts = options or RunOptions()
     log = get_run_logger()
     raw, wh = Path(settings.raw), Path(settings.warehouse)
     if not raw.is_dir():
@@ -113,23 +118,25 @@ def execute(settings: Settings, retry_failed: bool = False) -> dict[str, Any]:
             "run_id": run_id, "started_at": started, "finished_at": None, "status": "running",
             "raw": str(raw.resolve()), "model": settings.model, "files_seen": 0, "files_new": 0,
             "files_changed": 0, "files_unchanged": 0, "files_failed": 0, "files_missing": 0,
+            "files_reprocessed": 0, "files_pruned": 0, "stale_articles": 0,
             "articles": 0, "entities": 0, "quotes": 0, "words": 0, "wall_seconds": None,
             "error": None,
         }
         store.write_run(wh, run)
         publish(wh)  # a new or moved warehouse gets its news.duckdb before any batch
-        plan = plan_run(raw, wh, retry_failed)
+        plan = plan_run(raw, wh, opts)
         run.update(files_seen=plan.seen, files_new=plan.new, files_changed=plan.changed,
-                   files_unchanged=plan.unchanged, files_missing=len(plan.missing))
+                   files_unchanged=plan.unchanged, files_missing=len(plan.missing),
+                   files_reprocessed=plan.reprocess)
         batches = discover.split_batches(
             plan.work, discover.batch_target(plan.work, settings.batch_articles
                                               * TARGET_BYTES_PER_ARTICLE, settings.processes))
-        log.info("%d files seen: %d new, %d changed, %d unchanged, %d missing; %d batches",
-                 plan.seen, plan.new, plan.changed, plan.unchanged, len(plan.missing),
-                 len(batches))
-        if plan.missing:
-            log.warning("%d files recorded earlier are no longer in %s (kept in the warehouse)",
-                        len(plan.missing), raw)
+        log.info("%d files seen: %d new, %d changed, %d to reprocess, %d unchanged, %d missing; "
+                 "%d batches", plan.seen, plan.new, plan.changed, plan.reprocess, plan.unchanged,
+                 len(plan.missing), len(batches))
+        if plan.missing and not opts.prune:
+            log.warning("%d files recorded earlier are no longer in %s; their articles stay in "
+                        "the warehouse (`news-etl run --prune` removes them)", len(plan.missing), raw)
         specs = [
             BatchSpec(f"{run_id}-{i:05d}", run_id, str(raw.resolve()), str(wh.resolve()), files,
                       settings.model, tuple(settings.disable), settings.pipe_batch_size)
@@ -148,10 +155,17 @@ def execute(settings: Settings, retry_failed: bool = False) -> dict[str, Any]:
                     except Exception as exc:  # one batch lost: the run is incomplete
                         errors.append(f"{type(exc).__name__}: {exc}")
                         log.error("batch failed: %s", exc)
+        if opts.prune and plan.missing:
+            prune_missing(wh, f"{run_id}-{len(specs):05d}", run_id, plan.missing)
+            run["files_pruned"] = len(plan.missing)
+        stale = reprocess.staleness(wh, installed_model_id(settings.model))
+        if stale.stale:
+            log.warning(stale.message())
         run.update(
             finished_at=store.now_utc(),
             status="failed" if errors else "completed",
             files_failed=sum(r.files_failed for r in results),
+            stale_articles=stale.stale,
             articles=sum(r.articles for r in results),
             entities=sum(r.entities for r in results),
             quotes=sum(r.quotes for r in results),
@@ -168,32 +182,52 @@ def execute(settings: Settings, retry_failed: bool = False) -> dict[str, Any]:
     summary = dict(run)
     summary["failures"] = [f for r in results for f in r.failures]
     summary["nlp_seconds"] = sum(r.nlp_seconds for r in results)
-    summary["plan_missing"] = plan.missing
+    summary["missing"] = plan.missing
+    summary["stale_message"] = stale.message() if stale.stale else None
     return summary
+
+
+@task(name="prune", cache_policy=NO_CACHE)
+def prune_missing(wh: Path, batch_id: str, run_id: str, paths: list[str]) -> None:
+    """Commit 'deleted' records for files gone from the raw folder: as each file's latest
+    record, they take its articles, entities and quotes out of every view."""
+    now = store.now_utc()
+    rows = [{"path": p, "batch_id": batch_id, "run_id": run_id, "content_hash": None, "size": 0,
+             "mtime_ns": 0, "format": None, "status": "deleted",
+             "error": "removed from the raw folder; pruned", "articles": 0, "records_failed": 0,
+             "processed_at": now} for p in paths]
+    store.stage_batch(wh, batch_id, {"files": rows})
+    store.commit_batch(wh, batch_id)
+    warehouse.publish_views(wh)
 
 
 @flow(name="news-etl", log_prints=True)
 def pipeline(raw: str = "data/raw", warehouse: str = "data/warehouse",
              model: str | None = None, processes: int | None = None,
              batch_articles: int | None = None, disable: list[str] | None = None,
-             retry_failed: bool = False, progress: bool = True) -> dict[str, Any]:
+             retry_failed: bool = False, reprocess_all: bool = False,
+             reprocess_since: str | None = None, reprocess_match: str | None = None,
+             prune: bool = False, progress: bool = True) -> dict[str, Any]:
     """Raw article files -> spaCy -> Parquet batches -> DuckDB views, incrementally."""
     settings = Settings.from_env(raw=Path(raw), warehouse=Path(warehouse), model=model,
                                  processes=processes, batch_articles=batch_articles,
                                  disable=tuple(disable) if disable is not None else None,
                                  progress=progress)
-    return execute(settings, retry_failed=retry_failed)
+    options = RunOptions(retry_failed=retry_failed, reprocess_all=reprocess_all,
+                         reprocess_since=reprocess_since, reprocess_match=reprocess_match,
+                         prune=prune)
+    return execute(settings, options)
 
 
-def run_flow(settings: Settings, retry_failed: bool = False) -> dict[str, Any]:
+def run_flow(settings: Settings, options: RunOptions | None = None) -> dict[str, Any]:
     """Run the flow with a thread per worker process so batches overlap."""
+    opts = options or RunOptions()
     runner = ThreadPoolTaskRunner(max_workers=max(1, settings.processes))
     flow_fn = pipeline.with_options(task_runner=runner)
     return flow_fn(raw=str(settings.raw), warehouse=str(settings.warehouse),
                    model=settings.model, processes=settings.processes,
                    batch_articles=settings.batch_articles, disable=list(settings.disable),
-                   retry_failed=retry_failed,
-                   progress=settings.progress)
+                   progress=settings.progress, **asdict(opts))
 
 
 __all__ = ["pipeline", "run_flow", "execute"]

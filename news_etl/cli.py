@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from news_etl.settings import Settings, offline_environment
+from news_etl.settings import RunOptions, Settings, offline_environment
 
 
 def _add_paths(p: argparse.ArgumentParser) -> None:
@@ -30,7 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="about how many articles one batch (task, commit) holds")
     run.add_argument("--retry-failed", action="store_true",
                      help="process files that failed before even if they did not change")
+    run.add_argument("--reprocess", action="store_true",
+                     help="rebuild the rows of every file (after a model or extractor change)")
+    run.add_argument("--reprocess-since", metavar="DATE",
+                     help="rebuild files holding articles published (or stored) since DATE")
+    run.add_argument("--reprocess-match", metavar="GLOB",
+                     help="rebuild files whose path (relative to --raw) matches GLOB")
+    run.add_argument("--prune", action="store_true",
+                     help="remove the rows of files that are gone from the raw folder")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    st = sub.add_parser("status", help="what the warehouse holds; exits 1 if the last run failed")
+    _add_paths(st)
 
     q = sub.add_parser("query", help="run SQL or a named query (sql/queries/) on the warehouse",
                        description="Run ad-hoc SQL or a named query against the warehouse, "
@@ -83,6 +94,13 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from news_etl.status import status
+
+    settings = Settings.from_env(raw=args.raw, warehouse=args.warehouse)
+    return status(settings, raw_given=args.raw is not None)
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     from news_etl.shell import shell
 
@@ -117,8 +135,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     offline_environment()
     from flows.pipeline import run_flow
 
+    options = RunOptions(retry_failed=args.retry_failed, reprocess_all=args.reprocess,
+                         reprocess_since=args.reprocess_since,
+                         reprocess_match=args.reprocess_match, prune=args.prune)
     try:
-        summary = run_flow(settings, retry_failed=args.retry_failed)
+        summary = run_flow(settings, options)
     except RunLocked as exc:
         print(f"news-etl: {exc}", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
@@ -135,6 +156,8 @@ def _print_summary(s: dict) -> None:
     print(f"  files: {s['files_seen']} seen, {s['files_new']} new, {s['files_changed']} changed, "
           f"{s['files_unchanged']} unchanged, {s['files_failed']} failed, "
           f"{s['files_missing']} missing")
+    if s["files_reprocessed"] or s["files_pruned"]:
+        print(f"         {s['files_reprocessed']} reprocessed, {s['files_pruned']} pruned")
     print(f"  rows:  {s['articles']} articles, {s['entities']} entities, {s['quotes']} quotes")
     if s["words"] and wall:
         print(f"  speed: {s['words']:,} words, {s['words'] / wall:,.0f} words/s end to end")
@@ -142,13 +165,19 @@ def _print_summary(s: dict) -> None:
         print(f"  failed: {path}: {reason}")
     if len(s.get("failures", [])) > 20:
         print(f"  ... {len(s['failures']) - 20} more failed files (see the files view)")
+    if s.get("missing") and not s["files_pruned"]:
+        print(f"  missing: {len(s['missing'])} files are gone from the raw folder; their rows stay "
+              "(`news-etl run --prune` removes them)")
+    if s.get("stale_message"):
+        print(f"  stale: {s['stale_message']}")
     if s.get("error"):
         print(f"  error: {s['error']}")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"run": cmd_run, "query": cmd_query, "shell": cmd_shell, "serve": cmd_serve}
+    commands = {"run": cmd_run, "status": cmd_status, "query": cmd_query, "shell": cmd_shell,
+                "serve": cmd_serve}
     return commands[args.command](args)
 
 

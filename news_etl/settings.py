@@ -61,3 +61,14 @@ def offline_environment() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
+
+
+@dataclass
+class RunOptions:
+    """What one run does beyond new and changed files."""
+
+    retry_failed: bool = False
+    reprocess_all: bool = False
+    reprocess_since: str | None = None
+    reprocess_match: str | None = None
+    prune: bool = False

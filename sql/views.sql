@@ -7,7 +7,7 @@
 create or replace view files as
 select path, content_hash, size, mtime_ns, format, status, error, articles, records_failed,
        processed_at, batch_id, run_id
-from read_parquet({files_parquet})
+from read_parquet({files_parquet}, union_by_name = true)
 qualify row_number() over (partition by path order by batch_id desc) = 1;
 
 -- articles: the current version of every article.
@@ -15,26 +15,26 @@ create or replace view articles as
 select a.article_id, a.source_path, a.record_index, a.title, a.text, a.published_at, a.source,
        a.url, a.authors, a.language, a.word_count, a.content_hash, a.extra, a.model,
        a.extractor_version, a.processed_at, a.batch_id
-from read_parquet({articles_parquet}) a
+from read_parquet({articles_parquet}, union_by_name = true) a
 semi join files f on a.source_path = f.path and a.batch_id = f.batch_id;
 
 -- entities: named-entity mentions with character offsets into articles.text.
 create or replace view entities as
 select e.article_id, e.entity_index, e.start_char, e.end_char, e.text, e.label,
        e.sentence_index, e.canonical, e.batch_id
-from read_parquet({entities_parquet}) e
+from read_parquet({entities_parquet}, union_by_name = true) e
 semi join articles a on e.article_id = a.article_id and e.batch_id = a.batch_id;
 
 -- quotes: who said what; spans are {start, end} character offsets into articles.text.
 create or replace view quotes as
 select q.article_id, q.quote_index, q.text, q.spans, q.quote_type, q.cue, q.cue_start, q.cue_end,
        q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_label, q.batch_id
-from read_parquet({quotes_parquet}) q
+from read_parquet({quotes_parquet}, union_by_name = true) q
 semi join articles a on q.article_id = a.article_id and q.batch_id = a.batch_id;
 
 -- runs: one row per pipeline run.
 create or replace view runs as
 select run_id, started_at, finished_at, status, raw, model, files_seen, files_new, files_changed,
-       files_unchanged, files_failed, files_missing, articles, entities, quotes, words,
-       wall_seconds, error
-from read_parquet('{root}/runs/*.parquet');
+       files_unchanged, files_failed, files_missing, files_reprocessed, files_pruned,
+       stale_articles, articles, entities, quotes, words, wall_seconds, error
+from read_parquet('{root}/runs/*.parquet', union_by_name = true);

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +23,7 @@ class FileWork:
     content_hash: str | None = None  # known when discovery had to hash it
     error: str | None = None  # set when the file could not even be stat'ed
     skip_reason: str | None = None  # unsupported type, directory link, ...
-    change: str = "new"  # new | changed | retry
+    change: str = "new"  # new | changed | retry | reprocess
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Plan:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    reprocess: int = 0
     missing: list[str] = field(default_factory=list)
 
 
@@ -72,15 +75,19 @@ def walk(raw: Path) -> list[FileWork]:
                 found.append(FileWork(rel, error=f"cannot stat file: {exc.strerror or exc}"))
                 continue
             fw = FileWork(rel, size=st.st_size, mtime_ns=st.st_mtime_ns)
-            if not is_supported(name):
+            if not stat.S_ISREG(st.st_mode):
+                fw.error = "not a regular file (a pipe, socket or device), not read"
+            elif not is_supported(name):
                 fw.skip_reason = "unsupported file type"
             found.append(fw)
     found.sort(key=lambda f: f.path)
     return found
 
 
-def plan(raw: Path, ledger: dict[str, LedgerEntry], retry_failed: bool = False) -> Plan:
-    """Compare the raw folder with the ledger: new and changed files become work."""
+def plan(raw: Path, ledger: dict[str, LedgerEntry], retry_failed: bool = False,
+         reprocess: Callable[[str], bool] | None = None) -> Plan:
+    """Compare the raw folder with the ledger: new and changed files become work, and so do
+    files the ``reprocess`` predicate selects (and failed ones with ``retry_failed``)."""
     p = Plan()
     files = walk(raw)
     p.seen = len(files)
@@ -88,9 +95,14 @@ def plan(raw: Path, ledger: dict[str, LedgerEntry], retry_failed: bool = False) 
     for fw in files:
         present.add(fw.path)
         old = ledger.get(fw.path)
-        if old is None:
+        if old is None or old.status == "deleted":
             fw.change = "new"
             p.new += 1
+            p.work.append(fw)
+            continue
+        if reprocess is not None and reprocess(fw.path):
+            fw.change = "reprocess"
+            p.reprocess += 1
             p.work.append(fw)
             continue
         if fw.error is None and fw.skip_reason is None and (
@@ -109,7 +121,8 @@ def plan(raw: Path, ledger: dict[str, LedgerEntry], retry_failed: bool = False) 
         fw.change = "retry" if same else "changed"
         p.changed += 1
         p.work.append(fw)
-    p.missing = sorted(set(ledger) - present)
+    p.missing = sorted(path for path, e in ledger.items()
+                       if path not in present and e.status != "deleted")
     return p
 
 

@@ -29,8 +29,31 @@ def load_nlp(model: str, disable: tuple[str, ...] = ()) -> Language:
 
 def model_id(nlp: Language) -> str:
     """'name==version' of a loaded pipeline, recorded with every row it produces."""
-    meta = nlp.meta
+    return _meta_id(nlp.meta)
+
+
+def _meta_id(meta: dict[str, Any]) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}=={meta.get('version', '?')}"
+
+
+def installed_model_id(model: str) -> str | None:
+    """model_id of an installed pipeline package or model folder, read from its meta.json without
+    loading it (so the flow can tell stale rows before any worker starts)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    candidates = [Path(model) / "meta.json"]
+    try:
+        spec = importlib.util.find_spec(model)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        candidates.insert(0, Path(spec.origin).parent / "meta.json")
+    for path in candidates:
+        if path.is_file():
+            return _meta_id(json.loads(path.read_text(encoding="utf-8")))
+    return None
 
 
 @dataclass
@@ -98,4 +121,4 @@ def process_articles(nlp: Language, articles: Sequence[Article], batch_size: int
 
 
 __all__ = ["EXTRACTOR_VERSION", "MAX_CHARS", "Extracted", "extract_doc", "load_nlp", "model_id",
-           "process_articles"]
+           "process_articles", "installed_model_id"]

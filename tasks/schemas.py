@@ -71,7 +71,7 @@ FILES = pa.schema(
         ("size", pa.int64()),
         ("mtime_ns", pa.int64()),
         ("format", pa.string()),
-        ("status", pa.string()),  # ok | partial | failed | skipped
+        ("status", pa.string()),  # ok | partial | failed | skipped | deleted
         ("error", pa.string()),
         ("articles", pa.int32()),
         ("records_failed", pa.int32()),
@@ -93,6 +93,9 @@ RUNS = pa.schema(
         ("files_unchanged", pa.int32()),
         ("files_failed", pa.int32()),
         ("files_missing", pa.int32()),
+        ("files_reprocessed", pa.int32()),
+        ("files_pruned", pa.int32()),
+        ("stale_articles", pa.int64()),
         ("articles", pa.int64()),
         ("entities", pa.int64()),
         ("quotes", pa.int64()),

@@ -97,17 +97,24 @@ def init_warehouse(wh: Path) -> None:
     """Create the folders and the empty schema batch (idempotent)."""
     for d in (batches_dir(wh), runs_dir(wh), staging_dir(wh)):
         d.mkdir(parents=True, exist_ok=True)
+    # The empty seed files carry the current schemas; rewrite them after a schema change so the
+    # views (which read with union_by_name) find every column even before new data has it.
     seed = batches_dir(wh) / SCHEMA_BATCH
-    if not seed.exists():
-        tmp = staging_dir(wh) / SCHEMA_BATCH
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        for name, schema in schemas.BATCH_TABLES.items():
-            write_table([], schema, tmp / f"{name}.parquet")
-        os.rename(tmp, seed)
-    seed_runs = runs_dir(wh) / f"{SCHEMA_BATCH}.parquet"
-    if not seed_runs.exists():
-        write_table([], schemas.RUNS, seed_runs)
+    for name, schema in schemas.BATCH_TABLES.items():
+        _write_seed(seed / f"{name}.parquet", schema, staging_dir(wh))
+    _write_seed(runs_dir(wh) / f"{SCHEMA_BATCH}.parquet", schemas.RUNS, staging_dir(wh))
+
+
+def _write_seed(path: Path, schema: pa.Schema, tmp_dir: Path) -> None:
+    try:
+        if pq.read_schema(path).equals(schema, check_metadata=False):
+            return
+    except (OSError, pa.ArrowInvalid):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_dir / f"seed-{path.parent.name}-{path.name}"
+    write_table([], schema, tmp)
+    os.replace(tmp, path)
 
 
 def stage_batch(wh: Path, batch_id: str, tables: dict[str, list[dict[str, Any]]]) -> Path:

@@ -7,16 +7,16 @@ from typing import Any
 
 import duckdb
 
-from news_etl.settings import Settings
+from news_etl.settings import RunOptions, Settings
 
 
 def run_pipeline(raw: Path, wh: Path, processes: int = 1, batch_articles: int = 400,
-                 retry_failed: bool = False) -> dict[str, Any]:
+                 **options: Any) -> dict[str, Any]:
     from flows.pipeline import run_flow
 
     settings = Settings.from_env(raw=raw, warehouse=wh, processes=processes,
                                  batch_articles=batch_articles, progress=False)
-    return run_flow(settings, retry_failed=retry_failed)
+    return run_flow(settings, RunOptions(**options))
 
 
 def query(wh: Path, sql: str) -> list[tuple]:

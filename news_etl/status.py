@@ -1,0 +1,74 @@
+"""`news-etl status`: what the warehouse holds, for people and for monitors (no Prefect import)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from news_etl.settings import Settings
+
+UNHEALTHY = ("failed", "crashed")
+
+
+def status(settings: Settings, raw_given: bool = False) -> int:
+    """Print the summary; exit 1 when the last run failed or crashed, 2 when there is no warehouse."""
+    from tasks import discover, store, warehouse
+    from tasks.extract import installed_model_id
+    from tasks.reprocess import staleness
+
+    wh = settings.warehouse
+    if not warehouse.is_warehouse(wh):
+        print(f"news-etl status: no warehouse at {wh} (run `news-etl run` first)", file=sys.stderr)
+        return 2
+    con = warehouse.connect(wh)
+    try:
+        articles, entities, quotes = con.sql(
+            "select (select count(*) from articles), (select count(*) from entities), "
+            "(select count(*) from quotes)").fetchall()[0]
+        by_status = con.sql("select status, count(*) from files group by 1 order by 1").fetchall()
+        runs = con.sql("select run_id, status, started_at, wall_seconds, files_new + files_changed, "
+                       "articles, error, raw from runs order by started_at desc limit 5").fetchall()
+    finally:
+        con.close()
+    print(f"warehouse {wh.resolve()}")
+    print(f"  {articles:,} articles, {entities:,} entities, {quotes:,} quotes")
+    print("  files: " + (", ".join(f"{n:,} {s}" for s, n in by_status) or "none"))
+    stale = staleness(wh, installed_model_id(settings.model))
+    if stale.stale:
+        print(f"  stale: {stale.message()}")
+    raw = settings.raw if raw_given or not runs else Path(runs[0][7])
+    if raw.is_dir():
+        missing = discover.plan(raw, store.read_ledger(wh)).missing
+        if missing:
+            print(f"  missing: {len(missing):,} files recorded earlier are gone from {raw}; their "
+                  "rows stay until `news-etl run --prune`")
+            for path in missing[:10]:
+                print(f"    {path}")
+            if len(missing) > 10:
+                print(f"    ... {len(missing) - 10:,} more")
+    else:
+        print(f"  raw folder {raw} not found: missing files not checked")
+    print("  last runs:")
+    last = runs[0][1] if runs else None
+    if last == "running" and not _locked(wh):
+        last = "crashed"  # marked 'running' but no process holds the warehouse
+        runs[0] = (runs[0][0], last, *runs[0][2:6], "the run process ended before finishing",
+                   runs[0][7])
+    for _run_id, st, started, wall, files, arts, error, _raw in runs:
+        secs = f"{wall:.1f}s" if wall is not None else "-"
+        line = (f"    {started:%Y-%m-%d %H:%M:%S} {st:9} {secs:>8}  {files or 0:,} files, "
+                f"{arts or 0:,} articles")
+        print(line + (f"  error: {error}" if error else ""))
+    if not runs:
+        print("    none")
+    return 1 if last in UNHEALTHY else 0
+
+
+def _locked(wh: Path) -> bool:
+    from tasks.store import RunLocked, warehouse_lock
+
+    try:
+        with warehouse_lock(wh):
+            return False
+    except RunLocked:
+        return True

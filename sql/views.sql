@@ -1,5 +1,5 @@
--- Warehouse views over the committed Parquet batches. {root} is the warehouse folder and
--- {<table>_parquet} the list of that table's files in the committed batches, listed once per
+-- Warehouse views over the committed Parquet files. {<table>_parquet} is the list of that
+-- table's files in the committed batches (and {runs_parquet} of the run records), listed once per
 -- publish so that every view reads the same snapshot (a batch is in all of them or in none).
 -- A file's rows come from its latest batch only, so a changed file's new rows replace the old.
 
@@ -37,4 +37,4 @@ create or replace view runs as
 select run_id, started_at, finished_at, status, raw, model, files_seen, files_new, files_changed,
        files_unchanged, files_failed, files_missing, files_reprocessed, files_pruned,
        stale_articles, articles, entities, quotes, words, wall_seconds, error
-from read_parquet('{root}/runs/*.parquet', union_by_name = true);
+from read_parquet({runs_parquet}, union_by_name = true);

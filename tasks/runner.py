@@ -13,7 +13,23 @@ def _init_worker(model: str, disable: tuple[str, ...]) -> None:
     import os
 
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    _die_with_parent()
     load_nlp(model, disable)
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when the run process dies (even by SIGKILL),
+    so no orphan keeps writing into the staging folder of a run that is gone."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
 
 
 class BatchExecutor:

@@ -100,9 +100,9 @@ def init_warehouse(wh: Path) -> None:
     # The empty seed files carry the current schemas; rewrite them after a schema change so the
     # views (which read with union_by_name) find every column even before new data has it.
     seed = batches_dir(wh) / SCHEMA_BATCH
+    _write_seed(runs_dir(wh) / f"{SCHEMA_BATCH}.parquet", schemas.RUNS, staging_dir(wh))
     for name, schema in schemas.BATCH_TABLES.items():
         _write_seed(seed / f"{name}.parquet", schema, staging_dir(wh))
-    _write_seed(runs_dir(wh) / f"{SCHEMA_BATCH}.parquet", schemas.RUNS, staging_dir(wh))
 
 
 def _write_seed(path: Path, schema: pa.Schema, tmp_dir: Path) -> None:

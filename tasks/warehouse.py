@@ -47,6 +47,8 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
     for table in ("articles", "entities", "quotes", "files"):
         subs[f"{{{table}_parquet}}"] = _sql_list(
             [str(root / "batches" / b / f"{table}.parquet") for b in batches])
+    runs = sorted(e.name for e in os.scandir(wh / "runs") if e.name.endswith(".parquet"))
+    subs["{runs_parquet}"] = _sql_list([str(root / "runs" / r) for r in runs])
     out = []
     for f in VIEW_FILES:
         for stmt in statements(load_sql(f)):
@@ -90,7 +92,10 @@ def publish_views(wh: Path) -> bool:
 
 
 def is_warehouse(wh: Path) -> bool:
-    return (wh / "batches").is_dir()
+    """Initialised: the empty seed tables every view reads are all in place."""
+    seed = wh / "batches" / "0-schema"
+    return (wh / "runs" / "0-schema.parquet").is_file() and all(
+        (seed / f"{t}.parquet").is_file() for t in ("articles", "entities", "quotes", "files"))
 
 
 def connect(wh: Path):  # -> duckdb.DuckDBPyConnection

@@ -76,7 +76,7 @@ def test_readers_during_a_run_see_whole_batches_only(tmp_path):
     seen_db: list[int] = []  # through news.duckdb, as a DuckDB client opens it
     deadline = time.time() + 300
     while proc.poll() is None and time.time() < deadline:
-        if (wh / "batches").is_dir():
+        if warehouse.is_warehouse(wh):
             con = warehouse.connect(wh)
             n_articles, n_files_articles, n_files = con.sql(consistency).fetchall()[0]
             con.close()

@@ -1,0 +1,113 @@
+"""SIGKILL a multi-batch run at different moments, again and again; after one clean run the
+warehouse must equal that of a single uninterrupted run, and readers never see half a batch."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tasks import warehouse
+from tests.corpus import write_corpus
+
+CLI = Path(sys.executable).parent / "news-etl"
+TABLES = {
+    "articles": "source_path, record_index",
+    "entities": "article_id, entity_index",
+    "quotes": "article_id, quote_index",
+    "files": "path",
+}
+
+
+def start(raw: Path, wh: Path, home: Path, processes: int) -> subprocess.Popen:
+    env = dict(os.environ, PREFECT_HOME=str(home))
+    env.pop("PREFECT_API_URL", None)
+    return subprocess.Popen([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh),
+                             "--batch-articles", "4", "--processes", str(processes), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            start_new_session=True)
+
+
+def committed(wh: Path) -> int:
+    d = wh / "batches"
+    return sum(1 for p in d.iterdir() if p.name != "0-schema") if d.is_dir() else 0
+
+
+def snapshot(wh: Path) -> dict[str, list[tuple]]:
+    con = warehouse.connect(wh)
+    try:
+        out = {}
+        for table, order in TABLES.items():
+            drop = {"articles": "batch_id, processed_at", "files": "batch_id, processed_at, run_id"
+                    }.get(table, "batch_id")
+            out[table] = con.sql(f"select * exclude ({drop}) from {table} order by {order}").fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def check_consistent(wh: Path) -> None:
+    if not warehouse.is_warehouse(wh):
+        return
+    con = warehouse.connect(wh)
+    try:
+        n, from_files, distinct = con.sql(
+            "select (select count(*) from articles), (select coalesce(sum(articles), 0) from files),"
+            " (select count(distinct article_id) from articles)").fetchall()[0]
+    finally:
+        con.close()
+    assert n == from_files == distinct
+
+
+def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
+    raw = tmp_path / "raw"
+    write_corpus(raw, 240)
+    ref = tmp_path / "ref"
+    p = start(raw, ref, tmp_path / "ph", processes=1)
+    assert p.wait(timeout=600) == 0
+    expected = snapshot(ref)
+    assert len(expected["articles"]) == 240 and len(expected["quotes"]) > 240
+    total_batches = committed(ref)
+    assert total_batches >= 8
+
+    wh = tmp_path / "wh"
+    rng = random.Random(20261128)
+    # kill moments: during start-up, on the first staged batch, and after k committed batches
+    plans = [("startup", 1.5), ("staging", 0), ("after", 1), ("after", 3), ("staging", 0),
+             ("after", 2)]
+    kills = 0
+    for round_no, (when, arg) in enumerate(plans):
+        proc = start(raw, wh, tmp_path / "ph", processes=2 if round_no % 2 else 1)
+        base = committed(wh)
+        deadline = time.time() + 120
+        while proc.poll() is None and time.time() < deadline:
+            if when == "startup" and time.time() > deadline - 120 + arg:
+                break
+            staging = wh / "_staging"
+            if when == "staging" and staging.is_dir() and any(
+                    e.name != "0-schema" and not e.name.startswith("run-") for e in staging.iterdir()):
+                break
+            if when == "after" and committed(wh) >= base + arg:
+                time.sleep(rng.uniform(0, 0.3))
+                break
+            time.sleep(0.01)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+        check_consistent(wh)
+    assert kills >= 5
+
+    final = start(raw, wh, tmp_path / "ph", processes=2)
+    assert final.wait(timeout=600) == 0
+    assert snapshot(wh) == expected
+    con = warehouse.connect(wh)
+    statuses = [r[0] for r in con.sql("select status from runs order by started_at").fetchall()]
+    con.close()
+    assert statuses[-1] == "completed"
+    assert statuses.count("crashed") >= 4  # killed runs are recorded as such, not forgotten
+    assert not [e for e in (wh / "_staging").iterdir()]

@@ -194,7 +194,8 @@ def prune_missing(wh: Path, batch_id: str, run_id: str, paths: list[str]) -> Non
     now = store.now_utc()
     rows = [{"path": p, "batch_id": batch_id, "run_id": run_id, "content_hash": None, "size": 0,
              "mtime_ns": 0, "format": None, "status": "deleted",
-             "error": "removed from the raw folder; pruned", "articles": 0, "records_failed": 0,
+             "error": "removed from the raw folder; pruned", "warning": None, "articles": 0,
+             "records_failed": 0,
              "processed_at": now} for p in paths]
     store.stage_batch(wh, batch_id, {"files": rows})
     store.commit_batch(wh, batch_id)

@@ -51,11 +51,13 @@ class BatchResult:
 
 
 def _file_row(fw: FileWork, spec: BatchSpec, processed_at: datetime, fmt: str | None,
-              status: str, error: str | None, articles: int = 0, bad: int = 0) -> dict[str, Any]:
+              status: str, error: str | None, articles: int = 0, bad: int = 0,
+              warnings: list[str] | None = None) -> dict[str, Any]:
     return {
         "path": fw.path, "batch_id": spec.batch_id, "run_id": spec.run_id,
         "content_hash": fw.content_hash, "size": fw.size, "mtime_ns": fw.mtime_ns,
-        "format": fmt or format_of(fw.path), "status": status, "error": error, "articles": articles,
+        "format": fmt or format_of(fw.path), "status": status, "error": error,
+        "warning": "; ".join(warnings) if warnings else None, "articles": articles,
         "records_failed": bad, "processed_at": processed_at,
     }
 
@@ -101,11 +103,12 @@ def read_files(spec: BatchSpec, processed_at: datetime
         if not kept:
             reason = summarize_errors(errors) or "no articles in file"
             file_rows.append(_file_row(fw, spec, processed_at, result.format, "failed", reason,
-                                       0, len(errors)))
+                                       0, len(errors), result.warnings))
             continue
         status = "partial" if errors else "ok"
         file_rows.append(_file_row(fw, spec, processed_at, result.format, status,
-                                   summarize_errors(errors), len(kept), len(errors)))
+                                   summarize_errors(errors), len(kept), len(errors),
+                                   result.warnings))
         articles.extend(kept)
     return articles, file_rows
 

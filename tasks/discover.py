@@ -112,9 +112,10 @@ def plan(raw: Path, ledger: dict[str, LedgerEntry], retry_failed: bool = False,
                 fw.content_hash = hash_file(raw / fw.path)
             except OSError as exc:
                 fw.error = f"cannot read file: {exc.strerror or exc}"
-        same = fw.error is None and (
-            fw.content_hash is None or fw.content_hash == old.content_hash
-        )
+        if fw.error is not None:
+            same = old.status == "failed"  # still unreadable: nothing new to record
+        else:
+            same = fw.content_hash is None or fw.content_hash == old.content_hash
         if same and not (retry_failed and old.status == "failed"):
             p.unchanged += 1
             continue

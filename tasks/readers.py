@@ -59,6 +59,7 @@ class ReadResult:
     format: str
     articles: list[Article] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. an encoding fallback
 
 
 def article_id(source_path: str, record_index: int) -> str:
@@ -69,35 +70,45 @@ def article_id(source_path: str, record_index: int) -> str:
 
 # --- bytes -> text -------------------------------------------------------------------------
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM dropped), else the encoding charset-normalizer finds; binary data is refused."""
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """UTF-8 (BOM dropped), else Windows-1252 or the encoding charset-normalizer finds, with a
+    warning saying so (the text may hold mojibake); binary data is refused."""
     if not data.strip():
         raise ReadError("empty file")
     head = data[:8192]
     if b"\x00" in head and not _looks_utf16(head):
         raise ReadError("binary file (NUL bytes), not text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        utf8_error = exc
+        why = f"not valid UTF-8 ({exc.reason} at byte {exc.start})"
+    # UTF-8 with a few corrupt bytes (a truncated copy, one bad character): keep it UTF-8
+    lenient = data.decode("utf-8-sig", errors="replace")
+    bad = lenient.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = sum(1 for ch in lenient if ord(ch) > 0x7F and ch != "\ufffd")
+    if bad < multibyte:  # more valid multi-byte characters than bad bytes: it is UTF-8
+        return lenient, f"{why}; decoded as UTF-8 with {bad} invalid byte(s) replaced by U+FFFD"
     high = sum(1 for b in data[:65536] if b > 0x7F) / min(len(data), 65536)
     if high < 0.1:
         # Mostly-ASCII text with a few stray bytes: in English news that is Windows-1252/Latin-1
         # (a pound sign, an accent); the detector guesses Baltic or Japanese pages on such input.
         try:
-            return data.decode("cp1252")
+            return data.decode("cp1252"), f"{why}; decoded as Windows-1252"
         except UnicodeDecodeError:
             pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
-        raise ReadError(f"not valid UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) "
-                        "and no other text encoding fits")
+        raise ReadError(f"{why} and no other text encoding fits")
     text = str(best)
     if _control_ratio(text) > 0.05:
         raise ReadError("binary file (mostly control characters), not text")
-    return text
+    return text, f"{why}; decoded as {best.encoding}"
+
+
+def _notes(note: str | None) -> list[str]:
+    return [note] if note else []
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -239,7 +250,7 @@ def record_to_article(record: Any, source_path: str, index: int) -> Article:
 
 def read_txt(data: bytes, source_path: str) -> ReadResult:
     """Plain text: a first line followed by a blank line is the title; the rest is kept verbatim."""
-    text = decode_text(data)
+    text, note = decode_text(data)
     title = None
     m = re.match(r"([^\r\n]+)\r?\n[ \t]*\r?\n", text)
     if m and len(m.group(1)) <= 300:
@@ -247,7 +258,7 @@ def read_txt(data: bytes, source_path: str) -> ReadResult:
         text = text[m.end():]
     if not text.strip():
         raise ReadError("no article text after the title line")
-    return ReadResult("txt", [Article(source_path, 0, text, title=title)])
+    return ReadResult("txt", [Article(source_path, 0, text, title=title)], warnings=_notes(note))
 
 
 def _check_depth(obj: Any, limit: int = MAX_JSON_DEPTH) -> None:
@@ -273,7 +284,7 @@ def _loads(s: str) -> Any:
 
 def read_json(data: bytes, source_path: str) -> ReadResult:
     """One article object, a list of them, or an object holding such a list under a usual key."""
-    text = decode_text(data)
+    text, note = decode_text(data)
     try:
         obj = _loads(text)
     except json.JSONDecodeError as exc:
@@ -286,7 +297,7 @@ def read_json(data: bytes, source_path: str) -> ReadResult:
                 obj = obj[key]
                 break
     records = obj if isinstance(obj, list) else [obj]
-    result = ReadResult("json")
+    result = ReadResult("json", warnings=_notes(note))
     for i, rec in enumerate(records):
         try:
             result.articles.append(record_to_article(rec, source_path, i))
@@ -297,8 +308,8 @@ def read_json(data: bytes, source_path: str) -> ReadResult:
 
 def read_jsonl(data: bytes, source_path: str) -> ReadResult:
     """One JSON object a line; a bad line is reported with its number and the others are kept."""
-    text = decode_text(data)
-    result = ReadResult("jsonl")
+    text, note = decode_text(data)
+    result = ReadResult("jsonl", warnings=_notes(note))
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -320,7 +331,7 @@ def read_jsonl(data: bytes, source_path: str) -> ReadResult:
 
 def read_html(data: bytes, source_path: str) -> ReadResult:
     """An article page: main text and metadata through trafilatura."""
-    html = decode_text(data)
+    html, note = decode_text(data)
     import trafilatura
 
     try:
@@ -345,7 +356,7 @@ def read_html(data: bytes, source_path: str) -> ReadResult:
         language=getattr(doc, "language", None),
         extra={k: v for k, v in {"description": getattr(doc, "description", None)}.items() if v},
     )
-    return ReadResult("html", [art])
+    return ReadResult("html", [art], warnings=_notes(note))
 
 
 Reader = Callable[[bytes, str], ReadResult]

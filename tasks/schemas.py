@@ -73,6 +73,7 @@ FILES = pa.schema(
         ("format", pa.string()),
         ("status", pa.string()),  # ok | partial | failed | skipped | deleted
         ("error", pa.string()),
+        ("warning", pa.string()),  # the file was read, but not cleanly (e.g. not UTF-8)
         ("articles", pa.int32()),
         ("records_failed", pa.int32()),
         ("processed_at", TS),

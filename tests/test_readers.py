@@ -41,10 +41,13 @@ def test_txt_without_blank_second_line_keeps_everything_as_body():
     assert art.text == text
 
 
-def test_txt_latin1_fallback_decodes_accents():
+def test_txt_latin1_fallback_decodes_accents_and_says_so():
     data = "Festival returns\n\nThe Caf\u00e9 Lumi\u00e8re festival opened, said Ren\u00e9e Dubois.\n"
-    [art] = read_bytes(data.encode("latin-1"), "f.txt").articles
+    res = read_bytes(data.encode("latin-1"), "f.txt")
+    [art] = res.articles
     assert "Caf\u00e9 Lumi\u00e8re" in art.text and "Ren\u00e9e" in art.text
+    assert res.warnings == ["not valid UTF-8 (invalid continuation byte at byte 25); "
+                            "decoded as Windows-1252"]
 
 
 def test_txt_utf8_bom_is_dropped():

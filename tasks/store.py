@@ -97,9 +97,14 @@ def init_warehouse(wh: Path) -> None:
     """Create the folders and the empty schema batch (idempotent)."""
     for d in (batches_dir(wh), runs_dir(wh), staging_dir(wh)):
         d.mkdir(parents=True, exist_ok=True)
-    # The empty seed files carry the current schemas; rewrite them after a schema change so the
-    # views (which read with union_by_name) find every column even before new data has it.
+    refresh_seeds(wh)
+
+
+def refresh_seeds(wh: Path) -> None:
+    """The empty seed files carry the current schemas; rewrite them after a schema change so the
+    views (which read with union_by_name) find every column even before new data has it."""
     seed = batches_dir(wh) / SCHEMA_BATCH
+    staging_dir(wh).mkdir(parents=True, exist_ok=True)
     _write_seed(runs_dir(wh) / f"{SCHEMA_BATCH}.parquet", schemas.RUNS, staging_dir(wh))
     for name, schema in schemas.BATCH_TABLES.items():
         _write_seed(seed / f"{name}.parquet", schema, staging_dir(wh))

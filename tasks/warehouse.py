@@ -104,6 +104,12 @@ def connect(wh: Path):  # -> duckdb.DuckDBPyConnection
 
     if not is_warehouse(wh):
         raise FileNotFoundError(f"no warehouse at {wh} (run `news-etl run` first)")
+    try:  # a warehouse written before a schema change: bring its empty seed tables up to date
+        from tasks.store import refresh_seeds
+
+        refresh_seeds(wh)
+    except OSError:
+        pass  # a read-only copy; views still work unless a column is missing
     con = duckdb.connect(":memory:")
     for stmt in view_statements(wh):
         con.execute(stmt)

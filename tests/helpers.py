@@ -29,4 +29,5 @@ def query(wh: Path, sql: str) -> list[tuple]:
 
 def table(wh: Path, name: str, order: str) -> list[tuple]:
     """A view's rows without the batch bookkeeping columns, for run-to-run comparisons."""
-    return query(wh, f"select * exclude (batch_id, processed_at) from {name} order by {order}")
+    drop = {"articles": "batch_id, processed_at", "files": "batch_id, processed_at, run_id"}
+    return query(wh, f"select * exclude ({drop.get(name, 'batch_id')}) from {name} order by {order}")

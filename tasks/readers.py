@@ -288,7 +288,7 @@ def read_json(data: bytes, source_path: str) -> ReadResult:
     try:
         obj = _loads(text)
     except json.JSONDecodeError as exc:
-        raise ReadError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise ReadError(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except ValueError as exc:
         raise ReadError(f"malformed JSON: {exc}") from None
     if isinstance(obj, dict):

@@ -115,7 +115,7 @@ def test_hostile_folder_everything_accounted_for(tmp_path):
         assert warning.startswith("not valid UTF-8 (invalid start byte at byte ") and \
             warning.endswith(f"decoded as UTF-8 with {bad} invalid byte(s) replaced by U+FFFD"), name
     assert rows["syntax.json"][0] == "failed"  # the wording of json's message varies by Python
-    assert rows["syntax.json"][1].startswith("malformed JSON: ") and " at line 1 column 2" in \
+    assert rows["syntax.json"][1].startswith("malformed JSON: ") and " (line 1, column 2" in \
         rows["syntax.json"][1]
     assert rows["mixed.jsonl"] == (
         "partial", "3 bad record(s): line 2: malformed JSON: Expecting property name enclosed in "

@@ -126,7 +126,7 @@ def test_bad_files_are_recorded_and_not_retried_unless_asked(raw, wh):
         "binary.txt": "failed: binary file (NUL bytes), not text",
         "truncated.txt.gz": "failed: truncated gzip stream (file ends before the compressed data does)",
         "zero.jsonl.gz": "failed: empty file (zero-length gzip)",
-        "broken.json": "failed: malformed JSON: Expecting value at line 1 column 24",
+        "broken.json": "failed: malformed JSON: Expecting value (line 1, column 24)",
         "notext.json": "failed: record 0: no article text (none of text, body, content, "
                        "content_original, maintext, article, full_text)",
         "partial.jsonl": "partial: 1 bad record(s): line 2: malformed JSON: Expecting property name "

@@ -1,0 +1,62 @@
+"""Time every view and named query on a warehouse (warm: each runs twice, the second is reported).
+
+    .venv/bin/python benchmarks/queries.py --warehouse /tmp/wh [--rows 3]
+
+Required parameters get values from the data itself (the most mentioned person, the most
+quoted speaker), so the script runs on any warehouse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from news_etl import query  # noqa: E402
+from tasks import warehouse  # noqa: E402
+
+VIEWS = ["articles", "entities", "quotes", "files", "runs", "entity_summary",
+         "entity_mentions_daily", "entity_mentions_weekly", "entity_cooccurrence", "top_speakers",
+         "speaker_source", "speaker_quotes", "source_daily", "rising_entities"]
+
+
+def timed(con, sql: str, params: dict | None = None) -> tuple[float, list]:
+    best = None
+    rows: list = []
+    for _ in range(2):
+        t = time.perf_counter()
+        rows = con.sql(sql, params=params).fetchall() if params else con.sql(sql).fetchall()
+        best = time.perf_counter() - t
+    return best, rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--warehouse", type=Path, required=True)
+    ap.add_argument("--rows", type=int, default=3, help="rows of each named query to print")
+    args = ap.parse_args()
+    t = time.perf_counter()
+    con = warehouse.connect(args.warehouse)
+    print(f"connect (views over the current batches)  {time.perf_counter() - t:.3f} s")
+    person = con.sql("select canonical from entity_summary where label = 'PERSON' "
+                     "order by mentions desc limit 1").fetchall()
+    speaker = con.sql("select speaker from top_speakers order by quotes desc limit 1").fetchall()
+    derived = {"entity": person[0][0] if person else "x", "speaker": speaker[0][0] if speaker else "x",
+               "phrase": "said"}
+    print("\nview                        seconds   rows (full scan, counted)")
+    for v in VIEWS:
+        secs, rows = timed(con, f"select count(*) from {v}")
+        print(f"{v:27} {secs:8.3f}   {rows[0][0]:,}")
+    print("\nnamed query                 seconds   rows   first rows")
+    for name, q in query.named_queries().items():
+        params = {k: (derived.get(k, "x") if v is None else v) for k, v in q.params.items()}
+        secs, rows = timed(con, q.sql, params or None)
+        print(f"{name:27} {secs:8.3f}   {len(rows):5}  {rows[:args.rows]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

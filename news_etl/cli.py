@@ -54,6 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--output", "-o", type=Path, default=None, help="write to this file")
     q.add_argument("--list", action="store_true", help="list the named queries")
 
+    ev = sub.add_parser("eval", help="score the quote extractor against gold annotations")
+    ev.add_argument("what", choices=["quotes"])
+    ev.add_argument("gold", type=Path, help="gold JSON Lines (doc_id, text, attributions)")
+    ev.add_argument("--types", default="direct,mixed",
+                    help="quote types to score, comma-separated (direct,mixed,indirect)")
+    ev.add_argument("--core-only", action="store_true", help="set aside gold marked core: false")
+    ev.add_argument("--pred-out", type=Path, default=None,
+                    help="write the predictions in the reference scorer's PRED format")
+    ev.add_argument("--model", default=None)
+    ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+
     sh = sub.add_parser("shell", help="interactive SQL on the warehouse (read-only)")
     sh.add_argument("--warehouse", type=Path, default=None)
 
@@ -99,6 +110,17 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(raw=args.raw, warehouse=args.warehouse)
     return status(settings, raw_given=args.raw is not None)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from news_etl.evaluate import run_eval
+
+    settings = Settings.from_env(model=args.model)
+    if not args.gold.is_file():
+        print(f"news-etl eval: no gold file {args.gold}", file=sys.stderr)
+        return 2
+    return run_eval(args.gold, args.types, args.core_only, args.pred_out, settings.model,
+                    tuple(settings.disable), args.json)
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
@@ -177,7 +199,7 @@ def _print_summary(s: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"run": cmd_run, "status": cmd_status, "query": cmd_query, "shell": cmd_shell,
-                "serve": cmd_serve}
+                "serve": cmd_serve, "eval": cmd_eval}
     return commands[args.command](args)
 
 

@@ -1,0 +1,186 @@
+"""`news-etl eval quotes`: run the quote extractor on gold articles and score it.
+
+The figures follow the definitions of the project's reference scorer (shared/eval/score_quotes.py):
+quote spans are compared as character sets after trimming white space, quotation marks and
+, . ; : at fragment edges; `exact` needs equal sets; `overlap@t` pairs predictions and gold
+one-to-one, greedily by |pred & gold| / |gold| >= t; `char-soft` counts the overlapping characters
+of the overlap@0.3 pairs; on those pairs the speaker mention is right when the predicted and gold
+source spans overlap (or both are empty) and the name is right when it equals the gold name
+(lower-case, punctuation, possessive 's and a leading "the" ignored); end-to-end counts pairs
+whose mention is right. Gold outside --types (and non-core gold with --core-only) is set aside:
+a prediction landing on it is neither right nor wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+TRIM = frozenset(" \t\r\n\"“”‘’'«».,;:")
+Frags = list[list[int]]
+
+
+def chars(frags: Iterable[Iterable[int]], text: str) -> frozenset[int]:
+    out: set[int] = set()
+    for s, e in frags:
+        while s < e and text[s] in TRIM:
+            s += 1
+        while e > s and text[e - 1] in TRIM:
+            e -= 1
+        out.update(range(s, e))
+    return frozenset(out)
+
+
+def raw_chars(frags: Iterable[Iterable[int]]) -> frozenset[int]:
+    return frozenset(i for s, e in frags for i in range(s, e))
+
+
+def name_key(name: str | None) -> str:
+    text = (name or "").lower().replace("’", "'").replace("'s", "")
+    words = re.sub(r"[^\w\s]", " ", text).split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+def _prf(hit: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = hit / n_pred if n_pred else 0.0
+    r = hit / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def pair_up(preds: list[frozenset[int]], golds: list[frozenset[int]], threshold: float
+            ) -> list[tuple[int, int, int]]:
+    """One-to-one (pred, gold, overlap) pairs, best coverage of the gold first."""
+    scored = []
+    for gi, g in enumerate(golds):
+        for pi, p in enumerate(preds):
+            if g and p:
+                ov = len(p & g)
+                if ov / len(g) >= threshold:
+                    scored.append((ov / len(g), pi, gi, ov))
+    scored.sort(reverse=True)
+    taken_p: set[int] = set()
+    taken_g: set[int] = set()
+    pairs = []
+    for _, pi, gi, ov in scored:
+        if pi not in taken_p and gi not in taken_g:
+            taken_p.add(pi)
+            taken_g.add(gi)
+            pairs.append((pi, gi, ov))
+    return pairs
+
+
+def score(gold: list[dict[str, Any]], pred: dict[str, list[dict[str, Any]]], types: set[str],
+          core_only: bool = False) -> dict[str, Any]:
+    n = dict.fromkeys(("pred", "gold", "exact", "ov3", "ov8", "soft", "soft_p", "soft_g", "pairs",
+                       "mention", "named", "name"), 0)
+    for doc in gold:
+        text = doc["text"]
+
+        def counted(a: dict[str, Any]) -> bool:
+            return bool(a["content"]) and a["quote_type"] in types and \
+                (a.get("core", True) or not core_only)
+
+        kept = [a for a in doc["attributions"] if counted(a)]
+        aside = [chars(a["content"], text) for a in doc["attributions"]
+                 if a["content"] and not counted(a)]
+        golds = [chars(a["content"], text) for a in kept]
+        quotes_all = pred.get(doc["doc_id"], [])
+        sets_all = [chars(q["content"], text) for q in quotes_all]
+        keep = []
+        for i, x in enumerate(sets_all):
+            on_aside = any(x and y and (len(x & y) / len(y) >= 0.3 or len(x & y) / len(x) >= 0.5)
+                           for y in aside)
+            on_kept = any(x and y and len(x & y) / len(y) >= 0.3 for y in golds)
+            if on_kept or not on_aside:
+                keep.append(i)
+        quotes = [quotes_all[i] for i in keep]
+        preds = [sets_all[i] for i in keep]
+        n["gold"] += len(golds)
+        n["pred"] += len(preds)
+        matched: set[int] = set()
+        for x in preds:
+            for gi, y in enumerate(golds):
+                if gi not in matched and x == y:
+                    matched.add(gi)
+                    n["exact"] += 1
+                    break
+        n["ov8"] += len(pair_up(preds, golds, 0.8))
+        pairs = pair_up(preds, golds, 0.3)
+        n["ov3"] += len(pairs)
+        n["soft"] += sum(ov for _, _, ov in pairs)
+        n["soft_p"] += sum(len(x) for x in preds)
+        n["soft_g"] += sum(len(y) for y in golds)
+        for pi, gi, _ in pairs:
+            gs, ps = raw_chars(kept[gi]["source"]), raw_chars(quotes[pi].get("source") or [])
+            n["pairs"] += 1
+            if (gs and ps and gs & ps) or (not gs and not ps):
+                n["mention"] += 1
+            if kept[gi].get("speaker_name"):
+                n["named"] += 1
+                if name_key(quotes[pi].get("speaker")) == name_key(kept[gi]["speaker_name"]):
+                    n["name"] += 1
+    return {
+        "gold": n["gold"], "predicted": n["pred"],
+        "exact": _prf(n["exact"], n["pred"], n["gold"]),
+        "overlap@0.3": _prf(n["ov3"], n["pred"], n["gold"]),
+        "overlap@0.8": _prf(n["ov8"], n["pred"], n["gold"]),
+        "char-soft": _prf(n["soft"], n["soft_p"], n["soft_g"]),
+        "speaker_mention_accuracy": n["mention"] / n["pairs"] if n["pairs"] else 0.0,
+        "speaker_name_accuracy": n["name"] / n["named"] if n["named"] else None,
+        "end-to-end": _prf(n["mention"], n["pred"], n["gold"]),
+    }
+
+
+def predict(docs: list[dict[str, Any]], model: str, disable: tuple[str, ...],
+            batch_size: int = 32) -> dict[str, list[dict[str, Any]]]:
+    """Quotes of every gold article in the scorer's PRED shape, keyed by doc_id."""
+    from tasks.extract import extract_doc, load_nlp
+
+    nlp = load_nlp(model, disable)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for doc, parsed in zip(docs, nlp.pipe((d["text"] for d in docs), batch_size=batch_size),
+                           strict=True):
+        ex = extract_doc(parsed, doc["doc_id"])
+        out[doc["doc_id"]] = [
+            {
+                "content": [[s["start"], s["end"]] for s in q["spans"]],
+                "source": [[q["speaker_start"], q["speaker_end"]]]
+                if q["speaker_start"] is not None else [],
+                "speaker": q["speaker"],
+                "quote_type": q["quote_type"],
+                "cue": q["cue"],
+            }
+            for q in ex.quotes
+        ]
+    return out
+
+
+def report(res: dict[str, Any], types: str) -> str:
+    lines = [f"gold quotes ({types}): {res['gold']}   predicted: {res['predicted']}"]
+    for k in ("exact", "overlap@0.3", "overlap@0.8", "char-soft", "end-to-end"):
+        p, r, f = res[k]
+        lines.append(f"{k:12s} P={p:.3f} R={r:.3f} F1={f:.3f}")
+    lines.append(f"speaker mention accuracy (overlap@0.3 pairs): {res['speaker_mention_accuracy']:.3f}")
+    if res["speaker_name_accuracy"] is not None:
+        lines.append("speaker name accuracy (overlap@0.3 pairs with a gold name): "
+                     f"{res['speaker_name_accuracy']:.3f}")
+    return "\n".join(lines)
+
+
+def run_eval(gold_path: Path, types: str, core_only: bool, pred_out: Path | None, model: str,
+             disable: tuple[str, ...], as_json: bool = False) -> int:
+    gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    pred = predict(gold, model, disable)
+    if pred_out:
+        with pred_out.open("w", encoding="utf-8") as f:
+            for doc in gold:
+                f.write(json.dumps({"doc_id": doc["doc_id"], "quotes": pred[doc["doc_id"]]},
+                                   ensure_ascii=False) + "\n")
+    res = score(gold, pred, set(types.split(",")), core_only)
+    sys.stdout.write((json.dumps(res) if as_json else report(res, types)) + "\n")
+    return 0

@@ -1,0 +1,87 @@
+"""The quote scorer on hand-made gold and predictions, and against the reference scorer."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from news_etl.evaluate import name_key, score
+from tests.conftest import SHARED
+
+TEXT = ('"We will not back down," Kremlin spokesman Dmitry Peskov told reporters. '
+        '"The talks were useful." Putin said the partnership was growing. '
+        'Critics called it a "no-limits friendship."')
+
+
+def span(sub: str, start: int = 0) -> list[int]:
+    i = TEXT.index(sub, start)
+    return [i, i + len(sub)]
+
+
+GOLD = [{
+    "doc_id": "d1", "text": TEXT,
+    "attributions": [
+        {"content": [span("We will not back down,"), span("The talks were useful.")],
+         "source": [span("Dmitry Peskov")], "quote_type": "direct", "speaker_name": "Dmitry Peskov"},
+        {"content": [span("the partnership was growing")], "source": [span("Putin")],
+         "quote_type": "indirect", "speaker_name": "Vladimir Putin"},
+        {"content": [span("no-limits friendship.")], "source": [], "quote_type": "direct",
+         "core": False},
+    ],
+}]
+
+
+def test_score_on_hand_made_predictions():
+    pred = {"d1": [
+        # first half only of the split quote, right speaker mention and name
+        {"content": [span("We will not back down,")], "source": [span("Peskov")],
+         "speaker": "Dmitry Peskov"},
+        # the indirect quote, exactly, with the surname only as name
+        {"content": [span("the partnership was growing")], "source": [span("Putin")],
+         "speaker": "Putin"},
+        # a scare quote: set aside with --core-only, a false positive without
+        {"content": [span("no-limits friendship")], "source": [], "speaker": None},
+    ]}
+    res = score(GOLD, pred, {"direct", "mixed", "indirect"}, core_only=True)
+    assert (res["gold"], res["predicted"]) == (2, 2)
+    assert res["exact"] == (0.5, 0.5, 0.5)
+    # 'We will not back down' is 21 of the 41 scored gold characters: >= 0.3, < 0.8
+    assert res["overlap@0.3"] == (1.0, 1.0, 1.0)
+    assert res["overlap@0.8"] == (0.5, 0.5, 0.5)
+    assert res["speaker_mention_accuracy"] == 1.0
+    assert res["speaker_name_accuracy"] == 0.5
+    full = score(GOLD, pred, {"direct", "mixed", "indirect"}, core_only=False)
+    assert (full["gold"], full["predicted"], full["overlap@0.3"][2]) == (3, 3, 1.0)
+    direct = score(GOLD, pred, {"direct"}, core_only=True)
+    # the indirect prediction lands on set-aside gold: neither right nor wrong
+    assert (direct["gold"], direct["predicted"], direct["exact"][0]) == (1, 1, 0.0)
+
+
+def test_name_key():
+    assert name_key("The Kremlin's") == name_key("kremlin") == "kremlin"
+    assert name_key("Xi Jinping") == "xi jinping"
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "score_quotes.py").exists(),
+                    reason="../shared/eval (the reference scorer and seed gold) is not present")
+@pytest.mark.parametrize("types", ["direct,mixed", "direct,mixed,indirect"])
+def test_eval_command_agrees_with_reference_scorer(tmp_path, types):
+    gold = SHARED / "eval" / "seed" / "gold.jsonl"
+    pred = tmp_path / "pred.jsonl"
+    cli = Path(sys.executable).parent / "news-etl"
+    res = subprocess.run([str(cli), "eval", "quotes", str(gold), "--types", types, "--core-only",
+                          "--json", "--pred-out", str(pred)], capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    ours = json.loads(res.stdout)
+    spec = importlib.util.spec_from_file_location("score_quotes", SHARED / "eval" / "score_quotes.py")
+    ref = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ref)
+    theirs = ref.score(str(gold), str(pred), set(types.split(",")), True)
+    assert json.loads(json.dumps(theirs)) == ours
+    assert ours["gold"] > 0 and ours["predicted"] > 0

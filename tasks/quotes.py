@@ -42,7 +42,9 @@ say says said saying | tell tells told telling | add adds added adding | state s
 | testify testifies testified | recount recounts recounted | allege alleges alleged
 | mention mentions mentioned | reiterate reiterates reiterated | caution cautions cautioned
 | indicate indicates indicated | estimate estimates estimated | agree agrees agreed
-| counter counters countered | demand demands demanded | insisted | tell
+| counter counters countered | demand demands demanded | continue continues continued
+| sing sings sang | adding telling asking noting writing arguing explaining warning insisting
+| claiming stating declaring continuing tweeting replying responding
 """
 REPORTING_VERBS = frozenset(w for w in _VERB_FORMS.replace("|", " ").split())
 # Verbs that only report with a clause ("believes that"), never with direct speech on their own.
@@ -51,6 +53,11 @@ PRONOUNS_GROUP = frozenset({"they", "them", "it", "we"})
 PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | {"i", "you"}
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
+SUBJECT_WINDOW = 600  # characters back in which a pronoun looks for a subject antecedent
+# Descriptions that stand for a person named earlier ("the Kremlin leader said")
+ROLE_NOUNS = frozenset("""leader president minister premier chancellor spokesman spokeswoman
+    spokesperson secretary senator governor mayor chairman chairwoman executive director chief
+    official diplomat envoy ambassador general commander coach manager""".split())
 MIN_UNATTRIBUTED_WORDS = 6  # shorter quoted phrases with no cue are scare quotes or titles
 
 OPENERS = "“„«"
@@ -186,6 +193,8 @@ class _Index:
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS:
+            if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+                return verb.head  # "Smith, who said ...": the relative clause's antecedent
             return child
     # "..., said Smith" inverted order parses Smith as a dependent after the verb
     for child in verb.rights:
@@ -250,8 +259,8 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
             if subj is None or idx.in_quote(subj.idx):
                 continue
             between = text[tok.idx:start] if tok.idx < start else text[end:tok.idx]
-            if "\n" in between:
-                continue  # attribution never crosses a paragraph break
+            if "\n" in between and not (tok.idx < start and between.rstrip(" \n\"“'`").endswith(":")):
+                continue  # attribution crosses a paragraph break only after "X continued:"
             dist = start - tok.idx if tok.idx < start else tok.idx - end
             if best is None or dist < best[0]:
                 best = (dist, cue, subj)
@@ -308,13 +317,28 @@ def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peo
     return (start, end), None, None, subj
 
 
-def _resolve_pronoun(pron: Token, mentions: list[Mention], idx: _Index
+def _resolve_pronoun(pron: Token, mentions: list[Mention], idx: _Index, person: bool = False
                      ) -> tuple[str | None, str | None]:
-    """He/she -> the nearest earlier person; they/it -> the nearest earlier organisation."""
-    want = ("PERSON",) if pron.lower_ in PRONOUNS_PERSON else ("ORG", "NORP", "GPE")
+    """He/she -> an earlier person; they/it -> an earlier organisation. The nearest one that was
+    the subject of its clause within the last few sentences wins (news refers back to the actor,
+    not to whoever was named last); failing that, the nearest one."""
+    want = ("PERSON",) if person or pron.lower_ in PRONOUNS_PERSON else ("ORG", "NORP", "GPE")
+    nearest: Mention | None = None
+    doc = idx.doc
     for m in reversed(mentions):
-        if m.end <= pron.idx and m.label in want and not idx.in_quote(m.start):
+        if m.end > pron.idx or m.label not in want or idx.in_quote(m.start):
+            continue
+        if nearest is None:
+            nearest = m
+        if pron.idx - m.end > SUBJECT_WINDOW:
+            break
+        head = doc[idx.token_at(m.end - 1)]
+        if head.dep_ in ("compound", "flat") and head.head.i > head.i:
+            head = head.head
+        if head.dep_ in SUBJECT_DEPS:
             return m.canonical, m.label
+    if nearest is not None:
+        return nearest.canonical, nearest.label
     return None, None
 
 
@@ -337,6 +361,21 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
     q.speaker_span = span
     q.speaker_text = idx.doc.text[span[0] : span[1]]
     q.speaker, q.speaker_label = name, label
+    if name is None and subj.lower_ in ROLE_NOUNS and \
+            any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+        # "the Kremlin leader", "the spokesman": the person of that role named earlier
+        q.speaker, q.speaker_label = _resolve_pronoun(subj, mentions, idx, person=True)
+
+
+_DASH_NAME = re.compile(r"[ \t\u00a0]*[―—–-]{1,2}[ \t\u00a0]*"
+                        r"([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,4})")
+
+
+def _after_mark(text: str, end: int) -> int:
+    """Position just after the closing quotation mark(s) that follow content ending at end."""
+    while end < len(text) and text[end] in "\"”'’»`":
+        end += 1
+    return end
 
 
 def _paragraph_start(text: str, pos: int) -> int:
@@ -363,15 +402,25 @@ def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
         # between the two halves in one paragraph, and this half has no later cue of its own
         if prev is not None and prev.cue_span is not None and \
                 prev.end <= prev.cue_span[0] < start and "\n" not in text[prev.end : start] and \
-                (cue is None or cue.i == prev._cue_token or cue.idx < start):
+                (cue is None or cue.i == prev._cue_token):
             prev.spans.extend(q.spans)
             continue
         if cue is None:
+            # "“...” ― Pamela Padilla": a name after a dash signs the quote
+            m = _DASH_NAME.match(text, _after_mark(text, end))
+            if m:
+                people = [mm.canonical for mm in mentions if mm.label == "PERSON"]
+                q.speaker_span = (m.start(1), m.end(1))
+                q.speaker_text = m.group(1)
+                q.speaker, q.speaker_label = fullest_name(clean_name(m.group(1)), people), "PERSON"
+                quotes.append(q)
+                continue
             # floating quote: a paragraph that is all quote continues the previous speaker
             para = _paragraph_start(text, start)
             opens_para = not text[para : start].strip().strip("\"“'`«")
             if opens_para and prev is not None and prev.speaker and start - prev.end < 1500:
                 q.speaker, q.speaker_label = prev.speaker, prev.speaker_label
+                q.speaker_span, q.speaker_text = prev.speaker_span, prev.speaker_text
                 quotes.append(q)
                 continue
             if words < MIN_UNATTRIBUTED_WORDS:
@@ -381,7 +430,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
         # a short quoted fragment inside reported speech is a mixed quote of the whole clause
         _attribute(q, cue, subj, mentions, starts, idx, quotes)
         if words < MIN_UNATTRIBUTED_WORDS and cue is not None:
-            clause = _complement(cue)
+            clause = _according_content(cue) if cue.lower_ == "according" else _complement(cue)
             if clause is not None and clause[0] <= start and end <= clause[1] + 2 and \
                     (clause[1] - clause[0]) > (end - start) + 10:
                 q.spans = [(clause[0], max(clause[1], end))]

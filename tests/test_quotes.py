@@ -110,3 +110,47 @@ def test_offsets_point_into_text_with_apostrophes_around(nlp):
     [q] = quotes_of(nlp, text)
     assert q[1] == ["We didn't panic when they equalised,"]
     assert q[4] == "Claire Donnelly"
+
+
+def test_dash_signature_names_the_speaker(nlp):
+    text = ("Readers wrote in after the debate.\n"
+            "\u201cHe makes simple blanket statements about people he knows nothing about.\u201d"
+            "\u2015 Pamela Padilla\n")
+    [q] = quotes_of(nlp, text)
+    assert q[3:] == ("Pamela Padilla", "Pamela Padilla")
+
+
+def test_colon_paragraph_attributes_the_next_paragraph(nlp):
+    text = ('Pollster Patrick Caddell spoke on Thursday.\n\nCaddell continued:\n\n'
+            '"The health issue overall is very much a partisan issue, and it is not going away."')
+    [q] = quotes_of(nlp, text)
+    assert q[2] == "continued" and q[4] == "Patrick Caddell"
+
+
+def test_relative_clause_speaker_is_the_antecedent(nlp):
+    text = ('The plan was criticised by Senator Ruth Calloway, who said that the river '
+            'would run dry by August.')
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "indirect" and q[4] == "Ruth Calloway"
+
+
+def test_pronoun_prefers_the_earlier_subject_over_the_nearest_name(nlp):
+    text = ("White House spokesman John Kirby said the talks with Xi Jinping would be long. "
+            "He said the administration believes the meeting could help.")
+    qs = quotes_of(nlp, text)
+    assert [q[4] for q in qs] == ["John Kirby", "John Kirby"]
+
+
+def test_adding_that_is_its_own_attribution(nlp):
+    text = ("\u201cChina has made a colossal leap ahead in its development,\u201d Putin said, adding "
+            "that \u201cwe even feel a bit envious.\u201d")
+    qs = quotes_of(nlp, text)
+    assert len(qs) == 2
+    assert [q[4] for q in qs] == ["Putin", "Putin"]
+
+
+def test_floating_quote_keeps_the_previous_mention(nlp):
+    text = ('"We listened," chief executive Marcus Hale said.\n\n'
+            '"We will keep listening once the turbines are turning."')
+    qs = quotes_of(nlp, text)
+    assert qs[1][3] == "Marcus Hale"  # the mention that attributed the quote before it

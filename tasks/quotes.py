@@ -45,6 +45,8 @@ say says said saying | tell tells told telling | add adds added adding | state s
 | counter counters countered | demand demands demanded | continue continues continued
 | sing sings sang | adding telling asking noting writing arguing explaining warning insisting
 | claiming stating declaring continuing tweeting replying responding
+| call calls called calling | describe describes described describing | dub dubs dubbed
+| label labels labeled labelled | brand brands branded | refer refers referred
 """
 REPORTING_VERBS = frozenset(w for w in _VERB_FORMS.replace("|", " ").split())
 # Verbs that only report with a clause ("believes that"), never with direct speech on their own.
@@ -427,20 +429,47 @@ def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
                 continue
             quotes.append(q)
             continue
-        # a short quoted fragment inside reported speech is a mixed quote of the whole clause
+        # a quoted fragment inside reported speech is a mixed quote of the whole reported clause
+        earlier = used_cues.get(cue.i)
+        if earlier is not None and earlier.quote_type == "mixed" and \
+                earlier.start <= start and end <= earlier.end + 2:
+            s0, e0 = earlier.spans[-1]  # a second fragment of a clause already taken as mixed
+            earlier.spans[-1] = (s0, max(e0, end))
+            continue
         _attribute(q, cue, subj, mentions, starts, idx, quotes)
-        if words < MIN_UNATTRIBUTED_WORDS and cue is not None:
-            clause = _according_content(cue) if cue.lower_ == "according" else _complement(cue)
-            if clause is not None and clause[0] <= start and end <= clause[1] + 2 and \
-                    (clause[1] - clause[0]) > (end - start) + 10:
-                q.spans = [(clause[0], max(clause[1], end))]
-                q.quote_type = "mixed"
+        clause = _mixed_clause(cue, start, end)
+        if clause is not None and len(text[clause[0]:clause[1]].split()) >= words + 2:
+            q.spans = [clause]
+            q.quote_type = "mixed"
         quotes.append(q)
         used_cues[cue.i] = q
 
     quotes.extend(_indirect(doc, idx, quotes, mentions, starts))
     quotes.sort(key=lambda q: q.start)
     return quotes
+
+
+def _mixed_clause(cue: Token, start: int, end: int) -> tuple[int, int] | None:
+    """The reported material around a quoted fragment: the cue's clausal complement, the
+    'according to' sentence, or the dependent (object + complement, as in 'called his rivals
+    "deplorables"') that holds the fragment. None when the fragment stands on its own."""
+    if cue.lower_ == "according":
+        clause = _according_content(cue)
+    else:
+        clause = _complement(cue)
+    if clause is not None and clause[0] <= start and end <= clause[1] + 2:
+        return clause[0], max(clause[1], end)
+    for child in cue.rights:
+        if child.dep_ not in ("dobj", "xcomp", "oprd", "prep", "advcl", "attr", "acomp", "ccomp"):
+            continue
+        sub = list(child.subtree)
+        lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+        if lo <= start and end <= hi + 2:
+            objects = [c for c in cue.rights if c.dep_ == "dobj" and c.i < child.i]
+            if objects:
+                lo = objects[0].left_edge.idx
+            return lo, max(hi, end)
+    return None
 
 
 # --- pass 4: indirect speech ------------------------------------------------------------------------

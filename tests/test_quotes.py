@@ -154,3 +154,17 @@ def test_floating_quote_keeps_the_previous_mention(nlp):
             '"We will keep listening once the turbines are turning."')
     qs = quotes_of(nlp, text)
     assert qs[1][3] == "Marcus Hale"  # the mention that attributed the quote before it
+
+
+def test_naming_verb_makes_a_mixed_quote_of_object_and_label(nlp):
+    text = 'Clinton called half of Donald Trump\u2019s supporters \u201cdeplorables.\u201d'
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed" and q[2] == "called"
+    assert q[1][0].startswith("half of Donald Trump") and q[1][0].endswith("deplorables.")
+
+
+def test_two_fragments_of_one_reported_clause_are_one_mixed_quote(nlp):
+    text = 'Trump said that Machado was \u201cdisgusting\u201d and \u201ca con.\u201d'
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed" and q[4] == "Trump"
+    assert q[1] == ["Machado was \u201cdisgusting\u201d and \u201ca con."]

@@ -50,6 +50,20 @@ say says said saying | tell tells told telling | add adds added adding | state s
 """
 REPORTING_VERBS = frozenset(w for w in _VERB_FORMS.replace("|", " ").split())
 # Verbs that only report with a clause ("believes that"), never with direct speech on their own.
+# Attribution of beliefs, plans and findings ("polls show", "she believes", "he wants to"): only
+# as indirect attributions with a clausal complement, never as the cue of a direct quote.
+BELIEF_VERBS = frozenset("""
+believe believes believed think thinks thought know knows knew expect expects expected hope hopes
+hoped fear fears feared want wants wanted plan plans planned show shows showed shown find finds
+found reveal reveals revealed learn learned acknowledge recognize recognizes recognized worry
+worries worried accuse accuses accused charge charges charged cite cites cited propose proposes
+proposed decide decides decided refuse refuses refused decline declines declined signal signals
+signaled signalled see sees saw feel feels felt understand understands understood doubt doubts
+doubted question questions questioned intend intends intended vowing pledging promising
+""".split())
+PLAN_VERBS = frozenset("""want wants wanted plan plans planned intend intends intended decide decides
+decided refuse refuses refused decline declines declined propose proposes proposed vowing pledging
+promising""".split())  # whose content is an infinitive ("wants to cut taxes")
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 PRONOUNS_GROUP = frozenset({"they", "them", "it", "we"})
 PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | {"i", "you"}
@@ -474,10 +488,10 @@ def _mixed_clause(cue: Token, start: int, end: int) -> tuple[int, int] | None:
 
 # --- pass 4: indirect speech ------------------------------------------------------------------------
 
-def _complement(cue: Token) -> tuple[int, int] | None:
+def _complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, int] | None:
     """Character span of the reported clause of a cue verb (its ccomp), without 'that'."""
     for child in cue.children:
-        if child.dep_ == "ccomp":
+        if child.dep_ in deps:
             toks = [t for t in child.subtree]
             while toks and (toks[0].dep_ == "mark" or toks[0].is_punct or toks[0].is_space):
                 toks = toks[1:]
@@ -499,6 +513,11 @@ def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention
         if _is_cue(tok):
             subj = _subject(tok)
             span = _complement(tok)
+        elif tok.lower_ in BELIEF_VERBS and tok.dep_ not in ("amod", "compound", "nsubj", "dobj"):
+            subj = _subject(tok)
+            if subj is not None and subj.lower_ in ("i", "we", "you", "it", "there", "this"):
+                continue  # a speaker's own belief inside talk, or no holder at all
+            span = _complement(tok, ("ccomp", "xcomp") if tok.lower_ in PLAN_VERBS else ("ccomp",))
         else:
             subj = _according_to(tok)
             span = _according_content(tok) if subj is not None else None

@@ -168,3 +168,14 @@ def test_two_fragments_of_one_reported_clause_are_one_mixed_quote(nlp):
     [q] = quotes_of(nlp, text)
     assert q[0] == "mixed" and q[4] == "Trump"
     assert q[1] == ["Machado was \u201cdisgusting\u201d and \u201ca con."]
+
+
+def test_beliefs_and_findings_are_indirect_attributions(nlp):
+    text = ("A new poll shows that most voters in Greyford oppose the toll. "
+            "Senator Ruth Calloway believes the bridge will be finished by March. "
+            '"I think we can win this," she said.')
+    qs = quotes_of(nlp, text)
+    assert [(q[0], q[2]) for q in qs] == [("indirect", "shows"), ("indirect", "believes"),
+                                          ("direct", "said")]
+    assert qs[0][1] == ["most voters in Greyford oppose the toll"]
+    assert qs[1][4] == "Ruth Calloway" and qs[2][4] == "Ruth Calloway"

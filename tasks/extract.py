@@ -86,12 +86,13 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
         )
         mentions.append(Mention(e.start_char, e.end_char, resolved_label, c))
     quotes = []
+    text = doc.text  # Doc.text is rebuilt from the tokens on every access
     for qi, q in enumerate(extract_quotes(doc, mentions)):
         quotes.append(
             {
                 "article_id": article_id,
                 "quote_index": qi,
-                "text": quote_text(doc.text, q.spans),
+                "text": quote_text(text, q.spans),
                 "spans": [{"start": s, "end": e} for s, e in q.spans],
                 "quote_type": q.quote_type,
                 "cue": q.cue,

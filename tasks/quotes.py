@@ -194,12 +194,21 @@ class _Index:
 
     def __init__(self, doc: Doc, mark_spans: list[list[tuple[int, int]]]):
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each access: read it once
         self.starts = [t.idx for t in doc]
         self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
+        self.sents: list[Span] = list(doc.sents)  # once: each doc.sents walks the whole Doc
+        self._sent_starts = [s.start for s in self.sents]
+        # Token.is_sent_start scans the whole Doc on every call; look starts up here instead
+        self.sent_start_set = frozenset(self._sent_starts)
         self._inside_starts = [s for s, _ in self.inside]
 
     def token_at(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def sent_of(self, token_i: int) -> int:
+        """Index of the sentence holding a token."""
+        return max(0, bisect.bisect_right(self._sent_starts, token_i) - 1)
 
     def in_quote(self, char: int) -> bool:
         k = bisect.bisect_right(self._inside_starts, char) - 1
@@ -239,13 +248,21 @@ def _is_cue(tok: Token) -> bool:
 
 # --- passes 2-3: attribute direct quotes -------------------------------------------------------
 
-def _sentences_between(doc: Doc, start: int, end: int) -> list[Span]:
-    return [s for s in doc.sents if s.end_char > start and s.start_char < end]
+def _sentences_between(idx: _Index, start: int, end: int) -> list[Span]:
+    first = idx.sent_of(idx.token_at(start))
+    out = []
+    for k in range(first, len(idx.sents)):
+        s = idx.sents[k]
+        if s.start_char >= end:
+            break
+        if s.end_char > start:
+            out.append(s)
+    return out
 
 
 def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None, Token | None]:
     """The reporting token and its subject for a quote spanning [start, end)."""
-    sents = _sentences_between(doc, start, end)
+    sents = _sentences_between(idx, start, end)
     if not sents:
         return None, None
     first, last = sents[0], sents[-1]
@@ -253,15 +270,15 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
     # "Putin said:" in the sentence before, or "..., he said." in the sentence after
     prev_tok = first.start - 1
     if prev_tok >= 0:
-        prev = doc[prev_tok].sent
+        prev = idx.sents[idx.sent_of(prev_tok)]
         if prev.text.rstrip().endswith(":") or doc[prev_tok].text == ":":
             candidates.append(prev)
     if last.end < len(doc):
-        nxt = doc[last.end].sent
+        nxt = idx.sents[idx.sent_of(last.end)]
         if len(nxt) <= 8:
             candidates.append(nxt)
     best: tuple[int, Token, Token] | None = None
-    text = doc.text
+    text = idx.text
     for sent in candidates:
         for tok in sent:
             if idx.in_quote(tok.idx):
@@ -294,7 +311,8 @@ def _mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Ment
     return None
 
 
-def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str]
+def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str],
+                    sent_starts: frozenset[int] = frozenset()
                     ) -> tuple[tuple[int, int], str | None, str | None, Token]:
     """Speaker span, resolved name and label from a subject token (names through appositions)."""
     m = _mention_for(subj, mentions, starts)
@@ -328,7 +346,8 @@ def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peo
             k -= 1
         name = clean_name(" ".join(t.text for t in run))
         # a lone capitalised word opening the sentence ("Officials said") is not a name
-        if name and name.lower() not in TITLES and not (len(run) == 1 and run[0].is_sent_start):
+        opens_sentence = run[0].i in sent_starts
+        if name and name.lower() not in TITLES and not (len(run) == 1 and opens_sentence):
             return (start, end), fullest_name(name, people), "PERSON", subj
     return (start, end), None, None, subj
 
@@ -363,7 +382,7 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
     if cue is not None:
         q.cue = cue.text if cue.lower_ != "according" else "according to"
         end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + 12
-        q.cue_span = (cue.idx, min(end, len(cue.doc.text)))
+        q.cue_span = (cue.idx, min(end, len(idx.text)))
         q._cue_token = cue.i
     if subj is None:
         return
@@ -373,9 +392,9 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
         q.speaker, q.speaker_label = _resolve_pronoun(subj, mentions, idx)
         return
     people = [m.canonical for m in mentions if m.label == "PERSON"]
-    span, name, label, _ = _speaker_phrase(subj, mentions, starts, people)
+    span, name, label, _ = _speaker_phrase(subj, mentions, starts, people, idx.sent_start_set)
     q.speaker_span = span
-    q.speaker_text = idx.doc.text[span[0] : span[1]]
+    q.speaker_text = idx.text[span[0] : span[1]]
     q.speaker, q.speaker_label = name, label
     if name is None and subj.lower_ in ROLE_NOUNS and \
             any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
@@ -451,7 +470,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
             earlier.spans[-1] = (s0, max(e0, end))
             continue
         _attribute(q, cue, subj, mentions, starts, idx, quotes)
-        clause = _mixed_clause(cue, start, end)
+        clause = _mixed_clause(cue, start, end, idx)
         if clause is not None and len(text[clause[0]:clause[1]].split()) >= words + 2:
             q.spans = [clause]
             q.quote_type = "mixed"
@@ -463,12 +482,12 @@ def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
     return quotes
 
 
-def _mixed_clause(cue: Token, start: int, end: int) -> tuple[int, int] | None:
+def _mixed_clause(cue: Token, start: int, end: int, idx: _Index) -> tuple[int, int] | None:
     """The reported material around a quoted fragment: the cue's clausal complement, the
     'according to' sentence, or the dependent (object + complement, as in 'called his rivals
     "deplorables"') that holds the fragment. None when the fragment stands on its own."""
     if cue.lower_ == "according":
-        clause = _according_content(cue)
+        clause = _according_content(cue, idx)
     else:
         clause = _complement(cue)
     if clause is not None and clause[0] <= start and end <= clause[1] + 2:
@@ -520,7 +539,7 @@ def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention
             span = _complement(tok, ("ccomp", "xcomp") if tok.lower_ in PLAN_VERBS else ("ccomp",))
         else:
             subj = _according_to(tok)
-            span = _according_content(tok) if subj is not None else None
+            span = _according_content(tok, idx) if subj is not None else None
         if subj is None or span is None:
             continue
         if any(s < span[1] and span[0] < e for s, e in taken):
@@ -532,9 +551,9 @@ def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention
     return out
 
 
-def _according_content(tok: Token) -> tuple[int, int] | None:
+def _according_content(tok: Token, idx: _Index) -> tuple[int, int] | None:
     """'According to X, <clause>' -> the clause: the sentence without the according phrase."""
-    sent = tok.sent
+    sent = idx.sents[idx.sent_of(tok.i)]
     phrase = {t.i for t in tok.subtree}
     toks = [t for t in sent if t.i not in phrase and not t.is_space]
     while toks and toks[0].is_punct:

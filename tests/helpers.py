@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,3 +33,14 @@ def table(wh: Path, name: str, order: str) -> list[tuple]:
     """A view's rows without the batch bookkeeping columns, for run-to-run comparisons."""
     drop = {"articles": "batch_id, processed_at", "files": "batch_id, processed_at, run_id"}
     return query(wh, f"select * exclude ({drop.get(name, 'batch_id')}) from {name} order by {order}")
+
+
+CLI = Path(sys.executable).parent / "news-etl"
+
+
+def cli_env(prefect_home: Path) -> dict[str, str]:
+    """Environment for a `news-etl` subprocess: its own Prefect home and temporary API, never the
+    session harness's API that other tests set up in this process."""
+    env = dict(os.environ, PREFECT_HOME=str(prefect_home))
+    env.pop("PREFECT_API_URL", None)
+    return env

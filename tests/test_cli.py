@@ -10,14 +10,13 @@ from pathlib import Path
 
 from tasks.store import warehouse_lock
 from tests.conftest import PROJECT
-from tests.helpers import query
+from tests.helpers import cli_env, query
 
 CLI = Path(sys.executable).parent / "news-etl"
 
 
 def run_cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
-    env.pop("PREFECT_API_URL", None)  # the harness of other tests must not leak in
+    env = cli_env(tmp_path / "prefect-home")
     return subprocess.run([str(CLI), *args], capture_output=True, text=True, env=env, timeout=600)
 
 

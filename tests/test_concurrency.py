@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ import duckdb
 import pytest
 
 from tasks import warehouse
-from tests.helpers import run_pipeline
+from tests.helpers import cli_env, run_pipeline
 
 CLI = Path(sys.executable).parent / "news-etl"
 NAMES = ["Helen Brandt", "Tomas Varga", "Miriam Okafor", "Daniel Reyes", "Agnes Whitlow"]
@@ -65,8 +64,7 @@ def test_run_completes_while_an_analyst_holds_the_database(tmp_path):
 def test_readers_during_a_run_see_whole_batches_only(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 40)
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "ph"))
-    env.pop("PREFECT_API_URL", None)
+    env = cli_env(tmp_path / "ph")
     proc = subprocess.Popen([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh),
                              "--batch-articles", "2", "--processes", "1", "--quiet"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tasks import warehouse
 from tests.corpus import write_corpus
+from tests.helpers import cli_env
 
 CLI = Path(sys.executable).parent / "news-etl"
 TABLES = {
@@ -24,8 +25,7 @@ TABLES = {
 
 
 def start(raw: Path, wh: Path, home: Path, processes: int) -> subprocess.Popen:
-    env = dict(os.environ, PREFECT_HOME=str(home))
-    env.pop("PREFECT_API_URL", None)
+    env = cli_env(home)
     return subprocess.Popen([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh),
                              "--batch-articles", "4", "--processes", str(processes), "--quiet"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,

@@ -4,7 +4,6 @@ runs at once."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -14,15 +13,14 @@ import pytest
 
 from tasks import store
 from tests.corpus import write_corpus
-from tests.helpers import query, run_pipeline, table
+from tests.helpers import cli_env, query, run_pipeline, table
 
 CLI = Path(sys.executable).parent / "news-etl"
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def cli(args: list[str], tmp_path: Path, **kw) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "ph"))
-    env.pop("PREFECT_API_URL", None)
+    env = cli_env(tmp_path / "ph")
     return subprocess.run([str(CLI), *args], capture_output=True, text=True, env=env, timeout=600,
                           **kw)
 
@@ -126,8 +124,7 @@ def test_status_exits_nonzero_after_a_failed_or_crashed_run(tmp_path):
 def test_second_concurrent_run_exits_at_once_and_first_finishes(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 120)
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "ph"))
-    env.pop("PREFECT_API_URL", None)
+    env = cli_env(tmp_path / "ph")
     first = subprocess.Popen([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh),
                               "--batch-articles", "4", "--quiet"], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

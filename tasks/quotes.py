@@ -173,7 +173,10 @@ def quote_mark_spans(text: str) -> list[list[tuple[int, int]]]:
             continue
         k, width = kind
         if open_at is None:
-            if k in ("open", "either"):
+            # a closing mark typed where a paragraph opens a quote ("”Fear. I am ...") opens it
+            at_para_start = i == 0 or text[i - 1] == "\n"
+            if k in ("open", "either") or (at_para_start and i + width < n
+                                           and not text[i + width].isspace()):
                 open_at = i + width
         elif k in ("close", "either"):
             if i > open_at:

@@ -27,6 +27,8 @@ def quotes_of(nlp, text):
         ('An "unbalanced mark here.\n\nThen "a real quote," he said.', ["a real quote,"]),
         ('A stray\u201d closer, then \u201ca quote\u201d.', ["a quote"]),
         ("He said \u201cfirst\u201d and then \u201csecond\u201d.", ["first", "second"]),
+        ("Readers wrote.\n\u201dFear. I am truly afraid.\u201d \u2015 Edwin Monroy",
+         ["Fear. I am truly afraid."]),
     ],
 )
 def test_quote_marks(text, expected):

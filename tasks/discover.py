@@ -122,9 +122,13 @@ def plan(raw: Path, ledger: dict[str, LedgerEntry], retry_failed: bool = False,
         fw.change = "retry" if same else "changed"
         p.changed += 1
         p.work.append(fw)
-    p.missing = sorted(path for path, e in ledger.items()
-                       if path not in present and e.status != "deleted")
+    p.missing = missing_paths(present, ledger)
     return p
+
+
+def missing_paths(present: set[str], ledger: dict[str, LedgerEntry]) -> list[str]:
+    """Paths the warehouse holds that are no longer in the raw folder (pruned ones excepted)."""
+    return sorted(path for path, e in ledger.items() if path not in present and e.status != "deleted")
 
 
 MIN_BATCH_BYTES = 64 * 1024

@@ -89,6 +89,8 @@ def _summary_markdown(run: dict[str, Any], results: list[BatchResult]) -> str:
     lines.append(f"| wall seconds | {wall:.1f} |")
     lines.append(f"| words/s | {run['words'] / wall if wall else 0:,.0f} |")
     lines.append(f"| worker NLP seconds | {nlp:.1f} |")
+    lines.append(f"| worker read seconds | {sum(r.read_seconds for r in results):.1f} |")
+    lines.append(f"| worker write seconds | {sum(r.write_seconds for r in results):.1f} |")
     if failures:
         lines += ["", "## Failed files", "", "| file | reason |", "|---|---|"]
         lines += [f"| {p} | {str(e).replace('|', '/')} |" for p, e in failures[:200]]

@@ -87,7 +87,7 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
         mentions.append(Mention(e.start_char, e.end_char, resolved_label, c))
     quotes = []
     text = doc.text  # Doc.text is rebuilt from the tokens on every access
-    for qi, q in enumerate(extract_quotes(doc, mentions)):
+    for qi, q in enumerate(extract_quotes(doc, mentions, text)):
         quotes.append(
             {
                 "article_id": article_id,

@@ -316,21 +316,21 @@ def _mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Ment
 
 def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str],
                     sent_starts: frozenset[int] = frozenset()
-                    ) -> tuple[tuple[int, int], str | None, str | None, Token]:
+                    ) -> tuple[tuple[int, int], str | None, str | None]:
     """Speaker span, resolved name and label from a subject token (names through appositions)."""
     m = _mention_for(subj, mentions, starts)
     if m is not None and m.label in NAME_LABELS:
         if m.label != "PERSON" and " " not in m.canonical:
             full = fullest_name(m.canonical, people)  # "Reyes" mis-tagged ORG, "Daniel Reyes" known
             if full != m.canonical:
-                return (m.start, m.end), full, "PERSON", subj
-        return (m.start, m.end), m.canonical, m.label, subj
+                return (m.start, m.end), full, "PERSON"
+        return (m.start, m.end), m.canonical, m.label
     # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov"
     for child in subj.children:
         if child.dep_ in ("appos", "compound", "flat"):
             mc = _mention_for(child, mentions, starts)
             if mc is not None and mc.label == "PERSON":
-                return (mc.start, mc.end), mc.canonical, mc.label, child
+                return (mc.start, mc.end), mc.canonical, mc.label
     # noun phrase as written: determiners, modifiers and compounds on the left
     left = subj
     for child in subj.lefts:
@@ -351,8 +351,8 @@ def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peo
         # a lone capitalised word opening the sentence ("Officials said") is not a name
         opens_sentence = run[0].i in sent_starts
         if name and name.lower() not in TITLES and not (len(run) == 1 and opens_sentence):
-            return (start, end), fullest_name(name, people), "PERSON", subj
-    return (start, end), None, None, subj
+            return (start, end), fullest_name(name, people), "PERSON"
+    return (start, end), None, None
 
 
 def _resolve_pronoun(pron: Token, mentions: list[Mention], idx: _Index, person: bool = False
@@ -395,7 +395,7 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
         q.speaker, q.speaker_label = _resolve_pronoun(subj, mentions, idx)
         return
     people = [m.canonical for m in mentions if m.label == "PERSON"]
-    span, name, label, _ = _speaker_phrase(subj, mentions, starts, people, idx.sent_start_set)
+    span, name, label = _speaker_phrase(subj, mentions, starts, people, idx.sent_start_set)
     q.speaker_span = span
     q.speaker_text = idx.text[span[0] : span[1]]
     q.speaker, q.speaker_label = name, label
@@ -420,9 +420,9 @@ def _paragraph_start(text: str, pos: int) -> int:
     return text.rfind("\n", 0, pos) + 1
 
 
-def extract_quotes(doc: Doc, mentions: list[Mention]) -> list[Quote]:
-    """All attributions in a parsed article, in text order."""
-    text = doc.text
+def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -> list[Quote]:
+    """All attributions in a parsed article, in text order (pass doc.text if already read)."""
+    text = doc.text if text is None else text
     mentions = sorted(mentions, key=lambda m: m.start)
     starts = [m.start for m in mentions]
     marks = quote_mark_spans(text)

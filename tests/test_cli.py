@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from tasks.store import warehouse_lock
 from tests.conftest import PROJECT
-from tests.helpers import cli_env, query
-
-CLI = Path(sys.executable).parent / "news-etl"
+from tests.helpers import CLI, cli_env, query
 
 
 def run_cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:

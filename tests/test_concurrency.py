@@ -11,9 +11,8 @@ import duckdb
 import pytest
 
 from tasks import warehouse
-from tests.helpers import cli_env, run_pipeline
+from tests.helpers import CLI, cli_env, run_pipeline
 
-CLI = Path(sys.executable).parent / "news-etl"
 NAMES = ["Helen Brandt", "Tomas Varga", "Miriam Okafor", "Daniel Reyes", "Agnes Whitlow"]
 
 

@@ -7,15 +7,13 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from tasks import warehouse
 from tests.corpus import write_corpus
-from tests.helpers import cli_env
+from tests.helpers import CLI, cli_env
 
-CLI = Path(sys.executable).parent / "news-etl"
 TABLES = {
     "articles": "source_path, record_index",
     "entities": "article_id, entity_index",

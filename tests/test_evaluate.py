@@ -5,13 +5,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from news_etl.evaluate import name_key, score
 from tests.conftest import SHARED
+from tests.helpers import CLI
 
 TEXT = ('"We will not back down," Kremlin spokesman Dmitry Peskov told reporters. '
         '"The talks were useful." Putin said the partnership was growing. '
@@ -73,8 +72,7 @@ def test_name_key():
 def test_eval_command_agrees_with_reference_scorer(tmp_path, types):
     gold = SHARED / "eval" / "seed" / "gold.jsonl"
     pred = tmp_path / "pred.jsonl"
-    cli = Path(sys.executable).parent / "news-etl"
-    res = subprocess.run([str(cli), "eval", "quotes", str(gold), "--types", types, "--core-only",
+    res = subprocess.run([str(CLI), "eval", "quotes", str(gold), "--types", types, "--core-only",
                           "--json", "--pred-out", str(pred)], capture_output=True, text=True,
                          timeout=300)
     assert res.returncode == 0, res.stderr

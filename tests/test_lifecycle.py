@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,9 +13,8 @@ import pytest
 from tasks import store
 from tasks.quotes import EXTRACTOR_VERSION
 from tests.corpus import write_corpus
-from tests.helpers import cli_env, query, run_pipeline, table
+from tests.helpers import CLI, cli_env, query, run_pipeline, table
 
-CLI = Path(sys.executable).parent / "news-etl"
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 

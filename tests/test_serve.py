@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-CLI = Path(sys.executable).parent / "news-etl"
+from tests.helpers import CLI
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,8 +14,8 @@ import pytest
 from news_etl import query
 from tasks import store, warehouse
 from tasks.readers import article_id
+from tests.helpers import CLI
 
-CLI = Path(sys.executable).parent / "news-etl"
 PROCESSED = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 
 # (path, source, published) -- weeks start on Monday: 11-02, 11-09, 11-16

@@ -56,6 +56,9 @@ def status(settings: Settings, raw_given: bool = False) -> int:
         last = "crashed"  # marked 'running' but no process holds the warehouse
         runs[0] = (runs[0][0], last, *runs[0][2:6], "the run process ended before finishing",
                    runs[0][7])
+    elif last == "running":
+        print(f"  in progress: {store.staged_articles(wh):,} more articles processed in batches "
+              "not yet committed")
     for _run_id, st, started, wall, files, arts, error, _raw in runs:
         secs = f"{wall:.1f}s" if wall is not None else "-"
         line = (f"    {started:%Y-%m-%d %H:%M:%S} {st:9} {secs:>8}  {files or 0:,} files, "

@@ -16,7 +16,7 @@ from typing import Any
 from tasks.discover import FileWork, hash_bytes
 from tasks.extract import EXTRACTOR_VERSION, MAX_CHARS, load_nlp, model_id, process_articles
 from tasks.readers import Article, ReadError, format_of, read_bytes, summarize_errors
-from tasks.store import now_utc, stage_batch
+from tasks.store import StagedBatch, now_utc
 
 
 @dataclass
@@ -126,39 +126,60 @@ def _article_row(art: Article, spec: BatchSpec, model: str, processed_at: dateti
     }
 
 
+CHUNK_ARTICLES = 256  # articles whose rows are turned into Arrow together
+
+
 def process_batch(spec: BatchSpec) -> BatchResult:
-    """Read, parse, extract and stage one batch. Raises only when the batch cannot be written."""
+    """Read, parse, extract and stage one batch. Raises only when the batch cannot be written.
+
+    Rows go to the staging folder every CHUNK_ARTICLES articles, so a worker's memory depends on
+    the chunk, not on how many articles the batch (or one big JSON Lines file) holds."""
     res = BatchResult(spec.batch_id)
     processed_at = now_utc()
     t0 = time.perf_counter()
     articles, file_rows = read_files(spec, processed_at)
     t1 = time.perf_counter()
-    article_rows: list[dict[str, Any]] = []
-    entity_rows: list[dict[str, Any]] = []
-    quote_rows: list[dict[str, Any]] = []
+    staged = StagedBatch(Path(spec.warehouse), spec.batch_id)
+    write_seconds = 0.0
     if articles:
         nlp = load_nlp(spec.model, tuple(spec.disable))
         model = model_id(nlp)
+        chunk: dict[str, list[dict[str, Any]]] = {"articles": [], "entities": [], "quotes": []}
         for art, ex in process_articles(nlp, articles, spec.pipe_batch_size):
-            article_rows.append(_article_row(art, spec, model, processed_at))
+            art_row = _article_row(art, spec, model, processed_at)
+            chunk["articles"].append(art_row)
             for row in ex.entities:
                 row["batch_id"] = spec.batch_id
             for row in ex.quotes:
                 row["batch_id"] = spec.batch_id
-            entity_rows.extend(ex.entities)
-            quote_rows.extend(ex.quotes)
+            chunk["entities"].extend(ex.entities)
+            chunk["quotes"].extend(ex.quotes)
+            res.words += art_row["word_count"]
+            if len(chunk["articles"]) >= CHUNK_ARTICLES:
+                write_seconds += _stage_chunk(staged, chunk, res)
+        write_seconds += _stage_chunk(staged, chunk, res)
+        articles.clear()
     t2 = time.perf_counter()
-    stage_batch(Path(spec.warehouse), spec.batch_id, {
-        "articles": article_rows, "entities": entity_rows, "quotes": quote_rows,
-        "files": file_rows,
-    })
+    staged.add("files", file_rows)
+    staged.close()
     t3 = time.perf_counter()
     res.files = len(file_rows)
     res.failures = [(r["path"], r["error"]) for r in file_rows if r["status"] == "failed"]
     res.files_failed = len(res.failures)
-    res.articles = len(article_rows)
-    res.entities = len(entity_rows)
-    res.quotes = len(quote_rows)
-    res.words = sum(r["word_count"] for r in article_rows)
-    res.read_seconds, res.nlp_seconds, res.write_seconds = t1 - t0, t2 - t1, t3 - t2
+    res.read_seconds = t1 - t0
+    res.nlp_seconds = t2 - t1 - write_seconds
+    res.write_seconds = t3 - t2 + write_seconds
     return res
+
+
+def _stage_chunk(staged: StagedBatch, chunk: dict[str, list[dict[str, Any]]],
+                 res: BatchResult) -> float:
+    """Hand a chunk's rows to the staged batch, count them, and empty the chunk."""
+    t = time.perf_counter()
+    res.articles += len(chunk["articles"])
+    res.entities += len(chunk["entities"])
+    res.quotes += len(chunk["quotes"])
+    for name, rows in chunk.items():
+        staged.add(name, rows)
+        rows.clear()
+    return time.perf_counter() - t

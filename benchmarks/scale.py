@@ -1,0 +1,137 @@
+"""Scale benchmark: one cold run over a big corpus, memory against articles processed, then a
+no-op rerun. Prints its figures; nothing is asserted.
+
+    .venv/bin/python benchmarks/scale.py --raw ../shared/corpora/allsides/raw \
+        --warehouse /tmp/wh-allsides [--processes 2] [--checkpoint 5000]
+
+Every second it samples the summed resident memory of this process and all its children
+(the run's worker processes included) together with the number of articles processed so far
+(committed batches plus the staged-article counters of batches still being written). It then
+prints the peak up to the checkpoint (default: after 5,000 articles), the peak over the whole
+run, and the peak within each slice of the run, so growth with corpus size shows as a trend.
+The second run over the unchanged folder is the no-op rerun. Query timings on the result come
+from ``benchmarks/queries.py``; ``news-etl compact`` beforehand merges the batch files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from news_etl.settings import Settings, offline_environment  # noqa: E402
+from tasks import store  # noqa: E402
+
+
+class Sampler:
+    """(seconds, RSS of this process tree, articles processed) every ``every`` seconds."""
+
+    def __init__(self, wh: Path, every: float = 0.5) -> None:
+        self.wh = wh
+        self.every = every
+        self.samples: list[tuple[float, int, int]] = []
+        self._committed: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _articles(self) -> int:
+        bdir = store.batches_dir(self.wh)
+        if bdir.is_dir():
+            for d in bdir.iterdir():
+                if d.name not in self._committed and (d / "articles.parquet").is_file():
+                    try:
+                        self._committed[d.name] = pq.ParquetFile(
+                            d / "articles.parquet").metadata.num_rows
+                    except OSError:
+                        pass
+        return sum(self._committed.values()) + store.staged_articles(self.wh)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        t0 = time.perf_counter()
+        while not self._stop.is_set():
+            rss = 0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    rss += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            try:
+                n = self._articles()
+            except OSError:
+                n = self.samples[-1][2] if self.samples else 0
+            self.samples.append((time.perf_counter() - t0, rss, n))
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def mib(n: int) -> str:
+    return f"{n / 2**20:,.0f} MiB"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--raw", type=Path, required=True)
+    ap.add_argument("--warehouse", type=Path, required=True, help="a new (empty) folder")
+    ap.add_argument("--processes", type=int, default=None)
+    ap.add_argument("--checkpoint", type=int, default=5000, help="articles (default 5000)")
+    ap.add_argument("--slices", type=int, default=6)
+    args = ap.parse_args()
+    if args.warehouse.exists() and any(args.warehouse.iterdir()):
+        ap.error(f"{args.warehouse} is not empty: the first run must be cold")
+    offline_environment()
+    settings = Settings.from_env(raw=args.raw, warehouse=args.warehouse,
+                                 processes=args.processes, progress=True)
+    from flows.pipeline import run_flow
+
+    t0 = time.perf_counter()
+    with Sampler(args.warehouse) as s:
+        first = run_flow(settings)
+    total = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    second = run_flow(settings)
+    noop_total = time.perf_counter() - t1
+
+    samples = s.samples
+    peak = max(r for _, r, _ in samples)
+    early = [r for _, r, n in samples if n <= args.checkpoint]
+    words, wall = first["words"], first["wall_seconds"]
+    print(f"\ncorpus        {args.raw}: {first['files_seen']:,} files, {first['articles']:,} "
+          f"articles, {words:,} words, {first['files_failed']} failed files")
+    print(f"settings      {settings.model} without {', '.join(settings.disable) or 'nothing'}; "
+          f"{settings.processes} processes, pipe batch {settings.pipe_batch_size}")
+    print(f"cold run      {wall:,.1f} s in the flow ({total:,.1f} s with Prefect start-up); "
+          f"{words / wall:,.0f} words/s; {first['entities']:,} entities, {first['quotes']:,} quotes")
+    print(f"memory        peak {mib(peak)} (all processes); peak up to {args.checkpoint:,} "
+          f"articles {mib(max(early)) if early else 'n/a'}")
+    last_n = samples[-1][2] or 1
+    print("  by slice of articles processed (peak RSS within the slice):")
+    for i in range(args.slices):
+        lo, hi = last_n * i // args.slices, last_n * (i + 1) // args.slices
+        within = [r for _, r, n in samples if lo < n <= hi or (i == 0 and n == 0)]
+        if within:
+            print(f"    {lo:>7,} - {hi:>7,}   {mib(max(within))}")
+    print(f"no-op rerun   {second['wall_seconds']:,.2f} s in the flow ({noop_total:,.1f} s with "
+          f"Prefect), {second['files_new'] + second['files_changed']} files to process; "
+          f"{100 * second['wall_seconds'] / wall:.2f}% of the cold run "
+          f"({100 * noop_total / total:.2f}% counting Prefect)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -32,6 +32,7 @@ class PeakMemory:
 
     def __init__(self) -> None:
         self.peak = 0
+        self.parts: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -39,13 +40,24 @@ class PeakMemory:
         me = psutil.Process()
         while not self._stop.is_set():
             total = 0
+            parts: dict[str, int] = {}
             for p in [me, *me.children(recursive=True)]:
                 try:
-                    total += p.memory_info().rss
+                    rss = p.memory_info().rss
+                    cmd = " ".join(p.cmdline())
                 except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
+                    continue
+                total += rss
+                role = ("this process" if p.pid == me.pid else
+                        "NLP workers" if "multiprocessing" in cmd else
+                        "Prefect server" if "prefect" in cmd or "uvicorn" in cmd else "other")
+                parts[role] = parts.get(role, 0) + rss
+            if total > self.peak:
+                self.peak, self.parts = total, parts
             time.sleep(0.05)
+
+    def breakdown(self) -> str:
+        return ", ".join(f"{k} {v / 2**20:,.0f}" for k, v in sorted(self.parts.items()))
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
@@ -54,6 +66,33 @@ class PeakMemory:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def prefect_overhead(n_tasks: int, workers: int) -> float:
+    """Seconds Prefect itself takes for a flow shaped like the run (plan, publish, n batch tasks
+    on a thread pool, one markdown artifact) when the tasks do no work: the orchestration cost
+    the run pays on top of its own work (start-up excluded: this process already paid it)."""
+    from prefect import flow, task
+    from prefect.artifacts import create_markdown_artifact
+    from prefect.cache_policies import NO_CACHE
+    from prefect.futures import as_completed
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    @task(cache_policy=NO_CACHE)
+    def step(i: int) -> int:
+        return i
+
+    @flow(task_runner=ThreadPoolTaskRunner(max_workers=workers))
+    def shape() -> None:
+        step(-1)
+        step(-2)
+        for fut in as_completed([step.submit(i) for i in range(n_tasks)]):
+            fut.result()
+        create_markdown_artifact(key="news-etl-overhead", markdown="| a | b |\n|---|---|\n| 1 | 2 |")
+
+    t = time.perf_counter()
+    shape()
+    return time.perf_counter() - t
 
 
 def main() -> int:
@@ -81,6 +120,7 @@ def main() -> int:
     import duckdb
 
     con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    n_batches = con.sql("select count(distinct batch_id) from files").fetchall()[0][0]
     texts = [r[0] for r in con.sql("select text from articles order by source_path, record_index")
              .fetchall()]
     con.close()
@@ -106,7 +146,7 @@ def main() -> int:
     print(f"model             {settings.model} without {', '.join(settings.disable) or 'nothing'}; "
           f"{settings.processes} processes, nlp.pipe batch {settings.pipe_batch_size}")
     print(f"pipeline          {flow_wall:8.1f} s  {pipe_wps:10,.0f} words/s  "
-          f"peak RSS {mem_pipe.peak / 2**20:,.0f} MiB (all processes)")
+          f"peak RSS {mem_pipe.peak / 2**20:,.0f} MiB (all processes: {mem_pipe.breakdown()})")
     print(f"  with Prefect    {total:8.1f} s  {words / total:10,.0f} words/s  "
           f"(flow start-up and temporary API server included)")
     print(f"bare nlp.pipe     {bare:8.1f} s  {bare_wps:10,.0f} words/s  "
@@ -115,6 +155,10 @@ def main() -> int:
     print(f"rows              {summary['entities']:,} entities, {summary['quotes']:,} quotes, "
           f"{summary['files_failed']} failed files; worker NLP+extract time "
           f"{summary['nlp_seconds']:.1f} s")
+    orchestration = prefect_overhead(n_batches, settings.processes)
+    print(f"Prefect overhead  {orchestration:8.2f} s for a flow of {n_batches} tasks + artifact with "
+          f"no work = {100 * orchestration / flow_wall:.1f}% of the run; start-up "
+          f"{total - flow_wall:.1f} s once per process")
     print(f"cores             {os.cpu_count()}")
     return 0
 

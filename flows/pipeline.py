@@ -12,12 +12,14 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from news_etl.settings import RunOptions, Settings
-from tasks import discover, reprocess, store, warehouse
+from tasks import discover, rawfs, reprocess, store, warehouse
 from tasks.batch import BatchResult, BatchSpec
 from tasks.extract import installed_model_id
+from tasks.rawfs import RawLocation
 from tasks.runner import BatchExecutor
 
 TARGET_BYTES_PER_ARTICLE = 3_000  # a batch of batch_articles articles is about this much text each
@@ -50,7 +52,7 @@ class Progress:
 
 
 @task(name="plan", cache_policy=NO_CACHE)
-def plan_run(raw: Path, wh: Path, opts: RunOptions) -> discover.Plan:
+def plan_run(raw: RawLocation, wh: Path, opts: RunOptions) -> discover.Plan:
     """Which files are new or changed since the last committed batches, or chosen to rebuild."""
     chosen = reprocess.selector(wh, opts.reprocess_all, opts.reprocess_since, opts.reprocess_match)
     return discover.plan(raw, store.read_ledger(wh), retry_failed=opts.retry_failed,
@@ -58,13 +60,20 @@ def plan_run(raw: Path, wh: Path, opts: RunOptions) -> discover.Plan:
 
 
 @task(name="batch", cache_policy=NO_CACHE)
-def run_batch(spec: BatchSpec, executor: BatchExecutor, progress: Progress) -> BatchResult:
-    """Read, parse, extract and stage one batch in a worker, then commit it here atomically."""
-    result = executor.run(spec)
-    store.commit_batch(Path(spec.warehouse), spec.batch_id)
-    warehouse.publish_views(Path(spec.warehouse))  # news.duckdb now includes this batch
+def run_batch(spec: BatchSpec, executor: BatchExecutor | None = None) -> BatchResult:
+    """Read, parse, extract and stage one batch: in a local worker process through ``executor``,
+    or, without one, right here (which is a Dask worker under ``--runner dask``). Only the flow
+    commits, so the ledger has a single writer whatever runs the batches."""
+    from tasks.batch import process_batch
+
+    return executor.run(spec) if executor is not None else process_batch(spec)
+
+
+def commit(wh: Path, result: BatchResult, progress: Progress) -> None:
+    """Publish a staged batch with one rename, then point news.duckdb's views at it."""
+    store.commit_batch(wh, result.batch_id)
+    warehouse.publish_views(wh)
     progress.add(result)
-    return result
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -103,8 +112,8 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
     """The body of the flow, callable with or without Prefect around it."""
     opts = options or RunOptions()
     log = get_run_logger()
-    raw, wh = Path(settings.raw), Path(settings.warehouse)
-    if not raw.is_dir():
+    raw, wh = settings.raw, Path(settings.warehouse)
+    if not rawfs.exists(raw):
         raise FileNotFoundError(f"raw folder not found: {raw}")
     started = store.now_utc()
     t0 = time.perf_counter()
@@ -112,13 +121,14 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
     with store.warehouse_lock(wh):
         store.init_warehouse(wh)
         dropped = store.clear_staging(wh)
+        store.drop_replaced(wh)  # folders an interrupted compaction had already superseded
         crashed = store.mark_crashed_runs(wh)
         if dropped or crashed:
             log.warning("cleaned up after an interrupted run: %d staged batches dropped, "
                         "runs marked crashed: %s", dropped, ", ".join(crashed) or "none")
         run: dict[str, Any] = {
             "run_id": run_id, "started_at": started, "finished_at": None, "status": "running",
-            "raw": str(raw.resolve()), "model": settings.model, "files_seen": 0, "files_new": 0,
+            "raw": rawfs.display(raw), "model": settings.model, "files_seen": 0, "files_new": 0,
             "files_changed": 0, "files_unchanged": 0, "files_failed": 0, "files_missing": 0,
             "files_reprocessed": 0, "files_pruned": 0, "stale_articles": 0,
             "articles": 0, "entities": 0, "quotes": 0, "words": 0, "wall_seconds": None,
@@ -140,7 +150,7 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
             log.warning("%d files recorded earlier are no longer in %s; their articles stay in "
                         "the warehouse (`news-etl run --prune` removes them)", len(plan.missing), raw)
         specs = [
-            BatchSpec(f"{run_id}-{i:05d}", run_id, str(raw.resolve()), str(wh.resolve()), files,
+            BatchSpec(f"{run_id}-{i:05d}", run_id, rawfs.display(raw), str(wh.resolve()), files,
                       settings.model, tuple(settings.disable), settings.pipe_batch_size)
             for i, files in enumerate(batches)
         ]
@@ -148,12 +158,15 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
         results: list[BatchResult] = []
         errors: list[str] = []
         if specs:
-            workers = min(settings.processes, len(specs))
+            local = settings.runner != "dask"
+            workers = min(settings.processes, len(specs)) if local else 0
             with BatchExecutor(workers, settings.model, tuple(settings.disable)) as executor:
-                futures = [run_batch.submit(s, executor, progress) for s in specs]
-                for fut in futures:
+                futures = [run_batch.submit(s, executor if local else None) for s in specs]
+                for fut in as_completed(futures):
                     try:
-                        results.append(fut.result())
+                        result = fut.result()
+                        commit(wh, result, progress)
+                        results.append(result)
                     except Exception as exc:  # one batch lost: the run is incomplete
                         errors.append(f"{type(exc).__name__}: {exc}")
                         log.error("batch failed: %s", exc)
@@ -210,12 +223,13 @@ def pipeline(raw: str = "data/raw", warehouse: str = "data/warehouse",
              batch_articles: int | None = None, disable: list[str] | None = None,
              retry_failed: bool = False, reprocess_all: bool = False,
              reprocess_since: str | None = None, reprocess_match: str | None = None,
-             prune: bool = False, progress: bool = True) -> dict[str, Any]:
+             prune: bool = False, progress: bool = True, runner: str | None = None
+             ) -> dict[str, Any]:
     """Raw article files -> spaCy -> Parquet batches -> DuckDB views, incrementally."""
-    settings = Settings.from_env(raw=Path(raw), warehouse=Path(warehouse), model=model,
+    settings = Settings.from_env(raw=raw, warehouse=warehouse, model=model,
                                  processes=processes, batch_articles=batch_articles,
                                  disable=tuple(disable) if disable is not None else None,
-                                 progress=progress)
+                                 progress=progress, runner=runner)
     options = RunOptions(retry_failed=retry_failed, reprocess_all=reprocess_all,
                          reprocess_since=reprocess_since, reprocess_match=reprocess_match,
                          prune=prune)
@@ -223,14 +237,31 @@ def pipeline(raw: str = "data/raw", warehouse: str = "data/warehouse",
 
 
 def run_flow(settings: Settings, options: RunOptions | None = None) -> dict[str, Any]:
-    """Run the flow with a thread per worker process so batches overlap."""
+    """Run the flow with the task runner the settings name: a thread per local worker process
+    (default), or Prefect's Dask runner on a cluster at ``dask_address`` or a local one."""
     opts = options or RunOptions()
-    runner = ThreadPoolTaskRunner(max_workers=max(1, settings.processes))
-    flow_fn = pipeline.with_options(task_runner=runner)
+    flow_fn = pipeline.with_options(task_runner=task_runner(settings))
     return flow_fn(raw=str(settings.raw), warehouse=str(settings.warehouse),
                    model=settings.model, processes=settings.processes,
                    batch_articles=settings.batch_articles, disable=list(settings.disable),
-                   progress=settings.progress, **asdict(opts))
+                   progress=settings.progress, runner=settings.runner, **asdict(opts))
+
+
+def task_runner(settings: Settings) -> Any:
+    """The Prefect task runner for these settings."""
+    if settings.runner == "threads":
+        return ThreadPoolTaskRunner(max_workers=max(1, settings.processes))
+    if settings.runner != "dask":
+        raise ValueError(f"unknown runner {settings.runner!r} (threads or dask)")
+    from prefect_dask import DaskTaskRunner
+
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    # one single-threaded worker process per core: each loads the model once and parses one
+    # batch at a time, like the local pool; no dashboard, so no extra port or dependency
+    return DaskTaskRunner(cluster_kwargs={
+        "n_workers": max(1, settings.processes), "threads_per_worker": 1, "processes": True,
+        "dashboard_address": None})
 
 
 __all__ = ["pipeline", "run_flow", "execute"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from news_etl.settings import Settings
+from tasks import rawfs
 
 
 def deployment_parameters(settings: Settings) -> dict[str, Any]:
     """Absolute paths, so the served runs do not depend on the server's working directory."""
     return {
-        "raw": str(settings.raw.resolve()),
+        "raw": rawfs.display(settings.raw),
         "warehouse": str(settings.warehouse.resolve()),
         "model": settings.model,
         "processes": settings.processes,

@@ -10,9 +10,10 @@ from news_etl.settings import RunOptions, Settings, offline_environment
 
 
 def _add_paths(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--raw", type=Path, default=None, help="folder of raw articles (data/raw)")
-    p.add_argument("--warehouse", type=Path, default=None,
-                   help="warehouse folder (data/warehouse)")
+    p.add_argument("--raw", default=None,
+                   help="folder of raw articles (data/raw), or a URL: file://, s3://, gs://, ...")
+    p.add_argument("--warehouse", default=None,
+                   help="warehouse folder (data/warehouse), or a file:// URL")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="rebuild files whose path (relative to --raw) matches GLOB")
     run.add_argument("--prune", action="store_true",
                      help="remove the rows of files that are gone from the raw folder")
+    run.add_argument("--runner", choices=["threads", "dask"], default=None,
+                     help="threads: local worker processes (default); dask: Prefect's Dask task "
+                          "runner, on a local cluster or the scheduler at --address")
+    run.add_argument("--address", default=None, metavar="tcp://HOST:PORT",
+                     help="Dask scheduler to run the batches on (implies --runner dask)")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    cp = sub.add_parser("compact", help="merge small batch files into large ones, atomically")
+    cp.add_argument("--warehouse", default=None)
+    cp.add_argument("--target-rows", type=int, default=None,
+                    help="entity rows per merged batch (default 4,000,000)")
 
     st = sub.add_parser("status", help="what the warehouse holds; exits 1 if the last run failed")
     _add_paths(st)
@@ -47,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run ad-hoc SQL or a named query against the warehouse, "
                        "read-only, and print a table or export it.")
     q.add_argument("sql", nargs="?", help="a SELECT statement, or the name of a named query")
-    q.add_argument("--warehouse", type=Path, default=None)
+    q.add_argument("--warehouse", default=None)
     q.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                    help="a named query's parameter (repeatable)")
     q.add_argument("--format", "-f", choices=["table", "csv", "json", "parquet"], default="table")
@@ -66,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
 
     sh = sub.add_parser("shell", help="interactive SQL on the warehouse (read-only)")
-    sh.add_argument("--warehouse", type=Path, default=None)
+    sh.add_argument("--warehouse", default=None)
 
     sv = sub.add_parser("serve", help="register a scheduled Prefect deployment and serve it")
     _add_paths(sv)
@@ -142,10 +153,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(raw=args.raw, warehouse=args.warehouse, model=args.model,
                                  processes=args.processes, batch_articles=args.batch_articles,
-                                 progress=False if args.quiet else None)
+                                 progress=False if args.quiet else None,
+                                 runner="dask" if args.address else args.runner,
+                                 dask_address=args.address)
+    from tasks import rawfs
     from tasks.store import RunLocked, warehouse_lock
 
-    if not settings.raw.is_dir():
+    if not rawfs.exists(settings.raw):
         print(f"news-etl: raw folder not found: {settings.raw}", file=sys.stderr)
         return 2
     try:  # fail fast, before paying for Prefect's start-up; the flow takes the lock for real
@@ -170,6 +184,26 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     _print_summary(summary)
     return 0 if summary["status"] == "completed" else 1
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    from tasks import compact, warehouse
+    from tasks.store import RunLocked
+
+    wh = Settings.from_env(warehouse=args.warehouse).warehouse
+    if not warehouse.is_warehouse(wh):
+        print(f"news-etl compact: no warehouse at {wh}", file=sys.stderr)
+        return 2
+    try:
+        r = compact.compact(wh, args.target_rows or compact.DEFAULT_TARGET_ROWS)
+    except RunLocked as exc:
+        print(f"news-etl: {exc}", file=sys.stderr)
+        return 75
+    dropped = ", ".join(f"{n:,} {t}" for t, n in r.rows_dropped.items() if n) or "none"
+    print(f"compacted {wh} in {r.seconds:.1f}s: {r.batches_before:,} batches -> "
+          f"{r.batches_after:,} ({len(r.groups)} merged), row groups {r.row_groups_before:,} -> "
+          f"{r.row_groups_after:,}; replaced rows left behind: {dropped}")
+    return 0
 
 
 def _print_summary(s: dict) -> None:
@@ -199,8 +233,14 @@ def _print_summary(s: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"run": cmd_run, "status": cmd_status, "query": cmd_query, "shell": cmd_shell,
-                "serve": cmd_serve, "eval": cmd_eval}
-    return commands[args.command](args)
+                "serve": cmd_serve, "eval": cmd_eval, "compact": cmd_compact}
+    from tasks.rawfs import LocationError
+
+    try:
+        return commands[args.command](args)
+    except LocationError as exc:
+        print(f"news-etl: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

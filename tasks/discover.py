@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tasks import rawfs
+from tasks.rawfs import RawLocation
 from tasks.readers import is_supported
 from tasks.store import LedgerEntry
 
@@ -40,20 +42,20 @@ class Plan:
 
 
 def hash_file(path: Path, chunk: int = 1 << 20) -> str:
-    """Content hash of a file's bytes (blake2b, 128 bits)."""
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
+    """Content hash of a local file's bytes (blake2b, 128 bits)."""
+    return rawfs.hash_file(path.parent, path.name, chunk)
 
 
 def hash_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def walk(raw: Path) -> list[FileWork]:
+def walk(raw: RawLocation) -> list[FileWork]:
     """Every file under raw (hidden names skipped), links to files followed, links to folders not."""
+    if rawfs.is_url(raw):
+        return [FileWork(rel, size=size, mtime_ns=mtime,
+                         skip_reason=None if is_supported(rel) else "unsupported file type")
+                for rel, size, mtime in rawfs.list_url(str(raw))]
     found: list[FileWork] = []
     for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
         base = Path(dirpath)
@@ -84,7 +86,7 @@ def walk(raw: Path) -> list[FileWork]:
     return found
 
 
-def plan(raw: Path, ledger: dict[str, LedgerEntry], retry_failed: bool = False,
+def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = False,
          reprocess: Callable[[str], bool] | None = None) -> Plan:
     """Compare the raw folder with the ledger: new and changed files become work, and so do
     files the ``reprocess`` predicate selects (and failed ones with ``retry_failed``)."""
@@ -109,7 +111,7 @@ def plan(raw: Path, ledger: dict[str, LedgerEntry], retry_failed: bool = False,
             fw.size != old.size or fw.mtime_ns != old.mtime_ns
         ):
             try:
-                fw.content_hash = hash_file(raw / fw.path)
+                fw.content_hash = rawfs.hash_file(raw, fw.path)
             except OSError as exc:
                 fw.error = f"cannot read file: {exc.strerror or exc}"
         if fw.error is not None:

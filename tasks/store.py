@@ -159,13 +159,21 @@ class StagedBatch:
 
     def add(self, name: str, rows: list[dict[str, Any]]) -> None:
         """Queue rows of one table; full row groups go to disk."""
-        if not rows:
+        if rows:
+            self.add_arrow(name, pa.Table.from_pylist(rows, schema=schemas.BATCH_TABLES[name]))
+
+    def add_arrow(self, name: str, table: pa.Table) -> None:
+        """Queue an Arrow table of one table's rows (cast to its schema); full groups go to disk."""
+        if not table.num_rows:
             return
+        schema = schemas.BATCH_TABLES[name]
+        if not table.schema.equals(schema):
+            table = table.select(schema.names).cast(schema)
         if name == "articles":
-            self.articles += len(rows)
+            self.articles += table.num_rows
             (self.path / PROGRESS_FILE).write_text(f"{self.articles}\n")
-        self._pending[name].append(pa.Table.from_pylist(rows, schema=schemas.BATCH_TABLES[name]))
-        self._pending_rows[name] += len(rows)
+        self._pending[name].append(table)
+        self._pending_rows[name] += table.num_rows
         if self._pending_rows[name] >= self.row_group_rows:
             self._flush(name)
 
@@ -191,6 +199,9 @@ class StagedBatch:
                 writer.close()
                 _fsync_file(self.path / f"{name}.parquet")
         (self.path / PROGRESS_FILE).unlink(missing_ok=True)
+        for extra in self.path.iterdir():
+            if extra.suffix != ".parquet":
+                _fsync_file(extra)
         _fsync_dir(self.path)
         return self.path
 
@@ -201,6 +212,46 @@ def stage_batch(wh: Path, batch_id: str, tables: dict[str, list[dict[str, Any]]]
     for name, rows in tables.items():
         staged.add(name, rows)
     return staged.close()
+
+
+REPLACES_FILE = "REPLACES"  # in a compacted batch: the batch folders whose live rows it holds
+COMPACTED_SUFFIX = "-compact"
+
+
+def replaced_batches(wh: Path, names: list[str] | None = None) -> set[str]:
+    """Batches superseded by a committed compacted batch (their folders may linger after a crash
+    between the compaction's commit and its clean-up; they are never read again)."""
+    names = names if names is not None else [e.name for e in os.scandir(batches_dir(wh))]
+    out: set[str] = set()
+    for name in names:
+        if name.endswith(COMPACTED_SUFFIX):
+            try:
+                out.update((batches_dir(wh) / name / REPLACES_FILE).read_text().split())
+            except OSError:
+                pass
+    return out
+
+
+def committed_batches(wh: Path) -> list[str]:
+    """The committed batch folders, listed once: a batch folder appears by an atomic rename, and
+    a compacted batch hides the ones it replaces in the same rename, so one listing is a
+    consistent snapshot of the warehouse."""
+    names = [e.name for e in os.scandir(batches_dir(wh))
+             if e.is_dir() and not e.name.startswith(".")]
+    gone = replaced_batches(wh, names)
+    return sorted(n for n in names if n not in gone)
+
+
+def drop_replaced(wh: Path) -> int:
+    """Delete the folders of batches a compaction replaced; returns how many were removed."""
+    gone = replaced_batches(wh)
+    n = 0
+    for name in gone:
+        d = batches_dir(wh) / name
+        if d.is_dir():
+            shutil.rmtree(d)
+            n += 1
+    return n
 
 
 def commit_batch(wh: Path, batch_id: str) -> Path:
@@ -256,17 +307,16 @@ def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
     """Latest files row per input path, across all committed batches."""
     import duckdb
 
+    files = [str((batches_dir(wh) / b / "files.parquet").resolve()).replace("'", "''")
+             for b in committed_batches(wh)]
     con = duckdb.connect()
     try:
-        sql = load_sql("ledger.sql").replace("{batches}", _sql_path(batches_dir(wh)))
+        sql = load_sql("ledger.sql").replace(
+            "{files_parquet}", "[" + ", ".join(f"'{f}'" for f in files) + "]")
         rows = con.sql(sql).fetchall()
     finally:
         con.close()
     return {r[0]: LedgerEntry(r[0], r[1], r[2], r[3], r[4]) for r in rows}
-
-
-def _sql_path(p: Path) -> str:
-    return str(p.resolve()).replace("'", "''")
 
 
 @contextmanager

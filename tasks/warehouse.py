@@ -28,10 +28,10 @@ def db_path(wh: Path) -> Path:
 
 
 def committed_batches(wh: Path) -> list[str]:
-    """The committed batch folders, listed once: a batch folder appears by an atomic rename, so
-    one listing is a consistent snapshot of the warehouse."""
-    d = wh / "batches"
-    return sorted(e.name for e in os.scandir(d) if e.is_dir() and not e.name.startswith("."))
+    """The committed batches, one consistent listing (see ``store.committed_batches``)."""
+    from tasks.store import committed_batches as listing
+
+    return listing(wh)
 
 
 def _sql_list(paths: list[str]) -> str:

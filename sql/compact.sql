@@ -1,0 +1,5 @@
+-- The live rows of one table that a compaction keeps: what the {table} view shows today of
+-- the batch ids ($batches) held by the folders being merged. Rows a later batch replaced, or a
+-- prune removed, are invisible already and are left behind. Rows keep their batch_id, so "a
+-- file's rows come from its latest batch" holds unchanged after the merge.
+select * from {table} where list_contains($batches, batch_id)

@@ -1,0 +1,128 @@
+"""Compaction: merge many small committed batches into few large ones, atomically.
+
+A run commits one batch folder per few hundred articles, so a warehouse fed hourly gathers
+thousands of small Parquet files, and DuckDB pays per file and per row group on every scan.
+Compaction rewrites consecutive small batches as one ``<id>-compact`` batch holding only their
+live rows (row groups of ``store.ROW_GROUP_ROWS``), with a REPLACES file naming the batches it
+supersedes. The compacted folder appears by one rename, and the batch listing hides the
+replaced folders from that instant, so readers see the old batches or the new one, never both
+and never a part; the replaced folders are deleted afterwards (or by the next run or compaction
+if this one is interrupted).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tasks import schemas, store, warehouse
+from tasks.sql import load_sql
+
+DEFAULT_TARGET_ROWS = 4_000_000  # entity rows per compacted batch (~60k articles)
+
+
+@dataclass
+class BatchStats:
+    name: str
+    rows: dict[str, int]
+    row_groups: int
+
+
+@dataclass
+class CompactionReport:
+    """What a compaction did, for the CLI and tests."""
+
+    batches_before: int = 0
+    batches_after: int = 0
+    groups: list[list[str]] = field(default_factory=list)
+    rows_dropped: dict[str, int] = field(default_factory=dict)
+    row_groups_before: int = 0
+    row_groups_after: int = 0
+    seconds: float = 0.0
+
+
+def batch_stats(wh: Path, name: str) -> BatchStats:
+    """Row and row-group counts of one committed batch, from the Parquet footers only."""
+    rows, groups = {}, 0
+    for table in schemas.BATCH_TABLES:
+        md = pq.ParquetFile(store.batches_dir(wh) / name / f"{table}.parquet").metadata
+        rows[table] = md.num_rows
+        groups += md.num_row_groups
+    return BatchStats(name, rows, groups)
+
+
+def plan_groups(stats: list[BatchStats], target_rows: int) -> list[list[str]]:
+    """Runs of consecutive batches to merge: each group's entity rows stay within target_rows,
+    a batch already holding half the target stays as it is, and a group of one is no group."""
+    groups: list[list[str]] = []
+    cur: list[str] = []
+    cur_rows = 0
+    for st in stats:
+        n = max(st.rows["entities"], st.rows["articles"])
+        if n >= target_rows // 2 or (cur and cur_rows + n > target_rows):
+            if len(cur) > 1:
+                groups.append(cur)
+            cur, cur_rows = [], 0
+            if n >= target_rows // 2:
+                continue
+        cur.append(st.name)
+        cur_rows += n
+    if len(cur) > 1:
+        groups.append(cur)
+    return groups
+
+
+def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionReport:
+    """Merge small batches under the warehouse lock (no run writes meanwhile)."""
+    import duckdb
+
+    t0 = time.perf_counter()
+    report = CompactionReport()
+    with store.warehouse_lock(wh):
+        store.init_warehouse(wh)
+        store.clear_staging(wh)
+        store.drop_replaced(wh)
+        names = [n for n in store.committed_batches(wh) if n != store.SCHEMA_BATCH]
+        stats = [batch_stats(wh, n) for n in names]
+        report.batches_before = len(names)
+        report.row_groups_before = sum(s.row_groups for s in stats)
+        report.groups = plan_groups(stats, target_rows)
+        by_name = {s.name: s for s in stats}
+        sql = load_sql("compact.sql")
+        for group in report.groups:
+            new_id = store.new_run_id() + store.COMPACTED_SUFFIX
+            staged = store.StagedBatch(wh, new_id)
+            con = duckdb.connect(":memory:")
+            try:
+                for stmt in warehouse.view_statements(wh):
+                    con.execute(stmt)
+                # the batch ids whose rows these folders hold (a compacted folder holds many;
+                # every live row of one batch id is in one folder)
+                ids = [r[0] for r in con.sql(
+                    "select distinct batch_id from read_parquet($files)",
+                    params={"files": [str(store.batches_dir(wh) / b / "files.parquet")
+                                      for b in group]}).fetchall()]
+                for table in schemas.BATCH_TABLES:
+                    kept = 0
+                    reader = con.sql(sql.replace("{table}", table), params={"batches": ids}).arrow()
+                    for rb in reader:
+                        staged.add_arrow(table, pa.Table.from_batches([rb]))
+                        kept += rb.num_rows
+                    before = sum(by_name[b].rows[table] for b in group)
+                    report.rows_dropped[table] = report.rows_dropped.get(table, 0) + before - kept
+            finally:
+                con.close()
+            (staged.path / store.REPLACES_FILE).write_text("\n".join(group) + "\n")
+            staged.close()  # flushes the tables, REPLACES and the folder to disk
+            store.commit_batch(wh, new_id)  # the merged rows appear and the old batches go, at once
+            warehouse.publish_views(wh)
+            store.drop_replaced(wh)
+        after = [n for n in store.committed_batches(wh) if n != store.SCHEMA_BATCH]
+        report.batches_after = len(after)
+        report.row_groups_after = sum(batch_stats(wh, n).row_groups for n in after)
+    report.seconds = time.perf_counter() - t0
+    return report

@@ -1,0 +1,117 @@
+"""news-etl compact: many small batches become few large ones; the views do not change."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tasks import compact, store
+from tests.corpus import write_corpus
+from tests.helpers import CLI, cli_env, query, run_pipeline
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+VIEWS = {"articles": "article_id", "entities": "article_id, entity_index",
+         "quotes": "article_id, quote_index", "files": "path"}
+
+
+def snapshot(wh: Path) -> dict[str, list[tuple]]:
+    # batch_id stays with every row through a compaction, so it is compared too
+    return {v: query(wh, f"select * from {v} order by {o}") for v, o in VIEWS.items()}
+
+
+def batch_dirs(wh: Path) -> list[str]:
+    return sorted(p.name for p in (wh / "batches").iterdir() if p.name != store.SCHEMA_BATCH)
+
+
+@pytest.fixture()
+def small_batches(tmp_path: Path) -> tuple[Path, Path]:
+    """A warehouse of many small batches, with rows superseded by a change and by a prune."""
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write_corpus(raw, 40)
+    run_pipeline(raw, wh, batch_articles=2)
+    changed = sorted(raw.glob("story-*.txt"))[0]
+    changed.write_text(changed.read_text() + "\n\nMayor Helen Brandt said the vote was close.\n")
+    sorted(raw.glob("story-*.txt"))[1].unlink()
+    run_pipeline(raw, wh, batch_articles=2, prune=True)
+    return raw, wh
+
+
+def test_compact_keeps_every_view_and_merges_the_files(small_batches):
+    raw, wh = small_batches
+    before = snapshot(wh)
+    ledger_before = store.read_ledger(wh)
+    n_before = len(batch_dirs(wh))
+    assert n_before >= 5
+
+    report = compact.compact(wh, target_rows=100_000)
+
+    assert snapshot(wh) == before
+    assert store.read_ledger(wh) == ledger_before
+    assert report.batches_before == n_before
+    assert report.batches_after == len(batch_dirs(wh)) == 1
+    assert report.row_groups_after < report.row_groups_before
+    # the changed file's first version and the pruned file's rows are left behind
+    assert report.rows_dropped["articles"] == 2 and report.rows_dropped["files"] == 2
+    merged = wh / "batches" / batch_dirs(wh)[0]
+    assert pq.ParquetFile(merged / "entities.parquet").metadata.num_row_groups == 1
+    # a run after compaction has nothing to do; a later change replaces rows as before
+    s = run_pipeline(raw, wh)
+    assert s["files_new"] + s["files_changed"] == 0 and s["files_missing"] == 0
+    target = sorted(raw.glob("story-*.txt"))[3]
+    target.write_text(target.read_text().replace("Tuesday", "Friday"))
+    s = run_pipeline(raw, wh)
+    assert s["files_changed"] == 1
+    texts = query(wh, f"select text from articles where source_path = '{target.name}'")
+    assert len(texts) == 1 and "Friday" in texts[0][0]
+
+
+def test_compaction_respects_the_target_and_recompacts(small_batches):
+    raw, wh = small_batches
+    before = snapshot(wh)
+    per_batch = max(compact.batch_stats(wh, b).rows["entities"] for b in batch_dirs(wh))
+    report = compact.compact(wh, target_rows=per_batch * 3)
+    assert len(report.groups) > 1 and all(len(g) <= 3 for g in report.groups)
+    assert snapshot(wh) == before
+    again = compact.compact(wh, target_rows=10_000_000)  # compacted batches merge again
+    assert again.batches_after == 1
+    assert snapshot(wh) == before
+
+
+def test_interrupted_compaction_never_shows_both_versions(small_batches, tmp_path):
+    raw, wh = small_batches
+    before = snapshot(wh)
+    saved = tmp_path / "saved"
+    shutil.copytree(wh / "batches", saved)
+    compact.compact(wh, target_rows=100_000)
+    # a crash after the commit but before the clean-up leaves the replaced folders behind:
+    for d in saved.iterdir():
+        if not (wh / "batches" / d.name).exists():
+            shutil.copytree(d, wh / "batches" / d.name)
+    assert len(batch_dirs(wh)) > 1
+    assert snapshot(wh) == before  # hidden by the compacted batch's REPLACES list
+    # a crash before the commit leaves only a staging folder, which nobody reads
+    staged = wh / "_staging" / f"{store.new_run_id()}{store.COMPACTED_SUFFIX}"
+    shutil.copytree(next(d for d in saved.iterdir() if d.name != store.SCHEMA_BATCH), staged)
+    assert snapshot(wh) == before
+    s = run_pipeline(raw, wh)  # the next run cleans both up and processes nothing
+    assert s["files_new"] + s["files_changed"] == 0
+    assert len(batch_dirs(wh)) == 1 and not staged.exists()
+    assert snapshot(wh) == before
+
+
+def test_compact_command(small_batches, tmp_path):
+    _raw, wh = small_batches
+    before = snapshot(wh)
+    out = subprocess.run([str(CLI), "compact", "--warehouse", str(wh)], capture_output=True,
+                         text=True, env=cli_env(tmp_path / "ph"), timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "-> 1 (1 merged)" in out.stdout
+    assert snapshot(wh) == before
+    missing = subprocess.run([str(CLI), "compact", "--warehouse", str(tmp_path / "none")],
+                             capture_output=True, text=True, env=cli_env(tmp_path / "ph"))
+    assert missing.returncode == 2

@@ -76,6 +76,19 @@ def commit(wh: Path, result: BatchResult, progress: Progress) -> None:
     progress.add(result)
 
 
+@task(name="aggregate", cache_policy=NO_CACHE)
+def aggregate(wh: Path) -> None:
+    """Materialise the co-occurrence table for the batches committed now, then republish. A
+    failure here costs speed only: the view computes the pairs live until the next run."""
+    try:
+        secs = warehouse.materialize(wh)
+        get_run_logger().info("co-occurrence table materialised in %.1fs", secs)
+    except Exception as exc:  # noqa: BLE001
+        get_run_logger().warning("co-occurrence table not materialised (%s); the view stays live",
+                                 exc)
+    warehouse.publish_views(wh)
+
+
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(wh: Path) -> bool:
     """Create or refresh news.duckdb's views when their SQL or the warehouse location changed."""
@@ -173,6 +186,9 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
         if opts.prune and plan.missing:
             prune_missing(wh, f"{run_id}-{len(specs):05d}", run_id, plan.missing)
             run["files_pruned"] = len(plan.missing)
+        if results or (opts.prune and plan.missing) or not warehouse.materialized_current(
+                wh, warehouse.committed_batches(wh)):
+            aggregate(wh)
         stale = reprocess.staleness(wh, installed_model_id(settings.model))
         if stale.stale:
             log.warning(stale.message())

@@ -21,20 +21,23 @@ from named_entities
 group by canonical, label;
 
 -- entity_mentions_daily / _weekly: mentions and articles per entity per day / ISO week.
+-- (grouping by article first is twice as fast as count(distinct) on millions of mentions)
 create or replace view entity_mentions_daily as
-select cast(seen_at as date) as day, canonical, label, count(*) as mentions,
-       count(distinct article_id) as articles
-from named_entities
+select day, canonical, label, sum(n) as mentions, count(*) as articles
+from (select cast(seen_at as date) as day, canonical, label, article_id, count(*) as n
+      from named_entities group by all)
 group by all;
 
 create or replace view entity_mentions_weekly as
-select cast(date_trunc('week', seen_at) as date) as week, canonical, label, count(*) as mentions,
-       count(distinct article_id) as articles
-from named_entities
+select week, canonical, label, sum(n) as mentions, count(*) as articles
+from (select cast(date_trunc('week', seen_at) as date) as week, canonical, label, article_id,
+             count(*) as n
+      from named_entities group by all)
 group by all;
 
--- entity_cooccurrence: pairs of entities named in the same article (each pair once, a < b).
-create or replace view entity_cooccurrence as
+-- entity_cooccurrence_live: pairs of entities named in the same article (each pair once, a < b),
+-- computed from the current rows on every query (seconds on tens of thousands of articles).
+create or replace view entity_cooccurrence_live as
 with per_article as (
     select distinct article_id, canonical, label from named_entities
 )
@@ -44,6 +47,12 @@ from per_article a
 join per_article b on a.article_id = b.article_id
     and (a.canonical < b.canonical or (a.canonical = b.canonical and a.label < b.label))
 group by all;
+
+-- entity_cooccurrence: the same pairs, read from the table a run materialises after its last
+-- commit (aggregates/entity_cooccurrence.parquet) when that table matches the batches committed
+-- now, else computed live. {cooccurrence_source} is one or the other.
+create or replace view entity_cooccurrence as
+select entity_a, label_a, entity_b, label_b, articles from {cooccurrence_source};
 
 -- speaker_quotes: every attributed quote with its article's date, source and title.
 create or replace view speaker_quotes as
@@ -84,8 +93,14 @@ create or replace view rising_entities as
 with latest as (
     select cast(date_trunc('week', max(seen_at)) as date) as week from named_entities
 ),
-weekly as (
-    select * from entity_mentions_weekly
+weekly as (  -- entity_mentions_weekly, for the five weeks that matter only
+    select week, canonical, label, sum(n) as mentions, count(*) as articles
+    from (select cast(date_trunc('week', e.seen_at) as date) as week, e.canonical, e.label,
+                 e.article_id, count(*) as n
+          from named_entities e, latest
+          where e.seen_at >= latest.week - interval 28 day
+          group by all)
+    group by all
 ),
 now_week as (
     select w.canonical, w.label, w.mentions, w.articles

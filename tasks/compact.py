@@ -121,6 +121,9 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
             store.commit_batch(wh, new_id)  # the merged rows appear and the old batches go, at once
             warehouse.publish_views(wh)
             store.drop_replaced(wh)
+        if report.groups:  # same rows, new folder list: the aggregates follow it
+            warehouse.materialize(wh)
+            warehouse.publish_views(wh)
         after = [n for n in store.committed_batches(wh) if n != store.SCHEMA_BATCH]
         report.batches_after = len(after)
         report.row_groups_after = sum(batch_stats(wh, n).row_groups for n in after)

@@ -47,6 +47,10 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
     for table in ("articles", "entities", "quotes", "files"):
         subs[f"{{{table}_parquet}}"] = _sql_list(
             [str(root / "batches" / b / f"{table}.parquet") for b in batches])
+    subs["{cooccurrence_source}"] = "entity_cooccurrence_live"
+    if materialized_current(wh, batches):
+        subs["{cooccurrence_source}"] = "read_parquet('" + str(
+            root / AGGREGATES / "entity_cooccurrence.parquet").replace("'", "''") + "')"
     runs = sorted(e.name for e in os.scandir(wh / "runs") if e.name.endswith(".parquet"))
     subs["{runs_parquet}"] = _sql_list([str(root / "runs" / r) for r in runs])
     out = []
@@ -56,6 +60,65 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
                 stmt = stmt.replace(key, value)
             out.append(stmt)
     return out
+
+
+AGGREGATES = "aggregates"
+COOCCURRENCE_SCHEMA_FIELDS = (("entity_a", "string"), ("label_a", "string"),
+                              ("entity_b", "string"), ("label_b", "string"),
+                              ("articles", "int64"))
+
+
+def _batches_digest(batches: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(batches)).encode()).hexdigest()
+
+
+def materialized_current(wh: Path, batches: list[str]) -> bool:
+    """Whether aggregates/ was computed from exactly these committed batches."""
+    marker = wh / AGGREGATES / "batches.sha256"
+    try:
+        return marker.read_text().strip() == _batches_digest(batches) and \
+            (wh / AGGREGATES / "entity_cooccurrence.parquet").is_file()
+    except OSError:
+        return False
+
+
+def materialize(wh: Path) -> float:
+    """Compute the co-occurrence table from the committed batches and store it as Parquet (file
+    renamed into place, then its batch-list marker), so ``entity_cooccurrence`` reads a table
+    instead of a self-join over every mention. Called by a run after its last commit and by
+    ``compact``; until then, or after a crash in between, the view computes live. Returns
+    seconds taken."""
+    import time
+
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks.store import ROW_GROUP_ROWS
+
+    t0 = time.perf_counter()
+    batches = committed_batches(wh)
+    schema = pa.schema([pa.field(n, t) for n, t in COOCCURRENCE_SCHEMA_FIELDS])
+    out_dir = wh / AGGREGATES
+    out_dir.mkdir(exist_ok=True)
+    tmp = out_dir / f".entity_cooccurrence.{os.getpid()}.tmp"
+    con = duckdb.connect(":memory:")
+    try:
+        for stmt in view_statements(wh, batches):
+            con.execute(stmt)
+        reader = con.sql("select * from entity_cooccurrence_live "
+                         "order by articles desc, entity_a, entity_b").arrow()
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            for rb in reader:
+                writer.write_table(pa.Table.from_batches([rb]).cast(schema),
+                                   row_group_size=ROW_GROUP_ROWS)
+    finally:
+        con.close()
+    os.replace(tmp, out_dir / "entity_cooccurrence.parquet")
+    marker_tmp = out_dir / "batches.sha256.tmp"
+    marker_tmp.write_text(_batches_digest(batches) + "\n")
+    os.replace(marker_tmp, out_dir / "batches.sha256")
+    return time.perf_counter() - t0
 
 
 _publish_lock = threading.Lock()

@@ -148,6 +148,35 @@ def test_cooccurrence(built):
     ]
 
 
+def test_materialized_cooccurrence_equals_live_and_goes_live_when_stale(tmp_path):
+    wh = tmp_path / "wh"
+    build_warehouse(wh)
+    order = "order by articles desc, entity_a, entity_b"
+    con = warehouse.connect(wh)
+    live = rows(con, f"select * from entity_cooccurrence {order}")
+    con.close()
+    assert len(live) == 7
+    warehouse.materialize(wh)
+    warehouse.publish_views(wh)
+    con = warehouse.connect(wh)
+    definition = rows(con, "select sql from duckdb_views() where view_name = 'entity_cooccurrence'")
+    assert "aggregates" in definition[0][0]
+    assert rows(con, f"select * from entity_cooccurrence {order}") == live
+    con.close()
+    # a batch committed after the table was computed: the view computes live again, correctly
+    batch = "20991231T000000000000Z-1-00000"
+    store.stage_batch(wh, batch, {"files": [{
+        "path": "late.txt", "batch_id": batch, "run_id": "r", "content_hash": "l", "size": 1,
+        "mtime_ns": 1, "format": "txt", "status": "failed", "error": "empty file",
+        "articles": 0, "records_failed": 0, "processed_at": PROCESSED}]})
+    store.commit_batch(wh, batch)
+    con = warehouse.connect(wh)
+    definition = rows(con, "select sql from duckdb_views() where view_name = 'entity_cooccurrence'")
+    assert "aggregates" not in definition[0][0]
+    assert rows(con, f"select * from entity_cooccurrence {order}") == live
+    con.close()
+
+
 def test_speakers_sources_and_volume(built):
     _, con, _ = built
     assert rows(con, "select * from top_speakers order by quotes desc, speaker") == [

@@ -108,17 +108,23 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
     return Extracted(entities, quotes)
 
 
-def process_articles(nlp: Language, articles: Sequence[Article], batch_size: int = 32
-                     ) -> Iterator[tuple[Article, Extracted]]:
+ZONE_ARTICLES = 256  # articles parsed inside one vocabulary memory zone
+
+
+def process_articles(nlp: Language, articles: Sequence[Article], batch_size: int = 32,
+                     zone_articles: int = ZONE_ARTICLES) -> Iterator[tuple[Article, Extracted]]:
     """Run the pipeline over articles in order, yielding each with its extracted rows.
 
-    Docs live inside one memory zone per call, so a long run's vocabulary does not grow without
-    bound; nothing that refers to a Doc leaves this function.
+    Every ``zone_articles`` articles are parsed inside their own ``nlp.memory_zone()``, so the
+    strings a long batch (one big JSON Lines file can hold thousands of articles) adds to the
+    vocabulary are freed as it goes; nothing that refers to a Doc leaves this function.
     """
-    texts = (a.text for a in articles)
-    with nlp.memory_zone():
-        for art, doc in zip(articles, nlp.pipe(texts, batch_size=batch_size), strict=True):
-            yield art, extract_doc(doc, art.article_id)
+    for first in range(0, len(articles), zone_articles):
+        chunk = articles[first:first + zone_articles]
+        with nlp.memory_zone():
+            docs = nlp.pipe((a.text for a in chunk), batch_size=batch_size)
+            for art, doc in zip(chunk, docs, strict=True):
+                yield art, extract_doc(doc, art.article_id)
 
 
 __all__ = ["EXTRACTOR_VERSION", "MAX_CHARS", "Extracted", "extract_doc", "load_nlp", "model_id",

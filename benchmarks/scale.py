@@ -83,6 +83,36 @@ def mib(n: int) -> str:
     return f"{n / 2**20:,.0f} MiB"
 
 
+def bare_against_recorded_run(wh: Path, settings: Settings) -> None:
+    """Bare ``nlp.pipe`` (same model, components, processes, batch size) over the texts of an
+    existing warehouse, against the words/s of the cold run recorded in its runs table."""
+    import spacy
+
+    from tasks import warehouse
+
+    con = warehouse.connect(wh)
+    try:
+        words, wall = con.sql("select words, wall_seconds from runs where status = 'completed' "
+                              "order by words desc limit 1").fetchall()[0]
+        texts = [r[0] for r in con.sql(
+            "select text from articles order by source_path, record_index").fetchall()]
+    finally:
+        con.close()
+    nlp = spacy.load(settings.model, exclude=list(settings.disable))
+    n_words = sum(len(t.split()) for t in texts)
+    kwargs: dict[str, int] = {"batch_size": settings.pipe_batch_size}
+    if settings.processes > 1:
+        kwargs["n_process"] = settings.processes
+    t = time.perf_counter()
+    for _ in nlp.pipe(texts, **kwargs):
+        pass
+    bare = time.perf_counter() - t
+    print(f"recorded run  {words:,} words in {wall:,.1f} s: {words / wall:,.0f} words/s")
+    print(f"bare nlp.pipe {n_words:,} words in {bare:,.1f} s: {n_words / bare:,.0f} words/s "
+          f"({settings.processes} processes, batch {settings.pipe_batch_size})")
+    print(f"ratio         {(words / wall) / (n_words / bare):.3f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--raw", type=Path, required=True)
@@ -90,7 +120,14 @@ def main() -> int:
     ap.add_argument("--processes", type=int, default=None)
     ap.add_argument("--checkpoint", type=int, default=5000, help="articles (default 5000)")
     ap.add_argument("--slices", type=int, default=6)
+    ap.add_argument("--bare-only", action="store_true",
+                    help="no run: bare nlp.pipe over --warehouse's texts against its recorded run")
     args = ap.parse_args()
+    if args.bare_only:
+        offline_environment()
+        bare_against_recorded_run(args.warehouse, Settings.from_env(
+            raw=args.raw, warehouse=args.warehouse, processes=args.processes))
+        return 0
     if args.warehouse.exists() and any(args.warehouse.iterdir()):
         ap.error(f"{args.warehouse} is not empty: the first run must be cold")
     offline_environment()

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.throughput import tree_rss  # noqa: E402
 from news_etl.settings import Settings, offline_environment  # noqa: E402
 from tasks import store  # noqa: E402
 
@@ -37,6 +38,8 @@ class Sampler:
         self.wh = wh
         self.every = every
         self.samples: list[tuple[float, int, int]] = []
+        self.peak = 0
+        self.parts: dict[str, int] = {}
         self._committed: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -57,12 +60,9 @@ class Sampler:
         me = psutil.Process()
         t0 = time.perf_counter()
         while not self._stop.is_set():
-            rss = 0
-            for p in [me, *me.children(recursive=True)]:
-                try:
-                    rss += p.memory_info().rss
-                except psutil.Error:
-                    pass
+            rss, parts = tree_rss(me)
+            if rss > self.peak:
+                self.peak, self.parts = rss, parts
             try:
                 n = self._articles()
             except OSError:
@@ -154,7 +154,8 @@ def main() -> int:
           f"{settings.processes} processes, pipe batch {settings.pipe_batch_size}")
     print(f"cold run      {wall:,.1f} s in the flow ({total:,.1f} s with Prefect start-up); "
           f"{words / wall:,.0f} words/s; {first['entities']:,} entities, {first['quotes']:,} quotes")
-    print(f"memory        peak {mib(peak)} (all processes); peak up to {args.checkpoint:,} "
+    split = ", ".join(f"{k} {mib(v)}" for k, v in sorted(s.parts.items()))
+    print(f"memory        peak {mib(peak)} (all processes: {split}); peak up to {args.checkpoint:,} "
           f"articles {mib(max(early)) if early else 'n/a'}")
     last_n = samples[-1][2] or 1
     print("  by slice of articles processed (peak RSS within the slice):")

@@ -27,6 +27,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from news_etl.settings import Settings, offline_environment  # noqa: E402
 
 
+def tree_rss(me: psutil.Process) -> tuple[int, dict[str, int]]:
+    """Summed RSS of a process and all its children, and the same split by role."""
+    total = 0
+    parts: dict[str, int] = {}
+    for p in [me, *me.children(recursive=True)]:
+        try:
+            rss = p.memory_info().rss
+            cmd = " ".join(p.cmdline())
+        except psutil.Error:
+            continue
+        total += rss
+        role = ("this process" if p.pid == me.pid else
+                "NLP workers" if "multiprocessing" in cmd else
+                "Prefect server" if "prefect" in cmd or "uvicorn" in cmd else "other")
+        parts[role] = parts.get(role, 0) + rss
+    return total, parts
+
+
 class PeakMemory:
     """Samples the summed RSS of this process and its children every 50 ms."""
 
@@ -39,19 +57,7 @@ class PeakMemory:
     def _run(self) -> None:
         me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
-            parts: dict[str, int] = {}
-            for p in [me, *me.children(recursive=True)]:
-                try:
-                    rss = p.memory_info().rss
-                    cmd = " ".join(p.cmdline())
-                except psutil.Error:
-                    continue
-                total += rss
-                role = ("this process" if p.pid == me.pid else
-                        "NLP workers" if "multiprocessing" in cmd else
-                        "Prefect server" if "prefect" in cmd or "uvicorn" in cmd else "other")
-                parts[role] = parts.get(role, 0) + rss
+            total, parts = tree_rss(me)
             if total > self.peak:
                 self.peak, self.parts = total, parts
             time.sleep(0.05)

@@ -31,7 +31,7 @@ class BatchSpec:
     files: list[FileWork]
     model: str
     disable: tuple[str, ...] = ()
-    pipe_batch_size: int = 32
+    pipe_batch_size: int = 16
 
 
 @dataclass

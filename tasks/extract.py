@@ -111,7 +111,7 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
 ZONE_ARTICLES = 256  # articles parsed inside one vocabulary memory zone
 
 
-def process_articles(nlp: Language, articles: Sequence[Article], batch_size: int = 32,
+def process_articles(nlp: Language, articles: Sequence[Article], batch_size: int = 16,
                      zone_articles: int = ZONE_ARTICLES) -> Iterator[tuple[Article, Extracted]]:
     """Run the pipeline over articles in order, yielding each with its extracted rows.
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -26,23 +25,21 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.throughput import tree_rss  # noqa: E402
+from benchmarks.throughput import PeakMemory, tree_rss  # noqa: E402
 from news_etl.settings import Settings, offline_environment  # noqa: E402
 from tasks import store  # noqa: E402
 
 
-class Sampler:
-    """(seconds, RSS of this process tree, articles processed) every ``every`` seconds."""
+class Sampler(PeakMemory):
+    """PeakMemory that also keeps (seconds, RSS of this process tree, articles processed) every
+    ``every`` seconds."""
 
     def __init__(self, wh: Path, every: float = 0.5) -> None:
+        super().__init__()
         self.wh = wh
         self.every = every
         self.samples: list[tuple[float, int, int]] = []
-        self.peak = 0
-        self.parts: dict[str, int] = {}
         self._committed: dict[str, int] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _articles(self) -> int:
         bdir = store.batches_dir(self.wh)
@@ -69,14 +66,6 @@ class Sampler:
                 n = self.samples[-1][2] if self.samples else 0
             self.samples.append((time.perf_counter() - t0, rss, n))
             self._stop.wait(self.every)
-
-    def __enter__(self) -> Sampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def mib(n: int) -> str:

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from tasks.sql import load_sql, statements
+from tasks.store import committed_batches
 
 DB_NAME = "news.duckdb"
 VIEW_FILES = ("views.sql", "analysis.sql")
@@ -25,13 +26,6 @@ log = logging.getLogger(__name__)
 
 def db_path(wh: Path) -> Path:
     return wh / DB_NAME
-
-
-def committed_batches(wh: Path) -> list[str]:
-    """The committed batches, one consistent listing (see ``store.committed_batches``)."""
-    from tasks.store import committed_batches as listing
-
-    return listing(wh)
 
 
 def _sql_list(paths: list[str]) -> str:

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tasks.names import TITLES, clean_name, fullest_name
 
-EXTRACTOR_VERSION = "quotes-2"  # bump on every change to what the rules extract
+EXTRACTOR_VERSION = "quotes-3"  # bump on every change to what the rules extract
 
 # --- lexicons -----------------------------------------------------------------------------------
 
@@ -49,6 +49,9 @@ say says said saying | tell tells told telling | add adds added adding | state s
 | label labels labeled labelled | brand brands branded | refer refers referred
 """
 REPORTING_VERBS = frozenset(w for w in _VERB_FORMS.replace("|", " ").split())
+# Verbs that give something a quoted name: "called him "a con artist"", "dubbed it "Plan B""
+NAMING_VERBS = frozenset("""call calls called calling dub dubs dubbed label labels labeled labelled
+    brand brands branded describe describes described describing""".split())
 # Verbs that only report with a clause ("believes that"), never with direct speech on their own.
 # Attribution of beliefs, plans and findings ("polls show", "she believes", "he wants to"): only
 # as indirect attributions with a clausal complement, never as the cue of a direct quote.
@@ -290,6 +293,10 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
             cue = tok
             if _is_cue(tok):
                 subj = _subject(tok)
+                if subj is None or idx.in_quote(subj.idx):
+                    subj = _adjacent_subject(tok, start, end, idx)
+            elif tok.lower_ in REPORTING_VERBS and tok.i in idx.sent_start_set:
+                subj = _adjacent_subject(tok, start, end, idx)  # 'Said Ellis: "..."'
             else:
                 subj = _according_to(tok)
             if subj is None or idx.in_quote(subj.idx):
@@ -303,6 +310,60 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
     if best is None:
         return None, None
     return best[1], best[2]
+
+
+_GAP_STOP = frozenset('.!?;"“”«»')
+
+
+def _np_head(toks: list[Token]) -> Token | None:
+    """The head of the noun phrase that opens toks: a person's name first, then an
+    organisation, else the word before the first comma ("Flynn, a top surrogate," -> Flynn)."""
+    for label in ("PERSON", "ORG"):
+        ent = [t for t in toks if t.ent_type_ == label]
+        if ent:
+            first = ent[0]
+            run = [t for t in toks if t.i >= first.i]
+            k = 0
+            while k + 1 < len(run) and run[k + 1].ent_type_ == label and run[k + 1].ent_iob_ == "I":
+                k += 1
+            return run[k]
+    words = []
+    for t in toks:
+        if t.is_punct or t.text == "(":
+            break
+        words.append(t)
+    return words[-1] if words else None
+
+
+def _adjacent_subject(cue: Token, start: int, end: int, idx: _Index) -> Token | None:
+    """The speaker written right next to a quote when the parse failed to make it the cue's
+    subject, as it often does around quotation marks: '"...," Tulsa police Chief Chuck Jordan
+    said', '"...," said Leslie Wimes, a ...', 'Said Ellis: "..."'. A short run of words with no
+    verb-like break between the closing mark and the cue (or after a cue that follows the
+    mark, or between a cue and the opening mark) is taken as the speaker's noun phrase."""
+    doc = idx.doc
+    text = idx.text
+    if cue.idx >= end:
+        a = idx.token_at(_after_mark(text, end))
+        while a < cue.i and (doc[a].is_punct or doc[a].is_space):
+            a += 1
+        gap = list(doc[a:cue.i])
+        if not gap:  # '"...," said Smith, a former aide.'
+            after = []
+            for t in doc[cue.i + 1 : min(len(doc), cue.i + 14)]:
+                if t.text in _GAP_STOP or t.i in idx.sent_start_set or t.is_space:
+                    break
+                after.append(t)
+            return _np_head(after) if after and after[0].is_title else None
+    elif text[cue.idx + len(cue.text) : start].strip(" \"“'`") .endswith(":"):
+        gap = [t for t in doc[cue.i + 1 : idx.token_at(start)] if not t.is_punct]
+    else:
+        return None
+    if not gap or len(gap) > 12 or any(t.text in _GAP_STOP or t.is_space for t in gap):
+        return None
+    if not gap[0].is_title and gap[0].lower_ not in PRONOUNS and gap[0].lower_ not in ("the", "a"):
+        return None
+    return _np_head(gap)
 
 
 # --- pass 5: speakers -----------------------------------------------------------------------------
@@ -396,6 +457,12 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
         return
     people = [m.canonical for m in mentions if m.label == "PERSON"]
     span, name, label = _speaker_phrase(subj, mentions, starts, people, idx.sent_start_set)
+    if q.cue_span is not None and span[0] == q.cue_span[0] < span[1]:
+        # NER took the cue into the name: 'Said Okafor: "..."'
+        rest = idx.text[q.cue_span[1] : span[1]]
+        span = (span[1] - len(rest.lstrip()), span[1])
+        if name is not None and name.lower().startswith(q.cue.lower() + " "):
+            name = fullest_name(name[len(q.cue) + 1 :], [p for p in people if p != name])
     q.speaker_span = span
     q.speaker_text = idx.text[span[0] : span[1]]
     q.speaker, q.speaker_label = name, label
@@ -403,6 +470,27 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
             any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
         # "the Kremlin leader", "the spokesman": the person of that role named earlier
         q.speaker, q.speaker_label = _resolve_pronoun(subj, mentions, idx, person=True)
+
+
+_TITLE_CONTEXT = frozenset("""on of in book show program programme film movie song album series
+    episode column broadcast documentary novel memoir titled entitled""".split())
+_TITLE_SMALL = frozenset("a an the and of on in at to for with from by or nor but vs".split())
+
+
+def _looks_like_title(text: str, start: int, end: int) -> bool:
+    """A short quoted phrase in title case inside a sentence, such as a show, book or song name
+    ('told MSNBC's "Morning Joe"', 'on "Fox News Sunday,"'), not speech."""
+    words = re.findall(r"[\w'’.-]+", text[start:end])
+    if not words or len(words) > 6:
+        return False
+    para = _paragraph_start(text, start)
+    before = text[para:start].rstrip(" \"“'`«").split()
+    if not before or before[-1].lower().rstrip(",") not in _TITLE_CONTEXT and \
+            not before[-1].endswith(("'s", "’s")):
+        return False  # 'on MSNBC's "Morning Joe"', 'his book, "Make Your Kid a Millionaire"'
+    caps = [w for w in words if w[:1].isupper() or w[:1].isdigit()]
+    return bool(caps) and all(w in caps or w.lower() in _TITLE_SMALL for w in words) and \
+        words[0] in caps and not text[start:end].rstrip(" ,").endswith(("!", "?"))
 
 
 _DASH_NAME = re.compile(r"[ \t\u00a0]*[―—–-]{1,2}[ \t\u00a0]*"
@@ -436,12 +524,15 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
         cue, subj = _find_cue(doc, idx, start, end)
         words = len(text[start:end].split())
         prev = quotes[-1] if quotes else None
+        title = len(frags) == 1 and _looks_like_title(text, start, end)
         # second half of a split quote: '"...," X said. "..."' -- the previous quote's cue sits
         # between the two halves in one paragraph, and this half has no later cue of its own
         if prev is not None and prev.cue_span is not None and \
                 prev.end <= prev.cue_span[0] < start and "\n" not in text[prev.end : start] and \
-                (cue is None or cue.i == prev._cue_token):
+                (cue is None or cue.i == prev._cue_token) and not title:
             prev.spans.extend(q.spans)
+            continue
+        if cue is None and title:
             continue
         if cue is None:
             # "“...” ― Pamela Padilla": a name after a dash signs the quote
@@ -477,6 +568,10 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
         if clause is not None and len(text[clause[0]:clause[1]].split()) >= words + 2:
             q.spans = [clause]
             q.quote_type = "mixed"
+        elif title:
+            continue
+        if title and q.quote_type == "mixed" and cue.lower_ not in NAMING_VERBS:
+            continue  # 'said on WKRT's "Morning Line"': a programme, not words
         quotes.append(q)
         used_cues[cue.i] = q
 

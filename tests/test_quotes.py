@@ -181,3 +181,37 @@ def test_beliefs_and_findings_are_indirect_attributions(nlp):
                                           ("direct", "said")]
     assert qs[0][1] == ["most voters in Greyford oppose the toll"]
     assert qs[1][4] == "Ruth Calloway" and qs[2][4] == "Ruth Calloway"
+
+
+def test_speaker_between_closing_mark_and_cue_when_the_parse_breaks(nlp):
+    # the parser gives "said" no subject outside the quote in both sentences (the first
+    # hangs the apposition off the quoted clause, the second takes "reaction" as the subject);
+    # the words between the closing mark and the cue still name the speaker
+    text = ("Councillor Jo Dunmore spoke after the vote.\n\n"
+            '"He is absolutely right. There is a severe disconnect between this council and the '
+            'mayor and our city," Dunmore, a top Reyes surrogate, said Thursday morning on '
+            "Channel 4.")
+    [q] = quotes_of(nlp, text)
+    assert q[2:] == ("said", "Dunmore", "Jo Dunmore")
+    text = ('"My reaction, that was outrageous," the mayor\'s former campaign strategist said in '
+            "an interview with Channel 4.")
+    [q] = quotes_of(nlp, text)
+    assert q[2] == "said" and q[3].endswith("former campaign strategist") and q[4] is None
+
+
+def test_programme_title_in_quotation_marks_is_not_a_quote(nlp):
+    text = ('"There is a real gap between this council and the people who elected it," Dunmore, '
+            "a longtime critic of the budget, said Thursday on WKRT's \"Morning Line.\"")
+    qs = quotes_of(nlp, text)
+    assert [q[1] for q in qs] == [["There is a real gap between this council and the people "
+                                   "who elected it,"]]
+    assert qs[0][4] == "Dunmore"
+    assert quotes_of(nlp, 'Mayor Lena Ortiz told MSNBC\'s "Morning Joe" that the bridge '
+                          'would reopen.')[0][0] == "indirect"
+
+
+def test_said_before_a_colon_names_the_speaker(nlp):
+    text = 'Budget hawks were unconvinced. Said Okafor: "I do not see a single cut in this plan."'
+    [q] = quotes_of(nlp, text)
+    assert q[1] == ["I do not see a single cut in this plan."]
+    assert q[3:] == ("Okafor", "Okafor")

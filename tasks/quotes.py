@@ -309,7 +309,39 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
                 best = (dist, cue, subj)
     if best is None:
         return None, None
-    return best[1], best[2]
+    return _outer_attribution(best[1], best[2], start, end, idx)
+
+
+def _outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: _Index
+                       ) -> tuple[Token, Token]:
+    """Attribution nests: in 'Clinton says she appreciated ... what she calls a "war of words"'
+    and 'Trump said Clinton once described the deal as "the gold standard"' the words are
+    reported by the outermost speaker whose reported clause holds them. So climb from the cue to
+    the outermost reporting verb whose subtree covers the fragment; and a pronoun subject of a
+    naming verb ('condemned what he called "a brazen breach"') gives way to the governing
+    clause's subject, who is the one characterising."""
+    if cue.lower_ == "according":
+        return cue, subj
+    child = cue
+    for anc in cue.ancestors:
+        via, child = child.dep_, anc
+        if idx.in_quote(anc.idx):
+            break
+        if not _is_cue(anc) or via not in ("ccomp", "xcomp", "dobj"):
+            continue  # '..., adding that "..."' is a second attribution, not a nested one
+        outer = _subject(anc)
+        if outer is None or idx.in_quote(outer.idx):
+            continue
+        lo, hi = anc.left_edge.idx, anc.right_edge.idx + len(anc.right_edge.text)
+        if lo <= start and end <= hi + 2 and anc.idx < start:
+            cue, subj = anc, outer
+    if subj.lower_ in PRONOUNS and cue.lower_ in NAMING_VERBS and cue.idx < start:
+        for anc in cue.ancestors:
+            outer = next((c for c in anc.children if c.dep_ in SUBJECT_DEPS), None)
+            if outer is not None and not idx.in_quote(outer.idx) and outer.i != subj.i and \
+                    outer.lower_ not in ("who", "that", "which"):
+                return cue, outer
+    return cue, subj
 
 
 _GAP_STOP = frozenset('.!?;"“”«»')
@@ -558,6 +590,9 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
             continue
         # a quoted fragment inside reported speech is a mixed quote of the whole reported clause
         earlier = used_cues.get(cue.i)
+        if prev is not None and prev.quote_type == "mixed" and prev._cue_token is not None and \
+                _within_clause(doc[prev._cue_token], start, end, idx):
+            earlier = prev  # 'described the visit as a "landmark event" that "reaffirms ..."'
         if earlier is not None and earlier.quote_type == "mixed" and \
                 earlier.start <= start and end <= earlier.end + 2:
             s0, e0 = earlier.spans[-1]  # a second fragment of a clause already taken as mixed
@@ -578,6 +613,16 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
     quotes.extend(_indirect(doc, idx, quotes, mentions, starts))
     quotes.sort(key=lambda q: q.start)
     return quotes
+
+
+def _within_clause(cue: Token, start: int, end: int, idx: _Index) -> bool:
+    """Whether [start, end) lies inside the material a cue governs (its right dependents)."""
+    rights = [c for c in cue.rights if not c.is_punct]
+    if not rights:
+        return False
+    last = rights[-1].right_edge
+    return cue.idx < start and end <= last.idx + len(last.text) + 2 and \
+        not any(c.dep_ == "conj" and c.idx < start for c in rights)
 
 
 def _mixed_clause(cue: Token, start: int, end: int, idx: _Index) -> tuple[int, int] | None:

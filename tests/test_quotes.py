@@ -215,3 +215,28 @@ def test_said_before_a_colon_names_the_speaker(nlp):
     [q] = quotes_of(nlp, text)
     assert q[1] == ["I do not see a single cut in this plan."]
     assert q[3:] == ("Okafor", "Okafor")
+
+
+def test_nested_attribution_belongs_to_the_outer_speaker(nlp):
+    text = ('Mayor Lena Ortiz says she appreciated the volunteers for their patience through what '
+            'she calls a "long and miserable winter."')
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed" and q[2] == "says" and q[3:] == ("Lena Ortiz", "Lena Ortiz")
+    assert q[1][0].startswith("she appreciated the volunteers")
+
+
+def test_what_he_called_is_spoken_by_the_governing_subject(nlp):
+    text = 'Governor Alan Brooks condemned what he called a "reckless and cynical" budget.'
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed" and q[2] == "called"
+    assert q[3:] == ("Alan Brooks", "Alan Brooks")  # the mention, not the pronoun "he"
+
+
+def test_second_fragment_of_a_characterisation_joins_it(nlp):
+    text = ('Writing in the Harbor Gazette, Ortiz described the vote as a "turning point" that '
+            '"settles the question of the bridge for a generation" and said the result showed '
+            'that residents want change.')
+    qs = quotes_of(nlp, text)
+    assert [(q[0], q[2]) for q in qs] == [("mixed", "described"), ("indirect", "said")]
+    assert qs[0][1][0].endswith("for a generation\"")
+    assert qs[1][1] == ["the result showed that residents want change"]

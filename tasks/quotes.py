@@ -49,6 +49,16 @@ say says said saying | tell tells told telling | add adds added adding | state s
 | label labels labeled labelled | brand brands branded | refer refers referred
 """
 REPORTING_VERBS = frozenset(w for w in _VERB_FORMS.replace("|", " ").split())
+# Verbs that judge or characterise in someone's words, cues only of a quoted fragment inside
+# what they govern ('hailed "a historic decision"', 'dismissed Estonia as the "suburbs"')
+CHARACTERISE_VERBS = frozenset("""hail hails hailed praise praises praised laud lauds lauded
+    condemn condemns condemned criticize criticizes criticized criticise criticised blast blasts
+    blasted slam slams slammed denounce denounces denounced dismiss dismisses dismissed reject
+    rejects rejected welcome welcomes welcomed liken likens likened compare compares compared
+    accuse accuses accused decry decries decried lament laments lamented mock mocks mocked
+    ridicule ridicules ridiculed attack attacks attacked rate rates rated rule rules ruled
+    characterize characterizes characterized characterise characterised portray portrays
+    portrayed proclaim proclaims proclaimed tout touts touted""".split())
 # Verbs that give something a quoted name: "called him "a con artist"", "dubbed it "Plan B""
 NAMING_VERBS = frozenset("""call calls called calling dub dubs dubbed label labels labeled labelled
     brand brands branded describe describes described describing""".split())
@@ -247,9 +257,12 @@ def _according_to(tok: Token) -> Token | None:
     return None
 
 
+_NOT_VERB_DEPS = frozenset({"amod", "compound", "nsubj", "dobj", "pobj", "nsubjpass"})
+
+
 def _is_cue(tok: Token) -> bool:
-    return tok.lower_ in REPORTING_VERBS and tok.dep_ not in ("amod", "compound", "nsubj", "dobj",
-                                                               "pobj", "nsubjpass")
+    return tok.lower_ in REPORTING_VERBS and tok.dep_ not in _NOT_VERB_DEPS and \
+        not any(c.dep_ == "neg" for c in tok.children)  # "did not mention" reports nothing
 
 
 # --- passes 2-3: attribute direct quotes -------------------------------------------------------
@@ -295,6 +308,9 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
                 subj = _subject(tok)
                 if subj is None or idx.in_quote(subj.idx):
                     subj = _adjacent_subject(tok, start, end, idx)
+            elif tok.lower_ in CHARACTERISE_VERBS and tok.dep_ not in _NOT_VERB_DEPS and \
+                    _within_clause(tok, start, end, idx):
+                subj = _subject(tok)  # 'rejected its move as "legally null and void"'
             elif tok.lower_ in REPORTING_VERBS and tok.i in idx.sent_start_set:
                 subj = _adjacent_subject(tok, start, end, idx)  # 'Said Ellis: "..."'
             else:
@@ -593,18 +609,19 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
         if prev is not None and prev.quote_type == "mixed" and prev._cue_token is not None and \
                 _within_clause(doc[prev._cue_token], start, end, idx):
             earlier = prev  # 'described the visit as a "landmark event" that "reaffirms ..."'
-        if earlier is not None and earlier.quote_type == "mixed" and \
-                earlier.start <= start and end <= earlier.end + 2:
+        if earlier is not None and earlier.quote_type == "mixed" and earlier.start <= start and \
+                (end <= earlier.end + 2 or earlier is prev):
             s0, e0 = earlier.spans[-1]  # a second fragment of a clause already taken as mixed
             earlier.spans[-1] = (s0, max(e0, end))
             continue
         _attribute(q, cue, subj, mentions, starts, idx)
         clause = _mixed_clause(cue, start, end, idx)
-        if clause is not None and len(text[clause[0]:clause[1]].split()) >= words + 2:
+        if clause is not None and (len(text[clause[0]:clause[1]].split()) >= words + 2
+                                   or cue.lower_ in CHARACTERISE_VERBS):
             q.spans = [clause]
             q.quote_type = "mixed"
-        elif title:
-            continue
+        elif title or cue.lower_ in CHARACTERISE_VERBS:
+            continue  # a judgement verb only cues the fragment it governs
         if title and q.quote_type == "mixed" and cue.lower_ not in NAMING_VERBS:
             continue  # 'said on WKRT's "Morning Line"': a programme, not words
         quotes.append(q)
@@ -629,6 +646,14 @@ def _mixed_clause(cue: Token, start: int, end: int, idx: _Index) -> tuple[int, i
     """The reported material around a quoted fragment: the cue's clausal complement, the
     'according to' sentence, or the dependent (object + complement, as in 'called his rivals
     "deplorables"') that holds the fragment. None when the fragment stands on its own."""
+    if cue.lower_ in CHARACTERISE_VERBS:
+        rights = [c for c in cue.rights if not c.is_punct and c.dep_ not in ("cc", "conj")]
+        if not rights:
+            return None
+        last = rights[-1].right_edge
+        while last.is_punct and last.i > rights[0].i:
+            last = last.doc[last.i - 1]
+        return min(rights[0].left_edge.idx, start), max(last.idx + len(last.text), end)
     if cue.lower_ == "according":
         clause = _according_content(cue, idx)
     else:

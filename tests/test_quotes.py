@@ -240,3 +240,20 @@ def test_second_fragment_of_a_characterisation_joins_it(nlp):
     assert [(q[0], q[2]) for q in qs] == [("mixed", "described"), ("indirect", "said")]
     assert qs[0][1][0].endswith("for a generation\"")
     assert qs[1][1] == ["the result showed that residents want change"]
+
+
+def test_judgement_verbs_cue_the_fragment_they_govern(nlp):
+    text = 'The council has rejected the ruling as "legally null and void."'
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed" and q[2] == "rejected" and q[3] == "The council"
+    assert q[1][0].startswith("the ruling as")
+    text = 'Coach Tom Adler hailed "a famous night" for the club and its supporters.'
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed" and q[4] == "Tom Adler" and q[1][0].endswith("its supporters")
+    # a judgement verb is no cue for words it does not govern
+    assert quotes_of(nlp, 'The board rejected the plan. "Trains" were not mentioned.') == []
+
+
+def test_negated_reporting_verb_reports_nothing(nlp):
+    text = "Harbor Mayor Lena Ortiz did not mention the bridge or the budget when she met reporters."
+    assert quotes_of(nlp, text) == []

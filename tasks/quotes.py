@@ -47,6 +47,8 @@ say says said saying | tell tells told telling | add adds added adding | state s
 | claiming stating declaring continuing tweeting replying responding
 | call calls called calling | describe describes described describing | dub dubs dubbed
 | label labels labeled labelled | brand brands branded | refer refers referred
+| yell yells yelled | scream screams screamed | chant chants chanted | exclaim exclaims exclaimed
+| whisper whispers whispered | read reads
 """
 REPORTING_VERBS = frozenset(w for w in _VERB_FORMS.replace("|", " ").split())
 # Verbs that judge or characterise in someone's words, cues only of a quoted fragment inside
@@ -232,11 +234,18 @@ class _Index:
 
 
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in SUBJECT_DEPS:
-            if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
-                return verb.head  # "Smith, who said ...": the relative clause's antecedent
-            return child
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if len(subjects) > 1:  # '12:15 p.m.\n\nDonald Trump says': the one next to the verb
+        subjects.sort(key=lambda c: (c.ent_type_ in ("TIME", "DATE"), abs(verb.i - c.i)))
+    for child in subjects[:1]:
+        if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+            return verb.head  # "Smith, who said ...": the relative clause's antecedent
+        return child
+    if verb.tag_ == "VBG" or verb.lower_.endswith("ing"):
+        # 'footage of Hillary Clinton asking, "..."': the person the participle follows
+        before = verb.doc[verb.i - 1] if verb.i > 0 else None
+        if before is not None and before.ent_type_ == "PERSON":
+            return before
     # "..., said Smith" inverted order parses Smith as a dependent after the verb
     for child in verb.rights:
         if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG"):
@@ -261,7 +270,8 @@ _NOT_VERB_DEPS = frozenset({"amod", "compound", "nsubj", "dobj", "pobj", "nsubjp
 
 
 def _is_cue(tok: Token) -> bool:
-    return tok.lower_ in REPORTING_VERBS and tok.dep_ not in _NOT_VERB_DEPS and \
+    return tok.lower_ in REPORTING_VERBS and \
+        (tok.dep_ not in _NOT_VERB_DEPS or any(c.dep_ == "nsubj" for c in tok.children)) and \
         not any(c.dep_ == "neg" for c in tok.children)  # "did not mention" reports nothing
 
 
@@ -342,7 +352,7 @@ def _outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: _Inde
     for anc in cue.ancestors:
         via, child = child.dep_, anc
         if idx.in_quote(anc.idx):
-            break
+            continue
         if not _is_cue(anc) or via not in ("ccomp", "xcomp", "dobj"):
             continue  # '..., adding that "..."' is a second attribution, not a nested one
         outer = _subject(anc)

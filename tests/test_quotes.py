@@ -257,3 +257,37 @@ def test_judgement_verbs_cue_the_fragment_they_govern(nlp):
 def test_negated_reporting_verb_reports_nothing(nlp):
     text = "Harbor Mayor Lena Ortiz did not mention the bridge or the budget when she met reporters."
     assert quotes_of(nlp, text) == []
+
+
+def test_participle_speaker_is_the_person_it_follows(nlp):
+    text = ('The ad concludes with footage of Mayor Lena Ortiz saying during the debate, '
+            '"That makes me smart," when her rival laughed.')
+    [q] = quotes_of(nlp, text)
+    assert q[2] == "saying" and q[4] == "Lena Ortiz"
+    text = ('The ad uses footage of Lena Ortiz asking, "Why are we not fifty points ahead, '
+            'you might ask?"')
+    [q] = quotes_of(nlp, text)
+    assert q[2] == "asking" and q[4] == "Lena Ortiz"
+
+
+def test_saying_clause_belongs_to_the_main_subject(nlp):
+    text = ('Rival Hillary Clinton had mocked the complaint, saying anybody who complains about '
+            'a microphone "is not having a good night."')
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed" and q[2] == "saying" and q[4] == "Hillary Clinton"
+
+
+def test_timestamp_heading_is_not_the_speaker(nlp):
+    # the parser sometimes makes a live-blog timestamp a second subject of the verb below it
+    # ('12:15 p.m.\n\nDonald Trump says ...'); built by hand, as the parse is not reproducible
+    from spacy.tokens import Doc
+
+    from tasks.quotes import _subject
+    words = ["12:15", "p.m.", "\n\n", "Lena", "Ortiz", "says", "taxes", "will", "fall"]
+    doc = Doc(nlp.vocab, words=words, spaces=[True, False, False, True, True, True, True, True,
+                                               False],
+              heads=[1, 5, 1, 4, 5, 5, 8, 8, 5],
+              deps=["nummod", "nsubj", "dep", "compound", "nsubj", "ROOT", "nsubj", "aux",
+                    "ccomp"],
+              ents=["B-TIME", "I-TIME", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O"])
+    assert _subject(doc[5]).text == "Ortiz"

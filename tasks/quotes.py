@@ -443,6 +443,17 @@ def _speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peo
             full = fullest_name(m.canonical, people)  # "Reyes" mis-tagged ORG, "Daniel Reyes" known
             if full != m.canonical:
                 return (m.start, m.end), full, "PERSON"
+        if m.label == "ORG":
+            k = bisect.bisect_right(starts, m.start - 1) - 1
+            owner = mentions[k] if k >= 0 else None
+            first = subj
+            while first.i > 0 and first.doc[first.i - 1].idx >= m.start:
+                first = first.doc[first.i - 1]
+            pos = first.doc[first.i - 1] if first.i > 0 else None
+            if owner is not None and owner.label == "GPE" and pos is not None and \
+                    pos.text in ("'s", "’s") and pos.idx == owner.end:
+                # "China's Foreign Ministry": the country is part of the organisation's name
+                return (owner.start, m.end), f"{owner.canonical}’s {m.canonical}", m.label
         return (m.start, m.end), m.canonical, m.label
     # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov"
     for child in subj.children:
@@ -500,7 +511,7 @@ def _resolve_pronoun(pron: Token, mentions: list[Mention], idx: _Index, person: 
 
 
 def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
-               starts: list[int], idx: _Index) -> None:
+               starts: list[int], idx: _Index, recent: list[Quote] | None = None) -> None:
     if cue is not None:
         q.cue = cue.text if cue.lower_ != "according" else "according to"
         end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + 12
@@ -524,10 +535,25 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
     q.speaker_span = span
     q.speaker_text = idx.text[span[0] : span[1]]
     q.speaker, q.speaker_label = name, label
-    if name is None and subj.lower_ in ROLE_NOUNS and \
-            any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
-        # "the Kremlin leader", "the spokesman": the person of that role named earlier
-        q.speaker, q.speaker_label = _resolve_pronoun(subj, mentions, idx, person=True)
+    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
+    if name is None and definite and subj.lower_ in ROLE_NOUNS:
+        # "the Kremlin leader", "the spokesman": the person just quoted, when there is one (news
+        # names its protagonist by role between two of their quotes), else the person of that
+        # role named earlier
+        last = max((r for r in recent or [] if r.end <= subj.idx and r.speaker_label == "PERSON"
+                    and subj.idx - r.end < SUBJECT_WINDOW), key=lambda r: r.end, default=None)
+        if last is not None:
+            q.speaker, q.speaker_label = last.speaker, last.speaker_label
+        else:
+            q.speaker, q.speaker_label = _resolve_pronoun(subj, mentions, idx, person=True)
+    elif name is None and definite:
+        # "the committee" after "Russia's Investigative Committee": the organisation so named
+        for m in reversed(mentions):
+            if m.end <= subj.idx and m.label in ("ORG", "GPE", "FAC") and \
+                    m.canonical.lower().split()[-1:] == [subj.lower_]:
+                head = idx.doc[idx.token_at(m.start)]
+                _, q.speaker, q.speaker_label = _speaker_phrase(head, mentions, starts, people)
+                break
 
 
 _TITLE_CONTEXT = frozenset("""on of in book show program programme film movie song album series
@@ -624,7 +650,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
             s0, e0 = earlier.spans[-1]  # a second fragment of a clause already taken as mixed
             earlier.spans[-1] = (s0, max(e0, end))
             continue
-        _attribute(q, cue, subj, mentions, starts, idx)
+        _attribute(q, cue, subj, mentions, starts, idx, quotes)
         clause = _mixed_clause(cue, start, end, idx)
         if clause is not None and (len(text[clause[0]:clause[1]].split()) >= words + 2
                                    or cue.lower_ in CHARACTERISE_VERBS):
@@ -723,7 +749,7 @@ def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention
         if any(s < span[1] and span[0] < e for s, e in taken):
             continue
         q = Quote(spans=[span], quote_type="indirect")
-        _attribute(q, tok, subj, mentions, starts, idx)
+        _attribute(q, tok, subj, mentions, starts, idx, direct + out)
         out.append(q)
         taken.append(span)
     return out

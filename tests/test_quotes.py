@@ -291,3 +291,19 @@ def test_timestamp_heading_is_not_the_speaker(nlp):
                     "ccomp"],
               ents=["B-TIME", "I-TIME", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O"])
     assert _subject(doc[5]).text == "Ortiz"
+
+
+def test_the_leader_between_quotes_is_the_person_just_quoted(nlp):
+    text = ("Greyland President Anton Volkov hosted the talks. Chinese envoy Li Wen arrived late.\n"
+            '"We value this friendship," Volkov said, as Li smiled.\n'
+            "The Greyland leader welcomed the proposals and noted the border is open for trade.")
+    qs = quotes_of(nlp, text)
+    assert [(q[2], q[4]) for q in qs] == [("said", "Anton Volkov"), ("noted", "Anton Volkov")]
+
+
+def test_the_committee_is_the_organisation_named_before(nlp):
+    text = ("Greyland's Investigative Committee opened a case on Monday. The committee called the "
+            'court\'s ruling "unlawful" because it ignored the law.')
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed" and q[3] == "The committee"
+    assert q[4] == "Greyland\u2019s Investigative Committee"

@@ -302,15 +302,24 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
         prev = idx.sents[idx.sent_of(prev_tok)]
         if prev.text.rstrip().endswith(":") or doc[prev_tok].text == ":":
             candidates.append(prev)
+    opening: Span | None = None
     if last.end < len(doc):
         nxt = idx.sents[idx.sent_of(last.end)]
         if len(nxt) <= 8:
             candidates.append(nxt)
+        elif not idx.text[end : nxt.start_char].strip(" \t\"”'’»`,"):
+            # the parser ended the sentence at the closing mark: '"... votes" Trump said,
+            # looking out on the crowd.' -- only a cue opening the next sentence, with no
+            # reported clause of its own, attributes the quote
+            opening = nxt[:6]
+            candidates.append(opening)
     best: tuple[int, Token, Token] | None = None
     text = idx.text
     for sent in candidates:
         for tok in sent:
             if idx.in_quote(tok.idx):
+                continue
+            if sent is opening and any(c.dep_ == "ccomp" for c in tok.children):
                 continue
             subj: Token | None = None
             cue = tok

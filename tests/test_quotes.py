@@ -307,3 +307,20 @@ def test_the_committee_is_the_organisation_named_before(nlp):
     [q] = quotes_of(nlp, text)
     assert q[0] == "mixed" and q[3] == "The committee"
     assert q[4] == "Greyland\u2019s Investigative Committee"
+
+
+def test_cue_opening_the_sentence_after_the_closing_mark(nlp):
+    # the parser ends the sentence at the closing mark; the cue opens a long next sentence
+    text = ('The crowd cheered.\n\n"Who would have believed we would get two million votes. '
+            'Two million!" Ortiz said, looking out at the cheering crowd in the hall.')
+    [q] = quotes_of(nlp, text)
+    assert q[2:] == ("said", "Ortiz", "Ortiz")
+    text = ('The crowd cheered.\n\n"You winning?" she said, but Kevin was drifting off again, '
+            "and the speech went on about taxes and jobs and the long road ahead.")
+    [q] = quotes_of(nlp, text)
+    assert q[2:4] == ("said", "she")
+    # a next sentence that reports its own clause does not attribute the quote before it
+    text = ('The crowd cheered.\n\n"We will win this state by a mile." Ortiz said the polls '
+            "showed a close race in every county, and her staff agreed.")
+    qs = quotes_of(nlp, text)
+    assert qs[0][1] == ["We will win this state by a mile."] and qs[0][2] is None

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tasks.names import TITLES, clean_name, fullest_name
 
-EXTRACTOR_VERSION = "quotes-3"  # bump on every change to what the rules extract
+EXTRACTOR_VERSION = "quotes-4"  # bump on every change to what the rules extract
 
 # --- lexicons -----------------------------------------------------------------------------------
 
@@ -250,7 +250,7 @@ def _subject(verb: Token) -> Token | None:
     for child in verb.rights:
         if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG"):
             return child
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
         return _subject(verb.head)
     return None
 
@@ -742,9 +742,13 @@ def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention
     for tok in doc:
         if tok.i in used or idx.in_quote(tok.idx):
             continue
+        spans: list[tuple[int, int]] | None = None
         if _is_cue(tok):
             subj = _subject(tok)
             span = _complement(tok)
+            if span is None and subj is not None:
+                spans = _parenthetical_content(tok, subj, idx)
+                span = (spans[0][0], spans[-1][1]) if spans else None
         elif tok.lower_ in BELIEF_VERBS and tok.dep_ not in ("amod", "compound", "nsubj", "dobj"):
             subj = _subject(tok)
             if subj is not None and subj.lower_ in ("i", "we", "you", "it", "there", "this"):
@@ -757,11 +761,58 @@ def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention
             continue
         if any(s < span[1] and span[0] < e for s, e in taken):
             continue
-        q = Quote(spans=[span], quote_type="indirect")
+        q = Quote(spans=spans or [span], quote_type="indirect")
         _attribute(q, tok, subj, mentions, starts, idx, direct + out)
         out.append(q)
         taken.append(span)
     return out
+
+
+_OWN_CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "conj", "advcl", "xcomp", "cc"})
+
+
+def _parenthetical_content(cue: Token, subj: Token, idx: _Index) -> list[tuple[int, int]] | None:
+    """'The museum, Mr. Bush said, celebrated his heroes.' / 'Lenox was a juggernaut, Mr.
+    Clarke said, until it went bankrupt.' / '..., Graham said.': a reporting verb with no
+    clause of its own, set off by commas, reports the rest of its sentence (one span on each
+    side of the attribution when it stands in the middle)."""
+    if cue.dep_ != "parataxis" or subj.head.i != cue.i:
+        return None
+    if any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and not cue.lower_.startswith(
+            ("tell", "told")) for c in cue.children):
+        return None  # 'Mexico said enough', 'suggested looking at ...': content of its own
+    sent = idx.sents[idx.sent_of(cue.i)]
+    phrase = {cue.i}
+    for child in cue.children:
+        if child.dep_ not in _OWN_CLAUSE_DEPS:
+            phrase.update(t.i for t in child.subtree)
+    phrase.update(t.i for t in subj.subtree)
+    while min(phrase) > sent.start and idx.doc[min(phrase)].is_punct:
+        phrase.discard(min(phrase))
+    lo, hi = min(phrase), max(phrase)
+    if any(t.i not in phrase for t in idx.doc[lo : hi + 1]) or lo <= sent.start:
+        return None  # not one contiguous attribution phrase after some content
+    doc = idx.doc
+    if doc[lo - 1].text != ",":
+        return None
+    while hi > lo and doc[hi].is_punct:
+        hi -= 1
+    after = doc[hi + 1] if hi + 1 < sent.end else None
+    if after is not None and after.text not in (",", ".", ";", ":", "!", "?"):
+        return None
+    spans = []
+    for part in (doc[sent.start : lo], doc[hi + 1 : sent.end]):
+        toks = [t for t in part if not t.is_space]
+        while toks and (toks[0].is_punct or toks[0].is_quote):
+            toks = toks[1:]
+        while toks and (toks[-1].is_punct or toks[-1].is_quote):
+            toks = toks[:-1]
+        if toks:
+            spans.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+    words = sum(len(idx.text[s:e].split()) for s, e in spans)
+    if words < 4 or any(idx.in_quote(s) for s, _ in spans):
+        return None
+    return spans
 
 
 def _according_content(tok: Token, idx: _Index) -> tuple[int, int] | None:

@@ -324,3 +324,16 @@ def test_cue_opening_the_sentence_after_the_closing_mark(nlp):
             "showed a close race in every county, and her staff agreed.")
     qs = quotes_of(nlp, text)
     assert qs[0][1] == ["We will win this state by a mile."] and qs[0][2] is None
+
+
+def test_parenthetical_and_trailing_said_report_the_rest_of_the_sentence(nlp):
+    text = "Lenox was a juggernaut, Clarke said, until it went bankrupt in 1999."
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "indirect" and q[1] == ["Lenox was a juggernaut", "until it went bankrupt in 1999"]
+    assert q[3] == "Clarke"
+    text = "The council may be reluctant to act while the audit is under way, Schiff said."
+    [q] = quotes_of(nlp, text)
+    assert q[1] == ["The council may be reluctant to act while the audit is under way"]
+    # 'said' with an object of its own reports that object, not the sentence around it
+    text = "But when the council cut the funding two years later, Greyland said enough."
+    assert quotes_of(nlp, text) == []

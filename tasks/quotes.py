@@ -48,22 +48,52 @@ say says said saying | tell tells told telling | add adds added adding | state s
 | call calls called calling | describe describes described describing | dub dubs dubbed
 | label labels labeled labelled | brand brands branded | refer refers referred
 | yell yells yelled | scream screams screamed | chant chants chanted | exclaim exclaims exclaimed
-| whisper whispers whispered | read reads
+| whisper whispers whispered | read reads | interject interjects interjected | retort retorts
+retorted | confess confesses confessed | charge charges charged | muse muses mused | marvel
+marvels marveled marvelled | scoff scoffs scoffed | snap snaps snapped | gush gushes gushed
+| plead pleads pleaded pled | cry cries cried | sigh sighs sighed | rail rails railed | swear
+swears swore | assure assures assured | reassure reassures reassured | inform informs informed
+| opine opines opined | concur concurs concurred | post posts posted | blurt blurts blurted
+| grumble grumbles grumbled | mutter mutters muttered | murmur murmurs murmured | holler hollers
+hollered | lecture lectures lectured | preach preaches preached | wonder wonders wondered
+| gloat gloats gloated | chide chides chided | scold scolds scolded | lash lashes lashed
 """
-REPORTING_VERBS = frozenset(w for w in _VERB_FORMS.replace("|", " ").split())
+
+
+def _with_participles(groups: str) -> frozenset[str]:
+    """Every listed form plus the -ing forms of each group's base (bogus spellings never match)."""
+    words: set[str] = set()
+    for group in groups.split("|"):
+        forms = group.split()
+        if not forms:
+            continue
+        base = forms[0]
+        words.update(forms)
+        words.update({base + "ing", base[:-1] + "ing" if base.endswith("e") else base + "ing",
+                      base + base[-1] + "ing"})
+    return frozenset(words)
+
+
+REPORTING_VERBS = _with_participles(_VERB_FORMS)
+# Phrasal reporting verbs: the verb and its particle ('went on', 'shot back', 'pointed out')
+PHRASAL_CUES = frozenset({("went", "on"), ("goes", "on"), ("go", "on"), ("pointed", "out"),
+                          ("points", "out"), ("chimed", "in"), ("weighed", "in"), ("shot", "back"),
+                          ("fired", "back"), ("hit", "back"), ("pushed", "back"), ("spoke", "out"),
+                          ("summed", "up"), ("wrote", "back"), ("snapped", "back")})
 # Verbs that judge or characterise in someone's words, cues only of a quoted fragment inside
 # what they govern ('hailed "a historic decision"', 'dismissed Estonia as the "suburbs"')
-CHARACTERISE_VERBS = frozenset("""hail hails hailed praise praises praised laud lauds lauded
-    condemn condemns condemned criticize criticizes criticized criticise criticised blast blasts
-    blasted slam slams slammed denounce denounces denounced dismiss dismisses dismissed reject
-    rejects rejected welcome welcomes welcomed liken likens likened compare compares compared
-    accuse accuses accused decry decries decried lament laments lamented mock mocks mocked
-    ridicule ridicules ridiculed attack attacks attacked rate rates rated rule rules ruled
-    characterize characterizes characterized characterise characterised portray portrays
-    portrayed proclaim proclaims proclaimed tout touts touted""".split())
+CHARACTERISE_VERBS = _with_participles("""hail hails hailed | praise praises praised | laud lauds
+    lauded | condemn condemns condemned | criticize criticizes criticized | criticise criticised
+    | blast blasts blasted | slam slams slammed | denounce denounces denounced | dismiss dismisses
+    dismissed | reject rejects rejected | welcome welcomes welcomed | liken likens likened
+    | compare compares compared | accuse accuses accused | decry decries decried | lament laments
+    lamented | mock mocks mocked | ridicule ridicules ridiculed | attack attacks attacked | thank
+    thanks thanked | rate rates rated | rule rules ruled | characterize characterizes
+    characterized | characterise characterised | portray portrays portrayed | proclaim proclaims
+    proclaimed | tout touts touted""")
 # Verbs that give something a quoted name: "called him "a con artist"", "dubbed it "Plan B""
-NAMING_VERBS = frozenset("""call calls called calling dub dubs dubbed label labels labeled labelled
-    brand brands branded describe describes described describing""".split())
+NAMING_VERBS = _with_participles("""call calls called | dub dubs dubbed | label labels labeled
+    labelled | brand brands branded | describe describes described""")
 # Verbs that only report with a clause ("believes that"), never with direct speech on their own.
 # Attribution of beliefs, plans and findings ("polls show", "she believes", "he wants to"): only
 # as indirect attributions with a clausal complement, never as the cue of a direct quote.
@@ -250,8 +280,9 @@ def _subject(verb: Token) -> Token | None:
     for child in verb.rights:
         if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG"):
             return child
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
-        return _subject(verb.head)
+    if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
+        return _subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
+
     return None
 
 
@@ -270,8 +301,10 @@ _NOT_VERB_DEPS = frozenset({"amod", "compound", "nsubj", "dobj", "pobj", "nsubjp
 
 
 def _is_cue(tok: Token) -> bool:
-    return tok.lower_ in REPORTING_VERBS and \
-        (tok.dep_ not in _NOT_VERB_DEPS or any(c.dep_ == "nsubj" for c in tok.children)) and \
+    if tok.lower_ not in REPORTING_VERBS and not any(
+            c.dep_ == "prt" and (tok.lower_, c.lower_) in PHRASAL_CUES for c in tok.children):
+        return False
+    return (tok.dep_ not in _NOT_VERB_DEPS or any(c.dep_ == "nsubj" for c in tok.children)) and \
         not any(c.dep_ == "neg" for c in tok.children)  # "did not mention" reports nothing
 
 
@@ -368,7 +401,8 @@ def _outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: _Inde
         if outer is None or idx.in_quote(outer.idx):
             continue
         lo, hi = anc.left_edge.idx, anc.right_edge.idx + len(anc.right_edge.text)
-        if lo <= start and end <= hi + 2 and anc.idx < start:
+        if lo <= start and end <= hi + 2 and anc.idx < start and \
+                "\n" not in idx.text[anc.idx : start]:
             cue, subj = anc, outer
     if subj.lower_ in PRONOUNS and cue.lower_ in NAMING_VERBS and cue.idx < start:
         for anc in cue.ancestors:
@@ -422,8 +456,9 @@ def _adjacent_subject(cue: Token, start: int, end: int, idx: _Index) -> Token | 
                     break
                 after.append(t)
             return _np_head(after) if after and after[0].is_title else None
-    elif text[cue.idx + len(cue.text) : start].strip(" \"“'`") .endswith(":"):
-        gap = [t for t in doc[cue.i + 1 : idx.token_at(start)] if not t.is_punct]
+    elif text[cue.idx + len(cue.text) : start].strip(" \n\"“'`").endswith(":"):
+        gap = [t for t in doc[cue.i + 1 : idx.token_at(start)]
+               if not t.is_punct and not t.is_space]
     else:
         return None
     if not gap or len(gap) > 12 or any(t.text in _GAP_STOP or t.is_space for t in gap):
@@ -524,6 +559,11 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
     if cue is not None:
         q.cue = cue.text if cue.lower_ != "according" else "according to"
         end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + 12
+        prt = next((c for c in cue.children if c.dep_ == "prt"
+                    and (cue.lower_, c.lower_) in PHRASAL_CUES), None)
+        if prt is not None:  # 'went on', 'shot back'
+            end = prt.idx + len(prt.text)
+            q.cue = idx.text[cue.idx:end]
         q.cue_span = (cue.idx, min(end, len(idx.text)))
         q._cue_token = cue.i
     if subj is None:
@@ -652,6 +692,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
         # a quoted fragment inside reported speech is a mixed quote of the whole reported clause
         earlier = used_cues.get(cue.i)
         if prev is not None and prev.quote_type == "mixed" and prev._cue_token is not None and \
+                "\n" not in text[prev.end : start] and \
                 _within_clause(doc[prev._cue_token], start, end, idx):
             earlier = prev  # 'described the visit as a "landmark event" that "reaffirms ..."'
         if earlier is not None and earlier.quote_type == "mixed" and earlier.start <= start and \

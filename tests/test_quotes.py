@@ -337,3 +337,33 @@ def test_parenthetical_and_trailing_said_report_the_rest_of_the_sentence(nlp):
     # 'said' with an object of its own reports that object, not the sentence around it
     text = "But when the council cut the funding two years later, Greyland said enough."
     assert quotes_of(nlp, text) == []
+
+
+def test_colon_and_verb_lexicon_beyond_said(nlp):
+    text = ('The crowd applauded.\n\nHannity interjected: "So you are saying there will be some '
+            'flexibility?"')
+    [q] = quotes_of(nlp, text)
+    assert q[2:4] == ("interjected", "Hannity")
+    text = ('Stone spoke on the radio on Tuesday.\n\nContinued Stone: "So I think it is a very '
+            'real problem for the whole party."')
+    [q] = quotes_of(nlp, text)  # the colon and the paragraph break between cue and quote
+    assert q[2:4] == ("Continued", "Stone")
+    text = ('"You know, it happens, right?" Ortiz went on, as if she had not heard. "But you have '
+            'to get over it."')
+    [q] = quotes_of(nlp, text)
+    assert q[2:4] == ("went on", "Ortiz") and len(q[1]) == 2
+    text = 'Moore thanked him for "stepping up and taking action when Congress will not."'
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed" and q[2:4] == ("thanked", "Moore")
+
+
+def test_paragraph_break_ends_a_mixed_quote_even_when_sentences_run_on(nlp):
+    # the sentence splitter joins these two paragraphs; the second quote is Barkley's own
+    text = ("Barkley also said that CNN, a fellow Turner Broadcasting asset, has done an "
+            "\u201cawful\u201d job of covering the \u201celection.\u201d\n\n"
+            "\u201cCNN has done an awful job this election,\u201d Barkley said. \u201cThey have "
+            "followed ratings and sound bites this entire cycle.\u201d")
+    qs = quotes_of(nlp, text)
+    assert [q[0] for q in qs] == ["mixed", "direct"]
+    assert qs[0][1][0].endswith("\u201celection.")
+    assert qs[1][1][0] == "CNN has done an awful job this election," and qs[1][2] == "said"

@@ -715,7 +715,27 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
 
     quotes.extend(_indirect(doc, idx, quotes, mentions, starts))
     quotes.sort(key=lambda q: q.start)
+    _continue_speakers(quotes, text)
     return quotes
+
+
+def _continue_speakers(quotes: list[Quote], text: str) -> None:
+    """A quote with no cue of its own right after someone's reported speech in the same paragraph
+    continues it: 'Bolton said he would help if asked. "I'm going to support him."' (quotes that
+    open a paragraph were handled as floating quotes already)."""
+    last: Quote | None = None
+    for q in quotes:
+        between = text[last.end : q.start] if last is not None else ""
+        para = _paragraph_start(text, q.start)
+        opens_para = not text[para : q.start].strip().strip("\"“'`«")
+        # the same paragraph, or the paragraph this quote opens directly follows the speech
+        near = "\n" not in between or opens_para and not between.strip(" \t\n\"“”'’»`.,")
+        if q.cue is None and q.speaker_span is None and last is not None and \
+                last.end <= q.start and near and q.start - last.end < 400:
+            q.speaker, q.speaker_label = last.speaker, last.speaker_label
+            q.speaker_span, q.speaker_text = last.speaker_span, last.speaker_text
+        if q.speaker_span is not None:
+            last = q
 
 
 def _within_clause(cue: Token, start: int, end: int, idx: _Index) -> bool:

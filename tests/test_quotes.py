@@ -367,3 +367,20 @@ def test_paragraph_break_ends_a_mixed_quote_even_when_sentences_run_on(nlp):
     assert [q[0] for q in qs] == ["mixed", "direct"]
     assert qs[0][1][0].endswith("\u201celection.")
     assert qs[1][1][0] == "CNN has done an awful job this election," and qs[1][2] == "said"
+
+
+def test_quote_after_reported_speech_continues_its_speaker(nlp):
+    text = ('Former ambassador John Bolton said he would help the campaign if asked. "I am going '
+            'to support him, and support him enthusiastically, because the stakes are high."\n\n'
+            "The campaign did not respond.")
+    qs = quotes_of(nlp, text)
+    assert [(q[0], q[2], q[4]) for q in qs] == [("indirect", "said", "John Bolton"),
+                                                ("direct", None, "John Bolton")]
+    text = ("Senator Ruth Calloway said the bridge would be finished by March.\n\n"
+            '"We have the money, we have the crews, and we have the will to get this done."')
+    assert [q[4] for q in quotes_of(nlp, text)] == ["Ruth Calloway", "Ruth Calloway"]
+    # an unrelated paragraph in between breaks the chain: no speaker rather than a guess
+    text = ("Senator Ruth Calloway said the bridge would be finished by March.\n\n"
+            "Traffic on the old crossing has doubled since 2019.\n\n"
+            '"We have the money, we have the crews, and we have the will to get this done."')
+    assert quotes_of(nlp, text)[-1][4] is None

@@ -112,6 +112,7 @@ promising""".split())  # whose content is an infinitive ("wants to cut taxes")
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 PRONOUNS_GROUP = frozenset({"they", "them", "it", "we"})
 PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | {"i", "you"}
+RELATIVES = frozenset({"who", "that", "which"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 SUBJECT_WINDOW = 600  # characters back in which a pronoun looks for a subject antecedent
@@ -268,9 +269,7 @@ def _subject(verb: Token) -> Token | None:
     if len(subjects) > 1:  # '12:15 p.m.\n\nDonald Trump says': the one next to the verb
         subjects.sort(key=lambda c: (c.ent_type_ in ("TIME", "DATE"), abs(verb.i - c.i)))
     for child in subjects[:1]:
-        if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
-            return verb.head  # "Smith, who said ...": the relative clause's antecedent
-        return child
+        return child  # "Smith, who said ...": "who", resolved to Smith by _attribute
     if verb.tag_ == "VBG" or verb.lower_.endswith("ing"):
         # 'footage of Hillary Clinton asking, "..."': the person the participle follows
         before = verb.doc[verb.i - 1] if verb.i > 0 else None
@@ -408,7 +407,7 @@ def _outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: _Inde
         for anc in cue.ancestors:
             outer = next((c for c in anc.children if c.dep_ in SUBJECT_DEPS), None)
             if outer is not None and not idx.in_quote(outer.idx) and outer.i != subj.i and \
-                    outer.lower_ not in ("who", "that", "which"):
+                    outer.lower_ not in RELATIVES:
                 return cue, outer
     return cue, subj
 
@@ -574,6 +573,13 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
         q.speaker, q.speaker_label = _resolve_pronoun(subj, mentions, idx)
         return
     people = [m.canonical for m in mentions if m.label == "PERSON"]
+    if subj.lower_ in RELATIVES and subj.head.dep_ == "relcl" and subj.head.head.i != subj.i:
+        # "Smith, who said ...": the mention is "who", the speaker its antecedent
+        _, q.speaker, q.speaker_label = _speaker_phrase(subj.head.head, mentions, starts, people,
+                                                        idx.sent_start_set)
+        q.speaker_span = (subj.idx, subj.idx + len(subj.text))
+        q.speaker_text = subj.text
+        return
     span, name, label = _speaker_phrase(subj, mentions, starts, people, idx.sent_start_set)
     if q.cue_span is not None and span[0] == q.cue_span[0] < span[1]:
         # NER took the cue into the name: 'Said Okafor: "..."'

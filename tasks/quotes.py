@@ -275,9 +275,12 @@ def _subject(verb: Token) -> Token | None:
         before = verb.doc[verb.i - 1] if verb.i > 0 else None
         if before is not None and before.ent_type_ == "PERSON":
             return before
-    # "..., said Smith" inverted order parses Smith as a dependent after the verb
+    # "..., said Smith" inverted order parses Smith as a dependent after the verb (but the
+    # object of "telling Reuters" or "asked Smith" is the listener)
+    listener = verb.lower_.startswith(("tell", "told", "ask", "inform", "assur", "reassur"))
     for child in verb.rights:
-        if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG"):
+        if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG") \
+                and not listener:
             return child
     if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
         return _subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'

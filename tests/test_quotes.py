@@ -384,3 +384,10 @@ def test_quote_after_reported_speech_continues_its_speaker(nlp):
             "Traffic on the old crossing has doubled since 2019.\n\n"
             '"We have the money, we have the crews, and we have the will to get this done."')
     assert quotes_of(nlp, text)[-1][4] is None
+
+
+def test_the_listener_of_telling_is_not_the_speaker(nlp):
+    text = ('Hours later, Ortiz returned the compliment to Adelson, telling Reuters, "Sheldon and '
+            'I have been friends for a long time. He is an amazing man."')
+    [q] = quotes_of(nlp, text)
+    assert q[2:4] == ("telling", "Ortiz")

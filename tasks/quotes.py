@@ -91,6 +91,20 @@ CHARACTERISE_VERBS = _with_participles("""hail hails hailed | praise praises pra
     thanks thanked | rate rates rated | rule rules ruled | characterize characterizes
     characterized | characterise characterised | portray portrays portrayed | proclaim proclaims
     proclaimed | tout touts touted""")
+# Verbs of taking a position: their object is the content of an indirect attribution
+# (support, back, seek and challenge are left out: in PolNeAR's training articles a quarter or
+# more of their uses are not attributions, "backed by", "sought to")
+STANCE_VERBS = _with_participles("""endorse endorses endorsed | oppose opposes opposed | defend
+    defends defended | cite cites cited | urge urges urged | propose proposes proposed | blame
+    blames blamed | demand demands demanded | question questions questioned | applaud applauds
+    applauded | highlight highlights highlighted""")
+STANCE_PREPS = frozenset({("referring", "to"), ("refer", "to"), ("refers", "to"), ("referred", "to"),
+                          ("talking", "about"), ("talked", "about"), ("talks", "about"),
+                          ("called", "for"), ("calls", "for"), ("calling", "for"), ("call", "for"),
+                          ("asked", "about"), ("spoke", "about"), ("speaking", "about"),
+                          ("pointed", "to"), ("points", "to"), ("pointing", "to"),
+                          ("warned", "of"), ("warned", "against"), ("argued", "for"),
+                          ("argued", "against"), ("complained", "about")})
 # Verbs that give something a quoted name: "called him "a con artist"", "dubbed it "Plan B""
 NAMING_VERBS = _with_participles("""call calls called | dub dubs dubbed | label labels labeled
     labelled | brand brands branded | describe describes described""")
@@ -561,9 +575,10 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
     if cue is not None:
         q.cue = cue.text if cue.lower_ != "according" else "according to"
         end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + 12
-        prt = next((c for c in cue.children if c.dep_ == "prt"
-                    and (cue.lower_, c.lower_) in PHRASAL_CUES), None)
-        if prt is not None:  # 'went on', 'shot back'
+        prt = next((c for c in cue.children if c.dep_ == "prt" and (cue.lower_, c.lower_)
+                    in PHRASAL_CUES or c.dep_ == "prep" and (cue.lower_, c.lower_) in STANCE_PREPS
+                    and q.quote_type == "indirect"), None)
+        if prt is not None:  # 'went on', 'shot back', 'called for'
             end = prt.idx + len(prt.text)
             q.cue = idx.text[cue.idx:end]
         q.cue_span = (cue.idx, min(end, len(idx.text)))
@@ -710,7 +725,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
             earlier.spans[-1] = (s0, max(e0, end))
             continue
         _attribute(q, cue, subj, mentions, starts, idx, quotes)
-        clause = _mixed_clause(cue, start, end, idx)
+        clause = _mixed_clause(cue, start, end, idx) or _after_cue(cue, start, end, idx)
         if clause is not None and (len(text[clause[0]:clause[1]].split()) >= words + 2
                                    or cue.lower_ in CHARACTERISE_VERBS):
             q.spans = [clause]
@@ -745,6 +760,28 @@ def _continue_speakers(quotes: list[Quote], text: str) -> None:
             q.speaker_span, q.speaker_text = last.speaker_span, last.speaker_text
         if q.speaker_span is not None:
             last = q
+
+
+def _after_cue(cue: Token, start: int, end: int, idx: _Index) -> tuple[int, int] | None:
+    """When the parse gives no clause: a fragment inside the sentence after its cue ('Comey
+    testified "thousands" of emails had not been turned over') is a mixed quote running from
+    the word after the cue (and "that") to the end of the sentence."""
+    if cue.idx >= start or cue.lower_ == "according":
+        return None
+    sent = idx.sents[idx.sent_of(cue.i)]
+    if sent.end_char < end or "\n" in idx.text[cue.idx : start]:
+        return None
+    first = cue.i + 1
+    while first < sent.end and (idx.doc[first].is_punct or idx.doc[first].lower_ == "that"
+                                or idx.doc[first].is_space) and idx.doc[first].idx < start:
+        first += 1
+    if idx.doc[first].idx >= start:
+        return None  # the quote follows the cue directly: direct speech ('said, "..."')
+    last = sent.end - 1
+    while last > first and (idx.doc[last].is_punct or idx.doc[last].is_space):
+        last -= 1
+    lo, hi = idx.doc[first].idx, idx.doc[last].idx + len(idx.doc[last].text)
+    return lo, max(hi, end)
 
 
 def _within_clause(cue: Token, start: int, end: int, idx: _Index) -> bool:
@@ -804,31 +841,97 @@ def _complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, in
     return None
 
 
+def _within_paragraph(span: tuple[int, int], at: int, text: str, min_words: int = 3
+                      ) -> tuple[int, int] | None:
+    """Reported content stays in the cue's paragraph: the parser sometimes runs a sentence over
+    a heading or a timestamp ('4:49 p.m.\n\nEven before ...'). None when too few words remain."""
+    lo = text.rfind("\n", 0, at) + 1
+    hi = text.find("\n", at)
+    hi = len(text) if hi < 0 else hi
+    s, e = max(span[0], lo), min(span[1], hi)
+    while s < e and text[s] in " \t\u00a0":
+        s += 1
+    while e > s and text[e - 1] in " \t\u00a0":
+        e -= 1
+    return (s, e) if len(text[s:e].split()) >= min_words else None
+
+
+def _is_stance(tok: Token) -> bool:
+    """A verb of taking a position whose object is what the holder stands for or against:
+    'Christie endorsed Trump', 'criticized the president's foreign policy', 'called for a ban'."""
+    if tok.dep_ in _NOT_VERB_DEPS or any(c.dep_ == "neg" for c in tok.children):
+        return False
+    if tok.lower_ in STANCE_VERBS or (tok.lower_ in CHARACTERISE_VERBS
+                                      and not tok.lower_.startswith("welcom")):
+        return True  # (to welcome someone is mostly to host them: no stance)
+    return any(c.dep_ == "prep" and (tok.lower_, c.lower_) in STANCE_PREPS for c in tok.children)
+
+
+def _object_content(tok: Token) -> tuple[int, int] | None:
+    """The material a stance verb governs: its object and complements, or the object of its
+    particle preposition ('referring to X', 'called for X')."""
+    for c in tok.children:
+        if c.dep_ == "prep" and (tok.lower_, c.lower_) in STANCE_PREPS:
+            objs = [o for o in c.children if o.dep_ in ("pobj", "pcomp")]
+            if objs:
+                sub = list(objs[0].subtree)
+                return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+            return None
+    rights = [c for c in tok.rights if c.dep_ in ("dobj", "xcomp", "ccomp", "oprd", "dative")]
+    if not rights:
+        return None
+    first = rights[0]
+    tail = [c for c in tok.rights if c.i > first.i and c.dep_ in ("prep", "oprd", "xcomp")
+            and not any(o.ent_type_ in ("DATE", "TIME") for o in c.children)]  # not 'on Tuesday'
+    last = (tail[-1] if tail else rights[-1]).right_edge
+    while last.is_punct and last.i > first.i:
+        last = last.doc[last.i - 1]
+    return first.left_edge.idx, last.idx + len(last.text)
+
+
 def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention],
               starts: list[int]) -> list[Quote]:
     used = {q._cue_token for q in direct if q._cue_token is not None}
     taken = [(q.start, q.end) for q in direct]
     out: list[Quote] = []
-    for tok in doc:
+    # reporting verbs first, so that "X said Y endorsed Z" is X's attribution, not Y's stance
+    speech = [t for t in doc if _is_cue(t) or t.lower_ == "according"]
+    said = {t.i for t in speech}
+    for tok in speech + [t for t in doc if t.i not in said]:
         if tok.i in used or idx.in_quote(tok.idx):
             continue
         spans: list[tuple[int, int]] | None = None
+        stance = False
         if _is_cue(tok):
             subj = _subject(tok)
             span = _complement(tok)
             if span is None and subj is not None:
                 spans = _parenthetical_content(tok, subj, idx)
                 span = (spans[0][0], spans[-1][1]) if spans else None
+            if span is None and subj is not None and _is_stance(tok):
+                span = _object_content(tok)  # 'called for a ban on new towers'
+                stance = True
         elif tok.lower_ in BELIEF_VERBS and tok.dep_ not in ("amod", "compound", "nsubj", "dobj"):
             subj = _subject(tok)
             if subj is not None and subj.lower_ in ("i", "we", "you", "it", "there", "this"):
                 continue  # a speaker's own belief inside talk, or no holder at all
             span = _complement(tok, ("ccomp", "xcomp") if tok.lower_ in PLAN_VERBS else ("ccomp",))
+        elif _is_stance(tok):
+            stance = True
+            subj = _subject(tok)
+            if subj is not None and subj.lower_ in ("it", "there", "this", "that"):
+                continue
+            span = _object_content(tok)
         else:
             subj = _according_to(tok)
             span = _according_content(tok, idx) if subj is not None else None
         if subj is None or span is None:
             continue
+        span = _within_paragraph(span, tok.idx, idx.text, 1 if stance else 3)
+        if span is None:
+            continue
+        if spans:
+            spans = [c for c in (_within_paragraph(x, tok.idx, idx.text) for x in spans) if c]
         if any(s < span[1] and span[0] < e for s, e in taken):
             continue
         q = Quote(spans=spans or [span], quote_type="indirect")

@@ -250,8 +250,10 @@ def test_judgement_verbs_cue_the_fragment_they_govern(nlp):
     text = 'Coach Tom Adler hailed "a famous night" for the club and its supporters.'
     [q] = quotes_of(nlp, text)
     assert q[0] == "mixed" and q[4] == "Tom Adler" and q[1][0].endswith("its supporters")
-    # a judgement verb is no cue for words it does not govern
-    assert quotes_of(nlp, 'The board rejected the plan. "Trains" were not mentioned.') == []
+    # a judgement verb is no cue for words it does not govern (its own object is an indirect
+    # attribution: what the board rejected)
+    qs = quotes_of(nlp, 'The board rejected the plan. "Trains" were not mentioned.')
+    assert [(q[0], q[1]) for q in qs] == [("indirect", ["the plan"])]
 
 
 def test_negated_reporting_verb_reports_nothing(nlp):
@@ -273,8 +275,9 @@ def test_participle_speaker_is_the_person_it_follows(nlp):
 def test_saying_clause_belongs_to_the_main_subject(nlp):
     text = ('Rival Hillary Clinton had mocked the complaint, saying anybody who complains about '
             'a microphone "is not having a good night."')
-    [q] = quotes_of(nlp, text)
-    assert q[0] == "mixed" and q[2] == "saying" and q[4] == "Hillary Clinton"
+    qs = quotes_of(nlp, text)
+    assert [(q[0], q[2], q[4]) for q in qs] == [("indirect", "mocked", "Hillary Clinton"),
+                                                ("mixed", "saying", "Hillary Clinton")]
 
 
 def test_timestamp_heading_is_not_the_speaker(nlp):
@@ -391,3 +394,35 @@ def test_the_listener_of_telling_is_not_the_speaker(nlp):
             'I have been friends for a long time. He is an amazing man."')
     [q] = quotes_of(nlp, text)
     assert q[2:4] == ("telling", "Ortiz")
+
+
+def test_stance_verbs_attribute_their_object(nlp):
+    qs = quotes_of(nlp, "Governor Chris Dale endorsed Senator Ruth Calloway on Tuesday.")
+    assert [(q[0], q[1], q[2], q[4]) for q in qs] == [
+        ("indirect", ["Senator Ruth Calloway"], "endorsed", "Chris Dale")]  # not 'on Tuesday'
+    qs = quotes_of(nlp, "Mayor Lena Ortiz has repeatedly called for a ban on new towers along "
+                        "the river.")
+    assert [(q[1], q[2]) for q in qs] == [(["a ban on new towers along the river"], "called for")]
+    # a stance reported by someone else is that person's attribution
+    text = ("Council members endorsed a fast-track plan to repair the bridge, council chair "
+            "Anna Brandt said.")
+    [q] = quotes_of(nlp, text)
+    assert q[2] == "said" and q[4] == "Anna Brandt"
+
+
+def test_fragment_after_its_cue_without_a_clause_is_mixed(nlp):
+    text = 'Inspector Ray Holt testified "thousands" of files had never been handed over.'
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "mixed" and q[2:4] == ("testified", "Ray Holt")
+    assert q[1][0].endswith("had never been handed over")
+
+
+def test_reported_content_stays_in_its_paragraph():
+    from tasks.quotes import _within_paragraph
+    text = "Updates.\n\n4:49 p.m.\n\nEven before the vote, councillors said they wanted a recount."
+    cue = text.index("said")
+    # a parse that ran the sentence over the timestamp gives a span starting in it
+    span = (text.index("4:49"), text.index("a recount") + len("a recount"))
+    s, e = _within_paragraph(span, cue, text)
+    assert text[s:e] == "Even before the vote, councillors said they wanted a recount"
+    assert _within_paragraph((text.index("4:49"), text.index(" p.m.")), cue, text) is None

@@ -57,6 +57,11 @@ swears swore | assure assures assured | reassure reassures reassured | inform in
 | grumble grumbles grumbled | mutter mutters muttered | murmur murmurs murmured | holler hollers
 hollered | lecture lectures lectured | preach preaches preached | wonder wonders wondered
 | gloat gloats gloated | chide chides chided | scold scolds scolded | lash lashes lashed
+| press presses pressed | retaliate retaliates retaliated | echo echoes echoed | interrupt
+interrupts interrupted | crack cracks cracked | tease teases teased | beg begs begged | implore
+implores implored | fume fumes fumed | bark barks barked | thunder thunders thundered | boom
+booms boomed | roar roars roared | intone intones intoned | venture ventures ventured
+| volunteer volunteers volunteered | reason reasons reasoned
 """
 
 
@@ -318,7 +323,8 @@ _NOT_VERB_DEPS = frozenset({"amod", "compound", "nsubj", "dobj", "pobj", "nsubjp
 
 def _is_cue(tok: Token) -> bool:
     if tok.lower_ not in REPORTING_VERBS and not any(
-            c.dep_ == "prt" and (tok.lower_, c.lower_) in PHRASAL_CUES for c in tok.children):
+            c.dep_ in ("prt", "advmod") and (tok.lower_, c.lower_) in PHRASAL_CUES
+            for c in tok.children):
         return False
     return (tok.dep_ not in _NOT_VERB_DEPS or any(c.dep_ == "nsubj" for c in tok.children)) and \
         not any(c.dep_ == "neg" for c in tok.children)  # "did not mention" reports nothing
@@ -429,6 +435,7 @@ def _outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: _Inde
     return cue, subj
 
 
+_DETERMINERS = frozenset("a an the another one his her their its our my this that".split())
 _GAP_STOP = frozenset('.!?;"“”«»')
 
 
@@ -471,7 +478,9 @@ def _adjacent_subject(cue: Token, start: int, end: int, idx: _Index) -> Token | 
                 if t.text in _GAP_STOP or t.i in idx.sent_start_set or t.is_space:
                     break
                 after.append(t)
-            return _np_head(after) if after and after[0].is_title else None
+            if not after or not (after[0].is_title or after[0].lower_ in _DETERMINERS):
+                return None
+            return _np_head(after)
     elif text[cue.idx + len(cue.text) : start].strip(" \n\"“'`").endswith(":"):
         gap = [t for t in doc[cue.i + 1 : idx.token_at(start)]
                if not t.is_punct and not t.is_space]
@@ -575,7 +584,7 @@ def _attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[M
     if cue is not None:
         q.cue = cue.text if cue.lower_ != "according" else "according to"
         end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + 12
-        prt = next((c for c in cue.children if c.dep_ == "prt" and (cue.lower_, c.lower_)
+        prt = next((c for c in cue.children if c.dep_ in ("prt", "advmod") and (cue.lower_, c.lower_)
                     in PHRASAL_CUES or c.dep_ == "prep" and (cue.lower_, c.lower_) in STANCE_PREPS
                     and q.quote_type == "indirect"), None)
         if prt is not None:  # 'went on', 'shot back', 'called for'

@@ -426,3 +426,16 @@ def test_reported_content_stays_in_its_paragraph():
     s, e = _within_paragraph(span, cue, text)
     assert text[s:e] == "Even before the vote, councillors said they wanted a recount"
     assert _within_paragraph((text.index("4:49"), text.index(" p.m.")), cue, text) is None
+
+
+def test_inverted_cue_before_a_described_speaker(nlp):
+    text = '"How big is that wall?" asked the boy, who was wearing a red hat.'
+    [q] = quotes_of(nlp, text)
+    assert q[2:4] == ("asked", "the boy") and q[4] is None  # a description, not a name
+    text = ('"It is Bernie\'s race to lose at this point," added another New Hampshire Democrat. '
+            '"The gap is too large."')
+    [q] = quotes_of(nlp, text)
+    assert q[2] == "added" and q[3].endswith("Democrat") and len(q[1]) == 2
+    text = '"Jeb wants to be a tough guy tonight," Trump shot back. "Let me talk."'
+    [q] = quotes_of(nlp, text)
+    assert q[2:4] == ("shot back", "Trump")

@@ -439,3 +439,19 @@ def test_inverted_cue_before_a_described_speaker(nlp):
     text = '"Jeb wants to be a tough guy tonight," Trump shot back. "Let me talk."'
     [q] = quotes_of(nlp, text)
     assert q[2:4] == ("shot back", "Trump")
+
+
+def test_colon_introduction_of_any_kind_attributes_the_quote(nlp):
+    text = ("After the attack, Mayor Lena Ortiz issued the following statement:\n\n"
+            '"Our prayers are with all those affected by this horrible crime. It cannot continue."')
+    [q] = quotes_of(nlp, text)
+    assert q[2:] == ("issued", "Lena Ortiz", "Lena Ortiz")
+    text = ("The minutes record the exchange.\n\nCouncillor Jo Dunmore: \"We learned that from the "
+            'audit and from the staff who read the files."')
+    [q] = quotes_of(nlp, text)
+    assert q[2] is None and q[4] == "Jo Dunmore"
+    # a colon after a clause whose subject is a thing: the mention, but no name
+    text = ('The sign on the door was blunt:\n\n"No entry for anyone without a pass, '
+            'by order of the management."')
+    [q] = quotes_of(nlp, text)
+    assert q[4] is None

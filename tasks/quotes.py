@@ -369,6 +369,7 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
             opening = nxt[:6]
             candidates.append(opening)
     best: tuple[int, Token, Token] | None = None
+    gov: tuple[int, Token, Token] | None = None
     text = idx.text
     for sent in candidates:
         for tok in sent:
@@ -397,8 +398,12 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
             dist = start - tok.idx if tok.idx < start else tok.idx - end
             if best is None or dist < best[0]:
                 best = (dist, cue, subj)
+            if tok.idx < start and _governs(tok, start, end) and (gov is None or dist < gov[0]):
+                gov = (dist, cue, subj)
     if best is None:
         return None, None
+    if gov is not None and best[1].idx > end:
+        best = gov  # 'calling it "an incredible feat" - but he said ...': the cue governing it
     return _outer_attribution(best[1], best[2], start, end, idx)
 
 
@@ -741,7 +746,8 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
         _attribute(q, cue, subj, mentions, starts, idx, quotes)
         clause = _mixed_clause(cue, start, end, idx) or _after_cue(cue, start, end, idx)
         if clause is not None and (len(text[clause[0]:clause[1]].split()) >= words + 2
-                                   or cue.lower_ in CHARACTERISE_VERBS):
+                                   or cue.lower_ in CHARACTERISE_VERBS
+                                   or cue.lower_ in NAMING_VERBS and cue.idx < start):
             q.spans = [clause]
             q.quote_type = "mixed"
         elif title or cue.lower_ in CHARACTERISE_VERBS:
@@ -824,6 +830,21 @@ def _colon_attribution(start: int, idx: _Index) -> tuple[Token | None, Token] | 
     if head is not None and head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return None, head
     return None
+
+
+_FRAMING_PREPS = frozenset({"as", "for", "of", "about"})  # 'described X as "..."', 'praised for'
+_GOVERNED_DEPS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "prep", "attr", "acomp", "dative"})
+
+
+def _governs(cue: Token, start: int, end: int) -> bool:
+    """Whether [start, end) lies inside a complement or object of the cue, not in a clause merely
+    attached to it ('said ..., adding that "..."' does not make "said" govern the fragment)."""
+    for child in cue.rights:
+        if child.dep_ in _GOVERNED_DEPS and (child.dep_ != "prep" or child.lower_ in _FRAMING_PREPS):
+            lo, hi = child.left_edge, child.right_edge
+            if lo.idx <= start and end <= hi.idx + len(hi.text) + 2:
+                return True
+    return False
 
 
 def _within_clause(cue: Token, start: int, end: int, idx: _Index) -> bool:

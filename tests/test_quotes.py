@@ -455,3 +455,13 @@ def test_colon_introduction_of_any_kind_attributes_the_quote(nlp):
             'by order of the management."')
     [q] = quotes_of(nlp, text)
     assert q[4] is None
+
+
+def test_the_cue_governing_a_fragment_beats_a_nearer_one_after_it(nlp):
+    text = ('Former governor Ed Rendell, a Clinton supporter, praised Sanders for what he has '
+            'accomplished, calling it "an incredible feat" - but he said the time is coming when '
+            "Sanders must step aside.")
+    qs = quotes_of(nlp, text)
+    [q] = [q for q in qs if "incredible feat" in q[1][0]]
+    assert q[0] == "mixed" and q[1] == ['it "an incredible feat"'] and q[2] == "calling"
+    assert q[4] == "Ed Rendell"

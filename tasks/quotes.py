@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tasks.names import TITLES, clean_name, fullest_name
 
-EXTRACTOR_VERSION = "quotes-4"  # bump on every change to what the rules extract
+EXTRACTOR_VERSION = "quotes-5"  # bump on every change to what the rules extract
 
 # --- lexicons -----------------------------------------------------------------------------------
 
@@ -110,6 +110,8 @@ STANCE_PREPS = frozenset({("referring", "to"), ("refer", "to"), ("refers", "to")
                           ("pointed", "to"), ("points", "to"), ("pointing", "to"),
                           ("warned", "of"), ("warned", "against"), ("argued", "for"),
                           ("argued", "against"), ("complained", "about")})
+_PHRASAL_HEADS = frozenset(v for v, _ in PHRASAL_CUES)
+_STANCE_PREP_HEADS = frozenset(v for v, _ in STANCE_PREPS)
 # Verbs that give something a quoted name: "called him "a con artist"", "dubbed it "Plan B""
 NAMING_VERBS = _with_participles("""call calls called | dub dubs dubbed | label labels labeled
     labelled | brand brands branded | describe describes described""")
@@ -322,9 +324,10 @@ _NOT_VERB_DEPS = frozenset({"amod", "compound", "nsubj", "dobj", "pobj", "nsubjp
 
 
 def _is_cue(tok: Token) -> bool:
-    if tok.lower_ not in REPORTING_VERBS and not any(
-            c.dep_ in ("prt", "advmod") and (tok.lower_, c.lower_) in PHRASAL_CUES
-            for c in tok.children):
+    word = tok.lower_
+    if word not in REPORTING_VERBS and (word not in _PHRASAL_HEADS or not any(
+            c.dep_ in ("prt", "advmod") and (word, c.lower_) in PHRASAL_CUES
+            for c in tok.children)):
         return False
     return (tok.dep_ not in _NOT_VERB_DEPS or any(c.dep_ == "nsubj" for c in tok.children)) and \
         not any(c.dep_ == "neg" for c in tok.children)  # "did not mention" reports nothing
@@ -922,12 +925,14 @@ def _within_paragraph(span: tuple[int, int], at: int, text: str, min_words: int 
 def _is_stance(tok: Token) -> bool:
     """A verb of taking a position whose object is what the holder stands for or against:
     'Christie endorsed Trump', 'criticized the president's foreign policy', 'called for a ban'."""
+    word = tok.lower_
+    lexical = word in STANCE_VERBS or word in CHARACTERISE_VERBS and not word.startswith("welcom")
+    if not lexical and word not in _STANCE_PREP_HEADS:
+        return False  # (to welcome someone is mostly to host them: no stance)
     if tok.dep_ in _NOT_VERB_DEPS or any(c.dep_ == "neg" for c in tok.children):
         return False
-    if tok.lower_ in STANCE_VERBS or (tok.lower_ in CHARACTERISE_VERBS
-                                      and not tok.lower_.startswith("welcom")):
-        return True  # (to welcome someone is mostly to host them: no stance)
-    return any(c.dep_ == "prep" and (tok.lower_, c.lower_) in STANCE_PREPS for c in tok.children)
+    return lexical or any(c.dep_ == "prep" and (word, c.lower_) in STANCE_PREPS
+                          for c in tok.children)
 
 
 def _object_content(tok: Token) -> tuple[int, int] | None:
@@ -958,9 +963,15 @@ def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention
     taken = [(q.start, q.end) for q in direct]
     out: list[Quote] = []
     # reporting verbs first, so that "X said Y endorsed Z" is X's attribution, not Y's stance
-    speech = [t for t in doc if _is_cue(t) or t.lower_ == "according"]
-    said = {t.i for t in speech}
-    for tok in speech + [t for t in doc if t.i not in said]:
+    speech, rest = [], []
+    for t in doc:
+        word = t.lower_
+        if word in REPORTING_VERBS or word in _PHRASAL_HEADS or word == "according":
+            speech.append(t)
+        elif word in BELIEF_VERBS or word in STANCE_VERBS or word in CHARACTERISE_VERBS or \
+                word in _STANCE_PREP_HEADS:
+            rest.append(t)
+    for tok in speech + rest:
         if tok.i in used or idx.in_quote(tok.idx):
             continue
         spans: list[tuple[int, int]] | None = None

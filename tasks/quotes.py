@@ -305,6 +305,10 @@ def _subject(verb: Token) -> Token | None:
             return child
     if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
         return _subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i \
+            and verb.head.lower_ in ("upon", "on", "after", "before", "while", "by", "in"):
+        # 'She drew boos upon saying, "..."' (not 'refrained from criticizing', 'without saying')
+        return _subject(verb.head.head)
 
     return None
 
@@ -325,6 +329,8 @@ _NOT_VERB_DEPS = frozenset({"amod", "compound", "nsubj", "dobj", "pobj", "nsubjp
 
 def _is_cue(tok: Token) -> bool:
     word = tok.lower_
+    if word in ("put", "puts") and any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children):
+        return True  # 'as the prosecutor put it, "..."'
     if word not in REPORTING_VERBS and (word not in _PHRASAL_HEADS or not any(
             c.dep_ in ("prt", "advmod") and (word, c.lower_) in PHRASAL_CUES
             for c in tok.children)):
@@ -966,7 +972,8 @@ def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention
     speech, rest = [], []
     for t in doc:
         word = t.lower_
-        if word in REPORTING_VERBS or word in _PHRASAL_HEADS or word == "according":
+        if word in REPORTING_VERBS or word in _PHRASAL_HEADS or word in ("according", "put",
+                                                                           "puts"):
             speech.append(t)
         elif word in BELIEF_VERBS or word in STANCE_VERBS or word in CHARACTERISE_VERBS or \
                 word in _STANCE_PREP_HEADS:

@@ -465,3 +465,17 @@ def test_the_cue_governing_a_fragment_beats_a_nearer_one_after_it(nlp):
     [q] = [q for q in qs if "incredible feat" in q[1][0]]
     assert q[0] == "mixed" and q[1] == ['it "an incredible feat"'] and q[2] == "calling"
     assert q[4] == "Ed Rendell"
+
+
+def test_as_x_put_it_and_upon_saying(nlp):
+    text = ('At the time, as prosecutor Marc Trevidic put it, "apart from the wrong crowd and some '
+            'jogging, there was nothing to hold him on."')
+    [q] = quotes_of(nlp, text)
+    assert q[2:] == ("put", "Marc Trevidic", "Marc Trevidic")
+    text = ("Sarah Silverman, herself a Sanders supporter during the primary, drew a wave of boos "
+            'upon saying, "Hillary heard the passion of the people."')
+    [q] = quotes_of(nlp, text)
+    assert q[2:] == ("saying", "Sarah Silverman", "Sarah Silverman")
+    # refraining from criticism is no criticism
+    text = "Many African nations have refrained from openly criticizing Russia."
+    assert quotes_of(nlp, text) == []

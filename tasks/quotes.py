@@ -904,6 +904,10 @@ def _complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, in
     for child in cue.children:
         if child.dep_ in deps:
             toks = [t for t in child.subtree]
+            if toks and toks[0].i < cue.i < toks[-1].i:
+                # 'a wind farm that developer Northwind says will power 900,000 homes': the
+                # clause wraps around its own attribution; keep what follows the cue
+                toks = [t for t in toks if t.i > cue.i]
             while toks and (toks[0].dep_ == "mark" or toks[0].is_punct or toks[0].is_space):
                 toks = toks[1:]
             while toks and toks[-1].is_punct:

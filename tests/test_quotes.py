@@ -479,3 +479,11 @@ def test_as_x_put_it_and_upon_saying(nlp):
     # refraining from criticism is no criticism
     text = "Many African nations have refrained from openly criticizing Russia."
     assert quotes_of(nlp, text) == []
+
+
+def test_clause_wrapped_around_its_attribution_keeps_the_words_after_the_cue(nlp):
+    text = ("The council approved a wind farm that developer Northwind Energy says will power "
+            "900,000 homes by 2030.")
+    [q] = quotes_of(nlp, text)
+    assert q[0] == "indirect" and q[1] == ["will power 900,000 homes by 2030"]
+    assert q[3] == "Northwind Energy"  # the speaker is not inside the content

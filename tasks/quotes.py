@@ -1001,6 +1001,9 @@ def _indirect(doc: Doc, idx: _Index, direct: list[Quote], mentions: list[Mention
             if subj is not None and subj.lower_ in ("i", "we", "you", "it", "there", "this"):
                 continue  # a speaker's own belief inside talk, or no holder at all
             span = _complement(tok, ("ccomp", "xcomp") if tok.lower_ in PLAN_VERBS else ("ccomp",))
+            if span is None and _is_stance(tok):
+                span = _object_content(tok)  # 'Clinton cited derogatory comments Trump made'
+                stance = True
         elif _is_stance(tok):
             stance = True
             subj = _subject(tok)

@@ -403,6 +403,10 @@ def test_stance_verbs_attribute_their_object(nlp):
     qs = quotes_of(nlp, "Mayor Lena Ortiz has repeatedly called for a ban on new towers along "
                         "the river.")
     assert [(q[1], q[2]) for q in qs] == [(["a ban on new towers along the river"], "called for")]
+    qs = quotes_of(nlp, "At Monday's debate, Mayor Lena Ortiz cited derogatory comments her "
+                        "rival had made about the harbor workers.")
+    assert [(q[0], q[2], q[4]) for q in qs] == [("indirect", "cited", "Lena Ortiz")]
+    assert qs[0][1][0].startswith("derogatory comments")
     # a stance reported by someone else is that person's attribution
     text = ("Council members endorsed a fast-track plan to repair the bridge, council chair "
             "Anna Brandt said.")

@@ -6,6 +6,7 @@ attribution and "Putin" in the entities table resolve to the same "Vladimir Puti
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -52,8 +53,13 @@ def clean_name(text: str, label: str = "PERSON") -> str:
     return " ".join(w for w in words if w)
 
 
-def _tokens(name: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[\w'’.-]+", name)]
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tokens(name: str) -> tuple[str, ...]:
+    """Lower-case words of a name; cached, as every name is compared with every other one."""
+    return tuple(w.lower() for w in _WORD.findall(name))
 
 
 def canonical_names(mentions: Sequence[tuple[str, str]]) -> list[str]:

@@ -19,17 +19,22 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from news_etl.settings import Settings  # noqa: E402
+from tasks import discover, rawfs  # noqa: E402
 from tasks.extract import extract_doc, load_nlp  # noqa: E402
 from tasks.quotes import extract_quotes  # noqa: E402
-from tasks.readers import ReadError, is_supported, read_bytes  # noqa: E402
+from tasks.readers import ReadError, read_bytes  # noqa: E402
 
 
-def load_texts(raw: Path, limit: int) -> list[str]:
+def load_texts(raw: str, limit: int) -> list[str]:
+    """The first `limit` article texts the pipeline would read from raw (same walk and readers)."""
+    location = rawfs.parse_location(raw)
     texts: list[str] = []
-    for path in sorted(p for p in raw.rglob("*") if p.is_file() and is_supported(p.name)):
+    for fw in discover.walk(location):
+        if fw.skip_reason or fw.error:
+            continue
         try:
-            result = read_bytes(path.read_bytes(), str(path))
-        except ReadError:
+            result = read_bytes(rawfs.read_bytes(location, fw.path), fw.path)
+        except (ReadError, OSError):
             continue
         texts.extend(a.text for a in result.articles)
         if len(texts) >= limit:
@@ -39,7 +44,7 @@ def load_texts(raw: Path, limit: int) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--raw", type=Path, required=True)
+    ap.add_argument("--raw", required=True, help="folder or URL, as news-etl run --raw")
     ap.add_argument("--limit", type=int, default=600)
     args = ap.parse_args()
     settings = Settings()

@@ -899,6 +899,22 @@ def _mixed_clause(cue: Token, start: int, end: int, idx: _Index) -> tuple[int, i
 
 # --- pass 4: indirect speech ------------------------------------------------------------------------
 
+def _trim(toks: list[Token], lead_mark: bool = False) -> list[Token]:
+    """toks without punctuation, quotation marks and spaces at either edge (and, when asked, a
+    leading subordinator such as 'that')."""
+    i, j = 0, len(toks)
+    while i < j and (toks[i].is_punct or toks[i].is_quote or toks[i].is_space
+                     or lead_mark and toks[i].dep_ == "mark"):
+        i += 1
+    while j > i and (toks[j - 1].is_punct or toks[j - 1].is_quote or toks[j - 1].is_space):
+        j -= 1
+    return toks[i:j]
+
+
+def _char_span(toks: list[Token]) -> tuple[int, int]:
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
 def _complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, int] | None:
     """Character span of the reported clause of a cue verb (its ccomp), without 'that'."""
     for child in cue.children:
@@ -908,12 +924,9 @@ def _complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, in
                 # 'a wind farm that developer Northwind says will power 900,000 homes': the
                 # clause wraps around its own attribution; keep what follows the cue
                 toks = [t for t in toks if t.i > cue.i]
-            while toks and (toks[0].dep_ == "mark" or toks[0].is_punct or toks[0].is_space):
-                toks = toks[1:]
-            while toks and toks[-1].is_punct:
-                toks = toks[:-1]
+            toks = _trim(toks, lead_mark=True)
             if len(toks) >= 3:
-                return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+                return _char_span(toks)
     return None
 
 
@@ -1063,13 +1076,9 @@ def _parenthetical_content(cue: Token, subj: Token, idx: _Index) -> list[tuple[i
         return None
     spans = []
     for part in (doc[sent.start : lo], doc[hi + 1 : sent.end]):
-        toks = [t for t in part if not t.is_space]
-        while toks and (toks[0].is_punct or toks[0].is_quote):
-            toks = toks[1:]
-        while toks and (toks[-1].is_punct or toks[-1].is_quote):
-            toks = toks[:-1]
+        toks = _trim([t for t in part if not t.is_space])
         if toks:
-            spans.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+            spans.append(_char_span(toks))
     words = sum(len(idx.text[s:e].split()) for s, e in spans)
     if words < 4 or any(idx.in_quote(s) for s, _ in spans):
         return None
@@ -1080,14 +1089,8 @@ def _according_content(tok: Token, idx: _Index) -> tuple[int, int] | None:
     """'According to X, <clause>' -> the clause: the sentence without the according phrase."""
     sent = idx.sents[idx.sent_of(tok.i)]
     phrase = {t.i for t in tok.subtree}
-    toks = [t for t in sent if t.i not in phrase and not t.is_space]
-    while toks and toks[0].is_punct:
-        toks = toks[1:]
-    while toks and toks[-1].is_punct:
-        toks = toks[:-1]
-    if len(toks) < 3:
-        return None
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    toks = _trim([t for t in sent if t.i not in phrase and not t.is_space])
+    return _char_span(toks) if len(toks) >= 3 else None
 
 
 def quote_text(text: str, spans: list[tuple[int, int]]) -> str:

@@ -74,8 +74,10 @@ def _with_participles(groups: str) -> frozenset[str]:
             continue
         base = forms[0]
         words.update(forms)
-        words.update({base + "ing", base[:-1] + "ing" if base.endswith("e") else base + "ing",
-                      base + base[-1] + "ing"})
+        # say -> saying, agree -> agreeing, describe -> describing, admit -> admitting
+        words.update({base + "ing", base + base[-1] + "ing"})
+        if base.endswith("e"):
+            words.add(base[:-1] + "ing")
     return frozenset(words)
 
 
@@ -393,7 +395,7 @@ def _find_cue(doc: Doc, idx: _Index, start: int, end: int) -> tuple[Token | None
                 if subj is None or idx.in_quote(subj.idx):
                     subj = _adjacent_subject(tok, start, end, idx)
             elif tok.lower_ in CHARACTERISE_VERBS and tok.dep_ not in _NOT_VERB_DEPS and \
-                    _within_clause(tok, start, end, idx):
+                    _within_clause(tok, start, end):
                 subj = _subject(tok)  # 'rejected its move as "legally null and void"'
             elif tok.lower_ in REPORTING_VERBS and tok.i in idx.sent_start_set:
                 subj = _adjacent_subject(tok, start, end, idx)  # 'Said Ellis: "..."'
@@ -745,7 +747,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
         earlier = used_cues.get(cue.i)
         if prev is not None and prev.quote_type == "mixed" and prev._cue_token is not None and \
                 "\n" not in text[prev.end : start] and \
-                _within_clause(doc[prev._cue_token], start, end, idx):
+                _within_clause(doc[prev._cue_token], start, end):
             earlier = prev  # 'described the visit as a "landmark event" that "reaffirms ..."'
         if earlier is not None and earlier.quote_type == "mixed" and earlier.start <= start and \
                 (end <= earlier.end + 2 or earlier is prev):
@@ -856,7 +858,7 @@ def _governs(cue: Token, start: int, end: int) -> bool:
     return False
 
 
-def _within_clause(cue: Token, start: int, end: int, idx: _Index) -> bool:
+def _within_clause(cue: Token, start: int, end: int) -> bool:
     """Whether [start, end) lies inside the material a cue governs (its right dependents)."""
     rights = [c for c in cue.rights if not c.is_punct]
     if not rights:

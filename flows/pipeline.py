@@ -52,11 +52,12 @@ class Progress:
 
 
 @task(name="plan", cache_policy=NO_CACHE)
-def plan_run(raw: RawLocation, wh: Path, opts: RunOptions) -> discover.Plan:
+def plan_run(raw: RawLocation, wh: Path, opts: RunOptions, follow_links: bool = False
+             ) -> discover.Plan:
     """Which files are new or changed since the last committed batches, or chosen to rebuild."""
     chosen = reprocess.selector(wh, opts.reprocess_all, opts.reprocess_since, opts.reprocess_match)
     return discover.plan(raw, store.read_ledger(wh), retry_failed=opts.retry_failed,
-                         reprocess=chosen)
+                         reprocess=chosen, follow_links=follow_links, exclude=wh)
 
 
 @task(name="batch", cache_policy=NO_CACHE)
@@ -149,7 +150,7 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
         }
         store.write_run(wh, run)
         publish(wh)  # a new or moved warehouse gets its news.duckdb before any batch
-        plan = plan_run(raw, wh, opts)
+        plan = plan_run(raw, wh, opts, settings.follow_links)
         run.update(files_seen=plan.seen, files_new=plan.new, files_changed=plan.changed,
                    files_unchanged=plan.unchanged, files_missing=len(plan.missing),
                    files_reprocessed=plan.reprocess)
@@ -164,7 +165,8 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
                         "the warehouse (`news-etl run --prune` removes them)", len(plan.missing), raw)
         specs = [
             BatchSpec(f"{run_id}-{i:05d}", run_id, rawfs.display(raw), str(wh.resolve()), files,
-                      settings.model, tuple(settings.disable), settings.pipe_batch_size)
+                      settings.model, tuple(settings.disable), settings.pipe_batch_size,
+                      settings.follow_links)
             for i, files in enumerate(batches)
         ]
         progress = Progress(len(specs), settings.progress)

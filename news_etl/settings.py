@@ -32,6 +32,7 @@ class Settings:
     progress: bool = True
     runner: str = "threads"  # "threads": local worker processes; "dask": Prefect's Dask runner
     dask_address: str | None = None  # a running Dask scheduler; None starts a local cluster
+    follow_links: bool = False  # read links that lead outside the raw folder (off: refused)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -53,7 +54,7 @@ def _coerce(name: str, value: str) -> object:
         return value  # from_env turns them into locations
     if name in ("processes", "batch_articles", "pipe_batch_size"):
         return int(value)
-    if name == "progress":
+    if name in ("progress", "follow_links"):
         return value.lower() not in ("0", "false", "no", "")
     if name == "disable":
         return tuple(x.strip() for x in value.split(",") if x.strip())
@@ -65,6 +66,8 @@ def offline_environment() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
+    # the temporary API server starts in ~5 s, but on two busy cores 20 s (the default) can pass
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 @dataclass

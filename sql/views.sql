@@ -6,7 +6,7 @@
 -- files: one row per input file, what happened to it and why.
 create or replace view files as
 select path, content_hash, size, mtime_ns, format, status, error, warning, articles,
-       records_failed, processed_at, batch_id, run_id
+       records_failed, coalesce(retryable, false) as retryable, processed_at, batch_id, run_id
 from read_parquet({files_parquet}, union_by_name = true)
 qualify row_number() over (partition by path order by batch_id desc) = 1;
 

@@ -6,17 +6,41 @@ process through ``load_nlp``'s cache and returns only counts, so no table data c
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tasks import rawfs
-from tasks.discover import FileWork, hash_bytes
-from tasks.extract import EXTRACTOR_VERSION, MAX_CHARS, load_nlp, model_id, process_articles
-from tasks.readers import Article, ReadError, format_of, read_bytes, summarize_errors
+import pyarrow as pa
+
+from tasks import rawfs, schemas
+from tasks.discover import FOLDER_FORMAT, FileWork
+from tasks.extract import (
+    EXTRACTOR_VERSION,
+    MAX_CHARS,
+    Extracted,
+    load_nlp,
+    model_id,
+    process_articles,
+)
+from tasks.readers import (
+    MAX_DOCUMENT_BYTES,
+    Article,
+    CountingReader,
+    ReadError,
+    ReadResult,
+    clean_str,
+    format_of,
+    read_jsonl,
+    read_stream,
+    reader_for,
+    summarize_errors,
+)
 from tasks.store import StagedBatch, now_utc
 
 
@@ -32,6 +56,7 @@ class BatchSpec:
     model: str
     disable: tuple[str, ...] = ()
     pipe_batch_size: int = 16
+    follow_links: bool = False
 
 
 @dataclass
@@ -51,67 +76,113 @@ class BatchResult:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _file_row(fw: FileWork, spec: BatchSpec, processed_at: datetime, fmt: str | None,
-              status: str, error: str | None, articles: int = 0, bad: int = 0,
-              warnings: list[str] | None = None) -> dict[str, Any]:
-    return {
-        "path": fw.path, "batch_id": spec.batch_id, "run_id": spec.run_id,
-        "content_hash": fw.content_hash, "size": fw.size, "mtime_ns": fw.mtime_ns,
-        "format": fmt or format_of(fw.path), "status": status, "error": error,
-        "warning": "; ".join(warnings) if warnings else None, "articles": articles,
-        "records_failed": bad, "processed_at": processed_at,
-    }
+@dataclass
+class FileState:
+    """What reading (and storing) one file came to, gathered while its articles stream past."""
+
+    fw: FileWork
+    format: str | None = None
+    status: str | None = None  # decided before reading (skipped, failed) or by a stop
+    error: str | None = None  # why reading stopped, or why the file failed outright
+    errors: list[str] = field(default_factory=list)  # bad records
+    warnings: list[str] = field(default_factory=list)
+    kept: int = 0
+    produced: int = 0  # articles the reader produced (some may be dropped after)
+    retryable: bool = False
+
+    def row(self, spec: BatchSpec, processed_at: datetime) -> dict[str, Any]:
+        fw = self.fw
+        errors = list(self.errors)
+        if self.status is None and self.error is not None:
+            errors.append(f"reading stopped: {self.error}")
+        if self.status is not None:
+            status, error = self.status, self.error
+        elif self.kept == 0:
+            status = "failed"
+            if self.error and not self.errors:
+                error = self.error
+            elif self.produced == 0 and errors:  # the reader found nothing usable: its reasons
+                error = "; ".join(errors[:5]) + (f" (+{len(errors) - 5} more)"
+                                                 if len(errors) > 5 else "")
+            else:
+                error = summarize_errors(errors) or "no articles in file"
+        else:
+            status, error = ("partial" if errors else "ok"), summarize_errors(errors)
+        warnings = ([fw.warning] if fw.warning else []) + self.warnings
+        return {
+            "path": fw.path, "batch_id": spec.batch_id, "run_id": spec.run_id,
+            "content_hash": fw.content_hash, "size": fw.size, "mtime_ns": fw.mtime_ns,
+            "format": FOLDER_FORMAT if fw.folder else (self.format or format_of(fw.path)),
+            "status": status, "error": error,
+            "warning": "; ".join(warnings) if warnings else None,
+            "articles": self.kept if status in ("ok", "partial") else 0,
+            "records_failed": len(self.errors), "processed_at": processed_at,
+            "retryable": self.retryable and status in ("failed", "partial"),
+        }
 
 
-def read_files(spec: BatchSpec, processed_at: datetime
-               ) -> tuple[list[Article], list[dict[str, Any]]]:
-    """Read every file of the batch: articles to process and one files row per file."""
+def _whole_file(path: str) -> bool:
+    """Formats read whole into memory (not gzipped, not JSON Lines)."""
+    reader, gz = reader_for(path)
+    return reader is not None and not gz and reader is not read_jsonl
+
+
+def iter_articles(spec: BatchSpec, states: list[FileState]) -> Iterator[Article]:
+    """The batch's articles, read file by file as they are consumed (a file's bytes are never all
+    in memory unless its format needs it, within MAX_DOCUMENT_BYTES). Each file gets a FileState
+    in ``states``; nothing a file holds can stop the others. RawUnavailable (the raw folder is
+    gone) is the one error that ends the batch: it says nothing about the files."""
     raw = rawfs.parse_location(spec.raw)
-    articles: list[Article] = []
-    file_rows: list[dict[str, Any]] = []
     for fw in spec.files:
+        st = FileState(fw)
+        states.append(st)
+        if fw.status:
+            st.status, st.error = fw.status, fw.error
+            continue
         if fw.skip_reason:
-            file_rows.append(_file_row(fw, spec, processed_at, None, "skipped", fw.skip_reason))
+            st.status, st.error = "skipped", fw.skip_reason
             continue
         if fw.error:
-            file_rows.append(_file_row(fw, spec, processed_at, None, "failed", fw.error))
+            st.status, st.error, st.retryable = "failed", fw.error, fw.retryable
             continue
+        if _whole_file(fw.path) and fw.size > MAX_DOCUMENT_BYTES:
+            st.status = "failed"
+            st.error = (f"file too large to read whole: {fw.size:,} bytes, over "
+                        f"{MAX_DOCUMENT_BYTES:,} (only JSON Lines files are read record by record)")
+            continue
+        result = ReadResult(format_of(fw.path) or "")
+        hasher = hashlib.blake2b(digest_size=16)
         try:
-            data = rawfs.read_bytes(raw, fw.path)
+            with rawfs.open_raw(raw, fw.fs_path or fw.path, spec.follow_links) as f:
+                counting = CountingReader(f, hasher)
+                try:
+                    for art in read_stream(counting, fw.path, result):
+                        st.produced += 1
+                        if len(art.text) > MAX_CHARS:
+                            result.errors.append(
+                                f"record {art.record_index}: article text too long "
+                                f"({len(art.text):,} characters, limit {MAX_CHARS:,})")
+                            continue
+                        st.kept += 1
+                        yield art
+                except ReadError as exc:
+                    st.error = str(exc)
+                counting.drain()
+            fw.content_hash = hasher.hexdigest()
+            fw.size = counting.count
+        except rawfs.RawUnavailable:
+            raise
+        except rawfs.NotRegular as exc:
+            st.status, st.error = ("skipped" if "outside" in str(exc.strerror) else "failed",
+                                   exc.strerror)
         except OSError as exc:
-            reason = f"cannot read file: {exc.strerror or exc}"
-            file_rows.append(_file_row(fw, spec, processed_at, None, "failed", reason))
-            continue
-        fw.content_hash = hash_bytes(data)
-        fw.size = len(data)
-        try:
-            result = read_bytes(data, fw.path)
-        except ReadError as exc:
-            file_rows.append(_file_row(fw, spec, processed_at, None, "failed", str(exc)))
-            continue
+            st.error = f"cannot read file: {exc.strerror or exc}"
+            st.retryable = rawfs.is_transient(exc)
         except Exception as exc:  # a reader bug must cost one file, never the batch
-            reason = f"unexpected reader error: {type(exc).__name__}: {exc}"
-            file_rows.append(_file_row(fw, spec, processed_at, None, "failed", reason))
-            continue
-        kept: list[Article] = []
-        errors = list(result.errors)
-        for art in result.articles:
-            if len(art.text) > MAX_CHARS:
-                errors.append(f"record {art.record_index}: article text too long "
-                              f"({len(art.text):,} characters, limit {MAX_CHARS:,})")
-            else:
-                kept.append(art)
-        if not kept:
-            reason = summarize_errors(errors) or "no articles in file"
-            file_rows.append(_file_row(fw, spec, processed_at, result.format, "failed", reason,
-                                       0, len(errors), result.warnings))
-            continue
-        status = "partial" if errors else "ok"
-        file_rows.append(_file_row(fw, spec, processed_at, result.format, status,
-                                   summarize_errors(errors), len(kept), len(errors),
-                                   result.warnings))
-        articles.extend(kept)
-    return articles, file_rows
+            st.error = f"unexpected reader error: {type(exc).__name__}: {exc}"
+        st.format = result.format or None
+        st.errors.extend(result.errors)
+        st.warnings.extend(result.warnings)
 
 
 def _article_row(art: Article, spec: BatchSpec, model: str, processed_at: datetime
@@ -122,7 +193,8 @@ def _article_row(art: Article, spec: BatchSpec, model: str, processed_at: dateti
         "published_at": art.published_at, "source": art.source, "url": art.url,
         "authors": art.authors, "language": art.language, "word_count": art.word_count,
         "content_hash": art.content_hash,
-        "extra": json.dumps(art.extra, ensure_ascii=False, default=str) if art.extra else None,
+        "extra": clean_str(json.dumps(art.extra, ensure_ascii=False, default=str))
+        if art.extra else None,
         "model": model, "extractor_version": EXTRACTOR_VERSION, "processed_at": processed_at,
     }
 
@@ -131,56 +203,101 @@ CHUNK_ARTICLES = 256  # articles whose rows are turned into Arrow together
 
 
 def process_batch(spec: BatchSpec) -> BatchResult:
-    """Read, parse, extract and stage one batch. Raises only when the batch cannot be written.
+    """Read, parse, extract and stage one batch. Raises only when the batch cannot be written
+    (or the raw folder is gone).
 
-    Rows go to the staging folder every CHUNK_ARTICLES articles, so a worker's memory depends on
-    the chunk, not on how many articles the batch (or one big JSON Lines file) holds."""
+    Articles stream from the files through spaCy; rows go to the staging folder every
+    CHUNK_ARTICLES articles, so a worker's memory depends on the chunk, not on how many articles
+    the batch (or one big JSON Lines file) holds. A record whose rows cannot be stored or whose
+    extraction fails is a bad record of its file, named in that file's row."""
     res = BatchResult(spec.batch_id)
     processed_at = now_utc()
     t0 = time.perf_counter()
-    articles, file_rows = read_files(spec, processed_at)
-    t1 = time.perf_counter()
+    states: list[FileState] = []
+    by_path: dict[str, FileState] = {}
     staged = StagedBatch(Path(spec.warehouse), spec.batch_id)
     write_seconds = 0.0
-    if articles:
+    articles = iter_articles(spec, states)
+    first = next(articles, None)
+    if first is not None:
         nlp = load_nlp(spec.model, tuple(spec.disable))
         model = model_id(nlp)
-        chunk: dict[str, list[dict[str, Any]]] = {"articles": [], "entities": [], "quotes": []}
-        for art, ex in process_articles(nlp, articles, spec.pipe_batch_size):
+        chunk: list[tuple[Article, dict[str, Any], Extracted]] = []
+        for art, ex in process_articles(nlp, itertools.chain([first], articles),
+                                        spec.pipe_batch_size):
+            if not by_path or art.source_path not in by_path:
+                by_path.update((s.fw.path, s) for s in states)
+            if isinstance(ex, Exception):
+                _bad_record(by_path[art.source_path], art,
+                            f"extraction failed: {type(ex).__name__}: {ex}")
+                continue
             art_row = _article_row(art, spec, model, processed_at)
-            chunk["articles"].append(art_row)
             for row in ex.entities:
                 row["batch_id"] = spec.batch_id
             for row in ex.quotes:
                 row["batch_id"] = spec.batch_id
-            chunk["entities"].extend(ex.entities)
-            chunk["quotes"].extend(ex.quotes)
-            res.words += art_row["word_count"]
-            if len(chunk["articles"]) >= CHUNK_ARTICLES:
-                write_seconds += _stage_chunk(staged, chunk, res)
-        write_seconds += _stage_chunk(staged, chunk, res)
-        articles.clear()
+            chunk.append((art, art_row, ex))
+            if len(chunk) >= CHUNK_ARTICLES:
+                write_seconds += _stage_chunk(staged, chunk, res, by_path)
+        write_seconds += _stage_chunk(staged, chunk, res, by_path)
     t2 = time.perf_counter()
+    file_rows = [s.row(spec, processed_at) for s in states]
     staged.add("files", file_rows)
     staged.close()
     t3 = time.perf_counter()
     res.files = len(file_rows)
     res.failures = [(r["path"], r["error"]) for r in file_rows if r["status"] == "failed"]
     res.files_failed = len(res.failures)
-    res.read_seconds = t1 - t0
-    res.nlp_seconds = t2 - t1 - write_seconds
+    res.read_seconds = 0.0  # reading is interleaved with parsing now; counted in nlp_seconds
+    res.nlp_seconds = t2 - t0 - write_seconds
     res.write_seconds = t3 - t2 + write_seconds
     return res
 
 
-def _stage_chunk(staged: StagedBatch, chunk: dict[str, list[dict[str, Any]]],
-                 res: BatchResult) -> float:
-    """Hand a chunk's rows to the staged batch, count them, and empty the chunk."""
+def _bad_record(state: FileState, art: Article, reason: str) -> None:
+    state.kept -= 1
+    state.errors.append(f"record {art.record_index}: {reason}")
+
+
+ARROW_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError, UnicodeError)
+
+
+def _tables(rows: list[tuple[Article, dict[str, Any], Extracted]]) -> dict[str, pa.Table]:
+    return {
+        "articles": pa.Table.from_pylist([r[1] for r in rows], schema=schemas.ARTICLES),
+        "entities": pa.Table.from_pylist([e for r in rows for e in r[2].entities],
+                                         schema=schemas.ENTITIES),
+        "quotes": pa.Table.from_pylist([q for r in rows for q in r[2].quotes],
+                                       schema=schemas.QUOTES),
+    }
+
+
+def _stage_chunk(staged: StagedBatch, chunk: list[tuple[Article, dict[str, Any], Extracted]],
+                 res: BatchResult, by_path: dict[str, FileState]) -> float:
+    """Turn a chunk's rows into Arrow and hand them to the staged batch, then empty the chunk.
+    Should the chunk not convert, each article is tried alone and the ones that fail become bad
+    records of their files: one odd value never costs more than its own article."""
     t = time.perf_counter()
-    res.articles += len(chunk["articles"])
-    res.entities += len(chunk["entities"])
-    res.quotes += len(chunk["quotes"])
-    for name, rows in chunk.items():
-        staged.add(name, rows)
-        rows.clear()
+    if not chunk:
+        return 0.0
+    try:
+        parts = [_tables(chunk)]
+        good = chunk
+    except ARROW_ERRORS:
+        parts, good = [], []
+        for item in chunk:
+            try:
+                parts.append(_tables([item]))
+                good.append(item)
+            except ARROW_ERRORS as exc:
+                _bad_record(by_path[item[0].source_path], item[0],
+                            f"could not be stored: {type(exc).__name__}: {exc}")
+    for tables in parts:
+        for name, table in tables.items():
+            staged.add_arrow(name, table)
+    res.articles += len(good)
+    res.entities += sum(len(r[2].entities) for r in good)
+    res.quotes += sum(len(r[2].quotes) for r in good)
+    res.words += sum(r[1]["word_count"] for r in good)
+    chunk.clear()
     return time.perf_counter() - t

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -26,6 +27,12 @@ class FileWork:
     error: str | None = None  # set when the file could not even be stat'ed
     skip_reason: str | None = None  # unsupported type, directory link, ...
     change: str = "new"  # new | changed | retry | reprocess
+    fs_path: str | None = None  # the name on disk, when it is not valid UTF-8 (path is escaped)
+    warning: str | None = None  # recorded with the file's row (e.g. the name was escaped)
+    retryable: bool = False  # the error may pass (storage trouble): the next run tries again
+    folder: bool = False  # an entry for a folder that could not be listed
+    status: str | None = None  # a status decided at planning time ('deleted' for a folder row
+    # whose folder can be listed again)
 
 
 @dataclass
@@ -39,6 +46,8 @@ class Plan:
     unchanged: int = 0
     reprocess: int = 0
     missing: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)  # folders that could not be listed
+    kept: int = 0  # files recorded before that could not be read now for a passing reason
 
 
 def hash_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -50,35 +59,96 @@ def hash_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def walk(raw: RawLocation) -> list[FileWork]:
-    """Every file under raw (hidden names skipped), links to files followed, links to folders not."""
+FOLDER_FORMAT = "folder"
+NAME_WARNING = ("file name is not valid UTF-8; recorded with its undecodable bytes written as "
+                "\\xNN escapes")
+
+
+def safe_rel(rel: str) -> str:
+    """A relative path as it is recorded: names that are not valid UTF-8 (old archives, Windows
+    shares) keep their bad bytes as visible ``\\xNN`` escapes, the same on every run."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
+def _entry(rel: str, **kw: object) -> FileWork:
+    path = safe_rel(rel)
+    fw = FileWork(path, **kw)  # type: ignore[arg-type]
+    if path != rel:
+        fw.fs_path = rel
+        fw.warning = NAME_WARNING
+    return fw
+
+
+def walk(raw: RawLocation, follow_links: bool = False,
+         exclude: Path | None = None) -> list[FileWork]:
+    """Every entry under raw (hidden names skipped): files to read, and a row's worth of reason
+    for everything else. Links are followed only inside the raw folder unless ``follow_links``;
+    a folder that cannot be listed is an entry of its own (``folder=True``), never an absence;
+    ``exclude`` (the warehouse, when it sits inside raw) is left out. Raises RawUnavailable when
+    raw itself cannot be listed."""
     if rawfs.is_url(raw):
-        return [FileWork(rel, size=size, mtime_ns=mtime,
-                         skip_reason=None if is_supported(rel) else "unsupported file type")
-                for rel, size, mtime in rawfs.list_url(str(raw))]
+        return [FileWork(rel, size=size, mtime_ns=mtime, error=problem,
+                         skip_reason=None if problem or is_supported(rel) else "unsupported file type")
+                for rel, size, mtime, problem in rawfs.list_url(str(raw))]
+    root = Path(raw)
     found: list[FileWork] = []
-    for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
+    excluded = os.path.realpath(exclude) if exclude is not None else None
+    visited: set[str] = {os.path.realpath(root)}
+
+    def unlistable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        if os.path.realpath(where) == os.path.realpath(root):
+            raise rawfs.RawUnavailable(exc.errno or errno.EIO,
+                                       f"cannot list the raw folder {root}: {exc.strerror or exc}")
+        found.append(_entry(where.relative_to(root).as_posix(), folder=True, retryable=True,
+                            error=f"cannot list folder: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_links, onerror=unlistable):
         base = Path(dirpath)
         dirnames.sort()
         for d in list(dirnames):
+            full = base / d
             if d.startswith("."):
                 dirnames.remove(d)
-            elif (base / d).is_symlink():
-                rel = (base / d).relative_to(raw).as_posix()
-                found.append(FileWork(rel, skip_reason="link to a folder, not followed"))
+            elif excluded is not None and os.path.realpath(full) == excluded:
+                dirnames.remove(d)  # the warehouse itself: our output, not input
+            elif full.is_symlink():
+                real = os.path.realpath(full)
+                rel = full.relative_to(root).as_posix()
+                if not follow_links:
+                    dirnames.remove(d)
+                    found.append(_entry(rel, skip_reason="link to a folder, not followed "
+                                        "(--follow-links to read it)"))
+                elif real in visited or not os.path.isdir(real):
+                    dirnames.remove(d)
+                    found.append(_entry(rel, skip_reason="link to a folder already read (a loop)"
+                                        if real in visited else "dangling link to a folder"))
+                else:
+                    visited.add(real)
+            elif follow_links:
+                visited.add(os.path.realpath(full))
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             full = base / name
-            rel = full.relative_to(raw).as_posix()
+            rel = full.relative_to(root).as_posix()
             try:
                 st = full.stat()
             except OSError as exc:
-                found.append(FileWork(rel, error=f"cannot stat file: {exc.strerror or exc}"))
+                found.append(_entry(rel, error=f"cannot stat file: {exc.strerror or exc}",
+                                    retryable=exc.errno not in (errno.ELOOP, errno.ENOENT)
+                                    and rawfs.is_transient(exc)))
                 continue
-            fw = FileWork(rel, size=st.st_size, mtime_ns=st.st_mtime_ns)
+            fw = _entry(rel, size=st.st_size, mtime_ns=st.st_mtime_ns)
             if not stat.S_ISREG(st.st_mode):
                 fw.error = "not a regular file (a pipe, socket or device), not read"
+            elif not follow_links and full.is_symlink() and not rawfs.inside(root, full):
+                fw.skip_reason = ("link to a file outside the raw folder, not followed "
+                                  "(--follow-links to read it)")
             elif not is_supported(name):
                 fw.skip_reason = "unsupported file type"
             found.append(fw)
@@ -87,12 +157,17 @@ def walk(raw: RawLocation) -> list[FileWork]:
 
 
 def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = False,
-         reprocess: Callable[[str], bool] | None = None) -> Plan:
+         reprocess: Callable[[str], bool] | None = None, follow_links: bool = False,
+         exclude: Path | None = None) -> Plan:
     """Compare the raw folder with the ledger: new and changed files become work, and so do
-    files the ``reprocess`` predicate selects (and failed ones with ``retry_failed``)."""
+    files the ``reprocess`` predicate selects (and failed ones with ``retry_failed``, and those
+    that failed for a passing reason always). A file recorded before that cannot be read now
+    for a passing reason keeps its rows; a folder that cannot be listed hides nothing: the
+    files recorded under it are not missing."""
     p = Plan()
-    files = walk(raw)
-    p.seen = len(files)
+    files = walk(raw, follow_links, exclude)
+    p.seen = sum(1 for fw in files if not fw.folder)
+    p.unlisted = [fw.path for fw in files if fw.folder]
     present = set()
     for fw in files:
         present.add(fw.path)
@@ -101,6 +176,11 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
             fw.change = "new"
             p.new += 1
             p.work.append(fw)
+            continue
+        if fw.folder:  # still unlistable: nothing new to record
+            p.unchanged += 1 if old.status == "failed" else 0
+            if old.status != "failed":
+                p.work.append(fw)
             continue
         if reprocess is not None and reprocess(fw.path):
             fw.change = "reprocess"
@@ -111,26 +191,45 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
             fw.size != old.size or fw.mtime_ns != old.mtime_ns
         ):
             try:
-                fw.content_hash = rawfs.hash_file(raw, fw.path)
+                fw.content_hash = rawfs.hash_file(raw, fw.fs_path or fw.path,
+                                                  follow_links=follow_links)
+            except rawfs.RawUnavailable:
+                raise
             except OSError as exc:
                 fw.error = f"cannot read file: {exc.strerror or exc}"
+                fw.retryable = rawfs.is_transient(exc)
+        if fw.error is not None and fw.retryable and old.status in ("ok", "partial"):
+            p.kept += 1  # unreadable for now: keep what was stored, look again next run
+            p.unchanged += 1
+            continue
         if fw.error is not None:
             same = old.status == "failed"  # still unreadable: nothing new to record
         else:
             same = fw.content_hash is None or fw.content_hash == old.content_hash
-        if same and not (retry_failed and old.status == "failed"):
+        if same and not (old.retryable or (retry_failed and old.status == "failed")):
             p.unchanged += 1
             continue
         fw.change = "retry" if same else "changed"
         p.changed += 1
         p.work.append(fw)
-    p.missing = missing_paths(present, ledger)
+    # folders that could not be listed before and now can: their rows give way to their files'
+    for path, e in ledger.items():
+        if e.format == FOLDER_FORMAT and e.status == "failed" and path not in present:
+            p.work.append(FileWork(path, folder=True, status="deleted",
+                                   error="folder can be listed again; its files have their own rows"))
+            present.add(path)
+    p.missing = missing_paths(present, ledger, p.unlisted)
     return p
 
 
-def missing_paths(present: set[str], ledger: dict[str, LedgerEntry]) -> list[str]:
-    """Paths the warehouse holds that are no longer in the raw folder (pruned ones excepted)."""
-    return sorted(path for path, e in ledger.items() if path not in present and e.status != "deleted")
+def missing_paths(present: set[str], ledger: dict[str, LedgerEntry],
+                  unlisted: list[str] | None = None) -> list[str]:
+    """Paths the warehouse holds that are no longer in the raw folder (pruned ones excepted).
+    Paths under a folder that could not be listed are not missing: nobody knows."""
+    hidden = tuple(u.rstrip("/") + "/" for u in unlisted or [])
+    return sorted(path for path, e in ledger.items()
+                  if path not in present and e.status != "deleted"
+                  and not (hidden and path.startswith(hidden)))
 
 
 MIN_BATCH_BYTES = 64 * 1024

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -111,20 +112,25 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
 ZONE_ARTICLES = 256  # articles parsed inside one vocabulary memory zone
 
 
-def process_articles(nlp: Language, articles: Sequence[Article], batch_size: int = 16,
-                     zone_articles: int = ZONE_ARTICLES) -> Iterator[tuple[Article, Extracted]]:
-    """Run the pipeline over articles in order, yielding each with its extracted rows.
+def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16,
+                     zone_articles: int = ZONE_ARTICLES
+                     ) -> Iterator[tuple[Article, Extracted | Exception]]:
+    """Run the pipeline over articles in order, yielding each with its extracted rows, or with
+    the exception its extraction raised (a rule failing on one odd text costs that text only).
 
-    Every ``zone_articles`` articles are parsed inside their own ``nlp.memory_zone()``, so the
-    strings a long batch (one big JSON Lines file can hold thousands of articles) adds to the
-    vocabulary are freed as it goes; nothing that refers to a Doc leaves this function.
+    Articles are taken from the iterable ``zone_articles`` at a time, each group parsed inside
+    its own ``nlp.memory_zone()``, so neither the articles nor the strings a long batch adds to
+    the vocabulary accumulate; nothing that refers to a Doc leaves this function.
     """
-    for first in range(0, len(articles), zone_articles):
-        chunk = articles[first:first + zone_articles]
+    it = iter(articles)
+    while chunk := list(itertools.islice(it, zone_articles)):
         with nlp.memory_zone():
             docs = nlp.pipe((a.text for a in chunk), batch_size=batch_size)
             for art, doc in zip(chunk, docs, strict=True):
-                yield art, extract_doc(doc, art.article_id)
+                try:
+                    yield art, extract_doc(doc, art.article_id)
+                except Exception as exc:  # noqa: BLE001
+                    yield art, exc
 
 
 __all__ = ["EXTRACTOR_VERSION", "MAX_CHARS", "Extracted", "extract_doc", "load_nlp", "model_id",

@@ -6,22 +6,56 @@ failed), record-level problems are collected in ``ReadResult.errors`` while good
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
+import io
 import json
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 MAX_JSON_DEPTH = 64
 MIN_HTML_WORDS = 15  # less main text than this is a navigation or error page, not an article
 
+# Limits on what one file may cost, so no input can exhaust memory (see Reading limits in README).
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024  # .txt/.json/.html are read whole: at most this many bytes
+MAX_LINE_BYTES = 16 * 1024 * 1024  # one JSON Lines record (an article of 1M characters fits)
+MAX_GZIP_RATIO = 100  # news text gzips 3-10x; a bomb of repeated bytes reaches 1000x
+GZIP_RATIO_FLOOR = 16 * 1024 * 1024  # the ratio is only enforced beyond this much output
+READ_CHUNK = 1 << 20
+
 
 class ReadError(Exception):
     """The whole file could not be read; the message is the reason shown in the files table."""
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_str(value: str) -> str:
+    """A string every encoder accepts: lone surrogates (JSON escapes such as ``"\\ud800"``, or
+    undecodable file-name bytes) become U+FFFD, one for one, so offsets are unchanged. Applied to
+    every string an Article carries, so no input value can fail the Parquet writer."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", value)
+
+
+def clean_value(value: Any) -> Any:
+    """clean_str over a JSON value's strings, keys included."""
+    if isinstance(value, str):
+        return clean_str(value)
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_str(str(k)): clean_value(v) for k, v in value.items()}
+    return value
 
 
 @dataclass
@@ -38,6 +72,18 @@ class Article:
     authors: list[str] = field(default_factory=list)
     language: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # the reader boundary: whatever a reader produced, the strings stored are valid Unicode
+        self.source_path = clean_str(self.source_path)
+        self.text = clean_str(self.text)
+        for name in ("title", "source", "url", "language"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, clean_str(value))
+        self.authors = [clean_str(a) for a in self.authors]
+        if self.extra:
+            self.extra = clean_value(self.extra)
 
     @property
     def article_id(self) -> str:
@@ -70,18 +116,44 @@ def article_id(source_path: str, record_index: int) -> str:
 
 # --- bytes -> text -------------------------------------------------------------------------
 
-def decode_text(data: bytes) -> tuple[str, str | None]:
-    """UTF-8 (BOM dropped), else Windows-1252 or the encoding charset-normalizer finds, with a
-    warning saying so (the text may hold mojibake); binary data is refused."""
+BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def sniff_bom(head: bytes) -> tuple[str, int] | None:
+    """(encoding, BOM length) when the bytes start with a Unicode byte-order mark."""
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
+def decode_text(data: bytes, offset: int = 0) -> tuple[str, str | None]:
+    """The byte-order mark's encoding when there is one (UTF-8, UTF-16, UTF-32), else UTF-8,
+    else Windows-1252 or the encoding charset-normalizer finds, with a warning saying so (the
+    text may hold mojibake); binary data is refused. ``offset`` is where data starts in its file,
+    for the byte positions in messages."""
     if not data.strip():
         raise ReadError("empty file")
+    bom = sniff_bom(data[:4])
+    if bom is not None and bom[0] != "utf-8":
+        encoding, skip = bom
+        try:
+            text = data[skip:].decode(encoding)
+        except UnicodeDecodeError as exc:
+            text = data[skip:].decode(encoding, errors="replace")
+            return _nonempty(text), (f"not valid {encoding.upper()} ({exc.reason} at byte "
+                                     f"{offset + skip + exc.start}); bad bytes replaced by U+FFFD")
+        return _nonempty(text), None
     head = data[:8192]
-    if b"\x00" in head and not _looks_utf16(head):
+    if b"\x00" in head:
         raise ReadError("binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        why = f"not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        why = f"not valid UTF-8 ({exc.reason} at byte {offset + exc.start})"
     # UTF-8 with a few corrupt bytes (a truncated copy, one bad character): keep it UTF-8
     lenient = data.decode("utf-8-sig", errors="replace")
     bad = lenient.count("\ufffd") - data.count("\ufffd".encode())
@@ -111,8 +183,12 @@ def _notes(note: str | None) -> list[str]:
     return [note] if note else []
 
 
-def _looks_utf16(head: bytes) -> bool:
-    return head.startswith((b"\xff\xfe", b"\xfe\xff"))
+def _nonempty(text: str) -> str:
+    if not text.strip():
+        raise ReadError("empty file")
+    if _control_ratio(text) > 0.05:
+        raise ReadError("binary file (mostly control characters), not text")
+    return text
 
 
 def _control_ratio(text: str) -> float:
@@ -123,16 +199,79 @@ def _control_ratio(text: str) -> float:
     return bad / len(sample)
 
 
+class CountingReader(io.RawIOBase):
+    """A binary stream that counts (and optionally hashes) the bytes read through it."""
+
+    def __init__(self, raw: BinaryIO, hasher: Any = None):
+        self.raw = raw
+        self.count = 0
+        self.hasher = hasher
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        if self.hasher is not None:
+            self.hasher.update(data)
+        return n
+
+    def drain(self) -> None:
+        """Read to the end (for the hash), however the reading above it stopped."""
+        while self.read(READ_CHUNK):
+            pass
+
+
+class GunzipStream:
+    """Streaming gunzip with limits: output beyond MAX_GZIP_RATIO times the compressed bytes read
+    (once past GZIP_RATIO_FLOOR) is refused as a decompression bomb, so memory stays bounded
+    whatever the file inflates to. Truncated or corrupt data is a ReadError, not a crash."""
+
+    def __init__(self, raw: BinaryIO):
+        self.raw = raw if isinstance(raw, CountingReader) else CountingReader(raw)
+        self._gz = gzip.GzipFile(fileobj=io.BufferedReader(self.raw, READ_CHUNK), mode="rb")
+        self.out = 0
+        self._started = False
+
+    def read(self, n: int = READ_CHUNK) -> bytes:
+        try:
+            chunk = self._gz.read(n)
+        except EOFError:
+            if not self._started and self.raw.count == 0:
+                raise ReadError("empty file (zero-length gzip)") from None
+            raise ReadError("truncated gzip stream (file ends before the compressed data does)"
+                            ) from None
+        except (gzip.BadGzipFile, zlib.error) as exc:
+            raise ReadError(f"corrupt gzip data: {exc}") from None
+        if not chunk and not self._started and self.raw.count == 0:
+            raise ReadError("empty file (zero-length gzip)")
+        self._started = True
+        self.out += len(chunk)
+        if self.out > GZIP_RATIO_FLOOR and self.out > MAX_GZIP_RATIO * max(1, self.raw.count):
+            raise ReadError(f"refused: gzip data inflates more than {MAX_GZIP_RATIO}x (over "
+                            f"{self.out:,} bytes from {self.raw.count:,}), a decompression bomb")
+        return chunk
+
+
+def read_limited(stream: Any, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """All of a stream, refused once it passes ``limit`` bytes (memory stays under the limit)."""
+    parts: list[bytes] = []
+    total = 0
+    while chunk := stream.read(READ_CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise ReadError(f"file too large to read whole: over {limit:,} bytes "
+                            "(only JSON Lines files are read record by record)")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 def gunzip(data: bytes) -> bytes:
-    """Decompress a gzip member; a truncated or corrupt stream is a ReadError, not a crash."""
-    if not data:
-        raise ReadError("empty file (zero-length gzip)")
-    try:
-        return gzip.decompress(data)
-    except EOFError:
-        raise ReadError("truncated gzip stream (file ends before the compressed data does)") from None
-    except (OSError, zlib.error) as exc:
-        raise ReadError(f"corrupt gzip data: {exc}") from None
+    """Decompress gzip data with the same limits as the streaming reader."""
+    return read_limited(GunzipStream(io.BytesIO(data)))
 
 
 # --- field mapping ----------------------------------------------------------------------------
@@ -308,25 +447,95 @@ def read_json(data: bytes, source_path: str) -> ReadResult:
 
 def read_jsonl(data: bytes, source_path: str) -> ReadResult:
     """One JSON object a line; a bad line is reported with its number and the others are kept."""
-    text, note = decode_text(data)
-    result = ReadResult("jsonl", warnings=_notes(note))
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = _loads(line)
-        except json.JSONDecodeError as exc:
-            result.errors.append(f"line {lineno}: malformed JSON: {exc.msg}")
-            continue
-        except ValueError as exc:
-            result.errors.append(f"line {lineno}: {exc}")
-            continue
-        try:
-            # record_index is the line number (1-based) so ids stay put when other lines change
-            result.articles.append(record_to_article(rec, source_path, lineno))
-        except ValueError as exc:
-            result.errors.append(f"line {lineno}: {str(exc).split(': ', 1)[-1]}")
+    result = ReadResult("jsonl")
+    result.articles.extend(iter_jsonl(io.BytesIO(data), source_path, result))
     return result
+
+
+def _jsonl_record(line: str, lineno: int, source_path: str, result: ReadResult) -> Article | None:
+    try:
+        rec = _loads(line)
+    except json.JSONDecodeError as exc:
+        result.errors.append(f"line {lineno}: malformed JSON: {exc.msg}")
+        return None
+    except ValueError as exc:
+        result.errors.append(f"line {lineno}: {exc}")
+        return None
+    try:
+        # record_index is the line number (1-based) so ids stay put when other lines change
+        return record_to_article(rec, source_path, lineno)
+    except ValueError as exc:
+        result.errors.append(f"line {lineno}: {str(exc).split(': ', 1)[-1]}")
+        return None
+
+
+def iter_jsonl(stream: Any, source_path: str, result: ReadResult) -> Iterator[Article]:
+    """JSON Lines read record by record from a stream, so a file of any size (or any number of
+    records) costs the memory of one line. A line over MAX_LINE_BYTES is a bad record. Text
+    with a UTF-16/32 byte-order mark is decoded whole (bounded) instead."""
+    head = stream.read(READ_CHUNK)
+    bom = sniff_bom(head[:4])
+    if bom is not None and bom[0] != "utf-8":
+        text, note = decode_text(head + read_limited(stream, MAX_DOCUMENT_BYTES - len(head)))
+        result.warnings.extend(_notes(note))
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if line.strip() and (art := _jsonl_record(line, lineno, source_path, result)):
+                yield art
+        return
+    if b"\x00" in head[:8192]:
+        raise ReadError("binary file (NUL bytes), not text")
+    if bom is not None:
+        head = head[len(codecs.BOM_UTF8):]
+    buf = head
+    pos = 0  # byte offset of buf in the file, for messages
+    lineno = 0
+    seen_text = False
+    eof = not head
+    while True:
+        nl = buf.find(b"\n")
+        if nl < 0 and not eof and len(buf) <= MAX_LINE_BYTES:
+            more = stream.read(READ_CHUNK)
+            eof = not more
+            buf += more
+            continue
+        if nl < 0 and len(buf) > MAX_LINE_BYTES:  # an over-long line: skip to its end
+            lineno += 1
+            result.errors.append(f"line {lineno}: longer than {MAX_LINE_BYTES:,} bytes, skipped")
+            seen_text = True
+            while not eof:
+                more = stream.read(READ_CHUNK)
+                eof = not more
+                if (cut := more.find(b"\n")) >= 0:
+                    buf = more[cut + 1:]
+                    break
+            else:
+                buf = b""
+            continue
+        if nl < 0:
+            line_bytes, buf = buf, b""
+        else:
+            line_bytes, buf = buf[:nl], buf[nl + 1:]
+        start, pos = pos, pos + len(line_bytes) + 1
+        if not line_bytes and eof and nl < 0:
+            break
+        lineno += 1
+        if not line_bytes.strip():
+            continue
+        seen_text = True
+        try:
+            line = line_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                line, note = decode_text(line_bytes, offset=start)
+            except ReadError as exc:
+                result.errors.append(f"line {lineno}: {exc}")
+                continue
+            if note and not result.warnings:
+                result.warnings.append(note)
+        if art := _jsonl_record(line, lineno, source_path, result):
+            yield art
+    if not seen_text:
+        raise ReadError("empty file")
 
 
 def read_html(data: bytes, source_path: str) -> ReadResult:
@@ -399,16 +608,36 @@ def is_supported(path: str) -> bool:
     return reader_for(path)[0] is not None
 
 
-def read_bytes(data: bytes, source_path: str) -> ReadResult:
-    """Dispatch on the file name; raises ReadError when the whole file is unusable."""
+def read_stream(stream: Any, source_path: str, result: ReadResult) -> Iterator[Article]:
+    """A file's articles as it is read, whatever its size: gzip inflated as a stream within its
+    limits, JSON Lines record by record, other formats read whole up to MAX_DOCUMENT_BYTES.
+    Record problems and warnings go into ``result``; a ReadError says why reading stopped (after
+    the articles already yielded, which the caller keeps: the file is then ``partial``)."""
     reader, gz = reader_for(source_path)
     if reader is None:
         raise ReadError("unsupported file type")
+    result.format = format_of(source_path) or result.format
     if gz:
-        data = gunzip(data)
-    result = reader(data, source_path)
-    if gz:
-        result.format += ".gz"
+        stream = GunzipStream(stream)
+    if reader is read_jsonl:
+        yield from iter_jsonl(stream, source_path, result)
+        return
+    sub = reader(read_limited(stream), source_path)
+    result.errors.extend(sub.errors)
+    result.warnings.extend(sub.warnings)
+    yield from sub.articles
+
+
+def read_bytes(data: bytes, source_path: str) -> ReadResult:
+    """Dispatch on the file name; raises ReadError when the whole file is unusable."""
+    result = ReadResult("")
+    try:
+        for art in read_stream(io.BytesIO(data), source_path, result):
+            result.articles.append(art)
+    except ReadError as exc:
+        if not result.articles:
+            raise
+        result.errors.append(f"reading stopped: {exc}")
     if not result.articles:
         if result.errors:
             raise ReadError("; ".join(result.errors[:5]) + _more(result.errors))

@@ -77,6 +77,7 @@ FILES = pa.schema(
         ("articles", pa.int32()),
         ("records_failed", pa.int32()),
         ("processed_at", TS),
+        ("retryable", pa.bool_()),  # failed for a passing reason (storage): retried next run
     ]
 )
 

@@ -44,6 +44,8 @@ class LedgerEntry:
     size: int
     mtime_ns: int
     status: str
+    format: str | None = None
+    retryable: bool = False  # failed for a passing reason: try again on the next run
 
 
 def now_utc() -> datetime:
@@ -316,7 +318,7 @@ def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
         rows = con.sql(sql).fetchall()
     finally:
         con.close()
-    return {r[0]: LedgerEntry(r[0], r[1], r[2], r[3], r[4]) for r in rows}
+    return {r[0]: LedgerEntry(*r) for r in rows}
 
 
 @contextmanager

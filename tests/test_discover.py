@@ -23,7 +23,7 @@ def test_walk_records_everything_but_hidden_names(tmp_path):
     assert sorted(found) == ["a/one.txt", "a/two.jsonl.gz", "link-to-a", "loop1.txt", "loop2.txt",
                              "notes.pdf"]
     assert found["notes.pdf"].skip_reason == "unsupported file type"
-    assert found["link-to-a"].skip_reason == "link to a folder, not followed"
+    assert found["link-to-a"].skip_reason == "link to a folder, not followed (--follow-links to read it)"
     assert found["loop1.txt"].error.startswith("cannot stat file: Too many levels of symbolic links")
     assert found["a/one.txt"].size == 1 and found["a/one.txt"].skip_reason is None
 

@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from news_etl import interrupt
 from news_etl.settings import RunOptions, Settings
 from tasks import discover, rawfs, reprocess, store, warehouse
 from tasks.batch import BatchResult, BatchSpec
@@ -61,19 +62,25 @@ def plan_run(raw: RawLocation, wh: Path, opts: RunOptions, follow_links: bool = 
 
 
 @task(name="batch", cache_policy=NO_CACHE)
-def run_batch(spec: BatchSpec, executor: BatchExecutor | None = None) -> BatchResult:
+def run_batch(spec: BatchSpec, executor: BatchExecutor | None = None) -> list[BatchResult]:
     """Read, parse, extract and stage one batch: in a local worker process through ``executor``,
     or, without one, right here (which is a Dask worker under ``--runner dask``). Only the flow
     commits, so the ledger has a single writer whatever runs the batches."""
     from tasks.batch import process_batch
 
-    return executor.run(spec) if executor is not None else process_batch(spec)
+    return executor.run(spec) if executor is not None else [process_batch(spec)]
 
 
 def commit(wh: Path, result: BatchResult, progress: Progress) -> None:
-    """Publish a staged batch with one rename, then point news.duckdb's views at it."""
+    """Publish a staged batch with one rename, then point news.duckdb's views at it. Once the
+    rename is done the batch is committed: a failure to rewrite news.duckdb (disk full) is a
+    warning, since `query` builds its views itself and the next publish catches up."""
     store.commit_batch(wh, result.batch_id)
-    warehouse.publish_views(wh)
+    try:
+        warehouse.publish_views(wh)
+    except Exception as exc:  # noqa: BLE001
+        get_run_logger().warning("batch %s committed, but news.duckdb was not refreshed: %s",
+                                 result.batch_id, exc)
     progress.add(result)
 
 
@@ -122,10 +129,15 @@ def _summary_markdown(run: dict[str, Any], results: list[BatchResult]) -> str:
     return "\n".join(lines)
 
 
+class RunFailed(RuntimeError):
+    """The run could not complete; the message is one line for the person who ran it."""
+
+
 def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, Any]:
     """The body of the flow, callable with or without Prefect around it."""
     opts = options or RunOptions()
     log = get_run_logger()
+    interrupt.arm()  # Prefect's own SIGTERM handler would wait for the running batches
     raw, wh = settings.raw, Path(settings.warehouse)
     if not rawfs.exists(raw):
         raise FileNotFoundError(f"raw folder not found: {raw}")
@@ -140,6 +152,10 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
         if dropped or crashed:
             log.warning("cleaned up after an interrupted run: %d staged batches dropped, "
                         "runs marked crashed: %s", dropped, ", ".join(crashed) or "none")
+        corrupt = store.quarantine_corrupt(wh)
+        for name, why in corrupt.items():
+            log.warning("unreadable %s (%s) moved to %s/; its files are processed again",
+                        name, why, store.QUARANTINE)
         run: dict[str, Any] = {
             "run_id": run_id, "started_at": started, "finished_at": None, "status": "running",
             "raw": rawfs.display(raw), "model": settings.model, "files_seen": 0, "files_new": 0,
@@ -149,64 +165,27 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
             "error": None,
         }
         store.write_run(wh, run)
-        publish(wh)  # a new or moved warehouse gets its news.duckdb before any batch
-        plan = plan_run(raw, wh, opts, settings.follow_links)
-        run.update(files_seen=plan.seen, files_new=plan.new, files_changed=plan.changed,
-                   files_unchanged=plan.unchanged, files_missing=len(plan.missing),
-                   files_reprocessed=plan.reprocess)
-        batches = discover.split_batches(
-            plan.work, discover.batch_target(plan.work, settings.batch_articles
-                                              * TARGET_BYTES_PER_ARTICLE, settings.processes))
-        log.info("%d files seen: %d new, %d changed, %d to reprocess, %d unchanged, %d missing; "
-                 "%d batches", plan.seen, plan.new, plan.changed, plan.reprocess, plan.unchanged,
-                 len(plan.missing), len(batches))
-        if plan.missing and not opts.prune:
-            log.warning("%d files recorded earlier are no longer in %s; their articles stay in "
-                        "the warehouse (`news-etl run --prune` removes them)", len(plan.missing), raw)
-        specs = [
-            BatchSpec(f"{run_id}-{i:05d}", run_id, rawfs.display(raw), str(wh.resolve()), files,
-                      settings.model, tuple(settings.disable), settings.pipe_batch_size,
-                      settings.follow_links)
-            for i, files in enumerate(batches)
-        ]
-        progress = Progress(len(specs), settings.progress)
+        interrupt.track(wh, run)
         results: list[BatchResult] = []
-        errors: list[str] = []
-        if specs:
-            local = settings.runner != "dask"
-            workers = min(settings.processes, len(specs)) if local else 0
-            with BatchExecutor(workers, settings.model, tuple(settings.disable)) as executor:
-                futures = [run_batch.submit(s, executor if local else None) for s in specs]
-                for fut in as_completed(futures):
-                    try:
-                        result = fut.result()
-                        commit(wh, result, progress)
-                        results.append(result)
-                    except Exception as exc:  # one batch lost: the run is incomplete
-                        errors.append(f"{type(exc).__name__}: {exc}")
-                        log.error("batch failed: %s", exc)
-        if opts.prune and plan.missing:
-            prune_missing(wh, f"{run_id}-{len(specs):05d}", run_id, plan.missing)
-            run["files_pruned"] = len(plan.missing)
-        if results or (opts.prune and plan.missing) or not warehouse.materialized_current(
-                wh, warehouse.committed_batches(wh)):
-            aggregate(wh)
-        stale = reprocess.staleness(wh, installed_model_id(settings.model))
-        if stale.stale:
-            log.warning(stale.message())
+        try:
+            plan, errors, stale = _run_batches(settings, opts, wh, run, results, log)
+        except Exception as exc:
+            run.update(finished_at=store.now_utc(), status="failed",
+                       wall_seconds=time.perf_counter() - t0, error=_one_line(exc))
+            _count(run, results)
+            store.write_run(wh, run)
+            interrupt.untrack()
+            raise RunFailed(run["error"]) from exc
         run.update(
             finished_at=store.now_utc(),
             status="failed" if errors else "completed",
-            files_failed=sum(r.files_failed for r in results),
             stale_articles=stale.stale,
-            articles=sum(r.articles for r in results),
-            entities=sum(r.entities for r in results),
-            quotes=sum(r.quotes for r in results),
-            words=sum(r.words for r in results),
             wall_seconds=time.perf_counter() - t0,
             error="; ".join(errors[:5]) or None,
         )
+        _count(run, results)
         store.write_run(wh, run)
+        interrupt.untrack()
     create_markdown_artifact(key="news-etl-run", markdown=_summary_markdown(run, results),
                              description=f"news-etl run {run_id}")
     log.info("run %s %s: %d articles, %d entities, %d quotes, %d failed files in %.1fs",
@@ -216,8 +195,88 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
     summary["failures"] = [f for r in results for f in r.failures]
     summary["nlp_seconds"] = sum(r.nlp_seconds for r in results)
     summary["missing"] = plan.missing
+    summary["unlisted"] = plan.unlisted
+    summary["quarantined"] = corrupt
     summary["stale_message"] = stale.message() if stale.stale else None
     return summary
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as the one line a person reads: its message, with the file it concerns."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    return text
+
+
+def _count(run: dict[str, Any], results: list[BatchResult]) -> None:
+    run.update(files_failed=sum(r.files_failed for r in results),
+               articles=sum(r.articles for r in results),
+               entities=sum(r.entities for r in results),
+               quotes=sum(r.quotes for r in results),
+               words=sum(r.words for r in results))
+
+
+def _run_batches(settings: Settings, opts: RunOptions, wh: Path, run: dict[str, Any],
+                 results: list[BatchResult], log: Any
+                 ) -> tuple[discover.Plan, list[str], reprocess.Staleness]:
+    """Plan, process and commit the batches, prune, aggregate: the run's work between its
+    opening and closing records. Returns the plan, the batch errors and the staleness."""
+    raw = settings.raw
+    run_id = run["run_id"]
+    publish(wh)  # a new or moved warehouse gets its news.duckdb before any batch
+    plan = plan_run(raw, wh, opts, settings.follow_links)
+    run.update(files_seen=plan.seen, files_new=plan.new, files_changed=plan.changed,
+               files_unchanged=plan.unchanged, files_missing=len(plan.missing),
+               files_reprocessed=plan.reprocess)
+    batches = discover.split_batches(
+        plan.work, discover.batch_target(plan.work, settings.batch_articles
+                                          * TARGET_BYTES_PER_ARTICLE, settings.processes))
+    log.info("%d files seen: %d new, %d changed, %d to reprocess, %d unchanged, %d missing; "
+             "%d batches", plan.seen, plan.new, plan.changed, plan.reprocess, plan.unchanged,
+             len(plan.missing), len(batches))
+    for folder in plan.unlisted:
+        log.warning("folder %s cannot be listed; the files recorded under it are kept", folder)
+    if plan.kept:
+        log.warning("%d recorded files cannot be read just now; their rows are kept and the "
+                    "next run looks again", plan.kept)
+    if plan.missing and not opts.prune:
+        log.warning("%d files recorded earlier are no longer in %s; their articles stay in "
+                    "the warehouse (`news-etl run --prune` removes them)", len(plan.missing), raw)
+    specs = [
+        BatchSpec(f"{run_id}-{i:05d}", run_id, rawfs.display(raw), str(wh.resolve()), files,
+                  settings.model, tuple(settings.disable), settings.pipe_batch_size,
+                  settings.follow_links)
+        for i, files in enumerate(batches)
+    ]
+    progress = Progress(len(specs), settings.progress)
+    errors: list[str] = []
+    if specs:
+        local = settings.runner != "dask"
+        workers = min(settings.processes, len(specs)) if local else 0
+        with BatchExecutor(workers, settings.model, tuple(settings.disable)) as executor:
+            futures = [run_batch.submit(s, executor if local else None) for s in specs]
+            for fut in as_completed(futures):
+                try:
+                    for result in fut.result():
+                        commit(wh, result, progress)
+                        results.append(result)
+                except Exception as exc:  # one batch lost: the run is incomplete
+                    errors.append(_one_line(exc))
+                    log.error("batch failed: %s", _one_line(exc))
+            if executor.restarts:
+                log.warning("%d worker process(es) died; their batches were run again",
+                            executor.restarts)
+    if opts.prune and plan.missing:
+        prune_missing(wh, f"{run_id}-{len(specs):05d}", run_id, plan.missing)
+        run["files_pruned"] = len(plan.missing)
+    if results or (opts.prune and plan.missing) or not warehouse.materialized_current(
+            wh, warehouse.committed_batches(wh)):
+        aggregate(wh)
+    stale = reprocess.staleness(wh, installed_model_id(settings.model))
+    if stale.stale:
+        log.warning(stale.message())
+    return plan, errors, stale
 
 
 @task(name="prune", cache_policy=NO_CACHE)
@@ -241,13 +300,13 @@ def pipeline(raw: str = "data/raw", warehouse: str = "data/warehouse",
              batch_articles: int | None = None, disable: list[str] | None = None,
              retry_failed: bool = False, reprocess_all: bool = False,
              reprocess_since: str | None = None, reprocess_match: str | None = None,
-             prune: bool = False, progress: bool = True, runner: str | None = None
-             ) -> dict[str, Any]:
+             prune: bool = False, progress: bool = True, runner: str | None = None,
+             follow_links: bool | None = None) -> dict[str, Any]:
     """Raw article files -> spaCy -> Parquet batches -> DuckDB views, incrementally."""
     settings = Settings.from_env(raw=raw, warehouse=warehouse, model=model,
                                  processes=processes, batch_articles=batch_articles,
                                  disable=tuple(disable) if disable is not None else None,
-                                 progress=progress, runner=runner)
+                                 progress=progress, runner=runner, follow_links=follow_links)
     options = RunOptions(retry_failed=retry_failed, reprocess_all=reprocess_all,
                          reprocess_since=reprocess_since, reprocess_match=reprocess_match,
                          prune=prune)
@@ -262,7 +321,8 @@ def run_flow(settings: Settings, options: RunOptions | None = None) -> dict[str,
     return flow_fn(raw=str(settings.raw), warehouse=str(settings.warehouse),
                    model=settings.model, processes=settings.processes,
                    batch_articles=settings.batch_articles, disable=list(settings.disable),
-                   progress=settings.progress, runner=settings.runner, **asdict(opts))
+                   progress=settings.progress, runner=settings.runner,
+                   follow_links=settings.follow_links, **asdict(opts))
 
 
 def task_runner(settings: Settings) -> Any:

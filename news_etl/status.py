@@ -7,7 +7,7 @@ from pathlib import Path
 
 from news_etl.settings import Settings
 
-UNHEALTHY = ("failed", "crashed")
+UNHEALTHY = ("failed", "crashed", "interrupted")
 
 
 def status(settings: Settings, raw_given: bool = False) -> int:
@@ -20,6 +20,16 @@ def status(settings: Settings, raw_given: bool = False) -> int:
     if not warehouse.is_warehouse(wh):
         print(f"news-etl status: no warehouse at {wh} (run `news-etl run` first)", file=sys.stderr)
         return 2
+    corrupt = store.corrupt_batches(wh)
+    if corrupt:
+        print(f"warehouse {wh.resolve()}")
+        print(f"  corrupt: {len(corrupt)} unreadable file(s); every view fails until they are "
+              "set aside:")
+        for name, why in list(corrupt.items())[:10]:
+            print(f"    {name}: {why}")
+        print("  repair: `news-etl run` moves them to quarantine/ and processes their input "
+              "files again from the raw folder")
+        return 1
     con = warehouse.connect(wh)
     try:
         articles, entities, quotes = con.sql(
@@ -37,10 +47,19 @@ def status(settings: Settings, raw_given: bool = False) -> int:
     if stale.stale:
         print(f"  stale: {stale.message()}")
     raw = settings.raw if raw_given or not runs else rawfs.parse_location(runs[0][7])
+    walked = None
     if rawfs.exists(raw):
         # only a walk: status must not hash files the way a run's plan does
-        present = {fw.path for fw in discover.walk(raw)}
-        missing = discover.missing_paths(present, store.read_ledger(wh))
+        try:
+            walked = discover.walk(raw, settings.follow_links, exclude=wh)
+        except OSError as exc:
+            print(f"  raw folder {raw} cannot be listed ({exc}): missing files not checked")
+    if walked is not None:
+        present = {fw.path for fw in walked}
+        unlisted = [fw.path for fw in walked if fw.folder]
+        missing = discover.missing_paths(present, store.read_ledger(wh), unlisted)
+        for folder in unlisted:
+            print(f"  unlisted: folder {folder} cannot be listed; its recorded files are kept")
         if missing:
             print(f"  missing: {len(missing):,} files recorded earlier are gone from {raw}; their "
                   "rows stay until `news-etl run --prune`")
@@ -48,7 +67,7 @@ def status(settings: Settings, raw_given: bool = False) -> int:
                 print(f"    {path}")
             if len(missing) > 10:
                 print(f"    ... {len(missing) - 10:,} more")
-    else:
+    elif not rawfs.exists(raw):
         print(f"  raw folder {raw} not found: missing files not checked")
     print("  last runs:")
     last = runs[0][1] if runs else None

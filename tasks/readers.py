@@ -232,7 +232,8 @@ class GunzipStream:
 
     def __init__(self, raw: BinaryIO):
         self.raw = raw if isinstance(raw, CountingReader) else CountingReader(raw)
-        self._gz = gzip.GzipFile(fileobj=io.BufferedReader(self.raw, READ_CHUNK), mode="rb")
+        # a small input buffer, so the ratio compares output with the input actually consumed
+        self._gz = gzip.GzipFile(fileobj=io.BufferedReader(self.raw, 1 << 16), mode="rb")
         self.out = 0
         self._started = False
 
@@ -498,16 +499,23 @@ def iter_jsonl(stream: Any, source_path: str, result: ReadResult) -> Iterator[Ar
             eof = not more
             buf += more
             continue
-        if nl < 0 and len(buf) > MAX_LINE_BYTES:  # an over-long line: skip to its end
+        if nl > MAX_LINE_BYTES or (nl < 0 and len(buf) > MAX_LINE_BYTES):  # skip to its end
             lineno += 1
             result.errors.append(f"line {lineno}: longer than {MAX_LINE_BYTES:,} bytes, skipped")
             seen_text = True
+            if nl >= 0:
+                pos += nl + 1
+                buf = buf[nl + 1:]
+                continue
+            pos += len(buf)
             while not eof:
                 more = stream.read(READ_CHUNK)
                 eof = not more
                 if (cut := more.find(b"\n")) >= 0:
+                    pos += cut + 1
                     buf = more[cut + 1:]
                     break
+                pos += len(more)
             else:
                 buf = b""
             continue

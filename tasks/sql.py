@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -17,3 +18,12 @@ def statements(sql: str) -> list[str]:
     """Split a file of ';'-terminated statements, dropping comment-only pieces."""
     body = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
     return [part.strip() for part in body.split(";") if part.strip()]
+
+
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def substitute(sql: str, subs: dict[str, str]) -> str:
+    """Fill {placeholders} in one pass: a value (a warehouse path holding '{runs_parquet}') is
+    never itself searched for placeholders."""
+    return _PLACEHOLDER.sub(lambda m: subs.get(m.group(0), m.group(0)), sql)

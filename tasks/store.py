@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks import schemas
-from tasks.sql import load_sql
+from tasks.sql import load_sql, substitute
 
 SCHEMA_BATCH = "0-schema"  # an empty batch that gives every view its columns before any data
 
@@ -265,6 +265,53 @@ def commit_batch(wh: Path, batch_id: str) -> Path:
     return dst
 
 
+QUARANTINE = "quarantine"
+
+
+def _parquet_problem(path: Path) -> str | None:
+    """Why a Parquet file cannot be read (its footer and schema), or None."""
+    try:
+        pq.read_metadata(path)
+        return None
+    except FileNotFoundError:
+        return "missing"
+    except (OSError, pa.ArrowException) as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def corrupt_batches(wh: Path) -> dict[str, str]:
+    """Committed batches (and run records) whose Parquet files cannot be read: a truncated or
+    overwritten file makes every view over the warehouse fail. Checks each file's footer, which
+    is where truncation and overwrites show; returns {batch folder or runs/<file>: reason}."""
+    out: dict[str, str] = {}
+    for b in committed_batches(wh):
+        for name in schemas.BATCH_TABLES:
+            if (why := _parquet_problem(batches_dir(wh) / b / f"{name}.parquet")) is not None:
+                out[b] = f"{name}.parquet: {why}"
+                break
+    for f in sorted(runs_dir(wh).glob("*.parquet")):
+        if (why := _parquet_problem(f)) is not None:
+            out[f"runs/{f.name}"] = why
+    return out
+
+
+def quarantine_corrupt(wh: Path) -> dict[str, str]:
+    """Move unreadable batches and run records to ``quarantine/`` (kept for inspection, out of
+    every view). The input files a batch held drop out of the ledger with it, so this run
+    processes them again from the raw folder. Returns what was moved and why."""
+    bad = corrupt_batches(wh)
+    if not bad:
+        return bad
+    dest = wh / QUARANTINE
+    dest.mkdir(exist_ok=True)
+    stamp = now_utc().strftime("%Y%m%dT%H%M%S")
+    for name in bad:
+        src = wh / name if name.startswith("runs/") else batches_dir(wh) / name
+        os.replace(src, dest / f"{Path(name).name}.{stamp}")
+    _fsync_dir(batches_dir(wh))
+    return bad
+
+
 def clear_staging(wh: Path) -> int:
     """Remove what crashed runs left half-written; returns how many folders were dropped."""
     d = staging_dir(wh)
@@ -279,8 +326,10 @@ def clear_staging(wh: Path) -> int:
 
 def write_run(wh: Path, row: dict[str, Any]) -> None:
     """Write or replace a run's record atomically."""
+    import threading
+
     final = runs_dir(wh) / f"{row['run_id']}.parquet"
-    tmp = staging_dir(wh) / f"run-{row['run_id']}.parquet"
+    tmp = staging_dir(wh) / f"run-{row['run_id']}.{os.getpid()}.{threading.get_ident()}.parquet"
     write_table([row], schemas.RUNS, tmp)
     os.replace(tmp, final)
     _fsync_dir(runs_dir(wh))
@@ -313,8 +362,8 @@ def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
              for b in committed_batches(wh)]
     con = duckdb.connect()
     try:
-        sql = load_sql("ledger.sql").replace(
-            "{files_parquet}", "[" + ", ".join(f"'{f}'" for f in files) + "]")
+        sql = substitute(load_sql("ledger.sql"),
+                         {"{files_parquet}": "[" + ", ".join(f"'{f}'" for f in files) + "]"})
         rows = con.sql(sql).fetchall()
     finally:
         con.close()

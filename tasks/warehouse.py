@@ -15,7 +15,7 @@ import os
 import threading
 from pathlib import Path
 
-from tasks.sql import load_sql, statements
+from tasks.sql import load_sql, statements, substitute
 from tasks.store import committed_batches
 
 DB_NAME = "news.duckdb"
@@ -47,13 +47,8 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
             root / AGGREGATES / "entity_cooccurrence.parquet").replace("'", "''") + "')"
     runs = sorted(e.name for e in os.scandir(wh / "runs") if e.name.endswith(".parquet"))
     subs["{runs_parquet}"] = _sql_list([str(root / "runs" / r) for r in runs])
-    out = []
-    for f in VIEW_FILES:
-        for stmt in statements(load_sql(f)):
-            for key, value in subs.items():
-                stmt = stmt.replace(key, value)
-            out.append(stmt)
-    return out
+    return [substitute(stmt, subs) for f in VIEW_FILES for stmt in statements(load_sql(f))]
+
 
 
 AGGREGATES = "aggregates"
@@ -133,15 +128,21 @@ def publish_views(wh: Path) -> bool:
         if db_path(wh).exists() and marker.exists() and marker.read_text().strip() == digest:
             return False
         tmp = wh / f".{DB_NAME}.{os.getpid()}.tmp"
-        tmp.unlink(missing_ok=True)
-        con = duckdb.connect(str(tmp))
+        for old in wh.glob(f".{DB_NAME}.*.tmp"):  # left by a process that died writing one
+            old.unlink(missing_ok=True)
         try:
-            for stmt in stmts:
-                con.execute(stmt)
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        os.replace(tmp, db_path(wh))
+            con = duckdb.connect(str(tmp))
+            try:
+                for stmt in stmts:
+                    con.execute(stmt)
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            os.replace(tmp, db_path(wh))
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
+            raise
         tmp_marker = marker.with_suffix(".tmp")
         tmp_marker.write_text(digest + "\n")
         tmp_marker.replace(marker)

@@ -1,0 +1,97 @@
+"""Stopping a run on SIGTERM or SIGINT within seconds, children and all.
+
+A run's data is safe whenever it dies (a batch appears by one rename; a kill -9 is already
+survived), so stopping does not wait for a batch to finish: the handler records the run as
+``interrupted``, ends every child process (NLP workers, Dask workers, Prefect's temporary API
+server, which would otherwise be left running), and exits with 128 + the signal number. Prefect
+installs its own SIGTERM handler while a flow runs, which waits for running tasks; the flow
+re-arms this one (``arm``) once it has started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+_enabled = False
+_current: dict[str, Any] = {}
+_lock = threading.Lock()
+GRACE_SECONDS = 3.0  # children get SIGTERM, then SIGKILL after this long
+
+
+def enable() -> None:
+    """Install the handlers in this (main-thread, command-line) process."""
+    global _enabled
+    _enabled = True
+    arm()
+
+
+def arm() -> None:
+    """(Re)install the handlers, if enabled; a no-op for library and test use."""
+    if not _enabled or threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _handle)
+
+
+def track(wh: Path, run: dict[str, Any]) -> None:
+    """The run record to mark ``interrupted`` if a signal stops this process."""
+    _current.update(wh=wh, run=run)
+
+
+def untrack() -> None:
+    _current.clear()
+
+
+def _handle(signum: int, frame: object) -> None:
+    if not _lock.acquire(blocking=False):
+        return  # a second signal while stopping: the first one is already on it
+    name = signal.Signals(signum).name
+    print(f"\nnews-etl: {name} received, stopping the run (committed batches are kept)",
+          file=sys.stderr, flush=True)
+    try:
+        _record(name)
+    finally:
+        stop_children()
+        os._exit(128 + signum)
+
+
+def _record(name: str) -> None:
+    if not _current:
+        return
+    try:
+        from tasks import store
+
+        run = dict(_current["run"])
+        if run.get("status") == "running":
+            run.update(status="interrupted", finished_at=store.now_utc(),
+                       error=f"stopped by {name}; committed batches are kept, the next run "
+                             "processes the rest")
+            store.write_run(_current["wh"], run)
+    except Exception as exc:  # noqa: BLE001  (stopping matters more than the record)
+        print(f"news-etl: could not record the run as interrupted: {exc}", file=sys.stderr)
+
+
+def stop_children(grace: float = GRACE_SECONDS) -> None:
+    """Terminate every descendant process, then kill those still alive after ``grace``."""
+    import psutil
+
+    try:
+        children = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return
+    for child in children:
+        try:
+            child.terminate()
+        except psutil.Error:
+            pass
+    _, alive = psutil.wait_procs(children, timeout=grace)
+    for child in alive:
+        try:
+            child.kill()
+        except psutil.Error:
+            pass

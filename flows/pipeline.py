@@ -94,7 +94,12 @@ def aggregate(wh: Path) -> None:
     except Exception as exc:  # noqa: BLE001
         get_run_logger().warning("co-occurrence table not materialised (%s); the view stays live",
                                  exc)
-    warehouse.publish_views(wh)
+    try:
+        warehouse.publish_views(wh)
+    except Exception as exc:  # noqa: BLE001  (the batches are committed; `query` reads them)
+        get_run_logger().warning("news.duckdb was not refreshed (%s); `news-etl query` sees every "
+                                 "committed batch, other clients see the earlier ones until the "
+                                 "next run", exc)
 
 
 @task(name="publish", cache_policy=NO_CACHE)

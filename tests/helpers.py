@@ -17,7 +17,8 @@ def run_pipeline(raw: Path, wh: Path, processes: int = 1, batch_articles: int = 
     from flows.pipeline import run_flow
 
     settings = Settings.from_env(raw=raw, warehouse=wh, processes=processes,
-                                 batch_articles=batch_articles, progress=False)
+                                 batch_articles=batch_articles, progress=False,
+                                 follow_links=options.pop("follow_links", None))
     return run_flow(settings, RunOptions(**options))
 
 

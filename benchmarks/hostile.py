@@ -1,0 +1,146 @@
+"""Hostile-input benchmark: what decompression bombs and huge files cost. Prints its figures;
+nothing is asserted.
+
+    .venv/bin/python benchmarks/hostile.py [--workdir /tmp/news-etl-hostile] [--gib 4]
+
+Builds, in a scratch folder, the files issue 11 measured (each written as a stream, so building
+them costs little memory):
+  - ``bomb-4g.txt.gz``: 4 GiB of text gzipped to a few MB (a decompression bomb);
+  - ``bomb-2g.txt.gz``: 2 GiB of varied text, far less compressible;
+  - ``bomb-3g.jsonl.gz``: 3 GiB of JSON Lines whose lines are all spaces;
+  - ``million.jsonl.gz``: 1,000,000 short articles in a few MB (legitimate, just many);
+then, for each, reads it the way a worker does (``tasks.batch.iter_articles``, no NLP) in a
+fresh process and prints that process's peak RSS, the outcome and the time. Finally it runs
+``news-etl run`` over the bombs plus three good articles (not the million notes) and prints the
+peak RSS of the whole process tree (run process, NLP workers, Prefect's server) and the files
+rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.throughput import PeakMemory  # noqa: E402
+
+MIB = 1 << 20
+WORDS = ("council harbour ferry vote budget mayor winter service port union transit bridge "
+         "school housing water plan meeting said would could report minister").split()
+
+
+def gzip_stream(path: Path, chunks) -> None:
+    comp = zlib.compressobj(6, zlib.DEFLATED, 31)
+    with open(path, "wb") as f:
+        for chunk in chunks:
+            f.write(comp.compress(chunk))
+        f.write(comp.flush())
+
+
+def build(workdir: Path, gib: int) -> Path:
+    raw = workdir / "raw"
+    if raw.exists():
+        shutil.rmtree(raw)
+    raw.mkdir(parents=True)
+    spaces = b" " * (16 * MIB)
+    gzip_stream(raw / f"bomb-{gib}g.txt.gz", (spaces for _ in range(gib * 64)))
+    rng = random.Random(7)
+    varied = " ".join(rng.choice(WORDS) for _ in range(3 * MIB)).encode()[: 16 * MIB]
+    gzip_stream(raw / "bomb-2g.txt.gz", (varied for _ in range(128)))
+    line = b" " * (MIB - 1) + b"\n"
+    gzip_stream(raw / "bomb-3g.jsonl.gz", (line * 16 for _ in range(3 * 64)))
+    recs = (json.dumps({"title": f"Note {i}", "text": f"Ferry {i} runs."}).encode() + b"\n"
+            for i in range(1_000_000))
+    many = workdir / "many"  # read only: parsing a million notes is a throughput matter
+    many.mkdir(exist_ok=True)
+    gzip_stream(many / "million.jsonl.gz", recs)
+    story = ("\u201cThe ferry will run all winter,\u201d harbour master Ines Calder said on "
+             "Tuesday in Eastport.")
+    for i in range(3):
+        (raw / f"good-{i}.txt").write_text(f"Ferry {i}\n\n{story}\n", encoding="utf-8")
+    return raw
+
+
+READ_ONE = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from tasks.batch import BatchSpec, iter_articles
+from tasks.discover import walk
+raw = {raw!r}
+[fw] = [f for f in walk(raw) if f.path == {name!r}]
+states = []
+t = time.perf_counter()
+n = sum(1 for _ in iter_articles(BatchSpec("b", "r", raw, "/tmp", [fw], "m"), states))
+st = states[0]
+print(f"{{n}}\\t{{st.status or ('failed' if st.kept == 0 else 'partial' if st.error else 'ok')}}\\t"
+      f"{{(st.error or '')[:110]}}\\t{{time.perf_counter() - t:.1f}}\\t"
+      f"{{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}}")
+"""
+
+
+def read_each(raw: Path, header: bool = True) -> None:
+    if header:
+        print(f"{'file':22} {'size':>9} {'articles':>9} {'s':>6} {'peak RSS':>9}  outcome")
+    for path in sorted(raw.iterdir()):
+        if path.name.startswith("good-"):
+            continue
+        code = READ_ONE.format(root=str(ROOT), raw=str(raw), name=path.name)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        if out.returncode != 0:
+            print(f"{path.name:22} crashed: {out.stderr.strip().splitlines()[-1:]}")
+            continue
+        n, status, error, secs, rss = out.stdout.strip().split("\t")
+        print(f"{path.name:22} {path.stat().st_size / MIB:7.1f}MB {int(n):>9,} {secs:>6} "
+              f"{rss:>6} MiB  {status}: {error}")
+
+
+def full_run(raw: Path, wh: Path) -> None:
+    if wh.exists():
+        shutil.rmtree(wh)
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+    cli = Path(sys.executable).parent / "news-etl"
+    t = time.perf_counter()
+    with PeakMemory() as peak:
+        res = subprocess.run([str(cli), "run", "--raw", str(raw), "--warehouse", str(wh),
+                              "--quiet"], capture_output=True, text=True, env=env)
+    print(f"\nnews-etl run over the folder: exit {res.returncode} in "
+          f"{time.perf_counter() - t:.0f}s, peak RSS of the process tree {peak.peak / MIB:,.0f} MiB "
+          f"({peak.breakdown()})")
+    import duckdb
+
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    for path, status, articles, error in con.sql(
+            "select path, status, articles, error from files order by path").fetchall():
+        print(f"  {path:22} {status:8} {articles:>9,}  {(error or '')[:90]}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/news-etl-hostile"))
+    ap.add_argument("--gib", type=int, default=4, help="size the bomb inflates to (GiB)")
+    ap.add_argument("--no-run", action="store_true", help="skip the full news-etl run")
+    args = ap.parse_args()
+    t = time.perf_counter()
+    raw = build(args.workdir, args.gib)
+    print(f"built {raw} in {time.perf_counter() - t:.0f}s; this process "
+          f"{psutil.Process().memory_info().rss / MIB:,.0f} MiB\n")
+    read_each(raw)
+    read_each(args.workdir / "many", header=False)
+    if not args.no_run:
+        full_run(raw, args.workdir / "wh")
+
+
+if __name__ == "__main__":
+    main()

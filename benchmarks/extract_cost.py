@@ -22,7 +22,7 @@ from news_etl.settings import Settings  # noqa: E402
 from tasks import discover, rawfs  # noqa: E402
 from tasks.extract import extract_doc, load_nlp  # noqa: E402
 from tasks.quotes import extract_quotes  # noqa: E402
-from tasks.readers import ReadError, read_bytes  # noqa: E402
+from tasks.readers import ReadError, ReadResult, read_stream  # noqa: E402
 
 
 def load_texts(raw: str, limit: int) -> list[str]:
@@ -33,10 +33,10 @@ def load_texts(raw: str, limit: int) -> list[str]:
         if fw.skip_reason or fw.error:
             continue
         try:
-            result = read_bytes(rawfs.read_bytes(location, fw.path), fw.path)
+            with rawfs.open_raw(location, fw.fs_path or fw.path) as f:
+                texts.extend(a.text for a in read_stream(f, fw.path, ReadResult("")))
         except (ReadError, OSError):
             continue
-        texts.extend(a.text for a in result.articles)
         if len(texts) >= limit:
             break
     return texts[:limit]

@@ -356,7 +356,7 @@ def _wait_for(predicate, timeout: float = 180.0, step: float = 0.2):
 
 def test_sigterm_stops_a_run_with_its_children_and_the_next_run_finishes(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
-    write_corpus(raw, 300)
+    write_corpus(raw, 150)
     args = ["run", "--raw", str(raw), "--warehouse", str(wh), "--processes", "2",
             "--batch-articles", "5", "--quiet"]
     env = cli_env(tmp_path / "prefect-home")
@@ -382,12 +382,12 @@ def test_sigterm_stops_a_run_with_its_children_and_the_next_run_finishes(tmp_pat
     assert st.returncode == 1 and "interrupted" in st.stdout
     again = cli(args, tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(300, 300)]
+    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(150, 150)]
 
 
 def test_a_killed_worker_is_replaced_and_its_batch_run_again(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
-    write_corpus(raw, 200)
+    write_corpus(raw, 100)
     args = ["run", "--raw", str(raw), "--warehouse", str(wh), "--processes", "2",
             "--batch-articles", "5", "--quiet"]
     proc = subprocess.Popen([str(CLI), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -398,7 +398,7 @@ def test_a_killed_worker_is_replaced_and_its_batch_run_again(tmp_path):
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err[-3000:]
     assert "failed" not in out.split("rows:")[0].split("files:")[1].replace(" 0 failed", "")
-    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(200, 200)]
+    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(100, 100)]
     assert query(wh, "select count(*) from files where status <> 'ok'") == [(0,)]
 
 

@@ -6,14 +6,15 @@ nothing is asserted.
 Builds, in a scratch folder, the files issue 11 measured (each written as a stream, so building
 them costs little memory):
   - ``bomb-4g.txt.gz``: 4 GiB of text gzipped to a few MB (a decompression bomb);
-  - ``bomb-2g.txt.gz``: 2 GiB of varied text, far less compressible;
+  - ``bomb-2g.txt.gz``: 2 GiB of words (one 16 KiB passage repeated) in a few MB;
   - ``bomb-3g.jsonl.gz``: 3 GiB of JSON Lines whose lines are all spaces;
   - ``million.jsonl.gz``: 1,000,000 short articles in a few MB (legitimate, just many);
 then, for each, reads it the way a worker does (``tasks.batch.iter_articles``, no NLP) in a
 fresh process and prints that process's peak RSS, the outcome and the time. Finally it runs
 ``news-etl run`` over the bombs plus three good articles (not the million notes) and prints the
-peak RSS of the whole process tree (run process, NLP workers, Prefect's server) and the files
-rows.
+peak RSS of the whole process tree (run process, NLP workers, Prefect's server) and of its
+largest process, with one worker process and with two, each beside the same run over the good
+files alone (what the model and Prefect cost anyway).
 """
 
 from __future__ import annotations
@@ -51,13 +52,17 @@ def gzip_stream(path: Path, chunks) -> None:
 
 def build(workdir: Path, gib: int) -> Path:
     raw = workdir / "raw"
+    if (raw / f"bomb-{gib}g.txt.gz").is_file() and (workdir / "many").is_dir():
+        return raw  # built by an earlier run
     if raw.exists():
         shutil.rmtree(raw)
     raw.mkdir(parents=True)
     spaces = b" " * (16 * MIB)
     gzip_stream(raw / f"bomb-{gib}g.txt.gz", (spaces for _ in range(gib * 64)))
     rng = random.Random(7)
-    varied = " ".join(rng.choice(WORDS) for _ in range(3 * MIB)).encode()[: 16 * MIB]
+    # 2 GiB of words: a 16 KiB passage over and over, as a generated spam page might be
+    passage = " ".join(rng.choice(WORDS) for _ in range(4000)).encode()[: 16 * 1024]
+    varied = passage * 1024
     gzip_stream(raw / "bomb-2g.txt.gz", (varied for _ in range(128)))
     line = b" " * (MIB - 1) + b"\n"
     gzip_stream(raw / "bomb-3g.jsonl.gz", (line * 16 for _ in range(3 * 64)))
@@ -106,18 +111,41 @@ def read_each(raw: Path, header: bool = True) -> None:
               f"{rss:>6} MiB  {status}: {error}")
 
 
-def full_run(raw: Path, wh: Path) -> None:
+class PeakProcess(PeakMemory):
+    """PeakMemory that also keeps the largest RSS of any one process of the tree."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.largest = 0
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    rss = p.memory_info().rss
+                except psutil.Error:
+                    continue
+                total += rss
+                self.largest = max(self.largest, rss)
+            self.peak = max(self.peak, total)
+            time.sleep(0.05)
+
+
+def full_run(raw: Path, wh: Path, label: str, processes: int) -> None:
     if wh.exists():
         shutil.rmtree(wh)
     env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
     cli = Path(sys.executable).parent / "news-etl"
     t = time.perf_counter()
-    with PeakMemory() as peak:
+    with PeakProcess() as peak:
         res = subprocess.run([str(cli), "run", "--raw", str(raw), "--warehouse", str(wh),
-                              "--quiet"], capture_output=True, text=True, env=env)
-    print(f"\nnews-etl run over the folder: exit {res.returncode} in "
-          f"{time.perf_counter() - t:.0f}s, peak RSS of the process tree {peak.peak / MIB:,.0f} MiB "
-          f"({peak.breakdown()})")
+                              "--quiet", "--processes", str(processes)],
+                             capture_output=True, text=True, env=env)
+    print(f"\nnews-etl run --processes {processes} over {label}: exit {res.returncode} in "
+          f"{time.perf_counter() - t:.0f}s; peak RSS of the process tree {peak.peak / MIB:,.0f} "
+          f"MiB, of its largest process {peak.largest / MIB:,.0f} MiB")
     import duckdb
 
     con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
@@ -139,7 +167,14 @@ def main() -> None:
     read_each(raw)
     read_each(args.workdir / "many", header=False)
     if not args.no_run:
-        full_run(raw, args.workdir / "wh")
+        good = args.workdir / "good"  # the same run without the bombs: what a run costs anyway
+        shutil.rmtree(good, ignore_errors=True)
+        good.mkdir()
+        for p in raw.glob("good-*.txt"):
+            shutil.copy(p, good / p.name)
+        for n in (1, 2):
+            full_run(good, args.workdir / "wh-good", "the three good files alone", n)
+            full_run(raw, args.workdir / "wh", "the bombs and the good files", n)
 
 
 if __name__ == "__main__":

@@ -279,6 +279,11 @@ def _print_summary(s: dict) -> None:
     if s.get("missing") and not s["files_pruned"]:
         print(f"  missing: {len(s['missing'])} files are gone from the raw folder; their rows stay "
               "(`news-etl run --prune` removes them)")
+    for folder in s.get("unlisted", []):
+        print(f"  unlisted: folder {folder} cannot be listed; the files recorded under it are kept")
+    for name, why in s.get("quarantined", {}).items():
+        print(f"  repaired: unreadable {name} ({why}) moved to quarantine/; its files were "
+              "processed again")
     if s.get("stale_message"):
         print(f"  stale: {s['stale_message']}")
     if s.get("error"):

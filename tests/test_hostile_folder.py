@@ -356,9 +356,9 @@ def _wait_for(predicate, timeout: float = 180.0, step: float = 0.2):
 
 def test_sigterm_stops_a_run_with_its_children_and_the_next_run_finishes(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
-    write_corpus(raw, 150)
+    write_corpus(raw, 80)
     args = ["run", "--raw", str(raw), "--warehouse", str(wh), "--processes", "2",
-            "--batch-articles", "5", "--quiet"]
+            "--batch-articles", "3", "--quiet"]
     env = cli_env(tmp_path / "prefect-home")
     proc = subprocess.Popen([str(CLI), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
@@ -382,7 +382,7 @@ def test_sigterm_stops_a_run_with_its_children_and_the_next_run_finishes(tmp_pat
     assert st.returncode == 1 and "interrupted" in st.stdout
     again = cli(args, tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(150, 150)]
+    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(80, 80)]
 
 
 def test_a_killed_worker_is_replaced_and_its_batch_run_again(tmp_path):

@@ -41,3 +41,11 @@ def raw(tmp_path: Path) -> Path:
 @pytest.fixture
 def wh(tmp_path: Path) -> Path:
     return tmp_path / "warehouse"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that runs the Prefect flow is in the slow tier (`pytest -m "not slow"` leaves
+    them out); tests that start the command line or worker pools are marked where they stand."""
+    for item in items:
+        if "prefect_harness" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

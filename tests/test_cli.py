@@ -7,9 +7,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tasks.store import warehouse_lock
 from tests.conftest import PROJECT
 from tests.helpers import CLI, cli_env, query
+
+pytestmark = pytest.mark.slow  # runs the flow or the command in a process of its own
 
 
 def run_cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:

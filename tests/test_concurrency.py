@@ -13,6 +13,8 @@ import pytest
 from tasks import warehouse
 from tests.helpers import CLI, cli_env, run_pipeline
 
+pytestmark = pytest.mark.slow  # runs the flow or the command in a process of its own
+
 NAMES = ["Helen Brandt", "Tomas Varga", "Miriam Okafor", "Daniel Reyes", "Agnes Whitlow"]
 
 

@@ -10,9 +10,13 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tasks import warehouse
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env
+
+pytestmark = pytest.mark.slow  # runs the flow or the command in a process of its own
 
 TABLES = {
     "articles": "source_path, record_index",

@@ -68,6 +68,7 @@ def test_name_key():
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score_quotes.py").exists(),
                     reason="../shared/eval (the reference scorer and seed gold) is not present")
+@pytest.mark.slow
 @pytest.mark.parametrize("types", ["direct,mixed", "direct,mixed,indirect"])
 def test_eval_command_agrees_with_reference_scorer(tmp_path, types):
     gold = SHARED / "eval" / "seed" / "gold.jsonl"

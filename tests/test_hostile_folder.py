@@ -286,6 +286,7 @@ def cli(args: list[str], tmp_path: Path, env: dict[str, str] | None = None
     return subprocess.run([str(CLI), *args], capture_output=True, text=True, env=e, timeout=300)
 
 
+@pytest.mark.slow
 def test_bad_arguments_and_settings_are_one_line_errors_with_exit_2(tmp_path):
     raw = tmp_path / "raw"
     write_corpus(raw, 1)
@@ -319,6 +320,7 @@ def test_bad_arguments_and_settings_are_one_line_errors_with_exit_2(tmp_path):
     assert not (tmp_path / "wh").exists()
 
 
+@pytest.mark.slow
 def test_query_piped_into_head_ends_quietly(tmp_path):
     res = subprocess.run(f"'{CLI}' query --list | head -1", shell=True, capture_output=True,
                          text=True, env=cli_env(tmp_path / "ph"), timeout=120)
@@ -354,6 +356,7 @@ def _wait_for(predicate, timeout: float = 180.0, step: float = 0.2):
     raise AssertionError("condition not reached")
 
 
+@pytest.mark.slow
 def test_sigterm_stops_a_run_with_its_children_and_the_next_run_finishes(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 80)
@@ -385,6 +388,7 @@ def test_sigterm_stops_a_run_with_its_children_and_the_next_run_finishes(tmp_pat
     assert query(wh, "select count(*), count(distinct article_id) from articles") == [(80, 80)]
 
 
+@pytest.mark.slow
 def test_a_killed_worker_is_replaced_and_its_batch_run_again(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 100)
@@ -410,6 +414,7 @@ def die_on_poison(spec):  # runs in a worker process: a file that kills whoever 
     return process_batch(spec)
 
 
+@pytest.mark.slow
 def test_a_file_that_kills_its_worker_is_named_and_the_rest_of_its_batch_kept(tmp_path):
     from tasks.batch import BatchSpec
     from tasks.discover import walk

@@ -11,6 +11,8 @@ import pytest
 
 from tests.helpers import CLI
 
+pytestmark = pytest.mark.slow  # runs the flow or the command in a process of its own
+
 
 @pytest.mark.usefixtures("prefect_harness")
 @pytest.mark.parametrize(("flag", "value"), [("--cron", "*/5 * * * *"), ("--interval", "900")])

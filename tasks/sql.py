@@ -6,7 +6,22 @@ import re
 from functools import cache
 from pathlib import Path
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+def _sql_dir() -> Path:
+    """The SQL folder: installed as the package data ``news_etl.sql``; a source checkout that is
+    not installed at all (scripts run with sys.path pointing at it) reads ./sql beside tasks/."""
+    try:
+        from importlib.resources import files
+
+        found = Path(str(files("news_etl.sql")))
+        if (found / "views.sql").is_file():
+            return found
+    except (ImportError, ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "sql"
+
+
+SQL_DIR = _sql_dir()
 
 
 @cache

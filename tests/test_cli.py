@@ -58,3 +58,26 @@ def test_missing_raw_folder_is_a_clear_error(tmp_path):
                   tmp_path)
     assert res.returncode == 2
     assert "raw folder not found" in res.stderr
+
+
+def test_a_regular_install_finds_its_sql_from_any_directory(tmp_path):
+    """`pip install .` (not editable): sql/ travels as package data (news_etl/sql)."""
+    import sys
+
+    wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(PROJECT)], check=True,
+                   timeout=300)
+    [wheel] = wheels.glob("news_etl-*.whl")
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, timeout=300)
+    assert (target / "news_etl" / "sql" / "views.sql").is_file()
+    code = ("import tasks.sql as s, news_etl.query as q; "
+            f"assert s.__file__.startswith({str(target)!r}), s.__file__; "
+            "print(len(s.statements(s.load_sql('views.sql'))), len(q.named_queries()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=elsewhere, env=dict(os.environ, PYTHONPATH=str(target)), timeout=120)
+    assert out.returncode == 0, out.stderr
+    n_views, n_queries = map(int, out.stdout.split())
+    assert n_views >= 5 and n_queries == len(list((PROJECT / "sql" / "queries").glob("*.sql")))

@@ -19,6 +19,7 @@ from news_etl import interrupt
 from news_etl.settings import RunOptions, Settings
 from tasks import discover, rawfs, reprocess, store, warehouse
 from tasks.batch import BatchResult, BatchSpec
+from tasks.errors import NoRawFolder, RunFailed
 from tasks.extract import installed_model_id
 from tasks.rawfs import RawLocation
 from tasks.runner import BatchExecutor
@@ -134,10 +135,6 @@ def _summary_markdown(run: dict[str, Any], results: list[BatchResult]) -> str:
     return "\n".join(lines)
 
 
-class RunFailed(RuntimeError):
-    """The run could not complete; the message is one line for the person who ran it."""
-
-
 def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, Any]:
     """The body of the flow, callable with or without Prefect around it."""
     opts = options or RunOptions()
@@ -145,7 +142,7 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
     interrupt.arm()  # Prefect's own SIGTERM handler would wait for the running batches
     raw, wh = settings.raw, Path(settings.warehouse)
     if not rawfs.exists(raw):
-        raise FileNotFoundError(f"raw folder not found: {raw}")
+        raise NoRawFolder(f"raw folder not found: {raw}")
     started = store.now_utc()
     t0 = time.perf_counter()
     run_id = store.new_run_id()
@@ -175,12 +172,13 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
         try:
             plan, errors, stale = _run_batches(settings, opts, wh, run, results, log)
         except Exception as exc:
+            log_file = store.keep_traceback(wh, run_id, exc)
             run.update(finished_at=store.now_utc(), status="failed",
                        wall_seconds=time.perf_counter() - t0, error=_one_line(exc))
             _count(run, results)
             store.write_run(wh, run)
             interrupt.untrack()
-            raise RunFailed(run["error"]) from exc
+            raise RunFailed(f"{run['error']} (traceback in {log_file})") from exc
         run.update(
             finished_at=store.now_utc(),
             status="failed" if errors else "completed",
@@ -268,7 +266,9 @@ def _run_batches(settings: Settings, opts: RunOptions, wh: Path, run: dict[str, 
                         results.append(result)
                 except Exception as exc:  # one batch lost: the run is incomplete
                     errors.append(_one_line(exc))
-                    log.error("batch failed: %s", _one_line(exc))
+                    log_file = store.keep_traceback(wh, run_id, exc)
+                    log.error("batch failed: %s (traceback in %s)", _one_line(exc), log_file,
+                              exc_info=exc)
             if executor.restarts:
                 log.warning("%d worker process(es) died; their batches were run again",
                             executor.restarts)

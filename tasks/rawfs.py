@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlparse
 
+from tasks.errors import UsageError
 
-class LocationError(ValueError):
+
+class LocationError(UsageError):
     """A raw or warehouse location this tool cannot use."""
 
 

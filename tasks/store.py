@@ -26,12 +26,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks import schemas
+from tasks.errors import WarehouseBusy
 from tasks.sql import load_sql, substitute
 
 SCHEMA_BATCH = "0-schema"  # an empty batch that gives every view its columns before any data
 
 
-class RunLocked(RuntimeError):
+class RunLocked(WarehouseBusy):
     """Another run holds the warehouse."""
 
 
@@ -230,7 +231,9 @@ def replaced_batches(wh: Path, names: list[str] | None = None) -> set[str]:
             try:
                 out.update((batches_dir(wh) / name / REPLACES_FILE).read_text().split())
             except OSError:
-                pass
+                # which batches it replaces is unknown: hide the compacted batch itself rather
+                # than show its rows twice; corrupt_batches reports it and a run quarantines it
+                out.add(name)
     return out
 
 
@@ -284,6 +287,13 @@ def corrupt_batches(wh: Path) -> dict[str, str]:
     overwritten file makes every view over the warehouse fail. Checks each file's footer, which
     is where truncation and overwrites show; returns {batch folder or runs/<file>: reason}."""
     out: dict[str, str] = {}
+    for e in os.scandir(batches_dir(wh)):
+        if e.name.endswith(COMPACTED_SUFFIX) and e.is_dir():
+            try:
+                (Path(e.path) / REPLACES_FILE).read_text()
+            except OSError as exc:
+                out[e.name] = f"{REPLACES_FILE} unreadable ({exc.strerror or exc}): the batches it " \
+                              "replaces are unknown"
     for b in committed_batches(wh):
         for name in schemas.BATCH_TABLES:
             if (why := _parquet_problem(batches_dir(wh) / b / f"{name}.parquet")) is not None:
@@ -322,6 +332,26 @@ def clear_staging(wh: Path) -> int:
         shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
         n += 1
     return n
+
+
+LOGS = "logs"
+
+
+def keep_traceback(wh: Path, run_id: str, exc: BaseException) -> Path:
+    """Append an exception's whole traceback (a worker's included: concurrent.futures chains
+    it as the cause) to ``logs/<run_id>.log``, so the one-line message people see loses
+    nothing. Returns the file's path."""
+    import traceback
+
+    path = wh / LOGS / f"{run_id}.log"
+    try:
+        path.parent.mkdir(exist_ok=True)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"--- {now_utc():%Y-%m-%d %H:%M:%S} UTC\n")
+            f.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        pass  # a full disk: the message is still printed and recorded in runs
+    return path
 
 
 def write_run(wh: Path, row: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ import os
 import threading
 from pathlib import Path
 
+from tasks.errors import NoWarehouse
 from tasks.sql import load_sql, statements, substitute
 from tasks.store import committed_batches
 
@@ -161,7 +162,7 @@ def connect(wh: Path):  # -> duckdb.DuckDBPyConnection
     import duckdb
 
     if not is_warehouse(wh):
-        raise FileNotFoundError(f"no warehouse at {wh} (run `news-etl run` first)")
+        raise NoWarehouse(f"no warehouse at {wh} (run `news-etl run` first)")
     try:  # a warehouse written before a schema change: bring its empty seed tables up to date
         from tasks.store import refresh_seeds
 

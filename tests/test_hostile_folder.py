@@ -172,6 +172,8 @@ def test_raw_folder_gone_mid_run_fails_the_run_and_the_next_run_does_it_all(tmp_
     monkeypatch.setattr(rawfs, "open_raw", unmount)
     s = run_pipeline(raw, wh)
     assert s["status"] == "failed" and "is gone" in s["error"]
+    log = (wh / "logs" / f"{s['run_id']}.log").read_text()  # the worker's traceback is kept
+    assert "Traceback (most recent call last)" in log and "RawUnavailable" in log
     assert query(wh, "select count(*) from files where status = 'failed'") == [(0,)]
     monkeypatch.setattr(rawfs, "open_raw", real_open)
     os.rename(tmp_path / "unmounted", raw)

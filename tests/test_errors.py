@@ -1,0 +1,91 @@
+"""One error hierarchy: each kind of failure exits with its documented code and one line, and
+nothing is passed over silently (issue 12, item 4). In-process, no Prefect."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+
+from news_etl.cli import main
+from tasks import schemas, store
+from tasks.errors import NewsEtlError, NoWarehouse, RunFailed, UsageError, WarehouseBusy
+from tasks.rawfs import LocationError
+from tasks.store import RunLocked
+
+
+def test_the_hierarchy_gives_each_kind_its_exit_code():
+    from news_etl.query import QueryError
+    from news_etl.settings import SettingsError
+
+    assert issubclass(SettingsError, UsageError) and issubclass(LocationError, UsageError)
+    assert issubclass(NoWarehouse, UsageError) and issubclass(NoWarehouse, FileNotFoundError)
+    assert issubclass(RunLocked, WarehouseBusy)
+    assert {cls.exit_code for cls in (UsageError, SettingsError, LocationError, NoWarehouse)} == {2}
+    assert (WarehouseBusy.exit_code, RunFailed.exit_code, QueryError.exit_code) == (75, 1, 1)
+    assert all(issubclass(c, NewsEtlError) for c in (QueryError, RunFailed, RunLocked))
+
+
+def _last_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err  # one line, no traceback
+    return err[0]
+
+
+def test_commands_exit_by_kind_with_one_line(tmp_path, capsys):
+    nowhere = str(tmp_path / "nowhere")
+    for argv in (["query", "select 1", "--warehouse", nowhere], ["shell", "--warehouse", nowhere],
+                 ["compact", "--warehouse", nowhere]):
+        assert main(argv) == 2, argv
+        assert "no warehouse at" in _last_line(capsys)
+    assert main(["eval", "quotes", str(tmp_path / "gold.jsonl")]) == 2
+    assert "no gold file" in _last_line(capsys)
+    assert main(["query"]) == 2
+    assert "give SQL, a named query, or --list" in _last_line(capsys)
+    assert main(["query", "top-peple"]) == 1
+    assert "no named query 'top-peple'" in _last_line(capsys)
+    wh = tmp_path / "wh"
+    store.init_warehouse(wh)
+    with store.warehouse_lock(wh):
+        assert main(["compact", "--warehouse", str(wh)]) == 75
+    assert "another news-etl run" in _last_line(capsys)
+    assert main(["query", "select * from nowhere_table", "--warehouse", str(wh)]) == 1
+    assert "nowhere_table" in _last_line(capsys)
+    assert main(["query", "copy files to 'x.csv'", "--warehouse", str(wh)]) == 1
+    assert "COPY statements are not allowed" in _last_line(capsys)
+
+
+def test_an_unreadable_replaces_list_never_shows_rows_twice(tmp_path):
+    wh = tmp_path / "wh"
+    store.init_warehouse(wh)
+    for name in ("20261101-a", "20261101-b", "20261102-x-compact"):
+        d = store.batches_dir(wh) / name
+        d.mkdir()
+        for table, schema in schemas.BATCH_TABLES.items():
+            pq.write_table(schema.empty_table(), d / f"{table}.parquet")
+    (store.batches_dir(wh) / "20261102-x-compact" / store.REPLACES_FILE).mkdir()  # unreadable
+    # which batches the compacted one replaces is unknown: it is hidden, the others stay
+    assert store.committed_batches(wh) == ["0-schema", "20261101-a", "20261101-b"]
+    assert store.corrupt_batches(wh) == {
+        "20261102-x-compact": "REPLACES unreadable (Is a directory): the batches it replaces are "
+                              "unknown"}
+    moved = store.quarantine_corrupt(wh)
+    assert list(moved) == ["20261102-x-compact"]
+    assert not (store.batches_dir(wh) / "20261102-x-compact").exists()
+    assert store.corrupt_batches(wh) == {}
+
+
+def test_tracebacks_are_kept_in_the_warehouse_log(tmp_path):
+    wh = tmp_path / "wh"
+    store.init_warehouse(wh)
+
+    def fail() -> None:
+        raise OSError(5, "Input/output error")
+
+    try:
+        fail()
+    except OSError as exc:
+        path = store.keep_traceback(wh, "run-1", exc)
+    text = path.read_text()
+    assert path == wh / "logs" / "run-1.log"
+    assert "Traceback (most recent call last)" in text and "in fail" in text
+    assert "OSError: [Errno 5] Input/output error" in text

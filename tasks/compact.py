@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tasks import schemas, store, warehouse
+from tasks import layout, schemas, store, warehouse
 from tasks.sql import load_sql
 
 DEFAULT_TARGET_ROWS = 4_000_000  # entity rows per compacted batch (~60k articles)
@@ -49,7 +49,7 @@ def batch_stats(wh: Path, name: str) -> BatchStats:
     """Row and row-group counts of one committed batch, from the Parquet footers only."""
     rows, groups = {}, 0
     for table in schemas.BATCH_TABLES:
-        md = pq.ParquetFile(store.batches_dir(wh) / name / f"{table}.parquet").metadata
+        md = pq.ParquetFile(layout.table_file(wh, name, table)).metadata
         rows[table] = md.num_rows
         groups += md.num_row_groups
     return BatchStats(name, rows, groups)
@@ -104,7 +104,7 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
                 # every live row of one batch id is in one folder)
                 ids = [r[0] for r in con.sql(
                     "select distinct batch_id from read_parquet($files)",
-                    params={"files": [str(store.batches_dir(wh) / b / "files.parquet")
+                    params={"files": [str(layout.table_file(wh, b, "files"))
                                       for b in group]}).fetchall()]
                 for table in schemas.BATCH_TABLES:
                     kept = 0

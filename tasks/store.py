@@ -1,12 +1,8 @@
 """The warehouse on disk: batch folders committed by rename, the file ledger, run records, the lock.
 
-Layout under the warehouse folder:
-  batches/<batch_id>/{articles,entities,quotes,files}.parquet  one committed batch each
-  runs/<run_id>.parquet        one row per run, replaced in place
-  _staging/<batch_id>/         batches being written (never read)
-  news.duckdb                  views over the above (sql/views.sql)
-A batch folder appears by a single rename, so readers see all of a batch or none of it, and
-the files rows that say which inputs a batch holds travel inside the batch itself.
+The layout is named in ``tasks/layout.py``; every file replaced in place goes through
+``tasks/atomic.py``. A batch folder appears by a single rename, so readers see all of a batch or
+none of it, and the files rows that say which inputs a batch holds travel inside the batch itself.
 """
 
 from __future__ import annotations
@@ -26,10 +22,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks import schemas
+from tasks.atomic import fsync_dir as _fsync_dir
+from tasks.atomic import fsync_file as _fsync_file
+from tasks.atomic import replacing
 from tasks.errors import WarehouseBusy
+from tasks.layout import (  # noqa: F401  (re-exported: the layout as the store's callers know it)
+    LOGS,
+    QUARANTINE,
+    SCHEMA_BATCH,
+    batches_dir,
+    runs_dir,
+    seed_run_file,
+    staging_dir,
+)
 from tasks.sql import load_sql, substitute
-
-SCHEMA_BATCH = "0-schema"  # an empty batch that gives every view its columns before any data
 
 
 class RunLocked(WarehouseBusy):
@@ -58,18 +64,6 @@ def new_run_id() -> str:
     return now_utc().strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
 
 
-def batches_dir(wh: Path) -> Path:
-    return wh / "batches"
-
-
-def runs_dir(wh: Path) -> Path:
-    return wh / "runs"
-
-
-def staging_dir(wh: Path) -> Path:
-    return wh / "_staging"
-
-
 ROW_GROUP_ROWS = 131_072  # rows per Parquet row group in big tables (DuckDB reads 122,880-row
 # vectors per thread; smaller groups cost per-group overhead on every scan)
 
@@ -79,25 +73,6 @@ def write_table(rows: list[dict[str, Any]], schema: pa.Schema, path: Path) -> No
     table = pa.Table.from_pylist(rows, schema=schema)
     pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP_ROWS)
     _fsync_file(path)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def init_warehouse(wh: Path) -> None:
@@ -112,7 +87,7 @@ def refresh_seeds(wh: Path) -> None:
     views (which read with union_by_name) find every column even before new data has it."""
     seed = batches_dir(wh) / SCHEMA_BATCH
     staging_dir(wh).mkdir(parents=True, exist_ok=True)
-    _write_seed(runs_dir(wh) / f"{SCHEMA_BATCH}.parquet", schemas.RUNS, staging_dir(wh))
+    _write_seed(seed_run_file(wh), schemas.RUNS, staging_dir(wh))
     for name, schema in schemas.BATCH_TABLES.items():
         _write_seed(seed / f"{name}.parquet", schema, staging_dir(wh))
 
@@ -124,9 +99,8 @@ def _write_seed(path: Path, schema: pa.Schema, tmp_dir: Path) -> None:
     except (OSError, pa.ArrowInvalid):
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tmp_dir / f"seed-{path.parent.name}-{path.name}"
-    write_table([], schema, tmp)
-    os.replace(tmp, path)
+    with replacing(path, tmp_dir) as tmp:
+        write_table([], schema, tmp)
 
 
 PROGRESS_FILE = "_articles"  # articles staged so far, for anyone watching a long batch
@@ -268,9 +242,6 @@ def commit_batch(wh: Path, batch_id: str) -> Path:
     return dst
 
 
-QUARANTINE = "quarantine"
-
-
 def _parquet_problem(path: Path) -> str | None:
     """Why a Parquet file cannot be read (its footer and schema), or None."""
     try:
@@ -334,9 +305,6 @@ def clear_staging(wh: Path) -> int:
     return n
 
 
-LOGS = "logs"
-
-
 def keep_traceback(wh: Path, run_id: str, exc: BaseException) -> Path:
     """Append an exception's whole traceback (a worker's included: concurrent.futures chains
     it as the cause) to ``logs/<run_id>.log``, so the one-line message people see loses
@@ -356,13 +324,8 @@ def keep_traceback(wh: Path, run_id: str, exc: BaseException) -> Path:
 
 def write_run(wh: Path, row: dict[str, Any]) -> None:
     """Write or replace a run's record atomically."""
-    import threading
-
-    final = runs_dir(wh) / f"{row['run_id']}.parquet"
-    tmp = staging_dir(wh) / f"run-{row['run_id']}.{os.getpid()}.{threading.get_ident()}.parquet"
-    write_table([row], schemas.RUNS, tmp)
-    os.replace(tmp, final)
-    _fsync_dir(runs_dir(wh))
+    with replacing(runs_dir(wh) / f"{row['run_id']}.parquet", staging_dir(wh)) as tmp:
+        write_table([row], schemas.RUNS, tmp)
 
 
 def mark_crashed_runs(wh: Path) -> list[str]:

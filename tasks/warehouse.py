@@ -15,11 +15,13 @@ import os
 import threading
 from pathlib import Path
 
+from tasks import atomic, layout
+from tasks.atomic import replacing
 from tasks.errors import NoWarehouse
 from tasks.sql import load_sql, statements, substitute
 from tasks.store import committed_batches
 
-DB_NAME = "news.duckdb"
+DB_NAME = layout.DB_NAME
 VIEW_FILES = ("views.sql", "analysis.sql")
 VIEWS_MARKER = "views.sha256"  # digest of the view SQL last written into news.duckdb
 log = logging.getLogger(__name__)
@@ -39,20 +41,20 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
     if batches is None:
         batches = committed_batches(wh)
     subs = {"{root}": str(root).replace("'", "''")}
-    for table in ("articles", "entities", "quotes", "files"):
+    for table in layout.TABLES:
         subs[f"{{{table}_parquet}}"] = _sql_list(
-            [str(root / "batches" / b / f"{table}.parquet") for b in batches])
+            [str(layout.table_file(root, b, table)) for b in batches])
     subs["{cooccurrence_source}"] = "entity_cooccurrence_live"
     if materialized_current(wh, batches):
         subs["{cooccurrence_source}"] = "read_parquet('" + str(
             root / AGGREGATES / "entity_cooccurrence.parquet").replace("'", "''") + "')"
-    runs = sorted(e.name for e in os.scandir(wh / "runs") if e.name.endswith(".parquet"))
-    subs["{runs_parquet}"] = _sql_list([str(root / "runs" / r) for r in runs])
+    runs = sorted(e.name for e in os.scandir(layout.runs_dir(wh)) if e.name.endswith(".parquet"))
+    subs["{runs_parquet}"] = _sql_list([str(layout.runs_dir(root) / r) for r in runs])
     return [substitute(stmt, subs) for f in VIEW_FILES for stmt in statements(load_sql(f))]
 
 
 
-AGGREGATES = "aggregates"
+AGGREGATES = layout.AGGREGATES
 COOCCURRENCE_SCHEMA_FIELDS = (("entity_a", "string"), ("label_a", "string"),
                               ("entity_b", "string"), ("label_b", "string"),
                               ("articles", "int64"))
@@ -91,23 +93,20 @@ def materialize(wh: Path) -> float:
     schema = pa.schema([pa.field(n, t) for n, t in COOCCURRENCE_SCHEMA_FIELDS])
     out_dir = wh / AGGREGATES
     out_dir.mkdir(exist_ok=True)
-    tmp = out_dir / f".entity_cooccurrence.{os.getpid()}.tmp"
     con = duckdb.connect(":memory:")
     try:
         for stmt in view_statements(wh, batches):
             con.execute(stmt)
         reader = con.sql("select * from entity_cooccurrence_live "
                          "order by articles desc, entity_a, entity_b").arrow()
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        with replacing(out_dir / "entity_cooccurrence.parquet") as tmp, \
+                pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
             for rb in reader:
                 writer.write_table(pa.Table.from_batches([rb]).cast(schema),
                                    row_group_size=ROW_GROUP_ROWS)
     finally:
         con.close()
-    os.replace(tmp, out_dir / "entity_cooccurrence.parquet")
-    marker_tmp = out_dir / "batches.sha256.tmp"
-    marker_tmp.write_text(_batches_digest(batches) + "\n")
-    os.replace(marker_tmp, out_dir / "batches.sha256")
+    atomic.write_text(out_dir / "batches.sha256", _batches_digest(batches) + "\n")
     return time.perf_counter() - t0
 
 
@@ -128,33 +127,27 @@ def publish_views(wh: Path) -> bool:
         marker = wh / VIEWS_MARKER
         if db_path(wh).exists() and marker.exists() and marker.read_text().strip() == digest:
             return False
-        tmp = wh / f".{DB_NAME}.{os.getpid()}.tmp"
-        for old in wh.glob(f".{DB_NAME}.*.tmp"):  # left by a process that died writing one
+        for old in wh.glob(f".{DB_NAME}.*.tmp*"):  # left by a process that died writing one
             old.unlink(missing_ok=True)
-        try:
-            con = duckdb.connect(str(tmp))
+        with replacing(db_path(wh)) as tmp:
             try:
-                for stmt in stmts:
-                    con.execute(stmt)
-                con.execute("checkpoint")
+                con = duckdb.connect(str(tmp))
+                try:
+                    for stmt in stmts:
+                        con.execute(stmt)
+                    con.execute("checkpoint")
+                finally:
+                    con.close()
             finally:
-                con.close()
-            os.replace(tmp, db_path(wh))
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            Path(f"{tmp}.wal").unlink(missing_ok=True)
-            raise
-        tmp_marker = marker.with_suffix(".tmp")
-        tmp_marker.write_text(digest + "\n")
-        tmp_marker.replace(marker)
+                Path(f"{tmp}.wal").unlink(missing_ok=True)
+        atomic.write_text(marker, digest + "\n")
     return True
 
 
 def is_warehouse(wh: Path) -> bool:
     """Initialised: the empty seed tables every view reads are all in place."""
-    seed = wh / "batches" / "0-schema"
-    return (wh / "runs" / "0-schema.parquet").is_file() and all(
-        (seed / f"{t}.parquet").is_file() for t in ("articles", "entities", "quotes", "files"))
+    return layout.seed_run_file(wh).is_file() and all(
+        layout.table_file(wh, layout.SCHEMA_BATCH, t).is_file() for t in layout.TABLES)
 
 
 def connect(wh: Path):  # -> duckdb.DuckDBPyConnection

@@ -109,29 +109,29 @@ def publish(wh: Path) -> bool:
     return warehouse.publish_views(wh)
 
 
-def _summary_markdown(run: dict[str, Any], results: list[BatchResult]) -> str:
+def _summary_markdown(run: store.RunRecord, results: list[BatchResult]) -> str:
     failures = [f for r in results for f in r.failures]
     nlp = sum(r.nlp_seconds for r in results)
     lines = [
-        f"# news-etl run {run['run_id']}: {run['status']}",
+        f"# news-etl run {run.run_id}: {run.status}",
         "",
         "| metric | value |",
         "|---|---|",
     ]
     for key in ("files_seen", "files_new", "files_changed", "files_unchanged", "files_failed",
                 "files_missing", "articles", "entities", "quotes", "words"):
-        lines.append(f"| {key} | {run[key]:,} |")
-    wall = run["wall_seconds"] or 0
+        lines.append(f"| {key} | {getattr(run, key):,} |")
+    wall = run.wall_seconds or 0
     lines.append(f"| wall seconds | {wall:.1f} |")
-    lines.append(f"| words/s | {run['words'] / wall if wall else 0:,.0f} |")
+    lines.append(f"| words/s | {run.words / wall if wall else 0:,.0f} |")
     lines.append(f"| worker NLP seconds | {nlp:.1f} |")
     lines.append(f"| worker read seconds | {sum(r.read_seconds for r in results):.1f} |")
     lines.append(f"| worker write seconds | {sum(r.write_seconds for r in results):.1f} |")
     if failures:
         lines += ["", "## Failed files", "", "| file | reason |", "|---|---|"]
         lines += [f"| {p} | {str(e).replace('|', '/')} |" for p, e in failures[:200]]
-    if run.get("error"):
-        lines += ["", f"**Error:** {run['error']}"]
+    if run.error:
+        lines += ["", f"**Error:** {run.error}"]
     return "\n".join(lines)
 
 
@@ -158,14 +158,8 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
         for name, why in corrupt.items():
             log.warning("unreadable %s (%s) moved to %s/; its files are processed again",
                         name, why, store.QUARANTINE)
-        run: dict[str, Any] = {
-            "run_id": run_id, "started_at": started, "finished_at": None, "status": "running",
-            "raw": rawfs.display(raw), "model": settings.model, "files_seen": 0, "files_new": 0,
-            "files_changed": 0, "files_unchanged": 0, "files_failed": 0, "files_missing": 0,
-            "files_reprocessed": 0, "files_pruned": 0, "stale_articles": 0,
-            "articles": 0, "entities": 0, "quotes": 0, "words": 0, "wall_seconds": None,
-            "error": None,
-        }
+        run = store.RunRecord(run_id=run_id, started_at=started, raw=rawfs.display(raw),
+                              model=settings.model)
         store.write_run(wh, run)
         interrupt.track(wh, run)
         results: list[BatchResult] = []
@@ -178,7 +172,7 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
             _count(run, results)
             store.write_run(wh, run)
             interrupt.untrack()
-            raise RunFailed(f"{run['error']} (traceback in {log_file})") from exc
+            raise RunFailed(f"{run.error} (traceback in {log_file})") from exc
         run.update(
             finished_at=store.now_utc(),
             status="failed" if errors else "completed",
@@ -192,9 +186,9 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
     create_markdown_artifact(key="news-etl-run", markdown=_summary_markdown(run, results),
                              description=f"news-etl run {run_id}")
     log.info("run %s %s: %d articles, %d entities, %d quotes, %d failed files in %.1fs",
-             run_id, run["status"], run["articles"], run["entities"], run["quotes"],
-             run["files_failed"], run["wall_seconds"])
-    summary = dict(run)
+             run_id, run.status, run.articles, run.entities, run.quotes, run.files_failed,
+             run.wall_seconds)
+    summary = run.row()
     summary["failures"] = [f for r in results for f in r.failures]
     summary["nlp_seconds"] = sum(r.nlp_seconds for r in results)
     summary["missing"] = plan.missing
@@ -212,7 +206,7 @@ def _one_line(exc: BaseException) -> str:
     return text
 
 
-def _count(run: dict[str, Any], results: list[BatchResult]) -> None:
+def _count(run: store.RunRecord, results: list[BatchResult]) -> None:
     run.update(files_failed=sum(r.files_failed for r in results),
                articles=sum(r.articles for r in results),
                entities=sum(r.entities for r in results),
@@ -220,13 +214,13 @@ def _count(run: dict[str, Any], results: list[BatchResult]) -> None:
                words=sum(r.words for r in results))
 
 
-def _run_batches(settings: Settings, opts: RunOptions, wh: Path, run: dict[str, Any],
+def _run_batches(settings: Settings, opts: RunOptions, wh: Path, run: store.RunRecord,
                  results: list[BatchResult], log: Any
                  ) -> tuple[discover.Plan, list[str], reprocess.Staleness]:
     """Plan, process and commit the batches, prune, aggregate: the run's work between its
     opening and closing records. Returns the plan, the batch errors and the staleness."""
     raw = settings.raw
-    run_id = run["run_id"]
+    run_id = run.run_id
     publish(wh)  # a new or moved warehouse gets its news.duckdb before any batch
     plan = plan_run(raw, wh, opts, settings.follow_links)
     run.update(files_seen=plan.seen, files_new=plan.new, files_changed=plan.changed,
@@ -274,7 +268,7 @@ def _run_batches(settings: Settings, opts: RunOptions, wh: Path, run: dict[str, 
                             executor.restarts)
     if opts.prune and plan.missing:
         prune_missing(wh, f"{run_id}-{len(specs):05d}", run_id, plan.missing)
-        run["files_pruned"] = len(plan.missing)
+        run.files_pruned = len(plan.missing)
     if results or (opts.prune and plan.missing) or not warehouse.materialized_current(
             wh, warehouse.committed_batches(wh)):
         aggregate(wh)

@@ -10,6 +10,7 @@ re-arms this one (``arm``) once it has started.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
@@ -38,7 +39,7 @@ def arm() -> None:
         signal.signal(sig, _handle)
 
 
-def track(wh: Path, run: dict[str, Any]) -> None:
+def track(wh: Path, run: Any) -> None:
     """The run record to mark ``interrupted`` if a signal stops this process."""
     _current.update(wh=wh, run=run)
 
@@ -66,8 +67,8 @@ def _record(name: str) -> None:
     try:
         from tasks import store
 
-        run = dict(_current["run"])
-        if run.get("status") == "running":
+        run = dataclasses.replace(_current["run"])  # a copy: the flow's own record is untouched
+        if run.status == "running":
             run.update(status="interrupted", finished_at=store.now_utc(),
                        error=f"stopped by {name}; committed batches are kept, the next run "
                              "processes the rest")

@@ -322,8 +322,47 @@ def keep_traceback(wh: Path, run_id: str, exc: BaseException) -> Path:
     return path
 
 
-def write_run(wh: Path, row: dict[str, Any]) -> None:
+@dataclass
+class RunRecord:
+    """One row of the runs table (schemas.RUNS), as a run fills it in."""
+
+    run_id: str
+    started_at: datetime
+    raw: str
+    model: str
+    status: str = "running"  # running | completed | failed | interrupted | crashed
+    finished_at: datetime | None = None
+    files_seen: int = 0
+    files_new: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    files_failed: int = 0
+    files_missing: int = 0
+    files_reprocessed: int = 0
+    files_pruned: int = 0
+    stale_articles: int = 0
+    articles: int = 0
+    entities: int = 0
+    quotes: int = 0
+    words: int = 0
+    wall_seconds: float | None = None
+    error: str | None = None
+
+    def update(self, **values: Any) -> None:
+        """Set several fields at once; a name that is not a field is an error, not a new key."""
+        for name, value in values.items():
+            if name not in self.__dataclass_fields__:
+                raise AttributeError(f"RunRecord has no field {name!r}")
+            setattr(self, name, value)
+
+    def row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in schemas.RUNS.names}
+
+
+def write_run(wh: Path, row: RunRecord | dict[str, Any]) -> None:
     """Write or replace a run's record atomically."""
+    if isinstance(row, RunRecord):
+        row = row.row()
     with replacing(runs_dir(wh) / f"{row['run_id']}.parquet", staging_dir(wh)) as tmp:
         write_table([row], schemas.RUNS, tmp)
 

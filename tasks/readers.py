@@ -225,7 +225,7 @@ class CountingReader(io.RawIOBase):
             pass
 
 
-class GunzipStream:
+class GunzipStream(io.RawIOBase):
     """Streaming gunzip with limits: output beyond MAX_GZIP_RATIO times the compressed bytes read
     (once past GZIP_RATIO_FLOOR) is refused as a decompression bomb, so memory stays bounded
     whatever the file inflates to. Truncated or corrupt data is a ReadError, not a crash."""
@@ -235,26 +235,27 @@ class GunzipStream:
         # a small input buffer, so the ratio compares output with the input actually consumed
         self._gz = gzip.GzipFile(fileobj=io.BufferedReader(self.raw, 1 << 16), mode="rb")
         self.out = 0
-        self._started = False
 
-    def read(self, n: int = READ_CHUNK) -> bytes:
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
         try:
-            chunk = self._gz.read(n)
+            n = self._gz.readinto(buffer)
         except EOFError:
-            if not self._started and self.raw.count == 0:
+            if self.raw.count == 0:
                 raise ReadError("empty file (zero-length gzip)") from None
             raise ReadError("truncated gzip stream (file ends before the compressed data does)"
                             ) from None
         except (gzip.BadGzipFile, zlib.error) as exc:
             raise ReadError(f"corrupt gzip data: {exc}") from None
-        if not chunk and not self._started and self.raw.count == 0:
+        if n == 0 and self.out == 0 and self.raw.count == 0:
             raise ReadError("empty file (zero-length gzip)")
-        self._started = True
-        self.out += len(chunk)
+        self.out += n
         if self.out > GZIP_RATIO_FLOOR and self.out > MAX_GZIP_RATIO * max(1, self.raw.count):
             raise ReadError(f"refused: gzip data inflates more than {MAX_GZIP_RATIO}x (over "
                             f"{self.out:,} bytes from {self.raw.count:,}), a decompression bomb")
-        return chunk
+        return n
 
 
 def read_limited(stream: Any, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
@@ -268,11 +269,6 @@ def read_limited(stream: Any, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
                             "(only JSON Lines files are read record by record)")
         parts.append(chunk)
     return b"".join(parts)
-
-
-def gunzip(data: bytes) -> bytes:
-    """Decompress gzip data with the same limits as the streaming reader."""
-    return read_limited(GunzipStream(io.BytesIO(data)))
 
 
 # --- field mapping ----------------------------------------------------------------------------
@@ -474,62 +470,37 @@ def iter_jsonl(stream: Any, source_path: str, result: ReadResult) -> Iterator[Ar
     """JSON Lines read record by record from a stream, so a file of any size (or any number of
     records) costs the memory of one line. A line over MAX_LINE_BYTES is a bad record. Text
     with a UTF-16/32 byte-order mark is decoded whole (bounded) instead."""
-    head = stream.read(READ_CHUNK)
+    lines = io.BufferedReader(stream if isinstance(stream, io.RawIOBase)
+                              else CountingReader(stream), READ_CHUNK)
+    head = lines.peek(8192)[:8192]
     bom = sniff_bom(head[:4])
     if bom is not None and bom[0] != "utf-8":
-        text, note = decode_text(head + read_limited(stream, MAX_DOCUMENT_BYTES - len(head)))
+        text, note = decode_text(read_limited(lines))
         result.warnings.extend(_notes(note))
         for lineno, line in enumerate(text.splitlines(), start=1):
             if line.strip() and (art := _jsonl_record(line, lineno, source_path, result)):
                 yield art
         return
-    if b"\x00" in head[:8192]:
+    if b"\x00" in head:
         raise ReadError("binary file (NUL bytes), not text")
     if bom is not None:
-        head = head[len(codecs.BOM_UTF8):]
-    buf = head
-    pos = 0  # byte offset of buf in the file, for messages
-    lineno = 0
+        lines.read(len(codecs.BOM_UTF8))  # a UTF-8 byte-order mark is dropped
+    pos = 0  # byte offset of the current line, for messages
     seen_text = False
-    eof = not head
-    while True:
-        nl = buf.find(b"\n")
-        if nl < 0 and not eof and len(buf) <= MAX_LINE_BYTES:
-            more = stream.read(READ_CHUNK)
-            eof = not more
-            buf += more
-            continue
-        if nl > MAX_LINE_BYTES or (nl < 0 and len(buf) > MAX_LINE_BYTES):  # skip to its end
-            lineno += 1
-            result.errors.append(f"line {lineno}: longer than {MAX_LINE_BYTES:,} bytes, skipped")
-            seen_text = True
-            if nl >= 0:
-                pos += nl + 1
-                buf = buf[nl + 1:]
-                continue
-            pos += len(buf)
-            while not eof:
-                more = stream.read(READ_CHUNK)
-                eof = not more
-                if (cut := more.find(b"\n")) >= 0:
-                    pos += cut + 1
-                    buf = more[cut + 1:]
-                    break
-                pos += len(more)
-            else:
-                buf = b""
-            continue
-        if nl < 0:
-            line_bytes, buf = buf, b""
-        else:
-            line_bytes, buf = buf[:nl], buf[nl + 1:]
-        start, pos = pos, pos + len(line_bytes) + 1
-        if not line_bytes and eof and nl < 0:
-            break
+    lineno = 0
+    while line_bytes := lines.readline(MAX_LINE_BYTES + 1):
         lineno += 1
+        start, pos = pos, pos + len(line_bytes)
+        if len(line_bytes) > MAX_LINE_BYTES:  # skip to the line's end without keeping it
+            seen_text = True
+            result.errors.append(f"line {lineno}: longer than {MAX_LINE_BYTES:,} bytes, skipped")
+            while not line_bytes.endswith(b"\n") and (line_bytes := lines.readline(READ_CHUNK)):
+                pos += len(line_bytes)
+            continue
         if not line_bytes.strip():
             continue
         seen_text = True
+        line_bytes = line_bytes.rstrip(b"\r\n")
         try:
             line = line_bytes.decode("utf-8")
         except UnicodeDecodeError:
@@ -647,18 +618,18 @@ def read_bytes(data: bytes, source_path: str) -> ReadResult:
             raise
         result.errors.append(f"reading stopped: {exc}")
     if not result.articles:
-        if result.errors:
-            raise ReadError("; ".join(result.errors[:5]) + _more(result.errors))
-        raise ReadError("no articles in file")
+        raise ReadError(join_errors(result.errors) or "no articles in file")
     return result
 
 
-def _more(errors: list[str]) -> str:
-    return f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""
+def join_errors(errors: list[str]) -> str:
+    """The first few problems of a file, and how many more: the reason when none was usable."""
+    more = f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""
+    return "; ".join(errors[:5]) + more if errors else ""
 
 
 def summarize_errors(errors: list[str]) -> str | None:
     """The files-table reason for partly bad files: the first few problems and a count."""
     if not errors:
         return None
-    return f"{len(errors)} bad record(s): " + "; ".join(errors[:5]) + _more(errors)
+    return f"{len(errors)} bad record(s): " + join_errors(errors)

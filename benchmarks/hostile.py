@@ -85,10 +85,10 @@ from tasks.batch import BatchSpec, iter_articles
 from tasks.discover import walk
 raw = {raw!r}
 [fw] = [f for f in walk(raw) if f.path == {name!r}]
-states = []
+states = {{}}
 t = time.perf_counter()
 n = sum(1 for _ in iter_articles(BatchSpec("b", "r", raw, "/tmp", [fw], "m"), states))
-st = states[0]
+st = next(iter(states.values()))
 print(f"{{n}}\\t{{st.status or ('failed' if st.kept == 0 else 'partial' if st.error else 'ok')}}\\t"
       f"{{(st.error or '')[:110]}}\\t{{time.perf_counter() - t:.1f}}\\t"
       f"{{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}}")

@@ -36,6 +36,7 @@ from tasks.readers import (
     ReadResult,
     clean_str,
     format_of,
+    join_errors,
     read_jsonl,
     read_stream,
     reader_for,
@@ -102,8 +103,7 @@ class FileState:
             if self.error and not self.errors:
                 error = self.error
             elif self.produced == 0 and errors:  # the reader found nothing usable: its reasons
-                error = "; ".join(errors[:5]) + (f" (+{len(errors) - 5} more)"
-                                                 if len(errors) > 5 else "")
+                error = join_errors(errors)
             else:
                 error = summarize_errors(errors) or "no articles in file"
         else:
@@ -127,15 +127,17 @@ def _whole_file(path: str) -> bool:
     return reader is not None and not gz and reader is not read_jsonl
 
 
-def iter_articles(spec: BatchSpec, states: list[FileState]) -> Iterator[Article]:
+def iter_articles(spec: BatchSpec, states: dict[str, FileState],
+                  res: BatchResult | None = None) -> Iterator[Article]:
     """The batch's articles, read file by file as they are consumed (a file's bytes are never all
     in memory unless its format needs it, within MAX_DOCUMENT_BYTES). Each file gets a FileState
-    in ``states``; nothing a file holds can stop the others. RawUnavailable (the raw folder is
-    gone) is the one error that ends the batch: it says nothing about the files."""
+    in ``states`` (by path); nothing a file holds can stop the others. RawUnavailable (the raw
+    folder is gone) is the one error that ends the batch: it says nothing about the files.
+    Time spent reading is added to ``res.read_seconds``."""
     raw = rawfs.parse_location(spec.raw)
+    clock = time.perf_counter()
     for fw in spec.files:
-        st = FileState(fw)
-        states.append(st)
+        st = states[fw.path] = FileState(fw)
         if fw.status:
             st.status, st.error = fw.status, fw.error
             continue
@@ -164,7 +166,10 @@ def iter_articles(spec: BatchSpec, states: list[FileState]) -> Iterator[Article]
                                 f"({len(art.text):,} characters, limit {MAX_CHARS:,})")
                             continue
                         st.kept += 1
+                        if res is not None:
+                            res.read_seconds += time.perf_counter() - clock
                         yield art
+                        clock = time.perf_counter()
                 except ReadError as exc:
                     st.error = str(exc)
                 counting.drain()
@@ -172,9 +177,10 @@ def iter_articles(spec: BatchSpec, states: list[FileState]) -> Iterator[Article]
             fw.size = counting.count
         except rawfs.RawUnavailable:
             raise
+        except rawfs.LinkOutside as exc:
+            st.status, st.error = "skipped", exc.strerror
         except rawfs.NotRegular as exc:
-            st.status, st.error = ("skipped" if "outside" in str(exc.strerror) else "failed",
-                                   exc.strerror)
+            st.status, st.error = "failed", exc.strerror
         except OSError as exc:
             st.error = f"cannot read file: {exc.strerror or exc}"
             st.retryable = rawfs.is_transient(exc)
@@ -183,6 +189,8 @@ def iter_articles(spec: BatchSpec, states: list[FileState]) -> Iterator[Article]
         st.format = result.format or None
         st.errors.extend(result.errors)
         st.warnings.extend(result.warnings)
+    if res is not None:
+        res.read_seconds += time.perf_counter() - clock
 
 
 def _article_row(art: Article, spec: BatchSpec, model: str, processed_at: datetime
@@ -213,11 +221,10 @@ def process_batch(spec: BatchSpec) -> BatchResult:
     res = BatchResult(spec.batch_id)
     processed_at = now_utc()
     t0 = time.perf_counter()
-    states: list[FileState] = []
-    by_path: dict[str, FileState] = {}
+    states: dict[str, FileState] = {}
     staged = StagedBatch(Path(spec.warehouse), spec.batch_id)
     write_seconds = 0.0
-    articles = iter_articles(spec, states)
+    articles = iter_articles(spec, states, res)
     first = next(articles, None)
     if first is not None:
         nlp = load_nlp(spec.model, tuple(spec.disable))
@@ -225,10 +232,8 @@ def process_batch(spec: BatchSpec) -> BatchResult:
         chunk: list[tuple[Article, dict[str, Any], Extracted]] = []
         for art, ex in process_articles(nlp, itertools.chain([first], articles),
                                         spec.pipe_batch_size):
-            if not by_path or art.source_path not in by_path:
-                by_path.update((s.fw.path, s) for s in states)
             if isinstance(ex, Exception):
-                _bad_record(by_path[art.source_path], art,
+                _bad_record(states[art.source_path], art,
                             f"extraction failed: {type(ex).__name__}: {ex}")
                 continue
             art_row = _article_row(art, spec, model, processed_at)
@@ -238,18 +243,17 @@ def process_batch(spec: BatchSpec) -> BatchResult:
                 row["batch_id"] = spec.batch_id
             chunk.append((art, art_row, ex))
             if len(chunk) >= CHUNK_ARTICLES:
-                write_seconds += _stage_chunk(staged, chunk, res, by_path)
-        write_seconds += _stage_chunk(staged, chunk, res, by_path)
+                write_seconds += _stage_chunk(staged, chunk, res, states)
+        write_seconds += _stage_chunk(staged, chunk, res, states)
     t2 = time.perf_counter()
-    file_rows = [s.row(spec, processed_at) for s in states]
+    file_rows = [s.row(spec, processed_at) for s in states.values()]
     staged.add("files", file_rows)
     staged.close()
     t3 = time.perf_counter()
     res.files = len(file_rows)
     res.failures = [(r["path"], r["error"]) for r in file_rows if r["status"] == "failed"]
     res.files_failed = len(res.failures)
-    res.read_seconds = 0.0  # reading is interleaved with parsing now; counted in nlp_seconds
-    res.nlp_seconds = t2 - t0 - write_seconds
+    res.nlp_seconds = t2 - t0 - write_seconds - res.read_seconds  # reading interleaves with it
     res.write_seconds = t3 - t2 + write_seconds
     return res
 
@@ -273,7 +277,7 @@ def _tables(rows: list[tuple[Article, dict[str, Any], Extracted]]) -> dict[str, 
 
 
 def _stage_chunk(staged: StagedBatch, chunk: list[tuple[Article, dict[str, Any], Extracted]],
-                 res: BatchResult, by_path: dict[str, FileState]) -> float:
+                 res: BatchResult, states: dict[str, FileState]) -> float:
     """Turn a chunk's rows into Arrow and hand them to the staged batch, then empty the chunk.
     Should the chunk not convert, each article is tried alone and the ones that fail become bad
     records of their files: one odd value never costs more than its own article."""
@@ -290,7 +294,7 @@ def _stage_chunk(staged: StagedBatch, chunk: list[tuple[Article, dict[str, Any],
                 parts.append(_tables([item]))
                 good.append(item)
             except ARROW_ERRORS as exc:
-                _bad_record(by_path[item[0].source_path], item[0],
+                _bad_record(states[item[0].source_path], item[0],
                             f"could not be stored: {type(exc).__name__}: {exc}")
     for tables in parts:
         for name, table in tables.items():

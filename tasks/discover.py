@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
 from collections.abc import Callable
@@ -53,10 +52,6 @@ class Plan:
 def hash_file(path: Path, chunk: int = 1 << 20) -> str:
     """Content hash of a local file's bytes (blake2b, 128 bits)."""
     return rawfs.hash_file(path.parent, path.name, chunk)
-
-
-def hash_bytes(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 FOLDER_FORMAT = "folder"
@@ -139,16 +134,16 @@ def walk(raw: RawLocation, follow_links: bool = False,
             try:
                 st = full.stat()
             except OSError as exc:
+                # a dangling link (ENOENT) or a loop says something about the file itself
                 found.append(_entry(rel, error=f"cannot stat file: {exc.strerror or exc}",
-                                    retryable=exc.errno not in (errno.ELOOP, errno.ENOENT)
+                                    retryable=exc.errno != errno.ENOENT
                                     and rawfs.is_transient(exc)))
                 continue
             fw = _entry(rel, size=st.st_size, mtime_ns=st.st_mtime_ns)
             if not stat.S_ISREG(st.st_mode):
-                fw.error = "not a regular file (a pipe, socket or device), not read"
+                fw.error = rawfs.NOT_REGULAR
             elif not follow_links and full.is_symlink() and not rawfs.inside(root, full):
-                fw.skip_reason = ("link to a file outside the raw folder, not followed "
-                                  "(--follow-links to read it)")
+                fw.skip_reason = rawfs.LINK_OUTSIDE
             elif not is_supported(name):
                 fw.skip_reason = "unsupported file type"
             found.append(fw)
@@ -177,8 +172,7 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
             p.new += 1
             p.work.append(fw)
             continue
-        if fw.folder:  # still unlistable: nothing new to record
-            p.unchanged += 1 if old.status == "failed" else 0
+        if fw.folder:  # still unlistable: its failed row stands, or one is recorded now
             if old.status != "failed":
                 p.work.append(fw)
             continue

@@ -31,8 +31,16 @@ class RawUnavailable(OSError):
     about the files it could not read may be recorded as a property of those files."""
 
 
+NOT_REGULAR = "not a regular file (a pipe, socket or device), not read"
+LINK_OUTSIDE = "link to a file outside the raw folder, not followed (--follow-links to read it)"
+
+
 class NotRegular(OSError):
-    """Not a regular file (a pipe, socket or device), or a link leading outside the raw folder."""
+    """Not a regular file (a pipe, socket or device): never read."""
+
+
+class LinkOutside(NotRegular):
+    """A link leading out of the raw folder, refused unless links are followed on purpose."""
 
 
 # Errors that say the storage is unwell, not the file: the file stays retryable.
@@ -66,15 +74,13 @@ def parse_location(value: str | Path) -> RawLocation:
 def local_warehouse(value: str | Path) -> Path:
     """The warehouse must be a POSIX folder (atomic rename, fsync, flock): a plain path or a
     ``file://`` URL. Object stores have no atomic rename; mount shared storage instead."""
-    s = str(value)
-    if "://" not in s:
-        return Path(s)
-    u = urlparse(s)
-    if u.scheme != "file":
-        raise LocationError(f"warehouse {s}: needs a POSIX filesystem (atomic renames and locks); "
-                         f"{u.scheme}:// is not one. Use a local or network-mounted folder "
-                         "(NFS, EFS, Lustre) shared by the flow and its workers.")
-    return Path(unquote(u.path))
+    location = parse_location(value)
+    if is_url(location):
+        scheme = urlparse(str(location)).scheme
+        raise LocationError(f"warehouse {location}: needs a POSIX filesystem (atomic renames and "
+                            f"locks); {scheme}:// is not one. Use a local or network-mounted folder "
+                            "(NFS, EFS, Lustre) shared by the flow and its workers.")
+    return Path(location)
 
 
 def _fs(url: str):  # -> tuple[pyarrow.fs.FileSystem, str]
@@ -145,8 +151,7 @@ def open_raw(location: RawLocation, rel: str, follow_links: bool = False) -> Ite
     root = Path(location)
     path = root / rel
     if not follow_links and not inside(root, path):
-        raise NotRegular(errno.EPERM, "a link to a file outside the raw folder, not followed "
-                         "(--follow-links to read it)")
+        raise LinkOutside(errno.EPERM, LINK_OUTSIDE)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
@@ -156,7 +161,7 @@ def open_raw(location: RawLocation, rel: str, follow_links: bool = False) -> Ite
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise NotRegular(errno.EINVAL, "not a regular file (a pipe, socket or device), not read")
+            raise NotRegular(errno.EINVAL, NOT_REGULAR)
         os.set_blocking(fd, True)
         f = os.fdopen(fd, "rb", buffering=0)
     except BaseException:

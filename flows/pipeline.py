@@ -77,12 +77,20 @@ def commit(wh: Path, result: BatchResult, progress: Progress) -> None:
     rename is done the batch is committed: a failure to rewrite news.duckdb (disk full) is a
     warning, since `query` builds its views itself and the next publish catches up."""
     store.commit_batch(wh, result.batch_id)
+    republish(wh)
+    progress.add(result)
+
+
+def republish(wh: Path) -> None:
+    """Point news.duckdb's views at the batches committed now. Once a batch is renamed into
+    place it is committed: failing to rewrite news.duckdb (a full disk) is a warning, since
+    `news-etl query` builds its views itself and the next publish catches up."""
     try:
         warehouse.publish_views(wh)
     except Exception as exc:  # noqa: BLE001
-        get_run_logger().warning("batch %s committed, but news.duckdb was not refreshed: %s",
-                                 result.batch_id, exc)
-    progress.add(result)
+        get_run_logger().warning("news.duckdb was not refreshed (%s); `news-etl query` sees every "
+                                 "committed batch, other clients see the earlier ones until the "
+                                 "next run", exc)
 
 
 @task(name="aggregate", cache_policy=NO_CACHE)
@@ -95,12 +103,7 @@ def aggregate(wh: Path) -> None:
     except Exception as exc:  # noqa: BLE001
         get_run_logger().warning("co-occurrence table not materialised (%s); the view stays live",
                                  exc)
-    try:
-        warehouse.publish_views(wh)
-    except Exception as exc:  # noqa: BLE001  (the batches are committed; `query` reads them)
-        get_run_logger().warning("news.duckdb was not refreshed (%s); `news-etl query` sees every "
-                                 "committed batch, other clients see the earlier ones until the "
-                                 "next run", exc)
+    republish(wh)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -167,22 +170,11 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
             plan, errors, stale = _run_batches(settings, opts, wh, run, results, log)
         except Exception as exc:
             log_file = store.keep_traceback(wh, run_id, exc)
-            run.update(finished_at=store.now_utc(), status="failed",
-                       wall_seconds=time.perf_counter() - t0, error=_one_line(exc))
-            _count(run, results)
-            store.write_run(wh, run)
-            interrupt.untrack()
+            _close_run(wh, run, results, t0, "failed", _one_line(exc))
             raise RunFailed(f"{run.error} (traceback in {log_file})") from exc
-        run.update(
-            finished_at=store.now_utc(),
-            status="failed" if errors else "completed",
-            stale_articles=stale.stale,
-            wall_seconds=time.perf_counter() - t0,
-            error="; ".join(errors[:5]) or None,
-        )
-        _count(run, results)
-        store.write_run(wh, run)
-        interrupt.untrack()
+        run.stale_articles = stale.stale
+        _close_run(wh, run, results, t0, "failed" if errors else "completed",
+                   "; ".join(errors[:5]) or None)
     create_markdown_artifact(key="news-etl-run", markdown=_summary_markdown(run, results),
                              description=f"news-etl run {run_id}")
     log.info("run %s %s: %d articles, %d entities, %d quotes, %d failed files in %.1fs",
@@ -206,12 +198,18 @@ def _one_line(exc: BaseException) -> str:
     return text
 
 
-def _count(run: store.RunRecord, results: list[BatchResult]) -> None:
-    run.update(files_failed=sum(r.files_failed for r in results),
+def _close_run(wh: Path, run: store.RunRecord, results: list[BatchResult], t0: float,
+               status: str, error: str | None) -> None:
+    """The run's final record: its status and reason, and the counts of the committed batches."""
+    run.update(finished_at=store.now_utc(), status=status, error=error,
+               wall_seconds=time.perf_counter() - t0,
+               files_failed=sum(r.files_failed for r in results),
                articles=sum(r.articles for r in results),
                entities=sum(r.entities for r in results),
                quotes=sum(r.quotes for r in results),
                words=sum(r.words for r in results))
+    store.write_run(wh, run)
+    interrupt.untrack()
 
 
 def _run_batches(settings: Settings, opts: RunOptions, wh: Path, run: store.RunRecord,
@@ -261,7 +259,7 @@ def _run_batches(settings: Settings, opts: RunOptions, wh: Path, run: store.RunR
                 except Exception as exc:  # one batch lost: the run is incomplete
                     errors.append(_one_line(exc))
                     log_file = store.keep_traceback(wh, run_id, exc)
-                    log.error("batch failed: %s (traceback in %s)", _one_line(exc), log_file,
+                    log.error("batch failed: %s (traceback in %s)", errors[-1], log_file,
                               exc_info=exc)
             if executor.restarts:
                 log.warning("%d worker process(es) died; their batches were run again",
@@ -290,7 +288,7 @@ def prune_missing(wh: Path, batch_id: str, run_id: str, paths: list[str]) -> Non
              "processed_at": now} for p in paths]
     store.stage_batch(wh, batch_id, {"files": rows})
     store.commit_batch(wh, batch_id)
-    warehouse.publish_views(wh)
+    republish(wh)
 
 
 @flow(name="news-etl", log_prints=True)

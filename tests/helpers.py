@@ -45,3 +45,37 @@ def cli_env(prefect_home: Path) -> dict[str, str]:
     env = dict(os.environ, PREFECT_HOME=str(prefect_home))
     env.pop("PREFECT_API_URL", None)
     return env
+
+
+def deny_listing(monkeypatch: Any, folder: str) -> Any:
+    """Make every folder named ``folder`` unlistable (EACCES), as a permission-less share does;
+    root reads everything, so the walk's own os.scandir is what refuses. Returns the real one."""
+    import errno
+
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".", *a: Any, **kw: Any) -> Any:
+        if os.fspath(path).rstrip("/").endswith(f"/{folder}"):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_scandir(path, *a, **kw)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    return real_scandir
+
+
+def unmount_after(monkeypatch: Any, raw: Path, opens: int, elsewhere: Path) -> Any:
+    """Move the raw folder away just before the ``opens``-th raw file is opened, as an NFS share
+    that goes away mid-run. Returns the real rawfs.open_raw."""
+    from tasks import rawfs
+
+    real_open = rawfs.open_raw
+    opened: list[str] = []
+
+    def open_raw(location: Any, rel: str, follow_links: bool = False) -> Any:
+        opened.append(rel)
+        if len(opened) == opens:
+            os.rename(raw, elsewhere)
+        return real_open(location, rel, follow_links)
+
+    monkeypatch.setattr(rawfs, "open_raw", open_raw)
+    return real_open

@@ -3,7 +3,6 @@ every entry one files row with its reason, one-line errors with the documented e
 
 from __future__ import annotations
 
-import errno
 import gzip
 import json
 import os
@@ -22,7 +21,7 @@ import pytest
 
 from tasks import rawfs
 from tests.corpus import write_corpus
-from tests.helpers import CLI, cli_env, query, run_pipeline
+from tests.helpers import CLI, cli_env, deny_listing, query, run_pipeline, unmount_after
 
 STORY = ("\u201cThe ferry will run all winter,\u201d harbour master Ines Calder said on Tuesday "
          "in Eastport, where the council voted to keep the service.")
@@ -135,14 +134,7 @@ def test_an_unlistable_folder_never_reads_as_deleted_even_with_prune(tmp_path, m
     write(raw / "desk" / "a.txt", "A\n\n" + STORY)
     write(raw / "b.txt", "B\n\n" + STORY)
     assert run_pipeline(raw, wh)["articles"] == 2
-    real_scandir = os.scandir
-
-    def scandir(path=".", *a, **kw):
-        if os.fspath(path).rstrip("/").endswith("/desk"):
-            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
-        return real_scandir(path, *a, **kw)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    real_scandir = deny_listing(monkeypatch, "desk")
     s = run_pipeline(raw, wh, prune=True)
     assert (s["status"], s["files_missing"], s["files_pruned"]) == ("completed", 0, 0)
     assert s["unlisted"] == ["desk"]
@@ -160,16 +152,7 @@ def test_an_unlistable_folder_never_reads_as_deleted_even_with_prune(tmp_path, m
 def test_raw_folder_gone_mid_run_fails_the_run_and_the_next_run_does_it_all(tmp_path, monkeypatch):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 12)
-    real_open = rawfs.open_raw
-    opened: list[str] = []
-
-    def unmount(location, rel, follow_links=False):
-        opened.append(rel)
-        if len(opened) == 3:
-            os.rename(raw, tmp_path / "unmounted")
-        return real_open(location, rel, follow_links)
-
-    monkeypatch.setattr(rawfs, "open_raw", unmount)
+    real_open = unmount_after(monkeypatch, raw, 3, tmp_path / "unmounted")
     s = run_pipeline(raw, wh)
     assert s["status"] == "failed" and "is gone" in s["error"]
     log = (wh / "logs" / f"{s['run_id']}.log").read_text()  # the worker's traceback is kept

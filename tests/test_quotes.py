@@ -285,7 +285,7 @@ def test_timestamp_heading_is_not_the_speaker(nlp):
     # ('12:15 p.m.\n\nDonald Trump says ...'); built by hand, as the parse is not reproducible
     from spacy.tokens import Doc
 
-    from tasks.quotes import _subject
+    from tasks.quotes.parse import subject
     words = ["12:15", "p.m.", "\n\n", "Lena", "Ortiz", "says", "taxes", "will", "fall"]
     doc = Doc(nlp.vocab, words=words, spaces=[True, False, False, True, True, True, True, True,
                                                False],
@@ -293,7 +293,7 @@ def test_timestamp_heading_is_not_the_speaker(nlp):
               deps=["nummod", "nsubj", "dep", "compound", "nsubj", "ROOT", "nsubj", "aux",
                     "ccomp"],
               ents=["B-TIME", "I-TIME", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O"])
-    assert _subject(doc[5]).text == "Ortiz"
+    assert subject(doc[5]).text == "Ortiz"
 
 
 def test_the_leader_between_quotes_is_the_person_just_quoted(nlp):
@@ -422,14 +422,14 @@ def test_fragment_after_its_cue_without_a_clause_is_mixed(nlp):
 
 
 def test_reported_content_stays_in_its_paragraph():
-    from tasks.quotes import _within_paragraph
+    from tasks.quotes.parse import within_paragraph
     text = "Updates.\n\n4:49 p.m.\n\nEven before the vote, councillors said they wanted a recount."
     cue = text.index("said")
     # a parse that ran the sentence over the timestamp gives a span starting in it
     span = (text.index("4:49"), text.index("a recount") + len("a recount"))
-    s, e = _within_paragraph(span, cue, text)
+    s, e = within_paragraph(span, cue, text)
     assert text[s:e] == "Even before the vote, councillors said they wanted a recount"
-    assert _within_paragraph((text.index("4:49"), text.index(" p.m.")), cue, text) is None
+    assert within_paragraph((text.index("4:49"), text.index(" p.m.")), cue, text) is None
 
 
 def test_inverted_cue_before_a_described_speaker(nlp):

@@ -1,0 +1,224 @@
+"""The words the quote rules know, as data: which verbs report, judge, take a position or hold a
+belief, and the small closed classes (pronouns, determiners, role nouns) the speaker rules read.
+
+Verbs are matched on their lower-cased surface form, so each verb lists its forms; ``verb_forms``
+adds the present participle, spelled as the verb's -ed forms show (admitted -> admitting,
+labeled/labelled -> labeling/labelling, describe -> describing, agree -> agreeing).
+
+A word may sit in more than one lexicon. The overlaps are deliberate and listed in ``OVERLAPS``
+(a test fails on any other); where they meet, the rules try the classes in ``PRECEDENCE`` order,
+so "urged" is a reporting verb before it is a stance and "cited" a belief before a stance.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+
+def present_participles(base: str, forms: list[str]) -> set[str]:
+    """The -ing form(s) of a verb from its base and its other listed forms."""
+    if base.endswith("ie"):
+        return {base[:-2] + "ying"}  # lie -> lying
+    if base.endswith("e") and not base.endswith(("ee", "ye", "oe")):
+        return {base[:-1] + "ing"}  # describe -> describing (agree -> agreeing below)
+    doubled = base + base[-1] + "ed" in forms  # admitted, referred, labelled
+    out = {base + base[-1] + "ing"} if doubled else set()
+    if not doubled or base + "ed" in forms:  # labeled and labelled: both spellings
+        out.add(base + "ing")
+    return out
+
+
+def verb_forms(groups: str) -> frozenset[str]:
+    """Every listed form of each verb ('|' between verbs, the base form first) and its -ing forms."""
+    words: set[str] = set()
+    for group in groups.split("|"):
+        forms = group.split()
+        if forms:
+            words.update(forms)
+            words.update(present_participles(forms[0], forms[1:]))
+    return frozenset(words)
+
+
+def word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# --- verbs -----------------------------------------------------------------------------------------
+
+# Verbs of saying: the cue of a direct quote, or with a clausal complement of an indirect one.
+REPORTING_VERBS = verb_forms("""
+    say says said | tell tells told | add adds added | state states stated | claim claims claimed
+    | insist insists insisted | argue argues argued | explain explains explained | note notes noted
+    | warn warns warned | announce announces announced | declare declares declared
+    | acknowledge acknowledges acknowledged | admit admits admitted | assert asserts asserted
+    | contend contends contended | maintain maintains maintained | suggest suggests suggested
+    | write writes wrote written | tweet tweets tweeted | report reports reported
+    | reply replies replied | respond responds responded | answer answers answered
+    | ask asks asked | urge urges urged | predict predicts predicted | recall recalls recalled
+    | remark remarks remarked | comment comments commented | conclude concludes concluded
+    | confirm confirms confirmed | deny denies denied | stress stresses stressed
+    | emphasize emphasizes emphasized emphasised | observe observes observed
+    | promise promises promised | vow vows vowed | pledge pledges pledged
+    | threaten threatens threatened | complain complains complained | concede concedes conceded
+    | boast boasts boasted | quip quips quipped | joke jokes joked | shout shouts shouted
+    | testify testifies testified | recount recounts recounted | allege alleges alleged
+    | mention mentions mentioned | reiterate reiterates reiterated | caution cautions cautioned
+    | indicate indicates indicated | estimate estimates estimated | agree agrees agreed
+    | counter counters countered | demand demands demanded | continue continues continued
+    | sing sings sang | call calls called | describe describes described | dub dubs dubbed
+    | label labels labeled labelled | brand brands branded | refer refers referred
+    | yell yells yelled | scream screams screamed | chant chants chanted
+    | exclaim exclaims exclaimed | whisper whispers whispered | read reads
+    | interject interjects interjected | retort retorts retorted | confess confesses confessed
+    | charge charges charged | muse muses mused | marvel marvels marveled marvelled
+    | scoff scoffs scoffed | snap snaps snapped | gush gushes gushed | plead pleads pleaded pled
+    | cry cries cried | sigh sighs sighed | rail rails railed | swear swears swore
+    | assure assures assured | reassure reassures reassured | inform informs informed
+    | opine opines opined | concur concurs concurred | post posts posted | blurt blurts blurted
+    | grumble grumbles grumbled | mutter mutters muttered | murmur murmurs murmured
+    | holler hollers hollered | lecture lectures lectured | preach preaches preached
+    | wonder wonders wondered | gloat gloats gloated | chide chides chided | scold scolds scolded
+    | lash lashes lashed | press presses pressed | retaliate retaliates retaliated
+    | echo echoes echoed | interrupt interrupts interrupted | crack cracks cracked
+    | tease teases teased | beg begs begged | implore implores implored | fume fumes fumed
+    | bark barks barked | thunder thunders thundered | boom booms boomed | roar roars roared
+    | intone intones intoned | venture ventures ventured | volunteer volunteers volunteered
+    | reason reasons reasoned
+""")
+# Phrasal verbs of saying: the verb and its particle ('went on', 'shot back', 'pointed out').
+PHRASAL_CUES = frozenset({("went", "on"), ("goes", "on"), ("go", "on"), ("pointed", "out"),
+                          ("points", "out"), ("chimed", "in"), ("weighed", "in"), ("shot", "back"),
+                          ("fired", "back"), ("hit", "back"), ("pushed", "back"), ("spoke", "out"),
+                          ("summed", "up"), ("wrote", "back"), ("snapped", "back")})
+PHRASAL_HEADS = frozenset(v for v, _ in PHRASAL_CUES)
+# 'as the prosecutor put it, "..."': "put" with the object "it" reports.
+PUT_IT = frozenset({"put", "puts"})
+# Verbs that judge or characterise in someone's words: cues only of a quoted fragment inside
+# what they govern ('hailed "a historic decision"', 'dismissed Estonia as the "suburbs"').
+CHARACTERISE_VERBS = verb_forms("""
+    hail hails hailed | praise praises praised | laud lauds lauded | condemn condemns condemned
+    | criticize criticizes criticized | criticise criticised | blast blasts blasted
+    | slam slams slammed | denounce denounces denounced | dismiss dismisses dismissed
+    | reject rejects rejected | welcome welcomes welcomed | liken likens likened
+    | compare compares compared | accuse accuses accused | decry decries decried
+    | lament laments lamented | mock mocks mocked | ridicule ridicules ridiculed
+    | attack attacks attacked | thank thanks thanked | rate rates rated | rule rules ruled
+    | characterize characterizes characterized | characterise characterised
+    | portray portrays portrayed | proclaim proclaims proclaimed | tout touts touted
+""")
+# To welcome someone is mostly to host them: the one judging verb that takes no stance.
+WELCOME = verb_forms("welcome welcomes welcomed")
+# Verbs of taking a position: their object is the content of an indirect attribution ('Christie
+# endorsed Trump'). Support, back, seek and challenge are left out: in PolNeAR's training
+# articles a quarter or more of their uses are not attributions ("backed by", "sought to").
+STANCE_VERBS = verb_forms("""
+    endorse endorses endorsed | oppose opposes opposed | defend defends defended | cite cites cited
+    | urge urges urged | propose proposes proposed | blame blames blamed | demand demands demanded
+    | question questions questioned | applaud applauds applauded
+    | highlight highlights highlighted
+""")
+# Judging verbs that also take a stance (all but welcome).
+STANCE_CHARACTERISE = CHARACTERISE_VERBS - WELCOME
+# A verb and preposition whose object is a stance ('called for a ban', 'warned of').
+STANCE_PREPS = frozenset({("referring", "to"), ("refer", "to"), ("refers", "to"), ("referred", "to"),
+                          ("talking", "about"), ("talked", "about"), ("talks", "about"),
+                          ("called", "for"), ("calls", "for"), ("calling", "for"), ("call", "for"),
+                          ("asked", "about"), ("spoke", "about"), ("speaking", "about"),
+                          ("pointed", "to"), ("points", "to"), ("pointing", "to"),
+                          ("warned", "of"), ("warned", "against"), ("argued", "for"),
+                          ("argued", "against"), ("complained", "about")})
+STANCE_PREP_HEADS = frozenset(v for v, _ in STANCE_PREPS)
+# Verbs that give something a quoted name: 'called him "a con artist"', 'dubbed it "Plan B"'.
+NAMING_VERBS = verb_forms("""
+    call calls called | dub dubs dubbed | label labels labeled labelled | brand brands branded
+    | describe describes described
+""")
+# Beliefs, plans and findings ('polls show', 'she believes', 'he wants to'): attributions only
+# with a clausal complement, never the cue of a direct quote.
+BELIEF_VERBS = word_set("""
+    believe believes believed think thinks thought know knows knew expect expects expected hope
+    hopes hoped fear fears feared want wants wanted plan plans planned show shows showed shown
+    find finds found reveal reveals revealed learn learned acknowledge recognize recognizes
+    recognized worry worries worried accuse accuses accused charge charges charged cite cites
+    cited propose proposes proposed decide decides decided refuse refuses refused decline
+    declines declined signal signals signaled signalled see sees saw feel feels felt understand
+    understands understood doubt doubts doubted question questions questioned intend intends
+    intended vowing pledging promising
+""")
+# Beliefs whose content is an infinitive ('wants to cut taxes').
+PLAN_VERBS = word_set("""
+    want wants wanted plan plans planned intend intends intended decide decides decided refuse
+    refuses refused decline declines declined propose proposes proposed vowing pledging promising
+""")
+# The object of these is the listener, not the speaker ('telling Reuters', 'asked Smith').
+LISTENER_VERB_PREFIXES = ("tell", "told", "ask", "inform", "assur", "reassur")
+# 'She drew boos upon saying, "..."': a participle after these reports for the clause's subject
+# (not 'refrained from criticizing', 'without saying').
+CIRCUMSTANCE_PREPS = frozenset({"upon", "on", "after", "before", "while", "by", "in"})
+# 'described X as "..."', 'praised for': prepositions that frame what a verb governs.
+FRAMING_PREPS = frozenset({"as", "for", "of", "about"})
+
+# The order in which the rules try a word's classes where lexicons overlap.
+PRECEDENCE = ("reporting", "belief", "stance", "characterise")
+LEXICONS: dict[str, frozenset[str]] = {
+    "reporting": REPORTING_VERBS,
+    "belief": BELIEF_VERBS,
+    "stance": STANCE_VERBS,
+    "characterise": CHARACTERISE_VERBS,
+    "naming": NAMING_VERBS,
+    "plan": PLAN_VERBS,
+}
+# Every overlap between two lexicons, and why it is there.
+OVERLAPS: dict[tuple[str, str], frozenset[str]] = {
+    # a naming verb is a verb of saying that also names ('called it "a disgrace"')
+    ("reporting", "naming"): NAMING_VERBS,
+    # a plan is a belief whose content is an infinitive
+    ("belief", "plan"): PLAN_VERBS,
+    # said with a clause, these report ('acknowledged that ...', 'charged that ...', 'vowing to')
+    ("reporting", "belief"): word_set("acknowledge charge charged charges pledging promising vowing"),
+    # 'urged the council to act': speech first, its object a stance when there is no clause
+    ("reporting", "stance"): verb_forms("urge urges urged | demand demands demanded"),
+    # 'cited figures showing ...' is a belief with a clause, a stance with an object
+    ("belief", "stance"): word_set("cite cites cited propose proposes proposed question questions "
+                                   "questioned"),
+    ("stance", "plan"): word_set("propose proposes proposed"),
+    # 'vowing to resign': a promise is said, and its content is an infinitive
+    ("reporting", "plan"): word_set("pledging promising vowing"),
+    # 'accused him of lying' judges; 'accused that ...' attributes a belief
+    ("belief", "characterise"): word_set("accuse accuses accused"),
+}
+
+
+def overlaps() -> dict[tuple[str, str], frozenset[str]]:
+    """The overlaps the lexicons have now, to check against OVERLAPS."""
+    out = {}
+    for (a, sa), (b, sb) in combinations(LEXICONS.items(), 2):
+        if sa & sb:
+            out[(a, b)] = sa & sb
+    return out
+
+
+# --- closed classes ------------------------------------------------------------------------------
+
+PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+PRONOUNS_GROUP = frozenset({"they", "them", "it", "we"})
+PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | {"i", "you"}
+RELATIVES = frozenset({"who", "that", "which"})
+# Subjects that hold no belief of their own: the speaker inside their own talk, or no holder.
+NOT_BELIEF_HOLDERS = frozenset({"i", "we", "you", "it", "there", "this"})
+NOT_STANCE_HOLDERS = frozenset({"it", "there", "this", "that"})
+DETERMINERS = word_set("a an the another one his her their its our my this that")
+# Descriptions that stand for a person named earlier ('the Kremlin leader said').
+ROLE_NOUNS = word_set("""
+    leader president minister premier chancellor spokesman spokeswoman spokesperson secretary
+    senator governor mayor chairman chairwoman executive director chief official diplomat envoy
+    ambassador general commander coach manager
+""")
+# Words before a quoted title ('on "Fox News Sunday"', 'his book "..."') and the small words a
+# title in title case leaves in lower case.
+TITLE_CONTEXT = word_set("""on of in book show program programme film movie song album series
+    episode column broadcast documentary novel memoir titled entitled""")
+TITLE_SMALL = word_set("a an the and of on in at to for with from by or nor but vs")
+ACCORDING_TO = "according to"
+# Words that may open a speaker's noun phrase written between a quote and its cue.
+ARTICLES = frozenset({"the", "a"})

@@ -1,0 +1,38 @@
+"""What the quote rules produce: an attribution (Quote) over the article's entity Mentions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Mention:
+    """An entity mention as the quote pass sees it."""
+
+    start: int
+    end: int
+    label: str
+    canonical: str
+
+
+@dataclass
+class Quote:
+    """One attribution: content fragments, cue, speaker mention and resolved name."""
+
+    spans: list[tuple[int, int]]
+    quote_type: str  # direct | mixed | indirect
+    cue: str | None = None
+    cue_span: tuple[int, int] | None = None
+    speaker_text: str | None = None
+    speaker_span: tuple[int, int] | None = None
+    speaker: str | None = None
+    speaker_label: str | None = None
+    _cue_token: int | None = field(default=None, repr=False)
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]

@@ -1,0 +1,153 @@
+"""Helpers over the parse that every pass shares: character and sentence lookups, a verb's
+subject, the head of a noun phrase, a clausal complement, token spans as character spans."""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.tokens import Doc, Span, Token
+
+from tasks.quotes.lexicons import CIRCUMSTANCE_PREPS, LISTENER_VERB_PREFIXES
+from tasks.quotes.thresholds import MIN_CLAUSE_TOKENS, MIN_CONTENT_WORDS
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+class Index:
+    """Character -> token lookups and quote-interior tests for one Doc."""
+
+    def __init__(self, doc: Doc, text: str, mark_spans: list[list[tuple[int, int]]]):
+        self.doc = doc
+        self.text = text  # doc.text, read once: Doc.text joins every token on each access
+        self.starts = [t.idx for t in doc]
+        self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
+        self.sents: list[Span] = list(doc.sents)  # once: each doc.sents walks the whole Doc
+        self._sent_starts = [s.start for s in self.sents]
+        # Token.is_sent_start scans the whole Doc on every call; look starts up here instead
+        self.sent_start_set = frozenset(self._sent_starts)
+        self._inside_starts = [s for s, _ in self.inside]
+
+    def token_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def sent_of(self, token_i: int) -> int:
+        """Index of the sentence holding a token."""
+        return max(0, bisect.bisect_right(self._sent_starts, token_i) - 1)
+
+    def in_quote(self, char: int) -> bool:
+        k = bisect.bisect_right(self._inside_starts, char) - 1
+        return k >= 0 and self.inside[k][0] <= char < self.inside[k][1]
+
+
+def subject(verb: Token) -> Token | None:
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if len(subjects) > 1:  # '12:15 p.m.\n\nDonald Trump says': the one next to the verb
+        subjects.sort(key=lambda c: (c.ent_type_ in ("TIME", "DATE"), abs(verb.i - c.i)))
+    for child in subjects[:1]:
+        return child  # "Smith, who said ...": "who", resolved to Smith by attribute
+    if verb.tag_ == "VBG" or verb.lower_.endswith("ing"):
+        # 'footage of Hillary Clinton asking, "..."': the person the participle follows
+        before = verb.doc[verb.i - 1] if verb.i > 0 else None
+        if before is not None and before.ent_type_ == "PERSON":
+            return before
+    # "..., said Smith" inverted order parses Smith as a dependent after the verb (but the
+    # object of "telling Reuters" or "asked Smith" is the listener)
+    listener = verb.lower_.startswith(LISTENER_VERB_PREFIXES)
+    for child in verb.rights:
+        if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG") \
+                and not listener:
+            return child
+    if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
+        return subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i \
+            and verb.head.lower_ in CIRCUMSTANCE_PREPS:
+        # 'She drew boos upon saying, "..."' (not 'refrained from criticizing', 'without saying')
+        return subject(verb.head.head)
+
+    return None
+
+
+def according_to(tok: Token) -> Token | None:
+    """'according to X' -> X."""
+    if tok.lower_ == "according":
+        for child in tok.children:
+            if child.lower_ == "to":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+    return None
+
+
+def np_head(toks: list[Token]) -> Token | None:
+    """The head of the noun phrase that opens toks: a person's name first, then an
+    organisation, else the word before the first comma ("Flynn, a top surrogate," -> Flynn)."""
+    for label in ("PERSON", "ORG"):
+        ent = [t for t in toks if t.ent_type_ == label]
+        if ent:
+            first = ent[0]
+            run = [t for t in toks if t.i >= first.i]
+            k = 0
+            while k + 1 < len(run) and run[k + 1].ent_type_ == label and run[k + 1].ent_iob_ == "I":
+                k += 1
+            return run[k]
+    words = []
+    for t in toks:
+        if t.is_punct or t.text == "(":
+            break
+        words.append(t)
+    return words[-1] if words else None
+
+
+def trim(toks: list[Token], lead_mark: bool = False) -> list[Token]:
+    """toks without punctuation, quotation marks and spaces at either edge (and, when asked, a
+    leading subordinator such as 'that')."""
+    i, j = 0, len(toks)
+    while i < j and (toks[i].is_punct or toks[i].is_quote or toks[i].is_space
+                     or lead_mark and toks[i].dep_ == "mark"):
+        i += 1
+    while j > i and (toks[j - 1].is_punct or toks[j - 1].is_quote or toks[j - 1].is_space):
+        j -= 1
+    return toks[i:j]
+
+
+def char_span(toks: list[Token]) -> tuple[int, int]:
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, int] | None:
+    """Character span of the reported clause of a cue verb (its ccomp), without 'that'."""
+    for child in cue.children:
+        if child.dep_ in deps:
+            toks = [t for t in child.subtree]
+            if toks and toks[0].i < cue.i < toks[-1].i:
+                # 'a wind farm that developer Northwind says will power 900,000 homes': the
+                # clause wraps around its own attribution; keep what follows the cue
+                toks = [t for t in toks if t.i > cue.i]
+            toks = trim(toks, lead_mark=True)
+            if len(toks) >= MIN_CLAUSE_TOKENS:
+                return char_span(toks)
+    return None
+
+
+def within_paragraph(span: tuple[int, int], at: int, text: str,
+                     min_words: int = MIN_CONTENT_WORDS
+                      ) -> tuple[int, int] | None:
+    """Reported content stays in the cue's paragraph: the parser sometimes runs a sentence over
+    a heading or a timestamp ('4:49 p.m.\n\nEven before ...'). None when too few words remain."""
+    lo = text.rfind("\n", 0, at) + 1
+    hi = text.find("\n", at)
+    hi = len(text) if hi < 0 else hi
+    s, e = max(span[0], lo), min(span[1], hi)
+    while s < e and text[s] in " \t\u00a0":
+        s += 1
+    while e > s and text[e - 1] in " \t\u00a0":
+        e -= 1
+    return (s, e) if len(text[s:e].split()) >= min_words else None
+
+
+def according_content(tok: Token, idx: Index) -> tuple[int, int] | None:
+    """'According to X, <clause>' -> the clause: the sentence without the according phrase."""
+    sent = idx.sents[idx.sent_of(tok.i)]
+    phrase = {t.i for t in tok.subtree}
+    toks = trim([t for t in sent if t.i not in phrase and not t.is_space])
+    return char_span(toks) if len(toks) >= MIN_CLAUSE_TOKENS else None

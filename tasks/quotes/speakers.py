@@ -1,0 +1,189 @@
+"""Speakers: the mention as written, then the name it refers to (an entity, a name the NER
+missed, a pronoun's antecedent, a role noun's person), and quotes with no cue of their own
+continuing the speaker before them."""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.tokens import Token
+
+from tasks.names import TITLES, clean_name, fullest_name
+from tasks.quotes.lexicons import (
+    ACCORDING_TO,
+    PHRASAL_CUES,
+    PRONOUNS,
+    PRONOUNS_PERSON,
+    RELATIVES,
+    ROLE_NOUNS,
+    STANCE_PREPS,
+)
+from tasks.quotes.marks import paragraph_start
+from tasks.quotes.model import Mention, Quote
+from tasks.quotes.parse import SUBJECT_DEPS, Index
+from tasks.quotes.thresholds import CONTINUATION_CHARS, SUBJECT_WINDOW
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})  # labels a speaker's name may carry
+GROUP_LABELS = ("ORG", "NORP", "GPE")  # what they, them, it and we refer to
+INSTITUTION_LABELS = ("ORG", "GPE", "FAC")  # what "the committee" may shorten
+
+def mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Mention | None:
+    k = bisect.bisect_right(starts, tok.idx) - 1
+    if k >= 0 and mentions[k].start <= tok.idx < mentions[k].end:
+        return mentions[k]
+    return None
+
+
+def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str],
+                    sent_starts: frozenset[int] = frozenset()
+                    ) -> tuple[tuple[int, int], str | None, str | None]:
+    """Speaker span, resolved name and label from a subject token (names through appositions)."""
+    m = mention_for(subj, mentions, starts)
+    if m is not None and m.label in NAME_LABELS:
+        if m.label != "PERSON" and " " not in m.canonical:
+            full = fullest_name(m.canonical, people)  # "Reyes" mis-tagged ORG, "Daniel Reyes" known
+            if full != m.canonical:
+                return (m.start, m.end), full, "PERSON"
+        if m.label == "ORG":
+            k = bisect.bisect_right(starts, m.start - 1) - 1
+            owner = mentions[k] if k >= 0 else None
+            first = subj
+            while first.i > 0 and first.doc[first.i - 1].idx >= m.start:
+                first = first.doc[first.i - 1]
+            pos = first.doc[first.i - 1] if first.i > 0 else None
+            if owner is not None and owner.label == "GPE" and pos is not None and \
+                    pos.text in ("'s", "’s") and pos.idx == owner.end:
+                # "China's Foreign Ministry": the country is part of the organisation's name
+                return (owner.start, m.end), f"{owner.canonical}’s {m.canonical}", m.label
+        return (m.start, m.end), m.canonical, m.label
+    # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov"
+    for child in subj.children:
+        if child.dep_ in ("appos", "compound", "flat"):
+            mc = mention_for(child, mentions, starts)
+            if mc is not None and mc.label == "PERSON":
+                return (mc.start, mc.end), mc.canonical, mc.label
+    # noun phrase as written: determiners, modifiers and compounds on the left
+    left = subj
+    for child in subj.lefts:
+        if child.dep_ in ("det", "amod", "compound", "poss", "nummod", "nmod", "punct"):
+            left = child.left_edge if child.left_edge.i < left.i else left
+    while left.i < subj.i and left.is_punct:
+        left = left.doc[left.i + 1]
+    start = left.idx
+    end = subj.idx + len(subj.text)
+    # a capitalised name the NER missed: "Superintendent Daniel Reyes"
+    if subj.is_title and subj.lower_ not in PRONOUNS:
+        run = [subj]
+        k = subj.i - 1
+        while k >= left.i and subj.doc[k].is_title and subj.doc[k].dep_ in ("compound", "flat"):
+            run.insert(0, subj.doc[k])
+            k -= 1
+        name = clean_name(" ".join(t.text for t in run))
+        # a lone capitalised word opening the sentence ("Officials said") is not a name
+        opens_sentence = run[0].i in sent_starts
+        if name and name.lower() not in TITLES and not (len(run) == 1 and opens_sentence):
+            return (start, end), fullest_name(name, people), "PERSON"
+    return (start, end), None, None
+
+
+def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index, person: bool = False
+                     ) -> tuple[str | None, str | None]:
+    """He/she -> an earlier person; they/it -> an earlier organisation. The nearest one that was
+    the subject of its clause within the last few sentences wins (news refers back to the actor,
+    not to whoever was named last); failing that, the nearest one."""
+    want = ("PERSON",) if person or pron.lower_ in PRONOUNS_PERSON else GROUP_LABELS
+    nearest: Mention | None = None
+    doc = idx.doc
+    for m in reversed(mentions):
+        if m.end > pron.idx or m.label not in want or idx.in_quote(m.start):
+            continue
+        if nearest is None:
+            nearest = m
+        if pron.idx - m.end > SUBJECT_WINDOW:
+            break
+        head = doc[idx.token_at(m.end - 1)]
+        if head.dep_ in ("compound", "flat") and head.head.i > head.i:
+            head = head.head
+        if head.dep_ in SUBJECT_DEPS:
+            return m.canonical, m.label
+    if nearest is not None:
+        return nearest.canonical, nearest.label
+    return None, None
+
+
+def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
+               starts: list[int], idx: Index, recent: list[Quote] | None = None) -> None:
+    if cue is not None:
+        q.cue = cue.text if cue.lower_ != "according" else ACCORDING_TO
+        end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + len(ACCORDING_TO)
+        prt = next((c for c in cue.children if c.dep_ in ("prt", "advmod") and (cue.lower_, c.lower_)
+                    in PHRASAL_CUES or c.dep_ == "prep" and (cue.lower_, c.lower_) in STANCE_PREPS
+                    and q.quote_type == "indirect"), None)
+        if prt is not None:  # 'went on', 'shot back', 'called for'
+            end = prt.idx + len(prt.text)
+            q.cue = idx.text[cue.idx:end]
+        q.cue_span = (cue.idx, min(end, len(idx.text)))
+        q._cue_token = cue.i
+    if subj is None:
+        return
+    if subj.lower_ in PRONOUNS:
+        q.speaker_span = (subj.idx, subj.idx + len(subj.text))
+        q.speaker_text = subj.text
+        q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx)
+        return
+    people = [m.canonical for m in mentions if m.label == "PERSON"]
+    if subj.lower_ in RELATIVES and subj.head.dep_ == "relcl" and subj.head.head.i != subj.i:
+        # "Smith, who said ...": the mention is "who", the speaker its antecedent
+        _, q.speaker, q.speaker_label = speaker_phrase(subj.head.head, mentions, starts, people,
+                                                        idx.sent_start_set)
+        q.speaker_span = (subj.idx, subj.idx + len(subj.text))
+        q.speaker_text = subj.text
+        return
+    span, name, label = speaker_phrase(subj, mentions, starts, people, idx.sent_start_set)
+    if q.cue_span is not None and span[0] == q.cue_span[0] < span[1]:
+        # NER took the cue into the name: 'Said Okafor: "..."'
+        rest = idx.text[q.cue_span[1] : span[1]]
+        span = (span[1] - len(rest.lstrip()), span[1])
+        if name is not None and name.lower().startswith(q.cue.lower() + " "):
+            name = fullest_name(name[len(q.cue) + 1 :], [p for p in people if p != name])
+    q.speaker_span = span
+    q.speaker_text = idx.text[span[0] : span[1]]
+    q.speaker, q.speaker_label = name, label
+    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
+    if name is None and definite and subj.lower_ in ROLE_NOUNS:
+        # "the Kremlin leader", "the spokesman": the person just quoted, when there is one (news
+        # names its protagonist by role between two of their quotes), else the person of that
+        # role named earlier
+        last = max((r for r in recent or [] if r.end <= subj.idx and r.speaker_label == "PERSON"
+                    and subj.idx - r.end < SUBJECT_WINDOW), key=lambda r: r.end, default=None)
+        if last is not None:
+            q.speaker, q.speaker_label = last.speaker, last.speaker_label
+        else:
+            q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, person=True)
+    elif name is None and definite:
+        # "the committee" after "Russia's Investigative Committee": the organisation so named
+        for m in reversed(mentions):
+            if m.end <= subj.idx and m.label in INSTITUTION_LABELS and \
+                    m.canonical.lower().split()[-1:] == [subj.lower_]:
+                head = idx.doc[idx.token_at(m.start)]
+                _, q.speaker, q.speaker_label = speaker_phrase(head, mentions, starts, people)
+                break
+
+
+def continue_speakers(quotes: list[Quote], text: str) -> None:
+    """A quote with no cue of its own right after someone's reported speech in the same paragraph
+    continues it: 'Bolton said he would help if asked. "I'm going to support him."' (quotes that
+    open a paragraph were handled as floating quotes already)."""
+    last: Quote | None = None
+    for q in quotes:
+        between = text[last.end : q.start] if last is not None else ""
+        para = paragraph_start(text, q.start)
+        opens_para = not text[para : q.start].strip().strip("\"“'`«")
+        # the same paragraph, or the paragraph this quote opens directly follows the speech
+        near = "\n" not in between or opens_para and not between.strip(" \t\n\"“”'’»`.,")
+        if q.cue is None and q.speaker_span is None and last is not None and \
+                last.end <= q.start and near and q.start - last.end < CONTINUATION_CHARS:
+            q.speaker, q.speaker_label = last.speaker, last.speaker_label
+            q.speaker_span, q.speaker_text = last.speaker_span, last.speaker_text
+        if q.speaker_span is not None:
+            last = q

@@ -1,0 +1,39 @@
+"""The numbers the quote rules use, each named once with the reason for its value.
+
+They were set on PolNeAR's training split and the seed article; changing one changes what the
+rules extract, so it needs an EXTRACTOR_VERSION bump (tests/test_quote_rules_frozen.py says when).
+"""
+
+# Closing marks and punctuation a quote may run past the last token of the clause holding it
+# ('... the "suburbs".' ends two characters after "suburbs").
+MARK_SLACK_CHARS = 2
+# A sentence after a quote this short (in tokens) may hold its attribution ('..., he said.').
+SHORT_SENTENCE_TOKENS = 8
+# When the parser ends the sentence at a closing mark, a cue in this many tokens of the next one
+# still attributes the quote ('"... votes" Trump said, looking out on the crowd.').
+OPENING_CUE_TOKENS = 6
+# How far after a cue (in tokens) the speaker of '"...," said Smith, a former aide' is sought.
+SPEAKER_AFTER_CUE_TOKENS = 14
+# The most words between a closing mark and its cue that can still be the speaker's noun phrase.
+SPEAKER_GAP_TOKENS = 12
+# The most tokens before a colon that can introduce a quote ('Trump issued a statement:').
+COLON_CLAUSE_TOKENS = 25
+# Characters back in which a pronoun or a role noun looks for its antecedent.
+SUBJECT_WINDOW = 600
+# A paragraph that is all quote continues the previous speaker within this many characters.
+FLOATING_QUOTE_CHARS = 1500
+# A quote with no cue right after someone's reported speech continues it within this distance.
+CONTINUATION_CHARS = 400
+# Shorter quoted phrases with no cue are scare quotes or titles, not speech.
+MIN_UNATTRIBUTED_WORDS = 6
+# Quoted titles ('on "Fox News Sunday"') are at most this many words.
+TITLE_MAX_WORDS = 6
+# A fragment becomes a mixed quote when the clause around it is at least this many words longer.
+MIXED_EXTRA_WORDS = 2
+# The fewest tokens a reported clause ('said that ...') or an 'according to' sentence must keep.
+MIN_CLAUSE_TOKENS = 3
+# The fewest words reported content keeps inside its paragraph (a stance's object may be one).
+MIN_CONTENT_WORDS = 3
+MIN_STANCE_WORDS = 1
+# The fewest words around a parenthetical attribution ('The museum, Mr. Bush said, ...').
+MIN_PARENTHETICAL_WORDS = 4

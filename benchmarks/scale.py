@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.throughput import PeakMemory, tree_rss  # noqa: E402
 from news_etl.settings import Settings, offline_environment  # noqa: E402
-from tasks import store  # noqa: E402
+from tasks import layout, staging  # noqa: E402
 
 
 class Sampler(PeakMemory):
@@ -42,7 +42,7 @@ class Sampler(PeakMemory):
         self._committed: dict[str, int] = {}
 
     def _articles(self) -> int:
-        bdir = store.batches_dir(self.wh)
+        bdir = layout.batches_dir(self.wh)
         if bdir.is_dir():
             for d in bdir.iterdir():
                 if d.name not in self._committed and (d / "articles.parquet").is_file():
@@ -51,7 +51,7 @@ class Sampler(PeakMemory):
                             d / "articles.parquet").metadata.num_rows
                     except OSError:
                         pass
-        return sum(self._committed.values()) + store.staged_articles(self.wh)
+        return sum(self._committed.values()) + staging.staged_articles(self.wh)
 
     def _run(self) -> None:
         me = psutil.Process()

@@ -17,7 +17,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from news_etl import interrupt
 from news_etl.settings import RunOptions, Settings
-from tasks import discover, rawfs, reprocess, store, warehouse
+from tasks import commit, discover, layout, ledger, lock, rawfs, reprocess, runs, staging, warehouse
 from tasks.batch import BatchResult, BatchSpec
 from tasks.errors import NoRawFolder, RunFailed
 from tasks.extract import installed_model_id
@@ -58,7 +58,7 @@ def plan_run(raw: RawLocation, wh: Path, opts: RunOptions, follow_links: bool = 
              ) -> discover.Plan:
     """Which files are new or changed since the last committed batches, or chosen to rebuild."""
     chosen = reprocess.selector(wh, opts.reprocess_all, opts.reprocess_since, opts.reprocess_match)
-    return discover.plan(raw, store.read_ledger(wh), retry_failed=opts.retry_failed,
+    return discover.plan(raw, ledger.read_ledger(wh), retry_failed=opts.retry_failed,
                          reprocess=chosen, follow_links=follow_links, exclude=wh)
 
 
@@ -72,11 +72,11 @@ def run_batch(spec: BatchSpec, executor: BatchExecutor | None = None) -> list[Ba
     return executor.run(spec) if executor is not None else [process_batch(spec)]
 
 
-def commit(wh: Path, result: BatchResult, progress: Progress) -> None:
+def publish_batch(wh: Path, result: BatchResult, progress: Progress) -> None:
     """Publish a staged batch with one rename, then point news.duckdb's views at it. Once the
     rename is done the batch is committed: a failure to rewrite news.duckdb (disk full) is a
     warning, since `query` builds its views itself and the next publish catches up."""
-    store.commit_batch(wh, result.batch_id)
+    commit.commit_batch(wh, result.batch_id)
     republish(wh)
     progress.add(result)
 
@@ -112,7 +112,7 @@ def publish(wh: Path) -> bool:
     return warehouse.publish_views(wh)
 
 
-def _summary_markdown(run: store.RunRecord, results: list[BatchResult]) -> str:
+def _summary_markdown(run: runs.RunRecord, results: list[BatchResult]) -> str:
     failures = [f for r in results for f in r.failures]
     nlp = sum(r.nlp_seconds for r in results)
     lines = [
@@ -139,46 +139,39 @@ def _summary_markdown(run: store.RunRecord, results: list[BatchResult]) -> str:
 
 
 def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, Any]:
-    """The body of the flow, callable with or without Prefect around it."""
+    """The body of the flow, callable with or without Prefect around it: under the warehouse
+    lock, recover from whatever an earlier run left, open the run's record, plan, process and
+    commit the batches, finish (prune, aggregate, staleness), and close the record."""
     opts = options or RunOptions()
     log = get_run_logger()
     interrupt.arm()  # Prefect's own SIGTERM handler would wait for the running batches
     raw, wh = settings.raw, Path(settings.warehouse)
     if not rawfs.exists(raw):
         raise NoRawFolder(f"raw folder not found: {raw}")
-    started = store.now_utc()
+    started = runs.now_utc()
     t0 = time.perf_counter()
-    run_id = store.new_run_id()
-    with store.warehouse_lock(wh):
-        store.init_warehouse(wh)
-        dropped = store.clear_staging(wh)
-        store.drop_replaced(wh)  # folders an interrupted compaction had already superseded
-        crashed = store.mark_crashed_runs(wh)
-        if dropped or crashed:
-            log.warning("cleaned up after an interrupted run: %d staged batches dropped, "
-                        "runs marked crashed: %s", dropped, ", ".join(crashed) or "none")
-        corrupt = store.quarantine_corrupt(wh)
-        for name, why in corrupt.items():
-            log.warning("unreadable %s (%s) moved to %s/; its files are processed again",
-                        name, why, store.QUARANTINE)
-        run = store.RunRecord(run_id=run_id, started_at=started, raw=rawfs.display(raw),
-                              model=settings.model)
-        store.write_run(wh, run)
+    with lock.warehouse_lock(wh):
+        corrupt = _recover(wh, log)
+        run = runs.RunRecord(run_id=runs.new_run_id(), started_at=started,
+                             raw=rawfs.display(raw), model=settings.model)
+        runs.write_run(wh, run)
         interrupt.track(wh, run)
         results: list[BatchResult] = []
         try:
-            plan, errors, stale = _run_batches(settings, opts, wh, run, results, log)
+            plan = _plan(settings, opts, wh, run, log)
+            n_batches, errors = _process(settings, wh, run, plan, results, log)
+            stale = _finish(settings, opts, wh, run, plan, n_batches, results)
         except Exception as exc:
-            log_file = store.keep_traceback(wh, run_id, exc)
+            log_file = runs.keep_traceback(wh, run.run_id, exc)
             _close_run(wh, run, results, t0, "failed", _one_line(exc))
             raise RunFailed(f"{run.error} (traceback in {log_file})") from exc
         run.stale_articles = stale.stale
         _close_run(wh, run, results, t0, "failed" if errors else "completed",
                    "; ".join(errors[:5]) or None)
     create_markdown_artifact(key="news-etl-run", markdown=_summary_markdown(run, results),
-                             description=f"news-etl run {run_id}")
+                             description=f"news-etl run {run.run_id}")
     log.info("run %s %s: %d articles, %d entities, %d quotes, %d failed files in %.1fs",
-             run_id, run.status, run.articles, run.entities, run.quotes, run.files_failed,
+             run.run_id, run.status, run.articles, run.entities, run.quotes, run.files_failed,
              run.wall_seconds)
     summary = run.row()
     summary["failures"] = [f for r in results for f in r.failures]
@@ -190,6 +183,24 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
     return summary
 
 
+def _recover(wh: Path, log: Any) -> dict[str, str]:
+    """What an interrupted run or compaction left: half-written staging dropped, superseded
+    batch folders removed, runs still 'running' marked crashed, unreadable batches quarantined
+    (returned, name -> reason, so their files are processed again)."""
+    staging.init_warehouse(wh)
+    dropped = staging.clear_staging(wh)
+    commit.drop_replaced(wh)
+    crashed = runs.mark_crashed_runs(wh)
+    if dropped or crashed:
+        log.warning("cleaned up after an interrupted run: %d staged batches dropped, "
+                    "runs marked crashed: %s", dropped, ", ".join(crashed) or "none")
+    corrupt = commit.quarantine_corrupt(wh)
+    for name, why in corrupt.items():
+        log.warning("unreadable %s (%s) moved to %s/; its files are processed again",
+                    name, why, layout.QUARANTINE)
+    return corrupt
+
+
 def _one_line(exc: BaseException) -> str:
     """An exception as the one line a person reads: its message, with the file it concerns."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -198,38 +209,32 @@ def _one_line(exc: BaseException) -> str:
     return text
 
 
-def _close_run(wh: Path, run: store.RunRecord, results: list[BatchResult], t0: float,
+def _close_run(wh: Path, run: runs.RunRecord, results: list[BatchResult], t0: float,
                status: str, error: str | None) -> None:
     """The run's final record: its status and reason, and the counts of the committed batches."""
-    run.update(finished_at=store.now_utc(), status=status, error=error,
+    run.update(finished_at=runs.now_utc(), status=status, error=error,
                wall_seconds=time.perf_counter() - t0,
                files_failed=sum(r.files_failed for r in results),
                articles=sum(r.articles for r in results),
                entities=sum(r.entities for r in results),
                quotes=sum(r.quotes for r in results),
                words=sum(r.words for r in results))
-    store.write_run(wh, run)
+    runs.write_run(wh, run)
     interrupt.untrack()
 
 
-def _run_batches(settings: Settings, opts: RunOptions, wh: Path, run: store.RunRecord,
-                 results: list[BatchResult], log: Any
-                 ) -> tuple[discover.Plan, list[str], reprocess.Staleness]:
-    """Plan, process and commit the batches, prune, aggregate: the run's work between its
-    opening and closing records. Returns the plan, the batch errors and the staleness."""
+def _plan(settings: Settings, opts: RunOptions, wh: Path, run: runs.RunRecord, log: Any
+          ) -> discover.Plan:
+    """Compare the raw folder with the ledger: what to process, what is missing, counted into
+    the run's record and logged."""
     raw = settings.raw
-    run_id = run.run_id
     publish(wh)  # a new or moved warehouse gets its news.duckdb before any batch
     plan = plan_run(raw, wh, opts, settings.follow_links)
     run.update(files_seen=plan.seen, files_new=plan.new, files_changed=plan.changed,
                files_unchanged=plan.unchanged, files_missing=len(plan.missing),
                files_reprocessed=plan.reprocess)
-    batches = discover.split_batches(
-        plan.work, discover.batch_target(plan.work, settings.batch_articles
-                                          * TARGET_BYTES_PER_ARTICLE, settings.processes))
-    log.info("%d files seen: %d new, %d changed, %d to reprocess, %d unchanged, %d missing; "
-             "%d batches", plan.seen, plan.new, plan.changed, plan.reprocess, plan.unchanged,
-             len(plan.missing), len(batches))
+    log.info("%d files seen: %d new, %d changed, %d to reprocess, %d unchanged, %d missing",
+             plan.seen, plan.new, plan.changed, plan.reprocess, plan.unchanged, len(plan.missing))
     for folder in plan.unlisted:
         log.warning("folder %s cannot be listed; the files recorded under it are kept", folder)
     if plan.kept:
@@ -238,56 +243,77 @@ def _run_batches(settings: Settings, opts: RunOptions, wh: Path, run: store.RunR
     if plan.missing and not opts.prune:
         log.warning("%d files recorded earlier are no longer in %s; their articles stay in "
                     "the warehouse (`news-etl run --prune` removes them)", len(plan.missing), raw)
+    return plan
+
+
+def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.Plan,
+             results: list[BatchResult], log: Any) -> tuple[int, list[str]]:
+    """Split the work into batches, run them on the workers and commit each as it finishes
+    (appending to results); returns how many batches there were and the errors of those lost."""
+    batches = discover.split_batches(
+        plan.work, discover.batch_target(plan.work, settings.batch_articles
+                                          * TARGET_BYTES_PER_ARTICLE, settings.processes))
     specs = [
-        BatchSpec(f"{run_id}-{i:05d}", run_id, rawfs.display(raw), str(wh.resolve()), files,
-                  settings.model, tuple(settings.disable), settings.pipe_batch_size,
-                  settings.follow_links)
+        BatchSpec(f"{run.run_id}-{i:05d}", run.run_id, rawfs.display(settings.raw),
+                  str(wh.resolve()), files, settings.model, tuple(settings.disable),
+                  settings.pipe_batch_size, settings.follow_links)
         for i, files in enumerate(batches)
     ]
-    progress = Progress(len(specs), settings.progress)
+    log.info("%d batches", len(specs))
     errors: list[str] = []
-    if specs:
-        local = settings.runner != "dask"
-        workers = min(settings.processes, len(specs)) if local else 0
-        with BatchExecutor(workers, settings.model, tuple(settings.disable)) as executor:
-            futures = [run_batch.submit(s, executor if local else None) for s in specs]
-            for fut in as_completed(futures):
-                try:
-                    for result in fut.result():
-                        commit(wh, result, progress)
-                        results.append(result)
-                except Exception as exc:  # one batch lost: the run is incomplete
-                    errors.append(_one_line(exc))
-                    log_file = store.keep_traceback(wh, run_id, exc)
-                    log.error("batch failed: %s (traceback in %s)", errors[-1], log_file,
-                              exc_info=exc)
-            if executor.restarts:
-                log.warning("%d worker process(es) died; their batches were run again",
-                            executor.restarts)
+    if not specs:
+        return 0, errors
+    progress = Progress(len(specs), settings.progress)
+    local = settings.runner != "dask"
+    workers = min(settings.processes, len(specs)) if local else 0
+    with BatchExecutor(workers, settings.model, tuple(settings.disable)) as executor:
+        futures = [run_batch.submit(s, executor if local else None) for s in specs]
+        for fut in as_completed(futures):
+            try:
+                for result in fut.result():
+                    publish_batch(wh, result, progress)
+                    results.append(result)
+            except Exception as exc:  # one batch lost: the run is incomplete
+                errors.append(_one_line(exc))
+                log_file = runs.keep_traceback(wh, run.run_id, exc)
+                log.error("batch failed: %s (traceback in %s)", errors[-1], log_file,
+                          exc_info=exc)
+        if executor.restarts:
+            log.warning("%d worker process(es) died; their batches were run again",
+                        executor.restarts)
+    return len(specs), errors
+
+
+def _finish(settings: Settings, opts: RunOptions, wh: Path, run: runs.RunRecord,
+            plan: discover.Plan, n_batches: int, results: list[BatchResult]
+            ) -> reprocess.Staleness:
+    """After the batches: prune files gone from the raw folder (with --prune), recompute the
+    corpus-level tables when anything changed, and report rows made by an older extractor."""
     if opts.prune and plan.missing:
-        prune_missing(wh, f"{run_id}-{len(specs):05d}", run_id, plan.missing)
+        # numbered after this run's last batch, so the deletions come last in the ledger
+        prune_missing(wh, f"{run.run_id}-{n_batches:05d}", run.run_id, plan.missing)
         run.files_pruned = len(plan.missing)
     if results or (opts.prune and plan.missing) or not warehouse.materialized_current(
             wh, warehouse.committed_batches(wh)):
         aggregate(wh)
     stale = reprocess.staleness(wh, installed_model_id(settings.model))
     if stale.stale:
-        log.warning(stale.message())
-    return plan, errors, stale
+        get_run_logger().warning(stale.message())
+    return stale
 
 
 @task(name="prune", cache_policy=NO_CACHE)
 def prune_missing(wh: Path, batch_id: str, run_id: str, paths: list[str]) -> None:
     """Commit 'deleted' records for files gone from the raw folder: as each file's latest
     record, they take its articles, entities and quotes out of every view."""
-    now = store.now_utc()
+    now = runs.now_utc()
     rows = [{"path": p, "batch_id": batch_id, "run_id": run_id, "content_hash": None, "size": 0,
              "mtime_ns": 0, "format": None, "status": "deleted",
              "error": "removed from the raw folder; pruned", "warning": None, "articles": 0,
              "records_failed": 0,
              "processed_at": now} for p in paths]
-    store.stage_batch(wh, batch_id, {"files": rows})
-    store.commit_batch(wh, batch_id)
+    staging.stage_batch(wh, batch_id, {"files": rows})
+    commit.commit_batch(wh, batch_id)
     republish(wh)
 
 

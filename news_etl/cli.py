@@ -182,7 +182,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  dask_address=args.address, follow_links=args.follow_links)
     from news_etl import interrupt
     from tasks import rawfs
-    from tasks.store import warehouse_lock
+    from tasks.lock import warehouse_lock
 
     interrupt.enable()  # before Prefect starts its temporary server, which must not outlive us
     if not rawfs.exists(settings.raw):

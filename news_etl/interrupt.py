@@ -65,14 +65,14 @@ def _record(name: str) -> None:
     if not _current:
         return
     try:
-        from tasks import store
+        from tasks import runs
 
         run = dataclasses.replace(_current["run"])  # a copy: the flow's own record is untouched
         if run.status == "running":
-            run.update(status="interrupted", finished_at=store.now_utc(),
+            run.update(status="interrupted", finished_at=runs.now_utc(),
                        error=f"stopped by {name}; committed batches are kept, the next run "
                              "processes the rest")
-            store.write_run(_current["wh"], run)
+            runs.write_run(_current["wh"], run)
     except Exception as exc:  # noqa: BLE001  (stopping matters more than the record)
         print(f"news-etl: could not record the run as interrupted: {exc}", file=sys.stderr)
 

@@ -12,7 +12,7 @@ UNHEALTHY = ("failed", "crashed", "interrupted")
 
 def status(settings: Settings, raw_given: bool = False) -> int:
     """Print the summary; exit 1 when the last run failed or crashed, 2 when there is no warehouse."""
-    from tasks import discover, rawfs, store, warehouse
+    from tasks import commit, discover, ledger, rawfs, staging, warehouse
     from tasks.extract import installed_model_id
     from tasks.reprocess import staleness
 
@@ -20,7 +20,7 @@ def status(settings: Settings, raw_given: bool = False) -> int:
     if not warehouse.is_warehouse(wh):
         print(f"news-etl status: no warehouse at {wh} (run `news-etl run` first)", file=sys.stderr)
         return 2
-    corrupt = store.corrupt_batches(wh)
+    corrupt = commit.corrupt_batches(wh)
     if corrupt:
         print(f"warehouse {wh.resolve()}")
         print(f"  corrupt: {len(corrupt)} unreadable file(s); every view fails until they are "
@@ -57,7 +57,7 @@ def status(settings: Settings, raw_given: bool = False) -> int:
     if walked is not None:
         present = {fw.path for fw in walked}
         unlisted = [fw.path for fw in walked if fw.folder]
-        missing = discover.missing_paths(present, store.read_ledger(wh), unlisted)
+        missing = discover.missing_paths(present, ledger.read_ledger(wh), unlisted)
         for folder in unlisted:
             print(f"  unlisted: folder {folder} cannot be listed; its recorded files are kept")
         if missing:
@@ -76,7 +76,7 @@ def status(settings: Settings, raw_given: bool = False) -> int:
         runs[0] = (runs[0][0], last, *runs[0][2:6], "the run process ended before finishing",
                    runs[0][7])
     elif last == "running":
-        print(f"  in progress: {store.staged_articles(wh):,} more articles processed in batches "
+        print(f"  in progress: {staging.staged_articles(wh):,} more articles processed in batches "
               "not yet committed")
     for _run_id, st, started, wall, files, arts, error, _raw in runs:
         secs = f"{wall:.1f}s" if wall is not None else "-"
@@ -89,7 +89,7 @@ def status(settings: Settings, raw_given: bool = False) -> int:
 
 
 def _locked(wh: Path) -> bool:
-    from tasks.store import RunLocked, warehouse_lock
+    from tasks.lock import RunLocked, warehouse_lock
 
     try:
         with warehouse_lock(wh):

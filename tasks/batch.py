@@ -42,7 +42,8 @@ from tasks.readers import (
     reader_for,
     summarize_errors,
 )
-from tasks.store import StagedBatch, now_utc
+from tasks.runs import now_utc
+from tasks.staging import StagedBatch
 
 
 @dataclass

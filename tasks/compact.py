@@ -3,7 +3,7 @@
 A run commits one batch folder per few hundred articles, so a warehouse fed hourly gathers
 thousands of small Parquet files, and DuckDB pays per file and per row group on every scan.
 Compaction rewrites consecutive small batches as one ``<id>-compact`` batch holding only their
-live rows (row groups of ``store.ROW_GROUP_ROWS``), with a REPLACES file naming the batches it
+live rows (row groups of ``staging.ROW_GROUP_ROWS``), with a REPLACES file naming the batches it
 supersedes. The compacted folder appears by one rename, and the batch listing hides the
 replaced folders from that instant, so readers see the old batches or the new one, never both
 and never a part; the replaced folders are deleted afterwards (or by the next run or compaction
@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tasks import layout, schemas, store, warehouse
+from tasks import commit, layout, lock, runs, schemas, staging, warehouse
 from tasks.sql import load_sql
 
 DEFAULT_TARGET_ROWS = 4_000_000  # entity rows per compacted batch (~60k articles)
@@ -82,11 +82,11 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
 
     t0 = time.perf_counter()
     report = CompactionReport()
-    with store.warehouse_lock(wh):
-        store.init_warehouse(wh)
-        store.clear_staging(wh)
-        store.drop_replaced(wh)
-        names = [n for n in store.committed_batches(wh) if n != store.SCHEMA_BATCH]
+    with lock.warehouse_lock(wh):
+        staging.init_warehouse(wh)
+        staging.clear_staging(wh)
+        commit.drop_replaced(wh)
+        names = [n for n in commit.committed_batches(wh) if n != layout.SCHEMA_BATCH]
         stats = [batch_stats(wh, n) for n in names]
         report.batches_before = len(names)
         report.row_groups_before = sum(s.row_groups for s in stats)
@@ -94,8 +94,8 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
         by_name = {s.name: s for s in stats}
         sql = load_sql("compact.sql")
         for group in report.groups:
-            new_id = store.new_run_id() + store.COMPACTED_SUFFIX
-            staged = store.StagedBatch(wh, new_id)
+            new_id = runs.new_run_id() + commit.COMPACTED_SUFFIX
+            staged = staging.StagedBatch(wh, new_id)
             con = duckdb.connect(":memory:")
             try:
                 for stmt in warehouse.view_statements(wh):
@@ -116,15 +116,15 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
                     report.rows_dropped[table] = report.rows_dropped.get(table, 0) + before - kept
             finally:
                 con.close()
-            (staged.path / store.REPLACES_FILE).write_text("\n".join(group) + "\n")
+            (staged.path / commit.REPLACES_FILE).write_text("\n".join(group) + "\n")
             staged.close()  # flushes the tables, REPLACES and the folder to disk
-            store.commit_batch(wh, new_id)  # the merged rows appear and the old batches go, at once
+            commit.commit_batch(wh, new_id)  # the merged rows appear and the old batches go, at once
             warehouse.publish_views(wh)
-            store.drop_replaced(wh)
+            commit.drop_replaced(wh)
         if report.groups:  # same rows, new folder list: the aggregates follow it
             warehouse.materialize(wh)
             warehouse.publish_views(wh)
-        after = [n for n in store.committed_batches(wh) if n != store.SCHEMA_BATCH]
+        after = [n for n in commit.committed_batches(wh) if n != layout.SCHEMA_BATCH]
         report.batches_after = len(after)
         report.row_groups_after = sum(batch_stats(wh, n).row_groups for n in after)
     report.seconds = time.perf_counter() - t0

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tasks import rawfs
+from tasks.ledger import LedgerEntry
 from tasks.rawfs import RawLocation
 from tasks.readers import is_supported
-from tasks.store import LedgerEntry
 
 
 @dataclass

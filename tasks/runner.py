@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tasks.batch import BatchResult, BatchSpec, process_batch
 from tasks.extract import load_nlp
-from tasks.store import staging_dir
+from tasks.layout import staging_dir
 
 WORKER_DIED = ("the worker process died while reading or parsing this file (killed, or out of "
                "memory); the other files of its batch were stored")

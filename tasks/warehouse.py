@@ -17,9 +17,9 @@ from pathlib import Path
 
 from tasks import atomic, layout
 from tasks.atomic import replacing
+from tasks.commit import committed_batches
 from tasks.errors import NoWarehouse
 from tasks.sql import load_sql, statements, substitute
-from tasks.store import committed_batches
 
 DB_NAME = layout.DB_NAME
 VIEW_FILES = ("views.sql", "analysis.sql")
@@ -86,7 +86,7 @@ def materialize(wh: Path) -> float:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from tasks.store import ROW_GROUP_ROWS
+    from tasks.staging import ROW_GROUP_ROWS
 
     t0 = time.perf_counter()
     batches = committed_batches(wh)
@@ -157,7 +157,7 @@ def connect(wh: Path):  # -> duckdb.DuckDBPyConnection
     if not is_warehouse(wh):
         raise NoWarehouse(f"no warehouse at {wh} (run `news-etl run` first)")
     try:  # a warehouse written before a schema change: bring its empty seed tables up to date
-        from tasks.store import refresh_seeds
+        from tasks.staging import refresh_seeds
 
         refresh_seeds(wh)
     except OSError:

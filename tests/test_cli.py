@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.store import warehouse_lock
+from tasks.lock import warehouse_lock
 from tests.conftest import PROJECT
 from tests.helpers import CLI, cli_env, query
 

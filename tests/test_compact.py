@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tasks import compact, store
+from tasks import commit, compact, layout, ledger, runs
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env, query, run_pipeline
 
@@ -25,7 +25,7 @@ def snapshot(wh: Path) -> dict[str, list[tuple]]:
 
 
 def batch_dirs(wh: Path) -> list[str]:
-    return sorted(p.name for p in (wh / "batches").iterdir() if p.name != store.SCHEMA_BATCH)
+    return sorted(p.name for p in (wh / "batches").iterdir() if p.name != layout.SCHEMA_BATCH)
 
 
 @pytest.fixture()
@@ -44,14 +44,14 @@ def small_batches(tmp_path: Path) -> tuple[Path, Path]:
 def test_compact_keeps_every_view_and_merges_the_files(small_batches):
     raw, wh = small_batches
     before = snapshot(wh)
-    ledger_before = store.read_ledger(wh)
+    ledger_before = ledger.read_ledger(wh)
     n_before = len(batch_dirs(wh))
     assert n_before >= 5
 
     report = compact.compact(wh, target_rows=100_000)
 
     assert snapshot(wh) == before
-    assert store.read_ledger(wh) == ledger_before
+    assert ledger.read_ledger(wh) == ledger_before
     assert report.batches_before == n_before
     assert report.batches_after == len(batch_dirs(wh)) == 1
     assert report.row_groups_after < report.row_groups_before
@@ -95,8 +95,8 @@ def test_interrupted_compaction_never_shows_both_versions(small_batches, tmp_pat
     assert len(batch_dirs(wh)) > 1
     assert snapshot(wh) == before  # hidden by the compacted batch's REPLACES list
     # a crash before the commit leaves only a staging folder, which nobody reads
-    staged = wh / "_staging" / f"{store.new_run_id()}{store.COMPACTED_SUFFIX}"
-    shutil.copytree(next(d for d in saved.iterdir() if d.name != store.SCHEMA_BATCH), staged)
+    staged = wh / "_staging" / f"{runs.new_run_id()}{commit.COMPACTED_SUFFIX}"
+    shutil.copytree(next(d for d in saved.iterdir() if d.name != layout.SCHEMA_BATCH), staged)
     assert snapshot(wh) == before
     s = run_pipeline(raw, wh)  # the next run cleans both up and processes nothing
     assert s["files_new"] + s["files_changed"] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from tasks.discover import FileWork, batch_target, hash_file, plan, split_batches, walk
-from tasks.store import LedgerEntry
+from tasks.ledger import LedgerEntry
 
 
 def test_walk_records_everything_but_hidden_names(tmp_path):

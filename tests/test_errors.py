@@ -7,10 +7,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from news_etl.cli import main
-from tasks import schemas, store
+from tasks import commit, layout, lock, runs, schemas, staging
 from tasks.errors import NewsEtlError, NoWarehouse, RunFailed, UsageError, WarehouseBusy
+from tasks.lock import RunLocked
 from tasks.rawfs import LocationError
-from tasks.store import RunLocked
 
 
 def test_the_hierarchy_gives_each_kind_its_exit_code():
@@ -46,8 +46,8 @@ def test_commands_exit_by_kind_with_one_line(tmp_path, capsys):
     assert main(["query", "top-peple"]) == 1
     assert "no named query 'top-peple'" in _last_line(capsys)
     wh = tmp_path / "wh"
-    store.init_warehouse(wh)
-    with store.warehouse_lock(wh):
+    staging.init_warehouse(wh)
+    with lock.warehouse_lock(wh):
         assert main(["compact", "--warehouse", str(wh)]) == 75
     assert "another news-etl run" in _last_line(capsys)
     assert main(["query", "select * from nowhere_table", "--warehouse", str(wh)]) == 1
@@ -58,27 +58,27 @@ def test_commands_exit_by_kind_with_one_line(tmp_path, capsys):
 
 def test_an_unreadable_replaces_list_never_shows_rows_twice(tmp_path):
     wh = tmp_path / "wh"
-    store.init_warehouse(wh)
+    staging.init_warehouse(wh)
     for name in ("20261101-a", "20261101-b", "20261102-x-compact"):
-        d = store.batches_dir(wh) / name
+        d = layout.batches_dir(wh) / name
         d.mkdir()
         for table, schema in schemas.BATCH_TABLES.items():
             pq.write_table(schema.empty_table(), d / f"{table}.parquet")
-    (store.batches_dir(wh) / "20261102-x-compact" / store.REPLACES_FILE).mkdir()  # unreadable
+    (layout.batches_dir(wh) / "20261102-x-compact" / commit.REPLACES_FILE).mkdir()  # unreadable
     # which batches the compacted one replaces is unknown: it is hidden, the others stay
-    assert store.committed_batches(wh) == ["0-schema", "20261101-a", "20261101-b"]
-    assert store.corrupt_batches(wh) == {
+    assert commit.committed_batches(wh) == ["0-schema", "20261101-a", "20261101-b"]
+    assert commit.corrupt_batches(wh) == {
         "20261102-x-compact": "REPLACES unreadable (Is a directory): the batches it replaces are "
                               "unknown"}
-    moved = store.quarantine_corrupt(wh)
+    moved = commit.quarantine_corrupt(wh)
     assert list(moved) == ["20261102-x-compact"]
-    assert not (store.batches_dir(wh) / "20261102-x-compact").exists()
-    assert store.corrupt_batches(wh) == {}
+    assert not (layout.batches_dir(wh) / "20261102-x-compact").exists()
+    assert commit.corrupt_batches(wh) == {}
 
 
 def test_tracebacks_are_kept_in_the_warehouse_log(tmp_path):
     wh = tmp_path / "wh"
-    store.init_warehouse(wh)
+    staging.init_warehouse(wh)
 
     def fail() -> None:
         raise OSError(5, "Input/output error")
@@ -86,7 +86,7 @@ def test_tracebacks_are_kept_in_the_warehouse_log(tmp_path):
     try:
         fail()
     except OSError as exc:
-        path = store.keep_traceback(wh, "run-1", exc)
+        path = runs.keep_traceback(wh, "run-1", exc)
     text = path.read_text()
     assert path == wh / "logs" / "run-1.log"
     assert "Traceback (most recent call last)" in text and "in fail" in text

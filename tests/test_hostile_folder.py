@@ -409,7 +409,7 @@ def test_a_file_that_kills_its_worker_is_named_and_the_rest_of_its_batch_kept(tm
     from tasks.batch import BatchSpec
     from tasks.discover import walk
     from tasks.runner import WORKER_DIED, BatchExecutor
-    from tasks.store import init_warehouse
+    from tasks.staging import init_warehouse
 
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     for name in ("a.txt", "poison.txt", "z.txt"):

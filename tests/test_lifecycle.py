@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks import store
+from tasks import runs
 from tasks.quotes import EXTRACTOR_VERSION
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env, query, run_pipeline, table
@@ -111,7 +111,7 @@ def test_status_exits_nonzero_after_a_failed_or_crashed_run(tmp_path):
     assert ok.returncode == 0, ok.stderr
     assert "2 articles" in ok.stdout and "files: 2 ok" in ok.stdout and "completed" in ok.stdout
     # a later run that died without finishing (as after SIGKILL or a power cut)
-    store.write_run(wh, {"run_id": "29991231T000000000000Z-1", "started_at": store.now_utc(),
+    runs.write_run(wh, {"run_id": "29991231T000000000000Z-1", "started_at": runs.now_utc(),
                          "status": "running", "raw": str(raw), "model": "m"})
     crashed = cli(["status", "--warehouse", str(wh)], tmp_path)
     assert crashed.returncode == 1

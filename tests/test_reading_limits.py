@@ -19,6 +19,7 @@ import pytest
 from tasks import rawfs, schemas
 from tasks.batch import BatchSpec, _article_row, process_batch
 from tasks.discover import NAME_WARNING, FileWork, missing_paths, plan, walk
+from tasks.ledger import LedgerEntry
 from tasks.readers import (
     GZIP_RATIO_FLOOR,
     MAX_LINE_BYTES,
@@ -28,7 +29,7 @@ from tasks.readers import (
     read_bytes,
     read_stream,
 )
-from tasks.store import LedgerEntry, now_utc
+from tasks.runs import now_utc
 from tests.helpers import deny_listing, unmount_after
 
 STORY = ("\u201cThe ferry will run all winter,\u201d harbour master Ines Calder said on Tuesday "

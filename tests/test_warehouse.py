@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from news_etl import query
-from tasks import store, warehouse
+from tasks import commit, staging, warehouse
 from tasks.readers import article_id
 from tests.helpers import CLI
 
@@ -51,7 +51,7 @@ QUOTES = {  # (speaker, quote_type, text)
 
 def build_warehouse(wh: Path) -> dict[str, str]:
     """Write the rows above as one committed batch, then publish the views."""
-    store.init_warehouse(wh)
+    staging.init_warehouse(wh)
     batch = "20261118T120000000000Z-1-00000"
     ids = {k: article_id(v[0], 0) for k, v in ARTICLES.items()}
     arts, ents, quotes, files = [], [], [], []
@@ -82,9 +82,9 @@ def build_warehouse(wh: Path) -> dict[str, str]:
                   "size": 5, "mtime_ns": 1, "format": "json", "status": "failed",
                   "error": "malformed JSON: Expecting value at line 1 column 1", "articles": 0,
                   "records_failed": 0, "processed_at": PROCESSED})
-    store.stage_batch(wh, batch, {"articles": arts, "entities": ents, "quotes": quotes,
+    staging.stage_batch(wh, batch, {"articles": arts, "entities": ents, "quotes": quotes,
                                   "files": files})
-    store.commit_batch(wh, batch)
+    commit.commit_batch(wh, batch)
     warehouse.publish_views(wh)
     return ids
 
@@ -165,11 +165,11 @@ def test_materialized_cooccurrence_equals_live_and_goes_live_when_stale(tmp_path
     con.close()
     # a batch committed after the table was computed: the view computes live again, correctly
     batch = "20991231T000000000000Z-1-00000"
-    store.stage_batch(wh, batch, {"files": [{
+    staging.stage_batch(wh, batch, {"files": [{
         "path": "late.txt", "batch_id": batch, "run_id": "r", "content_hash": "l", "size": 1,
         "mtime_ns": 1, "format": "txt", "status": "failed", "error": "empty file",
         "articles": 0, "records_failed": 0, "processed_at": PROCESSED}]})
-    store.commit_batch(wh, batch)
+    commit.commit_batch(wh, batch)
     con = warehouse.connect(wh)
     definition = rows(con, "select sql from duckdb_views() where view_name = 'entity_cooccurrence'")
     assert "aggregates" not in definition[0][0]

@@ -1,0 +1,108 @@
+"""Run records: one Parquet file per run in ``runs/``, replaced atomically as the run goes on,
+runs that died marked crashed by the next one, and each run's tracebacks in ``logs/``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tasks import schemas
+from tasks.atomic import replacing
+from tasks.layout import LOGS, SCHEMA_BATCH, runs_dir, staging_dir
+from tasks.staging import write_table
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_run_id() -> str:
+    """Sortable, unique: UTC time to the microsecond plus the process id."""
+    return now_utc().strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
+
+
+@dataclass
+class RunRecord:
+    """One row of the runs table (schemas.RUNS), as a run fills it in."""
+
+    run_id: str
+    started_at: datetime
+    raw: str
+    model: str
+    status: str = "running"  # running | completed | failed | interrupted | crashed
+    finished_at: datetime | None = None
+    files_seen: int = 0
+    files_new: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    files_failed: int = 0
+    files_missing: int = 0
+    files_reprocessed: int = 0
+    files_pruned: int = 0
+    stale_articles: int = 0
+    articles: int = 0
+    entities: int = 0
+    quotes: int = 0
+    words: int = 0
+    wall_seconds: float | None = None
+    error: str | None = None
+
+    def update(self, **values: Any) -> None:
+        """Set several fields at once; a name that is not a field is an error, not a new key."""
+        for name, value in values.items():
+            if name not in self.__dataclass_fields__:
+                raise AttributeError(f"RunRecord has no field {name!r}")
+            setattr(self, name, value)
+
+    def row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in schemas.RUNS.names}
+
+
+def write_run(wh: Path, row: RunRecord | dict[str, Any]) -> None:
+    """Write or replace a run's record atomically."""
+    if isinstance(row, RunRecord):
+        row = row.row()
+    with replacing(runs_dir(wh) / f"{row['run_id']}.parquet", staging_dir(wh)) as tmp:
+        write_table([row], schemas.RUNS, tmp)
+
+
+def mark_crashed_runs(wh: Path) -> list[str]:
+    """Runs still marked 'running' while we hold the lock died without finishing: say so."""
+    crashed = []
+    for f in sorted(runs_dir(wh).glob("*.parquet")):
+        if f.name.startswith(SCHEMA_BATCH):
+            continue
+        try:
+            rows = pq.read_table(f).to_pylist()
+        except (OSError, pa.ArrowInvalid):
+            continue
+        for row in rows:
+            if row["status"] == "running":
+                row["status"] = "crashed"
+                row["error"] = "the run process ended before the run finished"
+                write_run(wh, row)
+                crashed.append(row["run_id"])
+    return crashed
+
+
+def keep_traceback(wh: Path, run_id: str, exc: BaseException) -> Path:
+    """Append an exception's whole traceback (a worker's included: concurrent.futures chains
+    it as the cause) to ``logs/<run_id>.log``, so the one-line message people see loses
+    nothing. Returns the file's path."""
+    import traceback
+
+    path = wh / LOGS / f"{run_id}.log"
+    try:
+        path.parent.mkdir(exist_ok=True)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"--- {now_utc():%Y-%m-%d %H:%M:%S} UTC\n")
+            f.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        pass  # a full disk: the message is still printed and recorded in runs
+    return path

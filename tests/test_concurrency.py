@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -68,13 +70,14 @@ def test_readers_during_a_run_see_whole_batches_only(tmp_path):
     env = cli_env(tmp_path / "ph")
     proc = subprocess.Popen([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh),
                              "--batch-articles", "2", "--processes", "1", "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
     consistency = ("select (select count(*) from articles), (select coalesce(sum(articles), 0) "
                    "from files), (select count(*) from files)")
     seen: list[int] = []  # through `news-etl query`'s in-memory views
     seen_db: list[int] = []  # through news.duckdb, as a DuckDB client opens it
-    deadline = time.time() + 300
-    while proc.poll() is None and time.time() < deadline:
+
+    def look() -> None:
         if warehouse.is_warehouse(wh):
             con = warehouse.connect(wh)
             n_articles, n_files_articles, n_files = con.sql(consistency).fetchall()[0]
@@ -88,10 +91,31 @@ def test_readers_during_a_run_see_whole_batches_only(tmp_path):
             ro.close()
             assert n_articles == n_files_articles == n_files
             seen_db.append(n_articles)
+
+    def batches() -> int:
+        d = wh / "batches"
+        return sum(1 for e in d.iterdir() if e.name != "0-schema") if d.is_dir() else 0
+
+    # on each of the first three commits the readers look in with the run frozen wherever it
+    # is (mid-write, mid-rename, mid-refresh of news.duckdb), then it goes on; in between and
+    # after, they keep reading while it runs
+    frozen_at: list[int] = []
+    deadline = time.time() + 300
+    while proc.poll() is None and time.time() < deadline:
+        n = batches()
+        if len(frozen_at) < 3 and n > (frozen_at[-1] if frozen_at else 0):
+            os.killpg(proc.pid, signal.SIGSTOP)
+            try:
+                look()
+                frozen_at.append(n)
+            finally:
+                os.killpg(proc.pid, signal.SIGCONT)
+        else:
+            look()
         time.sleep(0.05)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err[-2000:]
     assert seen == sorted(seen) and seen_db == sorted(seen_db)  # counts only grow
     # the readers really did look in while batches were landing
-    assert len(set(seen)) >= 3 and len(set(seen_db)) >= 3
+    assert len(frozen_at) == 3 and len(set(seen)) >= 3
     assert warehouse.connect(wh).sql("select count(*) from articles").fetchall() == [(40,)]

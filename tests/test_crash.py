@@ -39,6 +39,12 @@ def committed(wh: Path) -> int:
     return sum(1 for p in d.iterdir() if p.name != "0-schema") if d.is_dir() else 0
 
 
+def recorded_runs(wh: Path) -> int:
+    """Run records written so far: a new one appears once a run holds the lock and starts."""
+    d = wh / "runs"
+    return sum(1 for p in d.iterdir() if p.suffix == ".parquet") if d.is_dir() else 0
+
+
 def snapshot(wh: Path) -> dict[str, list[tuple]]:
     con = warehouse.connect(wh)
     try:
@@ -78,19 +84,21 @@ def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
 
     wh = tmp_path / "wh"
     rng = random.Random(20261128)
-    # kill moments: during start-up, on the first staged batch, and after k committed batches
-    plans = [("startup", 1.5), ("staging", 0), ("after", 1), ("after", 3), ("staging", 0),
+    # kill moments: once the run has recorded itself (start-up: recovery and planning), on the
+    # first staged batch, and after k committed batches
+    plans = [("startup", 0), ("staging", 0), ("after", 1), ("after", 3), ("staging", 0),
              ("after", 2)]
     kills = 0
     for round_no, (when, arg) in enumerate(plans):
         proc = start(raw, wh, tmp_path / "ph", processes=2 if round_no % 2 else 1)
         base = committed(wh)
+        run_files = recorded_runs(wh)
         # a killed run's half-written batches stay in _staging until the next run clears them:
         # only a batch folder this run creates means it is staging
         stale = set(os.listdir(wh / "_staging")) if (wh / "_staging").is_dir() else set()
         deadline = time.time() + 120
         while proc.poll() is None and time.time() < deadline:
-            if when == "startup" and time.time() > deadline - 120 + arg:
+            if when == "startup" and recorded_runs(wh) > run_files:
                 break
             staging = wh / "_staging"
             if when == "staging" and staging.is_dir() and any(

@@ -131,9 +131,8 @@ def test_second_concurrent_run_exits_at_once_and_first_finishes(tmp_path):
     while time.time() < deadline and not (wh / "_staging").is_dir():
         time.sleep(0.05)
     assert first.poll() is None
-    t0 = time.time()
     second = cli(["run", "--raw", str(raw), "--warehouse", str(wh)], tmp_path)
-    assert time.time() - t0 < 10  # at once, not after the first run
+    assert first.poll() is None  # the second one gave up at once: it did not wait for the first
     assert second.returncode == 75
     assert f"another news-etl run (pid {first.pid}) is writing to" in second.stderr
     out, err = first.communicate(timeout=600)

@@ -7,11 +7,36 @@ select article_id, source, source_path, coalesce(published_at, processed_at) as 
        published_at is null as date_from_processing
 from articles;
 
--- named_entities: mentions of names (people, organisations, places, groups...), not of numbers or dates.
+-- identity_names: what every stored entity or speaker name refers to across the corpus
+-- (tasks/identity.py): its identity's display name, its kind (person, organisation, place,
+-- group, other), and how it got there: exact, joined (a variant spelling or plural), resolved (a
+-- lone surname or first name given its full name) or ambiguous (candidates lists the full
+-- names it could be). Written by a run after its last commit; empty until then, when every
+-- name is its own identity.
+create or replace view identity_names as
+select name, identity, kind, status, candidates from {identity_source};
+
+-- named_entities: mentions of names (people, organisations, places, groups...), not of numbers
+-- or dates, with their corpus-level identity and kind.
 create or replace view named_entities as
-select e.article_id, e.canonical, e.label, e.text, e.start_char, e.end_char, d.seen_at, d.source
+select e.article_id, e.canonical, e.label,
+       coalesce(i.identity, e.canonical) as identity,
+       coalesce(i.kind, case e.label when 'PERSON' then 'person' when 'ORG' then 'organisation'
+                                     when 'GPE' then 'place' when 'LOC' then 'place'
+                                     when 'FAC' then 'place' when 'NORP' then 'group'
+                                     else 'other' end) as kind,
+       e.text, e.start_char, e.end_char, d.seen_at, d.source
 from entities e join article_dates d using (article_id)
+left join identity_names i on i.name = e.canonical
 where e.label in ('PERSON', 'ORG', 'GPE', 'NORP', 'LOC', 'FAC', 'EVENT', 'PRODUCT', 'WORK_OF_ART', 'LAW');
+
+-- identity_summary: one row per identity across the corpus, with the names it was written as.
+create or replace view identity_summary as
+select identity, kind, count(distinct article_id) as articles, count(*) as mentions,
+       list(distinct canonical order by canonical) as names,
+       min(seen_at) as first_seen, max(seen_at) as last_seen
+from named_entities
+group by identity, kind;
 
 -- entity_summary: one row per canonical name and label across the corpus.
 create or replace view entity_summary as
@@ -54,13 +79,20 @@ group by all;
 create or replace view entity_cooccurrence as
 select entity_a, label_a, entity_b, label_b, articles from {cooccurrence_source};
 
--- speaker_quotes: every attributed quote with its article's date, source and title.
+-- speaker_quotes: every attributed quote with its article's date, source and title, and the
+-- speaker's corpus-level identity and kind.
 create or replace view speaker_quotes as
-select q.speaker, q.speaker_label, d.seen_at, a.source, a.title, a.source_path, q.article_id,
+select q.speaker, q.speaker_label, coalesce(i.identity, q.speaker) as identity,
+       coalesce(i.kind, case q.speaker_label when 'PERSON' then 'person'
+                                             when 'ORG' then 'organisation'
+                                             when 'GPE' then 'place' when 'FAC' then 'place'
+                                             when 'NORP' then 'group' else 'other' end) as kind,
+       d.seen_at, a.source, a.title, a.source_path, q.article_id,
        q.quote_index, q.quote_type, q.cue, q.text, q.speaker_text
 from quotes q
 join articles a using (article_id)
 join article_dates d using (article_id)
+left join identity_names i on i.name = q.speaker
 where q.speaker is not null;
 
 -- top_speakers: who is quoted most, in how many articles and sources.

@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 from tasks import atomic, layout
 from tasks.atomic import replacing
@@ -45,9 +46,12 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
         subs[f"{{{table}_parquet}}"] = _sql_list(
             [str(layout.table_file(root, b, table)) for b in batches])
     subs["{cooccurrence_source}"] = "entity_cooccurrence_live"
+    subs["{identity_source}"] = NO_IDENTITIES
     if materialized_current(wh, batches):
         subs["{cooccurrence_source}"] = "read_parquet('" + str(
             root / AGGREGATES / "entity_cooccurrence.parquet").replace("'", "''") + "')"
+        subs["{identity_source}"] = "read_parquet('" + str(
+            root / AGGREGATES / IDENTITY_FILE).replace("'", "''") + "')"
     runs = sorted(e.name for e in os.scandir(layout.runs_dir(wh)) if e.name.endswith(".parquet"))
     subs["{runs_parquet}"] = _sql_list([str(layout.runs_dir(root) / r) for r in runs])
     return [substitute(stmt, subs) for f in VIEW_FILES for stmt in statements(load_sql(f))]
@@ -55,6 +59,18 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
 
 
 AGGREGATES = layout.AGGREGATES
+IDENTITY_FILE = "identity_names.parquet"
+
+
+def _identity_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema([("name", pa.string()), ("identity", pa.string()), ("kind", pa.string()),
+                      ("status", pa.string()), ("candidates", pa.list_(pa.string()))])
+# Until a run has resolved identities for exactly the committed batches, every name is its own
+# identity and its label says its kind (the views' coalesce): fewer merges, never a stale one.
+NO_IDENTITIES = ("(select null::varchar as name, null::varchar as identity, null::varchar as kind, "
+                 "null::varchar as status, null::varchar[] as candidates where false)")
 COOCCURRENCE_SCHEMA_FIELDS = (("entity_a", "string"), ("label_a", "string"),
                               ("entity_b", "string"), ("label_b", "string"),
                               ("articles", "int64"))
@@ -69,15 +85,31 @@ def materialized_current(wh: Path, batches: list[str]) -> bool:
     marker = wh / AGGREGATES / "batches.sha256"
     try:
         return marker.read_text().strip() == _batches_digest(batches) and \
-            (wh / AGGREGATES / "entity_cooccurrence.parquet").is_file()
+            (wh / AGGREGATES / "entity_cooccurrence.parquet").is_file() and \
+            (wh / AGGREGATES / IDENTITY_FILE).is_file()
     except OSError:
         return False
 
 
+def identity_table(con: Any) -> Any:
+    """Resolve every stored entity and speaker name to its corpus-level identity
+    (tasks/identity.py) from the name statistics of the views in ``con``; an Arrow table."""
+    import pyarrow as pa
+
+    from tasks.identity import NameStats, resolve_identities
+
+    rows = con.sql(load_sql("identity_stats.sql")).fetchall()
+    resolved = resolve_identities(NameStats(*r) for r in rows)
+    return pa.Table.from_pylist(
+        [{"name": i.name, "identity": i.identity, "kind": i.kind, "status": i.status,
+          "candidates": i.candidates} for i in resolved], schema=_identity_schema())
+
+
 def materialize(wh: Path) -> float:
-    """Compute the co-occurrence table from the committed batches and store it as Parquet (file
-    renamed into place, then its batch-list marker), so ``entity_cooccurrence`` reads a table
-    instead of a self-join over every mention. Called by a run after its last commit and by
+    """Compute the corpus-level tables from the committed batches and store them as Parquet
+    (files renamed into place, then their batch-list marker): the identity of every name, and
+    the co-occurrence table, so ``entity_cooccurrence`` reads a table instead of a self-join
+    over every mention. Called by a run after its last commit and by
     ``compact``; until then, or after a crash in between, the view computes live. Returns
     seconds taken."""
     import time
@@ -97,6 +129,9 @@ def materialize(wh: Path) -> float:
     try:
         for stmt in view_statements(wh, batches):
             con.execute(stmt)
+        identities = identity_table(con)
+        with replacing(out_dir / IDENTITY_FILE) as tmp:
+            pq.write_table(identities, tmp, compression="zstd")
         reader = con.sql("select * from entity_cooccurrence_live "
                          "order by articles desc, entity_a, entity_b").arrow()
         with replacing(out_dir / "entity_cooccurrence.parquet") as tmp, \

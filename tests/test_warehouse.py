@@ -211,10 +211,11 @@ def test_rising_entities(built):
 
 def test_every_named_query(built):
     _, con, _ = built
-    assert named(con, "top-people") == [("Ben Okoro", 3, 4), ("Ruth Calloway", 3, 4),
-                                        ("Jonah Mbeki", 1, 1)]
-    assert named(con, "top-people", path_prefix="politics/") == [("Ruth Calloway", 2, 3),
-                                                                 ("Ben Okoro", 1, 1)]
+    assert named(con, "top-people") == [("Ben Okoro", 3, 4, ["Ben Okoro"]),
+                                        ("Ruth Calloway", 3, 4, ["Ruth Calloway"]),
+                                        ("Jonah Mbeki", 1, 1, ["Jonah Mbeki"])]
+    assert [r[:3] for r in named(con, "top-people", path_prefix="politics/")] == [
+        ("Ruth Calloway", 2, 3), ("Ben Okoro", 1, 1)]
     assert [r[:4] for r in named(con, "top-entities", label="ORG")] == [
         ("Alder River Trust", "ORG", 2, 2), ("Northfield Rovers", "ORG", 1, 1)]
     assert named(con, "entity-timeline", entity="Ben Okoro") == [
@@ -228,11 +229,11 @@ def test_every_named_query(built):
     assert named(con, "top-pairs") == [("Ben Okoro", "PERSON", "Ruth Calloway", "PERSON", 2)]
     assert named(con, "top-pairs", label_a="GPE", label_b="PERSON", limit=1) == [
         ("Greyford", "GPE", "Ruth Calloway", "PERSON", 3)]
-    assert named(con, "top-speakers") == [("Ben Okoro", "PERSON", 3, 2, 3, 2),
-                                          ("Ruth Calloway", "PERSON", 3, 1, 2, 2),
-                                          ("Jonah Mbeki", "PERSON", 1, 1, 1, 0)]
+    assert named(con, "top-speakers") == [("Ben Okoro", "person", 3, 2, 3, 2),
+                                          ("Ruth Calloway", "person", 3, 1, 2, 2),
+                                          ("Jonah Mbeki", "person", 1, 1, 1, 0)]
     assert named(con, "top-speakers", source="Valley Wire") == [
-        ("Ruth Calloway", "PERSON", 2, 1, 1, 1), ("Ben Okoro", "PERSON", 1, 1, 1, 1)]
+        ("Ruth Calloway", "person", 2, 1, 1, 1), ("Ben Okoro", "person", 1, 1, 1, 1)]
     assert [(r[1], r[3], r[5]) for r in named(con, "speaker-quotes", speaker="Ruth Calloway")] == [
         ("Valley Wire", "direct", "When the river runs low, farms lose first"),
         ("Valley Wire", "indirect", "the bill would protect family farms"),
@@ -271,8 +272,8 @@ def test_query_command_formats(built, tmp_path):
     wh, _, _ = built
     res = cli(["query", "top-speakers", "--warehouse", str(wh), "-f", "csv", "-p", "limit=2"])
     assert res.returncode == 0, res.stderr
-    assert res.stdout == ("speaker,label,quotes,direct,articles,sources\n"
-                          "Ben Okoro,PERSON,3,2,3,2\nRuth Calloway,PERSON,3,1,2,2\n")
+    assert res.stdout == ("speaker,kind,quotes,direct,articles,sources\n"
+                          "Ben Okoro,person,3,2,3,2\nRuth Calloway,person,3,1,2,2\n")
     out = tmp_path / "q.json"
     res = cli(["query", "select canonical, articles from entity_summary where label = 'GPE'",
                "--warehouse", str(wh), "--format", "json", "--output", str(out)])

@@ -1,10 +1,16 @@
 -- name: entity-timeline
--- description: Mentions of one entity per day (canonical name, e.g. 'Tony Blair'), within a date range.
+-- description: Mentions and articles per day for one entity; any of its names finds its identity.
 -- param: entity
 -- param: since = '1900-01-01'
 -- param: until = '2200-01-01'
-select day, sum(mentions) as mentions, sum(articles) as articles
-from entity_mentions_daily
-where canonical = $entity and day between cast($since as date) and cast($until as date)
+with asked as (
+    select coalesce(
+               (select any_value(identity) from identity_names where lower(name) = lower($entity)),
+               $entity) as identity
+)
+select cast(seen_at as date) as day, count(*) as mentions, count(distinct article_id) as articles
+from named_entities e, asked
+where lower(e.identity) = lower(asked.identity)
+  and cast(seen_at as date) between cast($since as date) and cast($until as date)
 group by day
 order by day

@@ -1,12 +1,13 @@
 -- name: top-speakers
--- description: Who is quoted most (direct, mixed and indirect), optionally in one source only.
+-- description: Who is quoted most, by identity (all of a speaker's names together), with their kind: people, organisations, groups.
 -- param: source = ''   a source name ('' for all)
+-- param: kind = ''     only this kind: person, organisation, place, group ('' for all)
 -- param: limit = 20
-select speaker, any_value(speaker_label) as label, count(*) as quotes,
+select identity as speaker, any_value(kind) as kind, count(*) as quotes,
        count(*) filter (where quote_type = 'direct') as direct,
        count(distinct article_id) as articles, count(distinct source) as sources
 from speaker_quotes
-where $source = '' or source = $source
-group by speaker
+where ($source = '' or source = $source) and ($kind = '' or kind = $kind)
+group by identity
 order by quotes desc, speaker
 limit $limit

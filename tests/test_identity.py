@@ -1,0 +1,146 @@
+"""Corpus-level identity: each rule on name statistics written here, then end to end through
+the warehouse views and named queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tasks import commit, staging, warehouse
+from tasks.identity import NameStats, name_key, resolve_identities
+from tasks.readers import article_id
+from tests.test_warehouse import named
+
+
+def by_name(stats: list[NameStats]) -> dict[str, tuple[str, str, str, list[str]]]:
+    return {i.name: (i.identity, i.kind, i.status, i.candidates) for i in resolve_identities(stats)}
+
+
+def test_a_lone_surname_takes_the_one_full_name_the_corpus_points_to():
+    got = by_name([NameStats("Tony Blair", "PERSON", 300, 150),
+                   NameStats("Cherie Blair", "PERSON", 6, 4),
+                   NameStats("Blair", "PERSON", 20, 13),
+                   NameStats("Blair", "ORG", 2, 2)])
+    assert got["Blair"] == ("Tony Blair", "person", "resolved", [])
+    assert got["Cherie Blair"] == ("Cherie Blair", "person", "exact", [])
+
+
+def test_an_ambiguous_surname_stays_itself_and_lists_its_candidates():
+    got = by_name([NameStats("Kenneth Clarke", "PERSON", 40, 12),
+                   NameStats("Charles Clarke", "PERSON", 35, 10),
+                   NameStats("Clarke", "PERSON", 9, 7)])
+    assert got["Clarke"] == ("Clarke", "person", "ambiguous", ["Kenneth Clarke", "Charles Clarke"])
+
+
+def test_a_full_name_seen_once_does_not_claim_a_surname():
+    got = by_name([NameStats("Dana Voss", "PERSON", 1, 1), NameStats("Voss", "PERSON", 12, 9)])
+    assert got["Voss"] == ("Voss", "person", "exact", [])
+
+
+def test_an_organisation_mislabelled_as_a_person_in_a_minority_of_mentions_is_an_organisation():
+    got = by_name([NameStats("Labour", "ORG", 300, 126), NameStats("Labour", "PERSON", 90, 62),
+                   NameStats("Labour", "GPE", 2, 2)])
+    assert {v[:3] for v in got.values()} == {("Labour", "organisation", "exact")}
+    # an organisation word in the name outweighs the votes
+    got = by_name([NameStats("Manchester United", "PERSON", 50, 45),
+                   NameStats("Manchester United", "ORG", 10, 8)])
+    assert got["Manchester United"][1] == "organisation"
+
+
+def test_personal_titles_are_person_evidence():
+    got = by_name([NameStats("Hale", "ORG", 4, 3), NameStats("Hale", "PERSON", 1, 1, titled=2)])
+    assert got["Hale"][1] == "person"
+    assert by_name([NameStats("Yukos", "PERSON", 165, 27), NameStats("Yukos", "ORG", 200, 60)]
+                   )["Yukos"][1] == "organisation"
+
+
+def test_plural_groups_join_their_singular_and_people_do_not():
+    got = by_name([NameStats("Tories", "NORP", 70, 40), NameStats("Tory", "NORP", 50, 35),
+                   NameStats("Tory", "ORG", 10, 8), NameStats("Lib Dems", "ORG", 60, 50),
+                   NameStats("Lib Dem", "PERSON", 30, 41), NameStats("Lib Dem", "ORG", 40, 30),
+                   NameStats("Williams", "PERSON", 20, 15), NameStats("William", "PERSON", 30, 20)])
+    assert got["Tories"][0] == got["Tory"][0] == "Tories" and got["Tory"][1] == "group"
+    assert got["Tories"][2] == "joined" and got["Tory"][2] == "exact"
+    assert got["Lib Dems"][0] == got["Lib Dem"][0] and got["Lib Dem"][1] == "organisation"
+    assert got["Williams"][0] == "Williams" and got["William"][0] == "William"
+
+
+def test_spellings_and_a_middle_initial_are_one_name():
+    got = by_name([NameStats("George W. Bush", "PERSON", 40, 26),
+                   NameStats("George Bush", "PERSON", 10, 8),
+                   NameStats("Bush", "PERSON", 30, 22), NameStats("Laura Bush", "PERSON", 3, 2)])
+    assert got["George W. Bush"][0] == got["George Bush"][0] == got["Bush"][0] == "George W. Bush"
+    assert got["Bush"][2] == "resolved"
+    assert name_key("the Kremlin’s") == ("kremlin",) == name_key("Kremlin")
+
+
+PROCESSED = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+def build(wh, articles: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]]) -> None:
+    """One committed batch: per article, entity (canonical, label) and quote (speaker, text) rows."""
+    staging.init_warehouse(wh)
+    batch = "20261120T000000000000Z-1-00000"
+    tables: dict[str, list[dict]] = {"articles": [], "entities": [], "quotes": [], "files": []}
+    for path, (ents, quotes) in articles.items():
+        aid = article_id(path, 0)
+        text = " ".join(n for n, _ in ents) + ". " + " ".join(t for _, t in quotes)
+        tables["articles"].append({
+            "article_id": aid, "batch_id": batch, "source_path": path, "record_index": 0,
+            "title": path, "text": text, "published_at": PROCESSED, "source": "Ledger",
+            "url": None, "authors": [], "language": "en", "word_count": len(text.split()),
+            "content_hash": path, "extra": None, "model": "m", "extractor_version": "x",
+            "processed_at": PROCESSED})
+        tables["files"].append({
+            "path": path, "batch_id": batch, "run_id": "r", "content_hash": path, "size": 1,
+            "mtime_ns": 1, "format": "txt", "status": "ok", "error": None, "articles": 1,
+            "records_failed": 0, "processed_at": PROCESSED})
+        for i, (name, label) in enumerate(ents):
+            start = text.index(name)
+            tables["entities"].append({
+                "article_id": aid, "batch_id": batch, "entity_index": i, "start_char": start,
+                "end_char": start + len(name), "text": name, "label": label,
+                "sentence_index": 0, "canonical": name})
+        for i, (speaker, said) in enumerate(quotes):
+            start = text.index(said)
+            tables["quotes"].append({
+                "article_id": aid, "batch_id": batch, "quote_index": i, "text": said,
+                "spans": [{"start": start, "end": start + len(said)}], "quote_type": "direct",
+                "cue": "said", "cue_start": None, "cue_end": None, "speaker": speaker,
+                "speaker_text": speaker, "speaker_start": None, "speaker_end": None,
+                "speaker_label": "PERSON"})
+    staging.stage_batch(wh, batch, tables)
+    commit.commit_batch(wh, batch)
+
+
+def test_views_and_queries_count_identities_after_materialisation(tmp_path):
+    wh = tmp_path / "wh"
+    build(wh, {
+        "a.txt": ([("Ruth Calloway", "PERSON"), ("Harbour Trust", "ORG")],
+                  [("Ruth Calloway", "The river is lower than I have ever seen it")]),
+        "b.txt": ([("Ruth Calloway", "PERSON"), ("Harbour Trust", "PERSON")],
+                  [("Ruth Calloway", "We will vote against the bill")]),
+        "c.txt": ([("Calloway", "PERSON"), ("Harbour Trust", "ORG")],
+                  [("Calloway", "Farmers cannot wait another summer")]),
+        "d.txt": ([("Okafor", "PERSON"), ("Miriam Okafor", "PERSON"), ("Ada Okafor", "PERSON")],
+                  [("Okafor", "Nobody asked the engineers")]),
+        "e.txt": ([("Miriam Okafor", "PERSON"), ("Ada Okafor", "PERSON")], []),
+    })
+    warehouse.materialize(wh)
+    warehouse.publish_views(wh)
+    con = warehouse.connect(wh)
+    try:
+        # the surname's articles count for the person; the trust, once tagged PERSON, is not one
+        assert [r[:3] for r in named(con, "top-people")] == [
+            ("Ruth Calloway", 3, 3), ("Ada Okafor", 2, 2), ("Miriam Okafor", 2, 2), ("Okafor", 1, 1)]
+        quotes = named(con, "speaker-quotes", speaker="calloway")
+        assert sorted((r[6], r[7]) for r in quotes) == [("Calloway", "Ruth Calloway")] + [
+            ("Ruth Calloway", "Ruth Calloway")] * 2
+        # an ambiguous surname finds its own quotes and says what it could be
+        okafor = named(con, "speaker-quotes", speaker="Okafor")
+        assert [(r[6], r[7], r[8]) for r in okafor] == [
+            ("Okafor", "Okafor", ["Ada Okafor", "Miriam Okafor"])]
+        assert named(con, "entity-timeline", entity="Calloway") == [(PROCESSED.date(), 3, 3)]
+        assert con.sql("select kind from identity_summary where identity = 'Harbour Trust'"
+                       ).fetchall() == [("organisation",)]
+    finally:
+        con.close()

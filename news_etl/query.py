@@ -171,6 +171,12 @@ def write(df: Any, fmt: str, output: Path | None) -> None:
         df.write_parquet(output)
         return
     if fmt == "csv":
+        # CSV has no lists or structs: a list becomes its items joined by "; ", a struct JSON
+        nested = [c for c, t in df.schema.items() if isinstance(t, (pl.List, pl.Array, pl.Struct))]
+        df = df.with_columns(
+            pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("; ")
+            if isinstance(df.schema[c], (pl.List, pl.Array)) else pl.col(c).struct.json_encode()
+            for c in nested)
         text = df.write_csv()
     elif fmt == "json":
         text = df.write_json()

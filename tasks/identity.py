@@ -3,19 +3,34 @@ the whole warehouse, with a display name and a kind (person, organisation, place
 
 The per-article ``canonical`` is left as it is; this decides, on evidence from all articles:
 
+- **clean names**: HTML entities decoded, a possessive dropped (whatever its apostrophe), the
+  sentence fragment on the far side of a spaced dash ("Howard - can" -> Howard, "Best Feature at
+  Cannes - Nair" -> Nair), scores and unbalanced brackets dropped, a word written twice in a row
+  once ("Justin Trudeau Trudeau"), and of a person glued to a neighbour by a slash the last part
+  ("Instagram/Jane Roe" -> Jane Roe).
 - **kind** by the votes of every mention's NER label (PERSON -> person, ORG -> organisation,
   GPE/LOC/FAC -> place, NORP -> group, anything else -> other), each mention preceded by a
   personal title (Mr, President, spokesman) counting as ``TITLE_VOTES`` person votes, and a name
-  holding an organisation word (Party, United, Council, Ltd) never a person. The small model's NER
-  errors are a given; the corpus outvotes them ("Labour" ORG 126 / PERSON 62 -> organisation).
+  holding an organisation word (Party, United, Council, Ltd) never a person. A name written after
+  "the", "a" or "an" in ``DETERMINED_SHARE`` or more of its PERSON mentions is not a person
+  (people are not "an Oscar", "the Premiership", "the Lib Dems"): its kind is the best of its
+  other votes, and a nationality word so used ("the Welsh") is a group. Nor is a one-word name
+  that no full person name in the corpus ends or begins with and no title ever precedes: news
+  introduces a person by full name or title somewhere, and such a word is a misread company,
+  club or product ("Yukos", "Euronext", "Linux"); a mononym so introduced ("singer Madonna")
+  stays a person. The small model's NER errors are a given;
+  the corpus outvotes them ("Labour" ORG 126 / PERSON 62 -> organisation).
 - **one name, one identity**: names that differ only in case, punctuation, a possessive, a leading
   "the" or a middle initial ("George W. Bush", "George Bush") are one; a plural group or party
   name joins its singular ("Tories" -> "Tory", "Lib Dems" -> "Lib Dem").
 - **lone surnames and first names**: a one-word name whose votes make it a person takes the full
-  person name that ends (surname) or else begins (first name) with it, when one full name holds
-  at least ``DOMINANT_SHARE`` of the articles of all full names that do ("Blair" -> "Tony Blair"
-  when the corpus points to one Blair). Otherwise it stays its own identity with status
-  ``ambiguous`` and the full names it could be as candidates.
+  person name that ends (surname) or begins (first name) with it: read as a surname or as a
+  first name, whichever more articles of full names back, and resolved when one full name holds
+  at least ``DOMINANT_SHARE`` of that reading's articles ("Blair" -> "Tony Blair" when the corpus
+  points to one Blair; "Howard" -> "Michael Howard" beside Ron and John Howard; "Charles", a first
+  name far more often than Ray Charles's surname, stays itself beside Charles Kennedy and Charles
+  Clarke). Otherwise it stays its own identity with status ``ambiguous`` and the full names it
+  could be as candidates.
 
 Everything is a plain function of name statistics (one row per stored name and label), so a run
 computes it from one GROUP BY over the entity and quote rows, and tests call it directly.
@@ -35,11 +50,17 @@ KINDS = ("person", "organisation", "place", "group", "other")
 LABEL_KIND = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
               "FAC": "place", "NORP": "group"}
 TITLE_VOTES = 3  # a mention after "Mr", "President" ... is strong evidence of a person
+DETERMINED_SHARE = 0.15  # persons are after "the/a/an" in under 1% of mentions, misread names in 20%+
 DOMINANT_SHARE = 0.8  # share of articles one full name needs to claim a lone surname
 MIN_FULL_NAME_ARTICLES = 2  # a full name seen once does not claim a surname used elsewhere
 # Words that, inside a name, make it an organisation whatever the NER said ("Manchester United").
-ORG_NAME_WORDS = ORG_WORDS | frozenset("""united city fc rovers athletic wanderers olympic
-    plc airlines airways motors holdings partners studios records labs systems networks""".split())
+ORG_NAME_WORDS = ORG_WORDS | frozenset("""united city fc rovers rangers athletic wanderers
+    olympic albion county hotspur plc airlines airways motors holdings partners studios records
+    labs systems networks dem dems democrats republicans conservatives tories""".split())
+# Nationality and language words that name a people ("the Welsh", "the French").
+NATIONALITY_WORDS = frozenset("""welsh french dutch swiss greek thai scots british english irish
+    scottish""".split())
+NATIONALITY_SUFFIXES = ("ish", "ese")
 
 
 @dataclass
@@ -51,6 +72,7 @@ class NameStats:
     mentions: int
     articles: int
     titled: int = 0  # mentions right after a personal title
+    determined: int = 0  # mentions right after "the", "a" or "an"
 
 
 @dataclass
@@ -66,17 +88,50 @@ class Identity:
 
 
 _PUNCT = re.compile(r"[^\w\s]")
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_POSSESSIVE = re.compile(r"(?:[^\w\s-]s|'|’)$")  # Blair's, Blair’s, and Blair¿s (a mis-encoded ’)
+_SPACED_DASH = re.compile(r"\s+[-–—]+(?:\s+|$)|^[-–—]+\s+|\s+vs?\.?\s+")  # and "A v B"
+_LOWER_PREFIX = re.compile(r"^(?:[a-z]+-)+(?=[A-Z])")  # ex-Yukos, anti-Blair
+_SCORE = re.compile(r"^\d+(?:[-–,]\d+)+,?$")
+LOWER_CASE = "(lower case)"
+CONNECTORS = frozenset("of de da di du van von der den al el bin ibn la le and for the y".split())
+
+
+def _name_like(part: str) -> bool:
+    words = part.split()
+    return bool(words) and any(w[:1].isupper() for w in words) and not any(
+        (w[:1].islower() and w not in CONNECTORS) or any(c.isdigit() for c in w) for w in words)
+
+
+def clean_name(name: str) -> str:
+    """A stored name without the debris around it (see the module docstring)."""
+    text = html.unescape(name).replace("\u00a0", " ").strip()
+    text = _LOWER_PREFIX.sub("", _POSSESSIVE.sub("", text).strip())
+    if "(" in text and ")" not in text:
+        text = text[: text.index("(")].strip()
+    parts = [p.strip() for p in _SPACED_DASH.split(text) if p.strip()]
+    if len(parts) > 1:
+        text = next((p for p in parts if _name_like(p)), parts[0])
+    if "/" in text:  # "Instagram/Jane Roe": a full name after the slash is the person
+        last = text.rsplit("/", 1)[1].strip()
+        if len(last.split()) >= 2 and _name_like(last):
+            text = last
+    words = [w for w in text.split() if not _SCORE.match(w)] or text.split()
+    out: list[str] = []
+    for w in words:
+        if not out or w.lower() != out[-1].lower():
+            out.append(w)
+    return " ".join(out)
 
 
 def name_key(name: str) -> tuple[str, ...]:
-    """The words that identify a name: HTML entities decoded, case, punctuation, a possessive
-    and a leading 'the' ignored."""
-    text = html.unescape(name).replace("’", "'").strip()
-    text = _POSSESSIVE.sub("", text)
+    """The words that identify a name: cleaned, and case, punctuation and a leading 'the'
+    ignored."""
+    text = clean_name(name).replace("’", "'")
     words = _PUNCT.sub(" ", text.replace("'", "")).lower().split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
+    if words and text == text.lower():
+        return (LOWER_CASE, *words)  # "bush" is no spelling of "Bush": a common noun misread
     return tuple(words)
 
 
@@ -93,17 +148,31 @@ def _singular(key: tuple[str, ...]) -> tuple[str, ...] | None:
 class _Group:
     key: tuple[str, ...]
     votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    person_mentions: int = 0  # mentions the NER labelled PERSON
+    titled: int = 0
+    determined: int = 0  # of those, written after the/a/an
     articles: int = 0
     forms: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # surface -> mentions
     names: set[str] = field(default_factory=set)
 
-    def kind(self) -> str:
+    def kind(self, unsupported: bool = False) -> str:
+        """The kind the votes give; ``unsupported``: a lone word no full name or title backs."""
         if ORG_NAME_WORDS.intersection(self.key) and len(self.key) > 1:
             return "organisation"
-        if not self.votes:
+        votes = dict(self.votes)
+        if unsupported:
+            votes["person"] = 0.0
+        if self.person_mentions and self.determined >= DETERMINED_SHARE * self.person_mentions:
+            # "the Premiership", "an Oscar": the NER's PERSON is wrong
+            votes["person"] = 0.0  # titles too: "best actor Oscar" is no title
+            word = self.key[0] if len(self.key) == 1 else ""
+            if word in NATIONALITY_WORDS or len(word) > 4 and word.endswith(NATIONALITY_SUFFIXES):
+                return "group"
+            votes["other"] = votes.get("other", 0.0) + 0.5  # what remains when nothing else does
+        if not any(v > 0 for v in votes.values()):
             return "other"
         # ties go to the kind listed first in KINDS
-        return max(KINDS, key=lambda k: (self.votes.get(k, 0.0), -KINDS.index(k)))
+        return max(KINDS, key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
 
     def display(self) -> str:
         return max(self.forms, key=lambda f: (self.forms[f], len(f), f))
@@ -120,8 +189,12 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         kind = LABEL_KIND.get(s.label or "", "other")
         g.votes[kind] += s.mentions
         g.votes["person"] += TITLE_VOTES * s.titled
+        g.titled += s.titled
+        if s.label == "PERSON":
+            g.person_mentions += s.mentions
+            g.determined += s.determined
         g.articles += s.articles
-        g.forms[html.unescape(s.name).strip()] += s.mentions
+        g.forms[clean_name(s.name)] += s.mentions
         g.names.add(s.name)
 
     # a middle initial does not make another person: "george w bush" joins "george bush"
@@ -141,6 +214,9 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         m = merged.setdefault(root, _Group(root))
         for k, v in g.votes.items():
             m.votes[k] += v
+        m.person_mentions += g.person_mentions
+        m.titled += g.titled
+        m.determined += g.determined
         m.articles += g.articles
         for f, n in g.forms.items():
             m.forms[f] += n
@@ -159,8 +235,15 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         kind = g.kind()
         identity, status, candidates = g.display(), "exact", []
         if len(key) == 1 and kind == "person":
-            cands = by_last.get(key[0]) or by_first.get(key[0]) or []
-            if cands:
+            # read as a surname or as a first name, whichever more articles back
+            surnames, first_names = by_last.get(key[0], []), by_first.get(key[0], [])
+            cands = surnames if sum(c.articles for c in surnames) >= sum(
+                c.articles for c in first_names) else first_names
+            if not cands and not g.titled:
+                # news introduces a person by full name or title somewhere: a lone word with
+                # neither anywhere in the corpus is a misread name ("Yukos", "Euronext")
+                kind = g.kind(unsupported=True)
+            elif cands:
                 total = sum(c.articles for c in cands)
                 best = max(cands, key=lambda c: (c.articles, c.display()))
                 if best.articles >= DOMINANT_SHARE * total:
@@ -171,7 +254,8 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
                     candidates = [c.display() for c in ranked]
         for name in sorted(g.names):
             st = status
-            if st == "exact" and name_key(name) != key:
+            written = _PUNCT.sub(" ", name.replace("'", "").replace("’", "")).lower().split()
+            if st == "exact" and written != [w for w in key if w != LOWER_CASE]:
                 st = "joined"
             out.append(Identity(name, identity, kind, st, candidates))
     return out

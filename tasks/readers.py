@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import hashlib
+import html
 import io
 import json
 import re
@@ -47,6 +48,18 @@ def clean_str(value: str) -> str:
         return _SURROGATE.sub("\ufffd", value)
 
 
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(value: str) -> str:
+    """HTML character references left in text ('Blair&#191;s', 'AT&amp;T', '&eacute;') decoded, in
+    every format: feeds and exports carry them in plain text and JSON too. Only complete
+    references (with their semicolon) are touched, so 'R&D' and 'AT&T' stay as written."""
+    if "&" not in value:
+        return value
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), value)
+
+
 def clean_value(value: Any) -> Any:
     """clean_str over a JSON value's strings, keys included."""
     if isinstance(value, str):
@@ -76,12 +89,13 @@ class Article:
     def __post_init__(self) -> None:
         # the reader boundary: whatever a reader produced, the strings stored are valid Unicode
         self.source_path = clean_str(self.source_path)
-        self.text = clean_str(self.text)
+        self.text = decode_entities(clean_str(self.text))
         for name in ("title", "source", "url", "language"):
             value = getattr(self, name)
             if value is not None:
-                setattr(self, name, clean_str(value))
-        self.authors = [clean_str(a) for a in self.authors]
+                value = clean_str(value)
+                setattr(self, name, decode_entities(value) if name in ("title", "source") else value)
+        self.authors = [decode_entities(clean_str(a)) for a in self.authors]
         if self.extra:
             self.extra = clean_value(self.extra)
 
@@ -326,7 +340,7 @@ def parse_authors(value: Any) -> list[str]:
         return out
     if not isinstance(value, str):
         return []
-    s = re.sub(r"^\s*by\s+", "", value.strip(), flags=re.I)
+    s = re.sub(r"^\s*by\s+", "", decode_entities(value).strip(), flags=re.I)
     parts = [p.strip() for p in re.split(r"\s*[;|]\s*|\s+and\s+|\s*&\s*", s) if p.strip()]
     names: list[str] = []
     for p in parts:
@@ -519,11 +533,11 @@ def iter_jsonl(stream: Any, source_path: str, result: ReadResult) -> Iterator[Ar
 
 def read_html(data: bytes, source_path: str) -> ReadResult:
     """An article page: main text and metadata through trafilatura."""
-    html, note = decode_text(data)
+    page, note = decode_text(data)
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+        doc = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False,
                                           include_tables=False, favor_precision=True)
     except Exception as exc:  # trafilatura/lxml raise many types on hostile markup
         raise ReadError(f"HTML could not be parsed: {type(exc).__name__}: {exc}") from None

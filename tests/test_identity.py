@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tasks import commit, staging, warehouse
-from tasks.identity import NameStats, name_key, resolve_identities
+from tasks.identity import NameStats, clean_name, name_key, resolve_identities
 from tasks.readers import article_id
 from tests.test_warehouse import named
 
@@ -32,8 +32,57 @@ def test_an_ambiguous_surname_stays_itself_and_lists_its_candidates():
 
 
 def test_a_full_name_seen_once_does_not_claim_a_surname():
-    got = by_name([NameStats("Dana Voss", "PERSON", 1, 1), NameStats("Voss", "PERSON", 12, 9)])
+    got = by_name([NameStats("Dana Voss", "PERSON", 1, 1),
+                   NameStats("Voss", "PERSON", 12, 9, titled=3)])
     assert got["Voss"] == ("Voss", "person", "exact", [])
+
+
+def test_a_lone_name_is_read_as_surname_or_first_name_by_the_articles_behind_each():
+    stats = [NameStats("Michael Howard", "PERSON", 300, 100), NameStats("Ron Howard", "PERSON", 6, 5),
+             NameStats("Howard Hughes", "PERSON", 20, 14), NameStats("Howard", "PERSON", 8, 4),
+             NameStats("Charles Kennedy", "PERSON", 120, 49),
+             NameStats("Charles Clarke", "PERSON", 70, 29), NameStats("Ray Charles", "PERSON", 60, 19),
+             NameStats("Charles", "PERSON", 6, 5)]
+    got = by_name(stats)
+    assert got["Howard"][:3] == ("Michael Howard", "person", "resolved")
+    assert got["Charles"] == ("Charles", "person", "ambiguous", ["Charles Kennedy", "Charles Clarke"])
+
+
+def test_a_lone_word_no_full_name_or_title_backs_is_not_a_person():
+    got = by_name([NameStats("Euronext", "PERSON", 40, 20), NameStats("Yukos", "PERSON", 165, 27),
+                   NameStats("Yukos", "ORG", 9, 9), NameStats("Madonna", "PERSON", 11, 7, titled=2)])
+    assert got["Euronext"][1] == "other" and got["Yukos"][1] == "organisation"
+    assert got["Madonna"][1] == "person"  # "singer Madonna": a mononym introduced by a title
+
+
+def test_a_name_written_after_the_or_an_is_not_a_person():
+    got = by_name([NameStats("Oscar", "PERSON", 130, 72, titled=4, determined=44),
+                   NameStats("Oscar Wilde", "PERSON", 5, 3),
+                   NameStats("Welsh", "PERSON", 27, 20, determined=12), NameStats("Welsh", "ORG", 5, 4),
+                   NameStats("Tony Blair", "PERSON", 505, 150, determined=3)])
+    assert got["Oscar"][1] == "other" and got["Welsh"][1] == "group"
+    assert got["Tony Blair"][1] == "person"
+    # a lower-case "name" is a common noun the NER misread, not a spelling of the proper name
+    got = by_name([NameStats("bush", "PERSON", 12, 10, determined=10),
+                   NameStats("Bush", "PERSON", 40, 30), NameStats("George Bush", "PERSON", 90, 40)])
+    assert got["Bush"][:3] == ("George Bush", "person", "resolved") and got["bush"][1] == "other"
+
+
+def test_debris_around_names_is_cleaned_before_they_are_compared():
+    assert clean_name("Howard - can") == "Howard"
+    assert clean_name("Best First Feature at Cannes - Nair") == "Nair"
+    assert clean_name("Justin Trudeau Trudeau") == "Justin Trudeau"
+    assert clean_name("Instagram/Jane Roe") == "Jane Roe"
+    assert clean_name("Nielsen/NetRatings") == "Nielsen/NetRatings"
+    assert clean_name("Roddick 6-2 7-6") == "Roddick"
+    assert clean_name("Blair&#191;s") == "Blair" and clean_name("ex-Yukos") == "Yukos"
+    assert clean_name("Inter-American Development Bank (IADB") == "Inter-American Development Bank"
+    assert clean_name("Everton v Sunderland") == "Everton"
+    assert clean_name("Sven-Goran Eriksson") == "Sven-Goran Eriksson"
+    got = by_name([NameStats("Blair&#191;s", "PERSON", 6, 6), NameStats("Tony Blair", "PERSON", 50, 40),
+                   NameStats("Alan Milburn - the", "PERSON", 2, 2),
+                   NameStats("Alan Milburn", "PERSON", 40, 20)])
+    assert got["Blair&#191;s"][0] == "Tony Blair" and got["Alan Milburn - the"][0] == "Alan Milburn"
 
 
 def test_an_organisation_mislabelled_as_a_person_in_a_minority_of_mentions_is_an_organisation():

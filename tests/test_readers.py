@@ -248,3 +248,17 @@ def test_format_of(path, fmt):
     from tasks.readers import format_of
 
     assert format_of(path) == fmt
+
+
+def test_html_entities_left_in_text_are_decoded_in_every_format():
+    body = ("Mr Blair&#191;s aides met AT&amp;T and R&D staff at the Caf&eacute; Royal; "
+            "&#x201C;we listened,&#x201D; one said. AT&T and &nbsp-less text stay as written.")
+    txt = read_bytes(f"Talks at the Caf&eacute;\n\n{body}\n".encode(), "a.txt").articles[0]
+    rec = {"title": "Talks &amp; tea", "text": body, "author": "Ana L&oacute;pez"}
+    js = read_bytes(json.dumps(rec).encode(), "a.json").articles[0]
+    jl = read_bytes((json.dumps(rec) + "\n").encode(), "a.jsonl").articles[0]
+    want = ("Mr Blair\u00bfs aides met AT&T and R&D staff at the Caf\u00e9 Royal; "
+            "\u201cwe listened,\u201d one said. AT&T and &nbsp-less text stay as written.")
+    assert txt.text.strip() == js.text == jl.text == want
+    assert txt.title == "Talks at the Caf\u00e9" and js.title == "Talks & tea"
+    assert js.authors == ["Ana L\u00f3pez"]

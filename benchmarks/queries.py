@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from news_etl import query  # noqa: E402
 from tasks import warehouse  # noqa: E402
 
-VIEWS = ["articles", "entities", "quotes", "files", "runs", "entity_summary",
+VIEWS = ["articles", "entities", "quotes", "files", "runs", "identity_names", "entity_summary",
          "entity_mentions_daily", "entity_mentions_weekly", "entity_cooccurrence", "top_speakers",
          "speaker_source", "speaker_quotes", "source_daily", "rising_entities"]
 
@@ -41,7 +41,7 @@ def main() -> int:
     t = time.perf_counter()
     con = warehouse.connect(args.warehouse)
     print(f"connect (views over the current batches)  {time.perf_counter() - t:.3f} s")
-    person = con.sql("select canonical from entity_summary where label = 'PERSON' "
+    person = con.sql("select identity from entity_summary where kind = 'person' "
                      "order by mentions desc limit 1").fetchall()
     speaker = con.sql("select speaker from top_speakers order by quotes desc limit 1").fetchall()
     derived = {"entity": person[0][0] if person else "x", "speaker": speaker[0][0] if speaker else "x",

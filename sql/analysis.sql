@@ -1,11 +1,21 @@
 -- Analysis views over the core views (sql/views.sql). Time series use seen_at: the article's
--- publication time, or when the pipeline first stored it when the source carries no date.
+-- publication time, or when the pipeline first stored it when the source carries no date; every
+-- time view says which (date_source, undated counts), and rising_entities says how much of its
+-- window is undated rather than invent a trend from the processing schedule.
 
--- article_dates: each article's time on the analysis clock.
+-- article_dates: each article's time on the analysis clock and where it came from: 'published'
+-- (the source's date) or 'first_seen' (the first time any batch stored this article: kept when
+-- the article is reprocessed or its file changes).
 create or replace view article_dates as
-select article_id, source, source_path, coalesce(published_at, processed_at) as seen_at,
-       published_at is null as date_from_processing
-from articles;
+with first_stored as (
+    select article_id, min(processed_at) as first_seen
+    from read_parquet({articles_parquet}, union_by_name = true)
+    group by article_id
+)
+select a.article_id, a.source, a.source_path, coalesce(a.published_at, f.first_seen) as seen_at,
+       case when a.published_at is not null then 'published' else 'first_seen' end as date_source,
+       a.published_at is null as date_from_processing, f.first_seen
+from articles a join first_stored f using (article_id);
 
 -- identity_names: what every stored entity or speaker name refers to across the corpus
 -- (tasks/identity.py): its identity's display name, its kind (person, organisation, place,
@@ -25,59 +35,58 @@ select e.article_id, e.canonical, e.label,
                                      when 'GPE' then 'place' when 'LOC' then 'place'
                                      when 'FAC' then 'place' when 'NORP' then 'group'
                                      else 'other' end) as kind,
-       e.text, e.start_char, e.end_char, d.seen_at, d.source
+       e.text, e.start_char, e.end_char, d.seen_at, d.date_source, d.source
 from entities e join article_dates d using (article_id)
 left join identity_names i on i.name = e.canonical
 where e.label in ('PERSON', 'ORG', 'GPE', 'NORP', 'LOC', 'FAC', 'EVENT', 'PRODUCT', 'WORK_OF_ART', 'LAW');
 
--- identity_summary: one row per identity across the corpus, with the names it was written as.
-create or replace view identity_summary as
+-- entity_summary: one row per identity across the corpus (all its names and labels together),
+-- with the names it was written as.
+create or replace view entity_summary as
 select identity, kind, count(distinct article_id) as articles, count(*) as mentions,
        list(distinct canonical order by canonical) as names,
        min(seen_at) as first_seen, max(seen_at) as last_seen
 from named_entities
 group by identity, kind;
 
--- entity_summary: one row per canonical name and label across the corpus.
-create or replace view entity_summary as
-select canonical, label, count(distinct article_id) as articles, count(*) as mentions,
-       min(seen_at) as first_seen, max(seen_at) as last_seen
-from named_entities
-group by canonical, label;
 
--- entity_mentions_daily / _weekly: mentions and articles per entity per day / ISO week.
+-- entity_mentions_daily / _weekly: mentions and articles per identity per day / ISO week, and
+-- how many of those articles are dated by when they were first stored (no publication date).
 -- (grouping by article first is twice as fast as count(distinct) on millions of mentions)
 create or replace view entity_mentions_daily as
-select day, canonical, label, sum(n) as mentions, count(*) as articles
-from (select cast(seen_at as date) as day, canonical, label, article_id, count(*) as n
-      from named_entities group by all)
-group by all;
-
-create or replace view entity_mentions_weekly as
-select week, canonical, label, sum(n) as mentions, count(*) as articles
-from (select cast(date_trunc('week', seen_at) as date) as week, canonical, label, article_id,
+select day, identity, kind, sum(n) as mentions, count(*) as articles,
+       count(*) filter (where date_source <> 'published') as undated_articles
+from (select cast(seen_at as date) as day, identity, kind, article_id, date_source,
              count(*) as n
       from named_entities group by all)
 group by all;
 
--- entity_cooccurrence_live: pairs of entities named in the same article (each pair once, a < b),
--- computed from the current rows on every query (seconds on tens of thousands of articles).
+create or replace view entity_mentions_weekly as
+select week, identity, kind, sum(n) as mentions, count(*) as articles,
+       count(*) filter (where date_source <> 'published') as undated_articles
+from (select cast(date_trunc('week', seen_at) as date) as week, identity, kind, article_id,
+             date_source, count(*) as n
+      from named_entities group by all)
+group by all;
+
+-- entity_cooccurrence_live: pairs of identities named in the same article (each pair once,
+-- a < b, never an identity with itself), computed from the current rows on every query
+-- (seconds on tens of thousands of articles).
 create or replace view entity_cooccurrence_live as
 with per_article as (
-    select distinct article_id, canonical, label from named_entities
+    select distinct article_id, identity, kind from named_entities
 )
-select a.canonical as entity_a, a.label as label_a, b.canonical as entity_b, b.label as label_b,
+select a.identity as entity_a, a.kind as kind_a, b.identity as entity_b, b.kind as kind_b,
        count(*) as articles
 from per_article a
-join per_article b on a.article_id = b.article_id
-    and (a.canonical < b.canonical or (a.canonical = b.canonical and a.label < b.label))
+join per_article b on a.article_id = b.article_id and a.identity < b.identity
 group by all;
 
 -- entity_cooccurrence: the same pairs, read from the table a run materialises after its last
 -- commit (aggregates/entity_cooccurrence.parquet) when that table matches the batches committed
 -- now, else computed live. {cooccurrence_source} is one or the other.
 create or replace view entity_cooccurrence as
-select entity_a, label_a, entity_b, label_b, articles from {cooccurrence_source};
+select entity_a, kind_a, entity_b, kind_b, articles from {cooccurrence_source};
 
 -- speaker_quotes: every attributed quote with its article's date, source and title, and the
 -- speaker's corpus-level identity and kind.
@@ -95,19 +104,20 @@ join article_dates d using (article_id)
 left join identity_names i on i.name = q.speaker
 where q.speaker is not null;
 
--- top_speakers: who is quoted most, in how many articles and sources.
+-- top_speakers: who is quoted most (by identity: all of a speaker's names together), in how many
+-- articles and sources.
 create or replace view top_speakers as
-select speaker, any_value(speaker_label) as label, count(*) as quotes,
+select identity as speaker, any_value(kind) as kind, count(*) as quotes,
        count(*) filter (where quote_type = 'direct') as direct,
        count(*) filter (where quote_type = 'mixed') as mixed,
        count(*) filter (where quote_type = 'indirect') as indirect,
        count(distinct article_id) as articles, count(distinct source) as sources
 from speaker_quotes
-group by speaker;
+group by identity;
 
--- speaker_source: how often each speaker is quoted per source.
+-- speaker_source: how often each speaker (identity) is quoted per source.
 create or replace view speaker_source as
-select speaker, coalesce(source, '(unknown)') as source, count(*) as quotes,
+select identity as speaker, coalesce(source, '(unknown)') as source, count(*) as quotes,
        count(distinct article_id) as articles
 from speaker_quotes
 group by all;
@@ -120,14 +130,21 @@ from article_dates
 group by all;
 
 -- rising_entities: mentions in the latest week of data against the average of the four weeks
--- before it (weeks with no mention count as zero).
+-- before it (weeks with no mention count as zero), per identity; undated_share is the share of
+-- the five weeks' articles with no publication date, whose "week" is only when they were stored.
 create or replace view rising_entities as
 with latest as (
     select cast(date_trunc('week', max(seen_at)) as date) as week from named_entities
 ),
+window_articles as (
+    select count(*) filter (where d.date_source <> 'published') / greatest(count(*), 1)
+           as undated_share
+    from article_dates d, latest
+    where d.seen_at >= latest.week - interval 28 day
+),
 weekly as (  -- entity_mentions_weekly, for the five weeks that matter only
-    select week, canonical, label, sum(n) as mentions, count(*) as articles
-    from (select cast(date_trunc('week', e.seen_at) as date) as week, e.canonical, e.label,
+    select week, identity, kind, sum(n) as mentions, count(*) as articles
+    from (select cast(date_trunc('week', e.seen_at) as date) as week, e.identity, e.kind,
                  e.article_id, count(*) as n
           from named_entities e, latest
           where e.seen_at >= latest.week - interval 28 day
@@ -135,16 +152,17 @@ weekly as (  -- entity_mentions_weekly, for the five weeks that matter only
     group by all
 ),
 now_week as (
-    select w.canonical, w.label, w.mentions, w.articles
+    select w.identity, w.kind, w.mentions, w.articles
     from weekly w, latest where w.week = latest.week
 ),
 before as (
-    select w.canonical, w.label, sum(w.mentions) / 4.0 as avg_mentions
+    select w.identity, w.kind, sum(w.mentions) / 4.0 as avg_mentions
     from weekly w, latest
     where w.week >= latest.week - interval 28 day and w.week < latest.week
     group by all
 )
-select n.canonical, n.label, (select week from latest) as week, n.mentions, n.articles,
+select n.identity, n.kind, (select week from latest) as week, n.mentions, n.articles,
        coalesce(b.avg_mentions, 0) as previous_avg,
-       round(n.mentions / greatest(coalesce(b.avg_mentions, 0), 0.5), 2) as rise
-from now_week n left join before b using (canonical, label);
+       round(n.mentions / greatest(coalesce(b.avg_mentions, 0), 0.5), 2) as rise,
+       round((select undated_share from window_articles), 3) as undated_share
+from now_week n left join before b using (identity, kind);

@@ -38,6 +38,7 @@ computes it from one GROUP BY over the entity and quote rows, and tests call it 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import defaultdict
@@ -102,6 +103,7 @@ def _name_like(part: str) -> bool:
         (w[:1].islower() and w not in CONNECTORS) or any(c.isdigit() for c in w) for w in words)
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def clean_name(name: str) -> str:
     """A stored name without the debris around it (see the module docstring)."""
     text = html.unescape(name).replace("\u00a0", " ").strip()

@@ -71,13 +71,22 @@ def _identity_schema() -> Any:
 # identity and its label says its kind (the views' coalesce): fewer merges, never a stale one.
 NO_IDENTITIES = ("(select null::varchar as name, null::varchar as identity, null::varchar as kind, "
                  "null::varchar as status, null::varchar[] as candidates where false)")
-COOCCURRENCE_SCHEMA_FIELDS = (("entity_a", "string"), ("label_a", "string"),
-                              ("entity_b", "string"), ("label_b", "string"),
+COOCCURRENCE_SCHEMA_FIELDS = (("entity_a", "string"), ("kind_a", "string"),
+                              ("entity_b", "string"), ("kind_b", "string"),
                               ("articles", "int64"))
 
 
 def _batches_digest(batches: list[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(batches)).encode()).hexdigest()
+    """What aggregates/ was computed from: the batch list, and the definitions that computed it
+    (the analysis views, the name statistics and the identity rules), so an upgrade that changes
+    any of them is never served an old table."""
+    from tasks import identity
+
+    h = hashlib.sha256("\n".join(sorted(batches)).encode())
+    for text in (load_sql("analysis.sql"), load_sql("identity_stats.sql"),
+                 Path(identity.__file__).read_text(encoding="utf-8")):
+        h.update(b"\0" + text.encode())
+    return h.hexdigest()
 
 
 def materialized_current(wh: Path, batches: list[str]) -> bool:
@@ -132,6 +141,10 @@ def materialize(wh: Path) -> float:
         identities = identity_table(con)
         with replacing(out_dir / IDENTITY_FILE) as tmp:
             pq.write_table(identities, tmp, compression="zstd")
+        # the co-occurrence below pairs identities: the views read the table just written
+        con.register("identities_now", identities)
+        con.execute("create or replace view identity_names as "
+                    "select name, identity, kind, status, candidates from identities_now")
         reader = con.sql("select * from entity_cooccurrence_live "
                          "order by articles desc, entity_a, entity_b").arrow()
         with replacing(out_dir / "entity_cooccurrence.parquet") as tmp, \

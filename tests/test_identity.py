@@ -125,24 +125,25 @@ def test_spellings_and_a_middle_initial_are_one_name():
 PROCESSED = datetime(2026, 11, 20, tzinfo=UTC)
 
 
-def build(wh, articles: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]]) -> None:
+def build(wh, articles: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]],
+          published: datetime | None = PROCESSED, processed: datetime = PROCESSED,
+          batch: str = "20261120T000000000000Z-1-00000") -> None:
     """One committed batch: per article, entity (canonical, label) and quote (speaker, text) rows."""
     staging.init_warehouse(wh)
-    batch = "20261120T000000000000Z-1-00000"
     tables: dict[str, list[dict]] = {"articles": [], "entities": [], "quotes": [], "files": []}
     for path, (ents, quotes) in articles.items():
         aid = article_id(path, 0)
         text = " ".join(n for n, _ in ents) + ". " + " ".join(t for _, t in quotes)
         tables["articles"].append({
             "article_id": aid, "batch_id": batch, "source_path": path, "record_index": 0,
-            "title": path, "text": text, "published_at": PROCESSED, "source": "Ledger",
+            "title": path, "text": text, "published_at": published, "source": "Ledger",
             "url": None, "authors": [], "language": "en", "word_count": len(text.split()),
             "content_hash": path, "extra": None, "model": "m", "extractor_version": "x",
-            "processed_at": PROCESSED})
+            "processed_at": processed})
         tables["files"].append({
             "path": path, "batch_id": batch, "run_id": "r", "content_hash": path, "size": 1,
             "mtime_ns": 1, "format": "txt", "status": "ok", "error": None, "articles": 1,
-            "records_failed": 0, "processed_at": PROCESSED})
+            "records_failed": 0, "processed_at": processed})
         for i, (name, label) in enumerate(ents):
             start = text.index(name)
             tables["entities"].append({
@@ -188,8 +189,35 @@ def test_views_and_queries_count_identities_after_materialisation(tmp_path):
         okafor = named(con, "speaker-quotes", speaker="Okafor")
         assert [(r[6], r[7], r[8]) for r in okafor] == [
             ("Okafor", "Okafor", ["Ada Okafor", "Miriam Okafor"])]
-        assert named(con, "entity-timeline", entity="Calloway") == [(PROCESSED.date(), 3, 3)]
-        assert con.sql("select kind from identity_summary where identity = 'Harbour Trust'"
+        assert named(con, "entity-timeline", entity="Calloway") == [(PROCESSED.date(), 3, 3, 0)]
+        assert con.sql("select kind from entity_summary where identity = 'Harbour Trust'"
                        ).fetchall() == [("organisation",)]
+    finally:
+        con.close()
+
+
+def test_an_undated_corpus_gets_no_trend_and_keeps_its_first_seen_time(tmp_path):
+    import duckdb
+    import pytest
+
+    wh = tmp_path / "wh"
+    story = {f"s{i}.txt": ([("Ruth Calloway", "PERSON")] * (1 + i % 3), []) for i in range(6)}
+    build(wh, story, published=None)
+    # reprocessed a day later (a new model): the rows are new, the article's time is not
+    later = datetime(2026, 11, 21, tzinfo=UTC)
+    build(wh, {"s0.txt": story["s0.txt"]}, published=None, processed=later,
+          batch="20261121T000000000000Z-1-00000")
+    warehouse.materialize(wh)
+    warehouse.publish_views(wh)
+    con = warehouse.connect(wh)
+    try:
+        dates = con.sql("select distinct seen_at, date_source from article_dates").fetchall()
+        assert dates == [(PROCESSED, "first_seen")]
+        assert con.sql("select processed_at from articles where source_path = 's0.txt'"
+                       ).fetchall() == [(later,)]
+        assert con.sql("select undated_share from rising_entities").fetchall() == [(1.0,)]
+        with pytest.raises(duckdb.Error, match="100% of the articles .* have no publication date"):
+            named(con, "rising-entities")
+        assert named(con, "entity-timeline", entity="Ruth Calloway") == [(PROCESSED.date(), 12, 6, 6)]
     finally:
         con.close()

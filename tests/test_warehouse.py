@@ -112,39 +112,42 @@ D = date
 
 def test_entity_summary(built):
     _, con, _ = built
-    got = rows(con, """select canonical, label, articles, mentions, first_seen::date, last_seen::date
-                       from entity_summary order by canonical""")
+    got = rows(con, """select identity, kind, articles, mentions, first_seen::date, last_seen::date
+                       from entity_summary order by identity""")
     assert got == [
-        ("Alder River Trust", "ORG", 2, 2, D(2026, 11, 2), D(2026, 11, 17)),
-        ("Ben Okoro", "PERSON", 3, 4, D(2026, 11, 10), D(2026, 11, 18)),
-        ("Greyford", "GPE", 3, 3, D(2026, 11, 2), D(2026, 11, 18)),
-        ("Jonah Mbeki", "PERSON", 1, 1, D(2026, 11, 18), D(2026, 11, 18)),
-        ("Northfield Rovers", "ORG", 1, 1, D(2026, 11, 18), D(2026, 11, 18)),
-        ("Ruth Calloway", "PERSON", 3, 4, D(2026, 11, 2), D(2026, 11, 18)),
+        ("Alder River Trust", "organisation", 2, 2, D(2026, 11, 2), D(2026, 11, 17)),
+        ("Ben Okoro", "person", 3, 4, D(2026, 11, 10), D(2026, 11, 18)),
+        ("Greyford", "place", 3, 3, D(2026, 11, 2), D(2026, 11, 18)),
+        ("Jonah Mbeki", "person", 1, 1, D(2026, 11, 18), D(2026, 11, 18)),
+        ("Northfield Rovers", "organisation", 1, 1, D(2026, 11, 18), D(2026, 11, 18)),
+        ("Ruth Calloway", "person", 3, 4, D(2026, 11, 2), D(2026, 11, 18)),
     ]
 
 
 def test_mentions_per_day_and_week(built):
     _, con, _ = built
-    assert rows(con, """select day, mentions, articles from entity_mentions_daily
-                        where canonical = 'Ruth Calloway' order by day""") == [
-        (D(2026, 11, 2), 2, 1), (D(2026, 11, 10), 1, 1), (D(2026, 11, 18), 1, 1)]
+    assert rows(con, """select day, mentions, articles, undated_articles from entity_mentions_daily
+                        where identity = 'Ruth Calloway' order by day""") == [
+        (D(2026, 11, 2), 2, 1, 0), (D(2026, 11, 10), 1, 1, 0), (D(2026, 11, 18), 1, 1, 0)]
     assert rows(con, """select week, mentions, articles from entity_mentions_weekly
-                        where canonical = 'Ben Okoro' order by week""") == [
+                        where identity = 'Ben Okoro' order by week""") == [
         (D(2026, 11, 9), 1, 1), (D(2026, 11, 16), 3, 2)]
-    assert rows(con, "select count(*) from entity_mentions_daily where label = 'DATE'") == [(0,)]
+    assert rows(con, "select count(*) from entity_mentions_daily where identity = 'Monday'") == [(0,)]
+    # the undated article (a5) is placed by when it was first stored, and says so
+    assert rows(con, """select day, undated_articles from entity_mentions_daily
+                        where identity = 'Jonah Mbeki'""") == [(PROCESSED.date(), 1)]
 
 
 def test_cooccurrence(built):
     _, con, _ = built
     assert rows(con, "select * from entity_cooccurrence order by articles desc, entity_a, entity_b") == [
-        ("Greyford", "GPE", "Ruth Calloway", "PERSON", 3),
-        ("Ben Okoro", "PERSON", "Greyford", "GPE", 2),
-        ("Ben Okoro", "PERSON", "Ruth Calloway", "PERSON", 2),
-        ("Alder River Trust", "ORG", "Ben Okoro", "PERSON", 1),
-        ("Alder River Trust", "ORG", "Greyford", "GPE", 1),
-        ("Alder River Trust", "ORG", "Ruth Calloway", "PERSON", 1),
-        ("Jonah Mbeki", "PERSON", "Northfield Rovers", "ORG", 1),
+        ("Greyford", "place", "Ruth Calloway", "person", 3),
+        ("Ben Okoro", "person", "Greyford", "place", 2),
+        ("Ben Okoro", "person", "Ruth Calloway", "person", 2),
+        ("Alder River Trust", "organisation", "Ben Okoro", "person", 1),
+        ("Alder River Trust", "organisation", "Greyford", "place", 1),
+        ("Alder River Trust", "organisation", "Ruth Calloway", "person", 1),
+        ("Jonah Mbeki", "person", "Northfield Rovers", "organisation", 1),
     ]
 
 
@@ -180,9 +183,9 @@ def test_materialized_cooccurrence_equals_live_and_goes_live_when_stale(tmp_path
 def test_speakers_sources_and_volume(built):
     _, con, _ = built
     assert rows(con, "select * from top_speakers order by quotes desc, speaker") == [
-        ("Ben Okoro", "PERSON", 3, 2, 1, 0, 3, 2),
-        ("Ruth Calloway", "PERSON", 3, 1, 0, 2, 2, 2),
-        ("Jonah Mbeki", "PERSON", 1, 1, 0, 0, 1, 0),
+        ("Ben Okoro", "person", 3, 2, 1, 0, 3, 2),
+        ("Ruth Calloway", "person", 3, 1, 0, 2, 2, 2),
+        ("Jonah Mbeki", "person", 1, 1, 0, 0, 1, 0),
     ]
     assert rows(con, "select * from speaker_source order by speaker, source") == [
         ("Ben Okoro", "Coastal Ledger", 2, 2), ("Ben Okoro", "Valley Wire", 1, 1),
@@ -198,8 +201,8 @@ def test_speakers_sources_and_volume(built):
 
 def test_rising_entities(built):
     _, con, _ = built
-    assert rows(con, """select canonical, week, mentions, articles, previous_avg, rise
-                        from rising_entities order by rise desc, canonical""") == [
+    assert rows(con, """select identity, week, mentions, articles, previous_avg, rise
+                        from rising_entities order by rise desc, identity""") == [
         ("Ben Okoro", D(2026, 11, 16), 3, 2, 0.25, 6.0),
         ("Alder River Trust", D(2026, 11, 16), 1, 1, 0.25, 2.0),
         ("Greyford", D(2026, 11, 16), 1, 1, 0.5, 2.0),
@@ -216,19 +219,20 @@ def test_every_named_query(built):
                                         ("Jonah Mbeki", 1, 1, ["Jonah Mbeki"])]
     assert [r[:3] for r in named(con, "top-people", path_prefix="politics/")] == [
         ("Ruth Calloway", 2, 3), ("Ben Okoro", 1, 1)]
-    assert [r[:4] for r in named(con, "top-entities", label="ORG")] == [
-        ("Alder River Trust", "ORG", 2, 2), ("Northfield Rovers", "ORG", 1, 1)]
+    assert [r[:4] for r in named(con, "top-entities")] == [
+        ("Alder River Trust", "organisation", 2, 2), ("Northfield Rovers", "organisation", 1, 1)]
     assert named(con, "entity-timeline", entity="Ben Okoro") == [
-        (D(2026, 11, 10), 1, 1), (D(2026, 11, 17), 2, 1), (D(2026, 11, 18), 1, 1)]
+        (D(2026, 11, 10), 1, 1, 0), (D(2026, 11, 17), 2, 1, 0), (D(2026, 11, 18), 1, 1, 0)]
     assert named(con, "entity-timeline", entity="Ben Okoro", since="2026-11-18") == [
-        (D(2026, 11, 18), 1, 1)]
+        (D(2026, 11, 18), 1, 1, 0)]
     assert named(con, "entity-cooccurrence", entity="Greyford") == [
-        ("Ruth Calloway", "PERSON", 3), ("Ben Okoro", "PERSON", 2), ("Alder River Trust", "ORG", 1)]
-    assert named(con, "entity-cooccurrence", entity="Greyford", label="ORG") == [
-        ("Alder River Trust", "ORG", 1)]
-    assert named(con, "top-pairs") == [("Ben Okoro", "PERSON", "Ruth Calloway", "PERSON", 2)]
-    assert named(con, "top-pairs", label_a="GPE", label_b="PERSON", limit=1) == [
-        ("Greyford", "GPE", "Ruth Calloway", "PERSON", 3)]
+        ("Ruth Calloway", "person", 3), ("Ben Okoro", "person", 2),
+        ("Alder River Trust", "organisation", 1)]
+    assert named(con, "entity-cooccurrence", entity="Greyford", kind="organisation") == [
+        ("Alder River Trust", "organisation", 1)]
+    assert named(con, "top-pairs") == [("Ben Okoro", "person", "Ruth Calloway", "person", 2)]
+    assert named(con, "top-pairs", kind_a="place", kind_b="person", limit=1) == [
+        ("Greyford", "place", "Ruth Calloway", "person", 3)]
     assert named(con, "top-speakers") == [("Ben Okoro", "person", 3, 2, 3, 2),
                                           ("Ruth Calloway", "person", 3, 1, 2, 2),
                                           ("Jonah Mbeki", "person", 1, 1, 1, 0)]
@@ -242,7 +246,7 @@ def test_every_named_query(built):
         ("Ben Okoro", "Coastal Ledger", 2, 2), ("Ben Okoro", "Valley Wire", 1, 1)]
     assert named(con, "source-volume", since="2026-11-17", until="2026-11-17") == [
         ("Coastal Ledger", D(2026, 11, 17), 1)]
-    assert [r[:2] for r in named(con, "rising-entities", min_mentions=2)] == [("Ben Okoro", "PERSON")]
+    assert [r[:2] for r in named(con, "rising-entities", min_mentions=2)] == [("Ben Okoro", "person")]
     assert [r[:2] for r in named(con, "failed-files")] == [("broken.json", "failed")]
     assert [r[:2] for r in named(con, "quote-search", phrase="RIVER")] == [
         ("Ruth Calloway", "direct"), ("Ben Okoro", "direct"), ("Ben Okoro", "mixed")]
@@ -275,10 +279,10 @@ def test_query_command_formats(built, tmp_path):
     assert res.stdout == ("speaker,kind,quotes,direct,articles,sources\n"
                           "Ben Okoro,person,3,2,3,2\nRuth Calloway,person,3,1,2,2\n")
     out = tmp_path / "q.json"
-    res = cli(["query", "select canonical, articles from entity_summary where label = 'GPE'",
+    res = cli(["query", "select identity, articles from entity_summary where kind = 'place'",
                "--warehouse", str(wh), "--format", "json", "--output", str(out)])
     assert res.returncode == 0, res.stderr
-    assert json.loads(out.read_text()) == [{"canonical": "Greyford", "articles": 3}]
+    assert json.loads(out.read_text()) == [{"identity": "Greyford", "articles": 3}]
     pq_out = tmp_path / "q.parquet"
     res = cli(["query", "speaker-quotes", "-p", "speaker=Jonah Mbeki", "--warehouse", str(wh),
                "-f", "parquet", "-o", str(pq_out)])

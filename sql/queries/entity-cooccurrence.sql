@@ -1,14 +1,19 @@
 -- name: entity-cooccurrence
--- description: Entities named in the same articles as one entity, optionally of one label only.
+-- description: The identities named most often in the same articles as one entity (any of its names finds it).
 -- param: entity
--- param: label = ''   only partners with this label ('' for all)
+-- param: kind = ''   only partners of this kind: person, organisation, place, group, other ('' for all)
 -- param: limit = 20
-select entity_b as partner, label_b as label, articles
-from (
-    select entity_a, label_a, entity_b, label_b, articles from entity_cooccurrence
-    union all
-    select entity_b, label_b, entity_a, label_a, articles from entity_cooccurrence
+with asked as (
+    select coalesce(
+               (select any_value(identity) from identity_names where lower(name) = lower($entity)),
+               $entity) as identity
 )
-where entity_a = $entity and ($label = '' or label_b = $label)
+select entity_b as partner, kind_b as kind, articles
+from (
+    select entity_a, kind_a, entity_b, kind_b, articles from entity_cooccurrence
+    union all
+    select entity_b, kind_b, entity_a, kind_a, articles from entity_cooccurrence
+), asked
+where lower(entity_a) = lower(asked.identity) and ($kind = '' or kind_b = $kind)
 order by articles desc, partner
 limit $limit

@@ -1,9 +1,9 @@
 -- name: top-entities
--- description: Entities of one label (PERSON, ORG, GPE, NORP, ...) by articles and mentions, with first and last seen.
--- param: label = 'ORG'
+-- description: The identities of one kind named in the most articles, with the names they were written as.
+-- param: kind = 'organisation'   person, organisation, place, group or other
 -- param: limit = 20
-select canonical, label, articles, mentions, first_seen, last_seen
+select identity, kind, articles, mentions, names, first_seen, last_seen
 from entity_summary
-where label = $label
-order by articles desc, mentions desc, canonical
+where kind = $kind
+order by articles desc, mentions desc, identity
 limit $limit

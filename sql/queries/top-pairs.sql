@@ -1,10 +1,10 @@
 -- name: top-pairs
--- description: The entity pairs named together in the most articles, filtered by the two labels.
--- param: label_a = 'PERSON'
--- param: label_b = 'PERSON'
+-- description: The pairs of identities named together in the most articles (never one identity with itself), filtered by their kinds.
+-- param: kind_a = 'person'   person, organisation, place, group or other
+-- param: kind_b = 'person'
 -- param: limit = 20
-select entity_a, label_a, entity_b, label_b, articles
+select entity_a, kind_a, entity_b, kind_b, articles
 from entity_cooccurrence
-where (label_a = $label_a and label_b = $label_b) or (label_a = $label_b and label_b = $label_a)
+where (kind_a = $kind_a and kind_b = $kind_b) or (kind_a = $kind_b and kind_b = $kind_a)
 order by articles desc, entity_a, entity_b
 limit $limit

@@ -15,7 +15,8 @@ with ent as (
                or regexp_matches(lower(e.text), '^(the|a|an)\s')) as determined
     from entities e
     join articles a using (article_id)
-    where e.label in ('PERSON', 'ORG', 'GPE', 'NORP', 'LOC', 'FAC') and e.canonical <> ''
+    where e.label in ('PERSON', 'ORG', 'GPE', 'NORP', 'LOC', 'FAC', 'EVENT', 'PRODUCT', 'WORK_OF_ART', 'LAW')
+      and e.canonical <> ''
     group by all
 ),
 spk as (

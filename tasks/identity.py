@@ -111,7 +111,7 @@ def clean_name(name: str) -> str:
     if "(" in text and ")" not in text:
         text = text[: text.index("(")].strip()
     parts = [p.strip() for p in _SPACED_DASH.split(text) if p.strip()]
-    if len(parts) > 1:
+    if parts and parts != [text]:
         text = next((p for p in parts if _name_like(p)), parts[0])
     if "/" in text:  # "Instagram/Jane Roe": a full name after the slash is the person
         last = text.rsplit("/", 1)[1].strip()

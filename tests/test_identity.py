@@ -69,7 +69,7 @@ def test_a_name_written_after_the_or_an_is_not_a_person():
 
 
 def test_debris_around_names_is_cleaned_before_they_are_compared():
-    assert clean_name("Howard - can") == "Howard"
+    assert clean_name("Howard - can") == "Howard" and clean_name("Virgin Blue -") == "Virgin Blue"
     assert clean_name("Best First Feature at Cannes - Nair") == "Nair"
     assert clean_name("Justin Trudeau Trudeau") == "Justin Trudeau"
     assert clean_name("Instagram/Jane Roe") == "Jane Roe"

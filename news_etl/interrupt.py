@@ -52,6 +52,9 @@ def _handle(signum: int, frame: object) -> None:
     if not _lock.acquire(blocking=False):
         return  # a second signal while stopping: the first one is already on it
     name = signal.Signals(signum).name
+    from tasks.runner import STOPPING
+
+    STOPPING.set()  # no thread may start a new worker pool while the workers are stopped
     print(f"\nnews-etl: {name} received, stopping the run (committed batches are kept)",
           file=sys.stderr, flush=True)
     try:
@@ -78,21 +81,29 @@ def _record(name: str) -> None:
 
 
 def stop_children(grace: float = GRACE_SECONDS) -> None:
-    """Terminate every descendant process, then kill those still alive after ``grace``."""
+    """Terminate every descendant process, then kill those still alive after ``grace``; and
+    again for any started meanwhile (a thread that saw its pool break), until none is left."""
+    import time
+
     import psutil
 
-    try:
-        children = psutil.Process().children(recursive=True)
-    except psutil.Error:
-        return
-    for child in children:
+    deadline = time.monotonic() + 4 * grace
+    while True:
         try:
-            child.terminate()
+            children = psutil.Process().children(recursive=True)
         except psutil.Error:
-            pass
-    _, alive = psutil.wait_procs(children, timeout=grace)
-    for child in alive:
-        try:
-            child.kill()
-        except psutil.Error:
-            pass
+            return
+        if not children or time.monotonic() > deadline:
+            return
+        for child in children:
+            try:
+                child.terminate()
+            except psutil.Error:
+                pass
+        _, alive = psutil.wait_procs(children, timeout=grace)
+        for child in alive:
+            try:
+                child.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(alive, timeout=grace)

@@ -25,22 +25,29 @@ WORKER_DIED = ("the worker process died while reading or parsing this file (kill
                "memory); the other files of its batch were stored")
 
 
-def _init_worker(model: str, disable: tuple[str, ...]) -> None:
+# Set by the run's SIGTERM/SIGINT handler (news_etl/interrupt.py) before it stops the workers: a
+# pool broken by that must not be replaced by a new one the handler would never see.
+STOPPING = threading.Event()
+
+
+def _init_worker(model: str, disable: tuple[str, ...], parent: int | None = None) -> None:
     import os
     import signal
 
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    _die_with_parent()
+    _die_with_parent(parent)
     # the run process handles stopping: a Ctrl-C sent to the whole process group must not
     # make every worker print a KeyboardInterrupt traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_nlp(model, disable)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int | None = None) -> None:
     """On Linux, have the kernel kill this worker when the run process dies (even by SIGKILL),
-    so no orphan keeps writing into the staging folder of a run that is gone."""
+    so no orphan keeps writing into the staging folder of a run that is gone. A worker whose
+    run died before this ran (the kernel would never tell it) exits at once."""
     import ctypes
+    import os
     import signal
     import sys
 
@@ -50,6 +57,8 @@ def _die_with_parent() -> None:
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except OSError:
             pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)  # reparented: the run is already gone
 
 
 class BatchExecutor:
@@ -66,8 +75,13 @@ class BatchExecutor:
         self.restarts = 0
 
     def _new_pool(self) -> ProcessPoolExecutor:
+        import os
+
+        if STOPPING.is_set():
+            raise RuntimeError("the run is stopping: no new worker pool")
         return ProcessPoolExecutor(max_workers=self.processes, mp_context=mp.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(self.model, self.disable))
+                                   initializer=_init_worker,
+                                   initargs=(self.model, self.disable, os.getpid()))
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:

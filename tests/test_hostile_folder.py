@@ -361,6 +361,22 @@ def test_sigterm_stops_a_run_with_its_children_and_keeps_what_was_committed(tmp_
     assert "SIGTERM received, stopping the run" in err
     _, alive = psutil.wait_procs(family, timeout=10)
     assert alive == []  # no worker, no uvicorn left behind
+
+    def ours() -> list[psutil.Process]:  # by environment: an orphan's parent is init
+        found = []
+        for p in psutil.process_iter():
+            try:
+                if p.environ().get("PREFECT_HOME") == env["PREFECT_HOME"]:
+                    found.append(p)
+            except psutil.Error:
+                pass
+        return found
+
+    # nor a worker of a pool some thread started while the others were being stopped
+    end = time.monotonic() + 15
+    while ours() and time.monotonic() < end:
+        time.sleep(0.5)
+    assert ours() == []
     runs = query(wh, "select status, error from runs")
     assert [r[0] for r in runs] == ["interrupted"] and "stopped by SIGTERM" in runs[0][1]
     st = cli(["status", "--warehouse", str(wh)], tmp_path)

@@ -23,8 +23,12 @@ The per-article ``canonical`` is left as it is; this decides, on evidence from a
 - **one name, one identity**: names that differ only in case, punctuation, a possessive, a leading
   "the" or a middle initial ("George W. Bush", "George Bush") are one; a plural group or party
   name joins its singular ("Tories" -> "Tory", "Lib Dems" -> "Lib Dem").
-- **lone surnames and first names**: a one-word name whose votes make it a person takes the full
-  person name that ends (surname) or begins (first name) with it: read as a surname or as a
+- **lone surnames and first names**: a one-word name that full person names end or begin with,
+  and that is labelled PERSON or follows a title in ``PERSON_SHARE`` of its mentions, is a
+  person whatever the other labels say ("Trump" ORG 15,726 / PERSON 4,587: the surname as a
+  modifier, "the Trump administration"); full names holding under ``MIN_BACKING`` of the lone
+  word's articles do not count ("Twitter" against "Twitter Pinterest", share-button text). It
+  takes the full person name that ends (surname) or begins (first name) with it: read as a surname or as a
   first name, whichever more articles of full names back, and resolved when one full name holds
   at least ``DOMINANT_SHARE`` of that reading's articles ("Blair" -> "Tony Blair" when the corpus
   points to one Blair; "Howard" -> "Michael Howard" beside Ron and John Howard; "Charles", a first
@@ -52,6 +56,12 @@ LABEL_KIND = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": 
               "FAC": "place", "NORP": "group"}
 TITLE_VOTES = 3  # a mention after "Mr", "President" ... is strong evidence of a person
 DETERMINED_SHARE = 0.15  # persons are after "the/a/an" in under 1% of mentions, misread names in 20%+
+# A lone word that full person names end or begin with is a person when this share of its
+# mentions is labelled PERSON or follows a title, whatever the rest say: a surname used as a
+# modifier ("the Trump administration", "Clinton aides") is tagged ORG but names the person.
+PERSON_SHARE = 0.05
+MIN_BACKING = 0.2  # full names must hold this share of a lone word's articles to explain it
+MIN_TITLED_SHARE = 0.02  # titles before a lone word that mark a real mononym, not a stray match
 DOMINANT_SHARE = 0.8  # share of articles one full name needs to claim a lone surname
 MIN_FULL_NAME_ARTICLES = 2  # a full name seen once does not claim a surname used elsewhere
 # Words that, inside a name, make it an organisation whatever the NER said ("Manchester United").
@@ -150,12 +160,17 @@ def _singular(key: tuple[str, ...]) -> tuple[str, ...] | None:
 class _Group:
     key: tuple[str, ...]
     votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    mentions: int = 0
     person_mentions: int = 0  # mentions the NER labelled PERSON
     titled: int = 0
     determined: int = 0  # of those, written after the/a/an
     articles: int = 0
     forms: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # surface -> mentions
     names: set[str] = field(default_factory=set)
+
+    def person_share(self) -> float:
+        """Share of the mentions labelled PERSON or written after a personal title."""
+        return (self.person_mentions + self.titled) / self.mentions if self.mentions else 0.0
 
     def kind(self, unsupported: bool = False) -> str:
         """The kind the votes give; ``unsupported``: a lone word no full name or title backs."""
@@ -190,6 +205,7 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         g = groups.setdefault(key, _Group(key))
         kind = LABEL_KIND.get(s.label or "", "other")
         g.votes[kind] += s.mentions
+        g.mentions += s.mentions
         g.votes["person"] += TITLE_VOTES * s.titled
         g.titled += s.titled
         if s.label == "PERSON":
@@ -216,6 +232,7 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         m = merged.setdefault(root, _Group(root))
         for k, v in g.votes.items():
             m.votes[k] += v
+        m.mentions += g.mentions
         m.person_mentions += g.person_mentions
         m.titled += g.titled
         m.determined += g.determined
@@ -236,12 +253,22 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
     for key, g in merged.items():
         kind = g.kind()
         identity, status, candidates = g.display(), "exact", []
+        # a lone word some full person name ends or begins with, used as a person often enough
+        # ("Trump" ORG 15,726 / PERSON 4,587: "the Trump administration" is still Trump)
+        surnames, first_names = (by_last.get(key[0], []), by_first.get(key[0], [])) \
+            if len(key) == 1 else ([], [])
+        # full names far rarer than the lone word are not what it stands for ("Twitter" in
+        # 1,064 articles against "Twitter Pinterest", share-button text, in 15)
+        surnames, first_names = (
+            c if sum(x.articles for x in c) >= MIN_BACKING * g.articles else []
+            for c in (surnames, first_names))
+        if (surnames or first_names) and g.person_share() >= PERSON_SHARE:
+            kind = "person"
         if len(key) == 1 and kind == "person":
             # read as a surname or as a first name, whichever more articles back
-            surnames, first_names = by_last.get(key[0], []), by_first.get(key[0], [])
             cands = surnames if sum(c.articles for c in surnames) >= sum(
                 c.articles for c in first_names) else first_names
-            if not cands and not g.titled:
+            if not cands and g.titled < MIN_TITLED_SHARE * g.mentions:
                 # news introduces a person by full name or title somewhere: a lone word with
                 # neither anywhere in the corpus is a misread name ("Yukos", "Euronext")
                 kind = g.kind(unsupported=True)

@@ -221,3 +221,25 @@ def test_an_undated_corpus_gets_no_trend_and_keeps_its_first_seen_time(tmp_path)
         assert named(con, "entity-timeline", entity="Ruth Calloway") == [(PROCESSED.date(), 12, 6, 6)]
     finally:
         con.close()
+
+
+def test_a_surname_the_ner_mostly_reads_as_an_organisation_is_still_the_person():
+    # "the Trump administration", "the Sanders campaign": the surname as a modifier, tagged ORG
+    got = by_name([NameStats("Donald Trump", "PERSON", 13080, 2853),
+                   NameStats("Trump", "ORG", 15726, 1100), NameStats("Trump", "PERSON", 4587, 1256),
+                   NameStats("Bernie Sanders", "PERSON", 2000, 613),
+                   NameStats("Sarah Huckabee Sanders", "PERSON", 900, 240),
+                   NameStats("Sanders", "ORG", 1325, 335), NameStats("Sanders", "PERSON", 83, 45,
+                                                                     titled=32)])
+    assert got["Trump"] == ("Donald Trump", "person", "resolved", [])
+    assert got["Sanders"] == ("Sanders", "person", "ambiguous",
+                              ["Bernie Sanders", "Sarah Huckabee Sanders"])
+
+
+def test_full_names_far_rarer_than_a_lone_word_do_not_explain_it():
+    got = by_name([NameStats("Twitter", "PERSON", 1447, 993, determined=25),
+                   NameStats("Twitter", "PRODUCT", 91, 88),
+                   NameStats("Twitter Pinterest", "PERSON", 23, 15),
+                   NameStats("Politico", "PERSON", 216, 176, titled=1),
+                   NameStats("Politico", "ORG", 61, 59)])
+    assert got["Twitter"][1] == "other" and got["Politico"][1] == "organisation"

@@ -60,6 +60,7 @@ DETERMINED_SHARE = 0.15  # persons are after "the/a/an" in under 1% of mentions,
 # mentions is labelled PERSON or follows a title, whatever the rest say: a surname used as a
 # modifier ("the Trump administration", "Clinton aides") is tagged ORG but names the person.
 PERSON_SHARE = 0.05
+PERSON_MARGIN = 2.0  # person votes must be twice any other kind's to make a person
 MIN_BACKING = 0.2  # full names must hold this share of a lone word's articles to explain it
 MIN_TITLED_SHARE = 0.02  # titles before a lone word that mark a real mononym, not a stray match
 DOMINANT_SHARE = 0.8  # share of articles one full name needs to claim a lone surname
@@ -172,6 +173,10 @@ class _Group:
         """Share of the mentions labelled PERSON or written after a personal title."""
         return (self.person_mentions + self.titled) / self.mentions if self.mentions else 0.0
 
+    def determined_share(self) -> float:
+        """Share of the PERSON-labelled mentions written after the, a or an."""
+        return self.determined / self.person_mentions if self.person_mentions else 0.0
+
     def kind(self, unsupported: bool = False) -> str:
         """The kind the votes give; ``unsupported``: a lone word no full name or title backs."""
         if ORG_NAME_WORDS.intersection(self.key) and len(self.key) > 1:
@@ -179,7 +184,7 @@ class _Group:
         votes = dict(self.votes)
         if unsupported:
             votes["person"] = 0.0
-        if self.person_mentions and self.determined >= DETERMINED_SHARE * self.person_mentions:
+        if self.person_mentions and self.determined_share() >= DETERMINED_SHARE:
             # "the Premiership", "an Oscar": the NER's PERSON is wrong
             votes["person"] = 0.0  # titles too: "best actor Oscar" is no title
             word = self.key[0] if len(self.key) == 1 else ""
@@ -189,7 +194,15 @@ class _Group:
         if not any(v > 0 for v in votes.values()):
             return "other"
         # ties go to the kind listed first in KINDS
-        return max(KINDS, key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
+        best = max(KINDS, key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
+        if best == "person":
+            # people are seldom tagged anything else: a name nearly as often read as a work,
+            # product or organisation is one ("Replay More Videos", "Harry Potter")
+            rest = max((v for k, v in votes.items() if k != "person"), default=0.0)
+            if votes["person"] < PERSON_MARGIN * rest:
+                return max((k for k in KINDS if k != "person"),
+                           key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
+        return best
 
     def display(self) -> str:
         return max(self.forms, key=lambda f: (self.forms[f], len(f), f))
@@ -262,6 +275,7 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         surnames, first_names = (
             c if sum(x.articles for x in c) >= MIN_BACKING * g.articles else []
             for c in (surnames, first_names))
+        # (the determiner rule does not apply: "the Mueller investigation" is Mueller's)
         if (surnames or first_names) and g.person_share() >= PERSON_SHARE:
             kind = "person"
         if len(key) == 1 and kind == "person":

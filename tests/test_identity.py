@@ -96,7 +96,7 @@ def test_an_organisation_mislabelled_as_a_person_in_a_minority_of_mentions_is_an
 
 
 def test_personal_titles_are_person_evidence():
-    got = by_name([NameStats("Hale", "ORG", 4, 3), NameStats("Hale", "PERSON", 1, 1, titled=2)])
+    got = by_name([NameStats("Hale", "ORG", 4, 3), NameStats("Hale", "PERSON", 1, 1, titled=3)])
     assert got["Hale"][1] == "person"
     assert by_name([NameStats("Yukos", "PERSON", 165, 27), NameStats("Yukos", "ORG", 200, 60)]
                    )["Yukos"][1] == "organisation"

@@ -1,9 +1,14 @@
 -- name: speaker-sources
--- description: How often each source quotes each speaker (or one speaker).
--- param: speaker = ''   a speaker name ('' for all)
+-- description: How often each speaker is quoted per source, by identity; any of a speaker's names finds them.
+-- param: speaker = ''   a speaker's name ('' for all)
 -- param: limit = 50
+with asked as (
+    select coalesce(
+               (select any_value(identity) from identity_names where lower(name) = lower($speaker)),
+               $speaker) as identity
+)
 select speaker, source, quotes, articles
-from speaker_source
-where $speaker = '' or speaker = $speaker
+from speaker_source, asked
+where $speaker = '' or lower(speaker) = lower(asked.identity)
 order by quotes desc, speaker, source
 limit $limit

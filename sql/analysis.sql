@@ -26,6 +26,20 @@ from articles a join first_stored f using (article_id);
 create or replace view identity_names as
 select name, identity, kind, status, candidates from {identity_source};
 
+-- identity_of(name): the identity a name refers to (the name as stored, else in any case, the
+-- capitalised spelling first, else an identity of that name); the name itself when unknown.
+-- candidates_of(name): the full names an ambiguous name could be, else NULL.
+create or replace macro identity_of(n) as coalesce(
+    (select any_value(identity) from identity_names where name = n),
+    (select identity from identity_names where lower(name) = lower(n)
+     order by name = lower(name), name limit 1),
+    (select any_value(identity) from identity_names where lower(identity) = lower(n)),
+    n);
+
+create or replace macro candidates_of(n) as (
+    select any_value(candidates) from identity_names
+    where lower(name) = lower(n) and status = 'ambiguous');
+
 -- named_entities: mentions of names (people, organisations, places, groups...), not of numbers
 -- or dates, with their corpus-level identity and kind.
 create or replace view named_entities as

@@ -3,11 +3,7 @@
 -- param: entity
 -- param: kind = ''   only partners of this kind: person, organisation, place, group, other ('' for all)
 -- param: limit = 20
-with asked as (
-    select coalesce(
-               (select any_value(identity) from identity_names where lower(name) = lower($entity)),
-               $entity) as identity
-)
+with asked as (select identity_of($entity) as identity)
 select entity_b as partner, kind_b as kind, articles
 from (
     select entity_a, kind_a, entity_b, kind_b, articles from entity_cooccurrence

@@ -3,11 +3,7 @@
 -- param: entity
 -- param: since = '1900-01-01'
 -- param: until = '2200-01-01'
-with asked as (
-    select coalesce(
-               (select any_value(identity) from identity_names where lower(name) = lower($entity)),
-               $entity) as identity
-)
+with asked as (select identity_of($entity) as identity)
 select cast(seen_at as date) as day, count(*) as mentions, count(distinct article_id) as articles,
        count(distinct article_id) filter (where date_source <> 'published') as undated_articles
 from named_entities e, asked

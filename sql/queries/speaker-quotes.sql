@@ -4,12 +4,7 @@
 -- param: since = '1900-01-01'
 -- param: until = '2200-01-01'
 with asked as (
-    select coalesce(
-               (select any_value(identity) from identity_names where lower(name) = lower($speaker)),
-               (select any_value(identity) from identity_names where lower(identity) = lower($speaker)),
-               $speaker) as identity,
-           (select any_value(candidates) from identity_names
-            where lower(name) = lower($speaker) and status = 'ambiguous') as candidates
+    select identity_of($speaker) as identity, candidates_of($speaker) as candidates
 )
 select q.seen_at, q.source, q.title, q.quote_type, q.cue, q.text, q.speaker, q.identity,
        asked.candidates

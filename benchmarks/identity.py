@@ -30,9 +30,10 @@ def main() -> int:
     args = ap.parse_args()
     wh = args.warehouse
     con = warehouse.connect(wh)
-    words, wall = con.sql("select sum(words), sum(wall_seconds) from runs "
-                          "where status = 'completed'").fetchall()[0]
-    articles = con.sql("select count(*) from articles").fetchall()[0][0]
+    wall = con.sql("select sum(wall_seconds) from runs where status = 'completed'").fetchall()[0][0]
+    articles, words = con.sql("select count(*), sum(word_count) from articles").fetchall()[0]
+    if not args.words_per_second and not wall:
+        raise SystemExit("no completed run to time: pass --words-per-second")
     t = time.perf_counter()
     rows = con.sql(load_sql("identity_stats.sql")).fetchall()
     t_stats = time.perf_counter() - t

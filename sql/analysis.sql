@@ -8,7 +8,7 @@
 -- the article is reprocessed or its file changes).
 create or replace view article_dates as
 with first_stored as (
-    select article_id, min(processed_at) as first_seen
+    select article_id, min(coalesce(first_seen, processed_at)) as first_seen
     from read_parquet({articles_parquet}, union_by_name = true)
     group by article_id
 )

@@ -93,6 +93,7 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
         report.groups = plan_groups(stats, target_rows)
         by_name = {s.name: s for s in stats}
         sql = load_sql("compact.sql")
+        sql_articles = load_sql("compact_articles.sql")
         for group in report.groups:
             new_id = runs.new_run_id() + commit.COMPACTED_SUFFIX
             staged = staging.StagedBatch(wh, new_id)
@@ -108,7 +109,8 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
                                       for b in group]}).fetchall()]
                 for table in schemas.BATCH_TABLES:
                     kept = 0
-                    reader = con.sql(sql.replace("{table}", table), params={"batches": ids}).arrow()
+                    query = sql_articles if table == "articles" else sql.replace("{table}", table)
+                    reader = con.sql(query, params={"batches": ids}).arrow()
                     for rb in reader:
                         staged.add_arrow(table, pa.Table.from_batches([rb]))
                         kept += rb.num_rows

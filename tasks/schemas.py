@@ -26,6 +26,9 @@ ARTICLES = pa.schema(
         ("model", pa.string()),
         ("extractor_version", pa.string()),
         ("processed_at", TS),
+        # when the article was first stored, if earlier than processed_at: set by compaction,
+        # which keeps only an article's current row (NULL: processed_at is the first time)
+        ("first_seen", TS),
     ]
 )
 

@@ -44,6 +44,12 @@ def small_batches(tmp_path: Path) -> tuple[Path, Path]:
 def test_compact_keeps_every_view_and_merges_the_files(small_batches):
     raw, wh = small_batches
     before = snapshot(wh)
+    dates = "select article_id, seen_at, date_source from article_dates order by article_id"
+    dates_before = query(wh, dates)
+    # the changed file's article was first stored by the first run, then stored again
+    changed = query(wh, "select count(*) from article_dates d join articles a using (article_id)"
+                        " where d.seen_at < a.processed_at")
+    assert changed == [(1,)]
     ledger_before = ledger.read_ledger(wh)
     n_before = len(batch_dirs(wh))
     assert n_before >= 5
@@ -51,6 +57,8 @@ def test_compact_keeps_every_view_and_merges_the_files(small_batches):
     report = compact.compact(wh, target_rows=100_000)
 
     assert snapshot(wh) == before
+    # its first version's row is gone, and its first-seen time with it unless carried forward
+    assert query(wh, dates) == dates_before
     assert ledger.read_ledger(wh) == ledger_before
     assert report.batches_before == n_before
     assert report.batches_after == len(batch_dirs(wh)) == 1

@@ -8,13 +8,13 @@
 -- the article is reprocessed or its file changes).
 create or replace view article_dates as
 with first_stored as (
-    select article_id, min(coalesce(first_seen, processed_at)) as first_seen
+    select article_id, min(coalesce(first_seen, processed_at)) as first_stored_at
     from read_parquet({articles_parquet}, union_by_name = true)
     group by article_id
 )
-select a.article_id, a.source, a.source_path, coalesce(a.published_at, f.first_seen) as seen_at,
+select a.article_id, a.source, a.source_path, coalesce(a.published_at, f.first_stored_at) as seen_at,
        case when a.published_at is not null then 'published' else 'first_seen' end as date_source,
-       a.published_at is null as date_from_processing, f.first_seen
+       a.published_at is null as date_from_processing, f.first_stored_at as first_seen
 from articles a join first_stored f using (article_id);
 
 -- identity_names: what every stored entity or speaker name refers to across the corpus

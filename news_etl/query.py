@@ -140,15 +140,16 @@ def run(con: Any, sql: str, params: dict[str, Any] | None) -> Any:
     import duckdb
 
     check_read_only(con, sql)
-    try:
+    try:  # DuckDB binds in con.sql and executes in .pl(): an error can come from either
         rel = con.sql(sql, params=params) if params else con.sql(sql)
-    except duckdb.Error as exc:
-        raise QueryError(str(exc)) from None
-    if rel is None:
-        import polars as pl
+        if rel is None:
+            import polars as pl
 
-        return pl.DataFrame()
-    return rel.pl()
+            return pl.DataFrame()
+        return rel.pl()
+    except duckdb.Error as exc:
+        # a query's own refusal (error('...') in SQL) reads as its message alone
+        raise QueryError(str(exc).removeprefix("Invalid Input Error: ")) from None
 
 
 def write(df: Any, fmt: str, output: Path | None) -> None:

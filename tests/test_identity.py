@@ -197,8 +197,9 @@ def test_views_and_queries_count_identities_after_materialisation(tmp_path):
 
 
 def test_an_undated_corpus_gets_no_trend_and_keeps_its_first_seen_time(tmp_path):
-    import duckdb
     import pytest
+
+    from news_etl.query import QueryError
 
     wh = tmp_path / "wh"
     story = {f"s{i}.txt": ([("Ruth Calloway", "PERSON")] * (1 + i % 3), []) for i in range(6)}
@@ -216,7 +217,8 @@ def test_an_undated_corpus_gets_no_trend_and_keeps_its_first_seen_time(tmp_path)
         assert con.sql("select processed_at from articles where source_path = 's0.txt'"
                        ).fetchall() == [(later,)]
         assert con.sql("select undated_share from rising_entities").fetchall() == [(1.0,)]
-        with pytest.raises(duckdb.Error, match="100% of the articles .* have no publication date"):
+        with pytest.raises(QueryError, match="^rising-entities: 100% of the articles .* have no "
+                                             "publication date"):
             named(con, "rising-entities")
         assert named(con, "entity-timeline", entity="Ruth Calloway") == [(PROCESSED.date(), 12, 6, 6)]
     finally:

@@ -115,7 +115,7 @@ def _name_like(part: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1 << 18)
-def clean_name(name: str) -> str:
+def tidy_name(name: str) -> str:
     """A stored name without the debris around it (see the module docstring)."""
     text = html.unescape(name).replace("\u00a0", " ").strip()
     text = _LOWER_PREFIX.sub("", _POSSESSIVE.sub("", text).strip())
@@ -139,7 +139,7 @@ def clean_name(name: str) -> str:
 def name_key(name: str) -> tuple[str, ...]:
     """The words that identify a name: cleaned, and case, punctuation and a leading 'the'
     ignored."""
-    text = clean_name(name).replace("’", "'")
+    text = tidy_name(name).replace("’", "'")
     words = _PUNCT.sub(" ", text.replace("'", "")).lower().split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
@@ -168,6 +168,19 @@ class _Group:
     articles: int = 0
     forms: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # surface -> mentions
     names: set[str] = field(default_factory=set)
+
+    def absorb(self, other: _Group) -> None:
+        """Add another group's evidence to this one (a variant joining its root name)."""
+        for k, v in other.votes.items():
+            self.votes[k] += v
+        for f, n in other.forms.items():
+            self.forms[f] += n
+        self.mentions += other.mentions
+        self.person_mentions += other.person_mentions
+        self.titled += other.titled
+        self.determined += other.determined
+        self.articles += other.articles
+        self.names |= other.names
 
     def person_share(self) -> float:
         """Share of the mentions labelled PERSON or written after a personal title."""
@@ -225,7 +238,7 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
             g.person_mentions += s.mentions
             g.determined += s.determined
         g.articles += s.articles
-        g.forms[clean_name(s.name)] += s.mentions
+        g.forms[tidy_name(s.name)] += s.mentions
         g.names.add(s.name)
 
     # a middle initial does not make another person: "george w bush" joins "george bush"
@@ -242,29 +255,20 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
     merged: dict[tuple[str, ...], _Group] = {}
     for key, g in groups.items():
         root = target.get(key, key)
-        m = merged.setdefault(root, _Group(root))
-        for k, v in g.votes.items():
-            m.votes[k] += v
-        m.mentions += g.mentions
-        m.person_mentions += g.person_mentions
-        m.titled += g.titled
-        m.determined += g.determined
-        m.articles += g.articles
-        for f, n in g.forms.items():
-            m.forms[f] += n
-        m.names |= g.names
+        merged.setdefault(root, _Group(root)).absorb(g)
+    kinds = {key: g.kind() for key, g in merged.items()}  # by the votes alone
 
     # full person names, indexed by their last and by their first word
     by_last: dict[str, list[_Group]] = defaultdict(list)
     by_first: dict[str, list[_Group]] = defaultdict(list)
     for key, g in merged.items():
-        if len(key) >= 2 and g.kind() == "person" and g.articles >= MIN_FULL_NAME_ARTICLES:
+        if len(key) >= 2 and kinds[key] == "person" and g.articles >= MIN_FULL_NAME_ARTICLES:
             by_last[key[-1]].append(g)
             by_first[key[0]].append(g)
 
     out: list[Identity] = []
     for key, g in merged.items():
-        kind = g.kind()
+        kind = kinds[key]
         identity, status, candidates = g.display(), "exact", []
         # a lone word some full person name ends or begins with, used as a person often enough
         # ("Trump" ORG 15,726 / PERSON 4,587: "the Trump administration" is still Trump)

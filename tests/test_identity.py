@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tasks import commit, staging, warehouse
-from tasks.identity import NameStats, clean_name, name_key, resolve_identities
+from tasks.identity import NameStats, name_key, resolve_identities, tidy_name
 from tasks.readers import article_id
 from tests.test_warehouse import named
 
@@ -69,16 +69,16 @@ def test_a_name_written_after_the_or_an_is_not_a_person():
 
 
 def test_debris_around_names_is_cleaned_before_they_are_compared():
-    assert clean_name("Howard - can") == "Howard" and clean_name("Virgin Blue -") == "Virgin Blue"
-    assert clean_name("Best First Feature at Cannes - Nair") == "Nair"
-    assert clean_name("Justin Trudeau Trudeau") == "Justin Trudeau"
-    assert clean_name("Instagram/Jane Roe") == "Jane Roe"
-    assert clean_name("Nielsen/NetRatings") == "Nielsen/NetRatings"
-    assert clean_name("Roddick 6-2 7-6") == "Roddick"
-    assert clean_name("Blair&#191;s") == "Blair" and clean_name("ex-Yukos") == "Yukos"
-    assert clean_name("Inter-American Development Bank (IADB") == "Inter-American Development Bank"
-    assert clean_name("Everton v Sunderland") == "Everton"
-    assert clean_name("Sven-Goran Eriksson") == "Sven-Goran Eriksson"
+    assert tidy_name("Howard - can") == "Howard" and tidy_name("Virgin Blue -") == "Virgin Blue"
+    assert tidy_name("Best First Feature at Cannes - Nair") == "Nair"
+    assert tidy_name("Justin Trudeau Trudeau") == "Justin Trudeau"
+    assert tidy_name("Instagram/Jane Roe") == "Jane Roe"
+    assert tidy_name("Nielsen/NetRatings") == "Nielsen/NetRatings"
+    assert tidy_name("Roddick 6-2 7-6") == "Roddick"
+    assert tidy_name("Blair&#191;s") == "Blair" and tidy_name("ex-Yukos") == "Yukos"
+    assert tidy_name("Inter-American Development Bank (IADB") == "Inter-American Development Bank"
+    assert tidy_name("Everton v Sunderland") == "Everton"
+    assert tidy_name("Sven-Goran Eriksson") == "Sven-Goran Eriksson"
     got = by_name([NameStats("Blair&#191;s", "PERSON", 6, 6), NameStats("Tony Blair", "PERSON", 50, 40),
                    NameStats("Alan Milburn - the", "PERSON", 2, 2),
                    NameStats("Alan Milburn", "PERSON", 40, 20)])

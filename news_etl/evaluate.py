@@ -139,6 +139,7 @@ def predict(docs: list[dict[str, Any]], model: str, disable: tuple[str, ...],
             batch_size: int = 32) -> dict[str, list[dict[str, Any]]]:
     """Quotes of every gold article in the scorer's PRED shape, keyed by doc_id."""
     from tasks.extract import extract_doc, load_nlp
+    from tasks.quotes.speakers import named_or_described
 
     nlp = load_nlp(model, disable)
     out: dict[str, list[dict[str, Any]]] = {}
@@ -150,7 +151,7 @@ def predict(docs: list[dict[str, Any]], model: str, disable: tuple[str, ...],
                 "content": [[s["start"], s["end"]] for s in q["spans"]],
                 "source": [[q["speaker_start"], q["speaker_end"]]]
                 if q["speaker_start"] is not None else [],
-                "speaker": q["speaker"],
+                "speaker": named_or_described(q["speaker"], q["speaker_text"]),
                 "quote_type": q["quote_type"],
                 "cue": q["cue"],
             }

@@ -43,13 +43,12 @@ computes it from one GROUP BY over the entity and quote rows, and tests call it 
 from __future__ import annotations
 
 import functools
-import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tasks.names import ORG_WORDS
+from tasks.names import ORG_WORDS, tidy_name
 
 KINDS = ("person", "organisation", "place", "group", "other")
 LABEL_KIND = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
@@ -100,42 +99,10 @@ class Identity:
 
 
 _PUNCT = re.compile(r"[^\w\s]")
-_POSSESSIVE = re.compile(r"(?:[^\w\s-]s|'|’)$")  # Blair's, Blair’s, and Blair¿s (a mis-encoded ’)
-_SPACED_DASH = re.compile(r"\s+[-–—]+(?:\s+|$)|^[-–—]+\s+|\s+vs?\.?\s+")  # and "A v B"
-_LOWER_PREFIX = re.compile(r"^(?:[a-z]+-)+(?=[A-Z])")  # ex-Yukos, anti-Blair
-_SCORE = re.compile(r"^\d+(?:[-–,]\d+)+,?$")
 LOWER_CASE = "(lower case)"
-CONNECTORS = frozenset("of de da di du van von der den al el bin ibn la le and for the y".split())
-
-
-def _name_like(part: str) -> bool:
-    words = part.split()
-    return bool(words) and any(w[:1].isupper() for w in words) and not any(
-        (w[:1].islower() and w not in CONNECTORS) or any(c.isdigit() for c in w) for w in words)
 
 
 @functools.lru_cache(maxsize=1 << 18)
-def tidy_name(name: str) -> str:
-    """A stored name without the debris around it (see the module docstring)."""
-    text = html.unescape(name).replace("\u00a0", " ").strip()
-    text = _LOWER_PREFIX.sub("", _POSSESSIVE.sub("", text).strip())
-    if "(" in text and ")" not in text:
-        text = text[: text.index("(")].strip()
-    parts = [p.strip() for p in _SPACED_DASH.split(text) if p.strip()]
-    if parts and parts != [text]:
-        text = next((p for p in parts if _name_like(p)), parts[0])
-    if "/" in text:  # "Instagram/Jane Roe": a full name after the slash is the person
-        last = text.rsplit("/", 1)[1].strip()
-        if len(last.split()) >= 2 and _name_like(last):
-            text = last
-    words = [w for w in text.split() if not _SCORE.match(w)] or text.split()
-    out: list[str] = []
-    for w in words:
-        if not out or w.lower() != out[-1].lower():
-            out.append(w)
-    return " ".join(out)
-
-
 def name_key(name: str) -> tuple[str, ...]:
     """The words that identify a name: cleaned, and case, punctuation and a leading 'the'
     ignored."""

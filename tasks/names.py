@@ -7,6 +7,7 @@ attribution and "Putin" in the entities table resolve to the same "Vladimir Puti
 from __future__ import annotations
 
 import functools
+import html
 import re
 from collections.abc import Iterable, Sequence
 
@@ -36,14 +37,47 @@ ORG_WORDS = frozenset(
 )
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
 
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_POSSESSIVE = re.compile(r"(?:[^\w\s-]s|'|’)$")  # Blair's, Blair’s, and Blair¿s (a mis-encoded ’)
+_SPACED_DASH = re.compile(r"\s+[-–—]+(?:\s+|$)|^[-–—]+\s+|\s+vs?\.?\s+")  # and "A v B"
+_LOWER_PREFIX = re.compile(r"^(?:[a-z]+-)+(?=[A-Z])")  # ex-Yukos, anti-Blair
+_SCORE = re.compile(r"^\d+(?:[-–,]\d+)+,?$")
+CONNECTORS = frozenset("of de da di du van von der den al el bin ibn la le and for the y".split())
+
+
+def _name_like(part: str) -> bool:
+    words = part.split()
+    return bool(words) and any(w[:1].isupper() for w in words) and not any(
+        (w[:1].islower() and w not in CONNECTORS) or any(c.isdigit() for c in w) for w in words)
+
+
+def tidy_name(name: str) -> str:
+    """A name without the debris NER leaves around it: HTML entities, a possessive, the far side
+    of a spaced dash, scores, an unclosed bracket, a neighbour glued by a slash ("Instagram/Jane
+    Roe"), a word doubled across a line break ("Justin Trudeau\n\nTrudeau"); see tasks.identity."""
+    text = html.unescape(name).replace("\u00a0", " ").strip()
+    text = _LOWER_PREFIX.sub("", _POSSESSIVE.sub("", text).strip())
+    if "(" in text and ")" not in text:
+        text = text[: text.index("(")].strip()
+    parts = [p.strip() for p in _SPACED_DASH.split(text) if p.strip()]
+    if parts and parts != [text]:
+        text = next((p for p in parts if _name_like(p)), parts[0])
+    if "/" in text:  # "Instagram/Jane Roe": a full name after the slash is the person
+        last = text.rsplit("/", 1)[1].strip()
+        if len(last.split()) >= 2 and _name_like(last):
+            text = last
+    words = [w for w in text.split() if not _SCORE.match(w)] or text.split()
+    out: list[str] = []
+    for w in words:
+        if not out or w.lower() != out[-1].lower():
+            out.append(w)
+    return " ".join(out)
+
+
 
 
 def clean_name(text: str, label: str = "PERSON") -> str:
     """Drop leading titles and a trailing possessive: "President Vladimir Putin's" -> "Vladimir Putin"."""
-    words = text.replace("\n", " ").split()
-    if words:
-        words[-1] = _POSSESSIVE.sub("", words[-1])
+    words = tidy_name(text).split()
     if label in PERSON_LABELS:
         while len(words) > 1 and words[0].lower().strip(",") in TITLES:
             words = words[1:]

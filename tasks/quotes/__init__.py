@@ -21,7 +21,7 @@ from tasks.quotes.marks import quote_mark_spans
 from tasks.quotes.model import Mention, Quote
 from tasks.quotes.rules import extract_quotes, quote_text
 
-EXTRACTOR_VERSION = "quotes-6"  # 6: HTML entities decoded at read time (stored text changes)
+EXTRACTOR_VERSION = "quotes-7"  # 7: speakers resolved against the article's cast (tasks/quotes/cast.py)
 
 __all__ = ["EXTRACTOR_VERSION", "Mention", "Quote", "extract_quotes", "quote_mark_spans",
            "quote_text"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from tasks.names import clean_name, fullest_name
+from tasks.quotes.cast import resolve_speakers
 from tasks.quotes.cues import colon_attribution, find_cue, within_clause
 from tasks.quotes.indirect import indirect_quotes
 from tasks.quotes.lexicons import CHARACTERISE_VERBS, NAMING_VERBS
@@ -222,6 +223,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -
     quotes = a.quotes + indirect_quotes(doc, a.idx, a.quotes, mentions, a.starts)
     quotes.sort(key=lambda q: q.start)
     continue_speakers(quotes, text)
+    resolve_speakers(quotes, mentions, a.idx)
     return quotes
 
 

@@ -170,6 +170,18 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
                 break
 
 
+def named_or_described(speaker: str | None, speaker_text: str | None) -> str | None:
+    """The speaker's name, or where the article names no one, the description it gives
+    ('a spokesperson', 'authorities'): what a reader would answer to 'who said it?'. A pronoun
+    or a relative word with no antecedent answers nothing."""
+    if speaker is not None or speaker_text is None:
+        return speaker
+    words = speaker_text.split()
+    if not words or speaker_text.lower() in PRONOUNS or speaker_text.lower() in RELATIVES:
+        return None
+    return " ".join(words)
+
+
 def continue_speakers(quotes: list[Quote], text: str) -> None:
     """A quote with no cue of its own right after someone's reported speech in the same paragraph
     continues it: 'Bolton said he would help if asked. "I'm going to support him."' (quotes that

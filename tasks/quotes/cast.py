@@ -1,0 +1,348 @@
+"""The article's cast: the people it names, what it calls them (their roles, and the honorifics
+and pronouns it uses for them), and who is in the foreground at each point of the text.
+
+Speakers are resolved against it once every quote has its speaker mention:
+
+- a **name** takes the person of the article it names, even where the NER missed the mention
+  ("Lonechild said" when only "Darian Lonechild" was tagged) or glued it to a neighbour; a
+  surname two people share goes to the one in the foreground;
+- **he / she** takes the person in the foreground whose gender, as the article gives it, agrees.
+  The foreground is salience: every mention outside quotation marks adds its weight (a subject
+  more than an object, a speaker more still), halved with each sentence since. Every he and she
+  of the article is resolved in reading order, so a chain of pronouns keeps its person;
+- a **description** ("the rookie defenceman", "the commissioner") takes the person the article
+  introduced with that role ("rookie defenceman Caleb Jones", "Ron Robison, the WHL
+  commissioner"), the one in the foreground when several share it.
+
+Gender is only what the article says: an honorific (Mr, Ms, Mrs), a gendered role noun
+(spokeswoman, mother), and the pronouns it uses for the person (a he or she bound to the person
+in the sentence where the person is the subject, and the pronouns resolved to them). A first name
+is never evidence.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from tasks.names import ORG_WORDS, TITLES, clean_name
+from tasks.quotes.model import Mention, Quote
+from tasks.quotes.parse import SUBJECT_DEPS, Index
+
+MALE, FEMALE = "male", "female"
+PRONOUN_GENDER = {"he": MALE, "him": MALE, "his": MALE, "himself": MALE,
+                  "she": FEMALE, "her": FEMALE, "hers": FEMALE, "herself": FEMALE}
+SUBJECT_PRONOUNS = frozenset({"he", "she"})  # the pronouns whose chains are followed
+HONORIFICS = {"mr": MALE, "mr.": MALE, "sir": MALE, "mrs": FEMALE, "mrs.": FEMALE,
+              "ms": FEMALE, "ms.": FEMALE, "miss": FEMALE, "dame": FEMALE}
+# Role nouns that say the person's gender, before a name or in apposition to it.
+GENDERED_NOUNS = {
+    **dict.fromkeys("""spokeswoman chairwoman congresswoman councilwoman businesswoman
+        sportswoman actress mother wife daughter sister grandmother widow woman girl aunt niece
+        girlfriend queen princess duchess countess""".split(), FEMALE),
+    **dict.fromkeys("""spokesman chairman congressman councilman businessman sportsman actor
+        father husband son brother grandfather widower man boy uncle nephew boyfriend king
+        prince duke count""".split(), MALE),
+}
+# Gendered nouns that are also titles of either sex or of clergy before a name ("Father Ryan",
+# "Chairman Lee"): evidence only in apposition.
+APPOSITION_ONLY = frozenset({"father", "mother", "chairman", "actor", "count", "son", "man"})
+
+# Words before a name that are not a role: determiners, possessives, former, nationalities.
+NOT_ROLES = frozenset("""the a an his her their its former acting u.s. us uk british american
+    russian chinese french german white house kremlin foreign defence defense interior finance
+    health state democratic republican""".split())
+
+# Titles only a person holds: a name after one is a person's whatever the NER's label.
+PERSONAL_TITLES = frozenset("""mr mrs ms miss dr prof professor sir dame lord lady rev president
+    senator sen rep governor gov mayor judge justice chief general gen captain capt sgt sergeant
+    officer inspector commissioner ambassador minister premier chancellor spokesman spokeswoman
+    spokesperson coach councillor bishop pope cpl const constable detective""".split())
+# Labels of things that do not speak: a speaker so tagged is a person the NER misread.
+SILENT_LABELS = frozenset({"FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
+MAX_NAME_WORDS = 3
+
+HONORIFIC_VOTES = 3.0  # the article's own Mr or Ms: as strong as evidence gets
+ROLE_VOTES = 2.0  # 'spokeswoman Jane Roe', 'Jane Roe, the mother of ...'
+BOUND_VOTES = 1.0  # 'Roe said she ...': the person the sentence is about
+RESOLVED_VOTES = 0.5  # a pronoun the salience gave the person (right nearly always, not always)
+SUBJECT_WEIGHT = 2.0  # a subject stays in the foreground more than an object
+SPEAKER_WEIGHT = 1.0  # added for a mention that speaks a quote
+DECAY = 0.5  # salience kept per sentence
+UNKNOWN_GENDER = 0.5  # a person the article gives no gender weighs this much against one it does
+
+
+@dataclass
+class Person:
+    """One person of the article: the fullest name it gives and what it says of them."""
+
+    name: str
+    words: tuple[str, ...]
+    votes: Counter = field(default_factory=Counter)
+    roles: list[tuple[str, str]] = field(default_factory=list)  # (head noun, role as written)
+
+    @property
+    def gender(self) -> str | None:
+        """The gender the article's words give, or None when they give none or disagree."""
+        m, f = self.votes[MALE], self.votes[FEMALE]
+        if m > f:
+            return MALE
+        if f > m:
+            return FEMALE
+        return None
+
+
+@dataclass
+class Event:
+    """A mention of a person outside quotation marks, as salience counts it."""
+
+    char: int
+    sent: int
+    person: Person
+    weight: float
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower().strip(".,") for w in name.split())
+
+
+class Cast:
+    """The people of one article, built from its PERSON mentions and its parse."""
+
+    def __init__(self, idx: Index, mentions: list[Mention], quotes: list[Quote]):
+        self.idx = idx
+        self.doc = idx.doc
+        self.people: dict[str, Person] = {}
+        speaking = {q.speaker_span[0] for q in quotes if q.speaker_span is not None}
+        cues = {q.cue_span[0]: q.cue_span[1] for q in quotes if q.cue_span is not None}
+        named = [(m, n) for m in mentions if (n := self._personal_name(m, m.start in speaking))]
+        # 'Said Okafor: "..."': the NER took the cue into the name
+        named = [(m, idx.text[cues[m.start] : m.end].strip() or n) if m.start in cues else (m, n)
+                 for m, n in named]
+        full = self._full_names({n for _, n in named if " " not in n})
+        named = [(m, full.get(n, n)) for m, n in named]
+        for _, name in named:
+            if name not in self.people:
+                self.people[name] = Person(name, _words(name))
+        self.by_surname: dict[str, list[Person]] = {}
+        for p in self.people.values():
+            self.by_surname.setdefault(p.words[-1], []).append(p)
+        self.events: list[Event] = []
+        self._pronouns: dict[int, Person] = {}
+        self.at: dict[int, Person] = {}  # first character of a mention -> its person
+        taken: set[int] = set()  # tokens already counted as a mention
+        for m, name in named:
+            first, last = idx.token_at(m.start), idx.token_at(m.end - 1)
+            taken.update(range(first, last + 1))
+            self.at[m.start] = self.people[name]
+            if not idx.in_quote(m.start):
+                self._observe(self.people[name], first, last, m.start in speaking)
+        for tok in self.doc:  # surnames the NER missed or mislabelled: "Lonechild said"
+            if tok.i in taken or not tok.text[:1].isupper() or idx.in_quote(tok.idx):
+                continue
+            people = self.by_surname.get(tok.lower_)
+            # a surname two people share is left to named(), which asks the foreground
+            if people and len(people) == 1 and len(people[0].words) > 1 and \
+                    not (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("the", "a", "an")):
+                self.at[tok.idx] = people[0]
+                self._observe(people[0], tok.i, tok.i, tok.idx in speaking)
+        self.events.sort(key=lambda e: e.char)
+        self._bind_pronouns()
+        self._follow_pronouns()
+
+    # --- building ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _personal_name(m: Mention, speaks: bool) -> str | None:
+        """The person a mention names: a PERSON; a name after a personal title whatever the
+        label ("Hereditary Chief Na'moks" tagged ORG); a speaker tagged as a building or a
+        place no one would quote ("Stanovaya" FAC)."""
+        if m.label == "PERSON":
+            return m.canonical or None
+        words = m.canonical.split()
+        titled = [k for k, w in enumerate(words) if w.lower().rstrip(".") in PERSONAL_TITLES]
+        if titled:
+            rest = words[titled[-1] + 1 :]
+            if 1 <= len(rest) <= MAX_NAME_WORDS and all(w[:1].isupper() for w in rest):
+                return clean_name(" ".join(rest))
+        if speaks and m.label in SILENT_LABELS and 1 <= len(words) <= MAX_NAME_WORDS and \
+                all(w[:1].isupper() for w in words) and not ORG_WORDS.intersection(_words(m.canonical)):
+            return clean_name(m.canonical)
+        return None
+
+    def _full_names(self, single: set[str]) -> dict[str, str]:
+        """A one-word name the article also writes after a first name the NER left out
+        ("Brittany Lincicome ... Lincicome said"): the full name, when there is one."""
+        found: dict[str, set[str]] = {}
+        for tok in self.doc:
+            if tok.text in single and tok.i > 0:
+                prev = tok.doc[tok.i - 1]
+                if prev.is_title and prev.is_alpha and prev.lower_ not in TITLES and \
+                        prev.dep_ in ("compound", "flat") and prev.head.i == tok.i:
+                    found.setdefault(tok.text, set()).add(f"{prev.text} {tok.text}")
+        return {n: next(iter(f)) for n, f in found.items() if len(f) == 1}
+
+    def _observe(self, person: Person, first: int, last: int, speaks: bool) -> None:
+        doc = self.doc
+        head = doc[last]
+        if head.dep_ in ("compound", "flat") and head.head.i > head.i:
+            head = head.head
+        weight = (SUBJECT_WEIGHT if head.dep_ in SUBJECT_DEPS else 1.0) + \
+            (SPEAKER_WEIGHT if speaks else 0.0)
+        before = doc[first - 1] if first > 0 else None
+        word = doc[first].lower_
+        if word in HONORIFICS:
+            person.votes[HONORIFICS[word]] += HONORIFIC_VOTES
+        elif before is not None and before.lower_ in HONORIFICS:
+            person.votes[HONORIFICS[before.lower_]] += HONORIFIC_VOTES
+        elif before is not None and before.lower_ in GENDERED_NOUNS and \
+                before.lower_ not in APPOSITION_ONLY:
+            person.votes[GENDERED_NOUNS[before.lower_]] += ROLE_VOTES
+        self._roles(person, doc[first], head)
+        self.events.append(Event(doc[first].idx, self.idx.sent_of(first), person, weight))
+
+    def _roles(self, person: Person, first: Token, head: Token) -> None:
+        """'rookie defenceman Caleb Jones', 'Ron Robison, the WHL commissioner': the roles the
+        article gives the person, with any gender their nouns say."""
+        doc = self.doc
+        title = []
+        k = first.i - 1
+        while k >= 0 and doc[k].dep_ == "compound" and doc[k].head.i >= first.i and \
+                not doc[k].is_punct:
+            title.insert(0, doc[k])
+            k -= 1
+        k = first.i  # the NER often takes the title in: "Prime Minister Justin Trudeau"
+        while k < head.i and doc[k].lower_ in TITLES:
+            title.append(doc[k])
+            k += 1
+        while title and (not title[-1].is_alpha or title[-1].lower_ in HONORIFICS
+                         or title[-1].lower_ in NOT_ROLES):
+            title.pop()
+        if title:
+            person.roles.append((title[-1].lower_, " ".join(t.text for t in title)))
+        appos = [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "appos" and head.head.i < first.i:
+            appos.append(head.head)
+        for a in appos:
+            if a.text.islower() and a.is_alpha:
+                written = " ".join(t.text for t in a.subtree if not t.is_punct)
+                person.roles.append((a.lower_, written))
+                if a.lower_ in GENDERED_NOUNS:
+                    person.votes[GENDERED_NOUNS[a.lower_]] += ROLE_VOTES
+
+    def _bind_pronouns(self) -> None:
+        """'Roe said she ...', 'Roe lost her job': a pronoun after the subject of its sentence,
+        with no other person between them, says the subject's gender."""
+        ends = [e.char for e in self.events]
+        for n, e in enumerate(self.events):
+            tok = self.doc[self.idx.token_at(e.char)]
+            if e.weight < SUBJECT_WEIGHT:
+                continue
+            sent = self.idx.sents[e.sent]
+            nxt = self.events[n + 1].char if n + 1 < len(ends) else None
+            for t in sent[tok.i - sent.start + 1 :]:
+                if nxt is not None and t.idx >= nxt:
+                    break
+                if t.lower_ in PRONOUN_GENDER and not self.idx.in_quote(t.idx):
+                    e.person.votes[PRONOUN_GENDER[t.lower_]] += BOUND_VOTES
+                    break
+
+    def _follow_pronouns(self) -> None:
+        """Every he and she outside quotation marks, in reading order: each goes to the person
+        in the foreground whose gender agrees, and becomes a mention of them."""
+        for tok in self.doc:
+            if tok.lower_ not in SUBJECT_PRONOUNS or self.idx.in_quote(tok.idx):
+                continue
+            person = self.foreground(tok.idx, list(self.people.values()), PRONOUN_GENDER[tok.lower_])
+            if person is None:
+                continue
+            self._pronouns[tok.i] = person
+            if person.gender is None:
+                person.votes[PRONOUN_GENDER[tok.lower_]] += RESOLVED_VOTES
+            weight = SUBJECT_WEIGHT if tok.dep_ in SUBJECT_DEPS else 1.0
+            bisect.insort(self.events, Event(tok.idx, self.idx.sent_of(tok.i), person, weight),
+                          key=lambda e: e.char)
+
+    # --- asking --------------------------------------------------------------------------------
+
+    def salience(self, char: int) -> dict[str, float]:
+        """Each person's weight in the foreground just before a character."""
+        sent = self.idx.sent_of(self.idx.token_at(char))
+        out: dict[str, float] = {}
+        stop = bisect.bisect_left([e.char for e in self.events], char)
+        for e in self.events[:stop]:
+            out[e.person.name] = out.get(e.person.name, 0.0) + e.weight * DECAY ** (sent - e.sent)
+        return out
+
+    def foreground(self, char: int, candidates: list[Person], gender: str | None = None
+                   ) -> Person | None:
+        """The most salient of candidates at char whose gender does not disagree with gender."""
+        weights = self.salience(char)
+        best, best_w = None, 0.0
+        for p in candidates:
+            w = weights.get(p.name, 0.0)
+            if gender is not None:
+                if p.gender is not None and p.gender != gender:
+                    continue
+                if p.gender is None:
+                    w *= UNKNOWN_GENDER
+            if w > best_w:
+                best, best_w = p, w
+        return best
+
+    def pronoun(self, tok: Token) -> Person | None:
+        """The person a he or she stands for (None when the article has no one it agrees with)."""
+        return self._pronouns.get(tok.i)
+
+    def named(self, name: str, char: int) -> Person | None:
+        """The person a written name refers to: the fullest name ending or beginning with its
+        words ('Lonechild', 'Mr. Hale'); of several, the one in the foreground."""
+        words = _words(clean_name(name))
+        if not words:
+            return None
+        n = len(words)
+        exact = [p for p in self.people.values() if p.words == words]
+        if exact:
+            return exact[0]
+        found = [p for p in self.people.values()
+                 if len(p.words) >= n and (p.words[-n:] == words or p.words[:n] == words)]
+        if len(found) <= 1:
+            return found[0] if found else None
+        longest = max(len(p.words) for p in found)
+        found = [p for p in found if len(p.words) == longest]
+        return found[0] if len(found) == 1 else self.foreground(char, found) or found[0]
+
+    def in_role(self, noun: str, char: int) -> Person | None:
+        """The person the article introduced with this role noun, the most salient if several."""
+        found = [p for p in self.people.values() if any(h == noun for h, _ in p.roles)]
+        return self.foreground(char, found) or (found[0] if len(found) == 1 else None)
+
+
+def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -> Cast:
+    """Give each quote the person of the article its speaker mention stands for, where the cast
+    knows better than the mention alone (see the module docstring); returns the cast."""
+    cast = Cast(idx, mentions, quotes)
+    if not cast.people:
+        return cast
+    for q in quotes:
+        if q.speaker_span is None or not q.speaker_text:
+            continue
+        tok = idx.doc[idx.token_at(q.speaker_span[0])]
+        person = None
+        if q.speaker_text.lower() in SUBJECT_PRONOUNS or q.speaker_text.lower() in ("him", "her"):
+            person = cast.pronoun(tok)
+        elif q.speaker_span[0] in cast.at:
+            person = cast.at[q.speaker_span[0]]
+        elif q.speaker_label in ("PERSON", None):
+            if q.speaker is not None or q.speaker_text[:1].isupper():
+                person = cast.named(q.speaker or q.speaker_text, q.speaker_span[0])
+            if person is None and q.speaker is None:
+                head = idx.doc[idx.token_at(q.speaker_span[1] - 1)]
+                if head.text.islower():
+                    person = cast.in_role(head.lower_, q.speaker_span[0])
+        if person is not None:
+            q.speaker, q.speaker_label = person.name, "PERSON"
+    return cast

@@ -9,6 +9,14 @@ source spans overlap (or both are empty) and the name is right when it equals th
 (lower-case, punctuation, possessive 's and a leading "the" ignored); end-to-end counts pairs
 whose mention is right. Gold outside --types (and non-core gold with --core-only) is set aside:
 a prediction landing on it is neither right nor wrong.
+
+What counts as a prediction follows the gold's own convention as --types names it: speech
+(direct, mixed and indirect quotes) always; attributions of belief, plan or stance (quote_type
+``belief``) only when --types holds ``indirect`` or ``belief``, the all-types scoring of gold
+that, like PolNeAR, annotates every attribution. --pred-out writes exactly the predictions scored,
+so a speech-only gold such as the Gender Gap Tracker's is scored with the default types. Its
+``speaker`` is the resolved name or, where the article names no one, the description it gives
+("a spokesperson"), as such gold names unnamed speakers.
 """
 
 from __future__ import annotations
@@ -135,6 +143,17 @@ def score(gold: list[dict[str, Any]], pred: dict[str, list[dict[str, Any]]], typ
     }
 
 
+BELIEF_TYPES = frozenset({"indirect", "belief"})  # gold types under which beliefs are scored
+
+
+def predictions_for(pred: dict[str, list[dict[str, Any]]], types: set[str]
+                    ) -> dict[str, list[dict[str, Any]]]:
+    """The predictions a scoring with these gold types counts (see the module docstring)."""
+    if types & BELIEF_TYPES:
+        return pred
+    return {k: [q for q in v if q["quote_type"] != "belief"] for k, v in pred.items()}
+
+
 def predict(docs: list[dict[str, Any]], model: str, disable: tuple[str, ...],
             batch_size: int = 32) -> dict[str, list[dict[str, Any]]]:
     """Quotes of every gold article in the scorer's PRED shape, keyed by doc_id."""
@@ -176,7 +195,7 @@ def run_eval(gold_path: Path, types: str, core_only: bool, pred_out: Path | None
              disable: tuple[str, ...], as_json: bool = False) -> int:
     gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
-    pred = predict(gold, model, disable)
+    pred = predictions_for(predict(gold, model, disable), set(types.split(",")))
     if pred_out:
         with pred_out.open("w", encoding="utf-8") as f:
             for doc in gold:

@@ -102,8 +102,9 @@ group by all;
 create or replace view entity_cooccurrence as
 select entity_a, kind_a, entity_b, kind_b, articles from {cooccurrence_source};
 
--- speaker_quotes: every attributed quote with its article's date, source and title, and the
--- speaker's corpus-level identity and kind.
+-- speaker_quotes: every attributed quote (speech: direct, mixed and indirect; not the beliefs,
+-- plans and stances of quote_type 'belief', which are attributed but not said) with its
+-- article's date, source and title, and the speaker's corpus-level identity and kind.
 create or replace view speaker_quotes as
 select q.speaker, q.speaker_label, coalesce(i.identity, q.speaker) as identity,
        coalesce(i.kind, case q.speaker_label when 'PERSON' then 'person'
@@ -116,7 +117,7 @@ from quotes q
 join articles a using (article_id)
 join article_dates d using (article_id)
 left join identity_names i on i.name = q.speaker
-where q.speaker is not null;
+where q.speaker is not null and q.quote_type <> 'belief';
 
 -- top_speakers: who is quoted most (by identity: all of a speaker's names together), in how many
 -- articles and sources.

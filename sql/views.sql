@@ -26,6 +26,8 @@ from read_parquet({entities_parquet}, union_by_name = true) e
 semi join articles a on e.article_id = a.article_id and e.batch_id = a.batch_id;
 
 -- quotes: who said what; spans are {start, end} character offsets into articles.text.
+-- quote_type: direct, mixed (a clause around quoted words), indirect (reported speech), belief
+-- (what someone believes, knows, plans or stands for: attributed, not said).
 create or replace view quotes as
 select q.article_id, q.quote_index, q.text, q.spans, q.quote_type, q.cue, q.cue_start, q.cue_end,
        q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_label, q.batch_id

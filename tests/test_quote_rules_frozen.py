@@ -23,7 +23,8 @@ def test_rule_output_moves_only_with_an_extractor_version_bump(nlp):
                     f"{version!r}: run tests/quote_snapshot.py --update")
     assert version == EXTRACTOR_VERSION, "version bumped: run tests/quote_snapshot.py --update"
     # the fixture exercises every kind of attribution the rules produce
-    assert {q["quote_type"] for qs in got.values() for q in qs} == {"direct", "mixed", "indirect"}
+    assert {q["quote_type"] for qs in got.values() for q in qs} == {"direct", "mixed", "indirect",
+                                                                   "belief"}
 
 
 def test_snapshot_update_refuses_a_changed_output_under_the_same_version(nlp, tmp_path,

@@ -172,12 +172,12 @@ def test_two_fragments_of_one_reported_clause_are_one_mixed_quote(nlp):
     assert q[1] == ["Machado was \u201cdisgusting\u201d and \u201ca con."]
 
 
-def test_beliefs_and_findings_are_indirect_attributions(nlp):
+def test_beliefs_and_findings_are_belief_attributions_not_speech(nlp):
     text = ("A new poll shows that most voters in Greyford oppose the toll. "
             "Senator Ruth Calloway believes the bridge will be finished by March. "
             '"I think we can win this," she said.')
     qs = quotes_of(nlp, text)
-    assert [(q[0], q[2]) for q in qs] == [("indirect", "shows"), ("indirect", "believes"),
+    assert [(q[0], q[2]) for q in qs] == [("belief", "shows"), ("belief", "believes"),
                                           ("direct", "said")]
     assert qs[0][1] == ["most voters in Greyford oppose the toll"]
     assert qs[1][4] == "Ruth Calloway" and qs[2][4] == "Ruth Calloway"
@@ -250,10 +250,10 @@ def test_judgement_verbs_cue_the_fragment_they_govern(nlp):
     text = 'Coach Tom Adler hailed "a famous night" for the club and its supporters.'
     [q] = quotes_of(nlp, text)
     assert q[0] == "mixed" and q[4] == "Tom Adler" and q[1][0].endswith("its supporters")
-    # a judgement verb is no cue for words it does not govern (its own object is an indirect
-    # attribution: what the board rejected)
+    # a judgement verb is no cue for words it does not govern (its own object is a stance the
+    # board took: what it rejected)
     qs = quotes_of(nlp, 'The board rejected the plan. "Trains" were not mentioned.')
-    assert [(q[0], q[1]) for q in qs] == [("indirect", ["the plan"])]
+    assert [(q[0], q[1]) for q in qs] == [("belief", ["the plan"])]
 
 
 def test_negated_reporting_verb_reports_nothing(nlp):
@@ -276,7 +276,7 @@ def test_saying_clause_belongs_to_the_main_subject(nlp):
     text = ('Rival Hillary Clinton had mocked the complaint, saying anybody who complains about '
             'a microphone "is not having a good night."')
     qs = quotes_of(nlp, text)
-    assert [(q[0], q[2], q[4]) for q in qs] == [("indirect", "mocked", "Hillary Clinton"),
+    assert [(q[0], q[2], q[4]) for q in qs] == [("belief", "mocked", "Hillary Clinton"),
                                                 ("mixed", "saying", "Hillary Clinton")]
 
 
@@ -399,13 +399,13 @@ def test_the_listener_of_telling_is_not_the_speaker(nlp):
 def test_stance_verbs_attribute_their_object(nlp):
     qs = quotes_of(nlp, "Governor Chris Dale endorsed Senator Ruth Calloway on Tuesday.")
     assert [(q[0], q[1], q[2], q[4]) for q in qs] == [
-        ("indirect", ["Senator Ruth Calloway"], "endorsed", "Chris Dale")]  # not 'on Tuesday'
+        ("belief", ["Senator Ruth Calloway"], "endorsed", "Chris Dale")]  # not 'on Tuesday'
     qs = quotes_of(nlp, "Mayor Lena Ortiz has repeatedly called for a ban on new towers along "
                         "the river.")
     assert [(q[1], q[2]) for q in qs] == [(["a ban on new towers along the river"], "called for")]
     qs = quotes_of(nlp, "At Monday's debate, Mayor Lena Ortiz cited derogatory comments her "
                         "rival had made about the harbor workers.")
-    assert [(q[0], q[2], q[4]) for q in qs] == [("indirect", "cited", "Lena Ortiz")]
+    assert [(q[0], q[2], q[4]) for q in qs] == [("belief", "cited", "Lena Ortiz")]
     assert qs[0][1][0].startswith("derogatory comments")
     # a stance reported by someone else is that person's attribution
     text = ("Council members endorsed a fast-track plan to repair the bridge, council chair "

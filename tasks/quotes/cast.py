@@ -35,7 +35,8 @@ from tasks.quotes.parse import SUBJECT_DEPS, Index
 MALE, FEMALE = "male", "female"
 PRONOUN_GENDER = {"he": MALE, "him": MALE, "his": MALE, "himself": MALE,
                   "she": FEMALE, "her": FEMALE, "hers": FEMALE, "herself": FEMALE}
-SUBJECT_PRONOUNS = frozenset({"he", "she"})  # the pronouns whose chains are followed
+SUBJECT_PRONOUNS = frozenset({"he", "she"})
+FOLLOWED = frozenset(PRONOUN_GENDER) - {"himself", "herself", "hers"}  # what the chains follow
 HONORIFICS = {"mr": MALE, "mr.": MALE, "sir": MALE, "mrs": FEMALE, "mrs.": FEMALE,
               "ms": FEMALE, "ms.": FEMALE, "miss": FEMALE, "dame": FEMALE}
 # Role nouns that say the person's gender, before a name or in apposition to it.
@@ -254,12 +255,14 @@ class Cast:
         """Every he and she outside quotation marks, in reading order: each goes to the person
         in the foreground whose gender agrees, and becomes a mention of them."""
         for tok in self.doc:
-            if tok.lower_ not in SUBJECT_PRONOUNS or self.idx.in_quote(tok.idx):
+            if tok.lower_ not in FOLLOWED or self.idx.in_quote(tok.idx):
                 continue
             person = self.foreground(tok.idx, list(self.people.values()), PRONOUN_GENDER[tok.lower_])
             if person is None:
                 continue
             self._pronouns[tok.i] = person
+            if tok.lower_ not in SUBJECT_PRONOUNS:
+                continue  # his, her, him: resolved, but a chain is carried by its subjects
             if person.gender is None:
                 person.votes[PRONOUN_GENDER[tok.lower_]] += RESOLVED_VOTES
             weight = SUBJECT_WEIGHT if tok.dep_ in SUBJECT_DEPS else 1.0
@@ -332,7 +335,9 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             continue
         tok = idx.doc[idx.token_at(q.speaker_span[0])]
         person = None
-        if q.speaker_text.lower() in SUBJECT_PRONOUNS or q.speaker_text.lower() in ("him", "her"):
+        if q._speaker_token is not None and idx.doc[q._speaker_token].lower_ in FOLLOWED:
+            person = cast.pronoun(idx.doc[q._speaker_token])  # "her statement said"
+        elif q.speaker_text.lower() in FOLLOWED:
             person = cast.pronoun(tok)
         elif q.speaker_span[0] in cast.at:
             person = cast.at[q.speaker_span[0]]

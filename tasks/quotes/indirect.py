@@ -1,5 +1,9 @@
 """Indirect speech: attributions without quotation marks, found from the verb: what someone
-said (that ...), believes or plans, stands for or against, or what is so "according to" them."""
+said (that ...), believes or plans, stands for or against, or what is so "according to" them.
+
+What was said is ``indirect``; what someone believes, knows, plans or stands for is ``belief``:
+attributed to them, but not their words, so speech analyses leave it out while scoring against
+a gold set that counts every attribution (PolNeAR) still counts it."""
 
 from __future__ import annotations
 
@@ -86,6 +90,7 @@ class Content:
     span: tuple[int, int] | None
     parts: list[tuple[int, int]] | None = None
     stance: bool = False
+    belief: bool = False  # a belief, plan or stance: attributed, but not said
 
 
 NO_ATTRIBUTION = Content(None, None)
@@ -119,8 +124,8 @@ def belief_content(tok: Token, idx: Index) -> Content | None:
         return NO_ATTRIBUTION  # a speaker's own belief inside talk, or no holder at all
     span = complement(tok, ("ccomp", "xcomp") if tok.lower_ in PLAN_VERBS else ("ccomp",))
     if span is None and is_stance(tok):
-        return Content(subj, object_content(tok), stance=True)
-    return Content(subj, span)
+        return Content(subj, object_content(tok), stance=True, belief=True)
+    return Content(subj, span, belief=True)
 
 
 def stance_content(tok: Token, idx: Index) -> Content | None:
@@ -130,7 +135,7 @@ def stance_content(tok: Token, idx: Index) -> Content | None:
     subj = subject(tok)
     if subj is not None and subj.lower_ in NOT_STANCE_HOLDERS:
         return NO_ATTRIBUTION
-    return Content(subj, object_content(tok), stance=True)
+    return Content(subj, object_content(tok), stance=True, belief=True)
 
 
 def according_to_content(tok: Token, idx: Index) -> Content | None:
@@ -180,7 +185,7 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
             parts = [c for c in (within_paragraph(x, tok.idx, idx.text) for x in found.parts) if c]
         if any(s < span[1] and span[0] < e for s, e in taken):
             continue
-        q = Quote(spans=parts or [span], quote_type="indirect")
+        q = Quote(spans=parts or [span], quote_type="belief" if found.belief else "indirect")
         attribute(q, tok, found.subj, mentions, starts, idx, direct + out)
         out.append(q)
         taken.append(span)

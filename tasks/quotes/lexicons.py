@@ -214,6 +214,17 @@ ROLE_NOUNS = word_set("""
     senator governor mayor chairman chairwoman executive director chief official diplomat envoy
     ambassador general commander coach manager
 """)
+# Descriptions that stand for the organisation in view ('the company said').
+ORG_NOUNS = word_set("""
+    company firm agency team club group organization organisation association department ministry
+    diocese league union university school board council commission corporation business bank
+    network airline retailer charity party
+""")
+# Things written that speak for their author ('her statement said', 'the RCMP statement').
+DOCUMENT_NOUNS = word_set("""
+    statement release post complaint lawsuit suit claim filing letter memo email e-mail tweet
+    message book article column report study research document website blog
+""")
 # Words before a quoted title ('on "Fox News Sunday"', 'his book "..."') and the small words a
 # title in title case leaves in lower case.
 TITLE_CONTEXT = word_set("""on of in book show program programme film movie song album series

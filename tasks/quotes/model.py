@@ -20,7 +20,7 @@ class Quote:
     """One attribution: content fragments, cue, speaker mention and resolved name."""
 
     spans: list[tuple[int, int]]
-    quote_type: str  # direct | mixed | indirect
+    quote_type: str  # direct | mixed | indirect (speech) | belief (belief, plan, stance)
     cue: str | None = None
     cue_span: tuple[int, int] | None = None
     speaker_text: str | None = None
@@ -28,6 +28,7 @@ class Quote:
     speaker: str | None = None
     speaker_label: str | None = None
     _cue_token: int | None = field(default=None, repr=False)
+    _speaker_token: int | None = field(default=None, repr=False)  # a possessor who speaks
 
     @property
     def start(self) -> int:

@@ -11,6 +11,8 @@ from spacy.tokens import Token
 from tasks.names import TITLES, clean_name, fullest_name
 from tasks.quotes.lexicons import (
     ACCORDING_TO,
+    DOCUMENT_NOUNS,
+    ORG_NOUNS,
     PHRASAL_CUES,
     PRONOUNS,
     PRONOUNS_PERSON,
@@ -21,7 +23,7 @@ from tasks.quotes.lexicons import (
 from tasks.quotes.marks import paragraph_start
 from tasks.quotes.model import Mention, Quote
 from tasks.quotes.parse import SUBJECT_DEPS, Index
-from tasks.quotes.thresholds import CONTINUATION_CHARS, SUBJECT_WINDOW
+from tasks.quotes.thresholds import CONTINUATION_CHARS, DESCRIPTION_WORDS, SUBJECT_WINDOW
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})  # labels a speaker's name may carry
 GROUP_LABELS = ("ORG", "NORP", "GPE")  # what they, them, it and we refer to
@@ -71,6 +73,18 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         left = left.doc[left.i + 1]
     start = left.idx
     end = subj.idx + len(subj.text)
+    if not subj.is_title and subj.lower_ not in PRONOUNS:
+        # a description runs on to its modifiers: 'a person familiar with the negotiations',
+        # 'another member of the public' (not a relative clause, nor past a comma)
+        for child in subj.rights:
+            if child.dep_ not in ("prep", "amod", "acl") or child.i != subj.i + 1 and \
+                    any(t.is_punct for t in subj.doc[subj.i + 1 : child.i]):
+                break
+            toks = list(child.subtree)
+            cut = next((k for k, t in enumerate(toks) if t.is_punct or t.is_quote), len(toks))
+            if cut and len(toks[:cut]) + subj.i - left.i < DESCRIPTION_WORDS:
+                end = toks[cut - 1].idx + len(toks[cut - 1].text)
+            break
     # a capitalised name the NER missed: "Superintendent Daniel Reyes"
     if subj.is_title and subj.lower_ not in PRONOUNS:
         run = [subj]
@@ -86,12 +100,14 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
     return (start, end), None, None
 
 
-def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index, person: bool = False
-                     ) -> tuple[str | None, str | None]:
-    """He/she -> an earlier person; they/it -> an earlier organisation. The nearest one that was
-    the subject of its clause within the last few sentences wins (news refers back to the actor,
-    not to whoever was named last); failing that, the nearest one."""
-    want = ("PERSON",) if person or pron.lower_ in PRONOUNS_PERSON else GROUP_LABELS
+def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
+                    want: tuple[str, ...] | None = None) -> tuple[str | None, str | None]:
+    """He/she -> an earlier person; they/it -> an earlier organisation (or the labels asked
+    for). The nearest one that was the subject of its clause within the last few sentences wins
+    (news refers back to the actor, not to whoever was named last); failing that, the nearest
+    one."""
+    if want is None:
+        want = ("PERSON",) if pron.lower_ in PRONOUNS_PERSON else GROUP_LABELS
     nearest: Mention | None = None
     doc = idx.doc
     for m in reversed(mentions):
@@ -118,7 +134,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + len(ACCORDING_TO)
         prt = next((c for c in cue.children if c.dep_ in ("prt", "advmod") and (cue.lower_, c.lower_)
                     in PHRASAL_CUES or c.dep_ == "prep" and (cue.lower_, c.lower_) in STANCE_PREPS
-                    and q.quote_type == "indirect"), None)
+                    and q.quote_type in ("indirect", "belief")), None)
         if prt is not None:  # 'went on', 'shot back', 'called for'
             end = prt.idx + len(prt.text)
             q.cue = idx.text[cue.idx:end]
@@ -159,7 +175,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         if last is not None:
             q.speaker, q.speaker_label = last.speaker, last.speaker_label
         else:
-            q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, person=True)
+            q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, ("PERSON",))
     elif name is None and definite:
         # "the committee" after "Russia's Investigative Committee": the organisation so named
         for m in reversed(mentions):
@@ -168,6 +184,20 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
                 head = idx.doc[idx.token_at(m.start)]
                 _, q.speaker, q.speaker_label = speaker_phrase(head, mentions, starts, people)
                 break
+        else:
+            if subj.lower_ in ORG_NOUNS:  # "the company", "the agency": the organisation in view
+                q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, ("ORG",))
+    if name is None and q.speaker is None and subj.lower_ in DOCUMENT_NOUNS:
+        # "her statement", "the RCMP statement", "Foster's book": whoever wrote it speaks
+        author = next((c for c in subj.children if c.dep_ == "poss"), None) or next(
+            (c for c in subj.children if c.dep_ == "compound" and c.ent_type_ in ("ORG", "PERSON")),
+            None)
+        if author is not None and author.lower_ in PRONOUNS_PERSON | {"his", "its", "their"}:
+            q._speaker_token = author.i
+            q.speaker, q.speaker_label = resolve_pronoun(author, mentions, idx, (
+                "PERSON",) if author.lower_ in ("his", "her") else GROUP_LABELS)
+        elif author is not None:
+            _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people)
 
 
 def named_or_described(speaker: str | None, speaker_text: str | None) -> str | None:

@@ -20,6 +20,9 @@ SPEAKER_GAP_TOKENS = 12
 COLON_CLAUSE_TOKENS = 25
 # Characters back in which a pronoun or a role noun looks for its antecedent.
 SUBJECT_WINDOW = 600
+# A speaker's description runs on to its modifiers up to this many words ('a person familiar
+# with the negotiations'); longer, and it is a clause the parse attached to the noun.
+DESCRIPTION_WORDS = 10
 # A paragraph that is all quote continues the previous speaker within this many characters.
 FLOATING_QUOTE_CHARS = 1500
 # A quote with no cue right after someone's reported speech continues it within this distance.

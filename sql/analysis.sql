@@ -112,7 +112,8 @@ select q.speaker, q.speaker_label, coalesce(i.identity, q.speaker) as identity,
                                              when 'GPE' then 'place' when 'FAC' then 'place'
                                              when 'NORP' then 'group' else 'other' end) as kind,
        d.seen_at, a.source, a.title, a.source_path, q.article_id,
-       q.quote_index, q.quote_type, q.cue, q.text, q.speaker_text
+       q.quote_index, q.quote_type, q.cue, q.text, q.speaker_text,
+       q.speaker_role, q.speaker_organisation, q.speaker_gender
 from quotes q
 join articles a using (article_id)
 join article_dates d using (article_id)
@@ -127,6 +128,20 @@ select identity as speaker, any_value(kind) as kind, count(*) as quotes,
        count(*) filter (where quote_type = 'mixed') as mixed,
        count(*) filter (where quote_type = 'indirect') as indirect,
        count(distinct article_id) as articles, count(distinct source) as sources
+from speaker_quotes
+group by identity;
+
+-- speakers: who the quoted are, by identity: the role and organisation the articles give them
+-- most often, their gender where the articles' own words give it (NULL where none does; the
+-- majority where articles differ, with gender_articles saying how many articles gave any), and
+-- how much and where they are quoted (outlets: distinct sources).
+create or replace view speakers as
+select identity as speaker, any_value(kind) as kind,
+       mode(speaker_role) as role, mode(speaker_organisation) as organisation,
+       mode(speaker_gender) as gender,
+       count(distinct article_id) filter (where speaker_gender is not null) as gender_articles,
+       count(*) as quotes, count(distinct article_id) as articles,
+       count(distinct source) as outlets
 from speaker_quotes
 group by identity;
 

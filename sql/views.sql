@@ -27,10 +27,14 @@ semi join articles a on e.article_id = a.article_id and e.batch_id = a.batch_id;
 
 -- quotes: who said what; spans are {start, end} character offsets into articles.text.
 -- quote_type: direct, mixed (a clause around quoted words), indirect (reported speech), belief
--- (what someone believes, knows, plans or stands for: attributed, not said).
+-- (what someone believes, knows, plans or stands for: attributed, not said). speaker_role and
+-- speaker_organisation are what the article calls the speaker ('Kremlin spokesman'); speaker_gender
+-- is male or female only where the article's words say so (an honorific, a gendered noun, the
+-- pronouns it uses for the person), never from a first name; NULL otherwise.
 create or replace view quotes as
 select q.article_id, q.quote_index, q.text, q.spans, q.quote_type, q.cue, q.cue_start, q.cue_end,
-       q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_label, q.batch_id
+       q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_label,
+       q.speaker_role, q.speaker_organisation, q.speaker_gender, q.batch_id
 from read_parquet({quotes_parquet}, union_by_name = true) q
 semi join articles a on q.article_id = a.article_id and q.batch_id = a.batch_id;
 

@@ -104,6 +104,9 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
                 "speaker_start": q.speaker_span[0] if q.speaker_span else None,
                 "speaker_end": q.speaker_span[1] if q.speaker_span else None,
                 "speaker_label": q.speaker_label,
+                "speaker_role": q.speaker_role,
+                "speaker_organisation": q.speaker_organisation,
+                "speaker_gender": q.speaker_gender,
             }
         )
     return Extracted(entities, quotes)

@@ -61,10 +61,14 @@ def tidy_name(name: str) -> str:
     parts = [p.strip() for p in _SPACED_DASH.split(text) if p.strip()]
     if parts and parts != [text]:
         text = next((p for p in parts if _name_like(p)), parts[0])
-    if "/" in text:  # "Instagram/Jane Roe": a full name after the slash is the person
-        last = text.rsplit("/", 1)[1].strip()
-        if len(last.split()) >= 2 and _name_like(last):
-            text = last
+    if "/" in text:
+        # "Instagram/Jane Roe", "Jane Roe/CBC News": a photo credit glues a person's full name
+        # to a platform or an outlet; the last part that is a full name without an organisation
+        # word is the person ("Nielsen/NetRatings" has none and stays whole)
+        people = [p.strip() for p in text.split("/") if len(p.split()) >= 2 and _name_like(p)
+                  and not ORG_WORDS.intersection(w.lower() for w in p.split())]
+        if people:
+            text = people[-1]
     words = [w for w in text.split() if not _SCORE.match(w)] or text.split()
     out: list[str] = []
     for w in words:

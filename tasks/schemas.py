@@ -62,6 +62,9 @@ QUOTES = pa.schema(
         ("speaker_start", pa.int32()),
         ("speaker_end", pa.int32()),
         ("speaker_label", pa.string()),
+        ("speaker_role", pa.string()),  # the role the article gives the speaker
+        ("speaker_organisation", pa.string()),  # the organisation it gives with that role
+        ("speaker_gender", pa.string()),  # male | female from the article's words, else NULL
     ]
 )
 

@@ -40,12 +40,23 @@ ENTITIES = {  # (text, label, canonical)
 QUOTES = {  # (speaker, quote_type, text)
     "a1": [("Ruth Calloway", "direct", "When the river runs low, farms lose first"),
            ("Ruth Calloway", "indirect", "the bill would protect family farms")],
-    "a2": [("Ben Okoro", "direct", "This bill writes the fish out of the river")],
+    "a2": [("Ben Okoro", "direct", "This bill writes the fish out of the river"),
+           ("Ben Okoro", "belief", "the salmon runs will not recover")],  # not speech
     "a3": [("Ben Okoro", "direct", "Salmon need cold water in August"),
            (None, "direct", "Nobody here remembers a drier summer than this one")],
     "a4": [("Ben Okoro", "mixed", "the vote was \"a loss for the river\""),
            ("Ruth Calloway", "indirect", "the committee had listened to farmers")],
     "a5": [("Jonah Mbeki", "direct", "I just closed my eyes and jumped")],
+}
+
+
+# What each article says of its speakers: (role, organisation, gender) per (article, quote).
+SPEAKER_FACTS = {
+    ("a1", 0): ("senator", None, "female"), ("a1", 1): ("senator", None, "female"),
+    ("a4", 1): ("senator", None, None),  # this article gives her no pronoun
+    ("a2", 0): ("spokesman", "Alder River Trust", "male"),
+    ("a3", 0): ("spokesman", "Alder River Trust", None),
+    ("a4", 0): ("river keeper", "Alder River Trust", "male"),
 }
 
 
@@ -77,7 +88,10 @@ def build_warehouse(wh: Path) -> dict[str, str]:
                            "text": qtext, "spans": [{"start": start, "end": start + len(qtext)}],
                            "quote_type": qtype, "cue": "said", "cue_start": None, "cue_end": None,
                            "speaker": speaker, "speaker_text": speaker, "speaker_start": None,
-                           "speaker_end": None, "speaker_label": "PERSON" if speaker else None})
+                           "speaker_end": None, "speaker_label": "PERSON" if speaker else None,
+                           **dict(zip(("speaker_role", "speaker_organisation", "speaker_gender"),
+                                      SPEAKER_FACTS.get((key, i), (None, None, None)),
+                                      strict=True))})
     files.append({"path": "broken.json", "batch_id": batch, "run_id": "r", "content_hash": "b",
                   "size": 5, "mtime_ns": 1, "format": "json", "status": "failed",
                   "error": "malformed JSON: Expecting value at line 1 column 1", "articles": 0,
@@ -187,6 +201,14 @@ def test_speakers_sources_and_volume(built):
         ("Ruth Calloway", "person", 3, 1, 0, 2, 2, 2),
         ("Jonah Mbeki", "person", 1, 1, 0, 0, 1, 0),
     ]
+    # who the quoted are: the role and organisation most articles give, the gender where any
+    # article's words give one; the belief row (a2) is no quote and counts nowhere here
+    assert rows(con, "select * from speakers order by quotes desc, speaker") == [
+        ("Ben Okoro", "person", "spokesman", "Alder River Trust", "male", 2, 3, 3, 2),
+        ("Ruth Calloway", "person", "senator", None, "female", 1, 3, 2, 2),
+        ("Jonah Mbeki", "person", None, None, None, 0, 1, 1, 0),
+    ]
+    assert rows(con, "select count(*) from quotes where quote_type = 'belief'") == [(1,)]
     assert rows(con, "select * from speaker_source order by speaker, source") == [
         ("Ben Okoro", "Coastal Ledger", 2, 2), ("Ben Okoro", "Valley Wire", 1, 1),
         ("Jonah Mbeki", "(unknown)", 1, 1),
@@ -248,13 +270,20 @@ def test_every_named_query(built):
         ("Coastal Ledger", D(2026, 11, 17), 1)]
     assert [r[:2] for r in named(con, "rising-entities", min_mentions=2)] == [("Ben Okoro", "person")]
     assert [r[:2] for r in named(con, "failed-files")] == [("broken.json", "failed")]
+    # people quoted per outlet and month by the gender the articles give them (each person once;
+    # Okoro is a man and Calloway a woman in every outlet, as some article says so)
+    assert named(con, "source-diversity") == [
+        ("(unknown)", "2026-11", 1, 0, 0, 1, 0.0, 1.0, None),
+        ("Coastal Ledger", "2026-11", 2, 1, 1, 0, 0.5, 0.0, 0.5),
+        ("Valley Wire", "2026-11", 2, 1, 1, 0, 0.5, 0.0, 0.5)]
+    assert named(con, "source-diversity", source="Valley Wire", since="2026-12") == []
     assert [r[:2] for r in named(con, "quote-search", phrase="RIVER")] == [
         ("Ruth Calloway", "direct"), ("Ben Okoro", "direct"), ("Ben Okoro", "mixed")]
     # every file in sql/queries is covered above
     assert set(query.named_queries()) == {
         "top-people", "top-entities", "entity-timeline", "entity-cooccurrence", "top-pairs",
         "top-speakers", "speaker-quotes", "speaker-sources", "source-volume", "rising-entities",
-        "failed-files", "quote-search"}
+        "failed-files", "quote-search", "source-diversity"}
 
 
 def test_parameter_errors(built):
@@ -326,5 +355,5 @@ def test_moved_warehouse_keeps_working(tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     con = duckdb.connect(str(moved / "news.duckdb"), read_only=True)
-    assert con.sql("select count(*) from quotes").fetchall() == [(8,)]
+    assert con.sql("select count(*) from quotes").fetchall() == [(9,)]
     con.close()

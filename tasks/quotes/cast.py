@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from tasks.names import ORG_WORDS, TITLES, clean_name
+from tasks.quotes.lexicons import ROLE_NOUNS
 from tasks.quotes.model import Mention, Quote
-from tasks.quotes.parse import SUBJECT_DEPS, Index
+from tasks.quotes.parse import SUBJECT_DEPS, Index, capitalised
 
 MALE, FEMALE = "male", "female"
 PRONOUN_GENDER = {"he": MALE, "him": MALE, "his": MALE, "himself": MALE,
@@ -65,6 +66,11 @@ PERSONAL_TITLES = frozenset("""mr mrs ms miss dr prof professor sir dame lord la
 # Labels of things that do not speak: a speaker so tagged is a person the NER misread.
 SILENT_LABELS = frozenset({"FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 MAX_NAME_WORDS = 3
+ORG_ENTS = frozenset({"ORG", "GPE", "NORP", "FAC"})  # what a role is held in
+DEFINITE = frozenset({"the", "this", "that"})
+AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant", "man", "woman", "person", "ive")
+MORE_ROLES = frozenset("""fellow head chief partner member staff aide adviser advisor
+    expert official spokesperson""".split())
 
 HONORIFIC_VOTES = 3.0  # the article's own Mr or Ms: as strong as evidence gets
 ROLE_VOTES = 2.0  # 'spokeswoman Jane Roe', 'Jane Roe, the mother of ...'
@@ -77,13 +83,32 @@ UNKNOWN_GENDER = 0.5  # a person the article gives no gender weighs this much ag
 
 
 @dataclass
+class Role:
+    """A role the article gives a person: its head noun, as written, and its organisation."""
+
+    head: str  # "coach"
+    role: str  # "head coach"
+    organisation: str | None  # "Sharks"
+
+
+@dataclass
 class Person:
     """One person of the article: the fullest name it gives and what it says of them."""
 
     name: str
     words: tuple[str, ...]
     votes: Counter = field(default_factory=Counter)
-    roles: list[tuple[str, str]] = field(default_factory=list)  # (head noun, role as written)
+    roles: list[Role] = field(default_factory=list)  # in the order the article gives them
+
+    @property
+    def role(self) -> str | None:
+        """The role the article introduces the person with (the first it gives)."""
+        return self.roles[0].role if self.roles else None
+
+    @property
+    def organisation(self) -> str | None:
+        """The organisation of the first role that names one."""
+        return next((r.organisation for r in self.roles if r.organisation), None)
 
     @property
     def gender(self) -> str | None:
@@ -106,6 +131,24 @@ class Event:
     weight: float
 
 
+def is_role_noun(word: str) -> bool:
+    """A noun that says what a person is or does: a known role or title, or an agent noun
+    ('fellow', 'organiser', 'economist', 'historian', 'consultant', 'representative')."""
+    return word in ROLE_NOUNS or word in TITLES or word in GENDERED_NOUNS or \
+        word in MORE_ROLES or word.endswith(AGENT_SUFFIXES)
+
+
+def _within(m: Mention, spans: list[tuple[int, int]]) -> bool:
+    """The mention lies inside one of the (sorted) speaker spans: it speaks."""
+    k = bisect.bisect_right(spans, (m.start, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= m.start and m.end <= spans[k][1]
+
+
+def _credit(m: Mention, text: str) -> bool:
+    """'(Jane Roe/CBC)': a photo credit or an aside in brackets names no actor of the story."""
+    return "/" in text[m.start : m.end] or text[:m.start].rstrip().endswith("(")
+
+
 def _words(name: str) -> tuple[str, ...]:
     return tuple(w.lower().strip(".,") for w in name.split())
 
@@ -117,7 +160,8 @@ class Cast:
         self.idx = idx
         self.doc = idx.doc
         self.people: dict[str, Person] = {}
-        speaking = {q.speaker_span[0] for q in quotes if q.speaker_span is not None}
+        spans = sorted(q.speaker_span for q in quotes if q.speaker_span is not None)
+        speaking = {m.start for m in mentions if _within(m, spans)}
         cues = {q.cue_span[0]: q.cue_span[1] for q in quotes if q.cue_span is not None}
         named = [(m, n) for m in mentions if (n := self._personal_name(m, m.start in speaking))]
         # 'Said Okafor: "..."': the NER took the cue into the name
@@ -139,7 +183,7 @@ class Cast:
             first, last = idx.token_at(m.start), idx.token_at(m.end - 1)
             taken.update(range(first, last + 1))
             self.at[m.start] = self.people[name]
-            if not idx.in_quote(m.start):
+            if not idx.in_quote(m.start) and not _credit(m, idx.text):
                 self._observe(self.people[name], first, last, m.start in speaking)
         for tok in self.doc:  # surnames the NER missed or mislabelled: "Lonechild said"
             if tok.i in taken or not tok.text[:1].isupper() or idx.in_quote(tok.idx):
@@ -181,7 +225,7 @@ class Cast:
         for tok in self.doc:
             if tok.text in single and tok.i > 0:
                 prev = tok.doc[tok.i - 1]
-                if prev.is_title and prev.is_alpha and prev.lower_ not in TITLES and \
+                if capitalised(prev) and prev.is_alpha and prev.lower_ not in TITLES and \
                         prev.dep_ in ("compound", "flat") and prev.head.i == tok.i:
                     found.setdefault(tok.text, set()).add(f"{prev.text} {tok.text}")
         return {n: next(iter(f)) for n, f in found.items() if len(f) == 1}
@@ -206,13 +250,15 @@ class Cast:
         self.events.append(Event(doc[first].idx, self.idx.sent_of(first), person, weight))
 
     def _roles(self, person: Person, first: Token, head: Token) -> None:
-        """'rookie defenceman Caleb Jones', 'Ron Robison, the WHL commissioner': the roles the
-        article gives the person, with any gender their nouns say."""
+        """'rookie defenceman Caleb Jones', 'Kremlin spokesman Dmitry Peskov', 'Ron Robison, the
+        WHL commissioner', 'Alexander Gabuev, a senior fellow at the Carnegie Endowment': the
+        roles the article gives the person, the organisation they hold them in, and any gender
+        their nouns say."""
         doc = self.doc
         title = []
         k = first.i - 1
-        while k >= 0 and doc[k].dep_ == "compound" and doc[k].head.i >= first.i and \
-                not doc[k].is_punct:
+        while k >= 0 and doc[k].dep_ == "compound" and k < doc[k].head.i <= head.i and \
+                not doc[k].is_punct:  # "Kremlin spokesman": compounds of the name or its title
             title.insert(0, doc[k])
             k -= 1
         k = first.i  # the NER often takes the title in: "Prime Minister Justin Trudeau"
@@ -220,17 +266,37 @@ class Cast:
             title.append(doc[k])
             k += 1
         while title and (not title[-1].is_alpha or title[-1].lower_ in HONORIFICS
-                         or title[-1].lower_ in NOT_ROLES):
-            title.pop()
+                         or title[-1].lower_ in NOT_ROLES
+                         or not (title[-1].text.islower() or title[-1].lower_ in TITLES)):
+            title.pop()  # a role is a common noun or a title, not a name ("Cloverdale")
         if title:
-            person.roles.append((title[-1].lower_, " ".join(t.text for t in title)))
+            # "Sharks head coach": the capitalised words before the role name its organisation
+            n = 0
+            while n < len(title) - 1 and capitalised(title[n]) and (
+                    title[n].lower_ not in TITLES or title[n].lower_ in NOT_ROLES
+                    or title[n].ent_type_ in ORG_ENTS):  # "Kremlin", "White House"
+                n += 1
+            words = [t for t in title[n:] if t.lower_ not in NOT_ROLES]
+            if words:
+                person.roles.append(Role(title[-1].lower_, " ".join(t.lower_ for t in words),
+                                         " ".join(t.text for t in title[:n]) or None))
         appos = [c for c in head.children if c.dep_ == "appos"]
         if head.dep_ == "appos" and head.head.i < first.i:
-            appos.append(head.head)
+            host = head.head
+            # 'a spokesman for the Alder River Trust, Ben Okoro': the parse hangs the name on
+            # the organisation; the role is the noun the organisation's preposition follows
+            if host.dep_ == "pobj" and host.head.dep_ == "prep" and \
+                    is_role_noun(host.head.head.lower_) and host.head.head.text.islower():
+                host = host.head.head
+            appos.append(host)
         for a in appos:
-            if a.text.islower() and a.is_alpha:
-                written = " ".join(t.text for t in a.subtree if not t.is_punct)
-                person.roles.append((a.lower_, written))
+            if a.text.islower() and a.is_alpha and is_role_noun(a.lower_):
+                mods = [t for t in a.lefts if t.dep_ in ("amod", "compound") and t.is_alpha
+                        and t.text.islower()]
+                org = next((e for e in doc.ents if e.label_ in ORG_ENTS and
+                            a.left_edge.i <= e.start and e.end <= a.right_edge.i + 1), None)
+                person.roles.append(Role(a.lower_, " ".join(t.lower_ for t in [*mods, a]),
+                                         clean_name(org.text, org.label_) if org else None))
                 if a.lower_ in GENDERED_NOUNS:
                     person.votes[GENDERED_NOUNS[a.lower_]] += ROLE_VOTES
 
@@ -320,7 +386,7 @@ class Cast:
 
     def in_role(self, noun: str, char: int) -> Person | None:
         """The person the article introduced with this role noun, the most salient if several."""
-        found = [p for p in self.people.values() if any(h == noun for h, _ in p.roles)]
+        found = [p for p in self.people.values() if any(r.head == noun for r in p.roles)]
         return self.foreground(char, found) or (found[0] if len(found) == 1 else None)
 
 
@@ -344,10 +410,19 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
         elif q.speaker_label in ("PERSON", None):
             if q.speaker is not None or q.speaker_text[:1].isupper():
                 person = cast.named(q.speaker or q.speaker_text, q.speaker_span[0])
-            if person is None and q.speaker is None:
-                head = idx.doc[idx.token_at(q.speaker_span[1] - 1)]
-                if head.text.islower():
-                    person = cast.in_role(head.lower_, q.speaker_span[0])
+            head = idx.doc[q._speaker_head] if q._speaker_head is not None else None
+            if head is not None and head.text.islower() and (person is None or q.speaker is None
+                                                              or head.lower_ in ROLE_NOUNS):
+                # "the rookie defenceman": whom the article gave that role, else, for a
+                # definite description of a person, the person in the foreground
+                person = cast.in_role(head.lower_, q.speaker_span[0])
+                if person is None and head.lower_ in ROLE_NOUNS and any(
+                        c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children):
+                    person = cast.foreground(q.speaker_span[0], list(cast.people.values()))
+        if person is None and q.speaker_label == "PERSON" and q.speaker is not None:
+            person = cast.people.get(q.speaker)
         if person is not None:
             q.speaker, q.speaker_label = person.name, "PERSON"
+            q.speaker_role, q.speaker_organisation = person.role, person.organisation
+            q.speaker_gender = person.gender
     return cast

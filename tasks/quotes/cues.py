@@ -20,7 +20,7 @@ from tasks.quotes.lexicons import (
     REPORTING_VERBS,
 )
 from tasks.quotes.marks import after_mark
-from tasks.quotes.parse import SUBJECT_DEPS, Index, according_to, np_head, subject
+from tasks.quotes.parse import SUBJECT_DEPS, Index, according_to, capitalised, np_head, subject
 from tasks.quotes.thresholds import (
     COLON_CLAUSE_TOKENS,
     MARK_SLACK_CHARS,
@@ -175,7 +175,7 @@ def adjacent_subject(cue: Token, start: int, end: int, idx: Index) -> Token | No
                 if t.text in GAP_STOP or t.i in idx.sent_start_set or t.is_space:
                     break
                 after.append(t)
-            if not after or not (after[0].is_title or after[0].lower_ in DETERMINERS):
+            if not after or not (capitalised(after[0]) or after[0].lower_ in DETERMINERS):
                 return None
             return np_head(after)
     elif text[cue.idx + len(cue.text) : start].strip(" \n\"“'`").endswith(":"):
@@ -185,7 +185,7 @@ def adjacent_subject(cue: Token, start: int, end: int, idx: Index) -> Token | No
         return None
     if not gap or len(gap) > SPEAKER_GAP_TOKENS or any(t.text in GAP_STOP or t.is_space for t in gap):
         return None
-    if not gap[0].is_title and gap[0].lower_ not in PRONOUNS and gap[0].lower_ not in ARTICLES:
+    if not capitalised(gap[0]) and gap[0].lower_ not in PRONOUNS and gap[0].lower_ not in ARTICLES:
         return None
     return np_head(gap)
 

@@ -213,6 +213,13 @@ ROLE_NOUNS = word_set("""
     leader president minister premier chancellor spokesman spokeswoman spokesperson secretary
     senator governor mayor chairman chairwoman executive director chief official diplomat envoy
     ambassador general commander coach manager
+    man woman boy girl teen teenager mother father son daughter wife husband brother sister
+    student teacher doctor nurse lawyer attorney officer worker labourer laborer driver owner
+    proprietor player veteran rookie defenceman defenseman forward goalie goaltender pitcher
+    quarterback captain striker midfielder columnist writer author reporter journalist analyst
+    economist expert professor researcher scientist activist organizer organiser founder
+    candidate victim survivor witness suspect defendant plaintiff farmer businessman
+    businesswoman entrepreneur artist actor actress singer musician producer chef resident
 """)
 # Descriptions that stand for the organisation in view ('the company said').
 ORG_NOUNS = word_set("""

@@ -27,8 +27,12 @@ class Quote:
     speaker_span: tuple[int, int] | None = None
     speaker: str | None = None
     speaker_label: str | None = None
+    speaker_role: str | None = None  # as the article gives it: 'spokesman', 'senior fellow'
+    speaker_organisation: str | None = None  # where the role is held: 'Kremlin'
+    speaker_gender: str | None = None  # male | female, only from the article's own words
     _cue_token: int | None = field(default=None, repr=False)
     _speaker_token: int | None = field(default=None, repr=False)  # a possessor who speaks
+    _speaker_head: int | None = field(default=None, repr=False)  # head of the speaker's phrase
 
     @property
     def start(self) -> int:

@@ -39,6 +39,13 @@ class Index:
         return k >= 0 and self.inside[k][0] <= char < self.inside[k][1]
 
 
+def capitalised(tok: Token) -> bool:
+    """A word written as a name is: a capital first and not all capitals. Token.is_title is
+    str.istitle, false for McCallum, DeBoer and MacKay."""
+    return tok.text[:1].isupper() and not tok.text.isupper() and tok.is_alpha or \
+        tok.is_title
+
+
 def subject(verb: Token) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
     if len(subjects) > 1:  # '12:15 p.m.\n\nDonald Trump says': the one next to the verb

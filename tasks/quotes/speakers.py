@@ -22,7 +22,7 @@ from tasks.quotes.lexicons import (
 )
 from tasks.quotes.marks import paragraph_start
 from tasks.quotes.model import Mention, Quote
-from tasks.quotes.parse import SUBJECT_DEPS, Index
+from tasks.quotes.parse import SUBJECT_DEPS, Index, capitalised
 from tasks.quotes.thresholds import CONTINUATION_CHARS, DESCRIPTION_WORDS, SUBJECT_WINDOW
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})  # labels a speaker's name may carry
@@ -58,9 +58,11 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
                 # "China's Foreign Ministry": the country is part of the organisation's name
                 return (owner.start, m.end), f"{owner.canonical}’s {m.canonical}", m.label
         return (m.start, m.end), m.canonical, m.label
-    # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov"
-    for child in subj.children:
-        if child.dep_ in ("appos", "compound", "flat"):
+    # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov" / "a spokesman
+    # for the Alder River Trust, Ben Okoro," (the parse hangs the name on the organisation)
+    for child in subj.subtree:
+        if child.dep_ in ("appos", "compound", "flat") and (child.head.i == subj.i or
+                                                           child.dep_ == "appos"):
             mc = mention_for(child, mentions, starts)
             if mc is not None and mc.label == "PERSON":
                 return (mc.start, mc.end), mc.canonical, mc.label
@@ -73,7 +75,7 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         left = left.doc[left.i + 1]
     start = left.idx
     end = subj.idx + len(subj.text)
-    if not subj.is_title and subj.lower_ not in PRONOUNS:
+    if not capitalised(subj) and subj.lower_ not in PRONOUNS:
         # a description runs on to its modifiers: 'a person familiar with the negotiations',
         # 'another member of the public' (not a relative clause, nor past a comma)
         for child in subj.rights:
@@ -86,10 +88,10 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
                 end = toks[cut - 1].idx + len(toks[cut - 1].text)
             break
     # a capitalised name the NER missed: "Superintendent Daniel Reyes"
-    if subj.is_title and subj.lower_ not in PRONOUNS:
+    if capitalised(subj) and subj.lower_ not in PRONOUNS:
         run = [subj]
         k = subj.i - 1
-        while k >= left.i and subj.doc[k].is_title and subj.doc[k].dep_ in ("compound", "flat"):
+        while k >= left.i and capitalised(subj.doc[k]) and subj.doc[k].dep_ in ("compound", "flat"):
             run.insert(0, subj.doc[k])
             k -= 1
         name = clean_name(" ".join(t.text for t in run))
@@ -155,6 +157,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         q.speaker_span = (subj.idx, subj.idx + len(subj.text))
         q.speaker_text = subj.text
         return
+    q._speaker_head = subj.i
     span, name, label = speaker_phrase(subj, mentions, starts, people, idx.sent_start_set)
     if q.cue_span is not None and span[0] == q.cue_span[0] < span[1]:
         # NER took the cue into the name: 'Said Okafor: "..."'

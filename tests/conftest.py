@@ -25,10 +25,15 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
+    from tests.helpers import SHARED_API
+
     with prefect_test_harness(server_startup_timeout=120):
+        SHARED_API.append(str(PREFECT_API_URL.value()))
         yield
+        SHARED_API.clear()
 
 
 @pytest.fixture

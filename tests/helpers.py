@@ -39,11 +39,20 @@ def table(wh: Path, name: str, order: str) -> list[tuple]:
 CLI = Path(sys.executable).parent / "news-etl"
 
 
-def cli_env(prefect_home: Path) -> dict[str, str]:
-    """Environment for a `news-etl` subprocess: its own Prefect home and temporary API, never the
-    session harness's API that other tests set up in this process."""
+# The API of the session's Prefect test harness once a test has started it (conftest): command
+# subprocesses talk to it rather than each starting a temporary server of its own, which costs
+# some 15 s a process (importing Prefect's server, then waiting for it to come up).
+SHARED_API: list[str] = []
+
+
+def cli_env(prefect_home: Path, own_server: bool = False) -> dict[str, str]:
+    """Environment for a `news-etl` subprocess: its own Prefect home, and the session harness's
+    API when one is up (a test that asks for ``prefect_harness``), else, or with ``own_server``,
+    the temporary server a user's run starts."""
     env = dict(os.environ, PREFECT_HOME=str(prefect_home))
     env.pop("PREFECT_API_URL", None)
+    if SHARED_API and not own_server:
+        env["PREFECT_API_URL"] = SHARED_API[0]
     return env
 
 

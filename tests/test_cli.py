@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow  # runs the flow or the command in a process of it
 
 
 def run_cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
-    env = cli_env(tmp_path / "prefect-home")
+    env = cli_env(tmp_path / "prefect-home", own_server=True)  # exactly as a user runs it
     return subprocess.run([str(CLI), *args], capture_output=True, text=True, env=env, timeout=600)
 
 

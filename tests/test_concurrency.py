@@ -15,7 +15,8 @@ import pytest
 from tasks import warehouse
 from tests.helpers import CLI, cli_env, run_pipeline
 
-pytestmark = pytest.mark.slow  # runs the flow or the command in a process of its own
+# runs the command in processes of its own, which talk to the session's Prefect harness
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
 NAMES = ["Helen Brandt", "Tomas Varga", "Miriam Okafor", "Daniel Reyes", "Agnes Whitlow"]
 

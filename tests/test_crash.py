@@ -16,7 +16,8 @@ from tasks import warehouse
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env
 
-pytestmark = pytest.mark.slow  # runs the flow or the command in a process of its own
+# runs the command in processes of its own, which talk to the session's Prefect harness
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
 TABLES = {
     "articles": "source_path, record_index",

@@ -272,6 +272,7 @@ def cli(args: list[str], tmp_path: Path, env: dict[str, str] | None = None
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
 def test_bad_arguments_and_settings_are_one_line_errors_with_exit_2(tmp_path):
     raw = tmp_path / "raw"
     write_corpus(raw, 1)
@@ -306,6 +307,7 @@ def test_bad_arguments_and_settings_are_one_line_errors_with_exit_2(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
 def test_query_piped_into_head_ends_quietly(tmp_path):
     res = subprocess.run(f"'{CLI}' query --list | head -1", shell=True, capture_output=True,
                          text=True, env=cli_env(tmp_path / "ph"), timeout=120)
@@ -342,6 +344,7 @@ def _wait_for(predicate, timeout: float = 180.0, step: float = 0.2):
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
 def test_sigterm_stops_a_run_with_its_children_and_keeps_what_was_committed(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 80)
@@ -392,6 +395,7 @@ def test_sigterm_stops_a_run_with_its_children_and_keeps_what_was_committed(tmp_
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
 def test_a_killed_worker_is_replaced_and_its_batch_run_again(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 60)
@@ -418,6 +422,7 @@ def die_on_poison(spec):  # runs in a worker process: a file that kills whoever 
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
 def test_a_file_that_kills_its_worker_is_named_and_the_rest_of_its_batch_kept(tmp_path):
     from tasks.batch import BatchSpec
     from tasks.discover import walk

@@ -67,7 +67,8 @@ class Extracted:
 
 def extract_doc(doc: Doc, article_id: str) -> Extracted:
     """Entities with canonical names and sentence index, and quotes, from one parsed article."""
-    sent_starts = [s.start for s in doc.sents]
+    sents = list(doc.sents)  # once: each doc.sents walks the whole Doc
+    sent_starts = [s.start for s in sents]
     ents = list(doc.ents)
     canon = resolve_mentions([(e.text, e.label_) for e in ents])
     entities = []
@@ -88,7 +89,7 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
         mentions.append(Mention(e.start_char, e.end_char, resolved_label, c))
     quotes = []
     text = doc.text  # Doc.text is rebuilt from the tokens on every access
-    for qi, q in enumerate(extract_quotes(doc, mentions, text)):
+    for qi, q in enumerate(extract_quotes(doc, mentions, text, sents)):
         quotes.append(
             {
                 "article_id": article_id,

@@ -159,6 +159,7 @@ class Cast:
     def __init__(self, idx: Index, mentions: list[Mention], quotes: list[Quote]):
         self.idx = idx
         self.doc = idx.doc
+        self.mentions = mentions
         self.people: dict[str, Person] = {}
         spans = sorted(q.speaker_span for q in quotes if q.speaker_span is not None)
         speaking = {m.start for m in mentions if _within(m, spans)}
@@ -185,7 +186,9 @@ class Cast:
             self.at[m.start] = self.people[name]
             if not idx.in_quote(m.start) and not _credit(m, idx.text):
                 self._observe(self.people[name], first, last, m.start in speaking)
-        for tok in self.doc:  # surnames the NER missed or mislabelled: "Lonechild said"
+        doc = self.doc
+        for i in idx.tokens_of(set(self.by_surname)):  # the NER missed it: "Lonechild said"
+            tok = doc[i]
             if tok.i in taken or not tok.text[:1].isupper() or idx.in_quote(tok.idx):
                 continue
             people = self.by_surname.get(tok.lower_)
@@ -222,7 +225,8 @@ class Cast:
         """A one-word name the article also writes after a first name the NER left out
         ("Brittany Lincicome ... Lincicome said"): the full name, when there is one."""
         found: dict[str, set[str]] = {}
-        for tok in self.doc:
+        for i in self.idx.tokens_of({w.lower() for w in single}):
+            tok = self.doc[i]
             if tok.text in single and tok.i > 0:
                 prev = tok.doc[tok.i - 1]
                 if capitalised(prev) and prev.is_alpha and prev.lower_ not in TITLES and \
@@ -293,35 +297,43 @@ class Cast:
             if a.text.islower() and a.is_alpha and is_role_noun(a.lower_):
                 mods = [t for t in a.lefts if t.dep_ in ("amod", "compound") and t.is_alpha
                         and t.text.islower()]
-                org = next((e for e in doc.ents if e.label_ in ORG_ENTS and
-                            a.left_edge.i <= e.start and e.end <= a.right_edge.i + 1), None)
+                lo, hi = a.left_edge.idx, a.right_edge.idx + len(a.right_edge.text)
+                # an organisation, not a person's name the NER took for one ("Sanders")
+                inside = [m for m in self.mentions if lo <= m.start and m.end <= hi and
+                          not set(_words(m.canonical)[-1:]) & self.by_surname.keys()]
+                org = next((m for m in inside if m.label == "ORG"), None) or next(
+                    (m for m in inside if m.label in ORG_ENTS), None)  # an organisation first
                 person.roles.append(Role(a.lower_, " ".join(t.lower_ for t in [*mods, a]),
-                                         clean_name(org.text, org.label_) if org else None))
+                                         org.canonical if org else None))
                 if a.lower_ in GENDERED_NOUNS:
                     person.votes[GENDERED_NOUNS[a.lower_]] += ROLE_VOTES
 
     def _bind_pronouns(self) -> None:
         """'Roe said she ...', 'Roe lost her job': a pronoun after the subject of its sentence,
         with no other person between them, says the subject's gender."""
-        ends = [e.char for e in self.events]
+        pronouns = self.idx.tokens_of(frozenset(PRONOUN_GENDER))
+        if not pronouns:
+            return
         for n, e in enumerate(self.events):
-            tok = self.doc[self.idx.token_at(e.char)]
             if e.weight < SUBJECT_WEIGHT:
                 continue
-            sent = self.idx.sents[e.sent]
-            nxt = self.events[n + 1].char if n + 1 < len(ends) else None
-            for t in sent[tok.i - sent.start + 1 :]:
-                if nxt is not None and t.idx >= nxt:
+            tok = self.idx.token_at(e.char)
+            end = self.idx.sents[e.sent].end
+            nxt = self.events[n + 1].char if n + 1 < len(self.events) else None
+            for i in pronouns[bisect.bisect_right(pronouns, tok):]:
+                t = self.doc[i]
+                if i >= end or nxt is not None and t.idx >= nxt:
                     break
-                if t.lower_ in PRONOUN_GENDER and not self.idx.in_quote(t.idx):
+                if not self.idx.in_quote(t.idx):
                     e.person.votes[PRONOUN_GENDER[t.lower_]] += BOUND_VOTES
                     break
 
     def _follow_pronouns(self) -> None:
         """Every he and she outside quotation marks, in reading order: each goes to the person
         in the foreground whose gender agrees, and becomes a mention of them."""
-        for tok in self.doc:
-            if tok.lower_ not in FOLLOWED or self.idx.in_quote(tok.idx):
+        for i in self.idx.tokens_of(FOLLOWED):
+            tok = self.doc[i]
+            if self.idx.in_quote(tok.idx):
                 continue
             person = self.foreground(tok.idx, list(self.people.values()), PRONOUN_GENDER[tok.lower_])
             if person is None:

@@ -11,6 +11,8 @@ OPENERS = "“„«"
 
 
 CLOSERS = "”»"
+# Characters where quote_mark_spans has something to decide: a line break or a possible mark.
+_MARK_OR_BREAK = re.compile("[\n\"'`“„«”»]")
 
 
 def mark_kind(text: str, i: int) -> tuple[str, int] | None:
@@ -46,6 +48,10 @@ def quote_mark_spans(text: str) -> list[list[tuple[int, int]]]:
     pending: list[tuple[int, int]] = []  # earlier paragraphs of a multi-paragraph quote
     i, n = 0, len(text)
     while i < n:
+        found = _MARK_OR_BREAK.search(text, i)  # nothing else changes the state: skip to it
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         if ch == "\n":
             if open_at is not None:

@@ -16,16 +16,28 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 class Index:
     """Character -> token lookups and quote-interior tests for one Doc."""
 
-    def __init__(self, doc: Doc, text: str, mark_spans: list[list[tuple[int, int]]]):
+    def __init__(self, doc: Doc, text: str, mark_spans: list[list[tuple[int, int]]],
+                 sents: list[Span] | None = None):
         self.doc = doc
         self.text = text  # doc.text, read once: Doc.text joins every token on each access
-        self.starts = [t.idx for t in doc]
+        # token offsets from the Doc's array: a Token object per word costs more than the lookup
+        self.starts: list[int] = doc.to_array("IDX").tolist() if len(doc) else []
+        # each token's lower-case form as a string-store hash: passes that look for a few words
+        # find them here without building a Token for every word of the article
+        self.lower_hashes: list[int] = doc.to_array("LOWER").tolist() if len(doc) else []
         self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
-        self.sents: list[Span] = list(doc.sents)  # once: each doc.sents walks the whole Doc
+        # once: each doc.sents walks the whole Doc (the caller may have them already)
+        self.sents: list[Span] = list(doc.sents) if sents is None else sents
         self._sent_starts = [s.start for s in self.sents]
         # Token.is_sent_start scans the whole Doc on every call; look starts up here instead
         self.sent_start_set = frozenset(self._sent_starts)
         self._inside_starts = [s for s, _ in self.inside]
+
+    def tokens_of(self, words: set[str] | frozenset[str]) -> list[int]:
+        """Indices of the tokens whose lower-case form is one of words, in text order."""
+        strings = self.doc.vocab.strings
+        wanted = {strings[w] for w in words}
+        return [i for i, h in enumerate(self.lower_hashes) if h in wanted]
 
     def token_at(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.starts, char) - 1)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from tasks.names import clean_name, fullest_name
 from tasks.quotes.cast import resolve_speakers
@@ -205,12 +205,14 @@ DIRECT_RULES: tuple[Callable[[Candidate, Article], bool], ...] = (
 )
 
 
-def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None) -> list[Quote]:
-    """All attributions in a parsed article, in text order (pass doc.text if already read)."""
+def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
+                   sents: list[Span] | None = None) -> list[Quote]:
+    """All attributions in a parsed article, in text order (pass doc.text and list(doc.sents)
+    if already computed: both walk the whole Doc)."""
     text = doc.text if text is None else text
     mentions = sorted(mentions, key=lambda m: m.start)
     marks = quote_mark_spans(text)
-    a = Article(doc, text, Index(doc, text, marks), mentions, [m.start for m in mentions])
+    a = Article(doc, text, Index(doc, text, marks, sents), mentions, [m.start for m in mentions])
     for frags in marks:
         q = Quote(spans=list(frags), quote_type="direct")
         cue, subj = find_cue(doc, a.idx, q.start, q.end)

@@ -276,7 +276,7 @@ class Cast:
         if title:
             # "Sharks head coach": the capitalised words before the role name its organisation
             n = 0
-            while n < len(title) - 1 and capitalised(title[n]) and (
+            while n < len(title) - 1 and title[n].text[:1].isupper() and (
                     title[n].lower_ not in TITLES or title[n].lower_ in NOT_ROLES
                     or title[n].ent_type_ in ORG_ENTS):  # "Kremlin", "White House"
                 n += 1
@@ -295,8 +295,9 @@ class Cast:
             appos.append(host)
         for a in appos:
             if a.text.islower() and a.is_alpha and is_role_noun(a.lower_):
+                # 'a senior fellow'; not the 'based' of 'a Moscow-based expert'
                 mods = [t for t in a.lefts if t.dep_ in ("amod", "compound") and t.is_alpha
-                        and t.text.islower()]
+                        and t.text.islower() and not (t.i > 0 and doc[t.i - 1].text == "-")]
                 lo, hi = a.left_edge.idx, a.right_edge.idx + len(a.right_edge.text)
                 # an organisation, not a person's name the NER took for one ("Sanders")
                 inside = [m for m in self.mentions if lo <= m.start and m.end <= hi and

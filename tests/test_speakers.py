@@ -96,3 +96,20 @@ def test_eval_answers_with_the_description_where_no_one_is_named():
     assert named_or_described("Jane Roe", "she") == "Jane Roe"
     assert named_or_described(None, "she") is None  # a pronoun with no antecedent names no one
     assert named_or_described(None, "who") is None
+
+
+def test_a_quote_after_its_speaker_is_introduced_is_theirs(nlp):
+    text = ("On Sunday, Senator Ines Carvalho identified rising rents as the reason young "
+            'families leave the valley. "Nobody who grew up here can afford to stay here any '
+            'longer, and that should worry every one of us."')
+    [q] = speakers_of(nlp, text)
+    assert q[1] == "Ines Carvalho"
+    # not across a paragraph, nor after a sentence about something rather than someone
+    text = ("On Sunday, Senator Ines Carvalho identified rising rents as the reason young "
+            'families leave the valley.\n\n"Nobody who grew up here can afford to stay here '
+            'any longer, and that should worry every one of us."')
+    assert [q[1] for q in speakers_of(nlp, text)] == [None]
+    text = ("The council's housing report identified rising rents as the reason young families "
+            'leave the valley. "Nobody who grew up here can afford to stay here any longer, and '
+            'that should worry every one of us."')
+    assert [q[1] for q in speakers_of(nlp, text)] == [None]

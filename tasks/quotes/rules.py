@@ -141,6 +141,27 @@ def floating_paragraph(c: Candidate, a: Article) -> bool:
     return a.keep(q)
 
 
+def after_its_speaker(c: Candidate, a: Article) -> bool:
+    """'Sen. Bernie Sanders identified young voters' exhaustion as one reason. "The younger
+    people are ..."': a quote with no cue that follows, in its paragraph, a sentence whose
+    subject is a person is that person's (news introduces the speaker, then quotes them)."""
+    if c.cue is not None or c.words < MIN_UNATTRIBUTED_WORDS:
+        return False
+    para = paragraph_start(a.text, c.start)
+    first = a.idx.sent_of(a.idx.token_at(c.start))
+    if first == 0:
+        return False
+    before = a.idx.sents[first - 1]
+    if a.text[before.start_char : para].strip(" \t\n\"“”'’`«»") or \
+            a.text[before.end_char : c.start].strip(" \t\"“'`«"):
+        return False  # not the sentence right before it in its paragraph
+    subj = next((t for t in before.root.children if t.dep_ == "nsubj"), None)
+    if subj is None or not (subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she")):
+        return False
+    attribute(c.q, None, subj, a.mentions, a.starts, a.idx, a.quotes)
+    return a.keep(c.q)
+
+
 def scare_quote(c: Candidate, a: Article) -> bool:
     """A short quoted phrase with no cue is a scare quote or a name, not speech."""
     return c.cue is None and c.words < MIN_UNATTRIBUTED_WORDS and DROPPED
@@ -198,6 +219,7 @@ DIRECT_RULES: tuple[Callable[[Candidate, Article], bool], ...] = (
     colon_introduced,
     dash_signature,
     floating_paragraph,
+    after_its_speaker,
     scare_quote,
     unattributed,
     fragment_of_mixed,

@@ -113,3 +113,30 @@ def test_a_quote_after_its_speaker_is_introduced_is_theirs(nlp):
             'leave the valley. "Nobody who grew up here can afford to stay here any longer, and '
             'that should worry every one of us."')
     assert [q[1] for q in speakers_of(nlp, text)] == [None]
+
+
+def test_a_reporting_verb_without_a_clause_attributes_a_topic_not_words(nlp):
+    text = "Senator Ruth Calloway noted the drought's toll on family farms during the hearing."
+    got = speakers_of(nlp, text)
+    assert [(g[1], g[5]) for g in got] == [("Ruth Calloway", "belief")]
+    # with a clause it is reported speech
+    text = "Senator Ruth Calloway noted that the drought had cost family farms their harvest."
+    assert [(g[1], g[5]) for g in speakers_of(nlp, text)] == [("Ruth Calloway", "indirect")]
+
+
+def test_a_line_opening_with_a_name_and_a_colon_reports_what_follows(nlp):
+    text = ("Tomas Lindqvist: Harbour tolls will double before the new bridge opens\n\n"
+            "READ MORE: Five things to know about the harbour bridge\n\n"
+            "The port authority has not commented.")
+    got = extract_doc(nlp(text), "t").quotes
+    assert [(q["speaker"], q["text"]) for q in got] == [
+        ("Tomas Lindqvist", "Harbour tolls will double before the new bridge opens")]
+
+
+def test_a_heading_before_a_paragraph_does_not_take_its_attribution(nlp):
+    text = ("Shelter beds filled early this winter.\n\n"
+            "'A village of neighbours' grows in the shelter program\n\n"
+            "Marta Kowalczyk, principal researcher at Eastside House, said a clearer picture of "
+            "homelessness in the city is emerging from the interviews.")
+    got = speakers_of(nlp, text)
+    assert [(g[1], g[5]) for g in got] == [("Marta Kowalczyk", "indirect")]

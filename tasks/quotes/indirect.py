@@ -7,6 +7,8 @@ a gold set that counts every attribution (PolNeAR) still counts it."""
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -94,6 +96,7 @@ class Content:
 
 
 NO_ATTRIBUTION = Content(None, None)
+SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP"})  # who may be named before a colon
 # A verb used as an adjective or a noun ('the expected result', 'a planned vote') holds no belief.
 NOT_BELIEF_VERB_DEPS = frozenset({"amod", "compound", "nsubj", "dobj"})
 
@@ -111,6 +114,10 @@ def speech_content(tok: Token, idx: Index) -> Content | None:
         span = (parts[0][0], parts[-1][1]) if parts else None
     if span is None and subj is not None and is_stance(tok):
         return Content(subj, object_content(tok), stance=True)
+    if span is None and subj is not None:
+        # 'Clinton noted the clot's existence', 'told his advisers to find a way': a reporting
+        # verb with no clause attributes what it governs, a topic rather than words said
+        return Content(subj, object_content(tok), stance=True, belief=True)
     return Content(subj, span, parts)
 
 
@@ -123,7 +130,8 @@ def belief_content(tok: Token, idx: Index) -> Content | None:
     if subj is not None and subj.lower_ in NOT_BELIEF_HOLDERS:
         return NO_ATTRIBUTION  # a speaker's own belief inside talk, or no holder at all
     span = complement(tok, ("ccomp", "xcomp") if tok.lower_ in PLAN_VERBS else ("ccomp",))
-    if span is None and is_stance(tok):
+    if span is None and (is_stance(tok) or subj is not None):
+        # 'cited derogatory comments', 'knows the district': what the verb governs
         return Content(subj, object_content(tok), stance=True, belief=True)
     return Content(subj, span, belief=True)
 
@@ -176,6 +184,10 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
         found = next(c for rule in INDIRECT_RULES if (c := rule(tok, idx)) is not None)
         if found.subj is None or found.span is None:
             continue
+        lo, hi = sorted((found.subj.idx, tok.idx))
+        if "\n" in idx.text[lo:hi]:
+            continue  # no holder in the verb's own paragraph ('according to' across a heading)
+
         min_words = MIN_STANCE_WORDS if found.stance else MIN_CONTENT_WORDS
         span = within_paragraph(found.span, tok.idx, idx.text, min_words)
         if span is None:
@@ -187,6 +199,39 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
             continue
         q = Quote(spans=parts or [span], quote_type="belief" if found.belief else "indirect")
         attribute(q, tok, found.subj, mentions, starts, idx, direct + out)
+        out.append(q)
+        taken.append(span)
+    out.extend(q for q in name_colon_lines(idx, mentions, starts, taken))
+    return out
+
+
+# A line that opens with a name and a colon: 'Pat Caddell: Voters worried about ...'.
+_NAME_COLON = re.compile(r"(?m)^([^\n:]{2,80}):[ \t]+(?=\S)")
+
+
+def name_colon_lines(idx: Index, mentions: list[Mention], starts: list[int],
+                     taken: list[tuple[int, int]]) -> list[Quote]:
+    """'Pat Caddell: Democrat voters worried about Clinton's health' (a headline), 'WALLACE:
+    Let's start with ...' (a transcript): a line that opens with nothing but a person's or an
+    organisation's name and a colon reports what follows, to the end of the line, as theirs.
+    Labels that name no one ('READ MORE:', 'UPDATE:') are not entities and are left alone."""
+    out = []
+    text = idx.text
+    for m in _NAME_COLON.finditer(text):
+        k = bisect.bisect_left(starts, m.start(1))
+        if k >= len(mentions) or mentions[k].start != m.start(1) or \
+                mentions[k].end != m.end(1) or mentions[k].label not in SPEAKER_LABELS:
+            continue
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        span = (m.end(), len(text[:end].rstrip()))
+        if len(text[span[0] : span[1]].split()) < MIN_CONTENT_WORDS or idx.in_quote(span[0]) or \
+                any(s < span[1] and span[0] < e for s, e in taken):
+            continue
+        mention = mentions[k]
+        q = Quote(spans=[span], quote_type="indirect", speaker_text=text[m.start(1) : m.end(1)],
+                  speaker_span=(mention.start, mention.end), speaker=mention.canonical,
+                  speaker_label=mention.label)
         out.append(q)
         taken.append(span)
     return out

@@ -59,6 +59,39 @@ def capitalised(tok: Token) -> bool:
 
 
 def subject(verb: Token) -> Token | None:
+    """The verb's speaker or holder as the parse gives it, in the verb's own paragraph: when the
+    parser ran a heading into the paragraph ("READ MORE: ...\n\nNadia Jamil, a researcher,
+    said ...") and took the subject from the heading, the name that opens the paragraph
+    before the verb stands instead, or no one."""
+    subj = _parsed_subject(verb)
+    if subj is None:
+        return None
+    lo, hi = sorted((subj.i, verb.i))
+    if not any("\n" in t.text or "\n" in t.whitespace_ for t in verb.doc[lo:hi]):
+        return subj
+    start = verb.i
+    while start > 0 and "\n" not in verb.doc[start - 1].text and \
+            "\n" not in verb.doc[start - 1].whitespace_:
+        start -= 1
+    own = [t for t in verb.doc[start : verb.i]]
+    for t in own:
+        if t.dep_ in SUBJECT_DEPS and (t.head.i == verb.i or t.head.i in _conj_heads(verb)):
+            return t
+    if any(t.ent_type_ in ("PERSON", "ORG") for t in own):
+        return np_head(own)  # 'Senator Ruth Calloway on Tuesday described ...'
+    return None
+
+
+def _conj_heads(verb: Token) -> set[int]:
+    """The verbs this one is coordinated with ('described ... and said')."""
+    out = set()
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+        out.add(verb.i)
+    return out
+
+
+def _parsed_subject(verb: Token) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
     if len(subjects) > 1:  # '12:15 p.m.\n\nDonald Trump says': the one next to the verb
         subjects.sort(key=lambda c: (c.ent_type_ in ("TIME", "DATE"), abs(verb.i - c.i)))
@@ -77,11 +110,11 @@ def subject(verb: Token) -> Token | None:
                 and not listener:
             return child
     if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
-        return subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
+        return _parsed_subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i \
             and verb.head.lower_ in CIRCUMSTANCE_PREPS:
         # 'She drew boos upon saying, "..."' (not 'refrained from criticizing', 'without saying')
-        return subject(verb.head.head)
+        return _parsed_subject(verb.head.head)
 
     return None
 

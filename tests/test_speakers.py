@@ -140,3 +140,17 @@ def test_a_heading_before_a_paragraph_does_not_take_its_attribution(nlp):
             "homelessness in the city is emerging from the interviews.")
     got = speakers_of(nlp, text)
     assert [(g[1], g[5]) for g in got] == [("Marta Kowalczyk", "indirect")]
+
+
+def test_a_sentence_opening_in_a_document_reports_the_rest_as_its(nlp):
+    text = ("In the latest Harbour Times poll, Mayor Helen Brandt led her challenger by nine "
+            "points among likely voters.\n\n"
+            "In a statement, the port authority said the new tolls would fund the bridge repairs.")
+    got = extract_doc(nlp(text), "t").quotes
+    found = {q["quote_type"]: (q["text"], q["speaker_text"]) for q in got}
+    assert found["belief"] == (
+        "Mayor Helen Brandt led her challenger by nine points among likely voters",
+        "the latest Harbour Times poll")
+    # a statement's own reporting verb attributes it as speech, to the authority, once
+    assert [(q["quote_type"], q["speaker_text"]) for q in got if q["quote_type"] != "belief"] == [
+        ("indirect", "the port authority")]

@@ -18,6 +18,8 @@ from tasks.quotes.cues import NOT_VERB_DEPS, is_cue
 from tasks.quotes.lexicons import (
     BELIEF_VERBS,
     CHARACTERISE_VERBS,
+    DOCUMENT_NOUNS,
+    FINDING_NOUNS,
     NOT_BELIEF_HOLDERS,
     NOT_STANCE_HOLDERS,
     PHRASAL_HEADS,
@@ -202,6 +204,35 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
         out.append(q)
         taken.append(span)
     out.extend(q for q in name_colon_lines(idx, mentions, starts, taken))
+    out.extend(q for q in in_a_document(idx, mentions, starts, taken))
+    return out
+
+
+def in_a_document(idx: Index, mentions: list[Mention], starts: list[int],
+                  taken: list[tuple[int, int]]) -> list[Quote]:
+    """'In a statement, the ministry ...', 'In the latest Post poll, Clinton led Trump by five
+    points': a sentence that opens on 'in' and something written or asked reports the rest of
+    itself as that document's, as 'according to' does. Said in a statement, an interview or a
+    speech it is speech; found by a poll, a study or a report it is a belief-like finding."""
+    out = []
+    for sent in idx.sents:
+        first = next((t for t in sent if not t.is_space and not t.is_punct), None)
+        if first is None or first.lower_ != "in" or idx.in_quote(first.idx):
+            continue
+        doc_noun = next((c for c in first.children if c.dep_ == "pobj"), None)
+        if doc_noun is None or doc_noun.lower_ not in DOCUMENT_NOUNS | FINDING_NOUNS:
+            continue
+        span = according_content(first, idx)
+        if span is None or any(s < span[1] and span[0] < e for s, e in taken):
+            continue
+        span = within_paragraph(span, first.idx, idx.text)
+        if span is None:
+            continue
+        kind = "belief" if doc_noun.lower_ in FINDING_NOUNS else "indirect"
+        q = Quote(spans=[span], quote_type=kind)
+        attribute(q, None, doc_noun, mentions, starts, idx, out)
+        out.append(q)
+        taken.append(span)
     return out
 
 

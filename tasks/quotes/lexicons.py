@@ -109,13 +109,16 @@ CHARACTERISE_VERBS = verb_forms("""
 # To welcome someone is mostly to host them: the one judging verb that takes no stance.
 WELCOME = verb_forms("welcome welcomes welcomed")
 # Verbs of taking a position: their object is the content of an indirect attribution ('Christie
-# endorsed Trump'). Support, back, seek and challenge are left out: in PolNeAR's training
-# articles a quarter or more of their uses are not attributions ("backed by", "sought to").
+# endorsed Trump'). Support, back, seek and challenge were once left out, a quarter or more of
+# their uses in PolNeAR's training articles not being attributions ("backed by", "sought to");
+# since stances are their own quote_type ('belief'), which speech analyses leave out, each adds
+# more attributions than it costs on both PolNeAR splits, and they are in.
 STANCE_VERBS = verb_forms("""
     endorse endorses endorsed | oppose opposes opposed | defend defends defended | cite cites cited
     | urge urges urged | propose proposes proposed | blame blames blamed | demand demands demanded
     | question questions questioned | applaud applauds applauded
-    | highlight highlights highlighted
+    | highlight highlights highlighted | support supports supported | back backs backed
+    | challenge challenges challenged | seek seeks sought
 """)
 # Judging verbs that also take a stance (all but welcome).
 STANCE_CHARACTERISE = CHARACTERISE_VERBS - WELCOME
@@ -230,7 +233,12 @@ ORG_NOUNS = word_set("""
 # Things written that speak for their author ('her statement said', 'the RCMP statement').
 DOCUMENT_NOUNS = word_set("""
     statement release post complaint lawsuit suit claim filing letter memo email e-mail tweet
-    message book article column report study research document website blog
+    message book article column report study research document website blog interview speech
+    remarks testimony
+""")
+# What polls, studies and reports find ('In the latest poll, Clinton led by five points').
+FINDING_NOUNS = word_set("""
+    poll polls survey surveys study studies report reports analysis review audit census
 """)
 # Words before a quoted title ('on "Fox News Sunday"', 'his book "..."') and the small words a
 # title in title case leaves in lower case.

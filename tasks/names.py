@@ -39,7 +39,8 @@ ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
 
 _POSSESSIVE = re.compile(r"(?:[^\w\s-]s|'|’)$")  # Blair's, Blair’s, and Blair¿s (a mis-encoded ’)
 _SPACED_DASH = re.compile(r"\s+[-–—]+(?:\s+|$)|^[-–—]+\s+|\s+vs?\.?\s+")  # and "A v B"
-_LOWER_PREFIX = re.compile(r"^(?:[a-z]+-)+(?=[A-Z])")  # ex-Yukos, anti-Blair
+# ex-Yukos, anti-Blair; not the article of al-Shabaab or el-Sisi
+_LOWER_PREFIX = re.compile(r"^(?!(?:al|el|ad|ar|as|at|an|bin|ibn)-)(?:[a-z]+-)+(?=[A-Z])")
 _SCORE = re.compile(r"^\d+(?:[-–,]\d+)+,?$")
 CONNECTORS = frozenset("of de da di du van von der den al el bin ibn la le and for the y".split())
 

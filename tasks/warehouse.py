@@ -80,11 +80,12 @@ def _batches_digest(batches: list[str]) -> str:
     """What aggregates/ was computed from: the batch list, and the definitions that computed it
     (the analysis views, the name statistics and the identity rules), so an upgrade that changes
     any of them is never served an old table."""
-    from tasks import identity
+    from tasks import identity, names
 
     h = hashlib.sha256("\n".join(sorted(batches)).encode())
     for text in (load_sql("analysis.sql"), load_sql("identity_stats.sql"),
-                 Path(identity.__file__).read_text(encoding="utf-8")):
+                 Path(identity.__file__).read_text(encoding="utf-8"),
+                 Path(names.__file__).read_text(encoding="utf-8")):  # tidy_name lives there
         h.update(b"\0" + text.encode())
     return h.hexdigest()
 

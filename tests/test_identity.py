@@ -76,6 +76,7 @@ def test_debris_around_names_is_cleaned_before_they_are_compared():
     assert tidy_name("Nielsen/NetRatings") == "Nielsen/NetRatings"
     assert tidy_name("Roddick 6-2 7-6") == "Roddick"
     assert tidy_name("Blair&#191;s") == "Blair" and tidy_name("ex-Yukos") == "Yukos"
+    assert tidy_name("al-Shabaab") == "al-Shabaab" and tidy_name("anti-Blair") == "Blair"
     assert tidy_name("Inter-American Development Bank (IADB") == "Inter-American Development Bank"
     assert tidy_name("Everton v Sunderland") == "Everton"
     assert tidy_name("Sven-Goran Eriksson") == "Sven-Goran Eriksson"

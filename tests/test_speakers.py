@@ -154,3 +154,21 @@ def test_a_sentence_opening_in_a_document_reports_the_rest_as_its(nlp):
     # a statement's own reporting verb attributes it as speech, to the authority, once
     assert [(q["quote_type"], q["speaker_text"]) for q in got if q["quote_type"] != "belief"] == [
         ("indirect", "the port authority")]
+
+
+def test_a_qualified_role_fits_only_a_role_so_qualified(nlp):
+    text = ("Chinese leader Xi Jinping arrived in Moscow on Monday for talks with Vladimir Putin.\n"
+            '"Our countries have never been closer," Putin said, as Xi smiled.\n'
+            "The Kremlin leader welcomed the proposals and noted Russia is open for talks.")
+    got = speakers_of(nlp, text)
+    assert got[-1][:2] == ("The Kremlin leader", "Vladimir Putin")  # not Xi, 'Chinese leader'
+
+
+def test_of_two_people_as_salient_the_one_named_last_is_he(nlp):
+    text = ("Alexander Gabuev, a senior fellow at the Carnegie Endowment, noted that Beijing is "
+            "aiming at a junior partner, and Dmitry Oreshkin, a professor in Riga, observed that "
+            "Beijing benefits from the tensions. "
+            '"It is very convenient for China, which could not get such a discount before," he '
+            "said.")
+    got = speakers_of(nlp, text)
+    assert got[-1][:2] == ("he", "Dmitry Oreshkin")

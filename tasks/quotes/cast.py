@@ -78,7 +78,7 @@ BOUND_VOTES = 1.0  # 'Roe said she ...': the person the sentence is about
 RESOLVED_VOTES = 0.5  # a pronoun the salience gave the person (right nearly always, not always)
 SUBJECT_WEIGHT = 2.0  # a subject stays in the foreground more than an object
 SPEAKER_WEIGHT = 1.0  # added for a mention that speaks a quote
-DECAY = 0.5  # salience kept per sentence
+DECAY = 0.4  # salience kept per sentence: recent mentions dominate (Lappin & Leass halve it)
 UNKNOWN_GENDER = 0.5  # a person the article gives no gender weighs this much against one it does
 
 
@@ -350,29 +350,31 @@ class Cast:
 
     # --- asking --------------------------------------------------------------------------------
 
-    def salience(self, char: int) -> dict[str, float]:
-        """Each person's weight in the foreground just before a character."""
+    def salience(self, char: int) -> dict[str, tuple[float, int]]:
+        """Each person's weight in the foreground just before a character, with where they were
+        last mentioned (of two equal weights, the later mention is nearer the reader's mind)."""
         sent = self.idx.sent_of(self.idx.token_at(char))
-        out: dict[str, float] = {}
+        out: dict[str, tuple[float, int]] = {}
         stop = bisect.bisect_left([e.char for e in self.events], char)
         for e in self.events[:stop]:
-            out[e.person.name] = out.get(e.person.name, 0.0) + e.weight * DECAY ** (sent - e.sent)
+            w = out.get(e.person.name, (0.0, 0))[0] + e.weight * DECAY ** (sent - e.sent)
+            out[e.person.name] = (w, e.char)
         return out
 
     def foreground(self, char: int, candidates: list[Person], gender: str | None = None
                    ) -> Person | None:
         """The most salient of candidates at char whose gender does not disagree with gender."""
         weights = self.salience(char)
-        best, best_w = None, 0.0
+        best, best_w = None, (0.0, 0)
         for p in candidates:
-            w = weights.get(p.name, 0.0)
+            w, last = weights.get(p.name, (0.0, 0))
             if gender is not None:
                 if p.gender is not None and p.gender != gender:
                     continue
                 if p.gender is None:
                     w *= UNKNOWN_GENDER
-            if w > best_w:
-                best, best_w = p, w
+            if w > 0 and (round(w, 9), last) > best_w:
+                best, best_w = p, (round(w, 9), last)
         return best
 
     def pronoun(self, tok: Token) -> Person | None:
@@ -397,9 +399,14 @@ class Cast:
         found = [p for p in found if len(p.words) == longest]
         return found[0] if len(found) == 1 else self.foreground(char, found) or found[0]
 
-    def in_role(self, noun: str, char: int) -> Person | None:
-        """The person the article introduced with this role noun, the most salient if several."""
-        found = [p for p in self.people.values() if any(r.head == noun for r in p.roles)]
+    def in_role(self, noun: str, char: int, qualifiers: frozenset[str] = frozenset()
+                ) -> Person | None:
+        """The person the article introduced with this role noun, the most salient if several;
+        a qualified description ('the Kremlin leader') only fits a role so qualified, not
+        'Chinese leader Xi Jinping'."""
+        found = [p for p in self.people.values() if any(
+            r.head == noun and qualifiers <= set(_words(f"{r.organisation or ''} {r.role}"))
+            for r in p.roles)]
         return self.foreground(char, found) or (found[0] if len(found) == 1 else None)
 
 
@@ -426,10 +433,16 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             head = idx.doc[q._speaker_head] if q._speaker_head is not None else None
             if head is not None and head.text.islower() and (person is None or q.speaker is None
                                                               or head.lower_ in ROLE_NOUNS):
-                # "the rookie defenceman": whom the article gave that role, else, for a
-                # definite description of a person, the person in the foreground
-                person = cast.in_role(head.lower_, q.speaker_span[0])
-                if person is None and head.lower_ in ROLE_NOUNS and any(
+                # "the rookie defenceman": whom the article gave that role; else the person the
+                # description was already read as (the one just quoted: "the Kremlin leader"
+                # between two of Putin's quotes); else, for a definite description of a
+                # person, the person in the foreground
+                qualifiers = frozenset(c.lower_ for c in head.lefts
+                                       if c.dep_ in ("compound", "amod") and c.text[:1].isupper())
+                by_role = cast.in_role(head.lower_, q.speaker_span[0], qualifiers)
+                if by_role is not None:
+                    person = by_role
+                elif person is None and head.lower_ in ROLE_NOUNS and any(
                         c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children):
                     person = cast.foreground(q.speaker_span[0], list(cast.people.values()))
         if person is None and q.speaker_label == "PERSON" and q.speaker is not None:

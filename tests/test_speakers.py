@@ -172,3 +172,9 @@ def test_of_two_people_as_salient_the_one_named_last_is_he(nlp):
             "said.")
     got = speakers_of(nlp, text)
     assert got[-1][:2] == ("he", "Dmitry Oreshkin")
+
+
+def test_a_denied_topic_is_no_attribution(nlp):
+    assert speakers_of(nlp, "The Kremlin does not recognize the court's authority.") == []
+    assert [g[5] for g in speakers_of(nlp, "The Kremlin recognized the court's authority.")] == [
+        "belief"]

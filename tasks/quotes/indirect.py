@@ -116,11 +116,17 @@ def speech_content(tok: Token, idx: Index) -> Content | None:
         span = (parts[0][0], parts[-1][1]) if parts else None
     if span is None and subj is not None and is_stance(tok):
         return Content(subj, object_content(tok), stance=True)
-    if span is None and subj is not None:
+    if span is None and topic_holder(tok, subj):
         # 'Clinton noted the clot's existence', 'told his advisers to find a way': a reporting
         # verb with no clause attributes what it governs, a topic rather than words said
         return Content(subj, object_content(tok), stance=True, belief=True)
     return Content(subj, span, parts)
+
+
+def topic_holder(tok: Token, subj: Token | None) -> bool:
+    """A verb with no clause attributes its object to its subject only when it is affirmed
+    ('does not recognize the court' holds no topic) and the subject is a word."""
+    return subj is not None and subj.is_alpha and not any(c.dep_ == "neg" for c in tok.children)
 
 
 def belief_content(tok: Token, idx: Index) -> Content | None:
@@ -132,7 +138,7 @@ def belief_content(tok: Token, idx: Index) -> Content | None:
     if subj is not None and subj.lower_ in NOT_BELIEF_HOLDERS:
         return NO_ATTRIBUTION  # a speaker's own belief inside talk, or no holder at all
     span = complement(tok, ("ccomp", "xcomp") if tok.lower_ in PLAN_VERBS else ("ccomp",))
-    if span is None and (is_stance(tok) or subj is not None):
+    if span is None and (is_stance(tok) or topic_holder(tok, subj)):
         # 'cited derogatory comments', 'knows the district': what the verb governs
         return Content(subj, object_content(tok), stance=True, belief=True)
     return Content(subj, span, belief=True)

@@ -178,3 +178,10 @@ def test_a_denied_topic_is_no_attribution(nlp):
     assert speakers_of(nlp, "The Kremlin does not recognize the court's authority.") == []
     assert [g[5] for g in speakers_of(nlp, "The Kremlin recognized the court's authority.")] == [
         "belief"]
+
+
+def test_a_portfolio_is_part_of_the_role_not_an_organisation(nlp):
+    text = ("Foreign Secretary Jack Straw said the talks would resume. Shadow home secretary "
+            "David Davis said the plan was flawed.")
+    assert [g[1:4] for g in speakers_of(nlp, text)] == [
+        ("Jack Straw", "foreign secretary", None), ("David Davis", "shadow home secretary", None)]

@@ -57,6 +57,11 @@ APPOSITION_ONLY = frozenset({"father", "mother", "chairman", "actor", "count", "
 NOT_ROLES = frozenset("""the a an his her their its former acting u.s. us uk british american
     russian chinese french german white house kremlin foreign defence defense interior finance
     health state democratic republican""".split())
+# Words that name a portfolio, part of the role and no organisation ('Foreign Secretary', 'Shadow
+# Home Secretary', 'Health Minister').
+PORTFOLIO_WORDS = frozenset("""foreign defence defense interior finance health state home
+    justice education environment transport trade treasury energy culture shadow economy
+    labour labor immigration agriculture""".split())
 
 # Titles only a person holds: a name after one is a person's whatever the NER's label.
 PERSONAL_TITLES = frozenset("""mr mrs ms miss dr prof professor sir dame lord lady rev president
@@ -276,11 +281,13 @@ class Cast:
         if title:
             # "Sharks head coach": the capitalised words before the role name its organisation
             n = 0
-            while n < len(title) - 1 and title[n].text[:1].isupper() and (
+            while n < len(title) - 1 and title[n].text[:1].isupper() and \
+                    title[n].lower_ not in PORTFOLIO_WORDS and (
                     title[n].lower_ not in TITLES or title[n].lower_ in NOT_ROLES
                     or title[n].ent_type_ in ORG_ENTS):  # "Kremlin", "White House"
                 n += 1
-            words = [t for t in title[n:] if t.lower_ not in NOT_ROLES]
+            words = [t for t in title[n:] if t.lower_ not in NOT_ROLES or
+                     t.lower_ in PORTFOLIO_WORDS]
             if words:
                 person.roles.append(Role(title[-1].lower_, " ".join(t.lower_ for t in words),
                                          " ".join(t.text for t in title[:n]) or None))

@@ -8,11 +8,14 @@ Speakers are resolved against it once every quote has its speaker mention:
   surname two people share goes to the one in the foreground;
 - **he / she** takes the person in the foreground whose gender, as the article gives it, agrees.
   The foreground is salience: every mention outside quotation marks adds its weight (a subject
-  more than an object, a speaker more still), halved with each sentence since. Every he and she
-  of the article is resolved in reading order, so a chain of pronouns keeps its person;
+  more than an object, a speaker more still), kept at ``DECAY`` with each sentence since; of
+  two equal weights the person named last wins. Every he and she of the article is resolved in
+  reading order, so a chain of pronouns keeps its person;
 - a **description** ("the rookie defenceman", "the commissioner") takes the person the article
   introduced with that role ("rookie defenceman Caleb Jones", "Ron Robison, the WHL
-  commissioner"), the one in the foreground when several share it.
+  commissioner"; a qualified one, "the Kremlin leader", only a role so qualified), the one in
+  the foreground when several share it; with no such role, the person the rules already read
+  it as (the one just quoted), else for a definite description the person in the foreground.
 
 Gender is only what the article says: an honorific (Mr, Ms, Mrs), a gendered role noun
 (spokeswoman, mother), and the pronouns it uses for the person (a he or she bound to the person

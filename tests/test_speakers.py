@@ -185,3 +185,13 @@ def test_a_portfolio_is_part_of_the_role_not_an_organisation(nlp):
             "David Davis said the plan was flawed.")
     assert [g[1:4] for g in speakers_of(nlp, text)] == [
         ("Jack Straw", "foreign secretary", None), ("David Davis", "shadow home secretary", None)]
+
+
+def test_the_statement_speaks_for_whoever_issued_it(nlp):
+    text = ("The Harbour Pilots Association issued a statement on Thursday evening. "
+            "The statement said that night crossings would stop on Friday.")
+    got = speakers_of(nlp, text)
+    assert [(g[0], g[1]) for g in got] == [("The statement", "Harbour Pilots Association")]
+    # a statement nobody in the article issued names no one
+    text = "The statement said that night crossings would stop on Friday."
+    assert [g[1] for g in speakers_of(nlp, text)] == [None]

@@ -22,7 +22,7 @@ from tasks.quotes.lexicons import (
 )
 from tasks.quotes.marks import paragraph_start
 from tasks.quotes.model import Mention, Quote
-from tasks.quotes.parse import SUBJECT_DEPS, Index, capitalised
+from tasks.quotes.parse import SUBJECT_DEPS, Index, capitalised, subject
 from tasks.quotes.thresholds import CONTINUATION_CHARS, DESCRIPTION_WORDS, SUBJECT_WINDOW
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})  # labels a speaker's name may carry
@@ -201,6 +201,30 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
                 "PERSON",) if author.lower_ in ("his", "her") else GROUP_LABELS)
         elif author is not None:
             _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people)
+        elif any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subj.children):
+            # "The statement said": the statement the article introduced ("the ministry issued a
+            # statement"), spoken for by whoever issued it
+            issuer = document_issuer(subj, idx)
+            if issuer is not None:
+                _, q.speaker, q.speaker_label = speaker_phrase(issuer, mentions, starts, people)
+
+
+def document_issuer(noun: Token, idx: Index) -> Token | None:
+    """The subject of the latest verb before this point, outside quotation marks, that took the
+    same kind of document ('issued a statement', 'said in a statement', 'filed a complaint'), if
+    it names someone."""
+    for k in reversed(idx.tokens_of(frozenset({noun.lower_}))):
+        tok = idx.doc[k]
+        if tok.i >= noun.i or idx.in_quote(tok.idx) or tok.dep_ not in ("dobj", "pobj"):
+            continue
+        # 'issued a statement' / 'said in a statement'
+        verb = tok.head if tok.dep_ == "dobj" else tok.head.head
+        subj = subject(verb)
+        if subj is not None and subj.lower_ not in PRONOUNS and (
+                subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or subj.text[:1].isupper()):
+            return subj
+        return None
+    return None
 
 
 def named_or_described(speaker: str | None, speaker_text: str | None) -> str | None:

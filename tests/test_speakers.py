@@ -195,3 +195,18 @@ def test_the_statement_speaks_for_whoever_issued_it(nlp):
     # a statement nobody in the article issued names no one
     text = "The statement said that night crossings would stop on Friday."
     assert [g[1] for g in speakers_of(nlp, text)] == [None]
+
+
+def test_a_lowercase_entity_is_a_description_not_a_name(nlp):
+    # the small model tags 'the rookie defenceman' as an organisation; no name is lower case
+    from tasks.quotes import Mention, extract_quotes
+
+    text = ("Edmonton answered a couple of minutes later when Caleb Jones scored his first goal "
+            "in the league.\n\n"
+            '"I will have a little smile when I look back on it," said the rookie defenceman.')
+    doc = nlp(text)
+    desc = text.index("the rookie defenceman")
+    mentions = [Mention(text.index("Caleb"), text.index(" scored"), "PERSON", "Caleb Jones"),
+                Mention(desc, desc + len("the rookie defenceman"), "ORG", "rookie defenceman")]
+    [q] = extract_quotes(doc, mentions)
+    assert (q.speaker_text, q.speaker) == ("the rookie defenceman", "Caleb Jones")

@@ -216,8 +216,8 @@ class Cast:
         """The person a mention names: a PERSON; a name after a personal title whatever the
         label ("Hereditary Chief Na'moks" tagged ORG); a speaker tagged as a building or a
         place no one would quote ("Stanovaya" FAC)."""
-        if m.label == "PERSON":
-            return m.canonical or None
+        if m.label == "PERSON":  # a name is written with a capital ('rookie defenceman' is not)
+            return m.canonical if any(w[:1].isupper() for w in m.canonical.split()) else None
         words = m.canonical.split()
         titled = [k for k, w in enumerate(words) if w.lower().rstrip(".") in PERSONAL_TITLES]
         if titled:

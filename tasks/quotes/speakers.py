@@ -41,6 +41,8 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
                     ) -> tuple[tuple[int, int], str | None, str | None]:
     """Speaker span, resolved name and label from a subject token (names through appositions)."""
     m = mention_for(subj, mentions, starts)
+    if m is not None and not any(w[:1].isupper() for w in m.canonical.split()):
+        m = None  # 'the rookie defenceman' tagged ORG: a description, not a name
     if m is not None and m.label in NAME_LABELS:
         if m.label != "PERSON" and " " not in m.canonical:
             full = fullest_name(m.canonical, people)  # "Reyes" mis-tagged ORG, "Daniel Reyes" known

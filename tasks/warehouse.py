@@ -162,6 +162,9 @@ def materialize(wh: Path) -> float:
 _publish_lock = threading.Lock()
 
 
+STORAGE_VERSION = "v1.0.0"  # news.duckdb's format: DuckDB 1.0 and every later client reads it
+
+
 def publish_views(wh: Path) -> bool:
     """Write news.duckdb with the views over the batches committed now, unless nothing changed.
 
@@ -180,11 +183,16 @@ def publish_views(wh: Path) -> bool:
             old.unlink(missing_ok=True)
         with replacing(db_path(wh)) as tmp:
             try:
-                con = duckdb.connect(str(tmp))
+                # written in the oldest storage format DuckDB 1.x reads, so the CLI and tools
+                # built on DuckDB 1.x (DBeaver, the duckdb-cli package) open it too
+                con = duckdb.connect()
                 try:
+                    path = str(tmp).replace("'", "''")
+                    con.execute(f"attach '{path}' as wh (storage_version '{STORAGE_VERSION}')")
+                    con.execute("use wh")
                     for stmt in stmts:
                         con.execute(stmt)
-                    con.execute("checkpoint")
+                    con.execute("checkpoint wh")
                 finally:
                     con.close()
             finally:

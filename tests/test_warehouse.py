@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -357,3 +358,27 @@ def test_moved_warehouse_keeps_working(tmp_path, monkeypatch):
     con = duckdb.connect(str(moved / "news.duckdb"), read_only=True)
     assert con.sql("select count(*) from quotes").fetchall() == [(9,)]
     con.close()
+
+
+def test_duckdb_1x_clients_open_news_duckdb_and_read_every_view(built):
+    """news.duckdb is written in a storage format DuckDB 1.x reads: the duckdb-cli 1.5.6 package
+    (what DBeaver-style tools embed) opens it and every view gives the rows DuckDB 2 gives."""
+    wh, con, _ = built
+    cli_1x = Path(sys.executable).parent / "duckdb"
+    version = subprocess.run([str(cli_1x), "--version"], capture_output=True, text=True,
+                             timeout=60).stdout
+    assert version.startswith("v1."), version
+    views = [r[0] for r in con.sql("select view_name from duckdb_views() where not internal "
+                                   "order by view_name").fetchall()]
+    assert {"articles", "quotes", "speakers", "speaker_quotes", "identity_names"} <= set(views)
+    sql = "; ".join(f"select '{v}', count(*) from {v}" for v in views)
+    res = subprocess.run([str(cli_1x), "-readonly", str(wh / "news.duckdb"), "-csv", "-noheader",
+                          "-c", sql], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    theirs = dict(line.split(",") for line in res.stdout.split())
+    ours = {v: str(con.sql(f"select count(*) from {v}").fetchall()[0][0]) for v in views}
+    assert theirs == ours
+    macro = subprocess.run([str(cli_1x), "-readonly", str(wh / "news.duckdb"), "-csv",
+                            "-noheader", "-c", "select identity_of('Calloway')"],
+                           capture_output=True, text=True, timeout=60)
+    assert macro.stdout.strip() == con.sql("select identity_of('Calloway')").fetchall()[0][0]

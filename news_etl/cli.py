@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", default=None)
     ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
 
+    ex = sub.add_parser("export", help="the live rows as plain Parquet (one file per table) "
+                        "that Polars, Spark or any engine reads")
+    ex.add_argument("out", type=Path, help="a new (or empty) folder to write")
+    ex.add_argument("--warehouse", default=None)
+
     sh = sub.add_parser("shell", help="interactive SQL on the warehouse (read-only)")
     sh.add_argument("--warehouse", default=None)
 
@@ -156,6 +161,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise UsageError(f"no gold file {args.gold}")
     return run_eval(args.gold, args.types, args.core_only, args.pred_out, settings.model,
                     tuple(settings.disable), args.json)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from news_etl.export import export
+
+    counts = export(_warehouse(args), args.out)
+    print(f"exported to {args.out}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    return 0
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
@@ -268,7 +281,8 @@ def _print_summary(s: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"run": cmd_run, "status": cmd_status, "query": cmd_query, "shell": cmd_shell,
-                "serve": cmd_serve, "eval": cmd_eval, "compact": cmd_compact}
+                "serve": cmd_serve, "eval": cmd_eval, "compact": cmd_compact,
+                "export": cmd_export}
     try:
         return commands[args.command](args)
     except NewsEtlError as exc:

@@ -382,3 +382,15 @@ def test_duckdb_1x_clients_open_news_duckdb_and_read_every_view(built):
                             "-noheader", "-c", "select identity_of('Calloway')"],
                            capture_output=True, text=True, timeout=60)
     assert macro.stdout.strip() == con.sql("select identity_of('Calloway')").fetchall()[0][0]
+
+
+def test_export_writes_the_live_rows_once_and_never_over_an_earlier_export(built, tmp_path):
+    from news_etl.export import ExportError, export
+
+    wh, con, _ = built
+    out = tmp_path / "snapshot"
+    counts = export(wh, out)
+    assert counts["quotes"] == con.sql("select count(*) from quotes").fetchall()[0][0] == 9
+    with pytest.raises(ExportError, match="exists and is not empty"):
+        export(wh, out)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left

@@ -165,13 +165,29 @@ _publish_lock = threading.Lock()
 STORAGE_VERSION = "v1.0.0"  # news.duckdb's format: DuckDB 1.0 and every later client reads it
 
 
+def write_database(path: Path, stmts: list[str]) -> None:
+    """A new DuckDB file at path holding the views, in the oldest storage format DuckDB 1.x reads,
+    so the CLI and tools built on DuckDB 1.x (DBeaver, the duckdb-cli package) open it too."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"attach '{quoted}' as wh (storage_version '{STORAGE_VERSION}')")
+        con.execute("use wh")
+        for stmt in stmts:
+            con.execute(stmt)
+        con.execute("checkpoint wh")
+    finally:
+        con.close()
+
+
 def publish_views(wh: Path) -> bool:
     """Write news.duckdb with the views over the batches committed now, unless nothing changed.
 
     The new database is built beside the old one and renamed over it: no run ever holds a lock on
     the file analysts open, a client that opened the old file keeps a consistent snapshot, and the
     next connection sees the new one. Returns whether it rewrote the file."""
-    import duckdb
 
     with _publish_lock:
         stmts = view_statements(wh)
@@ -183,18 +199,7 @@ def publish_views(wh: Path) -> bool:
             old.unlink(missing_ok=True)
         with replacing(db_path(wh)) as tmp:
             try:
-                # written in the oldest storage format DuckDB 1.x reads, so the CLI and tools
-                # built on DuckDB 1.x (DBeaver, the duckdb-cli package) open it too
-                con = duckdb.connect()
-                try:
-                    path = str(tmp).replace("'", "''")
-                    con.execute(f"attach '{path}' as wh (storage_version '{STORAGE_VERSION}')")
-                    con.execute("use wh")
-                    for stmt in stmts:
-                        con.execute(stmt)
-                    con.execute("checkpoint wh")
-                finally:
-                    con.close()
+                write_database(Path(tmp), stmts)
             finally:
                 Path(f"{tmp}.wal").unlink(missing_ok=True)
         atomic.write_text(marker, digest + "\n")

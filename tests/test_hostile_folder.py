@@ -172,20 +172,22 @@ def test_a_committed_batch_survives_a_failing_publish_and_leaves_no_temp_file(tm
     """Disk full while rewriting news.duckdb after a commit: the batch is committed, not failed."""
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 3)
-    real_connect = duckdb.connect
+    from tasks import warehouse
+
+    real_write = warehouse.write_database
     failures = []
 
-    def full_disk(database=":memory:", *a, **kw):
-        if str(database).endswith(".tmp") and (wh / "batches").is_dir() and any(
+    def full_disk(path, stmts):
+        if (wh / "batches").is_dir() and any(
                 p.name != "0-schema" for p in (wh / "batches").iterdir()):
-            Path(database).write_bytes(b"\0" * 4096)  # part of a database was written
-            failures.append(database)
+            Path(path).write_bytes(b"\0" * 4096)  # part of a database was written
+            failures.append(path)
             raise duckdb.IOException("Could not write file: No space left on device")
-        return real_connect(database, *a, **kw)
+        return real_write(path, stmts)
 
-    monkeypatch.setattr(duckdb, "connect", full_disk)
+    monkeypatch.setattr(warehouse, "write_database", full_disk)
     s = run_pipeline(raw, wh)
-    monkeypatch.setattr(duckdb, "connect", real_connect)
+    monkeypatch.setattr(warehouse, "write_database", real_write)
     assert failures
     assert s["status"] == "completed" and s["articles"] == 3
     assert not list(wh.glob(".news.duckdb.*"))

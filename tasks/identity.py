@@ -42,7 +42,6 @@ computes it from one GROUP BY over the entity and quote rows, and tests call it 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -102,7 +101,6 @@ _PUNCT = re.compile(r"[^\w\s]")
 LOWER_CASE = "(lower case)"
 
 
-@functools.lru_cache(maxsize=1 << 18)
 def name_key(name: str) -> tuple[str, ...]:
     """The words that identify a name: cleaned, and case, punctuation and a leading 'the'
     ignored."""

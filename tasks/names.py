@@ -51,6 +51,7 @@ def _name_like(part: str) -> bool:
         (w[:1].islower() and w not in CONNECTORS) or any(c.isdigit() for c in w) for w in words)
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def tidy_name(name: str) -> str:
     """A name without the debris NER leaves around it: HTML entities, a possessive, the far side
     of a spaced dash, scores, an unclosed bracket, a neighbour glued by a slash ("Instagram/Jane
@@ -76,8 +77,6 @@ def tidy_name(name: str) -> str:
         if not out or w.lower() != out[-1].lower():
             out.append(w)
     return " ".join(out)
-
-
 
 
 def clean_name(text: str, label: str = "PERSON") -> str:

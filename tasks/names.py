@@ -79,6 +79,11 @@ def tidy_name(name: str) -> str:
     return " ".join(out)
 
 
+def written_as_name(text: str) -> bool:
+    """A name has a capital somewhere ('the rookie defenceman' tagged ORG is a description)."""
+    return any(w[:1].isupper() for w in text.split())
+
+
 def clean_name(text: str, label: str = "PERSON") -> str:
     """Drop leading titles and a trailing possessive: "President Vladimir Putin's" -> "Vladimir Putin"."""
     words = tidy_name(text).split()

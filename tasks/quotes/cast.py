@@ -31,63 +31,41 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from tasks.names import ORG_WORDS, TITLES, clean_name
-from tasks.quotes.lexicons import ROLE_NOUNS
+from tasks.names import ORG_WORDS, TITLES, clean_name, written_as_name
+from tasks.quotes.lexicons import (
+    AGENT_SUFFIXES,
+    APPOSITION_ONLY,
+    DEFINITE,
+    FEMALE,
+    FOLLOWED,
+    GENDERED_NOUNS,
+    HONORIFICS,
+    MALE,
+    MORE_ROLES,
+    NOT_ROLES,
+    PERSONAL_TITLES,
+    PORTFOLIO_WORDS,
+    PRONOUN_GENDER,
+    ROLE_NOUNS,
+    SUBJECT_PRONOUNS,
+)
 from tasks.quotes.model import Mention, Quote
 from tasks.quotes.parse import SUBJECT_DEPS, Index, capitalised
+from tasks.quotes.thresholds import (
+    BOUND_VOTES,
+    DECAY,
+    HONORIFIC_VOTES,
+    MAX_NAME_WORDS,
+    RESOLVED_VOTES,
+    ROLE_VOTES,
+    SPEAKER_WEIGHT,
+    SUBJECT_WEIGHT,
+    UNKNOWN_GENDER,
+)
 
-MALE, FEMALE = "male", "female"
-PRONOUN_GENDER = {"he": MALE, "him": MALE, "his": MALE, "himself": MALE,
-                  "she": FEMALE, "her": FEMALE, "hers": FEMALE, "herself": FEMALE}
-SUBJECT_PRONOUNS = frozenset({"he", "she"})
-FOLLOWED = frozenset(PRONOUN_GENDER) - {"himself", "herself", "hers"}  # what the chains follow
-HONORIFICS = {"mr": MALE, "mr.": MALE, "sir": MALE, "mrs": FEMALE, "mrs.": FEMALE,
-              "ms": FEMALE, "ms.": FEMALE, "miss": FEMALE, "dame": FEMALE}
-# Role nouns that say the person's gender, before a name or in apposition to it.
-GENDERED_NOUNS = {
-    **dict.fromkeys("""spokeswoman chairwoman congresswoman councilwoman businesswoman
-        sportswoman actress mother wife daughter sister grandmother widow woman girl aunt niece
-        girlfriend queen princess duchess countess""".split(), FEMALE),
-    **dict.fromkeys("""spokesman chairman congressman councilman businessman sportsman actor
-        father husband son brother grandfather widower man boy uncle nephew boyfriend king
-        prince duke count""".split(), MALE),
-}
-# Gendered nouns that are also titles of either sex or of clergy before a name ("Father Ryan",
-# "Chairman Lee"): evidence only in apposition.
-APPOSITION_ONLY = frozenset({"father", "mother", "chairman", "actor", "count", "son", "man"})
-
-# Words before a name that are not a role: determiners, possessives, former, nationalities.
-NOT_ROLES = frozenset("""the a an his her their its former acting u.s. us uk british american
-    russian chinese french german white house kremlin foreign defence defense interior finance
-    health state democratic republican""".split())
-# Words that name a portfolio, part of the role and no organisation ('Foreign Secretary', 'Shadow
-# Home Secretary', 'Health Minister').
-PORTFOLIO_WORDS = frozenset("""foreign defence defense interior finance health state home
-    justice education environment transport trade treasury energy culture shadow economy
-    labour labor immigration agriculture""".split())
-
-# Titles only a person holds: a name after one is a person's whatever the NER's label.
-PERSONAL_TITLES = frozenset("""mr mrs ms miss dr prof professor sir dame lord lady rev president
-    senator sen rep governor gov mayor judge justice chief general gen captain capt sgt sergeant
-    officer inspector commissioner ambassador minister premier chancellor spokesman spokeswoman
-    spokesperson coach councillor bishop pope cpl const constable detective""".split())
 # Labels of things that do not speak: a speaker so tagged is a person the NER misread.
 SILENT_LABELS = frozenset({"FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
-MAX_NAME_WORDS = 3
 ORG_ENTS = frozenset({"ORG", "GPE", "NORP", "FAC"})  # what a role is held in
-DEFINITE = frozenset({"the", "this", "that"})
-AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant", "man", "woman", "person", "ive")
-MORE_ROLES = frozenset("""fellow head chief partner member staff aide adviser advisor
-    expert official spokesperson""".split())
-
-HONORIFIC_VOTES = 3.0  # the article's own Mr or Ms: as strong as evidence gets
-ROLE_VOTES = 2.0  # 'spokeswoman Jane Roe', 'Jane Roe, the mother of ...'
-BOUND_VOTES = 1.0  # 'Roe said she ...': the person the sentence is about
-RESOLVED_VOTES = 0.5  # a pronoun the salience gave the person (right nearly always, not always)
-SUBJECT_WEIGHT = 2.0  # a subject stays in the foreground more than an object
-SPEAKER_WEIGHT = 1.0  # added for a mention that speaks a quote
-DECAY = 0.4  # salience kept per sentence: recent mentions dominate (Lappin & Leass halve it)
-UNKNOWN_GENDER = 0.5  # a person the article gives no gender weighs this much against one it does
 
 
 @dataclass
@@ -154,7 +132,10 @@ def _within(m: Mention, spans: list[tuple[int, int]]) -> bool:
 
 def _credit(m: Mention, text: str) -> bool:
     """'(Jane Roe/CBC)': a photo credit or an aside in brackets names no actor of the story."""
-    return "/" in text[m.start : m.end] or text[:m.start].rstrip().endswith("(")
+    k = m.start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return "/" in text[m.start : m.end] or text[k - 1 : k] == "("
 
 
 def _words(name: str) -> tuple[str, ...]:
@@ -217,7 +198,7 @@ class Cast:
         label ("Hereditary Chief Na'moks" tagged ORG); a speaker tagged as a building or a
         place no one would quote ("Stanovaya" FAC)."""
         if m.label == "PERSON":  # a name is written with a capital ('rookie defenceman' is not)
-            return m.canonical if any(w[:1].isupper() for w in m.canonical.split()) else None
+            return m.canonical if written_as_name(m.canonical) else None
         words = m.canonical.split()
         titled = [k for k, w in enumerate(words) if w.lower().rstrip(".") in PERSONAL_TITLES]
         if titled:
@@ -420,12 +401,12 @@ class Cast:
         return self.foreground(char, found) or (found[0] if len(found) == 1 else None)
 
 
-def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -> Cast:
+def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -> None:
     """Give each quote the person of the article its speaker mention stands for, where the cast
-    knows better than the mention alone (see the module docstring); returns the cast."""
+    knows better than the mention alone (see the module docstring)."""
     cast = Cast(idx, mentions, quotes)
     if not cast.people:
-        return cast
+        return
     for q in quotes:
         if q.speaker_span is None or not q.speaker_text:
             continue
@@ -461,4 +442,3 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             q.speaker, q.speaker_label = person.name, "PERSON"
             q.speaker_role, q.speaker_organisation = person.role, person.organisation
             q.speaker_gender = person.gender
-    return cast

@@ -195,7 +195,6 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
         lo, hi = sorted((found.subj.idx, tok.idx))
         if "\n" in idx.text[lo:hi]:
             continue  # no holder in the verb's own paragraph ('according to' across a heading)
-
         min_words = MIN_STANCE_WORDS if found.stance else MIN_CONTENT_WORDS
         span = within_paragraph(found.span, tok.idx, idx.text, min_words)
         if span is None:
@@ -209,8 +208,8 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
         attribute(q, tok, found.subj, mentions, starts, idx, direct + out)
         out.append(q)
         taken.append(span)
-    out.extend(q for q in name_colon_lines(idx, mentions, starts, taken))
-    out.extend(q for q in in_a_document(idx, mentions, starts, taken))
+    out.extend(name_colon_lines(idx, mentions, starts, taken))
+    out.extend(in_a_document(idx, mentions, starts, taken))
     return out
 
 

@@ -248,3 +248,45 @@ TITLE_SMALL = word_set("a an the and of on in at to for with from by or nor but 
 ACCORDING_TO = "according to"
 # Words that may open a speaker's noun phrase written between a quote and its cue.
 ARTICLES = frozenset({"the", "a"})
+
+# --- the cast: pronouns, honorifics, gendered nouns and roles (quotes/cast.py) -----------
+
+MALE, FEMALE = "male", "female"
+PRONOUN_GENDER = {"he": MALE, "him": MALE, "his": MALE, "himself": MALE,
+                  "she": FEMALE, "her": FEMALE, "hers": FEMALE, "herself": FEMALE}
+SUBJECT_PRONOUNS = frozenset({"he", "she"})
+FOLLOWED = frozenset(PRONOUN_GENDER) - {"himself", "herself", "hers"}  # what the chains follow
+HONORIFICS = {"mr": MALE, "mr.": MALE, "sir": MALE, "mrs": FEMALE, "mrs.": FEMALE,
+              "ms": FEMALE, "ms.": FEMALE, "miss": FEMALE, "dame": FEMALE}
+# Role nouns that say the person's gender, before a name or in apposition to it.
+GENDERED_NOUNS = {
+    **dict.fromkeys("""spokeswoman chairwoman congresswoman councilwoman businesswoman
+        sportswoman actress mother wife daughter sister grandmother widow woman girl aunt niece
+        girlfriend queen princess duchess countess""".split(), FEMALE),
+    **dict.fromkeys("""spokesman chairman congressman councilman businessman sportsman actor
+        father husband son brother grandfather widower man boy uncle nephew boyfriend king
+        prince duke count""".split(), MALE),
+}
+# Gendered nouns that are also titles of either sex or of clergy before a name ("Father Ryan",
+# "Chairman Lee"): evidence only in apposition.
+APPOSITION_ONLY = frozenset({"father", "mother", "chairman", "actor", "count", "son", "man"})
+
+# Words before a name that are not a role: determiners, possessives, former, nationalities.
+NOT_ROLES = frozenset("""the a an his her their its former acting u.s. us uk british american
+    russian chinese french german white house kremlin foreign defence defense interior finance
+    health state democratic republican""".split())
+# Words that name a portfolio, part of the role and no organisation ('Foreign Secretary', 'Shadow
+# Home Secretary', 'Health Minister').
+PORTFOLIO_WORDS = frozenset("""foreign defence defense interior finance health state home
+    justice education environment transport trade treasury energy culture shadow economy
+    labour labor immigration agriculture""".split())
+
+# Titles only a person holds: a name after one is a person's whatever the NER's label.
+PERSONAL_TITLES = frozenset("""mr mrs ms miss dr prof professor sir dame lord lady rev president
+    senator sen rep governor gov mayor judge justice chief general gen captain capt sgt sergeant
+    officer inspector commissioner ambassador minister premier chancellor spokesman spokeswoman
+    spokesperson coach councillor bishop pope cpl const constable detective""".split())
+DEFINITE = frozenset({"the", "this", "that"})
+AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant", "man", "woman", "person", "ive")
+MORE_ROLES = frozenset("""fellow head chief partner member staff aide adviser advisor
+    expert official spokesperson""".split())

@@ -73,9 +73,10 @@ def subject(verb: Token) -> Token | None:
     while start > 0 and "\n" not in verb.doc[start - 1].text and \
             "\n" not in verb.doc[start - 1].whitespace_:
         start -= 1
-    own = [t for t in verb.doc[start : verb.i]]
+    own = list(verb.doc[start : verb.i])
+    heads = {verb.i} | _conj_heads(verb)
     for t in own:
-        if t.dep_ in SUBJECT_DEPS and (t.head.i == verb.i or t.head.i in _conj_heads(verb)):
+        if t.dep_ in SUBJECT_DEPS and t.head.i in heads:
             return t
     if any(t.ent_type_ in ("PERSON", "ORG") for t in own):
         return np_head(own)  # 'Senator Ruth Calloway on Tuesday described ...'

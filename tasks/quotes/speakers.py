@@ -8,9 +8,10 @@ import bisect
 
 from spacy.tokens import Token
 
-from tasks.names import TITLES, clean_name, fullest_name
+from tasks.names import TITLES, clean_name, fullest_name, written_as_name
 from tasks.quotes.lexicons import (
     ACCORDING_TO,
+    DEFINITE,
     DOCUMENT_NOUNS,
     ORG_NOUNS,
     PHRASAL_CUES,
@@ -41,7 +42,7 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
                     ) -> tuple[tuple[int, int], str | None, str | None]:
     """Speaker span, resolved name and label from a subject token (names through appositions)."""
     m = mention_for(subj, mentions, starts)
-    if m is not None and not any(w[:1].isupper() for w in m.canonical.split()):
+    if m is not None and not written_as_name(m.canonical):
         m = None  # 'the rookie defenceman' tagged ORG: a description, not a name
     if m is not None and m.label in NAME_LABELS:
         if m.label != "PERSON" and " " not in m.canonical:
@@ -203,7 +204,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
                 "PERSON",) if author.lower_ in ("his", "her") else GROUP_LABELS)
         elif author is not None:
             _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people)
-        elif any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subj.children):
+        elif any(c.dep_ == "det" and c.lower_ in DEFINITE for c in subj.children):
             # "The statement said": the statement the article introduced ("the ministry issued a
             # statement"), spoken for by whoever issued it
             issuer = document_issuer(subj, idx)

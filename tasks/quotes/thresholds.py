@@ -40,3 +40,16 @@ MIN_CONTENT_WORDS = 3
 MIN_STANCE_WORDS = 1
 # The fewest words around a parenthetical attribution ('The museum, Mr. Bush said, ...').
 MIN_PARENTHETICAL_WORDS = 4
+
+# The cast (quotes/cast.py): how much each piece of evidence of a gender counts, and how a
+# mention weighs in the foreground.
+HONORIFIC_VOTES = 3.0  # the article's own Mr or Ms: as strong as evidence gets
+ROLE_VOTES = 2.0  # 'spokeswoman Jane Roe', 'Jane Roe, the mother of ...'
+BOUND_VOTES = 1.0  # 'Roe said she ...': the person the sentence is about
+RESOLVED_VOTES = 0.5  # a pronoun the salience gave the person (right nearly always, not always)
+SUBJECT_WEIGHT = 2.0  # a subject stays in the foreground more than an object
+SPEAKER_WEIGHT = 1.0  # added for a mention that speaks a quote
+DECAY = 0.4  # salience kept per sentence: recent mentions dominate (Lappin & Leass halve it)
+UNKNOWN_GENDER = 0.5  # a person the article gives no gender weighs this much against one it does
+# A name after a personal title, or a speaker the NER took for a place, is at most this long.
+MAX_NAME_WORDS = 3

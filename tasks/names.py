@@ -80,8 +80,9 @@ def tidy_name(name: str) -> str:
 
 
 def written_as_name(text: str) -> bool:
-    """A name has a capital somewhere ('the rookie defenceman' tagged ORG is a description)."""
-    return any(w[:1].isupper() for w in text.split())
+    """A name has a capital starting a word or a hyphenated part ('al-Shabaab'); 'the rookie
+    defenceman' tagged ORG is a description."""
+    return any(p[:1].isupper() for w in text.split() for p in w.split("-"))
 
 
 def clean_name(text: str, label: str = "PERSON") -> str:
@@ -119,6 +120,7 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]]) -> list[tuple[str, str
     """
     cleaned = [(clean_name(t, lab), lab) for t, lab in mentions]
     cleaned = _person_like(cleaned)
+    cleaned = _expand_acronyms(cleaned)
     by_label: dict[str, list[str]] = {}
     for name, lab in cleaned:
         key = "PERSON" if lab in PERSON_LABELS else lab
@@ -129,6 +131,30 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]]) -> list[tuple[str, str
     for name, lab in cleaned:
         key = "PERSON" if lab in PERSON_LABELS else lab
         out.append((_fullest(name, by_label.get(key, []), person=key == "PERSON"), lab))
+    return out
+
+
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+
+
+def initials(name: str) -> str:
+    """'Export Development Canada' -> 'EDC'; words in lower case ('of', 'and') do not count."""
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())
+
+
+def _expand_acronyms(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An organisation written as its initials ('EDC', 'PBO') is the one the article spelled out
+    with those initials ('Export Development Canada'), whatever label the NER gave either."""
+    spelled: dict[str, tuple[str, str]] = {}
+    for name, lab in cleaned:
+        if lab not in PERSON_LABELS and " " in name:
+            spelled.setdefault(initials(name), (name, lab))
+    out = []
+    for name, lab in cleaned:
+        key = name.replace(".", "")
+        if lab not in PERSON_LABELS and _ACRONYM.match(name) and key in spelled:
+            name, lab = spelled[key]
+        out.append((name, lab))
     return out
 
 

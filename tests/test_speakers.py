@@ -210,3 +210,80 @@ def test_a_lowercase_entity_is_a_description_not_a_name(nlp):
                 Mention(desc, desc + len("the rookie defenceman"), "ORG", "rookie defenceman")]
     [q] = extract_quotes(doc, mentions)
     assert (q.speaker_text, q.speaker) == ("the rookie defenceman", "Caleb Jones")
+
+
+def test_a_page_furniture_line_cues_nothing_across_paragraphs(nlp):
+    # web pages leave 'Story continues below advertisement' between paragraphs; the parser runs
+    # it into the next sentence, and "continues" must not become the cue of what follows
+    text = ("Maple Leaf Minor Hockey players made a video for their coach, Dana Whitford.\n\n"
+            "Story continues below advertisement\n\n"
+            "Some members of the team hold up placards in the video, including "
+            "\u201cCoach Dana needs a kidney\u201d and \u201cPlease get tested.\u201d\n\n"
+            "Article Continued Below\n\n"
+            "Frustration was plain in December when Whitford went on the radio with this: "
+            "\u201cI am not giving up on the season.\u201d\n\n"
+            "Whitford later spoke to parents at the rink. He continued:\n\n"
+            "\u201cThe kids have carried me this year.\u201d")
+    quotes = extract_doc(nlp(text), "t").quotes
+    assert not any(q["cue"] in ("continues", "Continued") for q in quotes)
+    assert not any(q["speaker_text"] in ("Story", "Article") for q in quotes)
+    radio = next(q for q in quotes if q["text"].startswith("I am not giving up"))
+    assert (radio["speaker_text"], radio["speaker"]) == ("Whitford", "Dana Whitford")
+    # the mistake it must not make: a cue whose paragraph ends in a colon still introduces the
+    # quote that opens the next paragraph
+    kids = next(q for q in quotes if q["text"].startswith("The kids"))
+    assert (kids["cue"], kids["speaker"]) == ("continued", "Dana Whitford")
+
+
+def test_quoted_as_saying_is_the_one_quoted(nlp):
+    text = ("Mayor Gregor Fenwick released the city's budget on Friday.\n\n"
+            "\u201cThe debt we inherited is simply untenable,\u201d he was quoted as saying in "
+            "the release.")
+    got = speakers_of(nlp, text)
+    assert got[-1][:2] == ("he", "Gregor Fenwick")
+
+
+def test_a_quoted_fragment_is_never_the_speaker(nlp):
+    # a sentence split at "lbs." leaves the quoted fragment as the parse's subject of "says"
+    text = ("Retiree Walter Osei, who lost 16 lbs. \u201cand a notch on his belt\u201d between May "
+            "and October, says the program changed how he lives.")
+    quotes = extract_doc(nlp(text), "t").quotes
+    assert quotes and all(not (q["speaker_text"] or "").startswith("and a notch") for q in quotes)
+
+
+def test_initials_are_the_organisation_the_article_spelled_out(nlp):
+    text = ("Northern Rail Authority (NRA) said the new line would open in 2027.\n\n"
+            "The NRA says it is self-funding and takes no money from the province.")
+    got = speakers_of(nlp, text)
+    assert [g[1] for g in got] == ["Northern Rail Authority", "Northern Rail Authority"]
+    # the mistake it must not make: initials with no spelled-out name stay as written
+    alone = speakers_of(nlp, "The CRTC said the licence would not be renewed this year.")
+    assert alone[0][1] in (None, "CRTC")
+
+
+def test_a_persons_office_is_not_the_person(nlp):
+    text = ("Premier Ruth Alvarez spent the weekend in Kamloops.\n\n"
+            "Alvarez's office said about 1,300 people attended the town hall on Saturday.\n\n"
+            "In her statement, Alvarez said the province would fund the new clinic.")
+    quotes = extract_doc(nlp(text), "t").quotes
+    office = next(q for q in quotes if q["text"].startswith("about 1,300"))
+    assert office["speaker"] is None
+    assert named_or_described(office["speaker"], office["speaker_text"]) == "Alvarez's office"
+    # the person herself still speaks for herself
+    clinic = next(q for q in quotes if "clinic" in q["text"])
+    assert clinic["speaker"] == "Ruth Alvarez"
+
+
+def test_a_name_with_a_lowercase_article_is_a_name(nlp):
+    text = ("The Somali militant group al-Shabaab said it carried out the attack on the hotel "
+            "in Nairobi.")
+    got = speakers_of(nlp, text)
+    assert got and got[0][1] == "al-Shabaab"
+
+
+def test_a_photo_credit_run_into_the_lede_is_not_its_speaker(nlp):
+    text = ("Coach Stephen Marlow, second from right, with his team. Lena Park/THE CANADIAN PRESS"
+            "\n\nA Vancouver peewee hockey coach says he is overwhelmed by the response to a video "
+            "his players made.")
+    got = speakers_of(nlp, text)
+    assert got and got[0][1] != "Lena Park" and "Lena Park" not in (got[0][0] or "")

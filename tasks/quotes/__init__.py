@@ -21,7 +21,7 @@ from tasks.quotes.marks import quote_mark_spans
 from tasks.quotes.model import Mention, Quote
 from tasks.quotes.rules import extract_quotes, quote_text
 
-EXTRACTOR_VERSION = "quotes-7"  # 7: speakers resolved against the article's cast (tasks/quotes/cast.py)
+EXTRACTOR_VERSION = "quotes-8"  # 8: cues stay in their paragraph, initials expand, "X's office" is not X
 
 __all__ = ["EXTRACTOR_VERSION", "Mention", "Quote", "extract_quotes", "quote_mark_spans",
            "quote_text"]

@@ -36,6 +36,7 @@ from tasks.quotes.lexicons import (
     AGENT_SUFFIXES,
     APPOSITION_ONLY,
     DEFINITE,
+    DOCUMENT_NOUNS,
     FEMALE,
     FOLLOWED,
     GENDERED_NOUNS,
@@ -412,6 +413,10 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             continue
         tok = idx.doc[idx.token_at(q.speaker_span[0])]
         person = None
+        head = idx.doc[q._speaker_head] if q._speaker_head is not None else None
+        if head is not None and head.text.islower() and head.lower_ not in DOCUMENT_NOUNS and \
+                any(c.dep_ == "poss" and c.ent_type_ for c in head.children):
+            continue  # "Trudeau's office", "McCallum's staff" speak for, but are not, the person
         if q._speaker_token is not None and idx.doc[q._speaker_token].lower_ in FOLLOWED:
             person = cast.pronoun(idx.doc[q._speaker_token])  # "her statement said"
         elif q.speaker_text.lower() in FOLLOWED:

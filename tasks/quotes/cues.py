@@ -60,6 +60,14 @@ def sentences_between(idx: Index, start: int, end: int) -> list[Span]:
     return out
 
 
+def introduces_paragraph(between: str) -> bool:
+    """The text from a cue to a quote in a later paragraph: the cue's own paragraph ends in a
+    colon and the quote opens the next one ('He continued:\n\n"..."'). A cue that merely stands
+    paragraphs away ('Story continues below advertisement') introduces nothing."""
+    own, _, rest = between.partition("\n")
+    return own.rstrip(" \"“'`").endswith(":") and not rest.strip(" \n\"“'`")
+
+
 def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, Token | None]:
     """The reporting token and its subject for a quote spanning [start, end)."""
     sents = sentences_between(idx, start, end)
@@ -109,7 +117,7 @@ def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, 
             if subj is None or idx.in_quote(subj.idx):
                 continue
             between = text[tok.idx:start] if tok.idx < start else text[end:tok.idx]
-            if "\n" in between and not (tok.idx < start and between.rstrip(" \n\"“'`").endswith(":")):
+            if "\n" in between and not (tok.idx < start and introduces_paragraph(between)):
                 continue  # attribution crosses a paragraph break only after "X continued:"
             dist = start - tok.idx if tok.idx < start else tok.idx - end
             if best is None or dist < best[0]:
@@ -208,7 +216,11 @@ def colon_attribution(start: int, idx: Index) -> tuple[Token | None, Token] | No
         return None
     first = toks[0].i
     roots = [t for t in toks if t.head.i == t.i or not first <= t.head.i < colon]
-    for root in roots:
+    # the clause next to the colon speaks: 'Governance lassitude was on display when Musk took
+    # to Twitter with this:' is Musk's
+    nearest = sorted((t for t in toks if t.dep_ in ("advcl", "conj") and
+                      any(c.dep_ in SUBJECT_DEPS for c in t.children)), key=lambda t: -t.i)[:1]
+    for root in nearest + roots:
         subj = subject(root)
         if subj is not None and first <= subj.i < colon:
             return root, subj

@@ -205,7 +205,10 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
         if any(s < span[1] and span[0] < e for s, e in taken):
             continue
         q = Quote(spans=parts or [span], quote_type="belief" if found.belief else "indirect")
-        attribute(q, tok, found.subj, mentions, starts, idx, direct + out)
+        # a quoted fragment the parser made the subject ('"and two belt loops" ... says') is
+        # not the one speaking: the quote keeps its cue and waits for a speaker
+        subj = None if idx.in_quote(found.subj.idx) else found.subj
+        attribute(q, tok, subj, mentions, starts, idx, direct + out)
         out.append(q)
         taken.append(span)
     out.extend(name_colon_lines(idx, mentions, starts, taken))

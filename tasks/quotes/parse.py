@@ -113,8 +113,10 @@ def _parsed_subject(verb: Token) -> Token | None:
     if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
         return _parsed_subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i \
-            and verb.head.lower_ in CIRCUMSTANCE_PREPS:
-        # 'She drew boos upon saying, "..."' (not 'refrained from criticizing', 'without saying')
+            and (verb.head.lower_ in CIRCUMSTANCE_PREPS or verb.head.lower_ == "as"
+                 and verb.head.head.lower_ in ("quoted", "quotes", "quote")):
+        # 'She drew boos upon saying, "..."' (not 'refrained from criticizing', 'without saying');
+        # 'he was quoted as saying': the one quoted
         return _parsed_subject(verb.head.head)
 
     return None

@@ -63,19 +63,31 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         return (m.start, m.end), m.canonical, m.label
     # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov" / "a spokesman
     # for the Alder River Trust, Ben Okoro," (the parse hangs the name on the organisation)
+    text = subj.doc.text
+    lo = text.rfind("\n", 0, subj.idx) + 1  # the subject's paragraph: a photo credit the
+    hi = text.find("\n", subj.idx) % (len(text) + 1)  # parser ran into it is not its name
     for child in subj.subtree:
         if child.dep_ in ("appos", "compound", "flat") and (child.head.i == subj.i or
-                                                           child.dep_ == "appos"):
+                                                           child.dep_ == "appos") and \
+                lo <= child.idx < hi:
             mc = mention_for(child, mentions, starts)
-            if mc is not None and mc.label == "PERSON":
+            if mc is not None and (mc.label == "PERSON" or mc.label == "ORG" and
+                                   subj.lower_ in ORG_NOUNS and subj.i < child.i):
+                # 'the Somali group al-Shabaab', 'the agency, TransLink,': the name it is given
                 return (mc.start, mc.end), mc.canonical, mc.label
+    if m is None and subj.text.isupper() and len(subj.text) > 1:
+        # initials the NER tagged elsewhere in the article ('EDC says'): that organisation
+        same = next((x for x in mentions if text[x.start : x.end] == subj.text), None)
+        if same is not None:
+            return (subj.idx, subj.idx + len(subj.text)), same.canonical, same.label
     # noun phrase as written: determiners, modifiers and compounds on the left
     left = subj
     for child in subj.lefts:
         if child.dep_ in ("det", "amod", "compound", "poss", "nummod", "nmod", "punct"):
             left = child.left_edge if child.left_edge.i < left.i else left
-    while left.i < subj.i and left.is_punct:
-        left = left.doc[left.i + 1]
+    while left.i < subj.i and (left.is_punct or left.is_space or
+                               "\n" in left.doc[left.i : subj.i].text):
+        left = left.doc[left.i + 1]  # nor across a paragraph break
     start = left.idx
     end = subj.idx + len(subj.text)
     if not capitalised(subj) and subj.lower_ not in PRONOUNS:

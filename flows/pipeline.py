@@ -112,7 +112,8 @@ def publish(wh: Path) -> bool:
     return warehouse.publish_views(wh)
 
 
-def _summary_markdown(run: runs.RunRecord, results: list[BatchResult]) -> str:
+def _summary_markdown(run: runs.RunRecord, results: list[BatchResult],
+                      report: Path | None = None) -> str:
     failures = [f for r in results for f in r.failures]
     nlp = sum(r.nlp_seconds for r in results)
     lines = [
@@ -130,6 +131,8 @@ def _summary_markdown(run: runs.RunRecord, results: list[BatchResult]) -> str:
     lines.append(f"| worker NLP seconds | {nlp:.1f} |")
     lines.append(f"| worker read seconds | {sum(r.read_seconds for r in results):.1f} |")
     lines.append(f"| worker write seconds | {sum(r.write_seconds for r in results):.1f} |")
+    if report is not None:
+        lines += ["", f"**Report:** [{report.resolve()}]({report.resolve().as_uri()})"]
     if failures:
         lines += ["", "## Failed files", "", "| file | reason |", "|---|---|"]
         lines += [f"| {p} | {str(e).replace('|', '/')} |" for p, e in failures[:200]]
@@ -157,6 +160,7 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
         runs.write_run(wh, run)
         interrupt.track(wh, run)
         results: list[BatchResult] = []
+        n_batches = 0
         try:
             plan = _plan(settings, opts, wh, run, log)
             n_batches, errors = _process(settings, wh, run, plan, results, log)
@@ -168,7 +172,8 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
         run.stale_articles = stale.stale
         _close_run(wh, run, results, t0, "failed" if errors else "completed",
                    "; ".join(errors[:5]) or None)
-    create_markdown_artifact(key="news-etl-run", markdown=_summary_markdown(run, results),
+    report = _report(settings, wh, bool(n_batches or run.files_pruned), log)
+    create_markdown_artifact(key="news-etl-run", markdown=_summary_markdown(run, results, report),
                              description=f"news-etl run {run.run_id}")
     log.info("run %s %s: %d articles, %d entities, %d quotes, %d failed files in %.1fs",
              run.run_id, run.status, run.articles, run.entities, run.quotes, run.files_failed,
@@ -180,7 +185,25 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
     summary["unlisted"] = plan.unlisted
     summary["quarantined"] = corrupt
     summary["stale_message"] = stale.message() if stale.stale else None
+    summary["report"] = str(report) if report else None
     return summary
+
+
+def _report(settings: Settings, wh: Path, changed: bool, log: Any) -> Path | None:
+    """Write the HTML report (news_etl/report.py) when the run changed the warehouse or there is
+    none yet; a report that cannot be written is a warning, never a failed run."""
+    from news_etl.report import build_report, default_output
+
+    path = default_output(wh)
+    if not settings.report or not (changed or not path.exists()):
+        return path if settings.report and path.exists() else None
+    try:
+        r = build_report(wh, path, settings.model)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("report not written (%s); `news-etl report` tries again", exc)
+        return None
+    log.info("report %s written in %.1fs (%d charts)", r.path, r.seconds, len(r.charts))
+    return r.path
 
 
 def _recover(wh: Path, log: Any) -> dict[str, str]:
@@ -323,7 +346,7 @@ def pipeline(raw: str | None = None, warehouse: str | None = None,
              batch_articles: int | None = None, disable: list[str] | None = None,
              pipe_batch_size: int | None = None, progress: bool | None = None,
              runner: str | None = None, dask_address: str | None = None,
-             follow_links: bool | None = None,
+             follow_links: bool | None = None, report: bool | None = None,
              retry_failed: bool = False, reprocess_all: bool = False,
              reprocess_since: str | None = None, reprocess_match: str | None = None,
              prune: bool = False) -> dict[str, Any]:
@@ -336,7 +359,7 @@ def pipeline(raw: str | None = None, warehouse: str | None = None,
                                  disable=tuple(disable) if disable is not None else None,
                                  pipe_batch_size=pipe_batch_size, progress=progress,
                                  runner=runner, dask_address=dask_address,
-                                 follow_links=follow_links)
+                                 follow_links=follow_links, report=report)
     options = RunOptions(retry_failed=retry_failed, reprocess_all=reprocess_all,
                          reprocess_since=reprocess_since, reprocess_match=reprocess_match,
                          prune=prune)

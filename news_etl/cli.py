@@ -106,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("out", type=Path, help="a new (or empty) folder to write")
     ex.add_argument("--warehouse", default=None)
 
+    rp = sub.add_parser("report", help="one self-contained HTML page of charts and tables "
+                        "(opens in any browser, no network)")
+    rp.add_argument("--output", type=Path, default=None,
+                    help="where to write it (default: <warehouse>/report.html)")
+    rp.add_argument("--warehouse", default=None)
+
     sh = sub.add_parser("shell", help="interactive SQL on the warehouse (read-only)")
     sh.add_argument("--warehouse", default=None)
 
@@ -168,6 +174,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     counts = export(_warehouse(args), args.out)
     print(f"exported to {args.out}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from news_etl.report import build_report
+
+    r = build_report(_warehouse(args), args.output)  # NoWarehouse: exit 2
+    print(f"report written to {r.path} ({r.bytes / 1e6:.1f} MB, {len(r.charts)} charts, "
+          f"{r.seconds:.1f}s): open it in a browser")
     return 0
 
 
@@ -272,6 +287,8 @@ def _print_summary(s: dict) -> None:
     for name, why in s.get("quarantined", {}).items():
         print(f"  repaired: unreadable {name} ({why}) moved to quarantine/; its files were "
               "processed again")
+    if s.get("report"):
+        print(f"  report: {s['report']}")
     if s.get("stale_message"):
         print(f"  stale: {s['stale_message']}")
     if s.get("error"):
@@ -282,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"run": cmd_run, "status": cmd_status, "query": cmd_query, "shell": cmd_shell,
                 "serve": cmd_serve, "eval": cmd_eval, "compact": cmd_compact,
-                "export": cmd_export}
+                "export": cmd_export, "report": cmd_report}
     try:
         return commands[args.command](args)
     except NewsEtlError as exc:

@@ -42,6 +42,7 @@ class Settings:
     runner: str = "threads"  # "threads": local worker processes; "dask": Prefect's Dask runner
     dask_address: str | None = None  # a running Dask scheduler; None starts a local cluster
     follow_links: bool = False  # read links that lead outside the raw folder (off: refused)
+    report: bool = True  # write <warehouse>/report.html after a run that changed the warehouse
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -74,7 +75,7 @@ def _coerce(name: str, value: str) -> object:
         except ValueError:
             raise SettingsError(f"NEWS_ETL_{name.upper()}: expected a whole number, got "
                                 f"{value!r}") from None
-    if name in ("progress", "follow_links"):
+    if name in ("progress", "follow_links", "report"):
         return value.lower() not in ("0", "false", "no", "")
     if name == "disable":
         return tuple(x.strip() for x in value.split(",") if x.strip())

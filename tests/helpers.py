@@ -18,7 +18,8 @@ def run_pipeline(raw: Path, wh: Path, processes: int = 1, batch_articles: int = 
 
     settings = Settings.from_env(raw=raw, warehouse=wh, processes=processes,
                                  batch_articles=batch_articles, progress=False,
-                                 follow_links=options.pop("follow_links", None))
+                                 follow_links=options.pop("follow_links", None),
+                                 report=options.pop("report", False))  # test_report.py asks
     return run_flow(settings, RunOptions(**options))
 
 
@@ -45,11 +46,11 @@ CLI = Path(sys.executable).parent / "news-etl"
 SHARED_API: list[str] = []
 
 
-def cli_env(prefect_home: Path, own_server: bool = False) -> dict[str, str]:
+def cli_env(prefect_home: Path, own_server: bool = False, report: bool = False) -> dict[str, str]:
     """Environment for a `news-etl` subprocess: its own Prefect home, and the session harness's
     API when one is up (a test that asks for ``prefect_harness``), else, or with ``own_server``,
-    the temporary server a user's run starts."""
-    env = dict(os.environ, PREFECT_HOME=str(prefect_home))
+    the temporary server a user's run starts. Runs write no HTML report unless asked."""
+    env = dict(os.environ, PREFECT_HOME=str(prefect_home), NEWS_ETL_REPORT="1" if report else "0")
     env.pop("PREFECT_API_URL", None)
     if SHARED_API and not own_server:
         env["PREFECT_API_URL"] = SHARED_API[0]

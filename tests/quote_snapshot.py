@@ -1,7 +1,7 @@
 """The quote rules' output on tests/fixtures/quote_rules.jsonl, stored with the EXTRACTOR_VERSION
 that produced it (tests/fixtures/quote_rules.snapshot.json).
 
-Stored rows carry EXTRACTOR_VERSION, and `news-etl run --reprocess-stale` redoes articles whose
+Stored rows carry EXTRACTOR_VERSION, and `news-etl run --reprocess` redoes articles whose
 version differs; so a rule change that forgets the bump leaves old and new answers side by side.
 The test compares the output with the snapshot; this script rewrites the snapshot, and refuses
 to when the output moved but the version did not:

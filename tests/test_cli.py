@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow  # runs the flow or the command in a process of it
 
 
 def run_cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
-    env = cli_env(tmp_path / "prefect-home", own_server=True)  # exactly as a user runs it
+    env = cli_env(tmp_path / "prefect-home", own_server=True, report=True)  # as a user runs it
     return subprocess.run([str(CLI), *args], capture_output=True, text=True, env=env, timeout=600)
 
 
@@ -32,11 +32,15 @@ def test_run_sample_corpus_then_rerun_does_nothing(tmp_path):
     assert "batch 1/1" in first.stderr  # progress lines
     articles = query(wh, "select count(*) from articles")[0][0]
     assert articles >= 14
+    report = wh / "report.html"  # the run writes its report and says where
+    assert f"report: {report}" in first.stdout and report.stat().st_size > 100_000
+    written = report.stat().st_mtime_ns
 
     second = run_cli(["run", "--raw", str(raw), "--warehouse", str(wh)], tmp_path)
     assert second.returncode == 0, second.stderr[-3000:]
     assert f"0 new, 0 changed, {n_files} unchanged" in second.stdout
     assert "rows:  0 articles" in second.stdout
+    assert report.stat().st_mtime_ns == written  # nothing changed: the report is not redrawn
     assert query(wh, "select count(*) from articles") == [(articles,)]
     assert query(wh, "select status, files_new from runs order by started_at") == [
         ("completed", n_files), ("completed", 0)]
@@ -73,6 +77,7 @@ def test_a_regular_install_finds_its_sql_from_any_directory(tmp_path):
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, timeout=300)
     assert (target / "news_etl" / "sql" / "views.sql").is_file()
+    assert (target / "news_etl" / "sql" / "report" / "overview.sql").is_file()
     code = ("import tasks.sql as s, news_etl.query as q; "
             f"assert s.__file__.startswith({str(target)!r}), s.__file__; "
             "print(len(s.statements(s.load_sql('views.sql'))), len(q.named_queries()))")

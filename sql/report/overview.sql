@@ -1,0 +1,10 @@
+-- The corpus in one row: what the report's header says.
+select (select count(*) from articles) as articles,
+       (select count(distinct coalesce(source, '(unknown)')) from articles) as sources,
+       (select count(*) from entities) as entities,
+       (select count(*) from quotes where quote_type <> 'belief') as quotes,
+       (select count(distinct identity) from named_entities where kind = 'person') as people,
+       (select count(distinct identity) from speaker_quotes) as speakers,
+       (select min(published_at) from articles) as first_day,
+       (select max(published_at) from articles) as last_day,
+       (select count(*) filter (where date_source <> 'published') from article_dates) as undated

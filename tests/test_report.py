@@ -1,0 +1,129 @@
+"""`news-etl report`: the page is built from a real run, loaded in a real browser (Debian's
+chromium, headless, through Playwright) with the network cut off, and every chart must draw."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from news_etl import cli
+from news_etl.report import build_report, network_layout
+from tests.conftest import PROJECT
+from tests.helpers import query, run_pipeline
+
+SCREENSHOTS = PROJECT / "build" / "test-artifacts"  # kept for review (build/ is not committed)
+CHROMIUM = "/usr/bin/chromium"
+
+
+def test_network_layout_is_deterministic_and_pulls_pairs_together():
+    edges = [("Ada Moss", "Ben Ruiz", 9), ("Ben Ruiz", "Cleo Diaz", 1), ("Cleo Diaz", "Dev Rao", 9),
+             ("Ada Moss", "Eli Park", 1), ("Dev Rao", "Fay Lim", 1)]
+    pos = network_layout(edges)
+    assert pos == network_layout(edges)  # the same data draws the same picture
+    assert set(pos) == {"Ada Moss", "Ben Ruiz", "Cleo Diaz", "Dev Rao", "Eli Park", "Fay Lim"}
+    assert all(0.0 <= x <= 1.0 and 0.0 <= y <= 1.0 for x, y in pos.values())
+
+    def dist(a: str, b: str) -> float:
+        return math.dist(pos[a], pos[b])
+
+    # named together in nine articles: closer than two people never named together
+    assert dist("Ada Moss", "Ben Ruiz") < dist("Ada Moss", "Dev Rao")
+    assert dist("Cleo Diaz", "Dev Rao") < dist("Ben Ruiz", "Fay Lim")
+    assert network_layout([]) == {}
+
+
+@pytest.fixture(scope="module")
+def sample_report(tmp_path_factory, prefect_harness):
+    """A run of the shipped sample corpus with its report, as `news-etl run` writes it."""
+    tmp = tmp_path_factory.mktemp("report")
+    raw, wh = tmp / "raw", tmp / "wh"
+    shutil.copytree(PROJECT / "data" / "raw", raw)
+    summary = run_pipeline(raw, wh, report=True)
+    assert summary["status"] == "completed"
+    return wh, Path(summary["report"])
+
+
+def test_a_run_writes_the_report_with_every_section(sample_report):
+    wh, page = sample_report
+    assert page == wh / "report.html"
+    text = page.read_text(encoding="utf-8")
+    for section in ("Corpus", "People and organisations", "Speakers", "Who quotes whom",
+                    "Who is named with whom", "Data health", "Last runs"):
+        assert f">{section}</h" in text
+    # no resource is fetched from anywhere: no src= or href= to the web, the libraries inline
+    assert "<script src" not in text and 'href="http' not in text
+    top = query(wh, "select speaker, quotes from top_speakers order by quotes desc, speaker "
+                    "limit 1")[0]
+    assert top[0] in text  # the most-quoted speaker is named on the page
+
+
+def test_the_report_renders_in_a_real_browser_with_no_network(sample_report):
+    from playwright.sync_api import sync_playwright
+
+    wh, page_path = sample_report
+    assert Path(CHROMIUM).exists(), "chromium is missing: scripts/install.sh --dev installs it"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    fetched: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+
+            def no_network(route):  # anything but the file itself would need the network
+                if not route.request.url.startswith("file://"):
+                    fetched.append(route.request.url)
+                    return route.abort()
+                return route.continue_()
+
+            page.route("**/*", no_network)
+            page.goto(page_path.as_uri())
+            page.wait_for_function(
+                "document.querySelectorAll('.chart').length > 0 && "
+                "[...document.querySelectorAll('.chart')].every(c => c.querySelector('svg'))",
+                timeout=60_000)
+            marks = page.evaluate(
+                "Object.fromEntries([...document.querySelectorAll('.chart')].map(c => [c.id, "
+                "c.querySelectorAll('svg path, svg rect, svg line, svg circle, svg text')"
+                ".length]))")
+            failed = page.inner_text("#chart-errors") if page.is_visible("#chart-errors") else ""
+            page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == [] and failed == ""
+    assert fetched == []
+    expected = {"articles-over-time", "languages", "files", "top-people", "top-organisations",
+                "people-timeline", "organisations-timeline", "top-speakers", "speaker-by-source",
+                "people-network"}
+    assert set(marks) == expected  # the sample corpus has data for every chart
+    # each chart drew its marks, not just an empty frame (axes alone are a few dozen elements)
+    assert all(n > 20 for n in marks.values()), marks
+    assert (SCREENSHOTS / "report.png").stat().st_size > 50_000
+
+
+def test_report_command_writes_where_asked_and_fails_in_one_line(sample_report, tmp_path, capsys):
+    wh, _ = sample_report
+    out = tmp_path / "elsewhere" / "corpus.html"
+    assert cli.main(["report", "--warehouse", str(wh), "--output", str(out)]) == 0
+    assert f"report written to {out}" in capsys.readouterr().out
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert not list(out.parent.glob(".*tmp"))  # written by rename, nothing left behind
+    assert cli.main(["report", "--warehouse", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no warehouse at" in err[0]
+
+
+def test_report_of_an_empty_warehouse_says_so_instead_of_drawing(tmp_path, prefect_harness):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "empty.txt").write_text("", encoding="utf-8")
+    run_pipeline(raw, tmp_path / "wh")
+    r = build_report(tmp_path / "wh", tmp_path / "r.html")
+    text = r.path.read_text(encoding="utf-8")
+    assert r.charts == ["files"]  # the failed file is all there is to draw
+    assert "no data yet" in text and "empty.txt" in text

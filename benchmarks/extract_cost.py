@@ -1,11 +1,13 @@
-"""What entity and quote extraction add to spaCy's own time, in one process.
+"""What entity and quote extraction, and the search index, add to spaCy's own time, in one
+process.
 
     .venv/bin/python benchmarks/extract_cost.py --raw ../shared/corpora/bbc/raw [--limit 600]
 
 Reads up to --limit articles from --raw with the project's readers, parses them with the
 pipeline's model and components (``nlp.pipe``, the pipeline's batch size), keeping the Docs,
-then runs ``extract_doc`` (entities, canonical names, quotes) over the same Docs. Prints both
-times, quotes found, and the extraction time as a share of the NLP time. Both phases run in this
+then runs ``extract_doc`` (entities, canonical names, quotes) over the same Docs, then builds
+the full-text postings of each article and its quotes as a batch does. Prints the times, quotes
+found, and each as a share of the NLP time. Both phases run in this
 one process, one after the other, so machine-speed drift between runs does not enter the ratio.
 """
 
@@ -18,8 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pyarrow as pa  # noqa: E402
+
 from news_etl.settings import Settings  # noqa: E402
-from tasks import discover, rawfs  # noqa: E402
+from tasks import discover, rawfs, schemas, search  # noqa: E402
 from tasks.extract import extract_doc, load_nlp  # noqa: E402
 from tasks.quotes import extract_quotes  # noqa: E402
 from tasks.readers import ReadError, ReadResult, read_stream  # noqa: E402
@@ -57,8 +61,15 @@ def main() -> int:
     nlp_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    n_quotes = sum(len(extract_doc(doc, str(i)).quotes) for i, doc in enumerate(docs))
+    extracted = [extract_doc(doc, str(i)) for i, doc in enumerate(docs)]
+    n_quotes = sum(len(ex.quotes) for ex in extracted)
     extract_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()  # the postings table of these articles, as tasks/batch.py builds it
+    postings = pa.table(search.posting_columns(
+        d for i, (text, ex) in enumerate(zip(texts, extracted, strict=True))
+        for d in search.documents(str(i), "b", None, text, ex.quotes)), schema=schemas.POSTINGS)
+    index_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     for doc in docs:  # quotes alone, entities given (the entity rows are built the same way)
@@ -72,6 +83,8 @@ def main() -> int:
           f"= {100 * extract_s / nlp_s:.1f}% of NLP time")
     print(f"  of which quote rules {quotes_only_s:8.2f} s  (no entity list) "
           f"= {100 * quotes_only_s / nlp_s:.1f}% of NLP time")
+    print(f"search postings        {index_s:8.2f} s  ({postings.num_rows:,} rows) "
+          f"= {100 * index_s / nlp_s:.1f}% of NLP time")
     return 0
 
 

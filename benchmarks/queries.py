@@ -1,4 +1,5 @@
-"""Time every view and named query on a warehouse (warm: each runs twice, the second is reported).
+"""Time every view, named query and search on a warehouse (warm: each runs twice, the second
+is reported).
 
     .venv/bin/python benchmarks/queries.py --warehouse /tmp/wh [--rows 3]
 
@@ -15,8 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import duckdb  # noqa: E402
+
 from news_etl import query  # noqa: E402
 from tasks import warehouse  # noqa: E402
+
+# Searches of one to four words, common and rare, for the full-text index.
+SEARCHES = ["tariff", "climate change", "border wall funding", "supreme court nominee hearing",
+            "health care", "president"]
 
 VIEWS = ["articles", "entities", "quotes", "files", "runs", "identity_names", "entity_summary",
          "entity_mentions_daily", "entity_mentions_weekly", "entity_cooccurrence", "top_speakers",
@@ -53,8 +60,19 @@ def main() -> int:
     print("\nnamed query                 seconds   rows   first rows")
     for name, q in query.named_queries().items():
         params = {k: (derived.get(k, "x") if v is None else v) for k, v in q.params.items()}
-        secs, rows = timed(con, q.sql, params or None)
+        try:
+            secs, rows = timed(con, q.sql, params or None)
+        except duckdb.Error as exc:  # a query that refuses this data says why
+            print(f"{name:27}    error   {str(exc).splitlines()[0][:100]}")
+            continue
         print(f"{name:27} {secs:8.3f}   {len(rows):5}  {rows[:args.rows]}")
+    print("\nsearch (20 best, warm)              seconds   first title")
+    for words in SEARCHES:
+        for macro in ("search_articles", "search_quotes"):
+            secs, rows = timed(con, f"select * from {macro}($q)", {"q": words})
+            first = rows[0][2] if rows and macro == "search_articles" else (
+                rows[0][2] if rows else "-")
+            print(f"{macro[7:]:8} {words!r:27} {secs:8.3f}   {str(first)[:60]}")
     return 0
 
 

@@ -17,7 +17,19 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from news_etl import interrupt
 from news_etl.settings import RunOptions, Settings
-from tasks import commit, discover, layout, ledger, lock, rawfs, reprocess, runs, staging, warehouse
+from tasks import (
+    commit,
+    discover,
+    layout,
+    ledger,
+    lock,
+    rawfs,
+    reprocess,
+    runs,
+    search,
+    staging,
+    warehouse,
+)
 from tasks.batch import BatchResult, BatchSpec
 from tasks.errors import NoRawFolder, RunFailed
 from tasks.extract import installed_model_id
@@ -221,6 +233,9 @@ def _recover(wh: Path, log: Any) -> dict[str, str]:
     for name, why in corrupt.items():
         log.warning("unreadable %s (%s) moved to %s/; its files are processed again",
                     name, why, layout.QUARANTINE)
+    if indexed := search.backfill(wh):
+        log.info("search index written for %d batches stored before it existed", indexed)
+        warehouse.publish_views(wh)
     return corrupt
 
 

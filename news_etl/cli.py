@@ -90,6 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--output", "-o", type=Path, default=None, help="write to this file")
     q.add_argument("--list", action="store_true", help="list the named queries")
 
+    se = sub.add_parser("search", help="full-text search of articles or quotes, ranked (BM25)",
+                        description="Find articles (or quotes) by their words, best first, with "
+                        "the matching words marked. The same ranking is the SQL table macros "
+                        "search_articles('...') and search_quotes('...') in news.duckdb.")
+    se.add_argument("words", help='what to look for, e.g. "carbon tax"')
+    se.add_argument("--quotes", action="store_true", help="search what people said instead")
+    se.add_argument("--speaker", default=None, help="quotes by this speaker (any of their names)")
+    se.add_argument("--source", default=None, help="only articles from this source")
+    se.add_argument("--since", type=date_arg, default=None, help="only articles dated since DATE")
+    se.add_argument("--limit", "-n", type=positive_int, default=20)
+    se.add_argument("--format", "-f", choices=["table", "csv", "json", "parquet"], default="table")
+    se.add_argument("--output", "-o", type=Path, default=None, help="write to this file")
+    se.add_argument("--warehouse", default=None)
+
     ev = sub.add_parser("eval", help="score the quote extractor against gold annotations")
     ev.add_argument("what", choices=["quotes"])
     ev.add_argument("gold", type=Path, help="gold JSON Lines (doc_id, text, attributions)")
@@ -145,6 +159,23 @@ def cmd_query(args: argparse.Namespace) -> int:
     df = query.run(con, sql, params)  # QueryError: exit 1
     try:
         query.write(df, args.format, args.output)
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise NewsEtlError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from news_etl.search import SearchRequest, search, write_results
+    from tasks.warehouse import connect
+
+    req = SearchRequest(args.words, args.quotes, args.speaker, args.source, args.since,
+                        args.limit)
+    con = connect(_warehouse(args))  # NoWarehouse: exit 2
+    df = search(con, req)  # QueryError: exit 1
+    try:
+        write_results(df, req, args.format, args.output)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
@@ -299,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"run": cmd_run, "status": cmd_status, "query": cmd_query, "shell": cmd_shell,
                 "serve": cmd_serve, "eval": cmd_eval, "compact": cmd_compact,
-                "export": cmd_export, "report": cmd_report}
+                "export": cmd_export, "report": cmd_report, "search": cmd_search}
     try:
         return commands[args.command](args)
     except NewsEtlError as exc:

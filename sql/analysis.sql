@@ -196,3 +196,133 @@ select n.identity, n.kind, (select week from latest) as week, n.mentions, n.arti
        round(n.mentions / greatest(coalesce(b.avg_mentions, 0), 0.5), 2) as rise,
        round((select undated_share from window_articles), 3) as undated_share
 from now_week n left join before b using (identity, kind);
+
+-- Full-text search over the postings index (tasks/search.py), ranked by BM25 (k1 1.2, b 0.75).
+-- search_terms(q): a query's terms exactly as the index made them (lower case, accents
+-- stripped, runs of letters and digits, no function words, plurals folded by search_stem);
+-- a test keeps this SQL and tasks/search.py in step.
+create or replace macro search_stem(w) as case
+    when length(w) > 4 and ends_with(w, 'ies') and not (ends_with(w, 'eies') or ends_with(w, 'aies'))
+        then left(w, length(w) - 3) || 'y'
+    when length(w) > 4 and (ends_with(w, 'sses') or ends_with(w, 'xes') or ends_with(w, 'ches')
+                            or ends_with(w, 'shes') or ends_with(w, 'zes'))
+        then left(w, length(w) - 2)
+    when length(w) > 3 and ends_with(w, 'es')
+         and not (ends_with(w, 'aes') or ends_with(w, 'ees') or ends_with(w, 'oes'))
+        then left(w, length(w) - 1)
+    when length(w) > 3 and ends_with(w, 's')
+         and not (ends_with(w, 'us') or ends_with(w, 'ss') or ends_with(w, 'is'))
+        then left(w, length(w) - 1)
+    else w end;
+
+create or replace macro search_terms(q) as list_distinct(list_transform(list_filter(
+    regexp_split_to_array(strip_accents(lower(q)), '[^\pL\pN]+'),
+    lambda w: length(w) > 1 and not list_contains([
+        'a', 'an', 'and', 'are', 'as', 'at', 'be', 'been', 'but', 'by', 'for', 'from', 'had',
+        'has', 'have', 'he', 'her', 'his', 'i', 'if', 'in', 'into', 'is', 'it', 'its', 'not', 'of',
+        'on', 'or', 'our', 'she', 'so', 'than', 'that', 'the', 'their', 'them', 'then', 'there',
+        'these', 'they', 'this', 'those', 'to', 'was', 'we', 'were', 'what', 'when', 'which',
+        'who', 'will', 'with', 'would', 'you', 'your'], w)),
+    lambda w: search_stem(w)));
+
+-- search_snippet(text, terms): about 200 characters of text around the first place a term
+-- occurs (any of its written forms: tariff, tariffs; policy, policies), each marked «so». The
+-- place is found by plain string search (a regular expression over whole articles costs ten
+-- times more); only the 200 characters go through one.
+create or replace macro search_forms(terms) as '\b(' || array_to_string(flatten(list_transform(
+    terms, lambda t: [t, t || 's', t || 'es', case when ends_with(t, 'y')
+                                               then left(t, length(t) - 1) || 'ies' else t end])),
+    '|') || ')\b';
+
+create or replace macro search_first(flat, terms) as list_min(list_filter(list_transform(
+    terms, lambda t: strpos(strip_accents(lower(flat)), ' ' || case
+        when length(t) > 3 and (ends_with(t, 'y') or ends_with(t, 'e')) then left(t, length(t) - 1)
+        else t end)),
+    lambda p: p > 0));
+
+create or replace macro search_window(flat, start, terms) as trim(regexp_replace(
+    regexp_replace(regexp_replace(substring(flat, start, 200),
+                                  case when start > 1 then '^\S*\s' else '^$' end, ''),
+                   case when start + 200 < length(flat) then '\s\S*$' else '^$' end, ''),
+    search_forms(terms), '«\0»', 'gi'));
+
+create or replace macro search_snippet(txt, terms) as search_window(
+    ' ' || regexp_replace(txt, '\s+', ' ', 'g'),
+    greatest(1, coalesce(search_first(' ' || regexp_replace(txt, '\s+', ' ', 'g'), terms), 1) - 80),
+    terms);
+
+-- search_articles('words'): articles ranked by BM25 over title (counted twice) and text, best
+-- first, with a snippet; optional lim (20), in_source and since narrow the result.
+create or replace macro search_articles(q, lim := 20, in_source := null, since := null) as table
+with hits as materialized (
+    select p.article_id, p.term, p.tf, p.doc_len from postings p
+    where p.quote_index is null and list_contains(search_terms(q), p.term)
+),
+corpus as (select count(*) as n, avg(word_count) as avgdl from articles),
+df as (select term, count(*) as df from hits group by term),
+scored as (
+    select h.article_id, count(*) as terms_matched,
+           sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * 2.2
+               / (h.tf + 1.2 * (0.25 + 0.75 * h.doc_len / greatest(c.avgdl, 1)))) as score
+    from hits h join df using (term), corpus c
+    group by h.article_id
+),
+top as materialized (
+    select s.score, s.terms_matched, a.article_id, a.title, a.source, d.seen_at, a.url,
+           a.source_path, a.text
+    from scored s join articles a using (article_id) join article_dates d using (article_id)
+    where (in_source is null or lower(a.source) = lower(in_source))
+      and (since is null or d.seen_at >= cast(since as timestamptz))
+    order by s.score desc, a.article_id
+    limit lim
+)
+select round(score, 3) as score, terms_matched, title, source, seen_at, url, source_path,
+       search_snippet(text, search_terms(q)) as snippet, article_id
+from top
+order by score desc, article_id;
+
+-- search_quotes('words'): quotes ranked by BM25 over their own words, with who said them;
+-- optional lim (20), by_speaker (any of a speaker's names, or a surname), in_source and since.
+create or replace macro search_quotes(q, lim := 20, by_speaker := null, in_source := null,
+                                      since := null) as table
+with hits as materialized (
+    select p.article_id, p.quote_index, p.term, p.tf, p.doc_len from postings p
+    where p.quote_index is not null and list_contains(search_terms(q), p.term)
+),
+-- avgdl: the matched quotes' mean length (reading every quote's text to average them all
+-- costs more than the search; a quote's length varies far less than an article's)
+corpus as (select (select count(*) from quotes) as n,
+                  (select avg(doc_len) from (select distinct article_id, quote_index, doc_len
+                                             from hits)) as avgdl),
+df as (select term, count(*) as df from hits group by term),
+scored as (
+    select h.article_id, h.quote_index, count(*) as terms_matched,
+           sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * 2.2
+               / (h.tf + 1.2 * (0.25 + 0.75 * h.doc_len / greatest(c.avgdl, 1)))) as score
+    from hits h join df using (term), corpus c
+    group by h.article_id, h.quote_index
+),
+top as materialized (
+    select s.score, s.terms_matched, coalesce(i.identity, qt.speaker) as speaker,
+           qt.speaker_text, qt.quote_type, qt.cue, qt.text, a.title, a.source, d.seen_at,
+           qt.article_id, qt.quote_index
+    from scored s
+    join quotes qt using (article_id, quote_index)
+    join articles a using (article_id)
+    join article_dates d using (article_id)
+    left join identity_names i on i.name = qt.speaker
+    where (by_speaker is null
+           or lower(coalesce(i.identity, qt.speaker)) = lower(identity_of(by_speaker))
+           or lower(qt.speaker) = lower(by_speaker)
+           -- a surname alone finds the full names that end with it ('Novak': Pavel Novak)
+           or lower(coalesce(i.identity, qt.speaker)) like '% ' || lower(by_speaker))
+      and (in_source is null or lower(a.source) = lower(in_source))
+      and (since is null or d.seen_at >= cast(since as timestamptz))
+    order by s.score desc, qt.article_id, qt.quote_index
+    limit lim
+)
+select round(score, 3) as score, terms_matched, speaker, speaker_text, quote_type, cue,
+       search_snippet(text, search_terms(q)) as quote, title, source, seen_at, article_id,
+       quote_index
+from top
+order by score desc, article_id, quote_index;

@@ -44,3 +44,12 @@ select run_id, started_at, finished_at, status, raw, model, files_seen, files_ne
        files_unchanged, files_failed, files_missing, files_reprocessed, files_pruned,
        stale_articles, articles, entities, quotes, words, wall_seconds, error
 from read_parquet({runs_parquet}, union_by_name = true);
+
+-- postings: the full-text index of the live articles and quotes (tasks/search.py): one row per
+-- document and term, a document being an article (title and text, quote_index NULL) or one of
+-- its quotes; tf is the term's count in it and doc_len its length in words. search_articles()
+-- and search_quotes() (analysis.sql) rank with it.
+create or replace view postings as
+select p.article_id, p.quote_index, p.term, p.tf, p.doc_len, p.batch_id
+from read_parquet({postings_parquet}, union_by_name = true) p
+semi join articles a on p.article_id = a.article_id and p.batch_id = a.batch_id;

@@ -18,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from tasks import rawfs, schemas
+from tasks import rawfs, schemas, search
 from tasks.discover import FOLDER_FORMAT, FileWork
 from tasks.extract import (
     EXTRACTOR_VERSION,
@@ -274,6 +274,10 @@ def _tables(rows: list[tuple[Article, dict[str, Any], Extracted]]) -> dict[str, 
                                          schema=schemas.ENTITIES),
         "quotes": pa.Table.from_pylist([q for r in rows for q in r[2].quotes],
                                        schema=schemas.QUOTES),
+        "postings": pa.table(search.posting_columns(
+            d for r in rows for d in search.documents(
+                r[1]["article_id"], r[1]["batch_id"], r[1]["title"], r[1]["text"], r[2].quotes)),
+            schema=schemas.POSTINGS),
     }
 
 

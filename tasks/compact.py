@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tasks import commit, layout, lock, runs, schemas, staging, warehouse
+from tasks import commit, layout, lock, runs, schemas, search, staging, warehouse
 from tasks.sql import load_sql
 
 DEFAULT_TARGET_ROWS = 4_000_000  # entity rows per compacted batch (~60k articles)
@@ -86,6 +86,7 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
         staging.init_warehouse(wh)
         staging.clear_staging(wh)
         commit.drop_replaced(wh)
+        search.backfill(wh)  # every batch has every table before they are merged
         names = [n for n in commit.committed_batches(wh) if n != layout.SCHEMA_BATCH]
         stats = [batch_stats(wh, n) for n in names]
         report.batches_before = len(names)

@@ -113,10 +113,28 @@ RUNS = pa.schema(
     ]
 )
 
+# The full-text index (tasks/search.py): one row per (document, term), a document being an
+# article (title and text; quote_index NULL) or one of its quotes. Sorted by term within each
+# run of rows, so a search reads only the row groups that can hold its terms.
+POSTINGS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("batch_id", pa.string()),
+        ("quote_index", pa.int32()),
+        ("term", pa.string()),
+        ("tf", pa.int32()),  # how often the term occurs in the document
+        ("doc_len", pa.int32()),  # the document's length in words
+    ]
+)
+
 # Tables written once per batch, in the order a batch folder holds them.
 BATCH_TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "entities": ENTITIES,
     "quotes": QUOTES,
     "files": FILES,
+    "postings": POSTINGS,
 }
+# Tables a batch committed before they existed lacks; the next run (or compaction) writes them
+# from the batch's own rows (tasks/search.backfill) instead of calling the batch corrupt.
+ADDED_TABLES = frozenset({"postings"})

@@ -20,6 +20,7 @@ from tasks import atomic, layout
 from tasks.atomic import replacing
 from tasks.commit import committed_batches
 from tasks.errors import NoWarehouse
+from tasks.schemas import ADDED_TABLES
 from tasks.sql import load_sql, statements, substitute
 
 DB_NAME = layout.DB_NAME
@@ -43,8 +44,10 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
         batches = committed_batches(wh)
     subs = {"{root}": str(root).replace("'", "''")}
     for table in layout.TABLES:
-        subs[f"{{{table}_parquet}}"] = _sql_list(
-            [str(layout.table_file(root, b, table)) for b in batches])
+        files = [layout.table_file(root, b, table) for b in batches]
+        if table in ADDED_TABLES:  # a batch from before the table existed, until backfilled
+            files = [f for f in files if f.is_file()]
+        subs[f"{{{table}_parquet}}"] = _sql_list([str(f) for f in files])
     subs["{cooccurrence_source}"] = "entity_cooccurrence_live"
     subs["{identity_source}"] = NO_IDENTITIES
     if materialized_current(wh, batches):
@@ -209,7 +212,8 @@ def publish_views(wh: Path) -> bool:
 def is_warehouse(wh: Path) -> bool:
     """Initialised: the empty seed tables every view reads are all in place."""
     return layout.seed_run_file(wh).is_file() and all(
-        layout.table_file(wh, layout.SCHEMA_BATCH, t).is_file() for t in layout.TABLES)
+        layout.table_file(wh, layout.SCHEMA_BATCH, t).is_file() for t in layout.TABLES
+        if t not in ADDED_TABLES)  # a warehouse from before a table existed gets its seed
 
 
 def connect(wh: Path):  # -> duckdb.DuckDBPyConnection

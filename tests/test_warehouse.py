@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from news_etl import query
-from tasks import commit, staging, warehouse
+from tasks import commit, search, staging, warehouse
 from tasks.readers import article_id
 from tests.helpers import CLI
 
@@ -97,8 +97,12 @@ def build_warehouse(wh: Path) -> dict[str, str]:
                   "size": 5, "mtime_ns": 1, "format": "json", "status": "failed",
                   "error": "malformed JSON: Expecting value at line 1 column 1", "articles": 0,
                   "records_failed": 0, "processed_at": PROCESSED})
+    cols = search.posting_columns(d for a in arts for d in search.documents(
+        a["article_id"], batch, a["title"], a["text"],
+        [q for q in quotes if q["article_id"] == a["article_id"]]))
+    postings = [dict(zip(cols, r, strict=True)) for r in zip(*cols.values(), strict=True)]
     staging.stage_batch(wh, batch, {"articles": arts, "entities": ents, "quotes": quotes,
-                                  "files": files})
+                                  "files": files, "postings": postings})
     commit.commit_batch(wh, batch)
     warehouse.publish_views(wh)
     return ids
@@ -382,6 +386,15 @@ def test_duckdb_1x_clients_open_news_duckdb_and_read_every_view(built):
                             "-noheader", "-c", "select identity_of('Calloway')"],
                            capture_output=True, text=True, timeout=60)
     assert macro.stdout.strip() == con.sql("select identity_of('Calloway')").fetchall()[0][0]
+    # full-text search is SQL too: the 1.x client ranks the same articles
+    word = max(con.sql("select title from articles where title is not null order by article_id "
+                       "limit 1").fetchall()[0][0].split(), key=len).strip(".,:;")
+    search = f"select article_id from search_articles('{word}') order by score desc, article_id"
+    found = subprocess.run([str(cli_1x), "-readonly", str(wh / "news.duckdb"), "-csv",
+                            "-noheader", "-c", search], capture_output=True, text=True, timeout=60)
+    assert found.returncode == 0, found.stderr
+    ours_found = [r[0] for r in con.sql(search).fetchall()]
+    assert ours_found and found.stdout.split() == ours_found
 
 
 def test_export_writes_the_live_rows_once_and_never_over_an_earlier_export(built, tmp_path):

@@ -1,0 +1,197 @@
+"""Full-text search: the index terms (Python and the SQL macro alike), the ranking on queries with
+the article that must come first, the command's output, and the index following the batches
+(a changed file, compaction, a warehouse from before the index existed)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from news_etl import cli
+from tasks import commit, layout, search, warehouse
+from tasks.sql import load_sql, statements
+from tests.conftest import PROJECT
+from tests.helpers import CLI, query, run_pipeline
+
+CORPUS = PROJECT / "tests" / "fixtures" / "search_corpus.jsonl"
+
+
+def sql_terms(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
+    return sorted(con.sql("select search_terms($q)", params={"q": text}).fetchall()[0][0])
+
+
+@pytest.fixture(scope="module")
+def macros() -> duckdb.DuckDBPyConnection:
+    """The search macros of analysis.sql on their own (they need no table)."""
+    con = duckdb.connect()
+    for stmt in statements(load_sql("analysis.sql")):
+        if stmt.startswith(("create or replace macro search_stem",
+                            "create or replace macro search_terms")):
+            con.execute(stmt)
+    return con
+
+
+def test_plurals_fold_to_one_term_and_lookalikes_do_not():
+    assert [search.stem(w) for w in ("policies", "taxes", "tariffs", "rates", "churches",
+                                     "classes", "wishes")] == [
+        "policy", "tax", "tariff", "rate", "church", "class", "wish"]
+    assert [search.stem(w) for w in ("bus", "class", "analysis", "news", "its")] == [
+        "bus", "class", "analysis", "new", "its"]
+    assert search.terms("Montréal's TARIFFS on the Ferries, 2026!") == [
+        "montreal", "tariff", "ferry", "2026"]  # 's', 'on' and 'the' are not indexed
+
+
+def test_the_sql_macro_makes_the_same_terms_as_the_index(macros):
+    # every term a query makes in SQL must be a term the index wrote, or nothing matches
+    texts = [
+        "Montréal's TARIFFS on the Ferries, 2026!",
+        "Ça va? Über-policies; naïve cafés — Zürich",
+        "The classes, churches and wishes of analysts in the buses",
+        "rates 4.5% and COVID_19 e-mail x y",
+        "Prime Minister's office said: «non, merci»",
+        json.loads(CORPUS.read_text(encoding="utf-8").splitlines()[6])["text"],
+    ]
+    for text in texts:
+        assert sql_terms(macros, text) == sorted(set(search.terms(text))), text
+
+
+@pytest.fixture(scope="module")
+def corpus_wh(tmp_path_factory, prefect_harness):
+    tmp = tmp_path_factory.mktemp("search")
+    raw, wh = tmp / "raw", tmp / "wh"
+    raw.mkdir()
+    shutil.copy(CORPUS, raw / "corpus.jsonl")
+    summary = run_pipeline(raw, wh)
+    assert summary["status"] == "completed" and summary["articles"] == 12
+    return raw, wh
+
+
+def status_of(wh: Path) -> list[str]:
+    return list(commit.corrupt_batches(wh))
+
+
+def first_title(wh: Path, words: str) -> str:
+    return query(wh, f"select title from search_articles('{words}') limit 1")[0][0]
+
+
+JUDGED = {  # query -> the article that must rank first
+    "ferry timetable": "Island ferry timetable restored after winter cuts reversed",
+    "carbon tax rebate": "Province unveils carbon tax rebate for rural households",
+    "property tax": "City council passes budget with modest property tax increase",
+    "hospital wait times": "Emergency room wait times hit record at Northgate hospital",
+    "montreal festival": "Montréal festival draws record crowds despite rain",  # accents folded
+    "cellphone policy": "School board reviews its cellphone policies",  # plural folded
+    "glacier": "Alder Glacier retreats faster than scientists expected",  # the title counts
+    "irrigation farmers": "Farmers question irrigation limits on Alder River",
+}
+
+
+def test_judged_queries_rank_the_right_article_first(corpus_wh):
+    _, wh = corpus_wh
+    assert {q: first_title(wh, q) for q in JUDGED} == JUDGED
+    # every query word matters: an article with both words beats one with either
+    ranked = [r[0] for r in query(wh, "select title from search_articles('bridge ferry')")]
+    assert ranked[0] == "Harbour Bridge closure diverts buses for six weeks"
+    assert query(wh, "select count(*) from search_articles('zeppelin')") == [(0,)]
+
+
+def test_snippets_mark_every_form_of_the_words(corpus_wh):
+    _, wh = corpus_wh
+    [(snippet,)] = query(wh, "select snippet from search_articles('policy', lim := 1)")
+    assert "cellphone «policies» after" in snippet  # the plural of the word asked for
+    assert len(snippet) < 260
+    [(snippet,)] = query(wh, "select snippet from search_articles('rule', lim := 1)")
+    assert snippet.count("«rules»") == 2  # every occurrence in the passage
+
+
+def test_quote_search_by_speaker_source_and_date(corpus_wh):
+    _, wh = corpus_wh
+    rows = query(wh, "select speaker, quote from search_quotes('salmon cold water')")
+    assert rows[0][0] == "Ben Okoro" and "«salmon»" in rows[0][1]
+    novak = query(wh, "select speaker from search_quotes('farms', by_speaker := 'Novak')")
+    assert novak == [("Pavel Novak",)]  # any of the speaker's names finds them
+    assert query(wh, "select count(*) from search_quotes('salmon', by_speaker := 'Novak')") == [
+        (0,)]
+    ledger = query(wh, "select distinct source from search_articles('tax', in_source := "
+                       "'prairie ledger')")
+    assert ledger == [("Prairie Ledger",)]
+    late = query(wh, "select title from search_articles('alder', since := '2026-10-20')")
+    assert {t for (t,) in late} == {"Salmon return to Alder River in record numbers",
+                                    "Farmers question irrigation limits on Alder River"}
+
+
+def test_search_command_prints_results_and_exports(corpus_wh, capsys, tmp_path):
+    _, wh = corpus_wh
+    assert cli.main(["search", "ferry timetable", "--warehouse", str(wh), "-n", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith(
+        "  1. Island ferry timetable restored after winter cuts reversed  score")
+    assert "«timetable»" in out and "Harbour Times, 2026-10-02" in out
+    assert cli.main(["search", "cold water", "--speaker", "Ben Okoro", "--warehouse",
+                     str(wh)]) == 0
+    out = capsys.readouterr().out
+    assert "Ben Okoro said [direct]" in out and "Pavel Novak" not in out
+    target = tmp_path / "hits.json"
+    assert cli.main(["search", "tax", "--warehouse", str(wh), "-f", "json", "-o",
+                     str(target)]) == 0
+    hits = json.loads(target.read_text(encoding="utf-8"))
+    assert {h["title"] for h in hits} >= {"Province unveils carbon tax rebate for rural households",
+                                          "City council passes budget with modest property tax "
+                                          "increase"}
+    assert cli.main(["search", "the of", "--warehouse", str(wh)]) == 1
+    assert "nothing to search for" in capsys.readouterr().err
+    assert cli.main(["search", "zeppelin", "--warehouse", str(wh)]) == 0
+    assert capsys.readouterr().out.strip() == "no matches"
+
+
+def test_the_index_follows_changed_files_compaction_and_old_warehouses(tmp_path, prefect_harness):
+    from tasks.compact import compact
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    raw.mkdir()
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    (raw / "a.jsonl").write_text("\n".join(lines[:6]) + "\n", encoding="utf-8")
+    (raw / "b.jsonl").write_text("\n".join(lines[6:]) + "\n", encoding="utf-8")
+    run_pipeline(raw, wh)
+    before = query(wh, "select title from search_articles('glacier') order by title")
+
+    # a changed file: its old words are no longer found, its new ones are
+    changed = json.loads(lines[0])
+    changed["text"] = changed["text"].replace("ferry", "hovercraft")
+    changed["title"] = "Island hovercraft timetable restored"
+    (raw / "a.jsonl").write_text("\n".join([json.dumps(changed), *lines[1:6]]) + "\n",
+                                 encoding="utf-8")
+    run_pipeline(raw, wh)
+    assert first_title(wh, "hovercraft") == "Island hovercraft timetable restored"
+    assert "Island ferry timetable restored after winter cuts reversed" not in {
+        t for (t,) in query(wh, "select title from search_articles('ferry')")}
+
+    # compaction merges the postings with the rest: the same answers after
+    compact(wh, target_rows=1_000_000)
+    assert query(wh, "select title from search_articles('glacier') order by title") == before
+    assert first_title(wh, "hovercraft") == "Island hovercraft timetable restored"
+
+    # a warehouse from before the index: its batches are indexed by the next run
+    for b in (wh / layout.BATCHES).iterdir():
+        if b.name != layout.SCHEMA_BATCH:
+            (b / "postings.parquet").unlink(missing_ok=True)
+    warehouse.publish_views(wh)  # the views see what is there: no batch is searchable now
+    assert query(wh, "select count(*) from postings") == [(0,)]
+    assert status_of(wh) == []  # not corrupt: nothing to set aside
+    summary = run_pipeline(raw, wh)
+    assert summary["status"] == "completed" and summary["articles"] == 0  # nothing reprocessed
+    assert query(wh, "select title from search_articles('glacier') order by title") == before
+
+
+def test_search_from_the_installed_command(corpus_wh, tmp_path):
+    """As a user runs it, piped: a plain listing, and `| head` closing the pipe is no error."""
+    _, wh = corpus_wh
+    res = subprocess.run(f"'{CLI}' search 'alder river' --warehouse '{wh}' | head -n 2",
+                         shell=True, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and res.stderr == ""
+    assert res.stdout.splitlines()[0].startswith("  1. ")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import threading
 import time
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -32,37 +30,12 @@ from tasks import (
 )
 from tasks.batch import BatchResult, BatchSpec
 from tasks.errors import NoRawFolder, RunFailed
-from tasks.extract import installed_model_id
+from tasks.progress import BatchSize, Progress
 from tasks.rawfs import RawLocation
 from tasks.runner import BatchExecutor
+from tasks.version import installed_model_id
 
 TARGET_BYTES_PER_ARTICLE = 3_000  # a batch of batch_articles articles is about this much text each
-
-
-class Progress:
-    """Thread-safe running totals, printed as one line per committed batch."""
-
-    def __init__(self, total_batches: int, enabled: bool):
-        self.total = total_batches
-        self.enabled = enabled
-        self.done = 0
-        self.articles = 0
-        self.words = 0
-        self.failed = 0
-        self.started = time.perf_counter()
-        self._lock = threading.Lock()
-
-    def add(self, r: BatchResult) -> None:
-        with self._lock:
-            self.done += 1
-            self.articles += r.articles
-            self.words += r.words
-            self.failed += r.files_failed
-            if self.enabled:
-                secs = max(time.perf_counter() - self.started, 1e-9)
-                print(f"  batch {self.done}/{self.total}: {self.articles:,} articles, "
-                      f"{self.words / secs:,.0f} words/s, {self.failed} failed files",
-                      file=sys.stderr, flush=True)
 
 
 @task(name="plan", cache_policy=NO_CACHE)
@@ -301,10 +274,12 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
     errors: list[str] = []
     if not specs:
         return 0, errors
-    progress = Progress(len(specs), settings.progress)
+    sizes = {s.batch_id: BatchSize(len(s.files), sum(f.size for f in s.files)) for s in specs}
     local = settings.runner != "dask"
     workers = min(settings.processes, len(specs)) if local else 0
-    with BatchExecutor(workers, settings.model, tuple(settings.disable)) as executor:
+    with BatchExecutor(workers, settings.model, tuple(settings.disable)) as executor, \
+            Progress(sizes, settings.progress, wh,
+                     bytes_per_article=TARGET_BYTES_PER_ARTICLE) as progress:
         futures = [run_batch.submit(s, executor if local else None) for s in specs]
         for fut in as_completed(futures):
             try:

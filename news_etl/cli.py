@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -254,13 +255,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot use {settings.warehouse} as the warehouse folder: "
                          f"{exc.strerror or exc}") from exc
-    offline_environment()
-    from flows.pipeline import run_flow
-
     options = RunOptions(retry_failed=args.retry_failed, reprocess_all=args.reprocess,
                          reprocess_since=args.reprocess_since,
                          reprocess_match=args.reprocess_match, prune=args.prune)
+    from tasks.quick import nothing_to_do
+
+    summary = nothing_to_do(settings, options)  # answered in a second, without Prefect
+    if summary is not None:
+        if not args.quiet:
+            _print_summary(summary)
+        return 0
+    offline_environment()
+    if args.quiet or (settings.progress and sys.stderr.isatty()):
+        # Prefect's INFO lines stay in its API (the UI), off the terminal: quiet is quiet, and
+        # a live progress bar is not torn by log lines
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    from flows.pipeline import run_flow
+
     summary = run_flow(settings, options)  # RunLocked 75, RunFailed 1, NoRawFolder 2
+    if args.quiet:
+        return 0 if summary["status"] == "completed" else 1
     _print_summary(summary)
     return 0 if summary["status"] == "completed" else 1
 
@@ -297,7 +311,8 @@ def cmd_compact(args: argparse.Namespace) -> int:
 
 def _print_summary(s: dict) -> None:
     wall = s["wall_seconds"] or 0.0
-    print(f"run {s['run_id']} {s['status']} in {wall:.1f}s")
+    print(f"run {s['run_id']} {s['status']} in {wall:.1f}s"
+          + (" (nothing to do)" if s.get("quick") else ""))
     print(f"  files: {s['files_seen']} seen, {s['files_new']} new, {s['files_changed']} changed, "
           f"{s['files_unchanged']} unchanged, {s['files_failed']} failed, "
           f"{s['files_missing']} missing")

@@ -115,8 +115,8 @@ def _gather(con: Any) -> dict[str, Any]:
 def _stale(wh: Path, model: str | None) -> int | None:
     """Articles produced by another model or extractor than the installed ones (None: unknown)."""
     from news_etl.settings import Settings
-    from tasks.extract import installed_model_id
     from tasks.reprocess import staleness
+    from tasks.version import installed_model_id
 
     try:
         return staleness(wh, installed_model_id(model or Settings.from_env().model)).stale

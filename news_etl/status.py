@@ -13,8 +13,8 @@ UNHEALTHY = ("failed", "crashed", "interrupted")
 def status(settings: Settings, raw_given: bool = False) -> int:
     """Print the summary; exit 1 when the last run failed or crashed, 2 when there is no warehouse."""
     from tasks import commit, discover, ledger, rawfs, staging, warehouse
-    from tasks.extract import installed_model_id
     from tasks.reprocess import staleness
+    from tasks.version import installed_model_id
 
     wh = settings.warehouse
     if not warehouse.is_warehouse(wh):

@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from tasks.names import resolve_mentions
 from tasks.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
 from tasks.readers import Article
+from tasks.version import _meta_id, installed_model_id  # noqa: F401  (re-exported)
 
 MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts fail with a reason instead
 
@@ -33,28 +34,6 @@ def model_id(nlp: Language) -> str:
     return _meta_id(nlp.meta)
 
 
-def _meta_id(meta: dict[str, Any]) -> str:
-    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}=={meta.get('version', '?')}"
-
-
-def installed_model_id(model: str) -> str | None:
-    """model_id of an installed pipeline package or model folder, read from its meta.json without
-    loading it (so the flow can tell stale rows before any worker starts)."""
-    import importlib.util
-    import json
-    from pathlib import Path
-
-    candidates = [Path(model) / "meta.json"]
-    try:
-        spec = importlib.util.find_spec(model)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is not None and spec.origin:
-        candidates.insert(0, Path(spec.origin).parent / "meta.json")
-    for path in candidates:
-        if path.is_file():
-            return _meta_id(json.loads(path.read_text(encoding="utf-8")))
-    return None
 
 
 @dataclass

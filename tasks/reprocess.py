@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tasks import warehouse
-from tasks.quotes import EXTRACTOR_VERSION
 from tasks.sql import load_sql
+from tasks.version import EXTRACTOR_VERSION
 
 
 @dataclass

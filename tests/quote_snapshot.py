@@ -49,7 +49,7 @@ def update(nlp: Any) -> str:
             return "snapshot unchanged"
         if old != quotes and version == EXTRACTOR_VERSION:
             raise SystemExit(f"the rules' output changed but EXTRACTOR_VERSION is still "
-                             f"{EXTRACTOR_VERSION!r}: bump it in tasks/quotes/__init__.py first")
+                             f"{EXTRACTOR_VERSION!r}: bump it in tasks/version.py first")
     SNAPSHOT.write_text(json.dumps({"extractor_version": EXTRACTOR_VERSION, "quotes": quotes},
                                    ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                         encoding="utf-8")

@@ -20,8 +20,7 @@ it, and tests/test_quote_rules_frozen.py fails when the output moves without it.
 from tasks.quotes.marks import quote_mark_spans
 from tasks.quotes.model import Mention, Quote
 from tasks.quotes.rules import extract_quotes, quote_text
-
-EXTRACTOR_VERSION = "quotes-8"  # 8: cues stay in their paragraph, initials expand, "X's office" is not X
+from tasks.version import EXTRACTOR_VERSION  # re-exported: the rules' version
 
 __all__ = ["EXTRACTOR_VERSION", "Mention", "Quote", "extract_quotes", "quote_mark_spans",
            "quote_text"]

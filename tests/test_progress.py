@@ -1,0 +1,115 @@
+"""What a run shows while it works: a live bar on a terminal (driven here through a real
+pseudo-terminal), a plain line per batch elsewhere, nothing with --quiet."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import select
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from tasks.progress import BatchSize, Progress, duration
+from tests.conftest import PROJECT
+from tests.helpers import CLI, cli_env
+
+
+@dataclass
+class Done:  # what the flow hands Progress for a committed batch
+    batch_id: str
+    articles: int
+    words: int
+    files: int = 1
+    files_failed: int = 0
+
+
+def test_a_plain_line_per_batch_says_the_batch_and_the_total():
+    out = io.StringIO()
+    sizes = {"b1": BatchSize(3, 3_000), "b2": BatchSize(1, 1_000)}
+    with Progress(sizes, enabled=True, stream=out, live=False) as p:
+        p.add(Done("b1", articles=30, words=9_000, files=3))
+        p.add(Done("b2", articles=12, words=3_000, files_failed=1))
+    first, second = out.getvalue().splitlines()
+    assert first.startswith("  batch 1/2 committed: 30 articles (30 in all), 3/4 files, ")
+    assert "ETA " in first
+    assert second.startswith("  batch 2/2 committed: 12 articles (42 in all), 4/4 files, ")
+    assert second.endswith("done, 1 failed files")
+    assert "\r" not in out.getvalue()
+
+
+def test_the_live_bar_redraws_in_place_and_ends_full():
+    out = io.StringIO()
+    with Progress({"b1": BatchSize(2, 2_000), "b2": BatchSize(2, 2_000)}, enabled=True,
+                  stream=out, live=True) as p:
+        p.add(Done("b1", articles=5, words=2_000, files=2))
+    frames = out.getvalue().split("\r\x1b[K")
+    assert " 50%  2/4 files  5 articles" in frames[-2]
+    assert frames[-1].startswith("  ████████████░░░░░░░░░░░░  50%")  # b2 never committed
+    assert out.getvalue().endswith("\n") and "\n" not in out.getvalue()[:-1]
+    quiet = io.StringIO()
+    with Progress({"b1": BatchSize(1, 1)}, enabled=False, stream=quiet, live=True) as p:
+        p.add(Done("b1", articles=1, words=1))
+    assert quiet.getvalue() == ""
+
+
+def test_durations_read_as_people_say_them():
+    assert [duration(s) for s in (4.4, 65, 3_725)] == ["4s", "1m05s", "1h02m"]
+
+
+def run_in_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run the command with a pseudo-terminal as its stdin, stdout and stderr."""
+    main, sub = pty.openpty()
+    proc = subprocess.Popen([str(CLI), *args], stdin=sub, stdout=sub, stderr=sub, env=env,
+                            close_fds=True)
+    os.close(sub)
+    out = b""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(main, 1 << 16)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            out += chunk
+        elif proc.poll() is not None:
+            break
+    os.close(main)
+    return proc.wait(timeout=60), out.decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_a_run_on_a_terminal_shows_a_live_bar_and_a_quiet_run_shows_nothing(tmp_path,
+                                                                           prefect_harness):
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    shutil.copytree(PROJECT / "data" / "raw", raw)
+    n_files = sum(1 for p in raw.rglob("*") if p.is_file())
+    env = cli_env(tmp_path / "ph")
+    code, shown = run_in_a_terminal(["run", "--raw", str(raw), "--warehouse", str(wh),
+                                     "--batch-articles", "3", "--processes", "1"], env)
+    assert code == 0, shown[-2000:]
+    frames = [f for f in shown.split("\r\x1b[K") if f.strip()]
+    assert len(frames) >= 3  # drawn at the start, at each batch, at the end
+    assert all("files" in f and "words/s" in f for f in frames[:-1])
+    assert any("ETA " in f for f in frames)
+    assert f"100%  {n_files}/{n_files} files  15 articles" in frames[-1]
+    assert "| INFO" not in shown  # Prefect's log lines do not tear the bar
+    assert "completed in" in shown
+
+    # a second run with nothing to do answers at once, without Prefect, and says so
+    code, shown = run_in_a_terminal(["run", "--raw", str(raw), "--warehouse", str(wh)], env)
+    assert code == 0 and "(nothing to do)" in shown and "Prefect" not in shown
+
+    (raw / "sport" / "late.txt").write_text("Late result\n\nThe Rovers won 2-1 at home.\n",
+                                          encoding="utf-8")
+    res = subprocess.run([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh), "--quiet"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout == "" and "INFO" not in res.stderr

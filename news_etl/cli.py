@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Dask scheduler to run the batches on (implies --runner dask)")
     run.add_argument("--follow-links", action="store_true", default=None,
                      help="read links that lead outside the raw folder (refused by default)")
-    run.add_argument("--quiet", action="store_true", help="no progress lines")
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress and no log lines below warnings: only the result")
 
     cp = sub.add_parser("compact", help="merge small batch files into large ones, atomically")
     cp.add_argument("--warehouse", default=None)
@@ -262,10 +263,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     summary = nothing_to_do(settings, options)  # answered in a second, without Prefect
     if summary is not None:
-        if not args.quiet:
-            _print_summary(summary)
+        _print_summary(summary)
         return 0
     offline_environment()
+    if settings.runner == "dask":  # the cluster's own chatter (30 lines a run): warnings only
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     if args.quiet or (settings.progress and sys.stderr.isatty()):
         # Prefect's INFO lines stay in its API (the UI), off the terminal: quiet is quiet, and
         # a live progress bar is not torn by log lines
@@ -273,8 +275,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.pipeline import run_flow
 
     summary = run_flow(settings, options)  # RunLocked 75, RunFailed 1, NoRawFolder 2
-    if args.quiet:
-        return 0 if summary["status"] == "completed" else 1
     _print_summary(summary)
     return 0 if summary["status"] == "completed" else 1
 

@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="the live rows as plain Parquet (one file per table) "
                         "that Polars, Spark or any engine reads")
     ex.add_argument("out", type=Path, help="a new (or empty) folder to write")
+    ex.add_argument("--format", "-f", choices=["parquet", "delta"], default="parquet",
+                    help="parquet: one file per table (default); delta: one Delta Lake table "
+                    "per table (needs the delta extra)")
     ex.add_argument("--warehouse", default=None)
 
     rp = sub.add_parser("report", help="one self-contained HTML page of charts and tables "
@@ -205,7 +208,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from news_etl.export import export
 
-    counts = export(_warehouse(args), args.out)
+    counts = export(_warehouse(args), args.out, args.format)
     print(f"exported to {args.out}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
     return 0
 

@@ -73,7 +73,6 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None
             return None
         if not warehouse.materialized_current(wh, commit.committed_batches(wh)):
             return None
-        warehouse.publish_views(wh)  # a moved warehouse gets its views; else nothing changes
         stale = staleness(wh, installed_model_id(settings.model))
         run = runs.RunRecord(run_id=runs.new_run_id(), started_at=started,
                              raw=rawfs.display(settings.raw), model=settings.model)
@@ -81,6 +80,7 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None
                    files_unchanged=plan.unchanged, files_missing=len(plan.missing),
                    stale_articles=stale.stale, wall_seconds=time.perf_counter() - t0)
         runs.write_run(wh, run)
+        warehouse.publish_views(wh)  # the views list the run records: this one too
     summary = run.row()
     summary.update(failures=[], nlp_seconds=0.0, missing=plan.missing, unlisted=plan.unlisted,
                    quarantined={}, stale_message=stale.message() if stale.stale else None,

@@ -55,8 +55,11 @@ def _handle(signum: int, frame: object) -> None:
     from tasks.runner import STOPPING
 
     STOPPING.set()  # no thread may start a new worker pool while the workers are stopped
-    print(f"\nnews-etl: {name} received, stopping the run (committed batches are kept)",
-          file=sys.stderr, flush=True)
+    # straight to the stream: inside the flow, log_prints would make a print() an INFO record,
+    # which --quiet keeps off the terminal
+    sys.stderr.write(f"\nnews-etl: {name} received, stopping the run (committed batches are "
+                     "kept)\n")
+    sys.stderr.flush()
     try:
         _record(name)
     finally:
@@ -77,7 +80,7 @@ def _record(name: str) -> None:
                              "processes the rest")
             runs.write_run(_current["wh"], run)
     except Exception as exc:  # noqa: BLE001  (stopping matters more than the record)
-        print(f"news-etl: could not record the run as interrupted: {exc}", file=sys.stderr)
+        sys.stderr.write(f"news-etl: could not record the run as interrupted: {exc}\n")
 
 
 def stop_children(grace: float = GRACE_SECONDS) -> None:

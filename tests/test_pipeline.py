@@ -212,10 +212,11 @@ def test_every_setting_reaches_the_flow_and_the_workers_as_given(tmp_path, monke
     model_dir = next(str(p.parent) for p in Path(model_dir).rglob("config.cfg"))
     given = Settings(raw=raw, warehouse=wh, model=model_dir, disable=("lemmatizer",),
                      processes=2, batch_articles=7, pipe_batch_size=3, progress=False,
-                     runner="threads", dask_address=None, follow_links=True)
+                     runner="threads", dask_address=None, follow_links=True, report=False)
     for name, hostile in {"NEWS_ETL_MODEL": "nope", "NEWS_ETL_PIPE_BATCH_SIZE": "99",
                           "NEWS_ETL_DISABLE": "parser", "NEWS_ETL_FOLLOW_LINKS": "0",
-                          "NEWS_ETL_BATCH_ARTICLES": "1000", "NEWS_ETL_PROGRESS": "1"}.items():
+                          "NEWS_ETL_BATCH_ARTICLES": "1000", "NEWS_ETL_PROGRESS": "1",
+                          "NEWS_ETL_REPORT": "1"}.items():
         monkeypatch.setenv(name, hostile)  # what a stale environment would otherwise impose
     seen: dict[str, object] = {}
     real_execute = fp.execute
@@ -250,5 +251,6 @@ def test_every_setting_reaches_the_flow_and_the_workers_as_given(tmp_path, monke
     assert (spec.model, spec.disable, spec.pipe_batch_size, spec.follow_links) == (
         model_dir, ("lemmatizer",), 3, True)
     assert query(wh, "select model from articles")[0][0].startswith("en_core_web_sm")
+    assert s["report"] is None and not (wh / "report.html").exists()  # report=False as given
     runner = fp.task_runner(Settings(runner="dask", dask_address="tcp://10.0.0.1:8786"))
     assert type(runner).__name__ == "DaskTaskRunner" and runner.address == "tcp://10.0.0.1:8786"

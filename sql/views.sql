@@ -6,7 +6,8 @@
 -- files: one row per input file, what happened to it and why.
 create or replace view files as
 select path, content_hash, size, mtime_ns, format, status, error, warning, articles,
-       records_failed, coalesce(retryable, false) as retryable, processed_at, batch_id, run_id
+       records_failed, coalesce(retryable, false) as retryable, record_kinds, processed_at,
+       batch_id, run_id
 from read_parquet({files_parquet}, union_by_name = true)
 qualify row_number() over (partition by path order by batch_id desc) = 1;
 
@@ -14,7 +15,7 @@ qualify row_number() over (partition by path order by batch_id desc) = 1;
 create or replace view articles as
 select a.article_id, a.source_path, a.record_index, a.title, a.text, a.published_at, a.source,
        a.url, a.authors, a.language, a.word_count, a.content_hash, a.extra, a.model,
-       a.extractor_version, a.processed_at, a.batch_id
+       a.extractor_version, a.processed_at, a.fetched_at, a.batch_id
 from read_parquet({articles_parquet}, union_by_name = true) a
 semi join files f on a.source_path = f.path and a.batch_id = f.batch_id;
 

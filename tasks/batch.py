@@ -39,6 +39,7 @@ from tasks.readers import (
     join_errors,
     read_jsonl,
     read_stream,
+    read_warc,
     reader_for,
     summarize_errors,
 )
@@ -91,6 +92,7 @@ class FileState:
     kept: int = 0
     produced: int = 0  # articles the reader produced (some may be dropped after)
     retryable: bool = False
+    kinds: dict[str, int] = field(default_factory=dict)  # records that are no article, by kind
 
     def row(self, spec: BatchSpec, processed_at: datetime) -> dict[str, Any]:
         fw = self.fw
@@ -119,13 +121,14 @@ class FileState:
             "articles": self.kept if status in ("ok", "partial") else 0,
             "records_failed": len(self.errors), "processed_at": processed_at,
             "retryable": self.retryable and status in ("failed", "partial"),
+            "record_kinds": sorted(self.kinds.items()) or None,
         }
 
 
 def _whole_file(path: str) -> bool:
     """Formats read whole into memory (not gzipped, not JSON Lines)."""
     reader, gz = reader_for(path)
-    return reader is not None and not gz and reader is not read_jsonl
+    return reader is not None and not gz and reader not in (read_jsonl, read_warc)
 
 
 def iter_articles(spec: BatchSpec, states: dict[str, FileState],
@@ -190,6 +193,7 @@ def iter_articles(spec: BatchSpec, states: dict[str, FileState],
         st.format = result.format or None
         st.errors.extend(result.errors)
         st.warnings.extend(result.warnings)
+        st.kinds = {k: n for k, n in result.kinds.items() if k != "html"}
     if res is not None:
         res.read_seconds += time.perf_counter() - clock
 
@@ -205,6 +209,7 @@ def _article_row(art: Article, spec: BatchSpec, model: str, processed_at: dateti
         "extra": clean_str(json.dumps(art.extra, ensure_ascii=False, default=str))
         if art.extra else None,
         "model": model, "extractor_version": EXTRACTOR_VERSION, "processed_at": processed_at,
+        "fetched_at": art.fetched_at,
     }
 
 

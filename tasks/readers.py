@@ -14,10 +14,12 @@ import io
 import json
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 MAX_JSON_DEPTH = 64
 MIN_HTML_WORDS = 15  # less main text than this is a navigation or error page, not an article
@@ -85,6 +87,7 @@ class Article:
     authors: list[str] = field(default_factory=list)
     language: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    fetched_at: datetime | None = None  # when a crawler fetched the page (WARC-Date)
 
     def __post_init__(self) -> None:
         # the reader boundary: whatever a reader produced, the strings stored are valid Unicode
@@ -120,6 +123,7 @@ class ReadResult:
     articles: list[Article] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. an encoding fallback
+    kinds: Counter = field(default_factory=Counter)  # records that are no article, by kind (WARC)
 
 
 def article_id(source_path: str, record_index: int) -> str:
@@ -561,6 +565,90 @@ def read_html(data: bytes, source_path: str) -> ReadResult:
     return ReadResult("html", [art], warnings=_notes(note))
 
 
+# --- WARC (web crawls) ---------------------------------------------------------------------------
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def warc_kind(rec: Any) -> str:
+    """What a WARC record is, as the file's row counts it: 'html' for a page to read, else its
+    kind ('request', 'metadata', 'revisit', 'response 404', 'response image/png', ...)."""
+    rtype = rec.rec_type
+    if rtype != "response":
+        return rtype
+    http = rec.http_headers
+    if http is None:  # a response without HTTP headers (dns:, ftp:)
+        return "response (no HTTP)"
+    status = (http.get_statuscode() or "").strip()
+    if status != "200":
+        return f"response {status or '?'}"
+    ctype = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    return "html" if ctype in HTML_TYPES else f"response {ctype or 'without a type'}"
+
+
+def iter_warc(stream: Any, source_path: str, result: ReadResult) -> Iterator[Article]:
+    """A WARC (or WARC.gz, record by record as Common Crawl writes it) as a stream: every HTTP 200
+    HTML response through the HTML reader, with the record's URL and fetch time; every other
+    record counted by kind in ``result.kinds``. A record's byte offset is its stable position
+    (record_index). A file that breaks off keeps what came before (ReadError: partial)."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    result.format = "warc.gz" if source_path.lower().endswith(".gz") else "warc"
+    counted = CountingReader(stream, None)
+    records = ArchiveIterator(counted, no_record_parse=False, arc2warc=True)
+    offset = end = 0
+    try:
+        for rec in records:
+            kind = warc_kind(rec)
+            result.kinds[kind] += 1
+            body = rec.content_stream().read(MAX_DOCUMENT_BYTES + 1) if kind == "html" else b""
+            offset = records.get_record_offset()  # (which reads the record to its end)
+            # a record's bytes ran out before its length, or its headers before the length did
+            if rec.length is None or getattr(rec.raw_stream, "limit", 0) > 0:
+                result.kinds[kind] -= 1
+                raise ReadError(f"WARC breaks off inside the record at byte {offset:,}, after "
+                                f"{end:,} bytes of whole records")
+            end = offset + records.get_record_length()
+            if kind != "html":
+                continue
+            url = rec.rec_headers.get_header("WARC-Target-URI")
+            fetched = rec.rec_headers.get_header("WARC-Date")
+            where = f"record at byte {offset:,} ({url})"
+            if len(body) > MAX_DOCUMENT_BYTES:
+                result.errors.append(f"{where}: page over {MAX_DOCUMENT_BYTES:,} bytes")
+                continue
+            try:
+                page = read_html(body, source_path)
+            except ReadError as exc:
+                result.errors.append(f"{where}: {exc}")
+                continue
+            art = page.articles[0]
+            art.record_index = offset
+            art.url = url or art.url
+            art.fetched_at = parse_date(fetched)
+            art.extra = {**art.extra, "warc_record_id": rec.rec_headers.get_header("WARC-Record-ID")}
+            if art.source is None and url:
+                art.source = urlsplit(url).hostname
+            result.warnings.extend(w for w in page.warnings if w not in result.warnings)
+            yield art
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as exc:
+        raise ReadError(f"WARC breaks off after byte {end:,}: {type(exc).__name__}: "
+                        f"{str(exc)[:200]}") from None
+    counted.drain()
+    if counted.count > end + len(b"\r\n\r\n") and end:  # (the last record's separator)
+        # warcio ends quietly at a record cut short (a download or crawl that died): say so
+        raise ReadError(f"WARC breaks off after byte {end:,}: the last {counted.count - end:,} "
+                        "bytes are an incomplete record")
+
+
+def read_warc(data: bytes, source_path: str) -> ReadResult:
+    """A whole WARC in memory (tests, read_bytes); runs stream it through iter_warc."""
+    result = ReadResult("warc")
+    result.articles.extend(iter_warc(io.BytesIO(data), source_path, result))
+    return result
+
+
 Reader = Callable[[bytes, str], ReadResult]
 
 # Suffix -> reader. A new format is one function and one line here.
@@ -572,6 +660,7 @@ READERS: dict[str, Reader] = {
     ".ndjson": read_jsonl,
     ".html": read_html,
     ".htm": read_html,
+    ".warc": read_warc,  # .warc.gz too: per-record gzip, which warcio reads itself
 }
 
 
@@ -610,6 +699,9 @@ def read_stream(stream: Any, source_path: str, result: ReadResult) -> Iterator[A
     if reader is None:
         raise ReadError("unsupported file type")
     result.format = format_of(source_path) or result.format
+    if reader is read_warc:
+        yield from iter_warc(stream, source_path, result)
+        return
     if gz:
         stream = GunzipStream(stream)
     if reader is read_jsonl:

@@ -12,7 +12,7 @@ ARTICLES = pa.schema(
         ("article_id", pa.string()),
         ("batch_id", pa.string()),
         ("source_path", pa.string()),
-        ("record_index", pa.int32()),
+        ("record_index", pa.int64()),  # a line, list position or WARC byte offset
         ("title", pa.string()),
         ("text", pa.large_string()),
         ("published_at", TS),
@@ -26,6 +26,7 @@ ARTICLES = pa.schema(
         ("model", pa.string()),
         ("extractor_version", pa.string()),
         ("processed_at", TS),
+        ("fetched_at", TS),  # when a crawler fetched the page (a WARC record's date), if known
         # when the article was first stored, if earlier than processed_at: set by compaction,
         # which keeps only an article's current row (NULL: processed_at is the first time)
         ("first_seen", TS),
@@ -84,6 +85,8 @@ FILES = pa.schema(
         ("records_failed", pa.int32()),
         ("processed_at", TS),
         ("retryable", pa.bool_()),  # failed for a passing reason (storage): retried next run
+        # records that are no article, by kind (a crawl's requests, redirects, images...)
+        ("record_kinds", pa.map_(pa.string(), pa.int32())),
     ]
 )
 

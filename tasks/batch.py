@@ -69,6 +69,7 @@ class BatchResult:
     batch_id: str
     files: int = 0
     files_failed: int = 0
+    files_skipped: int = 0  # unsupported types, links out of the raw folder
     articles: int = 0
     entities: int = 0
     quotes: int = 0
@@ -261,6 +262,7 @@ def process_batch(spec: BatchSpec) -> BatchResult:
     res.files = len(file_rows)
     res.failures = [(r["path"], r["error"]) for r in file_rows if r["status"] == "failed"]
     res.files_failed = len(res.failures)
+    res.files_skipped = sum(r["status"] == "skipped" for r in file_rows)
     res.nlp_seconds = t2 - t0 - write_seconds - res.read_seconds  # reading interleaves with it
     res.write_seconds = t3 - t2 + write_seconds
     return res

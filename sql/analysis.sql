@@ -17,6 +17,28 @@ select a.article_id, a.source, a.source_path, coalesce(a.published_at, f.first_s
        a.published_at is null as date_from_processing, f.first_stored_at as first_seen
 from articles a join first_stored f using (article_id);
 
+-- article_stories: each article's story (tasks/dedup.py): copies of one text, and the same story
+-- re-headlined, lightly edited or trimmed, share the story_id of the copy stored first;
+-- similarity is the copy's estimated Jaccard similarity to that first one. Written by a run
+-- after its last commit; until then every article is its own story.
+create or replace view article_stories as
+select a.article_id, coalesce(s.story_id, a.article_id) as story_id,
+       coalesce(s.similarity, 1.0) as similarity
+from articles a left join {stories_source} s using (article_id);
+
+-- stories: one row per story (counts copies, not articles): its first copy's title, how many
+-- copies, in how many outlets, which, and when it was first and last seen.
+create or replace view stories as
+select s.story_id, any_value(f.title) as title, count(*) as copies,
+       count(distinct coalesce(a.source, '(unknown)')) as outlets,
+       list(distinct a.source order by a.source) filter (where a.source is not null) as sources,
+       min(d.seen_at) as first_seen, max(d.seen_at) as last_seen
+from article_stories s
+join articles a using (article_id)
+join article_dates d using (article_id)
+join articles f on f.article_id = s.story_id
+group by s.story_id;
+
 -- identity_names: what every stored entity or speaker name refers to across the corpus
 -- (tasks/identity.py): its identity's display name, its kind (person, organisation, place,
 -- group, other), and how it got there: exact, joined (a variant spelling or plural), resolved (a
@@ -49,17 +71,20 @@ select e.article_id, e.canonical, e.label,
                                      when 'GPE' then 'place' when 'LOC' then 'place'
                                      when 'FAC' then 'place' when 'NORP' then 'group'
                                      else 'other' end) as kind,
-       e.text, e.start_char, e.end_char, d.seen_at, d.date_source, d.source
+       e.text, e.start_char, e.end_char, d.seen_at, d.date_source, d.source, st.story_id
 from entities e join article_dates d using (article_id)
+left join article_stories st using (article_id)
 left join identity_names i on i.name = e.canonical
 where e.label in ('PERSON', 'ORG', 'GPE', 'NORP', 'LOC', 'FAC', 'EVENT', 'PRODUCT', 'WORK_OF_ART', 'LAW');
 
 -- entity_summary: one row per identity across the corpus (all its names and labels together),
--- with the names it was written as.
+-- with the names it was written as; articles counts copies, stories counts a syndicated story
+-- once however many outlets ran it.
 create or replace view entity_summary as
 select identity, kind, count(distinct article_id) as articles, count(*) as mentions,
        list(distinct canonical order by canonical) as names,
-       min(seen_at) as first_seen, max(seen_at) as last_seen
+       min(seen_at) as first_seen, max(seen_at) as last_seen,
+       count(distinct story_id) as stories
 from named_entities
 group by identity, kind;
 
@@ -113,35 +138,37 @@ select q.speaker, q.speaker_label, coalesce(i.identity, q.speaker) as identity,
                                              when 'NORP' then 'group' else 'other' end) as kind,
        d.seen_at, a.source, a.title, a.source_path, q.article_id,
        q.quote_index, q.quote_type, q.cue, q.text, q.speaker_text,
-       q.speaker_role, q.speaker_organisation, q.speaker_gender
+       q.speaker_role, q.speaker_organisation, q.speaker_gender, st.story_id
 from quotes q
 join articles a using (article_id)
 join article_dates d using (article_id)
+left join article_stories st using (article_id)
 left join identity_names i on i.name = q.speaker
 where q.speaker is not null and q.quote_type <> 'belief';
 
 -- top_speakers: who is quoted most (by identity: all of a speaker's names together), in how many
--- articles and sources.
+-- articles (copies) and sources, and in how many stories (a syndicated story once).
 create or replace view top_speakers as
 select identity as speaker, any_value(kind) as kind, count(*) as quotes,
        count(*) filter (where quote_type = 'direct') as direct,
        count(*) filter (where quote_type = 'mixed') as mixed,
        count(*) filter (where quote_type = 'indirect') as indirect,
-       count(distinct article_id) as articles, count(distinct source) as sources
+       count(distinct article_id) as articles, count(distinct source) as sources,
+       count(distinct story_id) as stories
 from speaker_quotes
 group by identity;
 
 -- speakers: who the quoted are, by identity: the role and organisation the articles give them
 -- most often, their gender where the articles' own words give it (NULL where none does; the
 -- majority where articles differ, with gender_articles saying how many articles gave any), and
--- how much and where they are quoted (outlets: distinct sources).
+-- how much and where they are quoted (outlets: distinct sources; stories: a syndicated story once).
 create or replace view speakers as
 select identity as speaker, any_value(kind) as kind,
        mode(speaker_role) as role, mode(speaker_organisation) as organisation,
        mode(speaker_gender) as gender,
        count(distinct article_id) filter (where speaker_gender is not null) as gender_articles,
        count(*) as quotes, count(distinct article_id) as articles,
-       count(distinct source) as outlets
+       count(distinct source) as outlets, count(distinct story_id) as stories
 from speaker_quotes
 group by identity;
 

@@ -19,6 +19,7 @@ from typing import Any
 from tasks import atomic, layout
 from tasks.atomic import replacing
 from tasks.commit import committed_batches
+from tasks.dedup import STORIES_FILE, story_table
 from tasks.errors import NoWarehouse
 from tasks.schemas import ADDED_TABLES
 from tasks.sql import load_sql, statements, substitute
@@ -50,11 +51,14 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
         subs[f"{{{table}_parquet}}"] = _sql_list([str(f) for f in files])
     subs["{cooccurrence_source}"] = "entity_cooccurrence_live"
     subs["{identity_source}"] = NO_IDENTITIES
+    subs["{stories_source}"] = NO_STORIES
     if materialized_current(wh, batches):
         subs["{cooccurrence_source}"] = "read_parquet('" + str(
             root / AGGREGATES / "entity_cooccurrence.parquet").replace("'", "''") + "')"
         subs["{identity_source}"] = "read_parquet('" + str(
             root / AGGREGATES / IDENTITY_FILE).replace("'", "''") + "')"
+        subs["{stories_source}"] = "read_parquet('" + str(
+            root / AGGREGATES / STORIES_FILE).replace("'", "''") + "')"
     runs = sorted(e.name for e in os.scandir(layout.runs_dir(wh)) if e.name.endswith(".parquet"))
     subs["{runs_parquet}"] = _sql_list([str(layout.runs_dir(root) / r) for r in runs])
     return [substitute(stmt, subs) for f in VIEW_FILES for stmt in statements(load_sql(f))]
@@ -74,6 +78,9 @@ def _identity_schema() -> Any:
 # identity and its label says its kind (the views' coalesce): fewer merges, never a stale one.
 NO_IDENTITIES = ("(select null::varchar as name, null::varchar as identity, null::varchar as kind, "
                  "null::varchar as status, null::varchar[] as candidates where false)")
+# Until a run has grouped the committed articles into stories, every article is its own story.
+NO_STORIES = ("(select null::varchar as article_id, null::varchar as story_id, "
+              "null::float as similarity where false)")
 COOCCURRENCE_SCHEMA_FIELDS = (("entity_a", "string"), ("kind_a", "string"),
                               ("entity_b", "string"), ("kind_b", "string"),
                               ("articles", "int64"))
@@ -99,7 +106,8 @@ def materialized_current(wh: Path, batches: list[str]) -> bool:
     try:
         return marker.read_text().strip() == _batches_digest(batches) and \
             (wh / AGGREGATES / "entity_cooccurrence.parquet").is_file() and \
-            (wh / AGGREGATES / IDENTITY_FILE).is_file()
+            (wh / AGGREGATES / IDENTITY_FILE).is_file() and \
+            (wh / AGGREGATES / STORIES_FILE).is_file()
     except OSError:
         return False
 
@@ -145,6 +153,9 @@ def materialize(wh: Path) -> float:
         identities = identity_table(con)
         with replacing(out_dir / IDENTITY_FILE) as tmp:
             pq.write_table(identities, tmp, compression="zstd")
+        found = story_table(con, out_dir)
+        with replacing(out_dir / STORIES_FILE) as tmp:
+            pq.write_table(found, tmp, compression="zstd")
         # the co-occurrence below pairs identities: the views read the table just written
         con.register("identities_now", identities)
         con.execute("create or replace view identity_names as "

@@ -202,16 +202,16 @@ def test_materialized_cooccurrence_equals_live_and_goes_live_when_stale(tmp_path
 def test_speakers_sources_and_volume(built):
     _, con, _ = built
     assert rows(con, "select * from top_speakers order by quotes desc, speaker") == [
-        ("Ben Okoro", "person", 3, 2, 1, 0, 3, 2),
-        ("Ruth Calloway", "person", 3, 1, 0, 2, 2, 2),
-        ("Jonah Mbeki", "person", 1, 1, 0, 0, 1, 0),
+        ("Ben Okoro", "person", 3, 2, 1, 0, 3, 2, 3),  # stories: no copies here, one each
+        ("Ruth Calloway", "person", 3, 1, 0, 2, 2, 2, 2),
+        ("Jonah Mbeki", "person", 1, 1, 0, 0, 1, 0, 1),
     ]
     # who the quoted are: the role and organisation most articles give, the gender where any
     # article's words give one; the belief row (a2) is no quote and counts nowhere here
     assert rows(con, "select * from speakers order by quotes desc, speaker") == [
-        ("Ben Okoro", "person", "spokesman", "Alder River Trust", "male", 2, 3, 3, 2),
-        ("Ruth Calloway", "person", "senator", None, "female", 1, 3, 2, 2),
-        ("Jonah Mbeki", "person", None, None, None, 0, 1, 1, 0),
+        ("Ben Okoro", "person", "spokesman", "Alder River Trust", "male", 2, 3, 3, 2, 3),
+        ("Ruth Calloway", "person", "senator", None, "female", 1, 3, 2, 2, 2),
+        ("Jonah Mbeki", "person", None, None, None, 0, 1, 1, 0, 1),
     ]
     assert rows(con, "select count(*) from quotes where quote_type = 'belief'") == [(1,)]
     assert rows(con, "select * from speaker_source order by speaker, source") == [

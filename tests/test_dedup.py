@@ -1,0 +1,77 @@
+"""Duplicates and syndication: exact copies and lightly edited, re-headlined or trimmed copies of
+one story share a story_id, kept when later copies arrive; different stories do not."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from tasks.dedup import THRESHOLD, signature, similarity, stories
+from tests.helpers import query, run_pipeline
+
+WIRE = ("PORT ALDER (Harbour Wire) - The regional transit authority approved a 40 million dollar "
+        "plan on Tuesday to replace the ageing ferry fleet that links the islands of Kell and "
+        "Marra with the mainland, ending two years of argument over the cost.\n\n"
+        "\"These boats are older than most of the people who ride them,\" said board chair "
+        "Marcus Hale, adding that the first of four new vessels would enter service in 2028.\n\n"
+        "The plan will be paid for by a provincial grant and a fare increase of 50 cents a trip. "
+        "Island residents, who had asked for a fare freeze, said they would appeal to the "
+        "province. \"We are being asked to pay for the boats twice,\" said Kell councillor Ruth "
+        "Amadi.\n\nThe authority said construction contracts would be tendered in the spring.")
+# the same wire story as an outlet runs it: its own lede, a word changed, the last paragraph cut
+EDITED = ("The Harbour Times: " + WIRE.replace("ageing", "aging").replace(
+    "ending two years", "ending more than two years").rsplit("\n\n", 1)[0])
+OTHER = ("Northgate General recorded its longest emergency waits on record last month, with "
+         "patients spending an average of fourteen hours in the department before a bed was "
+         "found. \"Our staff are exhausted,\" said Dr. Amara Osei, who runs the department. The "
+         "health authority said it would open twenty temporary beds before winter.")
+
+
+def test_copies_are_one_story_and_other_stories_are_not():
+    a, b, c = signature(WIRE), signature(EDITED), signature(OTHER)
+    assert similarity(a, b) >= THRESHOLD > similarity(a, c)
+    assert signature("Too short to shingle.") is None
+    t0, t1, t2, t3 = (datetime(2026, 11, d) for d in (1, 2, 3, 4))
+    found = stories([("late-copy", "h1", t2, a), ("first", "h1", t1, a),
+                     ("edited", "h2", t3, b), ("other", "h3", t0, c),
+                     ("short-1", "h4", t0, None), ("short-2", "h4", t1, None),
+                     ("short-3", "h5", t1, None)])
+    assert {k: v[0] for k, v in found.items()} == {
+        "first": "first", "late-copy": "first", "edited": "first",  # the copy stored first
+        "other": "other", "short-1": "short-1", "short-2": "short-1", "short-3": "short-3"}
+    assert found["late-copy"][1] == 1.0 and THRESHOLD <= found["edited"][1] < 1.0
+
+
+def write_jsonl(path, rows):
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def test_stories_across_outlets_and_runs(tmp_path, prefect_harness):
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    raw.mkdir()
+    write_jsonl(raw / "wire.jsonl", [
+        {"title": "Ferry fleet to be replaced", "text": WIRE, "source": "Harbour Wire"},
+        {"title": "Record waits at Northgate", "text": OTHER, "source": "Valley Wire"}])
+    write_jsonl(raw / "times.jsonl", [
+        {"title": "Islanders face fare rise as new ferries approved", "text": EDITED,
+         "source": "Harbour Times"}])
+    run_pipeline(raw, wh)
+    [(story_id, copies, outlets)] = query(wh, "select story_id, copies, outlets from stories "
+                                              "where copies > 1")
+    assert (copies, outlets) == (2, 2)
+    # stored in the same batch, the two copies tie on when they were first stored: the smaller
+    # article_id names the story
+    assert story_id == min(r[0] for r in query(
+        wh, "select article_id from articles where source in ('Harbour Wire', 'Harbour Times') "
+            "and title <> 'Record waits at Northgate'"))
+    # a byte-identical copy arriving later joins the story under the same id
+    write_jsonl(raw / "gazette.jsonl", [{"title": "Ferries", "text": WIRE,
+                                         "source": "Island Gazette"}])
+    run_pipeline(raw, wh)
+    assert query(wh, "select story_id, copies, outlets from stories where copies > 1") == [
+        (story_id, 3, 3)]
+    # counting stories, not copies: the wire story's people once
+    hale = query(wh, "select articles, stories from entity_summary where identity = "
+                     "'Marcus Hale'")
+    assert hale == [(3, 1)]
+    assert query(wh, "select count(*), count(distinct story_id) from article_stories") == [(4, 2)]

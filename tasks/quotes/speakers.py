@@ -37,6 +37,20 @@ def mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Menti
     return None
 
 
+def paragraph_of(tok: Token) -> tuple[int, int]:
+    """The character span of a token's paragraph (Doc.text rebuilds the whole text on every
+    access: the tokens around are read instead)."""
+    doc = tok.doc
+    first = tok.i
+    while first > 0 and "\n" not in doc[first - 1].text and "\n" not in doc[first - 1].whitespace_:
+        first -= 1
+    last = tok.i
+    while last + 1 < len(doc) and "\n" not in doc[last].whitespace_ and \
+            "\n" not in doc[last + 1].text:
+        last += 1
+    return doc[first].idx, doc[last].idx + len(doc[last].text)
+
+
 def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str],
                     sent_starts: frozenset[int] = frozenset()
                     ) -> tuple[tuple[int, int], str | None, str | None]:
@@ -63,9 +77,7 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         return (m.start, m.end), m.canonical, m.label
     # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov" / "a spokesman
     # for the Alder River Trust, Ben Okoro," (the parse hangs the name on the organisation)
-    text = subj.doc.text
-    lo = text.rfind("\n", 0, subj.idx) + 1  # the subject's paragraph: a photo credit the
-    hi = text.find("\n", subj.idx) % (len(text) + 1)  # parser ran into it is not its name
+    lo, hi = paragraph_of(subj)  # a photo credit the parser ran into it is not its name
     for child in subj.subtree:
         if child.dep_ in ("appos", "compound", "flat") and (child.head.i == subj.i or
                                                            child.dep_ == "appos") and \
@@ -77,7 +89,10 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
                 return (mc.start, mc.end), mc.canonical, mc.label
     if m is None and subj.text.isupper() and len(subj.text) > 1:
         # initials the NER tagged elsewhere in the article ('EDC says'): that organisation
-        same = next((x for x in mentions if text[x.start : x.end] == subj.text), None)
+        doc = subj.doc
+        same = next((x for x in mentions if x.end - x.start == len(subj.text) and
+                     doc.char_span(x.start, x.end) is not None and
+                     doc.char_span(x.start, x.end).text == subj.text), None)
         if same is not None:
             return (subj.idx, subj.idx + len(subj.text)), same.canonical, same.label
     # noun phrase as written: determiners, modifiers and compounds on the left

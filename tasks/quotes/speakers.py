@@ -37,24 +37,19 @@ def mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Menti
     return None
 
 
-def paragraph_of(tok: Token) -> tuple[int, int]:
-    """The character span of a token's paragraph (Doc.text rebuilds the whole text on every
-    access: the tokens around are read instead)."""
-    doc = tok.doc
-    first = tok.i
-    while first > 0 and "\n" not in doc[first - 1].text and "\n" not in doc[first - 1].whitespace_:
-        first -= 1
-    last = tok.i
-    while last + 1 < len(doc) and "\n" not in doc[last].whitespace_ and \
-            "\n" not in doc[last + 1].text:
-        last += 1
-    return doc[first].idx, doc[last].idx + len(doc[last].text)
+def paragraph_of(tok: Token, text: str) -> tuple[int, int]:
+    """The character span of a token's paragraph in the article's text (the Index's: Doc.text
+    rebuilds the whole text on every access)."""
+    hi = text.find("\n", tok.idx)
+    return text.rfind("\n", 0, tok.idx) + 1, len(text) if hi < 0 else hi
 
 
 def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str],
-                    sent_starts: frozenset[int] = frozenset()
+                    sent_starts: frozenset[int] = frozenset(), text: str | None = None
                     ) -> tuple[tuple[int, int], str | None, str | None]:
-    """Speaker span, resolved name and label from a subject token (names through appositions)."""
+    """Speaker span, resolved name and label from a subject token (names through appositions;
+    given the article's text, only those in the subject's paragraph: a photo credit the parser
+    ran into the paragraph is not its name)."""
     m = mention_for(subj, mentions, starts)
     if m is not None and not written_as_name(m.canonical):
         m = None  # 'the rookie defenceman' tagged ORG: a description, not a name
@@ -77,7 +72,7 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         return (m.start, m.end), m.canonical, m.label
     # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov" / "a spokesman
     # for the Alder River Trust, Ben Okoro," (the parse hangs the name on the organisation)
-    lo, hi = paragraph_of(subj)  # a photo credit the parser ran into it is not its name
+    lo, hi = paragraph_of(subj, text) if text is not None else (0, len(subj.doc.text))
     for child in subj.subtree:
         if child.dep_ in ("appos", "compound", "flat") and (child.head.i == subj.i or
                                                            child.dep_ == "appos") and \
@@ -183,12 +178,13 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
     if subj.lower_ in RELATIVES and subj.head.dep_ == "relcl" and subj.head.head.i != subj.i:
         # "Smith, who said ...": the mention is "who", the speaker its antecedent
         _, q.speaker, q.speaker_label = speaker_phrase(subj.head.head, mentions, starts, people,
-                                                        idx.sent_start_set)
+                                                        idx.sent_start_set, idx.text)
         q.speaker_span = (subj.idx, subj.idx + len(subj.text))
         q.speaker_text = subj.text
         return
     q._speaker_head = subj.i
-    span, name, label = speaker_phrase(subj, mentions, starts, people, idx.sent_start_set)
+    span, name, label = speaker_phrase(subj, mentions, starts, people, idx.sent_start_set,
+                                       idx.text)
     if q.cue_span is not None and span[0] == q.cue_span[0] < span[1]:
         # NER took the cue into the name: 'Said Okafor: "..."'
         rest = idx.text[q.cue_span[1] : span[1]]
@@ -215,7 +211,8 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             if m.end <= subj.idx and m.label in INSTITUTION_LABELS and \
                     m.canonical.lower().split()[-1:] == [subj.lower_]:
                 head = idx.doc[idx.token_at(m.start)]
-                _, q.speaker, q.speaker_label = speaker_phrase(head, mentions, starts, people)
+                _, q.speaker, q.speaker_label = speaker_phrase(head, mentions, starts, people,
+                                                               text=idx.text)
                 break
         else:
             if subj.lower_ in ORG_NOUNS:  # "the company", "the agency": the organisation in view
@@ -230,13 +227,15 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             q.speaker, q.speaker_label = resolve_pronoun(author, mentions, idx, (
                 "PERSON",) if author.lower_ in ("his", "her") else GROUP_LABELS)
         elif author is not None:
-            _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people)
+            _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people,
+                                                           text=idx.text)
         elif any(c.dep_ == "det" and c.lower_ in DEFINITE for c in subj.children):
             # "The statement said": the statement the article introduced ("the ministry issued a
             # statement"), spoken for by whoever issued it
             issuer = document_issuer(subj, idx)
             if issuer is not None:
-                _, q.speaker, q.speaker_label = speaker_phrase(issuer, mentions, starts, people)
+                _, q.speaker, q.speaker_label = speaker_phrase(issuer, mentions, starts, people,
+                                                               text=idx.text)
 
 
 def document_issuer(noun: Token, idx: Index) -> Token | None:

@@ -17,6 +17,7 @@ from news_etl import interrupt
 from news_etl.settings import RunOptions, Settings
 from tasks import (
     commit,
+    dedup,
     discover,
     layout,
     ledger,
@@ -98,7 +99,7 @@ def publish(wh: Path) -> bool:
 
 
 def _summary_markdown(run: runs.RunRecord, results: list[BatchResult],
-                      report: Path | None = None) -> str:
+                      report: Path | None = None, wh: Path | None = None) -> str:
     failures = [f for r in results for f in r.failures]
     nlp = sum(r.nlp_seconds for r in results)
     lines = [
@@ -126,6 +127,9 @@ def _summary_markdown(run: runs.RunRecord, results: list[BatchResult],
     lines.append(f"| worker NLP seconds | {nlp:.1f} |")
     lines.append(f"| worker read seconds | {sum(r.read_seconds for r in results):.1f} |")
     lines.append(f"| worker write seconds | {sum(r.write_seconds for r in results):.1f} |")
+    n_copies, n_stories = dedup.copies(wh) if wh is not None else (0, 0)
+    if n_copies:
+        lines.append(f"| duplicates | {n_copies:,} articles are copies of {n_stories:,} stories |")
     if report is not None:
         lines += ["", f"**Report:** [{report.resolve()}]({report.resolve().as_uri()})"]
     if failures:
@@ -168,7 +172,7 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
         _close_run(wh, run, results, t0, "failed" if errors else "completed",
                    "; ".join(errors[:5]) or None)
     report = _report(settings, wh, bool(n_batches or run.files_pruned), log)
-    create_markdown_artifact(key="news-etl-run", markdown=_summary_markdown(run, results, report),
+    create_markdown_artifact(key="news-etl-run", markdown=_summary_markdown(run, results, report, wh),
                              description=f"news-etl run {run.run_id}")
     log.info("run %s %s: %d articles, %d entities, %d quotes, %d failed files in %.1fs",
              run.run_id, run.status, run.articles, run.entities, run.quotes, run.files_failed,
@@ -188,6 +192,7 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
     summary["languages"] = dict(sorted(languages.items(), key=lambda kv: -kv[1]))
     summary["unparsed"] = sum(r.unparsed for r in results)
     summary["files_skipped"] = sum(r.files_skipped for r in results)
+    summary["copies"], summary["stories_with_copies"] = dedup.copies(wh)
     return summary
 
 

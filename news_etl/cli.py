@@ -348,6 +348,9 @@ def _print_summary(s: dict) -> None:
     for name, why in s.get("quarantined", {}).items():
         print(f"  repaired: unreadable {name} ({why}) moved to quarantine/; its files were "
               "processed again")
+    if s.get("copies"):
+        print(f"  duplicates: {s['copies']:,} articles are copies of {s['stories_with_copies']:,} "
+              "stories (the stories view counts each once)")
     if s.get("report"):
         print(f"  report: {s['report']}")
     if s.get("stale_message"):

@@ -148,3 +148,19 @@ def story_table(con: Any, out_dir: Path) -> Any:
                      "similarity": [round(x, 3) for _, x in found.values()]},
                     schema=pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
                                       ("similarity", pa.float32())]))
+
+
+def copies(wh: Path) -> tuple[int, int]:
+    """(articles that are copies of another, stories that have copies) as the last run grouped
+    them; (0, 0) before any grouping."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from tasks.layout import AGGREGATES
+
+    path = wh / AGGREGATES / STORIES_FILE
+    if not path.is_file():
+        return 0, 0
+    t = pq.read_table(path, columns=["article_id", "story_id"])
+    dup = t.filter(pc.not_equal(t.column("article_id"), t.column("story_id")))
+    return dup.num_rows, len(pc.unique(dup.column("story_id")))

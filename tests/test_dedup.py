@@ -67,7 +67,8 @@ def test_stories_across_outlets_and_runs(tmp_path, prefect_harness):
     # a byte-identical copy arriving later joins the story under the same id
     write_jsonl(raw / "gazette.jsonl", [{"title": "Ferries", "text": WIRE,
                                          "source": "Island Gazette"}])
-    run_pipeline(raw, wh)
+    summary = run_pipeline(raw, wh)
+    assert (summary["copies"], summary["stories_with_copies"]) == (2, 1)  # the run says so
     assert query(wh, "select story_id, copies, outlets from stories where copies > 1") == [
         (story_id, 3, 3)]
     # counting stories, not copies: the wire story's people once

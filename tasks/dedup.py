@@ -16,27 +16,25 @@ hash, so a run computes those of its new and changed articles only.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from tasks.search import fold
+from tasks.search import words as folded_words
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # BANDS * ROWS == NUM_PERM: pairs above ~0.5 similar are proposed
 SHINGLE_WORDS = 5
 THRESHOLD = 0.7  # a re-headlined, lightly edited or trimmed copy stays above it
 SEED = 7
-_WORD = re.compile(r"[^\W_]+")
 
 
 def signature(text: str) -> list[int] | None:
     """The MinHash of a text's 5-word shingles; None for a text of fewer than ten words."""
     from rensa import RMinHash
 
-    words = _WORD.findall(fold(text))
+    words = folded_words(text)
     if len(words) < 2 * SHINGLE_WORDS:
         return None
     shingles = {" ".join(words[i : i + SHINGLE_WORDS])

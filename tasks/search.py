@@ -66,9 +66,14 @@ def stem(word: str) -> str:
     return word
 
 
+def words(text: str) -> list[str]:
+    """A text's words, folded: runs of letters and digits (what terms and shingles are made of)."""
+    return _WORD.findall(fold(text))
+
+
 def terms(text: str) -> list[str]:
     """The index terms of a text, in order, repeats kept (their count is the term frequency)."""
-    return [stem(w) for w in _WORD.findall(fold(text)) if len(w) > 1 and w not in STOPWORDS]
+    return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
 
 
 def query_terms(query: str) -> list[str]:
@@ -106,36 +111,6 @@ def documents(article_id: str, batch_id: str, title: str | None, text: str,
     out += [(article_id, batch_id, q["quote_index"], q["text"]) for q in quotes if q.get("text")]
     return out
 
-
-def snippet(text: str, words: list[str], width: int = 200, mark: tuple[str, str] = ("«", "»")
-            ) -> str:
-    """The passage of text around the first place the query's terms cluster, on one line, with
-    every matching word marked."""
-    flat = " ".join(text.split())
-    wanted = set(words)
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(flat)
-             if stem(fold(m.group())) in wanted]
-    if not spans:
-        return flat[:width] + ("…" if len(flat) > width else "")
-    # the window of `width` characters that holds the most matches
-    best, best_n, j = spans[0][0], 0, 0
-    for i, (s, _) in enumerate(spans):
-        while spans[j][0] < s - width // 2:
-            j += 1
-        if i - j + 1 > best_n:
-            best, best_n = spans[j][0], i - j + 1
-    lo = max(0, best - width // 4)
-    lo = flat.rfind(" ", 0, lo) + 1 if lo else 0
-    hi = min(len(flat), lo + width)
-    if hi < len(flat):
-        hi = flat.rfind(" ", lo, hi) if flat.rfind(" ", lo, hi) > lo else hi
-    out, pos = [], lo
-    for s, e in spans:
-        if s >= lo and e <= hi:
-            out += [flat[pos:s], mark[0], flat[s:e], mark[1]]
-            pos = e
-    out.append(flat[pos:hi])
-    return ("…" if lo else "") + "".join(out) + ("…" if hi < len(flat) else "")
 
 
 BACKFILL_ARTICLES = 1_000  # articles indexed (and sorted by term) together when backfilling

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,14 @@ def publish(wh: Path) -> bool:
     return warehouse.publish_views(wh)
 
 
+def _languages(results: list[BatchResult]) -> dict[str, int]:
+    """Articles per language over the run's batches, the most frequent first."""
+    total: Counter = Counter()
+    for r in results:
+        total.update(r.languages)
+    return dict(total.most_common())
+
+
 def _summary_markdown(run: runs.RunRecord, results: list[BatchResult],
                       report: Path | None = None, wh: Path | None = None) -> str:
     failures = [f for r in results for f in r.failures]
@@ -112,13 +121,10 @@ def _summary_markdown(run: runs.RunRecord, results: list[BatchResult],
                 "files_missing", "articles", "entities", "quotes", "words"):
         lines.append(f"| {key} | {getattr(run, key):,} |")
     lines.append(f"| files_skipped | {sum(r.files_skipped for r in results):,} |")
-    languages: dict[str, int] = {}
-    for r in results:
-        for lang, n in r.languages.items():
-            languages[lang] = languages.get(lang, 0) + n
+    languages = _languages(results)
     if languages:
-        lines.append("| languages | " + ", ".join(
-            f"{k} {n:,}" for k, n in sorted(languages.items(), key=lambda kv: -kv[1])) + " |")
+        lines.append("| languages | " + ", ".join(f"{k} {n:,}" for k, n in languages.items())
+                     + " |")
         lines.append(f"| articles with no pipeline for their language | "
                      f"{sum(r.unparsed for r in results):,} |")
     wall = run.wall_seconds or 0
@@ -185,11 +191,7 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
     summary["quarantined"] = corrupt
     summary["stale_message"] = stale.message() if stale.stale else None
     summary["report"] = str(report) if report else None
-    languages: dict[str, int] = {}
-    for r in results:
-        for lang, n in r.languages.items():
-            languages[lang] = languages.get(lang, 0) + n
-    summary["languages"] = dict(sorted(languages.items(), key=lambda kv: -kv[1]))
+    summary["languages"] = _languages(results)
     summary["unparsed"] = sum(r.unparsed for r in results)
     summary["files_skipped"] = sum(r.files_skipped for r in results)
     summary["copies"], summary["stories_with_copies"] = dedup.copies(wh)

@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from news_etl.report import REPORT_FILE
 from news_etl.settings import RunOptions, Settings
 from tasks import commit, discover, layout, ledger, lock, rawfs, runs, schemas, warehouse
 from tasks.reprocess import staleness
@@ -57,11 +58,9 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None
     wh = Path(settings.warehouse)
     if not warehouse.is_warehouse(wh):
         return None
-    if settings.report:
-        from news_etl.report import default_output
-
-        if not default_output(wh).exists():
-            return None  # the flow writes the first report
+    report = wh / REPORT_FILE
+    if settings.report and not report.exists():
+        return None  # the flow writes the first report
     t0 = time.perf_counter()
     started = runs.now_utc()
     with lock.warehouse_lock(wh):  # RunLocked: exit 75, as the flow
@@ -86,7 +85,5 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None
                    quarantined={}, stale_message=stale.message() if stale.stale else None,
                    report=None, quick=True)
     if settings.report:
-        from news_etl.report import default_output
-
-        summary["report"] = str(default_output(wh))
+        summary["report"] = str(report)
     return summary

@@ -285,9 +285,11 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
              results: list[BatchResult], log: Any) -> tuple[int, list[str]]:
     """Split the work into batches, run them on the workers and commit each as it finishes
     (appending to results); returns how many batches there were and the errors of those lost."""
-    batches = discover.split_batches(
-        plan.work, discover.batch_target(plan.work, settings.batch_articles
-                                          * TARGET_BYTES_PER_ARTICLE, settings.processes))
+    target = discover.batch_target(plan.work, settings.batch_articles * TARGET_BYTES_PER_ARTICLE,
+                                   settings.processes)
+    work = discover.split_files(plan.work, settings.raw, max(1, target // TARGET_BYTES_PER_ARTICLE),
+                                run.run_id, settings.follow_links)
+    batches = discover.split_batches(work, target)
     specs = [
         BatchSpec(f"{run.run_id}-{i:05d}", run.run_id, rawfs.display(settings.raw),
                   str(wh.resolve()), files, settings.model, tuple(settings.disable),
@@ -299,7 +301,8 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
     errors: list[str] = []
     if not specs:
         return 0, errors
-    sizes = {s.batch_id: BatchSize(len(s.files), sum(f.size for f in s.files)) for s in specs}
+    sizes = {s.batch_id: BatchSize(sum(f.part is None or f.part == len(f.cuts) for f in s.files),
+                                   int(sum(f.size * f.share for f in s.files))) for s in specs}
     local = settings.runner != "dask"
     workers = min(settings.processes, len(specs)) if local else 0
     with BatchExecutor(workers, settings.model, tuple(settings.disable)) as executor, \

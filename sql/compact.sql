@@ -1,5 +1,6 @@
 -- The live rows of one table that a compaction keeps: what the {table} view shows today of
 -- the batch ids ($batches) held by the folders being merged. Rows a later batch replaced, or a
 -- prune removed, are invisible already and are left behind. Rows keep their batch_id, so "a
--- file's rows come from its latest batch" holds unchanged after the merge.
+-- file's rows come from its latest batch" holds unchanged after the merge. (The files table's
+-- rows are read from file_parts, which keeps a file's parts apart.)
 select * from {table} where list_contains($batches, batch_id)

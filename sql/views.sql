@@ -3,13 +3,81 @@
 -- publish so that every view reads the same snapshot (a batch is in all of them or in none).
 -- A file's rows come from its latest batch only, so a changed file's new rows replace the old.
 
--- files: one row per input file, what happened to it and why.
+-- file_parts: what each input file holds now, one row per part read: a file is read whole (one
+-- row, split_id NULL) or, when big, in parts (split_id; part k of len(split_cuts) + 1 holds the
+-- records from split_cuts[k] to the next cut, by record_index), each part by its own batch. A
+-- path's rows are those of the contents it had last (the hash of its latest record): the latest
+-- split with every part stored, else the latest split as far as it got (a run stopped in it).
+create or replace view file_parts as
+with rows as (
+    select *, coalesce(split_id, batch_id) as split
+    from read_parquet({files_parquet}, union_by_name = true)
+),
+current as (
+    select r.* from rows r
+    join (select path, content_hash from rows
+          qualify row_number() over (partition by path order by batch_id desc) = 1) l
+      on r.path = l.path and r.content_hash is not distinct from l.content_hash
+    qualify row_number() over (partition by r.path, r.split, r.part order by r.batch_id desc) = 1
+),
+chosen as (
+    select path, split from current
+    group by path, split
+    qualify row_number() over (
+        partition by path
+        order by count(*) = coalesce(len(any_value(split_cuts)) + 1, 1) desc, max(batch_id) desc
+    ) = 1
+)
+select c.path, c.batch_id, c.run_id, c.content_hash, c.size, c.mtime_ns, c.format, c.status,
+       c.error, c.warning, c.articles, c.records_failed, c.processed_at, c.retryable,
+       c.record_kinds, c.split_id, c.part, c.split_cuts
+from current c semi join chosen h on c.path = h.path and c.split = h.split;
+
+-- files: one row per input file, what happened to it and why. A file read in parts is summed
+-- over them: ok when every part is stored and ok, failed when none gave an article, partial
+-- otherwise (its error names the parts not stored yet, which the next run reads); parts says
+-- how many there are and parts_stored how many are in.
 create or replace view files as
+with parts as (
+    select * from file_parts where split_id is not null
+),
+kinds as (
+    select path, map_from_entries(list({'key': k, 'value': n} order by k)) as record_kinds
+    from (select path, e.key as k, sum(e.value)::int as n
+          from parts, unnest(map_entries(record_kinds)) as t(e) group by path, e.key)
+    group by path
+),
+split as (
+    select path, any_value(content_hash) as content_hash, max(size) as size,
+           max(mtime_ns) as mtime_ns, any_value(format) as format,
+           any_value(len(split_cuts)) + 1 as parts, count(*) as parts_stored,
+           sum(articles)::int as articles, sum(records_failed)::int as records_failed,
+           bool_and(status = 'ok') as all_ok, count(error) as errors,
+           string_agg('part ' || (part + 1) || ': ' || error, '; ' order by part) as part_errors,
+           string_agg(distinct warning, '; ') as warning,
+           coalesce(bool_or(retryable), false) as retryable, max(processed_at) as processed_at,
+           max(batch_id) as batch_id, arg_max(run_id, batch_id) as run_id
+    from parts group by path
+)
 select path, content_hash, size, mtime_ns, format, status, error, warning, articles,
        records_failed, coalesce(retryable, false) as retryable, record_kinds, processed_at,
-       batch_id, run_id
-from read_parquet({files_parquet}, union_by_name = true)
-qualify row_number() over (partition by path order by batch_id desc) = 1;
+       batch_id, run_id, 1 as parts, 1 as parts_stored
+from file_parts where split_id is null
+union all
+select s.path, s.content_hash, s.size, s.mtime_ns, s.format,
+       case when s.articles = 0 then 'failed'
+            when s.parts_stored = s.parts and s.all_ok then 'ok'
+            else 'partial' end as status,
+       nullif(concat_ws('; ',
+           case when s.parts_stored < s.parts then
+               format('{} of {} parts not stored yet (a run stopped before them; the next run '
+                      'reads them)', s.parts - s.parts_stored, s.parts) end,
+           s.part_errors,
+           case when s.articles = 0 and s.errors = 0 then 'no articles in file' end), '') as error,
+       s.warning, s.articles, s.records_failed,
+       s.retryable or s.parts_stored < s.parts as retryable, k.record_kinds, s.processed_at,
+       s.batch_id, s.run_id, s.parts, s.parts_stored
+from split s left join kinds k using (path);
 
 -- articles: the current version of every article.
 create or replace view articles as
@@ -17,7 +85,7 @@ select a.article_id, a.source_path, a.record_index, a.title, a.text, a.published
        a.url, a.authors, a.language, a.word_count, a.content_hash, a.extra, a.model,
        a.extractor_version, a.processed_at, a.fetched_at, a.batch_id
 from read_parquet({articles_parquet}, union_by_name = true) a
-semi join files f on a.source_path = f.path and a.batch_id = f.batch_id;
+semi join file_parts f on a.source_path = f.path and a.batch_id = f.batch_id;
 
 -- entities: named-entity mentions with character offsets into articles.text.
 create or replace view entities as

@@ -104,6 +104,8 @@ class FileState:
             errors.append(f"reading stopped: {self.error}")
         if self.status is not None:
             status, error = self.status, self.error
+        elif self.kept == 0 and fw.part is not None and not errors:
+            status, error = "ok", None  # a part with no records: its file's row says the rest
         elif self.kept == 0:
             status = "failed"
             if self.error and not self.errors:
@@ -125,6 +127,8 @@ class FileState:
             "records_failed": len(self.errors), "processed_at": processed_at,
             "retryable": self.retryable and status in ("failed", "partial"),
             "record_kinds": sorted(self.kinds.items()) or None,
+            "split_id": fw.split_id, "part": fw.part,
+            "split_cuts": list(fw.cuts) if fw.split_id is not None else None,
         }
 
 
@@ -165,7 +169,7 @@ def iter_articles(spec: BatchSpec, states: dict[str, FileState],
             with rawfs.open_raw(raw, fw.fs_path or fw.path, spec.follow_links) as f:
                 counting = CountingReader(f, hasher)
                 try:
-                    for art in read_stream(counting, fw.path, result):
+                    for art in read_stream(counting, fw.path, result, fw.span()):
                         st.produced += 1
                         if len(art.text) > MAX_CHARS:
                             result.errors.append(
@@ -260,7 +264,8 @@ def process_batch(spec: BatchSpec) -> BatchResult:
     staged.close()
     t3 = time.perf_counter()
     res.files = len(file_rows)
-    res.failures = [(r["path"], r["error"]) for r in file_rows if r["status"] == "failed"]
+    res.failures = [(s.fw.label(), r["error"]) for s, r in zip(states.values(), file_rows, strict=True)
+                    if r["status"] == "failed"]
     res.files_failed = len(res.failures)
     res.files_skipped = sum(r["status"] == "skipped" for r in file_rows)
     res.nlp_seconds = t2 - t0 - write_seconds - res.read_seconds  # reading interleaves with it

@@ -110,7 +110,8 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
                                       for b in group]}).fetchall()]
                 for table in schemas.BATCH_TABLES:
                     kept = 0
-                    query = sql_articles if table == "articles" else sql.replace("{table}", table)
+                    query = sql_articles if table == "articles" else sql.replace(
+                        "{table}", "file_parts" if table == "files" else table)
                     reader = con.sql(query, params={"batches": ids}).arrow()
                     for rb in reader:
                         staged.add_arrow(table, pa.Table.from_batches([rb]))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tasks import rawfs
 from tasks.ledger import LedgerEntry
 from tasks.rawfs import RawLocation
-from tasks.readers import is_supported
+from tasks.readers import Span, is_supported, record_starts, splittable
 
 
 @dataclass
@@ -32,6 +32,25 @@ class FileWork:
     folder: bool = False  # an entry for a folder that could not be listed
     status: str | None = None  # a status decided at planning time ('deleted' for a folder row
     # whose folder can be listed again)
+    # a part of a big record-stream file (see split_files): the split it belongs to, its number,
+    # the split's cut points (record_index where parts 1.. start), its share of the records
+    split_id: str | None = None
+    part: int | None = None
+    cuts: tuple[int, ...] = ()
+    share: float = 1.0
+
+    def span(self) -> Span | None:
+        """The record_index range [from, to) this work covers; None for the whole file."""
+        if self.part is None:
+            return None
+        bounds = (None, *self.cuts, None)
+        return bounds[self.part], bounds[self.part + 1]
+
+    def label(self) -> str:
+        """The path, and which part of it this is, for messages."""
+        if self.part is None:
+            return self.path
+        return f"{self.path} (part {self.part + 1} of {len(self.cuts) + 1})"
 
 
 @dataclass
@@ -176,6 +195,9 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
             if old.status != "failed":
                 p.work.append(fw)
             continue
+        if old.split_id is not None and (old.missing_parts or old.torn) and _resume(
+                raw, fw, old, follow_links, p):
+            continue
         if reprocess is not None and reprocess(fw.path):
             fw.change = "reprocess"
             p.reprocess += 1
@@ -216,6 +238,36 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
     return p
 
 
+def _resume(raw: RawLocation, fw: FileWork, old: LedgerEntry, follow_links: bool,
+            p: Plan) -> bool:
+    """A file whose latest split a run left unfinished: when the file still has the contents its
+    stored parts saw, the parts not stored become the work (the same cuts, so the parts fit);
+    when it changed (or its parts disagree), the whole file is work again. False when it cannot
+    be read now: the usual rules decide."""
+    if fw.error is not None or fw.skip_reason is not None:
+        return False
+    if old.torn:
+        same = False
+    elif fw.size == old.size and fw.mtime_ns == old.mtime_ns:
+        same = True
+    else:
+        try:
+            fw.content_hash = rawfs.hash_file(raw, fw.fs_path or fw.path, follow_links=follow_links)
+        except rawfs.RawUnavailable:
+            raise
+        except OSError:
+            return False
+        same = fw.content_hash == old.content_hash
+    p.changed += 1
+    if not same:
+        fw.change = "changed"
+        p.work.append(fw)
+        return True
+    p.work.extend(replace(fw, change="resume", split_id=old.split_id, part=k, cuts=old.cuts,
+                          share=1 / (len(old.cuts) + 1)) for k in old.missing_parts)
+    return True
+
+
 def missing_paths(present: set[str], ledger: dict[str, LedgerEntry],
                   unlisted: list[str] | None = None) -> list[str]:
     """Paths the warehouse holds that are no longer in the raw folder (pruned ones excepted).
@@ -231,7 +283,7 @@ GZIP_FACTOR = 4  # a gzipped file is counted at this many times its size
 
 
 def _estimate(fw: FileWork) -> int:
-    return fw.size * (GZIP_FACTOR if fw.path.lower().endswith(".gz") else 1)
+    return int(fw.size * fw.share * (GZIP_FACTOR if fw.path.lower().endswith(".gz") else 1))
 
 
 def batch_target(work: list[FileWork], max_bytes: int, processes: int) -> int:
@@ -241,14 +293,74 @@ def batch_target(work: list[FileWork], max_bytes: int, processes: int) -> int:
     return min(max_bytes, max(MIN_BATCH_BYTES, total // max(1, 4 * processes)))
 
 
+def cut_points(starts: Iterable[int], per_part: int) -> list[int]:
+    """Where to cut a file whose records start at ``starts`` into parts of per_part records: the
+    record_index of each part's first record after the first part. A remainder under half a
+    part joins the last part, so no part exceeds 1.5 x per_part; one part is no cut at all."""
+    cuts: list[int] = []
+    n = 0
+    for index in starts:
+        if n == per_part:
+            cuts.append(index)
+            n = 0
+        n += 1
+    if cuts and n < per_part / 2:
+        cuts.pop()
+    return cuts
+
+
+def split_files(work: list[FileWork], raw: RawLocation, per_part: int, split_id: str,
+                follow_links: bool = False) -> list[FileWork]:
+    """The work with every big record-stream file (JSON Lines, WARC) cut into parts of about
+    per_part articles, each read by its own batch: a file of any size then costs at most one
+    batch when a run dies, and keeps every worker busy. Cutting needs one cheap pass over the
+    file (no parsing); a file that cannot be scanned stays whole and its batch says why."""
+    out: list[FileWork] = []
+    for fw in work:
+        if (fw.part is not None or fw.error or fw.skip_reason or fw.status or fw.folder
+                or not splittable(fw.path) or _estimate(fw) < 1.5 * per_part * MIN_ARTICLE_BYTES):
+            out.append(fw)
+            continue
+        try:
+            with rawfs.open_raw(raw, fw.fs_path or fw.path, follow_links) as f:
+                counts: list[int] = []
+                cuts = cut_points(_counting(record_starts(f, fw.path), counts), per_part)
+        except Exception:  # noqa: BLE001 - any trouble is the whole-file batch's to report
+            cuts = []
+        if not cuts:
+            out.append(fw)
+            continue
+        n_parts = len(cuts) + 1
+        rest = counts[0] - per_part * len(cuts)  # the last part holds what the others leave
+        out.extend(replace(fw, split_id=split_id, part=k, cuts=tuple(cuts),
+                           share=(rest if k == n_parts - 1 else per_part) / counts[0])
+                   for k in range(n_parts))
+    return out
+
+
+# a file is scanned for cut points only when its (estimated) text could hold 1.5 parts of articles
+# this short: a smaller one cannot need cutting
+MIN_ARTICLE_BYTES = 1_000
+
+
+def _counting(items: Iterable[int], counter: list[int]) -> Iterator[int]:
+    """``items`` passed through, their number kept in counter[0]."""
+    counter.append(0)
+    for item in items:
+        counter[0] += 1
+        yield item
+
+
 def split_batches(work: list[FileWork], target_bytes: int) -> list[list[FileWork]]:
-    """Group files, in path order, into batches of about target_bytes of text."""
+    """Group files, in path order, into batches of about target_bytes of text; each part of a
+    split file is a batch of its own (with small files around it at most)."""
     batches: list[list[FileWork]] = []
     cur: list[FileWork] = []
     cur_bytes = 0
     for fw in work:
         est = _estimate(fw)
-        if cur and cur_bytes + est > target_bytes:
+        if cur and (cur_bytes + est > target_bytes or any(
+                fw.part is not None and c.part is not None for c in cur)):
             batches.append(cur)
             cur, cur_bytes = [], 0
         cur.append(fw)

@@ -22,12 +22,29 @@ class LedgerEntry:
     status: str
     format: str | None = None
     retryable: bool = False  # failed for a passing reason: try again on the next run
+    split_id: str | None = None  # read in parts: the latest split, its cuts, the parts stored
+    cuts: tuple[int, ...] = ()
+    stored: tuple[int, ...] = ()
+    torn: bool = False  # parts of the split saw different contents: the file must be redone
+
+    @property
+    def missing_parts(self) -> list[int]:
+        """Parts of the latest split not yet stored (a run stopped before them)."""
+        if self.split_id is None:
+            return []
+        return sorted(set(range(len(self.cuts) + 1)) - set(self.stored))
 
 
 def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
     """Latest files row per input path, across all committed batches."""
     import duckdb
 
+    from tasks.staging import refresh_seeds
+
+    try:  # a warehouse written before a column existed: its seed gives the column
+        refresh_seeds(wh)
+    except OSError:
+        pass
     files = [str((batches_dir(wh) / b / "files.parquet").resolve()).replace("'", "''")
              for b in committed_batches(wh)]
     con = duckdb.connect()
@@ -37,4 +54,5 @@ def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
         rows = con.sql(sql).fetchall()
     finally:
         con.close()
-    return {r[0]: LedgerEntry(*r) for r in rows}
+    return {r[0]: LedgerEntry(*r[:7], split_id=r[7], cuts=tuple(r[8] or ()),
+                              stored=tuple(r[9] or ()), torn=r[10]) for r in rows}

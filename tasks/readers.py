@@ -484,10 +484,21 @@ def _jsonl_record(line: str, lineno: int, source_path: str, result: ReadResult) 
         return None
 
 
-def iter_jsonl(stream: Any, source_path: str, result: ReadResult) -> Iterator[Article]:
+Span = tuple[int | None, int | None]  # the record_index range [from, to) of a file's part
+
+
+def in_span(index: int, span: Span | None) -> bool:
+    """Whether a record belongs to a part: from <= index < to, an open end being no bound."""
+    return span is None or ((span[0] is None or index >= span[0])
+                            and (span[1] is None or index < span[1]))
+
+
+def iter_jsonl(stream: Any, source_path: str, result: ReadResult,
+               span: Span | None = None) -> Iterator[Article]:
     """JSON Lines read record by record from a stream, so a file of any size (or any number of
     records) costs the memory of one line. A line over MAX_LINE_BYTES is a bad record. Text
-    with a UTF-16/32 byte-order mark is decoded whole (bounded) instead."""
+    with a UTF-16/32 byte-order mark is decoded whole (bounded) instead. With ``span`` only the
+    lines numbered within it are parsed (and reported); reading stops at its end."""
     lines = io.BufferedReader(stream if isinstance(stream, io.RawIOBase)
                               else CountingReader(stream), READ_CHUNK)
     head = lines.peek(8192)[:8192]
@@ -496,7 +507,8 @@ def iter_jsonl(stream: Any, source_path: str, result: ReadResult) -> Iterator[Ar
         text, note = decode_text(read_limited(lines))
         result.warnings.extend(_notes(note))
         for lineno, line in enumerate(text.splitlines(), start=1):
-            if line.strip() and (art := _jsonl_record(line, lineno, source_path, result)):
+            if (line.strip() and in_span(lineno, span)
+                    and (art := _jsonl_record(line, lineno, source_path, result))):
                 yield art
         return
     if b"\x00" in head:
@@ -508,16 +520,23 @@ def iter_jsonl(stream: Any, source_path: str, result: ReadResult) -> Iterator[Ar
     lineno = 0
     while line_bytes := lines.readline(MAX_LINE_BYTES + 1):
         lineno += 1
+        if span is not None and span[1] is not None and lineno >= span[1]:
+            return  # the rest of the file is later parts'
         start, pos = pos, pos + len(line_bytes)
+        mine = in_span(lineno, span)
         if len(line_bytes) > MAX_LINE_BYTES:  # skip to the line's end without keeping it
             seen_text = True
-            result.errors.append(f"line {lineno}: longer than {MAX_LINE_BYTES:,} bytes, skipped")
+            if mine:
+                result.errors.append(f"line {lineno}: longer than {MAX_LINE_BYTES:,} bytes, "
+                                     "skipped")
             while not line_bytes.endswith(b"\n") and (line_bytes := lines.readline(READ_CHUNK)):
                 pos += len(line_bytes)
             continue
         if not line_bytes.strip():
             continue
         seen_text = True
+        if not mine:
+            continue
         line_bytes = line_bytes.rstrip(b"\r\n")
         try:
             line = line_bytes.decode("utf-8")
@@ -586,11 +605,13 @@ def warc_kind(rec: Any) -> str:
     return "html" if ctype in HTML_TYPES else f"response {ctype or 'without a type'}"
 
 
-def iter_warc(stream: Any, source_path: str, result: ReadResult) -> Iterator[Article]:
+def iter_warc(stream: Any, source_path: str, result: ReadResult,
+              span: Span | None = None) -> Iterator[Article]:
     """A WARC (or WARC.gz, record by record as Common Crawl writes it) as a stream: every HTTP 200
     HTML response through the HTML reader, with the record's URL and fetch time; every other
     record counted by kind in ``result.kinds``. A record's byte offset is its stable position
-    (record_index). A file that breaks off keeps what came before (ReadError: partial)."""
+    (record_index). A file that breaks off keeps what came before (ReadError: partial). With
+    ``span`` only the records starting within it are read and counted; reading stops at its end."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -600,6 +621,10 @@ def iter_warc(stream: Any, source_path: str, result: ReadResult) -> Iterator[Art
     offset = end = 0
     try:
         for rec in records:
+            if not in_span(records.offset, span):
+                if span is not None and span[1] is not None and records.offset >= span[1]:
+                    return  # the rest of the file is later parts' (and theirs to check)
+                continue  # an earlier part's record: passed over unread
             kind = warc_kind(rec)
             result.kinds[kind] += 1
             body = rec.content_stream().read(MAX_DOCUMENT_BYTES + 1) if kind == "html" else b""
@@ -690,27 +715,66 @@ def is_supported(path: str) -> bool:
     return reader_for(path)[0] is not None
 
 
-def read_stream(stream: Any, source_path: str, result: ReadResult) -> Iterator[Article]:
+def read_stream(stream: Any, source_path: str, result: ReadResult,
+                span: Span | None = None) -> Iterator[Article]:
     """A file's articles as it is read, whatever its size: gzip inflated as a stream within its
     limits, JSON Lines record by record, other formats read whole up to MAX_DOCUMENT_BYTES.
     Record problems and warnings go into ``result``; a ReadError says why reading stopped (after
-    the articles already yielded, which the caller keeps: the file is then ``partial``)."""
+    the articles already yielded, which the caller keeps: the file is then ``partial``). With
+    ``span`` (record-stream formats only, see splittable) just that part of the file is read."""
     reader, gz = reader_for(source_path)
     if reader is None:
         raise ReadError("unsupported file type")
     result.format = format_of(source_path) or result.format
     if reader is read_warc:
-        yield from iter_warc(stream, source_path, result)
+        yield from iter_warc(stream, source_path, result, span)
         return
     if gz:
         stream = GunzipStream(stream)
     if reader is read_jsonl:
-        yield from iter_jsonl(stream, source_path, result)
+        yield from iter_jsonl(stream, source_path, result, span)
         return
+    if span is not None:
+        raise ValueError(f"{source_path}: only JSON Lines and WARC files are read in parts")
     sub = reader(read_limited(stream), source_path)
     result.errors.extend(sub.errors)
     result.warnings.extend(sub.warnings)
     yield from sub.articles
+
+
+def splittable(path: str) -> bool:
+    """Formats read record by record, which a run may split into parts (record ranges) so that a
+    batch holds about the configured number of articles whatever the file's size."""
+    return reader_for(path)[0] in (read_jsonl, read_warc)
+
+
+def record_starts(stream: Any, source_path: str) -> Iterator[int]:
+    """Where a file's parts can be cut: the record_index of each record that may become an
+    article (a non-blank line, an HTML response), found cheaply: no JSON parsing, no HTML
+    extraction. Yields nothing for text it cannot scan so (a UTF-16 file is read whole)."""
+    reader, gz = reader_for(source_path)
+    if reader is read_warc:
+        from warcio.archiveiterator import ArchiveIterator
+
+        records = ArchiveIterator(stream, arc2warc=True)
+        for rec in records:
+            if warc_kind(rec) == "html":
+                yield records.offset
+        return
+    if reader is not read_jsonl:
+        return
+    lines = io.BufferedReader(GunzipStream(stream) if gz else CountingReader(stream), READ_CHUNK)
+    bom = sniff_bom(lines.peek(4)[:4])
+    if bom is not None and bom[0] != "utf-8":
+        return
+    lineno = 0
+    while first := lines.readline(MAX_LINE_BYTES + 1):
+        lineno += 1
+        line = first
+        while not line.endswith(b"\n") and (line := lines.readline(READ_CHUNK)):
+            pass  # a line too long to keep (a bad record, but a record)
+        if line is not first or first.strip():
+            yield lineno
 
 
 def read_bytes(data: bytes, source_path: str) -> ReadResult:

@@ -87,6 +87,12 @@ FILES = pa.schema(
         ("retryable", pa.bool_()),  # failed for a passing reason (storage): retried next run
         # records that are no article, by kind (a crawl's requests, redirects, images...)
         ("record_kinds", pa.map_(pa.string(), pa.int32())),
+        # a big JSON Lines or WARC file is read in parts (record ranges), each by its own batch:
+        # the split they belong to, this part's number, and the split's cut points (the
+        # record_index where parts 1, 2, ... start); NULL when the file was read whole
+        ("split_id", pa.string()),
+        ("part", pa.int32()),
+        ("split_cuts", pa.list_(pa.int64())),
     ]
 )
 

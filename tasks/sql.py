@@ -29,10 +29,14 @@ def load_sql(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
+_END = re.compile(r";[ \t]*(?:\n|$)")
+
+
 def statements(sql: str) -> list[str]:
-    """Split a file of ';'-terminated statements, dropping comment-only pieces."""
+    """Split a file of statements, each ending with ';' at the end of a line (so a string may
+    hold '; '), dropping comment-only pieces."""
     body = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
-    return [part.strip() for part in body.split(";") if part.strip()]
+    return [part.strip() for part in _END.split(body) if part.strip()]
 
 
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

@@ -35,10 +35,15 @@ def article(i: int) -> tuple[str, str]:
     return title, body
 
 
-def write_corpus(raw: Path, n: int) -> None:
-    """n articles: most as .txt files, every tenth group as a JSON Lines file of five."""
+def write_corpus(raw: Path, n: int, archive: int = 0) -> None:
+    """n articles: the first ``archive`` in one big JSON Lines file (archive.jsonl), the others
+    mostly as .txt files, every tenth group as a JSON Lines file of five."""
     raw.mkdir(parents=True, exist_ok=True)
-    i = 0
+    if archive:
+        lines = [json.dumps({"title": t, "text": b, "date": f"2026-10-{j % 28 + 1:02d}"})
+                 for j in range(archive) for t, b in [article(j)]]
+        (raw / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    i = archive
     while i < n:
         if (i // 5) % 10 == 9 and i + 5 <= n:
             lines = []

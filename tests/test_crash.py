@@ -1,5 +1,7 @@
 """SIGKILL a multi-batch run at different moments, again and again; after one clean run the
-warehouse must equal that of a single uninterrupted run, and readers never see half a batch."""
+warehouse must equal that of a single uninterrupted run, and readers never see half a batch.
+The corpus opens with a big JSON Lines file, read in parts: a run killed in the middle of it
+keeps the parts it committed, and the next run reads only the others."""
 
 from __future__ import annotations
 
@@ -59,22 +61,26 @@ def snapshot(wh: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def check_consistent(wh: Path) -> None:
+def check_consistent(wh: Path) -> set[str]:
+    """Readers see whole batches only; returns the batches holding parts of archive.jsonl."""
     if not warehouse.is_warehouse(wh):
-        return
+        return set()
     con = warehouse.connect(wh)
     try:
         n, from_files, distinct = con.sql(
             "select (select count(*) from articles), (select coalesce(sum(articles), 0) from files),"
             " (select count(distinct article_id) from articles)").fetchall()[0]
+        parts = {r[0] for r in con.sql(
+            "select batch_id from file_parts where path = 'archive.jsonl'").fetchall()}
     finally:
         con.close()
     assert n == from_files == distinct
+    return parts
 
 
 def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
     raw = tmp_path / "raw"
-    write_corpus(raw, 240)
+    write_corpus(raw, 240, archive=40)
     ref = tmp_path / "ref"
     p = start(raw, ref, tmp_path / "ph", processes=1)
     assert p.wait(timeout=600) == 0
@@ -82,6 +88,8 @@ def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
     assert len(expected["articles"]) == 240 and len(expected["quotes"]) > 240
     total_batches = committed(ref)
     assert total_batches >= 8
+    n_parts = len(check_consistent(ref))
+    assert n_parts >= 8  # the archive's 40 articles were read in parts of about 4
 
     wh = tmp_path / "wh"
     rng = random.Random(20261128)
@@ -90,6 +98,7 @@ def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
     plans = [("startup", 0), ("staging", 0), ("after", 1), ("after", 3), ("staging", 0),
              ("after", 2)]
     kills = 0
+    kept: set[str] = set()  # archive parts committed by killed runs
     for round_no, (when, arg) in enumerate(plans):
         proc = start(raw, wh, tmp_path / "ph", processes=2 if round_no % 2 else 1)
         base = committed(wh)
@@ -113,12 +122,14 @@ def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
             kills += 1
         proc.wait(timeout=60)
-        check_consistent(wh)
+        kept |= check_consistent(wh)
     assert kills >= 5
+    assert 0 < len(kept) < n_parts  # some runs died in the middle of the big file
 
     final = start(raw, wh, tmp_path / "ph", processes=2)
     assert final.wait(timeout=600) == 0
     assert snapshot(wh) == expected
+    assert check_consistent(wh) >= kept  # no part a killed run committed was read again
     con = warehouse.connect(wh)
     statuses = [r[0] for r in con.sql("select status from runs order by started_at").fetchall()]
     con.close()

@@ -1,19 +1,21 @@
-"""What entity and quote extraction, and the search index, add to spaCy's own time, in one
-process.
+"""What entity and quote extraction, the search index, language detection and duplicate
+grouping add to spaCy's own time, in one process.
 
     .venv/bin/python benchmarks/extract_cost.py --raw ../shared/corpora/bbc/raw [--limit 600]
 
 Reads up to --limit articles from --raw with the project's readers, parses them with the
 pipeline's model and components (``nlp.pipe``, the pipeline's batch size), keeping the Docs,
 then runs ``extract_doc`` (entities, canonical names, quotes) over the same Docs, then builds
-the full-text postings of each article and its quotes as a batch does. Prints the times, quotes
-found, and each as a share of the NLP time. Both phases run in this
-one process, one after the other, so machine-speed drift between runs does not enter the ratio.
+the full-text postings of each article and its quotes as a batch does, then detects each
+article's language and signs and groups the texts into stories as a run does. Prints the
+times, quotes found, and each as a share of the NLP time. All phases run in this one process,
+one after the other, so machine-speed drift between runs does not enter the ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pyarrow as pa  # noqa: E402
 
 from news_etl.settings import Settings  # noqa: E402
-from tasks import discover, rawfs, schemas, search  # noqa: E402
+from tasks import dedup, discover, language, rawfs, schemas, search  # noqa: E402
 from tasks.extract import extract_doc, load_nlp  # noqa: E402
 from tasks.quotes import extract_quotes  # noqa: E402
 from tasks.readers import ReadError, ReadResult, read_stream  # noqa: E402
@@ -71,6 +73,17 @@ def main() -> int:
         for d in search.documents(str(i), "b", None, text, ex.quotes)), schema=schemas.POSTINGS)
     index_s = time.perf_counter() - t0
 
+    t0 = time.perf_counter()  # each article's language, as a batch's router finds it
+    for text in texts:
+        language.detect(text)
+    language_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()  # duplicates: every article signed, then grouped into stories
+    found = dedup.stories((str(i), hashlib.blake2b(t.encode(), digest_size=16).hexdigest(), i,
+                           dedup.signature(t)) for i, t in enumerate(texts))
+    dedup_s = time.perf_counter() - t0
+    n_copies = sum(1 for aid, (story, _) in found.items() if aid != story)
+
     t0 = time.perf_counter()
     for doc in docs:  # quotes alone, entities given (the entity rows are built the same way)
         extract_quotes(doc, [])
@@ -85,6 +98,12 @@ def main() -> int:
           f"= {100 * quotes_only_s / nlp_s:.1f}% of NLP time")
     print(f"search postings        {index_s:8.2f} s  ({postings.num_rows:,} rows) "
           f"= {100 * index_s / nlp_s:.1f}% of NLP time")
+    print(f"language detection     {language_s:8.2f} s  "
+          f"= {100 * language_s / nlp_s:.1f}% of NLP time")
+    print(f"duplicates (sign+group){dedup_s:8.2f} s  ({n_copies} copies) "
+          f"= {100 * dedup_s / nlp_s:.1f}% of NLP time")
+    print(f"  languages and duplicates together "
+          f"= {100 * (language_s + dedup_s) / nlp_s:.1f}% of NLP time")
     return 0
 
 

@@ -282,38 +282,40 @@ create or replace macro search_snippet(txt, terms) as search_window(
 -- first, with a snippet; optional lim (20), in_source and since narrow the result.
 create or replace macro search_articles(q, lim := 20, in_source := null, since := null) as table
 with hits as materialized (
-    select p.article_id, p.term, p.tf, p.doc_len from postings p
+    select p.article_id, p.batch_id, p.term, p.tf, p.doc_len from postings p
     where p.quote_index is null and list_contains(search_terms(q), p.term)
 ),
 corpus as (select count(*) as n, avg(word_count) as avgdl from articles),
 df as (select term, count(*) as df from hits group by term),
 scored as (
-    select h.article_id, count(*) as terms_matched,
+    select h.article_id, any_value(h.batch_id) as batch_id, count(*) as terms_matched,
            sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * 2.2
                / (h.tf + 1.2 * (0.25 + 0.75 * h.doc_len / greatest(c.avgdl, 1)))) as score
     from hits h join df using (term), corpus c
     group by h.article_id
 ),
 top as materialized (
-    select s.score, s.terms_matched, a.article_id, a.title, a.source, d.seen_at, a.url,
-           a.source_path, a.text
+    select s.score, s.terms_matched, s.article_id, s.batch_id, a.title, a.source, d.seen_at,
+           a.url, a.source_path
     from scored s join articles a using (article_id) join article_dates d using (article_id)
     where (in_source is null or lower(a.source) = lower(in_source))
       and (since is null or d.seen_at >= cast(since as timestamptz))
-    order by s.score desc, a.article_id
+    order by s.score desc, s.article_id
     limit lim
 )
-select round(score, 3) as score, terms_matched, title, source, seen_at, url, source_path,
-       search_snippet(text, search_terms(q)) as snippet, article_id
-from top
-order by score desc, article_id;
+-- the text of the best few only, found by their batches too: the scan then reads those batches'
+-- files alone (every file holds one batch id) rather than the whole corpus's text
+select round(t.score, 3) as score, t.terms_matched, t.title, t.source, t.seen_at, t.url,
+       t.source_path, search_snippet(x.text, search_terms(q)) as snippet, t.article_id
+from top t join articles x on x.article_id = t.article_id and x.batch_id = t.batch_id
+order by t.score desc, t.article_id;
 
 -- search_quotes('words'): quotes ranked by BM25 over their own words, with who said them;
 -- optional lim (20), by_speaker (any of a speaker's names, or a surname), in_source and since.
 create or replace macro search_quotes(q, lim := 20, by_speaker := null, in_source := null,
                                       since := null) as table
 with hits as materialized (
-    select p.article_id, p.quote_index, p.term, p.tf, p.doc_len from postings p
+    select p.article_id, p.quote_index, p.batch_id, p.term, p.tf, p.doc_len from postings p
     where p.quote_index is not null and list_contains(search_terms(q), p.term)
 ),
 -- avgdl: the matched quotes' mean length (reading every quote's text to average them all
@@ -323,20 +325,23 @@ corpus as (select (select count(*) from quotes) as n,
                                              from hits)) as avgdl),
 df as (select term, count(*) as df from hits group by term),
 scored as (
-    select h.article_id, h.quote_index, count(*) as terms_matched,
+    select h.article_id, h.quote_index, any_value(h.batch_id) as batch_id,
+           count(*) as terms_matched,
            sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * 2.2
                / (h.tf + 1.2 * (0.25 + 0.75 * h.doc_len / greatest(c.avgdl, 1)))) as score
     from hits h join df using (term), corpus c
     group by h.article_id, h.quote_index
 ),
+-- (joined on batch_id too, so the scans read the matching batches' files only)
 top as materialized (
     select s.score, s.terms_matched, coalesce(i.identity, qt.speaker) as speaker,
            qt.speaker_text, qt.quote_type, qt.cue, qt.text, a.title, a.source, d.seen_at,
            qt.article_id, qt.quote_index
     from scored s
-    join quotes qt using (article_id, quote_index)
-    join articles a using (article_id)
-    join article_dates d using (article_id)
+    join quotes qt on qt.article_id = s.article_id and qt.quote_index = s.quote_index
+                  and qt.batch_id = s.batch_id
+    join articles a on a.article_id = s.article_id and a.batch_id = s.batch_id
+    join article_dates d on d.article_id = s.article_id
     left join identity_names i on i.name = qt.speaker
     where (by_speaker is null
            or lower(coalesce(i.identity, qt.speaker)) = lower(identity_of(by_speaker))

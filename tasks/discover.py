@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -293,20 +293,27 @@ def batch_target(work: list[FileWork], max_bytes: int, processes: int) -> int:
     return min(max_bytes, max(MIN_BATCH_BYTES, total // max(1, 4 * processes)))
 
 
-def cut_points(starts: Iterable[int], per_part: int) -> list[int]:
+def cut_points(starts: Iterable[int], per_part: int) -> tuple[list[int], int]:
     """Where to cut a file whose records start at ``starts`` into parts of per_part records: the
-    record_index of each part's first record after the first part. A remainder under half a
-    part joins the last part, so no part exceeds 1.5 x per_part; one part is no cut at all."""
+    record_index of each part's first record after the first part, and how many records there
+    are. A remainder under half a part joins the last part, so no part exceeds 1.5 x per_part;
+    one part is no cut at all."""
     cuts: list[int] = []
-    n = 0
+    n = total = 0
     for index in starts:
         if n == per_part:
             cuts.append(index)
             n = 0
         n += 1
+        total += 1
     if cuts and n < per_part / 2:
         cuts.pop()
-    return cuts
+    return cuts, total
+
+
+# a file is scanned for cut points only when its (estimated) text could hold 1.5 parts of articles
+# this short: a smaller one cannot need cutting
+MIN_ARTICLE_BYTES = 1_000
 
 
 def split_files(work: list[FileWork], raw: RawLocation, per_part: int, split_id: str,
@@ -323,32 +330,18 @@ def split_files(work: list[FileWork], raw: RawLocation, per_part: int, split_id:
             continue
         try:
             with rawfs.open_raw(raw, fw.fs_path or fw.path, follow_links) as f:
-                counts: list[int] = []
-                cuts = cut_points(_counting(record_starts(f, fw.path), counts), per_part)
+                cuts, total = cut_points(record_starts(f, fw.path), per_part)
         except Exception:  # noqa: BLE001 - any trouble is the whole-file batch's to report
-            cuts = []
+            cuts, total = [], 0
         if not cuts:
             out.append(fw)
             continue
         n_parts = len(cuts) + 1
-        rest = counts[0] - per_part * len(cuts)  # the last part holds what the others leave
+        rest = total - per_part * len(cuts)  # the last part holds what the others leave
         out.extend(replace(fw, split_id=split_id, part=k, cuts=tuple(cuts),
-                           share=(rest if k == n_parts - 1 else per_part) / counts[0])
+                           share=(rest if k == n_parts - 1 else per_part) / total)
                    for k in range(n_parts))
     return out
-
-
-# a file is scanned for cut points only when its (estimated) text could hold 1.5 parts of articles
-# this short: a smaller one cannot need cutting
-MIN_ARTICLE_BYTES = 1_000
-
-
-def _counting(items: Iterable[int], counter: list[int]) -> Iterator[int]:
-    """``items`` passed through, their number kept in counter[0]."""
-    counter.append(0)
-    for item in items:
-        counter[0] += 1
-        yield item
 
 
 def split_batches(work: list[FileWork], target_bytes: int) -> list[list[FileWork]]:

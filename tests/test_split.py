@@ -51,8 +51,8 @@ def test_the_parts_of_a_file_read_each_record_once(tmp_path, name):
         per_part = 5
     with open(path, "rb") as f:
         starts = list(record_starts(f, name))
-    cuts = cut_points(starts, per_part)
-    assert len(cuts) >= 2
+    cuts, total = cut_points(starts, per_part)
+    assert len(cuts) >= 2 and total == len(starts)
     whole, whole_result, stopped = _read(path)
     assert stopped is None
     bounds = [None, *cuts, None]
@@ -73,10 +73,10 @@ def test_the_parts_of_a_file_read_each_record_once(tmp_path, name):
 
 
 def test_cut_points_make_even_parts_and_fold_a_small_remainder():
-    assert cut_points(range(1, 11), 3) == [4, 7]  # 3, 3 and 4 records
-    assert cut_points(range(1, 12), 3) == [4, 7, 10]  # 3, 3, 3 and 2
-    assert cut_points(range(1, 5), 3) == []  # 4 records: one part
-    assert cut_points([], 3) == []
+    assert cut_points(range(1, 11), 3) == ([4, 7], 10)  # 3, 3 and 4 records
+    assert cut_points(range(1, 12), 3) == ([4, 7, 10], 11)  # 3, 3, 3 and 2
+    assert cut_points(range(1, 5), 3) == ([], 4)  # 4 records: one part
+    assert cut_points([], 3) == ([], 0)
 
 
 def _parts(wh: Path) -> list[tuple]:

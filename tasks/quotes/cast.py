@@ -154,7 +154,8 @@ class Cast:
         spans = sorted(q.speaker_span for q in quotes if q.speaker_span is not None)
         speaking = {m.start for m in mentions if _within(m, spans)}
         cues = {q.cue_span[0]: q.cue_span[1] for q in quotes if q.cue_span is not None}
-        named = [(m, n) for m in mentions if (n := self._personal_name(m, m.start in speaking))]
+        named = [(m, n) for m in mentions if (n := self._personal_name(m, m.start in speaking))
+                 and not m.after_the(idx.text)]
         # 'Said Okafor: "..."': the NER took the cue into the name
         named = [(m, idx.text[cues[m.start] : m.end].strip() or n) if m.start in cues else (m, n)
                  for m, n in named]

@@ -14,6 +14,13 @@ class Mention:
     label: str
     canonical: str
 
+    def after_the(self, text: str) -> bool:
+        """A one-word name written after 'the' ('the West will see it', 'the Kremlin'): a place,
+        body or bloc the NER took for a person, or a place that speaks. People's names take no
+        article, so such a mention is never a person for the quote rules."""
+        return " " not in self.canonical.strip() and \
+            text[max(0, self.start - 4) : self.start].lower() == "the "
+
 
 @dataclass
 class Quote:

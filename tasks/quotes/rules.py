@@ -227,12 +227,19 @@ DIRECT_RULES: tuple[Callable[[Candidate, Article], bool], ...] = (
 )
 
 
+def not_a_person(m: Mention, text: str) -> Mention:
+    """A PERSON mention after 'the' (Mention.after_the) is an organisation for the quote rules,
+    so no pronoun resolves to it as to a person."""
+    return Mention(m.start, m.end, "ORG", m.canonical) if m.label == "PERSON" and \
+        m.after_the(text) else m
+
+
 def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
                    sents: list[Span] | None = None) -> list[Quote]:
     """All attributions in a parsed article, in text order (pass doc.text and list(doc.sents)
     if already computed: both walk the whole Doc)."""
     text = doc.text if text is None else text
-    mentions = sorted(mentions, key=lambda m: m.start)
+    mentions = sorted((not_a_person(m, text) for m in mentions), key=lambda m: m.start)
     marks = quote_mark_spans(text)
     a = Article(doc, text, Index(doc, text, marks, sents), mentions, [m.start for m in mentions])
     for frags in marks:

@@ -33,6 +33,11 @@ select c.path, c.batch_id, c.run_id, c.content_hash, c.size, c.mtime_ns, c.forma
        c.record_kinds, c.split_id, c.part, c.split_cuts
 from current c semi join chosen h on c.path = h.path and c.split = h.split;
 
+-- live_parts: the (path, batch_id) pairs of file_parts, stored once when the views are written
+-- (in news.duckdb, or in a connection's memory): the article views semi-join this small table
+-- rather than each deriving file_parts again, which keeps their plans small and quick.
+create or replace table live_parts as select path, batch_id from file_parts;
+
 -- files: one row per input file, what happened to it and why. A file read in parts is summed
 -- over them: ok when every part is stored and ok, failed when none gave an article, partial
 -- otherwise (its error names the parts not stored yet, which the next run reads); parts says
@@ -85,7 +90,7 @@ select a.article_id, a.source_path, a.record_index, a.title, a.text, a.published
        a.url, a.authors, a.language, a.word_count, a.content_hash, a.extra, a.model,
        a.extractor_version, a.processed_at, a.fetched_at, a.batch_id
 from read_parquet({articles_parquet}, union_by_name = true) a
-semi join file_parts f on a.source_path = f.path and a.batch_id = f.batch_id;
+semi join live_parts f on a.source_path = f.path and a.batch_id = f.batch_id;
 
 -- entities: named-entity mentions with character offsets into articles.text.
 create or replace view entities as

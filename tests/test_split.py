@@ -160,3 +160,10 @@ def test_a_big_file_is_read_in_parts_resumed_and_redone_when_changed(tmp_path, p
     entry = ledger.read_ledger(wh)["archive.jsonl"]
     assert entry.split_id is not None and not entry.missing_parts and not entry.torn
     assert not discover.plan(raw, ledger.read_ledger(wh)).work  # nothing left to read
+
+    # a file read in parts is pruned whole when it leaves the folder
+    archive.unlink()
+    assert run_pipeline(raw, wh, batch_articles=5, prune=True)["files_pruned"] == 1
+    assert query(wh, "select status, parts from files where path = 'archive.jsonl'") == [
+        ("deleted", 1)]
+    assert query(wh, "select count(*) from articles where source_path = 'archive.jsonl'") == [(0,)]

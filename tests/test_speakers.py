@@ -314,3 +314,22 @@ def test_a_one_word_name_after_the_is_no_person_for_a_pronoun(nlp):
     mentions3 = [Mention(0, len("Mira Lund"), "PERSON", "Mira Lund"),
                  Mention(k, k + len("Kremlin"), "FAC", "Kremlin")]
     assert extract_quotes(nlp(text3), mentions3)[-1].speaker == "Mira Lund"
+
+
+def test_a_surname_the_ner_missed_still_speaks_for_the_pronoun_after_it(nlp):
+    # 'Okafor, a graduate ..., said ...' with no entity on 'Okafor': the cast finds the surname
+    # and counts it as speaking there (as it would a tagged name), so the 'she said' that
+    # follows is hers, not that of the man she just named
+    from tasks.quotes import Mention, extract_quotes
+
+    text = ("Miriam Okafor watched the game from the stands.\n\n"
+            "Daniel Reyes, a county commissioner, said the photo misrepresents the school.\n\n"
+            '"Nobody knows the story behind it," Reyes said. Reyes added that the students had '
+            "been spoken to.\n\n"
+            "Okafor, a graduate of the girls' school, said the school owed Reyes an answer.\n\n"
+            '"Even if they meant no harm, that is history they should know," she said.')
+    okafor, reyes = text.index("Miriam Okafor"), text.index("Daniel Reyes")
+    mentions = [Mention(okafor, okafor + len("Miriam Okafor"), "PERSON", "Miriam Okafor"),
+                Mention(reyes, reyes + len("Daniel Reyes"), "PERSON", "Daniel Reyes")]
+    quotes = extract_quotes(nlp(text), mentions)
+    assert (quotes[-1].speaker_text, quotes[-1].speaker) == ("she", "Miriam Okafor")

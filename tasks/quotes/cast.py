@@ -187,7 +187,9 @@ class Cast:
             if people and len(people) == 1 and len(people[0].words) > 1 and \
                     not (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("the", "a", "an")):
                 self.at[tok.idx] = people[0]
-                self._observe(people[0], tok.i, tok.i, tok.idx in speaking)
+                end = tok.idx + len(tok.text)
+                self._observe(people[0], tok.i, tok.i,
+                              _within(Mention(tok.idx, end, "PERSON", tok.text), spans))
         self.events.sort(key=lambda e: e.char)
         self._bind_pronouns()
         self._follow_pronouns()

@@ -11,8 +11,8 @@ from typing import Any
 
 # Any change to what the rules extract needs a bump: stored rows carry it, and
 # tests/test_quote_rules_frozen.py fails when the output moves under an unchanged version.
-# 10: a surname the NER missed speaks where it is a speaker; 9: a one-word name after "the" is
-# no person (the West, the Kremlin)
+# 10: a surname the NER missed speaks where it is a speaker, a he/she opening its sentence
+# continues the subject before; 9: a one-word name after "the" is no person (the West)
 EXTRACTOR_VERSION = "quotes-10"
 
 

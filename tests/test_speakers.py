@@ -333,3 +333,19 @@ def test_a_surname_the_ner_missed_still_speaks_for_the_pronoun_after_it(nlp):
                 Mention(reyes, reyes + len("Daniel Reyes"), "PERSON", "Daniel Reyes")]
     quotes = extract_quotes(nlp(text), mentions)
     assert (quotes[-1].speaker_text, quotes[-1].speaker) == ("she", "Miriam Okafor")
+
+
+def test_a_he_opening_a_sentence_continues_the_subject_before_it(nlp):
+    # the man the article is about is the most salient, but 'But he said' after a sentence
+    # whose subject is the spokesman is the spokesman's (subjects continue subjects)
+    text = ("President Arvid Holm arrived in Kell on Tuesday for his first visit in a decade. "
+            "Holm is expected to meet the prime minister, and his aides have hinted at a new "
+            "trade deal.\n\n"
+            "Foreign Ministry spokesman Tomas Varga gave no details about Holm's schedule. But he "
+            "said more information would be released in due course.")
+    got = speakers_of(nlp, text)
+    assert ("he", "Tomas Varga") in [g[:2] for g in got]
+    # not when the subject before is a woman: 'he' is then someone else
+    text2 = text.replace("spokesman Tomas Varga", "spokeswoman Lena Berg")
+    got2 = [g[:2] for g in speakers_of(nlp, text2)]
+    assert ("he", "Lena Berg") not in got2 and ("he", "Arvid Holm") in got2

@@ -331,7 +331,8 @@ class Cast:
             tok = self.doc[i]
             if self.idx.in_quote(tok.idx):
                 continue
-            person = self.foreground(tok.idx, list(self.people.values()), PRONOUN_GENDER[tok.lower_])
+            person = self._previous_subject(tok) or self.foreground(
+                tok.idx, list(self.people.values()), PRONOUN_GENDER[tok.lower_])
             if person is None:
                 continue
             self._pronouns[tok.i] = person
@@ -342,6 +343,25 @@ class Cast:
             weight = SUBJECT_WEIGHT if tok.dep_ in SUBJECT_DEPS else 1.0
             bisect.insort(self.events, Event(tok.idx, self.idx.sent_of(tok.i), person, weight),
                           key=lambda e: e.char)
+
+    def _previous_subject(self, tok: Token) -> Person | None:
+        """'Spokesperson Lu Kang gave no details. But he said ...': a he or she opening its
+        sentence as the subject of its main clause continues the subject of the sentence before
+        (the main subject, its first), when that is a person its gender does not contradict."""
+        if tok.dep_ not in SUBJECT_DEPS or tok.head.dep_ != "ROOT" or \
+                tok.lower_ not in SUBJECT_PRONOUNS:
+            return None
+        sent = self.idx.sent_of(tok.i)
+        start = self.idx.sents[sent].start
+        if any(t.dep_ not in ("cc", "punct", "advmod") for t in self.doc[start : tok.i]):
+            return None
+        gender = PRONOUN_GENDER[tok.lower_]
+        for e in self.events:
+            if e.sent == sent - 1 and e.weight >= SUBJECT_WEIGHT:
+                return e.person if e.person.gender in (None, gender) else None
+            if e.sent >= sent:
+                break
+        return None
 
     # --- asking --------------------------------------------------------------------------------
 

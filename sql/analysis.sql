@@ -17,6 +17,16 @@ select a.article_id, a.source, a.source_path, coalesce(a.published_at, f.first_s
        a.published_at is null as date_from_processing, f.first_stored_at as first_seen
 from articles a join first_stored f using (article_id);
 
+-- article_meta: one row per live article with what a search ranks, narrows and shows (not the
+-- text): stored by a run after its last commit (aggregates/article_meta.parquet), so a search
+-- reads one small file instead of the metadata columns of every batch; computed live until then.
+create or replace view article_meta_live as
+select a.article_id, a.batch_id, a.title, a.source, a.url, a.source_path, a.word_count,
+       d.seen_at
+from articles a join article_dates d using (article_id);
+
+create or replace view article_meta as select * from {article_meta_source};
+
 -- article_stories: each article's story (tasks/dedup.py): copies of one text, and the same story
 -- re-headlined, lightly edited or trimmed, share the story_id of the copy stored first;
 -- similarity is the copy's estimated Jaccard similarity to that first one. Written by a run
@@ -285,7 +295,7 @@ with hits as materialized (
     select p.article_id, p.batch_id, p.term, p.tf, p.doc_len from postings p
     where p.quote_index is null and list_contains(search_terms(q), p.term)
 ),
-corpus as (select count(*) as n, avg(word_count) as avgdl from articles),
+corpus as (select count(*) as n, avg(word_count) as avgdl from article_meta),
 df as (select term, count(*) as df from hits group by term),
 scored as (
     select h.article_id, any_value(h.batch_id) as batch_id, count(*) as terms_matched,
@@ -295,11 +305,11 @@ scored as (
     group by h.article_id
 ),
 top as materialized (
-    select s.score, s.terms_matched, s.article_id, s.batch_id, a.title, a.source, d.seen_at,
+    select s.score, s.terms_matched, s.article_id, s.batch_id, a.title, a.source, a.seen_at,
            a.url, a.source_path
-    from scored s join articles a using (article_id) join article_dates d using (article_id)
+    from scored s join article_meta a on a.article_id = s.article_id and a.batch_id = s.batch_id
     where (in_source is null or lower(a.source) = lower(in_source))
-      and (since is null or d.seen_at >= cast(since as timestamptz))
+      and (since is null or a.seen_at >= cast(since as timestamptz))
     order by s.score desc, s.article_id
     limit lim
 )
@@ -335,13 +345,12 @@ scored as (
 -- (joined on batch_id too, so the scans read the matching batches' files only)
 top as materialized (
     select s.score, s.terms_matched, coalesce(i.identity, qt.speaker) as speaker,
-           qt.speaker_text, qt.quote_type, qt.cue, qt.text, a.title, a.source, d.seen_at,
+           qt.speaker_text, qt.quote_type, qt.cue, qt.text, a.title, a.source, a.seen_at,
            qt.article_id, qt.quote_index
     from scored s
     join quotes qt on qt.article_id = s.article_id and qt.quote_index = s.quote_index
                   and qt.batch_id = s.batch_id
-    join articles a on a.article_id = s.article_id and a.batch_id = s.batch_id
-    join article_dates d on d.article_id = s.article_id
+    join article_meta a on a.article_id = s.article_id and a.batch_id = s.batch_id
     left join identity_names i on i.name = qt.speaker
     where (by_speaker is null
            or lower(coalesce(i.identity, qt.speaker)) = lower(identity_of(by_speaker))
@@ -349,7 +358,7 @@ top as materialized (
            -- a surname alone finds the full names that end with it ('Novak': Pavel Novak)
            or lower(coalesce(i.identity, qt.speaker)) like '% ' || lower(by_speaker))
       and (in_source is null or lower(a.source) = lower(in_source))
-      and (since is null or d.seen_at >= cast(since as timestamptz))
+      and (since is null or a.seen_at >= cast(since as timestamptz))
     order by s.score desc, qt.article_id, qt.quote_index
     limit lim
 )

@@ -52,7 +52,10 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
     subs["{cooccurrence_source}"] = "entity_cooccurrence_live"
     subs["{identity_source}"] = NO_IDENTITIES
     subs["{stories_source}"] = NO_STORIES
+    subs["{article_meta_source}"] = "article_meta_live"
     if materialized_current(wh, batches):
+        subs["{article_meta_source}"] = "read_parquet('" + str(
+            root / AGGREGATES / ARTICLE_META_FILE).replace("'", "''") + "')"
         subs["{cooccurrence_source}"] = "read_parquet('" + str(
             root / AGGREGATES / "entity_cooccurrence.parquet").replace("'", "''") + "')"
         subs["{identity_source}"] = "read_parquet('" + str(
@@ -79,6 +82,7 @@ def _identity_schema() -> Any:
 NO_IDENTITIES = ("(select null::varchar as name, null::varchar as identity, null::varchar as kind, "
                  "null::varchar as status, null::varchar[] as candidates where false)")
 # Until a run has grouped the committed articles into stories, every article is its own story.
+ARTICLE_META_FILE = "article_meta.parquet"
 NO_STORIES = ("(select null::varchar as article_id, null::varchar as story_id, "
               "null::float as similarity where false)")
 COOCCURRENCE_SCHEMA_FIELDS = (("entity_a", "string"), ("kind_a", "string"),
@@ -107,7 +111,8 @@ def materialized_current(wh: Path, batches: list[str]) -> bool:
         return marker.read_text().strip() == _batches_digest(batches) and \
             (wh / AGGREGATES / "entity_cooccurrence.parquet").is_file() and \
             (wh / AGGREGATES / IDENTITY_FILE).is_file() and \
-            (wh / AGGREGATES / STORIES_FILE).is_file()
+            (wh / AGGREGATES / STORIES_FILE).is_file() and \
+            (wh / AGGREGATES / ARTICLE_META_FILE).is_file()
     except OSError:
         return False
 
@@ -156,6 +161,10 @@ def materialize(wh: Path) -> float:
         found = story_table(con, out_dir)
         with replacing(out_dir / STORIES_FILE) as tmp:
             pq.write_table(found, tmp, compression="zstd")
+        # one small row per live article: what a search ranks and shows without the text
+        meta = con.sql("select * from article_meta_live order by article_id").to_arrow_table()
+        with replacing(out_dir / ARTICLE_META_FILE) as tmp:
+            pq.write_table(meta, tmp, compression="zstd")
         # the co-occurrence below pairs identities: the views read the table just written
         con.register("identities_now", identities)
         con.execute("create or replace view identity_names as "

@@ -3,4 +3,6 @@
 -- prune removed, are invisible already and are left behind. Rows keep their batch_id, so "a
 -- file's rows come from its latest batch" holds unchanged after the merge. (The files table's
 -- rows are read from file_parts, which keeps a file's parts apart.)
-select * from {table} where list_contains($batches, batch_id)
+-- {order}: postings by term (a search reads the few row groups of its terms), the other tables
+-- by batch_id (a search reads its hits' batches' row groups only).
+select * from {table} where list_contains($batches, batch_id) order by {order}

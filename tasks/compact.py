@@ -23,6 +23,9 @@ from tasks import commit, layout, lock, runs, schemas, search, staging, warehous
 from tasks.sql import load_sql
 
 DEFAULT_TARGET_ROWS = 4_000_000  # entity rows per compacted batch (~60k articles)
+# the tables a search reads a few rows of, by batch_id (the text of its best hits): written in
+# row groups small enough that the hits' batches are a few groups, not the whole column
+SEARCHED_GROUP_ROWS = {"articles": 2_048, "quotes": 16_384}
 
 
 @dataclass
@@ -97,7 +100,7 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
         sql_articles = load_sql("compact_articles.sql")
         for group in report.groups:
             new_id = runs.new_run_id() + commit.COMPACTED_SUFFIX
-            staged = staging.StagedBatch(wh, new_id)
+            staged = staging.StagedBatch(wh, new_id, group_rows=SEARCHED_GROUP_ROWS)
             con = duckdb.connect(":memory:")
             try:
                 for stmt in warehouse.view_statements(wh):
@@ -111,7 +114,8 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
                 for table in schemas.BATCH_TABLES:
                     kept = 0
                     query = sql_articles if table == "articles" else sql.replace(
-                        "{table}", "file_parts" if table == "files" else table)
+                        "{table}", "file_parts" if table == "files" else table).replace(
+                        "{order}", "term" if table == "postings" else "batch_id")
                     reader = con.sql(query, params={"batches": ids}).arrow()
                     for rb in reader:
                         staged.add_arrow(table, pa.Table.from_batches([rb]))

@@ -79,11 +79,13 @@ class StagedBatch:
     ``ROW_GROUP_ROWS``. Nothing is visible to readers until ``commit_batch`` renames the folder.
     """
 
-    def __init__(self, wh: Path, batch_id: str, row_group_rows: int = ROW_GROUP_ROWS):
+    def __init__(self, wh: Path, batch_id: str, row_group_rows: int = ROW_GROUP_ROWS,
+                 group_rows: dict[str, int] | None = None):
         self.path = staging_dir(wh) / batch_id
         shutil.rmtree(self.path, ignore_errors=True)
         self.path.mkdir(parents=True)
         self.row_group_rows = row_group_rows
+        self.group_rows = group_rows or {}  # tables written in smaller row groups than that
         self._pending: dict[str, list[pa.Table]] = {n: [] for n in schemas.BATCH_TABLES}
         self._pending_rows: dict[str, int] = dict.fromkeys(schemas.BATCH_TABLES, 0)
         self._writers: dict[str, pq.ParquetWriter] = {}
@@ -106,7 +108,8 @@ class StagedBatch:
             (self.path / PROGRESS_FILE).write_text(f"{self.articles}\n")
         self._pending[name].append(table)
         self._pending_rows[name] += table.num_rows
-        limit = self.row_group_rows * (POSTINGS_RUN_GROUPS if name == "postings" else 1)
+        limit = self.group_rows.get(name, self.row_group_rows) * (
+            POSTINGS_RUN_GROUPS if name == "postings" else 1)
         if self._pending_rows[name] >= limit:
             self._flush(name)
 
@@ -115,7 +118,7 @@ class StagedBatch:
             return
         table = pa.concat_tables(self._pending[name])
         self._pending[name], self._pending_rows[name] = [], 0
-        group_rows = self.row_group_rows
+        group_rows = self.group_rows.get(name, self.row_group_rows)
         if name == "postings":  # sorted runs in small row groups: a search reads a few of them
             table = table.sort_by("term")
             group_rows = POSTINGS_GROUP_ROWS

@@ -15,7 +15,6 @@ one after the other, so machine-speed drift between runs does not enter the rati
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ from news_etl.settings import Settings  # noqa: E402
 from tasks import dedup, discover, language, rawfs, schemas, search  # noqa: E402
 from tasks.extract import extract_doc, load_nlp  # noqa: E402
 from tasks.quotes import extract_quotes  # noqa: E402
-from tasks.readers import ReadError, ReadResult, read_stream  # noqa: E402
+from tasks.readers import Article, ReadError, ReadResult, read_stream  # noqa: E402
 
 
 def load_texts(raw: str, limit: int) -> list[str]:
@@ -73,14 +72,15 @@ def main() -> int:
         for d in search.documents(str(i), "b", None, text, ex.quotes)), schema=schemas.POSTINGS)
     index_s = time.perf_counter() - t0
 
+    language.detect(texts[0] if texts else "")  # loads the model: once per worker process
     t0 = time.perf_counter()  # each article's language, as a batch's router finds it
     for text in texts:
         language.detect(text)
     language_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()  # duplicates: every article signed, then grouped into stories
-    found = dedup.stories((str(i), hashlib.blake2b(t.encode(), digest_size=16).hexdigest(), i,
-                           dedup.signature(t)) for i, t in enumerate(texts))
+    found = dedup.stories((str(i), Article("x", i, t).content_hash, i, dedup.signature(t))
+                          for i, t in enumerate(texts))
     dedup_s = time.perf_counter() - t0
     n_copies = sum(1 for aid, (story, _) in found.items() if aid != story)
 

@@ -301,6 +301,7 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
     errors: list[str] = []
     if not specs:
         return 0, errors
+    # a file read in parts counts as done with its last part; each part weighs its share of bytes
     sizes = {s.batch_id: BatchSize(sum(f.part is None or f.part == len(f.cuts) for f in s.files),
                                    int(sum(f.size * f.share for f in s.files))) for s in specs}
     local = settings.runner != "dask"

@@ -1,7 +1,8 @@
 -- Warehouse views over the committed Parquet files. {<table>_parquet} is the list of that
 -- table's files in the committed batches (and {runs_parquet} of the run records), listed once per
 -- publish so that every view reads the same snapshot (a batch is in all of them or in none).
--- A file's rows come from its latest batch only, so a changed file's new rows replace the old.
+-- A file's rows come from the batches of its current contents only (file_parts: its latest
+-- batch, or the batches of the parts of a big file), so a changed file's new rows replace the old.
 
 -- file_parts: what each input file holds now, one row per part read: a file is read whole (one
 -- row, split_id NULL) or, when big, in parts (split_id; part k of len(split_cuts) + 1 holds the

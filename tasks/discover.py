@@ -203,17 +203,7 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
             p.reprocess += 1
             p.work.append(fw)
             continue
-        if fw.error is None and fw.skip_reason is None and (
-            fw.size != old.size or fw.mtime_ns != old.mtime_ns
-        ):
-            try:
-                fw.content_hash = rawfs.hash_file(raw, fw.fs_path or fw.path,
-                                                  follow_links=follow_links)
-            except rawfs.RawUnavailable:
-                raise
-            except OSError as exc:
-                fw.error = f"cannot read file: {exc.strerror or exc}"
-                fw.retryable = rawfs.is_transient(exc)
+        _hash_if_touched(raw, fw, old, follow_links)
         if fw.error is not None and fw.retryable and old.status in ("ok", "partial"):
             p.kept += 1  # unreadable for now: keep what was stored, look again next run
             p.unchanged += 1
@@ -238,28 +228,33 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
     return p
 
 
+def _hash_if_touched(raw: RawLocation, fw: FileWork, old: LedgerEntry, follow_links: bool
+                     ) -> None:
+    """A readable file whose size or time differ from its record gets its content hash (it may
+    hold the same bytes: touched, copied back); one that cannot be read now gets its error."""
+    if fw.error is not None or fw.skip_reason is not None or fw.content_hash is not None or (
+            fw.size == old.size and fw.mtime_ns == old.mtime_ns):
+        return
+    try:
+        fw.content_hash = rawfs.hash_file(raw, fw.fs_path or fw.path, follow_links=follow_links)
+    except rawfs.RawUnavailable:
+        raise
+    except OSError as exc:
+        fw.error = f"cannot read file: {exc.strerror or exc}"
+        fw.retryable = rawfs.is_transient(exc)
+
+
 def _resume(raw: RawLocation, fw: FileWork, old: LedgerEntry, follow_links: bool,
             p: Plan) -> bool:
     """A file whose latest split a run left unfinished: when the file still has the contents its
     stored parts saw, the parts not stored become the work (the same cuts, so the parts fit);
     when it changed (or its parts disagree), the whole file is work again. False when it cannot
     be read now: the usual rules decide."""
+    _hash_if_touched(raw, fw, old, follow_links)
     if fw.error is not None or fw.skip_reason is not None:
         return False
-    if old.torn:
-        same = False
-    elif fw.size == old.size and fw.mtime_ns == old.mtime_ns:
-        same = True
-    else:
-        try:
-            fw.content_hash = rawfs.hash_file(raw, fw.fs_path or fw.path, follow_links=follow_links)
-        except rawfs.RawUnavailable:
-            raise
-        except OSError:
-            return False
-        same = fw.content_hash == old.content_hash
     p.changed += 1
-    if not same:
+    if old.torn or (fw.content_hash is not None and fw.content_hash != old.content_hash):
         fw.change = "changed"
         p.work.append(fw)
         return True

@@ -493,6 +493,11 @@ def in_span(index: int, span: Span | None) -> bool:
                             and (span[1] is None or index < span[1]))
 
 
+def past_span(index: int, span: Span | None) -> bool:
+    """Whether a record lies after a part's end: its reader can stop there."""
+    return span is not None and span[1] is not None and index >= span[1]
+
+
 def iter_jsonl(stream: Any, source_path: str, result: ReadResult,
                span: Span | None = None) -> Iterator[Article]:
     """JSON Lines read record by record from a stream, so a file of any size (or any number of
@@ -520,7 +525,7 @@ def iter_jsonl(stream: Any, source_path: str, result: ReadResult,
     lineno = 0
     while line_bytes := lines.readline(MAX_LINE_BYTES + 1):
         lineno += 1
-        if span is not None and span[1] is not None and lineno >= span[1]:
+        if past_span(lineno, span):
             return  # the rest of the file is later parts'
         start, pos = pos, pos + len(line_bytes)
         mine = in_span(lineno, span)
@@ -621,9 +626,9 @@ def iter_warc(stream: Any, source_path: str, result: ReadResult,
     offset = end = 0
     try:
         for rec in records:
+            if past_span(records.offset, span):
+                return  # the rest of the file is later parts' (and theirs to check)
             if not in_span(records.offset, span):
-                if span is not None and span[1] is not None and records.offset >= span[1]:
-                    return  # the rest of the file is later parts' (and theirs to check)
                 continue  # an earlier part's record: passed over unread
             kind = warc_kind(rec)
             result.kinds[kind] += 1
@@ -767,13 +772,14 @@ def record_starts(stream: Any, source_path: str) -> Iterator[int]:
     bom = sniff_bom(lines.peek(4)[:4])
     if bom is not None and bom[0] != "utf-8":
         return
-    lineno = 0
-    while first := lines.readline(MAX_LINE_BYTES + 1):
+    lineno = 0  # numbered as iter_jsonl numbers them: every line, blank or too long
+    while line := lines.readline(MAX_LINE_BYTES + 1):
         lineno += 1
-        line = first
-        while not line.endswith(b"\n") and (line := lines.readline(READ_CHUNK)):
-            pass  # a line too long to keep (a bad record, but a record)
-        if line is not first or first.strip():
+        if len(line) > MAX_LINE_BYTES:  # too long to keep (a bad record, but a record)
+            while not line.endswith(b"\n") and (line := lines.readline(READ_CHUNK)):
+                pass
+            yield lineno
+        elif line.strip():
             yield lineno
 
 

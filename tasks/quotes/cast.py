@@ -125,10 +125,10 @@ def is_role_noun(word: str) -> bool:
         word in MORE_ROLES or word.endswith(AGENT_SUFFIXES)
 
 
-def _within(m: Mention, spans: list[tuple[int, int]]) -> bool:
-    """The mention lies inside one of the (sorted) speaker spans: it speaks."""
-    k = bisect.bisect_right(spans, (m.start, float("inf"))) - 1
-    return k >= 0 and spans[k][0] <= m.start and m.end <= spans[k][1]
+def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """The characters lie inside one of the (sorted) speaker spans: a name there speaks."""
+    k = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= start and end <= spans[k][1]
 
 
 def _credit(m: Mention, text: str) -> bool:
@@ -152,7 +152,7 @@ class Cast:
         self.mentions = mentions
         self.people: dict[str, Person] = {}
         spans = sorted(q.speaker_span for q in quotes if q.speaker_span is not None)
-        speaking = {m.start for m in mentions if _within(m, spans)}
+        speaking = {m.start for m in mentions if _within(m.start, m.end, spans)}
         cues = {q.cue_span[0]: q.cue_span[1] for q in quotes if q.cue_span is not None}
         named = [(m, n) for m in mentions if (n := self._personal_name(m, m.start in speaking))
                  and not m.after_the(idx.text)]
@@ -187,9 +187,8 @@ class Cast:
             if people and len(people) == 1 and len(people[0].words) > 1 and \
                     not (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("the", "a", "an")):
                 self.at[tok.idx] = people[0]
-                end = tok.idx + len(tok.text)
                 self._observe(people[0], tok.i, tok.i,
-                              _within(Mention(tok.idx, end, "PERSON", tok.text), spans))
+                              _within(tok.idx, tok.idx + len(tok.text), spans))
         self.events.sort(key=lambda e: e.char)
         self._bind_pronouns()
         self._follow_pronouns()

@@ -637,8 +637,8 @@ def iter_warc(stream: Any, source_path: str, result: ReadResult,
             # a record's bytes ran out before its length, or its headers before the length did
             if rec.length is None or getattr(rec.raw_stream, "limit", 0) > 0:
                 result.kinds[kind] -= 1
-                raise ReadError(f"WARC breaks off inside the record at byte {offset:,}, after "
-                                f"{end:,} bytes of whole records")
+                raise ReadError(f"WARC breaks off after byte {end:,}: the record at byte "
+                                f"{offset:,} is cut short")
             end = offset + records.get_record_length()
             if kind != "html":
                 continue

@@ -112,11 +112,14 @@ def test_every_record_is_an_article_or_counted_by_kind(tmp_path, gzip):
     assert "no article text" in result.errors[0]
 
 
-def test_a_crawl_that_breaks_off_keeps_the_pages_before(tmp_path):
-    whole = tmp_path / "crawl.warc.gz"
-    write_crawl(whole)
+@pytest.mark.parametrize("suffix", [".warc.gz", ".warc"])
+def test_a_crawl_that_breaks_off_keeps_the_pages_before(tmp_path, suffix):
+    # a cut gzip member ends in a decompression error or in a record short of its length,
+    # depending on the zlib build; a plain WARC always in the latter: both say where it broke
+    whole = tmp_path / f"crawl{suffix}"
+    write_crawl(whole, gzip=suffix.endswith(".gz"))
     data = whole.read_bytes()
-    cut = tmp_path / "cut.warc.gz"
+    cut = tmp_path / f"cut{suffix}"
     with open(whole, "rb") as f:  # where the second page's response starts and ends
         records = ArchiveIterator(f)
         spans = [(records.get_record_offset(), records.get_record_length())

@@ -349,3 +349,81 @@ def test_a_he_opening_a_sentence_continues_the_subject_before_it(nlp):
     text2 = text.replace("spokesman Tomas Varga", "spokeswoman Lena Berg")
     got2 = [g[:2] for g in speakers_of(nlp, text2)]
     assert ("he", "Lena Berg") not in got2 and ("he", "Arvid Holm") in got2
+
+
+def test_a_floating_quote_belongs_to_the_voice_of_the_paragraph_before(nlp):
+    # the paragraph before gives the floor: reported speech there, or a person it ends on as
+    # the subject ('Nicholson agreed.'), not the speaker of the last direct quote further back
+    text = ("Grace Ibarra runs the shelter's night programme.\n\n"
+            '"Most of our guests stay for the winter and leave in April," she said.\n\n'
+            "Thomas Weller, who has slept at the shelter for three winters, said he found an "
+            "apartment last month with a caseworker's help.\n\n"
+            '"It feels like a home. Nobody can take it from me now."')
+    got = speakers_of(nlp, text)
+    assert got[-1][1] == "Thomas Weller"
+    text2 = text.replace("said he found an apartment last month with a caseworker's help",
+                         "agreed with the programme's approach")
+    assert speakers_of(nlp, text2)[-1][1] == "Thomas Weller"
+    # a paragraph about no one leaves the quote with the speaker before it
+    text3 = text.replace("Thomas Weller, who has slept at the shelter for three winters, said he "
+                         "found an apartment last month with a caseworker's help.",
+                         "The shelter opened in 2009 in a former church hall.")
+    assert speakers_of(nlp, text3)[-1][1] == "Grace Ibarra"
+
+
+def test_she_said_after_a_quote_opening_its_paragraph_continues_the_subject_before(nlp):
+    # '"...," she said.' right after a paragraph whose main subject is a woman is hers, though
+    # the woman quoted before it is more salient; a subordinate clause's subject is no such
+    # subject ('said Covington has ...')
+    text = ("In an email to colleagues, department official Sandra Whitcombe wrote that the "
+            "full range of services is not offered to family members.\n\n"
+            "Mary Okonjo, the director of health programs, agreed with Whitcombe's approach.\n\n"
+            '"Family members were only ever granted access in support of the veteran," she wrote.')
+    assert speakers_of(nlp, text)[-1][:2] == ("she", "Mary Okonjo")
+    text2 = text.replace("Mary Okonjo, the director of health programs, agreed with "
+                         "Whitcombe's approach.",
+                         "Whitcombe said Mary Okonjo has approved the policy.")
+    assert speakers_of(nlp, text2)[-1][:2] == ("she", "Sandra Whitcombe")
+
+
+def test_a_pronoun_in_another_clause_says_nothing_of_a_subjects_gender(nlp):
+    # 'When Denise struggled to do it, he took the tape': he is not Denise
+    text = ("Investigators said Karl Dressler forced his way into the house before dawn.\n\n"
+            "He demanded that Denise Harlow tape her daughter's mouth shut. When Denise Harlow "
+            "struggled to do it, he took the tape from her.\n\n"
+            "The attack took four minutes, he said, according to the complaint.")
+    got = speakers_of(nlp, text)
+    assert got[-1][:2] == ("he", "Karl Dressler")
+
+
+def test_a_school_tagged_as_a_person_is_no_person(nlp):
+    from tasks.quotes import Mention, extract_quotes
+
+    text = ("Erin Maddox graduated from a girls' school across the street in 2013.\n\n"
+            "Since Sunday, Covington Catholic High School has faced calls to apologise.\n\n"
+            '"I saw it every week, and it was accepted there," she said.')
+    erin, school = text.index("Erin Maddox"), text.index("Covington")
+    mentions = [Mention(erin, erin + len("Erin Maddox"), "PERSON", "Erin Maddox"),
+                Mention(school, school + len("Covington Catholic High School"), "PERSON",
+                        "Covington Catholic High School")]
+    assert extract_quotes(nlp(text), mentions)[-1].speaker == "Erin Maddox"
+
+
+def test_a_name_the_ner_took_for_a_place_is_the_he_that_continues_it(nlp):
+    # 'Mulder' tagged GPE: the he that continues him as the main subject makes him a person
+    from tasks.quotes import Mention, extract_quotes
+
+    text = ("Jenna Cole watched from the range with her husband, Gerrod Cole.\n\n"
+            "Asked what scared him more, the mound or the first tee, Mulder didn't hesitate.\n\n"
+            '"It\'s this for sure," he said.')
+    jenna, gerrod, mulder = (text.index(n) for n in ("Jenna Cole", "Gerrod Cole", "Mulder"))
+    mentions = [Mention(jenna, jenna + 10, "PERSON", "Jenna Cole"),
+                Mention(gerrod, gerrod + 11, "PERSON", "Gerrod Cole"),
+                Mention(mulder, mulder + 6, "GPE", "Mulder")]
+    q = extract_quotes(nlp(text), mentions)[-1]
+    assert (q.speaker_text, q.speaker) == ("he", "Mulder")
+    # a word that opens its sentence with no tag is no name ('Officials didn't hesitate')
+    text2 = text.replace("Asked what scared him more, the mound or the first tee, Mulder",
+                         "Officials")
+    mentions2 = mentions[:2]
+    assert extract_quotes(nlp(text2), mentions2)[-1].speaker != "Officials"

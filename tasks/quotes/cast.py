@@ -47,9 +47,11 @@ from tasks.quotes.lexicons import (
     PERSONAL_TITLES,
     PORTFOLIO_WORDS,
     PRONOUN_GENDER,
+    PRONOUNS,
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
 )
+from tasks.quotes.marks import previous_paragraph
 from tasks.quotes.model import Mention, Quote
 from tasks.quotes.parse import SUBJECT_DEPS, Index, capitalised
 from tasks.quotes.thresholds import (
@@ -116,6 +118,13 @@ class Event:
     sent: int
     person: Person
     weight: float
+    main: bool = False  # the subject of its sentence's main clause
+
+
+def main_clause(verb: Token) -> bool:
+    """The verb of a main clause: its sentence's root, or one coordinated with it ('..., and
+    Nicholson agreed'; the parser also joins a paragraph to the sentence before this way)."""
+    return verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT"
 
 
 def is_role_noun(word: str) -> bool:
@@ -150,6 +159,7 @@ class Cast:
         self.idx = idx
         self.doc = idx.doc
         self.mentions = mentions
+        self._starts = [m.start for m in mentions]
         self.people: dict[str, Person] = {}
         spans = sorted(q.speaker_span for q in quotes if q.speaker_span is not None)
         speaking = {m.start for m in mentions if _within(m.start, m.end, spans)}
@@ -201,7 +211,9 @@ class Cast:
         label ("Hereditary Chief Na'moks" tagged ORG); a speaker tagged as a building or a
         place no one would quote ("Stanovaya" FAC)."""
         if m.label == "PERSON":  # a name is written with a capital ('rookie defenceman' is not)
-            return m.canonical if written_as_name(m.canonical) else None
+            # nor names a school or a company ('Covington Catholic High School' tagged PERSON)
+            return m.canonical if written_as_name(m.canonical) and not ORG_WORDS.intersection(
+                _words(m.canonical)) else None
         words = m.canonical.split()
         titled = [k for k, w in enumerate(words) if w.lower().rstrip(".") in PERSONAL_TITLES]
         if titled:
@@ -243,7 +255,8 @@ class Cast:
                 before.lower_ not in APPOSITION_ONLY:
             person.votes[GENDERED_NOUNS[before.lower_]] += ROLE_VOTES
         self._roles(person, doc[first], head)
-        self.events.append(Event(doc[first].idx, self.idx.sent_of(first), person, weight))
+        self.events.append(Event(doc[first].idx, self.idx.sent_of(first), person, weight,
+                                 head.dep_ in SUBJECT_DEPS and main_clause(head.head)))
 
     def _roles(self, person: Person, first: Token, head: Token) -> None:
         """'rookie defenceman Caleb Jones', 'Kremlin spokesman Dmitry Peskov', 'Ron Robison, the
@@ -305,7 +318,8 @@ class Cast:
 
     def _bind_pronouns(self) -> None:
         """'Roe said she ...', 'Roe lost her job': a pronoun after the subject of its sentence,
-        with no other person between them, says the subject's gender."""
+        within the subject's clause and with no other person between them, says the subject's
+        gender ('When Denise struggled, he took the tape': another clause, another person)."""
         pronouns = self.idx.tokens_of(frozenset(PRONOUN_GENDER))
         if not pronouns:
             return
@@ -314,13 +328,18 @@ class Cast:
                 continue
             tok = self.idx.token_at(e.char)
             end = self.idx.sents[e.sent].end
+            head = self.doc[tok]
+            while head.dep_ in ("compound", "flat") and head.head.i > head.i:
+                head = head.head
+            verb = head.head
             nxt = self.events[n + 1].char if n + 1 < len(self.events) else None
             for i in pronouns[bisect.bisect_right(pronouns, tok):]:
                 t = self.doc[i]
                 if i >= end or nxt is not None and t.idx >= nxt:
                     break
                 if not self.idx.in_quote(t.idx):
-                    e.person.votes[PRONOUN_GENDER[t.lower_]] += BOUND_VOTES
+                    if verb in t.ancestors:
+                        e.person.votes[PRONOUN_GENDER[t.lower_]] += BOUND_VOTES
                     break
 
     def _follow_pronouns(self) -> None:
@@ -340,7 +359,8 @@ class Cast:
             if person.gender is None:
                 person.votes[PRONOUN_GENDER[tok.lower_]] += RESOLVED_VOTES
             weight = SUBJECT_WEIGHT if tok.dep_ in SUBJECT_DEPS else 1.0
-            bisect.insort(self.events, Event(tok.idx, self.idx.sent_of(tok.i), person, weight),
+            bisect.insort(self.events, Event(tok.idx, self.idx.sent_of(tok.i), person, weight,
+                                             weight > 1.0 and main_clause(tok.head)),
                           key=lambda e: e.char)
 
     def _previous_subject(self, tok: Token) -> Person | None:
@@ -352,15 +372,78 @@ class Cast:
             return None
         sent = self.idx.sent_of(tok.i)
         start = self.idx.sents[sent].start
+        gender = PRONOUN_GENDER[tok.lower_]
+        opening = self._opening_quote(tok)
+        if opening is not None:
+            # '"...," she said.' opening its paragraph: the last main subject of the paragraph
+            # before (the parser's sentences often run over a paragraph break)
+            before = previous_paragraph(self.idx.text, opening)
+            last = next((e for e in reversed(self.events) if before <= e.char < opening and
+                         e.main), None)
+            person = last.person if last is not None else \
+                self._unnamed_subject(before, opening, last=True)
+            return person if person is not None and person.gender in (None, gender) else None
         if any(t.dep_ not in ("cc", "punct", "advmod") for t in self.doc[start : tok.i]):
             return None
-        gender = PRONOUN_GENDER[tok.lower_]
         for e in self.events:
-            if e.sent == sent - 1 and e.weight >= SUBJECT_WEIGHT:
+            if e.sent == sent - 1 and e.main:
                 return e.person if e.person.gender in (None, gender) else None
             if e.sent >= sent:
                 break
-        return None
+        if sent == 0:
+            return None
+        before = self.idx.sents[sent - 1]
+        person = self._unnamed_subject(before.start_char, before.end_char, last=False)
+        return person if person is not None and person.gender in (None, gender) else None
+
+    def _unnamed_subject(self, lo: int, hi: int, last: bool) -> Person | None:
+        """'Mulder didn't hesitate. "It's this for sure," he said.': a name the NER did not
+        take for a person's ('Mulder' GPE, 'Colton' ORG) that a he or she continues as the
+        main subject is a person's, and joins the cast unless it is one of the cast's names
+        (the first such subject between lo and hi, or the last). Not a word opening its
+        sentence with no entity on it ('Officials'), nor one after an article or with an
+        organisation's word."""
+        doc, idx = self.doc, self.idx
+        found = [t for t in doc[idx.token_at(lo) : idx.token_at(hi) + 1]
+                 if lo <= t.idx < hi and t.dep_ in SUBJECT_DEPS and main_clause(t.head) and
+                 capitalised(t) and t.lower_ not in PRONOUNS and not idx.in_quote(t.idx)]
+        if not found:
+            return None
+        tok = found[-1] if last else found[0]
+        run = [tok]
+        while run[0].i > 0 and doc[run[0].i - 1].dep_ in ("compound", "flat") and \
+                doc[run[0].i - 1].head.i == tok.i and capitalised(doc[run[0].i - 1]):
+            run.insert(0, doc[run[0].i - 1])
+        first = run[0]
+        k = bisect.bisect_right(self._starts, tok.idx) - 1
+        tagged = self.mentions[k] if k >= 0 and self.mentions[k].end > tok.idx else None
+        if tagged is None and first.i in idx.sent_start_set or \
+                tagged is not None and tagged.label == "PERSON" or \
+                first.i > 0 and doc[first.i - 1].lower_ in ("the", "a", "an"):
+            return None
+        name = clean_name(" ".join(t.text for t in run))
+        if not name or ORG_WORDS.intersection(_words(name)) or name.lower() in TITLES:
+            return None
+        person = self.named(name, first.idx)  # 'Jayme' for Jayme Closs
+        if person is None:
+            person = self.people[name] = Person(name, _words(name))
+        self.at.setdefault(first.idx, person)
+        bisect.insort(self.events, Event(first.idx, idx.sent_of(tok.i), person, SUBJECT_WEIGHT,
+                                         True), key=lambda e: e.char)
+        return person
+
+    def _opening_quote(self, tok: Token) -> int | None:
+        """Where the quotation opens that a pronoun follows as its speaker, when the quotation
+        opens its paragraph: '"...," she said.' (else None)."""
+        k = bisect.bisect_right(self.idx._inside_starts, tok.idx) - 1
+        if k < 0:
+            return None
+        qs, qe = self.idx.inside[k]
+        text = self.idx.text
+        if text[qe : tok.idx].strip(" ,\"”’'»") or text[text.rfind("\n", 0, qs) + 1 : qs].strip(
+                " \"“'`«"):
+            return None
+        return qs
 
     # --- asking --------------------------------------------------------------------------------
 

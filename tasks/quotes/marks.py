@@ -105,6 +105,12 @@ def paragraph_start(text: str, pos: int) -> int:
     return text.rfind("\n", 0, pos) + 1
 
 
+def previous_paragraph(text: str, pos: int) -> int:
+    """Where the paragraph before pos's paragraph starts (over blank lines; 0 at the top)."""
+    end = len(text[: paragraph_start(text, pos)].rstrip())
+    return text.rfind("\n", 0, end) + 1
+
+
 DASH_NAME = re.compile(r"[ \t\u00a0]*[―—–-]{1,2}[ \t\u00a0]*"
                         r"([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,4})")
 

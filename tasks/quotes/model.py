@@ -40,6 +40,7 @@ class Quote:
     _cue_token: int | None = field(default=None, repr=False)
     _speaker_token: int | None = field(default=None, repr=False)  # a possessor who speaks
     _speaker_head: int | None = field(default=None, repr=False)  # head of the speaker's phrase
+    _floats: bool = field(default=False, repr=False)  # a paragraph of quote with no cue
 
     @property
     def start(self) -> int:

@@ -26,6 +26,7 @@ from tasks.quotes.marks import (
     after_mark,
     looks_like_title,
     paragraph_start,
+    previous_paragraph,
     quote_mark_spans,
 )
 from tasks.quotes.mixed import after_cue, mixed_clause
@@ -138,6 +139,7 @@ def floating_paragraph(c: Candidate, a: Article) -> bool:
     q = c.q
     q.speaker, q.speaker_label = prev.speaker, prev.speaker_label
     q.speaker_span, q.speaker_text = prev.speaker_span, prev.speaker_text
+    q._floats = True  # (refloat may hand it to speech or a person in the paragraph before)
     return a.keep(q)
 
 
@@ -160,6 +162,31 @@ def after_its_speaker(c: Candidate, a: Article) -> bool:
         return False
     attribute(c.q, None, subj, a.mentions, a.starts, a.idx, a.quotes)
     return a.keep(c.q)
+
+
+def refloat(quotes: list[Quote], a: Article) -> None:
+    """A floating paragraph belongs to whoever the paragraph before it gives the floor: the
+    speaker of reported speech there ('Brooks said he obtained housing'; the direct quotes the
+    rules saw first may lie further back), else a person that paragraph ends on as its subject
+    ('Mary Nicholson ... agreed with Williamson's approach.'), news's way of introducing the
+    next voice. Runs once indirect speech is known (quotes in text order)."""
+    latest: Quote | None = None
+    for q in quotes:
+        if q._floats:
+            para = paragraph_start(a.text, q.start)
+            before = previous_paragraph(a.text, q.start)
+            if latest is not None and latest.end > before and latest.speaker_span != q.speaker_span \
+                    and latest.speaker:
+                q.speaker, q.speaker_label = latest.speaker, latest.speaker_label
+                q.speaker_span, q.speaker_text = latest.speaker_span, latest.speaker_text
+            elif latest is None or latest.end <= before:
+                last = a.idx.sents[a.idx.sent_of(a.idx.token_at(max(before, para - 2)))]
+                subj = next((t for t in last.root.children if t.dep_ == "nsubj"), None)
+                if last.start_char >= before and subj is not None and not a.idx.in_quote(
+                        subj.idx) and (subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she")):
+                    attribute(q, None, subj, a.mentions, a.starts, a.idx, quotes)
+        if q.speaker_span is not None:
+            latest = q
 
 
 def scare_quote(c: Candidate, a: Article) -> bool:
@@ -253,6 +280,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
                 break
     quotes = a.quotes + indirect_quotes(doc, a.idx, a.quotes, mentions, a.starts)
     quotes.sort(key=lambda q: q.start)
+    refloat(quotes, a)
     continue_speakers(quotes, text)
     resolve_speakers(quotes, mentions, a.idx)
     return quotes

@@ -427,3 +427,22 @@ def test_a_name_the_ner_took_for_a_place_is_the_he_that_continues_it(nlp):
                          "Officials")
     mentions2 = mentions[:2]
     assert extract_quotes(nlp(text2), mentions2)[-1].speaker != "Officials"
+
+
+def test_coordinated_names_speak_together(nlp):
+    # 'Both Halvorsen and Achebe have said ...': the two of them said it, each by full name,
+    # and no one gender or role is theirs
+    text = ("Student Erik Halvorsen and elder Ruth Achebe met on the steps of the memorial.\n\n"
+            "Erik Halvorsen said he only wanted to calm his classmates. Ruth Achebe said she "
+            "stepped in to keep the peace.\n\n"
+            "Both Halvorsen and Achebe have said they were trying to keep things calm.\n\n"
+            "His lawyers, Carla Mendes and Victor Osei, have said they might seek a change of "
+            "venue.")
+    got = {g[1]: g for g in speakers_of(nlp, text)}
+    assert "Erik Halvorsen and Ruth Achebe" in got
+    assert got["Erik Halvorsen and Ruth Achebe"][2:5] == (None, None, None)
+    assert "Carla Mendes and Victor Osei" in got
+    # a name coordinated with a description is that one person
+    text2 = text.replace("Both Halvorsen and Achebe have", "Halvorsen and his classmates have")
+    assert "Erik Halvorsen" in {g[1] for g in speakers_of(nlp, text2)
+                                if g[0].startswith("Halvorsen")}

@@ -552,3 +552,10 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             q.speaker, q.speaker_label = person.name, "PERSON"
             q.speaker_role, q.speaker_organisation = person.role, person.organisation
             q.speaker_gender = person.gender
+        if q._also and q.speaker_label == "PERSON":
+            # 'Sandmann and Phillips have said': every name, each the cast's person it names;
+            # no one role, organisation or gender is theirs
+            others = [cast.at.get(s) or cast.named(idx.text[s:e], s) for s, e in q._also]
+            if all(others):
+                q.speaker = " and ".join([q.speaker or "", *(p.name for p in others if p)])
+                q.speaker_role = q.speaker_organisation = q.speaker_gender = None

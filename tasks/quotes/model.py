@@ -41,6 +41,7 @@ class Quote:
     _speaker_token: int | None = field(default=None, repr=False)  # a possessor who speaks
     _speaker_head: int | None = field(default=None, repr=False)  # head of the speaker's phrase
     _floats: bool = field(default=False, repr=False)  # a paragraph of quote with no cue
+    _also: list[tuple[int, int]] = field(default_factory=list, repr=False)  # joint speakers' names
 
     @property
     def start(self) -> int:

@@ -127,6 +127,21 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
     return (start, end), None, None
 
 
+def conjoined_names(head: Token) -> list[tuple[int, int]]:
+    """The names coordinated with a speaker's name ('Sandmann and Phillips', 'Charles Glynn and
+    Richard Jones'): all of them said it. Each as the character span of its capitalised words."""
+    out = []
+    for conj in head.conjuncts:
+        if conj.i < head.i or not capitalised(conj):
+            continue
+        first = conj
+        while first.i > 0 and first.doc[first.i - 1].dep_ in ("compound", "flat") and \
+                first.doc[first.i - 1].head.i == conj.i and capitalised(first.doc[first.i - 1]):
+            first = first.doc[first.i - 1]
+        out.append((first.idx, conj.idx + len(conj.text)))
+    return sorted(out)
+
+
 def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
                     want: tuple[str, ...] | None = None) -> tuple[str | None, str | None]:
     """He/she -> an earlier person; they/it -> an earlier organisation (or the labels asked
@@ -191,6 +206,10 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         span = (span[1] - len(rest.lstrip()), span[1])
         if name is not None and name.lower().startswith(q.cue.lower() + " "):
             name = fullest_name(name[len(q.cue) + 1 :], [p for p in people if p != name])
+    if label == "PERSON":
+        q._also = conjoined_names(idx.doc[idx.token_at(span[1] - 1)])
+        if q._also:  # 'Sandmann and Phillips have said': the span runs over every name
+            span = (span[0], q._also[-1][1])
     q.speaker_span = span
     q.speaker_text = idx.text[span[0] : span[1]]
     q.speaker, q.speaker_label = name, label

@@ -446,3 +446,18 @@ def test_coordinated_names_speak_together(nlp):
     text2 = text.replace("Both Halvorsen and Achebe have", "Halvorsen and his classmates have")
     assert "Erik Halvorsen" in {g[1] for g in speakers_of(nlp, text2)
                                 if g[0].startswith("Halvorsen")}
+
+
+def test_a_description_in_the_lede_is_the_person_the_next_paragraph_names(nlp):
+    # delayed identification: the lede describes, the next paragraph names
+    text = ("A Halifax youth soccer coach says he is overwhelmed by the response to a video his "
+            "players made to find him a kidney donor.\n\n"
+            "Marcus Delacroix said the video was the kindest thing anyone had done for him.\n\n"
+            '"I never expected this many calls," he said.')
+    got = speakers_of(nlp, text)
+    assert got[0][:2] == ("A Halifax youth soccer coach", "Marcus Delacroix")
+    # a lede that names its own speaker's company keeps the description: the next paragraph
+    # is someone else's
+    text2 = ("A spokesperson for Harbour Transit said the ferries would run on Sunday.\n\n"
+             "Marcus Delacroix, who rides the ferry daily, said he was relieved.")
+    assert speakers_of(nlp, text2)[0][1] != "Marcus Delacroix"

@@ -496,6 +496,32 @@ class Cast:
         found = [p for p in found if len(p.words) == longest]
         return found[0] if len(found) == 1 else self.foreground(char, found) or found[0]
 
+    def identified_next(self, head: Token) -> Person | None:
+        """'A Vancouver peewee hockey coach says he's "amazed" ...' / 'Stephen Gillis said ...':
+        a description speaking in a paragraph that names no one, at the top of the article,
+        is the person the next paragraph opens on as its main subject, named in full (news's
+        delayed identification); not one speaking for an organisation it names."""
+        if not head.text.islower() or head.lower_ in DOCUMENT_NOUNS or not any(
+                c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in head.children):
+            return None
+        if any(t.ent_type_ in ORG_ENTS for c in head.rights if c.dep_ == "prep"
+               for t in c.subtree):
+            return None  # 'a spokesperson for Harbour Transit' speaks for it, unnamed
+        text = self.idx.text
+        lo = text.rfind("\n", 0, head.idx) + 1
+        hi = text.find("\n", head.idx)
+        if hi < 0:
+            return None
+        nxt = len(text) - len(text[hi:].lstrip())
+        for e in self.events:
+            if lo <= e.char < hi:
+                return None  # the paragraph names someone: the description is not them
+            if e.char >= nxt:
+                end = text.find("\n", nxt)
+                return e.person if e.main and len(e.person.words) > 1 and (
+                    end < 0 or e.char < end) else None
+        return None
+
     def in_role(self, noun: str, char: int, qualifiers: frozenset[str] = frozenset()
                 ) -> Person | None:
         """The person the article introduced with this role noun, the most salient if several;
@@ -546,6 +572,8 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
                 elif person is None and head.lower_ in ROLE_NOUNS and any(
                         c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children):
                     person = cast.foreground(q.speaker_span[0], list(cast.people.values()))
+        if person is None and q.speaker is None and head is not None and q is quotes[0]:
+            person = cast.identified_next(head)
         if person is None and q.speaker_label == "PERSON" and q.speaker is not None:
             person = cast.people.get(q.speaker)
         if person is not None:

@@ -461,3 +461,6 @@ def test_a_description_in_the_lede_is_the_person_the_next_paragraph_names(nlp):
     text2 = ("A spokesperson for Harbour Transit said the ferries would run on Sunday.\n\n"
              "Marcus Delacroix, who rides the ferry daily, said he was relieved.")
     assert speakers_of(nlp, text2)[0][1] != "Marcus Delacroix"
+    # nor does a body: the council is not the man named next
+    text3 = text2.replace("A spokesperson for Harbour Transit", "The council")
+    assert speakers_of(nlp, text3)[0][1] != "Marcus Delacroix"

@@ -44,6 +44,7 @@ from tasks.quotes.lexicons import (
     MALE,
     MORE_ROLES,
     NOT_ROLES,
+    ORG_NOUNS,
     PERSONAL_TITLES,
     PORTFOLIO_WORDS,
     PRONOUN_GENDER,
@@ -500,8 +501,9 @@ class Cast:
         """'A Vancouver peewee hockey coach says he's "amazed" ...' / 'Stephen Gillis said ...':
         a description speaking in a paragraph that names no one, at the top of the article,
         is the person the next paragraph opens on as its main subject, named in full (news's
-        delayed identification); not one speaking for an organisation it names."""
-        if not head.text.islower() or head.lower_ in DOCUMENT_NOUNS or not any(
+        delayed identification); not a body ('The council issued a statement'), nor one
+        speaking for an organisation it names."""
+        if not head.text.islower() or head.lower_ in DOCUMENT_NOUNS | ORG_NOUNS or not any(
                 c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in head.children):
             return None
         if any(t.ent_type_ in ORG_ENTS for c in head.rights if c.dep_ == "prep"

@@ -464,3 +464,15 @@ def test_a_description_in_the_lede_is_the_person_the_next_paragraph_names(nlp):
     # nor does a body: the council is not the man named next
     text3 = text2.replace("A spokesperson for Harbour Transit", "The council")
     assert speakers_of(nlp, text3)[0][1] != "Marcus Delacroix"
+
+
+def test_the_party_member_is_the_politician_in_view(nlp):
+    # 'the Kentucky Republican said': one member of a party is a person, the one in view
+    text = ("Senate Majority Leader Orrin Hatcher blamed outside activists for the attacks on "
+            "the students.\n\n"
+            '"They took a few seconds of video out of context and decided to attack these young '
+            'people," the Kentucky Republican said.\n\n'
+            '"We will not be lectured by the majority," the Democrats said in a statement.')
+    got = {g[0]: g[1] for g in speakers_of(nlp, text)}
+    assert got["Republican"] == "Orrin Hatcher"
+    assert got["Democrats"] == "Democrats"  # a party, plural, is no person

@@ -214,6 +214,10 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
     q.speaker_text = idx.text[span[0] : span[1]]
     q.speaker, q.speaker_label = name, label
     definite = any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
+    if label == "NORP" and definite and not subj.lower_.endswith("s"):
+        # "the Kentucky Republican said": one member of a party or people is a person, the
+        # one in view (as for "the senator")
+        q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, ("PERSON",))
     if name is None and definite and subj.lower_ in ROLE_NOUNS:
         # "the Kremlin leader", "the spokesman": the person just quoted, when there is one (news
         # names its protagonist by role between two of their quotes), else the person of that

@@ -476,3 +476,14 @@ def test_the_party_member_is_the_politician_in_view(nlp):
     got = {g[0]: g[1] for g in speakers_of(nlp, text)}
     assert got["Republican"] == "Orrin Hatcher"
     assert got["Democrats"] == "Democrats"  # a party, plural, is no person
+
+
+def test_a_description_opening_its_paragraph_is_no_name(nlp):
+    # 'People arrested last week said': its capital only opens the paragraph (the parser ran
+    # the sentence on from the quote before), so it is a description with its modifiers
+    text = ('"Our people should never have been treated that way," the hereditary chief said.'
+            '\n\nPeople arrested last week said the officers pulled them from the gate and pinned '
+            "them to the ground.")
+    got = speakers_of(nlp, text)
+    assert got[-1][0] == "People arrested last week"
+    assert got[-1][1] is None and got[-1][2:5] == (None, None, None)

@@ -100,8 +100,12 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         left = left.doc[left.i + 1]  # nor across a paragraph break
     start = left.idx
     end = subj.idx + len(subj.text)
-    if not capitalised(subj) and subj.lower_ not in PRONOUNS:
-        # a description runs on to its modifiers: 'a person familiar with the negotiations',
+    opens = left.i in sent_starts or text is not None and \
+        not text[lo : left.idx].strip(" \t\n\"“”'’")
+    common = not capitalised(subj) or left.i == subj.i and opens and not subj.ent_type_
+    if common and subj.lower_ not in PRONOUNS:
+        # a description runs on to its modifiers (its capital only opening the sentence:
+        # 'People arrested last week said'): 'a person familiar with the negotiations',
         # 'another member of the public' (not a relative clause, nor past a comma)
         for child in subj.rights:
             if child.dep_ not in ("prep", "amod", "acl") or child.i != subj.i + 1 and \
@@ -121,7 +125,8 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
             k -= 1
         name = clean_name(" ".join(t.text for t in run))
         # a lone capitalised word opening the sentence ("Officials said") is not a name
-        opens_sentence = run[0].i in sent_starts
+        opens_sentence = run[0].i in sent_starts or text is not None and \
+            not text[lo : run[0].idx].strip(" \t\n\"“”'’")
         if name and name.lower() not in TITLES and not (len(run) == 1 and opens_sentence):
             return (start, end), fullest_name(name, people), "PERSON"
     return (start, end), None, None

@@ -487,3 +487,20 @@ def test_a_description_opening_its_paragraph_is_no_name(nlp):
     got = speakers_of(nlp, text)
     assert got[-1][0] == "People arrested last week"
     assert got[-1][1] is None and got[-1][2:5] == (None, None, None)
+
+
+def test_an_unsigned_statement_speaks_for_whoever_spoke_before_it(nlp):
+    # 'Gatsby said ... A statement said ...': the statement is the one who just spoke
+    text = ("The aid group Harbourlight said its regional director was among those killed in "
+            'the attack. A statement said the group was "shocked and saddened" to confirm his '
+            "death.\n\n"
+            'Police said a second statement would follow. "We are still counting," an officer '
+            "said.")
+    got = {g[0]: g[1] for g in speakers_of(nlp, text)}
+    assert got["A statement"] == "Harbourlight"
+    # a statement with its own issuer keeps it, and one in another paragraph takes no one
+    text2 = text.replace("A statement said", "A statement from the city said")
+    assert {g[0]: g[1] for g in speakers_of(nlp, text2)}.get("A statement from the city") \
+        != "Harbourlight"
+    text3 = text.replace("attack. A statement", "attack.\n\nA statement")
+    assert {g[0]: g[1] for g in speakers_of(nlp, text3)}["A statement"] is None

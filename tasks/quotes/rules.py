@@ -20,7 +20,7 @@ from tasks.names import clean_name, fullest_name
 from tasks.quotes.cast import resolve_speakers
 from tasks.quotes.cues import colon_attribution, find_cue, within_clause
 from tasks.quotes.indirect import indirect_quotes
-from tasks.quotes.lexicons import CHARACTERISE_VERBS, NAMING_VERBS
+from tasks.quotes.lexicons import CHARACTERISE_VERBS, DOCUMENT_NOUNS, NAMING_VERBS
 from tasks.quotes.marks import (
     DASH_NAME,
     after_mark,
@@ -189,6 +189,25 @@ def refloat(quotes: list[Quote], a: Article) -> None:
             latest = q
 
 
+def unsigned_documents(quotes: list[Quote], a: Article) -> None:
+    """'Gatsby said its programs director was among those killed. A statement said ...': a
+    document no one is said to have issued speaks for whoever spoke just before it in its
+    paragraph (quotes in text order, indirect speech included)."""
+    for k, q in enumerate(quotes):
+        if q.speaker is not None or q._speaker_head is None:
+            continue
+        head = a.doc[q._speaker_head]
+        if head.lower_ not in DOCUMENT_NOUNS or any(
+                c.dep_ in ("poss", "compound", "prep") for c in head.children) or not any(
+                c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
+            continue
+        para = paragraph_start(a.text, head.idx)
+        before = next((r for r in reversed(quotes[:k]) if r.end <= head.idx and r.speaker), None)
+        if before is not None and before.speaker_span is not None and \
+                before.speaker_span[0] >= para:
+            q.speaker, q.speaker_label = before.speaker, before.speaker_label
+
+
 def scare_quote(c: Candidate, a: Article) -> bool:
     """A short quoted phrase with no cue is a scare quote or a name, not speech."""
     return c.cue is None and c.words < MIN_UNATTRIBUTED_WORDS and DROPPED
@@ -281,6 +300,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
     quotes = a.quotes + indirect_quotes(doc, a.idx, a.quotes, mentions, a.starts)
     quotes.sort(key=lambda q: q.start)
     refloat(quotes, a)
+    unsigned_documents(quotes, a)
     continue_speakers(quotes, text)
     resolve_speakers(quotes, mentions, a.idx)
     return quotes

@@ -504,3 +504,14 @@ def test_an_unsigned_statement_speaks_for_whoever_spoke_before_it(nlp):
         != "Harbourlight"
     text3 = text.replace("attack. A statement", "attack.\n\nA statement")
     assert {g[0]: g[1] for g in speakers_of(nlp, text3)}["A statement"] is None
+
+
+def test_the_post_read_is_its_author_however_the_parser_takes_it(nlp):
+    # the parser reads '"...," the post read' as a noun phrase ('post read') with no article
+    # of its own: the 'the' before it still makes it the post the article introduced
+    text = ("Nadia Quiroga, a technical researcher at Larkspur Labs, stated in the company's "
+            "blog post that the threats came from the same addresses as last year's campaign.\n\n"
+            '"Several addresses behind these threats also sent the extortion emails we saw in '
+            'the previous campaign, with the same wording and the same demands," the post read.')
+    got = {g[0]: g[1] for g in speakers_of(nlp, text)}
+    assert got["post"] == "Nadia Quiroga"

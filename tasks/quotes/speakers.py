@@ -257,9 +257,11 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         elif author is not None:
             _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people,
                                                            text=idx.text)
-        elif any(c.dep_ == "det" and c.lower_ in DEFINITE for c in subj.children):
+        elif any(c.dep_ == "det" and c.lower_ in DEFINITE for c in subj.children) or \
+                subj.i > 0 and subj.doc[subj.i - 1].lower_ in DEFINITE:
             # "The statement said": the statement the article introduced ("the ministry issued a
-            # statement"), spoken for by whoever issued it
+            # statement"), spoken for by whoever issued it (the article read from the text too:
+            # the parser takes "the post read" for a noun phrase now and then)
             issuer = document_issuer(subj, idx)
             if issuer is not None:
                 _, q.speaker, q.speaker_label = speaker_phrase(issuer, mentions, starts, people,

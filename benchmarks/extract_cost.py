@@ -62,7 +62,8 @@ def main() -> int:
     nlp_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    extracted = [extract_doc(doc, str(i)) for i, doc in enumerate(docs)]
+    extracted = [extract_doc(doc, str(i), text=text)  # as a batch calls it
+                 for i, (doc, text) in enumerate(zip(docs, texts, strict=True))]
     n_quotes = sum(len(ex.quotes) for ex in extracted)
     extract_s = time.perf_counter() - t0
 
@@ -85,8 +86,8 @@ def main() -> int:
     n_copies = sum(1 for aid, (story, _) in found.items() if aid != story)
 
     t0 = time.perf_counter()
-    for doc in docs:  # quotes alone, entities given (the entity rows are built the same way)
-        extract_quotes(doc, [])
+    for doc, text in zip(docs, texts, strict=True):  # quotes alone (entity rows built alike)
+        extract_quotes(doc, [], text)
     quotes_only_s = time.perf_counter() - t0
 
     print(f"articles {len(texts)}, words {words:,}, model {settings.model}, "

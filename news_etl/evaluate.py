@@ -164,7 +164,7 @@ def predict(docs: list[dict[str, Any]], model: str, disable: tuple[str, ...],
     out: dict[str, list[dict[str, Any]]] = {}
     for doc, parsed in zip(docs, nlp.pipe((d["text"] for d in docs), batch_size=batch_size),
                            strict=True):
-        ex = extract_doc(parsed, doc["doc_id"])
+        ex = extract_doc(parsed, doc["doc_id"], text=doc["text"])
         out[doc["doc_id"]] = [
             {
                 "content": [[s["start"], s["end"]] for s in q["spans"]],

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from tasks.language import LABELS
 from tasks.names import resolve_mentions
 from tasks.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
+from tasks.quotes.parse import sentences
 from tasks.readers import Article
 from tasks.version import _meta_id, installed_model_id  # noqa: F401  (re-exported)
 
@@ -46,33 +48,40 @@ class Extracted:
     model: str | None = None  # the pipeline that read the article (None: no pipeline for it)
 
 
-def extract_doc(doc: Doc, article_id: str, quotes: bool = True) -> Extracted:
+def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
+                text: str | None = None) -> Extracted:
     """Entities with canonical names and sentence index, and (with ``quotes``: the rules are
-    English) quotes, from one parsed article."""
-    sents = list(doc.sents)  # once: each doc.sents walks the whole Doc
+    English) quotes, from one parsed article. ``text``, the string the Doc was parsed from,
+    spares rebuilding it from the tokens (Doc.text makes a Token object for every word)."""
+    if text is None or not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
+        text = doc.text  # Doc.text is rebuilt from the tokens on every access
+    sents = sentences(doc)  # once: each doc.sents walks the whole Doc
     sent_starts = [s.start for s in sents]
-    ents = list(doc.ents)
-    canon = resolve_mentions([(e.text, LABELS.get(e.label_, e.label_)) for e in ents])
+    # character offsets from the token arrays: a Span's start_char, end_char and text each
+    # build Token objects
+    offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+    ents = [(e.start, offsets[e.start][0], offsets[e.end - 1][0] + offsets[e.end - 1][1],
+             LABELS.get(e.label_, e.label_)) for e in doc.ents]  # one label set: PER is PERSON
+    canon = resolve_mentions([(text[a:b], label) for _, a, b, label in ents])
     entities = []
     mentions = []
-    for i, (e, (c, resolved_label)) in enumerate(zip(ents, canon, strict=True)):
+    for i, ((tok, a, b, label), (c, resolved_label)) in enumerate(zip(ents, canon, strict=True)):
         entities.append(
             {
                 "article_id": article_id,
                 "entity_index": i,
-                "start_char": e.start_char,
-                "end_char": e.end_char,
-                "text": e.text,
-                "label": LABELS.get(e.label_, e.label_),  # one label set: PER is PERSON
-                "sentence_index": bisect.bisect_right(sent_starts, e.start) - 1,
+                "start_char": a,
+                "end_char": b,
+                "text": text[a:b],
+                "label": label,
+                "sentence_index": bisect.bisect_right(sent_starts, tok) - 1,
                 "canonical": c,
             }
         )
-        mentions.append(Mention(e.start_char, e.end_char, resolved_label, c))
+        mentions.append(Mention(a, b, resolved_label, c))
     rows: list[dict[str, Any]] = []
     if not quotes:
         return Extracted(entities, rows)
-    text = doc.text  # Doc.text is rebuilt from the tokens on every access
     for qi, q in enumerate(extract_quotes(doc, mentions, text, sents)):
         rows.append(
             {
@@ -130,7 +139,8 @@ def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int
                 docs = p.pipe((chunk[k].text for k in idxs), batch_size=batch_size)
                 for k, doc in zip(idxs, docs, strict=True):
                     try:
-                        ex = extract_doc(doc, chunk[k].article_id, quotes=english)
+                        ex = extract_doc(doc, chunk[k].article_id, quotes=english,
+                                         text=chunk[k].text)
                         ex.model = name
                         out[k] = ex
                     except Exception as exc:  # noqa: BLE001

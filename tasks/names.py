@@ -128,9 +128,13 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]]) -> list[tuple[str, str
         if name and name not in names:
             names.append(name)
     out: list[tuple[str, str]] = []
+    seen: dict[tuple[str, str], str] = {}  # an article names the same few things many times
     for name, lab in cleaned:
         key = "PERSON" if lab in PERSON_LABELS else lab
-        out.append((_fullest(name, by_label.get(key, []), person=key == "PERSON"), lab))
+        full = seen.get((name, key))
+        if full is None:
+            full = seen[name, key] = _fullest(name, by_label.get(key, []), person=key == "PERSON")
+        out.append((full, lab))
     return out
 
 

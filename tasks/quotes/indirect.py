@@ -170,6 +170,10 @@ INDIRECT_RULES: tuple[Callable[[Token, Index], Content | None], ...] = (
 )
 
 
+SPEECH_WORDS = frozenset(REPORTING_VERBS | PHRASAL_HEADS | PUT_IT | {"according"})
+OTHER_WORDS = frozenset(BELIEF_VERBS | STANCE_VERBS | CHARACTERISE_VERBS | STANCE_PREP_HEADS)
+
+
 def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Mention],
                     starts: list[int]) -> list[Quote]:
     """Reported speech, beliefs and stances with no quotation marks, outside the direct quotes."""
@@ -177,16 +181,10 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
     taken = [(q.start, q.end) for q in direct]
     out: list[Quote] = []
     # reporting verbs first, so that "X said Y endorsed Z" is X's attribution, not Y's stance
-    speech, rest = [], []
-    for t in doc:
-        word = t.lower_
-        if word in REPORTING_VERBS or word in PHRASAL_HEADS or word in PUT_IT or \
-                word == "according":
-            speech.append(t)
-        elif word in BELIEF_VERBS or word in STANCE_VERBS or word in CHARACTERISE_VERBS or \
-                word in STANCE_PREP_HEADS:
-            rest.append(t)
-    for tok in speech + rest:
+    # (looked up by word in the Index: a Token object for every word costs more than the rules)
+    speech = idx.tokens_of(SPEECH_WORDS)
+    rest = idx.tokens_of(OTHER_WORDS - SPEECH_WORDS)
+    for tok in (doc[i] for i in speech + rest):
         if tok.i in used or idx.in_quote(tok.idx):
             continue
         found = next(c for rule in INDIRECT_RULES if (c := rule(tok, idx)) is not None)

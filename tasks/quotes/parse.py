@@ -4,13 +4,32 @@ subject, the head of a noun phrase, a clausal complement, token spans as charact
 from __future__ import annotations
 
 import bisect
+import functools
 
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from tasks.quotes.lexicons import CIRCUMSTANCE_PREPS, LISTENER_VERB_PREFIXES
 from tasks.quotes.thresholds import MIN_CLAUSE_TOKENS, MIN_CONTENT_WORDS
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """doc.sents as a list, read from the sentence-start array: doc.sents makes a Token object
+    for every word of the article to find the same starts."""
+    n = len(doc)
+    if not n:
+        return []
+    flags = doc.to_array("SENT_START").tolist()
+    starts = [0] + [i for i in range(1, n) if flags[i] == 1]
+    return [doc[a:b] for a, b in zip(starts, [*starts[1:], n], strict=True)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_hashes(words: frozenset[str]) -> frozenset[int]:
+    """The string-store hashes of words (the lexicons are constants: hashed once)."""
+    return frozenset(hash_string(w) for w in words)
 
 
 class Index:
@@ -27,17 +46,29 @@ class Index:
         self.lower_hashes: list[int] = doc.to_array("LOWER").tolist() if len(doc) else []
         self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
         # once: each doc.sents walks the whole Doc (the caller may have them already)
-        self.sents: list[Span] = list(doc.sents) if sents is None else sents
+        self.sents: list[Span] = sentences(doc) if sents is None else sents
         self._sent_starts = [s.start for s in self.sents]
         # Token.is_sent_start scans the whole Doc on every call; look starts up here instead
         self.sent_start_set = frozenset(self._sent_starts)
         self._inside_starts = [s for s, _ in self.inside]
+        self._positions: dict[int, list[int]] | None = None  # lower-case hash -> token indices
 
     def tokens_of(self, words: set[str] | frozenset[str]) -> list[int]:
-        """Indices of the tokens whose lower-case form is one of words, in text order."""
-        strings = self.doc.vocab.strings
-        wanted = {strings[w] for w in words}
-        return [i for i, h in enumerate(self.lower_hashes) if h in wanted]
+        """Indices of the tokens whose lower-case form is one of words, in text order (through
+        the article's word -> positions table, built on the first call)."""
+        # a lexicon is hashed once; an article's own few words (its surnames) each time
+        wanted = _word_hashes(words) if isinstance(words, frozenset) and len(words) > 8 else \
+            {hash_string(w) for w in words}
+        if self._positions is None:
+            self._positions = {}
+            for i, h in enumerate(self.lower_hashes):
+                self._positions.setdefault(h, []).append(i)
+        table = self._positions
+        if len(wanted) < len(table):
+            hits = [table[h] for h in wanted if h in table]
+        else:
+            hits = [p for h, p in table.items() if h in wanted]
+        return list(hits[0]) if len(hits) == 1 else sorted(i for p in hits for i in p)
 
     def token_at(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.starts, char) - 1)

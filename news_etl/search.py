@@ -39,9 +39,13 @@ def search(con: Any, req: SearchRequest) -> Any:
     quotes = req.quotes or req.speaker is not None
     params: dict[str, Any] = {"q": req.words, "limit": req.limit, "source": req.source,
                               "since": req.since}
-    if quotes:
-        params["speaker"] = req.speaker
-    sql = load_sql("search/quotes.sql" if quotes else "search/articles.sql")
+    name = "search/articles.sql"
+    if quotes:  # a speaker's own statement: with none, the speaker-matching way is planned away
+        name = "search/quotes.sql"
+        if req.speaker is not None:
+            name = "search/quotes_by_speaker.sql"
+            params["speaker"] = req.speaker
+    sql = load_sql(name)
     import duckdb
 
     try:

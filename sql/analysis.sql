@@ -22,8 +22,10 @@ from articles a join first_stored f using (article_id);
 -- reads one small file instead of the metadata columns of every batch; computed live until then.
 create or replace view article_meta_live as
 select a.article_id, a.batch_id, a.title, a.source, a.url, a.source_path, a.word_count,
-       d.seen_at
-from articles a join article_dates d using (article_id);
+       d.seen_at, coalesce(qc.quote_count, 0) as quote_count
+from articles a join article_dates d using (article_id)
+left join (select article_id, batch_id, count(*) as quote_count from quotes group by all) qc
+       using (article_id, batch_id);
 
 create or replace view article_meta as select * from {article_meta_source};
 
@@ -330,7 +332,7 @@ with hits as materialized (
 ),
 -- avgdl: the matched quotes' mean length (reading every quote's text to average them all
 -- costs more than the search; a quote's length varies far less than an article's)
-corpus as (select (select count(*) from quotes) as n,
+corpus as (select (select sum(quote_count) from article_meta) as n,
                   (select avg(doc_len) from (select distinct article_id, quote_index, doc_len
                                              from hits)) as avgdl),
 df as (select term, count(*) as df from hits group by term),
@@ -342,28 +344,46 @@ scored as (
     from hits h join df using (term), corpus c
     group by h.article_id, h.quote_index
 ),
--- (joined on batch_id too, so the scans read the matching batches' files only)
-top as materialized (
-    select s.score, s.terms_matched, coalesce(i.identity, qt.speaker) as speaker,
-           qt.speaker_text, qt.quote_type, qt.cue, qt.text, a.title, a.source, a.seen_at,
-           qt.article_id, qt.quote_index
-    from scored s
-    join quotes qt on qt.article_id = s.article_id and qt.quote_index = s.quote_index
-                  and qt.batch_id = s.batch_id
-    join article_meta a on a.article_id = s.article_id and a.batch_id = s.batch_id
-    left join identity_names i on i.name = qt.speaker
-    where (by_speaker is null
-           or lower(coalesce(i.identity, qt.speaker)) = lower(identity_of(by_speaker))
-           or lower(qt.speaker) = lower(by_speaker)
-           -- a surname alone finds the full names that end with it ('Novak': Pavel Novak)
-           or lower(coalesce(i.identity, qt.speaker)) like '% ' || lower(by_speaker))
-      and (in_source is null or lower(a.source) = lower(in_source))
-      and (since is null or a.seen_at >= cast(since as timestamptz))
-    order by s.score desc, qt.article_id, qt.quote_index
-    limit lim
+-- the best few, ranked on the quotes' narrow columns (who said it) and the articles' metadata:
+-- joined on batch_id too, so the scans read the matching batches' files only
+-- two ways, one of which a given by_speaker folds away at planning: with no speaker asked for,
+-- no quote is read to rank (a speaker passed as a prepared parameter runs both)
+ranked as materialized (
+    (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id, a.title,
+            a.source, a.seen_at
+     from scored s
+     join article_meta a on a.article_id = s.article_id and a.batch_id = s.batch_id
+     where by_speaker is null
+       and (in_source is null or lower(a.source) = lower(in_source))
+       and (since is null or a.seen_at >= cast(since as timestamptz))
+     order by s.score desc, s.article_id, s.quote_index
+     limit lim)
+    union all
+    (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id, a.title,
+            a.source, a.seen_at
+     from scored s
+     join (select article_id, quote_index, batch_id, speaker from quotes) qs
+       on qs.article_id = s.article_id and qs.quote_index = s.quote_index
+      and qs.batch_id = s.batch_id
+     join article_meta a on a.article_id = s.article_id and a.batch_id = s.batch_id
+     left join identity_names i on i.name = qs.speaker
+     where by_speaker is not null
+       and (lower(coalesce(i.identity, qs.speaker)) = lower(identity_of(by_speaker))
+            or lower(qs.speaker) = lower(by_speaker)
+            -- a surname alone finds the full names that end with it ('Novak': Pavel Novak)
+            or lower(coalesce(i.identity, qs.speaker)) like '% ' || lower(by_speaker))
+       and (in_source is null or lower(a.source) = lower(in_source))
+       and (since is null or a.seen_at >= cast(since as timestamptz))
+     order by s.score desc, s.article_id, s.quote_index
+     limit lim)
 )
-select round(score, 3) as score, terms_matched, speaker, speaker_text, quote_type, cue,
-       search_snippet(text, search_terms(q)) as quote, title, source, seen_at, article_id,
-       quote_index
-from top
-order by score desc, article_id, quote_index;
+-- then the words of those few alone (quotes are stored by article in small row groups: the
+-- scan reads the groups holding them)
+select round(r.score, 3) as score, r.terms_matched, coalesce(i.identity, qt.speaker) as speaker,
+       qt.speaker_text, qt.quote_type, qt.cue, search_snippet(qt.text, search_terms(q)) as quote,
+       r.title, r.source, r.seen_at, r.article_id, r.quote_index
+from ranked r
+join quotes qt on qt.article_id = r.article_id and qt.quote_index = r.quote_index
+              and qt.batch_id = r.batch_id
+left join identity_names i on i.name = qt.speaker
+order by r.score desc, r.article_id, r.quote_index;

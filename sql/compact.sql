@@ -3,6 +3,6 @@
 -- prune removed, are invisible already and are left behind. Rows keep their batch_id, so "a
 -- file's rows come from its latest batch" holds unchanged after the merge. (The files table's
 -- rows are read from file_parts, which keeps a file's parts apart.)
--- {order}: postings by term (a search reads the few row groups of its terms), the other tables
--- by batch_id (a search reads its hits' batches' row groups only).
+-- {order}: postings by term (a search reads the few row groups of its terms), quotes by article
+-- (a search reads its hits' row groups only), the other tables by batch_id.
 select * from {table} where list_contains($batches, batch_id) order by {order}

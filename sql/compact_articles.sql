@@ -5,4 +5,4 @@ select a.*, case when d.first_seen < a.processed_at then d.first_seen end as fir
 from articles a
 join article_dates d using (article_id)
 where list_contains($batches, a.batch_id)
-order by a.batch_id  -- in small row groups: a search reads its hits' batches' groups only
+order by a.article_id  -- in small row groups: a search reads its hits' groups only

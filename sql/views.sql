@@ -93,12 +93,17 @@ select a.article_id, a.source_path, a.record_index, a.title, a.text, a.published
 from read_parquet({articles_parquet}, union_by_name = true) a
 semi join live_parts f on a.source_path = f.path and a.batch_id = f.batch_id;
 
+-- live_articles: the (article_id, batch_id) pairs of articles, stored as live_parts is: the
+-- entities, quotes and postings views semi-join it, so they read no article file to know which
+-- of their rows are live.
+create or replace table live_articles as select article_id, batch_id from articles;
+
 -- entities: named-entity mentions with character offsets into articles.text.
 create or replace view entities as
 select e.article_id, e.entity_index, e.start_char, e.end_char, e.text, e.label,
        e.sentence_index, e.canonical, e.batch_id
 from read_parquet({entities_parquet}, union_by_name = true) e
-semi join articles a on e.article_id = a.article_id and e.batch_id = a.batch_id;
+semi join live_articles a on e.article_id = a.article_id and e.batch_id = a.batch_id;
 
 -- quotes: who said what; spans are {start, end} character offsets into articles.text.
 -- quote_type: direct, mixed (a clause around quoted words), indirect (reported speech), belief
@@ -111,7 +116,7 @@ select q.article_id, q.quote_index, q.text, q.spans, q.quote_type, q.cue, q.cue_
        q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_label,
        q.speaker_role, q.speaker_organisation, q.speaker_gender, q.batch_id
 from read_parquet({quotes_parquet}, union_by_name = true) q
-semi join articles a on q.article_id = a.article_id and q.batch_id = a.batch_id;
+semi join live_articles a on q.article_id = a.article_id and q.batch_id = a.batch_id;
 
 -- runs: one row per pipeline run.
 create or replace view runs as
@@ -127,4 +132,4 @@ from read_parquet({runs_parquet}, union_by_name = true);
 create or replace view postings as
 select p.article_id, p.quote_index, p.term, p.tf, p.doc_len, p.batch_id
 from read_parquet({postings_parquet}, union_by_name = true) p
-semi join articles a on p.article_id = a.article_id and p.batch_id = a.batch_id;
+semi join live_articles a on p.article_id = a.article_id and p.batch_id = a.batch_id;

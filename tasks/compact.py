@@ -23,8 +23,8 @@ from tasks import commit, layout, lock, runs, schemas, search, staging, warehous
 from tasks.sql import load_sql
 
 DEFAULT_TARGET_ROWS = 4_000_000  # entity rows per compacted batch (~60k articles)
-# the tables a search reads a few rows of, by batch_id (the text of its best hits): written in
-# row groups small enough that the hits' batches are a few groups, not the whole column
+# the tables a search reads a few rows of (the text of its best hits) arrive sorted by article
+# and are flushed this many rows at a time, each flush in staging.LOOKUP_LAYOUT's small groups
 SEARCHED_GROUP_ROWS = {"articles": 2_048, "quotes": 16_384}
 
 
@@ -115,7 +115,7 @@ def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionRepor
                     kept = 0
                     query = sql_articles if table == "articles" else sql.replace(
                         "{table}", "file_parts" if table == "files" else table).replace(
-                        "{order}", "term" if table == "postings" else "batch_id")
+                        "{order}", ", ".join(staging.LOOKUP_LAYOUT.get(table, (["batch_id"],))[0]))
                     reader = con.sql(query, params={"batches": ids}).arrow()
                     for rb in reader:
                         staged.add_arrow(table, pa.Table.from_batches([rb]))

@@ -21,6 +21,14 @@ ROW_GROUP_ROWS = 131_072  # rows per Parquet row group in big tables (DuckDB rea
 # most) and written in row groups whose min/max terms let a search skip all but a few.
 POSTINGS_RUN_GROUPS = 4
 POSTINGS_GROUP_ROWS = 16_384
+# The tables a search reads a few rows of: each flush is sorted by its key and written in row
+# groups small enough that a scan for some twenty hits (a join's pushed-down OR filter on the
+# key) reads their groups alone: the text of twenty articles, not of every article in a file.
+LOOKUP_LAYOUT: dict[str, tuple[list[str], int]] = {
+    "postings": (["term"], POSTINGS_GROUP_ROWS),
+    "articles": (["article_id"], 128),
+    "quotes": (["article_id", "quote_index"], 1_024),
+}
 
 
 def write_table(rows: list[dict[str, Any]], schema: pa.Schema, path: Path) -> None:
@@ -119,9 +127,9 @@ class StagedBatch:
         table = pa.concat_tables(self._pending[name])
         self._pending[name], self._pending_rows[name] = [], 0
         group_rows = self.group_rows.get(name, self.row_group_rows)
-        if name == "postings":  # sorted runs in small row groups: a search reads a few of them
-            table = table.sort_by("term")
-            group_rows = POSTINGS_GROUP_ROWS
+        if name in LOOKUP_LAYOUT:  # sorted runs in small row groups: a search reads a few
+            keys, group_rows = LOOKUP_LAYOUT[name]
+            table = table.sort_by([(k, "ascending") for k in keys])
         writer = self._writers.get(name)
         if writer is None:
             writer = self._writers[name] = pq.ParquetWriter(

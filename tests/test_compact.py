@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tasks import commit, compact, layout, ledger, runs
+from tasks import commit, compact, layout, ledger, runs, staging
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env, query, run_pipeline
 
@@ -67,6 +67,15 @@ def test_compact_keeps_every_view_and_merges_the_files(small_batches):
     assert report.rows_dropped["articles"] == 2 and report.rows_dropped["files"] == 2
     merged = wh / "batches" / batch_dirs(wh)[0]
     assert pq.ParquetFile(merged / "entities.parquet").metadata.num_row_groups == 1
+    # what a search looks up (staging.LOOKUP_LAYOUT) is sorted by its key: articles and quotes
+    # by article, each row group covering its own range, so a search's hits pick their groups
+    for table, (keys, group_rows) in staging.LOOKUP_LAYOUT.items():
+        f = pq.ParquetFile(merged / f"{table}.parquet")
+        rows = f.read(columns=keys).to_pylist()
+        assert rows and [tuple(r[k] for k in keys) for r in rows] == sorted(
+            tuple(r[k] for k in keys) for r in rows), table
+        assert all(f.metadata.row_group(g).num_rows <= group_rows
+                   for g in range(f.metadata.num_row_groups)), table
     # a run after compaction has nothing to do; a later change replaces rows as before
     s = run_pipeline(raw, wh)
     assert s["files_new"] + s["files_changed"] == 0 and s["files_missing"] == 0

@@ -1,4 +1,3 @@
 -- news-etl search --quotes: quotes ranked by BM25 (search_quotes in analysis.sql), narrowed by
--- speaker, source and date when given.
-select * from search_quotes($q, lim := $limit, by_speaker := $speaker, in_source := $source,
-                            since := $since)
+-- source and date when given (with --speaker: quotes_by_speaker.sql).
+select * from search_quotes($q, lim := $limit, in_source := $source, since := $since)

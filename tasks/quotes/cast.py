@@ -52,7 +52,7 @@ from tasks.quotes.lexicons import (
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
 )
-from tasks.quotes.marks import previous_paragraph
+from tasks.quotes.marks import paragraph_start, previous_paragraph
 from tasks.quotes.model import Mention, Quote
 from tasks.quotes.parse import SUBJECT_DEPS, Index, capitalised
 from tasks.quotes.thresholds import (
@@ -436,12 +436,12 @@ class Cast:
     def _opening_quote(self, tok: Token) -> int | None:
         """Where the quotation opens that a pronoun follows as its speaker, when the quotation
         opens its paragraph: '"...," she said.' (else None)."""
-        k = bisect.bisect_right(self.idx._inside_starts, tok.idx) - 1
-        if k < 0:
+        span = self.idx.mark_span_before(tok.idx)
+        if span is None:
             return None
-        qs, qe = self.idx.inside[k]
+        qs, qe = span
         text = self.idx.text
-        if text[qe : tok.idx].strip(" ,\"”’'»") or text[text.rfind("\n", 0, qs) + 1 : qs].strip(
+        if text[qe : tok.idx].strip(" ,\"”’'»") or text[paragraph_start(text, qs) : qs].strip(
                 " \"“'`«"):
             return None
         return qs
@@ -586,6 +586,6 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             # 'Sandmann and Phillips have said': every name, each the cast's person it names;
             # no one role, organisation or gender is theirs
             others = [cast.at.get(s) or cast.named(idx.text[s:e], s) for s, e in q._also]
-            if all(others):
-                q.speaker = " and ".join([q.speaker or "", *(p.name for p in others if p)])
+            if q.speaker is not None and all(others):
+                q.speaker = " and ".join([q.speaker, *(p.name for p in others if p)])
                 q.speaker_role = q.speaker_organisation = q.speaker_gender = None

@@ -77,6 +77,11 @@ class Index:
         """Index of the sentence holding a token."""
         return max(0, bisect.bisect_right(self._sent_starts, token_i) - 1)
 
+    def mark_span_before(self, char: int) -> tuple[int, int] | None:
+        """The quotation-mark span that starts last before char (None when there is none)."""
+        k = bisect.bisect_right(self._inside_starts, char) - 1
+        return self.inside[k] if k >= 0 else None
+
     def in_quote(self, char: int) -> bool:
         k = bisect.bisect_right(self._inside_starts, char) - 1
         return k >= 0 and self.inside[k][0] <= char < self.inside[k][1]

@@ -515,3 +515,18 @@ def test_the_post_read_is_its_author_however_the_parser_takes_it(nlp):
             'the previous campaign, with the same wording and the same demands," the post read.')
     got = {g[0]: g[1] for g in speakers_of(nlp, text)}
     assert got["post"] == "Nadia Quiroga"
+
+
+def test_a_paragraph_of_quote_after_an_attribution_ending_its_paragraph_is_that_speakers(nlp):
+    # no quote with a speaker before it to continue, and the paragraph before ends on its
+    # attribution ('..., Trevor Nyland said in an email.'): the floor is still his
+    text = ("A program review found gaps in how the department treats families.\n\n"
+            '"Support for families was never part of the plan and was never funded as such by '
+            'the department."\n\n'
+            "The decision rests with the case manager and the treating doctor, policy analyst "
+            "Trevor Nyland said in an email.\n\n"
+            '"The department may include family members in treatment sessions with the veteran '
+            'and may offer them sessions on their own."')
+    got = speakers_of(nlp, text)
+    assert got[-1][1] == "Trevor Nyland"
+    assert got[0][1] is None  # the first quote has no one to continue

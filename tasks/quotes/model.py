@@ -40,7 +40,9 @@ class Quote:
     _cue_token: int | None = field(default=None, repr=False)
     _speaker_token: int | None = field(default=None, repr=False)  # a possessor who speaks
     _speaker_head: int | None = field(default=None, repr=False)  # head of the speaker's phrase
-    _floats: bool = field(default=False, repr=False)  # a paragraph of quote with no cue
+    # a paragraph of quote with no cue: "continues" a voice quoted before it, or "opens" with
+    # none before it (refloat reads the paragraph before for either)
+    _floats: str | None = field(default=None, repr=False)
     _also: list[tuple[int, int]] = field(default_factory=list, repr=False)  # joint speakers' names
 
     @property

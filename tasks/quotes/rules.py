@@ -139,7 +139,7 @@ def floating_paragraph(c: Candidate, a: Article) -> bool:
     q = c.q
     q.speaker, q.speaker_label = prev.speaker, prev.speaker_label
     q.speaker_span, q.speaker_text = prev.speaker_span, prev.speaker_text
-    q._floats = True  # (refloat may hand it to speech or a person in the paragraph before)
+    q._floats = "continues"  # (refloat may hand it to the voice of the paragraph before)
     return a.keep(q)
 
 
@@ -169,7 +169,8 @@ def refloat(quotes: list[Quote], a: Article) -> None:
     speaker of reported speech there ('Brooks said he obtained housing'; the direct quotes the
     rules saw first may lie further back), else a person that paragraph ends on as its subject
     ('Mary Nicholson ... agreed with Williamson's approach.'), news's way of introducing the
-    next voice. Runs once indirect speech is known (quotes in text order)."""
+    next voice in a run of quotes (a paragraph of quote with no voice before it takes only
+    speech). Runs once indirect speech is known (quotes in text order)."""
     latest: Quote | None = None
     for q in quotes:
         if q._floats:
@@ -179,7 +180,7 @@ def refloat(quotes: list[Quote], a: Article) -> None:
                     and latest.speaker:
                 q.speaker, q.speaker_label = latest.speaker, latest.speaker_label
                 q.speaker_span, q.speaker_text = latest.speaker_span, latest.speaker_text
-            elif latest is None or latest.end <= before:
+            elif q._floats == "continues" and (latest is None or latest.end <= before):
                 last = a.idx.sents[a.idx.sent_of(a.idx.token_at(max(before, para - 2)))]
                 subj = next((t for t in last.root.children if t.dep_ == "nsubj"), None)
                 if last.start_char >= before and subj is not None and not a.idx.in_quote(
@@ -214,8 +215,13 @@ def scare_quote(c: Candidate, a: Article) -> bool:
 
 
 def unattributed(c: Candidate, a: Article) -> bool:
-    """Longer speech with no cue is kept without a speaker (continue_speakers may give one)."""
-    return c.cue is None and a.keep(c.q)
+    """Longer speech with no cue is kept without a speaker (refloat or continue_speakers may
+    give one: a paragraph that is all quote is marked as floating)."""
+    if c.cue is not None:
+        return False
+    if not a.text[paragraph_start(a.text, c.start) : c.start].strip().strip("\"“'`«"):
+        c.q._floats = "opens"
+    return a.keep(c.q)
 
 
 def fragment_of_mixed(c: Candidate, a: Article) -> bool:

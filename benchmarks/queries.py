@@ -10,6 +10,7 @@ quoted speaker), so the script runs on any warehouse.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -66,13 +67,21 @@ def main() -> int:
             print(f"{name:27}    error   {str(exc).splitlines()[0][:100]}")
             continue
         print(f"{name:27} {secs:8.3f}   {len(rows):5}  {rows[:args.rows]}")
-    print("\nsearch (20 best, warm)              seconds   first title")
+    # searches are short enough for this machine's noise to show: each runs once to warm up,
+    # then five times, and the median and the best of those are printed
+    print("\nsearch (20 best, warm)           median     best   first title")
     for words in SEARCHES:
         for macro in ("search_articles", "search_quotes"):
-            secs, rows = timed(con, f"select * from {macro}($q)", {"q": words})
-            first = rows[0][2] if rows and macro == "search_articles" else (
-                rows[0][2] if rows else "-")
-            print(f"{macro[7:]:8} {words!r:27} {secs:8.3f}   {str(first)[:60]}")
+            sql = f"select * from {macro}($q)"
+            con.sql(sql, params={"q": words}).fetchall()
+            times = []
+            for _ in range(5):
+                t = time.perf_counter()
+                rows = con.sql(sql, params={"q": words}).fetchall()
+                times.append(time.perf_counter() - t)
+            first = rows[0][2] if rows else "-"
+            print(f"{macro[7:]:8} {words!r:27} {statistics.median(times):6.3f} {min(times):8.3f}"
+                  f"   {str(first)[:60]}")
     return 0
 
 

@@ -280,14 +280,19 @@ create or replace macro search_first(flat, terms) as list_min(list_filter(list_t
     lambda p: p > 0));
 
 create or replace macro search_window(flat, start, terms) as trim(regexp_replace(
-    regexp_replace(regexp_replace(substring(flat, start, 200),
+    regexp_replace(regexp_replace(regexp_replace(substring(flat, start, 200), '\s+', ' ', 'g'),
                                   case when start > 1 then '^\S*\s' else '^$' end, ''),
                    case when start + 200 < length(flat) then '\s\S*$' else '^$' end, ''),
     search_forms(terms), '«\0»', 'gi'));
 
+-- (line breaks become spaces character for character, so positions hold; runs of spaces are
+-- closed up in the 200 characters shown only)
+create or replace macro search_flat(txt) as
+    ' ' || translate(txt, chr(9) || chr(10) || chr(12) || chr(13), '    ');
+
 create or replace macro search_snippet(txt, terms) as search_window(
-    ' ' || regexp_replace(txt, '\s+', ' ', 'g'),
-    greatest(1, coalesce(search_first(' ' || regexp_replace(txt, '\s+', ' ', 'g'), terms), 1) - 80),
+    search_flat(txt),
+    greatest(1, coalesce(search_first(search_flat(txt), terms), 1) - 80),
     terms);
 
 -- search_articles('words'): articles ranked by BM25 over title (counted twice) and text, best

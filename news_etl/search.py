@@ -1,7 +1,7 @@
 """`news-etl search`: articles or quotes ranked by BM25, read as results on a terminal and as
 tables everywhere else (csv, json, parquet: the formats of `query`).
 
-The ranking is the warehouse's own SQL (search_articles and search_quotes in sql/analysis.sql,
+The ranking is the warehouse's own SQL (search_articles and search_quotes in sql/search.sql,
 over the postings a run writes with each batch), so this command and any DuckDB client opening
 news.duckdb get the same answers.
 """

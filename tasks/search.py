@@ -7,7 +7,7 @@ term's frequency and the document's length, where a document is an article (titl
 ``quote_index`` NULL) or one of its quotes. It commits with the batch, disappears with a
 superseded batch and is merged by compaction like every other table; the ``postings`` view sees
 exactly the live articles. BM25 then is one SQL query (``search_articles`` and
-``search_quotes`` in sql/analysis.sql), so any DuckDB client can search.
+``search_quotes`` in sql/search.sql), so any DuckDB client can search.
 
 Terms: lower case, accents stripped, runs of letters and digits of two characters or more,
 without the commonest English function words, and plurals folded by a light S-stemmer

@@ -1,4 +1,4 @@
-"""Publish step and read access: DuckDB views (sql/views.sql, sql/analysis.sql) over the Parquet.
+"""Publish step and read access: DuckDB views (sql/views.sql, analysis.sql, search.sql) over the Parquet.
 
 news.duckdb holds the views over an explicit list of the committed batch files (absolute paths),
 rewritten after every batch commit, so the DuckDB CLI or any client can open it from any working
@@ -25,7 +25,7 @@ from tasks.schemas import ADDED_TABLES
 from tasks.sql import load_sql, statements, substitute
 
 DB_NAME = layout.DB_NAME
-VIEW_FILES = ("views.sql", "analysis.sql")
+VIEW_FILES = ("views.sql", "analysis.sql", "search.sql")
 VIEWS_MARKER = "views.sha256"  # digest of the view SQL last written into news.duckdb
 log = logging.getLogger(__name__)
 

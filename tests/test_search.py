@@ -27,9 +27,9 @@ def sql_terms(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def macros() -> duckdb.DuckDBPyConnection:
-    """The search macros of analysis.sql on their own (they need no table)."""
+    """The search macros of search.sql on their own (they need no table)."""
     con = duckdb.connect()
-    for stmt in statements(load_sql("analysis.sql")):
+    for stmt in statements(load_sql("search.sql")):
         if stmt.startswith(("create or replace macro search_stem",
                             "create or replace macro search_terms")):
             con.execute(stmt)

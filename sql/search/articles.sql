@@ -1,3 +1,3 @@
--- news-etl search: articles ranked by BM25 (search_articles in analysis.sql), narrowed by source
+-- news-etl search: articles ranked by BM25 (search_articles in search.sql), narrowed by source
 -- and date when given.
 select * from search_articles($q, lim := $limit, in_source := $source, since := $since)

@@ -52,7 +52,7 @@ from tasks.quotes.lexicons import (
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
 )
-from tasks.quotes.marks import paragraph_start, previous_paragraph
+from tasks.quotes.marks import opens_paragraph, previous_paragraph
 from tasks.quotes.model import Mention, Quote
 from tasks.quotes.parse import SUBJECT_DEPS, Index, capitalised
 from tasks.quotes.thresholds import (
@@ -441,8 +441,7 @@ class Cast:
             return None
         qs, qe = span
         text = self.idx.text
-        if text[qe : tok.idx].strip(" ,\"”’'»") or text[paragraph_start(text, qs) : qs].strip(
-                " \"“'`«"):
+        if text[qe : tok.idx].strip(" ,\"”’'»") or not opens_paragraph(text, qs):
             return None
         return qs
 

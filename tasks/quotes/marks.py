@@ -105,6 +105,12 @@ def paragraph_start(text: str, pos: int) -> int:
     return text.rfind("\n", 0, pos) + 1
 
 
+def opens_paragraph(text: str, pos: int) -> bool:
+    """Nothing but blanks and quotation marks stands before pos in its paragraph (a quote or a
+    word that opens it: the parser's sentences often run over a paragraph break)."""
+    return not text[paragraph_start(text, pos) : pos].strip(" \t\"“”'’`«»")
+
+
 def previous_paragraph(text: str, pos: int) -> int:
     """Where the paragraph before pos's paragraph starts (over blank lines; 0 at the top)."""
     end = len(text[: paragraph_start(text, pos)].rstrip())

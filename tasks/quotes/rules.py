@@ -25,6 +25,7 @@ from tasks.quotes.marks import (
     DASH_NAME,
     after_mark,
     looks_like_title,
+    opens_paragraph,
     paragraph_start,
     previous_paragraph,
     quote_mark_spans,
@@ -133,14 +134,20 @@ def floating_paragraph(c: Candidate, a: Article) -> bool:
     if c.cue is not None or prev is None or not prev.speaker or \
             c.start - prev.end >= FLOATING_QUOTE_CHARS:
         return False
-    para = paragraph_start(a.text, c.start)
-    if a.text[para : c.start].strip().strip("\"“'`«"):
+    if not opens_paragraph(a.text, c.start):
         return False  # words before the mark: the quote does not open its paragraph
     q = c.q
     q.speaker, q.speaker_label = prev.speaker, prev.speaker_label
     q.speaker_span, q.speaker_text = prev.speaker_span, prev.speaker_text
     q._floats = "continues"  # (refloat may hand it to the voice of the paragraph before)
     return a.keep(q)
+
+
+def person_subject(sent: Span) -> Token | None:
+    """The subject of a sentence's main verb when it is a person: a name or he/she."""
+    subj = next((t for t in sent.root.children if t.dep_ == "nsubj"), None)
+    return subj if subj is not None and (subj.ent_type_ == "PERSON" or
+                                         subj.lower_ in ("he", "she")) else None
 
 
 def after_its_speaker(c: Candidate, a: Article) -> bool:
@@ -157,8 +164,8 @@ def after_its_speaker(c: Candidate, a: Article) -> bool:
     if a.text[before.start_char : para].strip(" \t\n\"“”'’`«»") or \
             a.text[before.end_char : c.start].strip(" \t\"“'`«"):
         return False  # not the sentence right before it in its paragraph
-    subj = next((t for t in before.root.children if t.dep_ == "nsubj"), None)
-    if subj is None or not (subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she")):
+    subj = person_subject(before)
+    if subj is None:
         return False
     attribute(c.q, None, subj, a.mentions, a.starts, a.idx, a.quotes)
     return a.keep(c.q)
@@ -182,9 +189,8 @@ def refloat(quotes: list[Quote], a: Article) -> None:
                 q.speaker_span, q.speaker_text = latest.speaker_span, latest.speaker_text
             elif q._floats == "continues" and (latest is None or latest.end <= before):
                 last = a.idx.sents[a.idx.sent_of(a.idx.token_at(max(before, para - 2)))]
-                subj = next((t for t in last.root.children if t.dep_ == "nsubj"), None)
-                if last.start_char >= before and subj is not None and not a.idx.in_quote(
-                        subj.idx) and (subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she")):
+                subj = person_subject(last)
+                if last.start_char >= before and subj is not None and not a.idx.in_quote(subj.idx):
                     attribute(q, None, subj, a.mentions, a.starts, a.idx, quotes)
         if q.speaker_span is not None:
             latest = q
@@ -219,7 +225,7 @@ def unattributed(c: Candidate, a: Article) -> bool:
     give one: a paragraph that is all quote is marked as floating)."""
     if c.cue is not None:
         return False
-    if not a.text[paragraph_start(a.text, c.start) : c.start].strip().strip("\"“'`«"):
+    if opens_paragraph(a.text, c.start):
         c.q._floats = "opens"
     return a.keep(c.q)
 

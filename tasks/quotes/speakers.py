@@ -21,7 +21,7 @@ from tasks.quotes.lexicons import (
     ROLE_NOUNS,
     STANCE_PREPS,
 )
-from tasks.quotes.marks import paragraph_start
+from tasks.quotes.marks import opens_paragraph
 from tasks.quotes.model import Mention, Quote
 from tasks.quotes.parse import SUBJECT_DEPS, Index, capitalised, subject
 from tasks.quotes.thresholds import CONTINUATION_CHARS, DESCRIPTION_WORDS, SUBJECT_WINDOW
@@ -100,8 +100,7 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         left = left.doc[left.i + 1]  # nor across a paragraph break
     start = left.idx
     end = subj.idx + len(subj.text)
-    opens = left.i in sent_starts or text is not None and \
-        not text[lo : left.idx].strip(" \t\n\"“”'’")
+    opens = left.i in sent_starts or text is not None and opens_paragraph(text, left.idx)
     common = not capitalised(subj) or left.i == subj.i and opens and not subj.ent_type_
     if common and subj.lower_ not in PRONOUNS:
         # a description runs on to its modifiers (its capital only opening the sentence:
@@ -126,7 +125,7 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         name = clean_name(" ".join(t.text for t in run))
         # a lone capitalised word opening the sentence ("Officials said") is not a name
         opens_sentence = run[0].i in sent_starts or text is not None and \
-            not text[lo : run[0].idx].strip(" \t\n\"“”'’")
+            opens_paragraph(text, run[0].idx)
         if name and name.lower() not in TITLES and not (len(run) == 1 and opens_sentence):
             return (start, end), fullest_name(name, people), "PERSON"
     return (start, end), None, None
@@ -305,8 +304,7 @@ def continue_speakers(quotes: list[Quote], text: str) -> None:
     last: Quote | None = None
     for q in quotes:
         between = text[last.end : q.start] if last is not None else ""
-        para = paragraph_start(text, q.start)
-        opens_para = not text[para : q.start].strip().strip("\"“'`«")
+        opens_para = opens_paragraph(text, q.start)
         # the same paragraph, or the paragraph this quote opens directly follows the speech
         near = "\n" not in between or opens_para and not between.strip(" \t\n\"“”'’»`.,")
         if q.cue is None and q.speaker_span is None and last is not None and \

@@ -30,43 +30,57 @@ create or replace macro search_terms(q) as list_distinct(list_transform(list_fil
         'who', 'will', 'with', 'would', 'you', 'your'], w)),
     lambda w: search_stem(w)));
 
--- search_snippet(text, terms): about 200 characters of text around the first place a term
--- occurs (any of its written forms: tariff, tariffs; policy, policies), each marked «so». The
--- place is found by plain string search (a regular expression over whole articles costs ten
--- times more); only the 200 characters go through one.
+-- search_snippet(text, terms, pattern): about 200 characters of text around the first place a
+-- term occurs (any of its written forms: tariff, tariffs; policy, policies), each marked «so»;
+-- pattern is search_forms(terms), passed by a search that computed it once. The place is found
+-- by plain string search (a regular expression over whole articles costs ten times more); only
+-- the 200 characters go through one. A macro's argument is pasted wherever it is named, so
+-- list_transform([x], lambda v: ...)[1] names each costly value once per row (the folded text,
+-- the window's start) rather than computing it anew at every use.
 create or replace macro search_forms(terms) as '\b(' || array_to_string(flatten(list_transform(
     terms, lambda t: [t, t || 's', t || 'es', case when ends_with(t, 'y')
                                                then left(t, length(t) - 1) || 'ies' else t end])),
     '|') || ')\b';
 
-create or replace macro search_first(flat, terms) as list_min(list_filter(list_transform(
-    terms, lambda t: strpos(strip_accents(lower(flat)), ' ' || case
-        when length(t) > 3 and (ends_with(t, 'y') or ends_with(t, 'e')) then left(t, length(t) - 1)
-        else t end)),
-    lambda p: p > 0));
+create or replace macro search_first(flat, terms) as list_transform(
+    [strip_accents(lower(flat))], lambda folded: list_min(list_filter(list_transform(
+        terms, lambda t: strpos(folded, ' ' || case
+            when length(t) > 3 and (ends_with(t, 'y') or ends_with(t, 'e'))
+                then left(t, length(t) - 1)
+            else t end)),
+        lambda p: p > 0)))[1];
 
-create or replace macro search_window(flat, start, terms) as trim(regexp_replace(
-    regexp_replace(regexp_replace(regexp_replace(substring(flat, start, 200), '\s+', ' ', 'g'),
-                                  case when start > 1 then '^\S*\s' else '^$' end, ''),
-                   case when start + 200 < length(flat) then '\s\S*$' else '^$' end, ''),
-    search_forms(terms), '«\0»', 'gi'));
+-- the 200 characters from start, spaces closed up, cut to whole words at a cut end
+create or replace macro search_window(flat, start, pattern) as list_transform(
+    [regexp_replace(substring(flat, start, 200), '\s+', ' ', 'g')], lambda w: list_transform(
+        [case when start > 1 then regexp_replace(w, '^\S*\s', '') else w end],
+        lambda w: regexp_replace(trim(case when start + 200 < length(flat)
+                                           then regexp_replace(w, '\s\S*$', '') else w end),
+                                 pattern, '«\0»', 'gi'))[1])[1];
 
 -- (line breaks become spaces character for character, so positions hold; runs of spaces are
 -- closed up in the 200 characters shown only)
-create or replace macro search_flat(txt) as
-    ' ' || translate(txt, chr(9) || chr(10) || chr(12) || chr(13), '    ');
+create or replace macro search_flat(txt) as ' ' || regexp_replace(txt, '[\t\n\f\r]', ' ', 'g');
 
-create or replace macro search_snippet(txt, terms) as search_window(
-    search_flat(txt),
-    greatest(1, coalesce(search_first(search_flat(txt), terms), 1) - 80),
-    terms);
+create or replace macro search_snippet(txt, terms, pattern := null) as list_transform(
+    [search_flat(txt)], lambda flat: list_transform(
+        [greatest(1, coalesce(search_first(flat, terms), 1) - 80)],
+        lambda start: search_window(flat, start, coalesce(pattern, search_forms(terms))))[1])[1];
 
 -- search_articles('words'): articles ranked by BM25 over title (counted twice) and text, best
 -- first, with a snippet; optional lim (20), in_source and since narrow the result.
+-- The query's terms are worked out once (words); the best few are ranked before any article's
+-- title or text is read, unless a source or date narrows them (a given in_source or since
+-- folds one of the two ways away at planning); then the metadata and text of those few alone
+-- are read (both stored by article_id in small row groups: the scans read the groups holding
+-- them).
 create or replace macro search_articles(q, lim := 20, in_source := null, since := null) as table
-with hits as materialized (
+with words as materialized (
+    select search_terms(q) as terms, search_forms(search_terms(q)) as pattern
+),
+hits as materialized (
     select p.article_id, p.batch_id, p.term, p.tf, p.doc_len from postings p
-    where p.quote_index is null and list_contains(search_terms(q), p.term)
+    where p.quote_index is null and p.term in (select unnest(terms) from words)
 ),
 corpus as (select count(*) as n, avg(word_count) as avgdl from article_meta),
 df as (select term, count(*) as df from hits group by term),
@@ -78,28 +92,41 @@ scored as (
     group by h.article_id
 ),
 top as materialized (
-    select s.score, s.terms_matched, s.article_id, s.batch_id, a.title, a.source, a.seen_at,
-           a.url, a.source_path
-    from scored s join article_meta a on a.article_id = s.article_id and a.batch_id = s.batch_id
-    where (in_source is null or lower(a.source) = lower(in_source))
-      and (since is null or a.seen_at >= cast(since as timestamptz))
-    order by s.score desc, s.article_id
-    limit lim
+    (select s.score, s.terms_matched, s.article_id, s.batch_id
+     from scored s
+     where in_source is null and since is null
+     order by s.score desc, s.article_id
+     limit lim)
+    union all
+    (select s.score, s.terms_matched, s.article_id, s.batch_id
+     from scored s
+     join (select article_id, batch_id, source, seen_at from article_meta) a
+       on a.article_id = s.article_id and a.batch_id = s.batch_id
+     where (in_source is not null or since is not null)
+       and (in_source is null or lower(a.source) = lower(in_source))
+       and (since is null or a.seen_at >= cast(since as timestamptz))
+     order by s.score desc, s.article_id
+     limit lim)
 )
--- the text of the best few only, found by their batches too: the scan then reads those batches'
--- files alone (every file holds one batch id) rather than the whole corpus's text
-select round(t.score, 3) as score, t.terms_matched, t.title, t.source, t.seen_at, t.url,
-       t.source_path, search_snippet(x.text, search_terms(q)) as snippet, t.article_id
-from top t join articles x on x.article_id = t.article_id and x.batch_id = t.batch_id
+select round(t.score, 3) as score, t.terms_matched, a.title, a.source, a.seen_at, a.url,
+       a.source_path, search_snippet(x.text, w.terms, pattern := w.pattern) as snippet,
+       t.article_id
+from top t
+join article_meta a on a.article_id = t.article_id and a.batch_id = t.batch_id
+join articles x on x.article_id = t.article_id and x.batch_id = t.batch_id
+cross join words w
 order by t.score desc, t.article_id;
 
 -- search_quotes('words'): quotes ranked by BM25 over their own words, with who said them;
 -- optional lim (20), by_speaker (any of a speaker's names, or a surname), in_source and since.
 create or replace macro search_quotes(q, lim := 20, by_speaker := null, in_source := null,
                                       since := null) as table
-with hits as materialized (
+with words as materialized (
+    select search_terms(q) as terms, search_forms(search_terms(q)) as pattern
+),
+hits as materialized (
     select p.article_id, p.quote_index, p.batch_id, p.term, p.tf, p.doc_len from postings p
-    where p.quote_index is not null and list_contains(search_terms(q), p.term)
+    where p.quote_index is not null and p.term in (select unnest(terms) from words)
 ),
 -- avgdl: the matched quotes' mean length (reading every quote's text to average them all
 -- costs more than the search; a quote's length varies far less than an article's)
@@ -115,28 +142,33 @@ scored as (
     from hits h join df using (term), corpus c
     group by h.article_id, h.quote_index
 ),
--- the best few, ranked on the quotes' narrow columns (who said it) and the articles' metadata:
--- joined on batch_id too, so the scans read the matching batches' files only
--- two ways, one of which a given by_speaker folds away at planning: with no speaker asked for,
--- no quote is read to rank (a speaker passed as a prepared parameter runs both)
+-- the best few, three ways, two of which given arguments fold away at planning: with nothing
+-- narrowing, no quote or article is read to rank; a source or date reads the articles' narrow
+-- metadata; a speaker reads the quotes' narrow columns (who said it) too
 ranked as materialized (
-    (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id, a.title,
-            a.source, a.seen_at
+    (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id
      from scored s
-     join article_meta a on a.article_id = s.article_id and a.batch_id = s.batch_id
-     where by_speaker is null
+     where by_speaker is null and in_source is null and since is null
+     order by s.score desc, s.article_id, s.quote_index
+     limit lim)
+    union all
+    (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id
+     from scored s
+     join (select article_id, batch_id, source, seen_at from article_meta) a
+       on a.article_id = s.article_id and a.batch_id = s.batch_id
+     where by_speaker is null and (in_source is not null or since is not null)
        and (in_source is null or lower(a.source) = lower(in_source))
        and (since is null or a.seen_at >= cast(since as timestamptz))
      order by s.score desc, s.article_id, s.quote_index
      limit lim)
     union all
-    (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id, a.title,
-            a.source, a.seen_at
+    (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id
      from scored s
      join (select article_id, quote_index, batch_id, speaker from quotes) qs
        on qs.article_id = s.article_id and qs.quote_index = s.quote_index
       and qs.batch_id = s.batch_id
-     join article_meta a on a.article_id = s.article_id and a.batch_id = s.batch_id
+     join (select article_id, batch_id, source, seen_at from article_meta) a
+       on a.article_id = s.article_id and a.batch_id = s.batch_id
      left join identity_names i on i.name = qs.speaker
      where by_speaker is not null
        and (lower(coalesce(i.identity, qs.speaker)) = lower(identity_of(by_speaker))
@@ -151,10 +183,13 @@ ranked as materialized (
 -- then the words of those few alone (quotes are stored by article in small row groups: the
 -- scan reads the groups holding them)
 select round(r.score, 3) as score, r.terms_matched, coalesce(i.identity, qt.speaker) as speaker,
-       qt.speaker_text, qt.quote_type, qt.cue, search_snippet(qt.text, search_terms(q)) as quote,
-       r.title, r.source, r.seen_at, r.article_id, r.quote_index
+       qt.speaker_text, qt.quote_type, qt.cue,
+       search_snippet(qt.text, w.terms, pattern := w.pattern) as quote,
+       a.title, a.source, a.seen_at, r.article_id, r.quote_index
 from ranked r
 join quotes qt on qt.article_id = r.article_id and qt.quote_index = r.quote_index
               and qt.batch_id = r.batch_id
+join article_meta a on a.article_id = r.article_id and a.batch_id = r.batch_id
 left join identity_names i on i.name = qt.speaker
+cross join words w
 order by r.score desc, r.article_id, r.quote_index;

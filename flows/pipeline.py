@@ -18,6 +18,7 @@ from news_etl import interrupt
 from news_etl.settings import RunOptions, Settings
 from tasks import (
     commit,
+    compact,
     dedup,
     discover,
     layout,
@@ -335,6 +336,8 @@ def _finish(settings: Settings, opts: RunOptions, wh: Path, run: runs.RunRecord,
         # numbered after this run's last batch, so the deletions come last in the ledger
         prune_missing(wh, f"{run.run_id}-{n_batches:05d}", run.run_id, plan.missing)
         run.files_pruned = len(plan.missing)
+    if results and settings.compact_batches:
+        merge_small_batches(wh, settings.compact_batches)
     if results or (opts.prune and plan.missing) or not warehouse.materialized_current(
             wh, warehouse.committed_batches(wh)):
         aggregate(wh)
@@ -342,6 +345,23 @@ def _finish(settings: Settings, opts: RunOptions, wh: Path, run: runs.RunRecord,
     if stale.stale:
         get_run_logger().warning(stale.message())
     return stale
+
+
+@task(name="compact", cache_policy=NO_CACHE)
+def merge_small_batches(wh: Path, threshold: int) -> None:
+    """Merge the small batches once more than threshold of them would merge (`news-etl compact`
+    does the same on demand), under the run's lock and before the aggregates are computed, so
+    they are computed once. The merged batch replaces the small ones by one rename, as in
+    `news-etl compact`; a failure leaves them as they were and is a warning, never a failed run."""
+    log = get_run_logger()
+    try:
+        r = compact.compact_locked(wh, min_batches=threshold + 1, aggregate=False)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("small batches not merged (%s); `news-etl compact` merges them", exc)
+        return
+    if r.groups:
+        log.info("merged %d small batches into %d in %.1fs (%d batches now)",
+                 sum(len(g) for g in r.groups), len(r.groups), r.seconds, r.batches_after)
 
 
 @task(name="prune", cache_policy=NO_CACHE)
@@ -366,7 +386,7 @@ def pipeline(raw: str | None = None, warehouse: str | None = None,
              pipe_batch_size: int | None = None, progress: bool | None = None,
              runner: str | None = None, dask_address: str | None = None,
              follow_links: bool | None = None, report: bool | None = None,
-             models: str | None = None,
+             models: str | None = None, compact_batches: int | None = None,
              retry_failed: bool = False, reprocess_all: bool = False,
              reprocess_since: str | None = None, reprocess_match: str | None = None,
              prune: bool = False) -> dict[str, Any]:
@@ -379,7 +399,8 @@ def pipeline(raw: str | None = None, warehouse: str | None = None,
                                  disable=tuple(disable) if disable is not None else None,
                                  pipe_batch_size=pipe_batch_size, progress=progress,
                                  runner=runner, dask_address=dask_address,
-                                 follow_links=follow_links, report=report, models=models)
+                                 follow_links=follow_links, report=report, models=models,
+                                 compact_batches=compact_batches)
     options = RunOptions(retry_failed=retry_failed, reprocess_all=reprocess_all,
                          reprocess_since=reprocess_since, reprocess_match=reprocess_match,
                          prune=prune)

@@ -11,15 +11,20 @@ from news_etl.settings import RunOptions, Settings, offline_environment
 from tasks.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
 
 
-def positive_int(text: str) -> int:
+def positive_int(text: str, least: int = 1) -> int:
     """argparse type: a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
     return value
+
+
+def natural_int(text: str) -> int:
+    """argparse type: a whole number of at least 0."""
+    return positive_int(text, least=0)
 
 
 def date_arg(text: str) -> str:
@@ -56,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="worker processes for the NLP (default: up to 2 cores)")
     run.add_argument("--batch-articles", type=positive_int, default=None,
                      help="about how many articles one batch (task, commit) holds")
+    run.add_argument("--compact-batches", type=natural_int, default=None, metavar="N",
+                     help="merge the small batches when a run leaves more than N (default 32; "
+                          "0: never)")
     run.add_argument("--retry-failed", action="store_true",
                      help="process files that failed before even if they did not change")
     run.add_argument("--reprocess", action="store_true",
@@ -247,7 +255,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  progress=False if args.quiet else None,
                                  runner="dask" if args.address else args.runner,
                                  dask_address=args.address, follow_links=args.follow_links,
-                                 models=args.models)
+                                 models=args.models, compact_batches=args.compact_batches)
     from news_etl import interrupt
     from tasks import rawfs
     from tasks.lock import warehouse_lock

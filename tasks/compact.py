@@ -81,59 +81,69 @@ def plan_groups(stats: list[BatchStats], target_rows: int) -> list[list[str]]:
 
 def compact(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS) -> CompactionReport:
     """Merge small batches under the warehouse lock (no run writes meanwhile)."""
+    with lock.warehouse_lock(wh):
+        return compact_locked(wh, target_rows)
+
+
+def compact_locked(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS, min_batches: int = 2,
+                   aggregate: bool = True) -> CompactionReport:
+    """Merge small batches; the caller holds the warehouse lock (`compact`, or a run merging
+    what it leaves). Nothing is merged unless at least min_batches batches would be; with
+    aggregate False the corpus-level tables are left to the caller, who recomputes them."""
     import duckdb
 
     t0 = time.perf_counter()
     report = CompactionReport()
-    with lock.warehouse_lock(wh):
-        staging.init_warehouse(wh)
-        staging.clear_staging(wh)
+    staging.init_warehouse(wh)
+    staging.clear_staging(wh)
+    commit.drop_replaced(wh)
+    search.backfill(wh)  # every batch has every table before they are merged
+    names = [n for n in commit.committed_batches(wh) if n != layout.SCHEMA_BATCH]
+    stats = [batch_stats(wh, n) for n in names]
+    report.batches_before = len(names)
+    report.row_groups_before = sum(s.row_groups for s in stats)
+    report.groups = plan_groups(stats, target_rows)
+    if sum(len(g) for g in report.groups) < min_batches:
+        report.groups = []
+    by_name = {s.name: s for s in stats}
+    sql = load_sql("compact.sql")
+    sql_articles = load_sql("compact_articles.sql")
+    for group in report.groups:
+        new_id = runs.new_run_id() + commit.COMPACTED_SUFFIX
+        staged = staging.StagedBatch(wh, new_id, group_rows=SEARCHED_GROUP_ROWS)
+        con = duckdb.connect(":memory:")
+        try:
+            for stmt in warehouse.view_statements(wh):
+                con.execute(stmt)
+            # the batch ids whose rows these folders hold (a compacted folder holds many;
+            # every live row of one batch id is in one folder)
+            ids = [r[0] for r in con.sql(
+                "select distinct batch_id from read_parquet($files)",
+                params={"files": [str(layout.table_file(wh, b, "files"))
+                                  for b in group]}).fetchall()]
+            for table in schemas.BATCH_TABLES:
+                kept = 0
+                query = sql_articles if table == "articles" else sql.replace(
+                    "{table}", "file_parts" if table == "files" else table).replace(
+                    "{order}", ", ".join(staging.LOOKUP_LAYOUT.get(table, (["batch_id"],))[0]))
+                reader = con.sql(query, params={"batches": ids}).arrow()
+                for rb in reader:
+                    staged.add_arrow(table, pa.Table.from_batches([rb]))
+                    kept += rb.num_rows
+                before = sum(by_name[b].rows[table] for b in group)
+                report.rows_dropped[table] = report.rows_dropped.get(table, 0) + before - kept
+        finally:
+            con.close()
+        (staged.path / commit.REPLACES_FILE).write_text("\n".join(group) + "\n")
+        staged.close()  # flushes the tables, REPLACES and the folder to disk
+        commit.commit_batch(wh, new_id)  # the merged rows appear and the old batches go, at once
+        warehouse.publish_views(wh)
         commit.drop_replaced(wh)
-        search.backfill(wh)  # every batch has every table before they are merged
-        names = [n for n in commit.committed_batches(wh) if n != layout.SCHEMA_BATCH]
-        stats = [batch_stats(wh, n) for n in names]
-        report.batches_before = len(names)
-        report.row_groups_before = sum(s.row_groups for s in stats)
-        report.groups = plan_groups(stats, target_rows)
-        by_name = {s.name: s for s in stats}
-        sql = load_sql("compact.sql")
-        sql_articles = load_sql("compact_articles.sql")
-        for group in report.groups:
-            new_id = runs.new_run_id() + commit.COMPACTED_SUFFIX
-            staged = staging.StagedBatch(wh, new_id, group_rows=SEARCHED_GROUP_ROWS)
-            con = duckdb.connect(":memory:")
-            try:
-                for stmt in warehouse.view_statements(wh):
-                    con.execute(stmt)
-                # the batch ids whose rows these folders hold (a compacted folder holds many;
-                # every live row of one batch id is in one folder)
-                ids = [r[0] for r in con.sql(
-                    "select distinct batch_id from read_parquet($files)",
-                    params={"files": [str(layout.table_file(wh, b, "files"))
-                                      for b in group]}).fetchall()]
-                for table in schemas.BATCH_TABLES:
-                    kept = 0
-                    query = sql_articles if table == "articles" else sql.replace(
-                        "{table}", "file_parts" if table == "files" else table).replace(
-                        "{order}", ", ".join(staging.LOOKUP_LAYOUT.get(table, (["batch_id"],))[0]))
-                    reader = con.sql(query, params={"batches": ids}).arrow()
-                    for rb in reader:
-                        staged.add_arrow(table, pa.Table.from_batches([rb]))
-                        kept += rb.num_rows
-                    before = sum(by_name[b].rows[table] for b in group)
-                    report.rows_dropped[table] = report.rows_dropped.get(table, 0) + before - kept
-            finally:
-                con.close()
-            (staged.path / commit.REPLACES_FILE).write_text("\n".join(group) + "\n")
-            staged.close()  # flushes the tables, REPLACES and the folder to disk
-            commit.commit_batch(wh, new_id)  # the merged rows appear and the old batches go, at once
-            warehouse.publish_views(wh)
-            commit.drop_replaced(wh)
-        if report.groups:  # same rows, new folder list: the aggregates follow it
-            warehouse.materialize(wh)
-            warehouse.publish_views(wh)
-        after = [n for n in commit.committed_batches(wh) if n != layout.SCHEMA_BATCH]
-        report.batches_after = len(after)
-        report.row_groups_after = sum(batch_stats(wh, n).row_groups for n in after)
+    if report.groups and aggregate:  # same rows, new folder list: the aggregates follow
+        warehouse.materialize(wh)
+        warehouse.publish_views(wh)
+    after = [n for n in commit.committed_batches(wh) if n != layout.SCHEMA_BATCH]
+    report.batches_after = len(after)
+    report.row_groups_after = sum(batch_stats(wh, n).row_groups for n in after)
     report.seconds = time.perf_counter() - t0
     return report

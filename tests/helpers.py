@@ -20,7 +20,8 @@ def run_pipeline(raw: Path, wh: Path, processes: int = 1, batch_articles: int = 
                                  batch_articles=batch_articles, progress=False,
                                  follow_links=options.pop("follow_links", None),
                                  report=options.pop("report", False),  # test_report.py asks
-                                 models=options.pop("models", None))
+                                 models=options.pop("models", None),
+                                 compact_batches=options.pop("compact_batches", None))
     return run_flow(settings, RunOptions(**options))
 
 

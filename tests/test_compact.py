@@ -11,7 +11,7 @@ import pytest
 
 from tasks import commit, compact, layout, ledger, runs, staging
 from tests.corpus import write_corpus
-from tests.helpers import CLI, cli_env, query, run_pipeline
+from tests.helpers import CLI, cli_env, query, run_pipeline, table
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -132,3 +132,38 @@ def test_compact_command(small_batches, tmp_path):
     missing = subprocess.run([str(CLI), "compact", "--warehouse", str(tmp_path / "none")],
                              capture_output=True, text=True, env=cli_env(tmp_path / "ph"))
     assert missing.returncode == 2
+
+
+def test_a_run_that_leaves_many_small_batches_merges_them(small_batches, tmp_path):
+    """More small batches than compact_batches after a run: the run merges them before it
+    computes the aggregates, and every view reads as it would have without the merge."""
+    raw, wh = small_batches
+    twin = tmp_path / "twin"
+    shutil.copytree(wh, twin)
+    target = sorted(raw.glob("story-*.txt"))[3]
+    target.write_text(target.read_text() + "\n\nCouncillor Ada Moreno said the budget was fair.\n")
+    n_small = len(batch_dirs(wh))
+    assert n_small > 3
+
+    plain = run_pipeline(raw, twin, batch_articles=2, compact_batches=0)
+    merged = run_pipeline(raw, wh, batch_articles=2, compact_batches=3)
+
+    assert len(batch_dirs(twin)) == n_small + 1  # left as they were
+    assert batch_dirs(wh)[0].endswith(commit.COMPACTED_SUFFIX) and len(batch_dirs(wh)) == 1
+    assert merged["files_changed"] == plain["files_changed"] == 1
+    for view, order in {**VIEWS, "article_meta": "article_id"}.items():
+        assert table(wh, view, order) == table(twin, view, order), view
+    for view in ("speakers", "top_speakers", "entity_summary"):
+        sql = f"select * from {view} order by all"
+        assert query(wh, sql) == query(twin, sql), view
+    # the aggregates were computed for the merged batch (not left to compute live)
+    assert query(wh, "select count(*) from article_meta") == [(39,)]
+    from tasks import warehouse
+
+    assert warehouse.materialized_current(wh, warehouse.committed_batches(wh))
+    found = query(wh, "select speaker from search_quotes('budget fair')")
+    assert found and found[0][0] == "Ada Moreno"
+    # 0 is off; a run with nothing to do merges nothing either way
+    again = run_pipeline(raw, twin, compact_batches=1)
+    assert again["files_new"] + again["files_changed"] == 0
+    assert len(batch_dirs(twin)) == n_small + 1

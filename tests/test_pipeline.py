@@ -212,11 +212,12 @@ def test_every_setting_reaches_the_flow_and_the_workers_as_given(tmp_path, monke
     model_dir = next(str(p.parent) for p in Path(model_dir).rglob("config.cfg"))
     given = Settings(raw=raw, warehouse=wh, model=model_dir, disable=("lemmatizer",),
                      processes=2, batch_articles=7, pipe_batch_size=3, progress=False,
-                     runner="threads", dask_address=None, follow_links=True, report=False)
+                     runner="threads", dask_address=None, follow_links=True, report=False,
+                     compact_batches=5)
     for name, hostile in {"NEWS_ETL_MODEL": "nope", "NEWS_ETL_PIPE_BATCH_SIZE": "99",
                           "NEWS_ETL_DISABLE": "parser", "NEWS_ETL_FOLLOW_LINKS": "0",
                           "NEWS_ETL_BATCH_ARTICLES": "1000", "NEWS_ETL_PROGRESS": "1",
-                          "NEWS_ETL_REPORT": "1"}.items():
+                          "NEWS_ETL_REPORT": "1", "NEWS_ETL_COMPACT_BATCHES": "0"}.items():
         monkeypatch.setenv(name, hostile)  # what a stale environment would otherwise impose
     seen: dict[str, object] = {}
     real_execute = fp.execute

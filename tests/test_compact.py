@@ -11,7 +11,8 @@ import pytest
 
 from tasks import commit, compact, layout, ledger, runs, staging
 from tests.corpus import write_corpus
-from tests.helpers import CLI, cli_env, query, run_pipeline, table
+from tests.helpers import CLI, cli_env, query, run_pipeline
+from tests.helpers import table as view_rows
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -152,7 +153,7 @@ def test_a_run_that_leaves_many_small_batches_merges_them(small_batches, tmp_pat
     assert batch_dirs(wh)[0].endswith(commit.COMPACTED_SUFFIX) and len(batch_dirs(wh)) == 1
     assert merged["files_changed"] == plain["files_changed"] == 1
     for view, order in {**VIEWS, "article_meta": "article_id"}.items():
-        assert table(wh, view, order) == table(twin, view, order), view
+        assert view_rows(wh, view, order) == view_rows(twin, view, order), view
     for view in ("speakers", "top_speakers", "entity_summary"):
         sql = f"select * from {view} order by all"
         assert query(wh, sql) == query(twin, sql), view

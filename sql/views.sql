@@ -98,12 +98,25 @@ semi join live_parts f on a.source_path = f.path and a.batch_id = f.batch_id;
 -- of their rows are live.
 create or replace table live_articles as select article_id, batch_id from articles;
 
+-- news_etl_all_live: whether every article row in the batch files is live (none superseded by a
+-- later batch or pruned since the files were written or compacted), counted from the Parquet
+-- footers. The entities, quotes and postings views then read their files without the
+-- semi-join: each has two ways, one of which folds away at planning (getvariable is a constant
+-- there). A client that has not set it (another tool opening news.duckdb) takes the semi-join.
+set variable news_etl_all_live = (select count(*) from live_articles)
+    = (select count(*) from read_parquet({articles_parquet}, union_by_name = true));
+
 -- entities: named-entity mentions with character offsets into articles.text.
 create or replace view entities as
-select e.article_id, e.entity_index, e.start_char, e.end_char, e.text, e.label,
-       e.sentence_index, e.canonical, e.batch_id
-from read_parquet({entities_parquet}, union_by_name = true) e
-semi join live_articles a on e.article_id = a.article_id and e.batch_id = a.batch_id;
+with e as not materialized (
+    select e.article_id, e.entity_index, e.start_char, e.end_char, e.text, e.label,
+           e.sentence_index, e.canonical, e.batch_id
+    from read_parquet({entities_parquet}, union_by_name = true) e
+)
+select * from e where coalesce(getvariable('news_etl_all_live'), false)
+union all
+select * from e semi join live_articles a on e.article_id = a.article_id and e.batch_id = a.batch_id
+where not coalesce(getvariable('news_etl_all_live'), false);
 
 -- quotes: who said what; spans are {start, end} character offsets into articles.text.
 -- quote_type: direct, mixed (a clause around quoted words), indirect (reported speech), belief
@@ -112,11 +125,16 @@ semi join live_articles a on e.article_id = a.article_id and e.batch_id = a.batc
 -- is male or female only where the article's words say so (an honorific, a gendered noun, the
 -- pronouns it uses for the person), never from a first name; NULL otherwise.
 create or replace view quotes as
-select q.article_id, q.quote_index, q.text, q.spans, q.quote_type, q.cue, q.cue_start, q.cue_end,
-       q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_label,
-       q.speaker_role, q.speaker_organisation, q.speaker_gender, q.batch_id
-from read_parquet({quotes_parquet}, union_by_name = true) q
-semi join live_articles a on q.article_id = a.article_id and q.batch_id = a.batch_id;
+with q as not materialized (
+    select q.article_id, q.quote_index, q.text, q.spans, q.quote_type, q.cue, q.cue_start,
+           q.cue_end, q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_label,
+           q.speaker_role, q.speaker_organisation, q.speaker_gender, q.batch_id
+    from read_parquet({quotes_parquet}, union_by_name = true) q
+)
+select * from q where coalesce(getvariable('news_etl_all_live'), false)
+union all
+select * from q semi join live_articles a on q.article_id = a.article_id and q.batch_id = a.batch_id
+where not coalesce(getvariable('news_etl_all_live'), false);
 
 -- runs: one row per pipeline run.
 create or replace view runs as
@@ -128,8 +146,13 @@ from read_parquet({runs_parquet}, union_by_name = true);
 -- postings: the full-text index of the live articles and quotes (tasks/search.py): one row per
 -- document and term, a document being an article (title and text, quote_index NULL) or one of
 -- its quotes; tf is the term's count in it and doc_len its length in words. search_articles()
--- and search_quotes() (analysis.sql) rank with it.
+-- and search_quotes() (search.sql) rank with it.
 create or replace view postings as
-select p.article_id, p.quote_index, p.term, p.tf, p.doc_len, p.batch_id
-from read_parquet({postings_parquet}, union_by_name = true) p
-semi join live_articles a on p.article_id = a.article_id and p.batch_id = a.batch_id;
+with p as not materialized (
+    select p.article_id, p.quote_index, p.term, p.tf, p.doc_len, p.batch_id
+    from read_parquet({postings_parquet}, union_by_name = true) p
+)
+select * from p where coalesce(getvariable('news_etl_all_live'), false)
+union all
+select * from p semi join live_articles a on p.article_id = a.article_id and p.batch_id = a.batch_id
+where not coalesce(getvariable('news_etl_all_live'), false);

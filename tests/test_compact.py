@@ -25,6 +25,21 @@ def snapshot(wh: Path) -> dict[str, list[tuple]]:
     return {v: query(wh, f"select * from {v} order by {o}") for v, o in VIEWS.items()}
 
 
+def own_snapshot(wh: Path) -> tuple[bool, dict[str, list[tuple]]]:
+    """The views as the project's own connection reads them, and whether it found every row in
+    the batch files live (then entities, quotes and postings skip the semi-join on
+    live_articles; another client opening news.duckdb always takes it)."""
+    from tasks import warehouse
+
+    con = warehouse.connect(wh)
+    try:
+        rows = {v: con.sql(f"select * from {v} order by {o}").fetchall()
+                for v, o in {**VIEWS, "postings": "article_id, quote_index, term"}.items()}
+        return con.sql("select getvariable('news_etl_all_live')").fetchall()[0][0], rows
+    finally:
+        con.close()
+
+
 def batch_dirs(wh: Path) -> list[str]:
     return sorted(p.name for p in (wh / "batches").iterdir() if p.name != layout.SCHEMA_BATCH)
 
@@ -55,9 +70,15 @@ def test_compact_keeps_every_view_and_merges_the_files(small_batches):
     n_before = len(batch_dirs(wh))
     assert n_before >= 5
 
+    all_live, own_before = own_snapshot(wh)
+    assert all_live is False  # the changed file's first rows and the pruned file's are dead
+    assert {v: own_before[v] for v in VIEWS} == before
+
     report = compact.compact(wh, target_rows=100_000)
 
     assert snapshot(wh) == before
+    # only live rows are left: the views read the files as they are, and read the same
+    assert own_snapshot(wh) == (True, own_before)
     # its first version's row is gone, and its first-seen time with it unless carried forward
     assert query(wh, dates) == dates_before
     assert ledger.read_ledger(wh) == ledger_before

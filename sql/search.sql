@@ -84,7 +84,7 @@ hits as materialized (
 ),
 corpus as (select count(*) as n, avg(word_count) as avgdl from article_meta),
 df as (select term, count(*) as df from hits group by term),
-scored as (
+scored as materialized (
     select h.article_id, any_value(h.batch_id) as batch_id, count(*) as terms_matched,
            sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * 2.2
                / (h.tf + 1.2 * (0.25 + 0.75 * h.doc_len / greatest(c.avgdl, 1)))) as score
@@ -107,13 +107,18 @@ top as materialized (
        and (since is null or a.seen_at >= cast(since as timestamptz))
      order by s.score desc, s.article_id
      limit lim)
+),
+-- (each lookup materialized on its own: the planner, given a source as a prepared parameter,
+-- had otherwise joined the live files to the whole text column before the best few)
+picked as materialized (
+    select t.*, x.text from top t
+    join articles x on x.article_id = t.article_id and x.batch_id = t.batch_id
 )
 select round(t.score, 3) as score, t.terms_matched, a.title, a.source, a.seen_at, a.url,
-       a.source_path, search_snippet(x.text, w.terms, pattern := w.pattern) as snippet,
+       a.source_path, search_snippet(t.text, w.terms, pattern := w.pattern) as snippet,
        t.article_id
-from top t
+from picked t
 join article_meta a on a.article_id = t.article_id and a.batch_id = t.batch_id
-join articles x on x.article_id = t.article_id and x.batch_id = t.batch_id
 cross join words w
 order by t.score desc, t.article_id;
 
@@ -134,7 +139,7 @@ corpus as (select (select sum(quote_count) from article_meta) as n,
                   (select avg(doc_len) from (select distinct article_id, quote_index, doc_len
                                              from hits)) as avgdl),
 df as (select term, count(*) as df from hits group by term),
-scored as (
+scored as materialized (
     select h.article_id, h.quote_index, any_value(h.batch_id) as batch_id,
            count(*) as terms_matched,
            sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * 2.2
@@ -179,17 +184,23 @@ ranked as materialized (
        and (since is null or a.seen_at >= cast(since as timestamptz))
      order by s.score desc, s.article_id, s.quote_index
      limit lim)
-)
+),
 -- then the words of those few alone (quotes are stored by article in small row groups: the
--- scan reads the groups holding them)
-select round(r.score, 3) as score, r.terms_matched, coalesce(i.identity, qt.speaker) as speaker,
-       qt.speaker_text, qt.quote_type, qt.cue,
-       search_snippet(qt.text, w.terms, pattern := w.pattern) as quote,
+-- scan reads the groups holding them; materialized on its own, or the planner may name the
+-- speakers of every quote before it picks the few)
+picked as materialized (
+    select r.score, r.terms_matched, r.article_id, r.quote_index, r.batch_id, qt.speaker,
+           qt.speaker_text, qt.quote_type, qt.cue, qt.text
+    from ranked r
+    join quotes qt on qt.article_id = r.article_id and qt.quote_index = r.quote_index
+                  and qt.batch_id = r.batch_id
+)
+select round(r.score, 3) as score, r.terms_matched, coalesce(i.identity, r.speaker) as speaker,
+       r.speaker_text, r.quote_type, r.cue,
+       search_snippet(r.text, w.terms, pattern := w.pattern) as quote,
        a.title, a.source, a.seen_at, r.article_id, r.quote_index
-from ranked r
-join quotes qt on qt.article_id = r.article_id and qt.quote_index = r.quote_index
-              and qt.batch_id = r.batch_id
+from picked r
 join article_meta a on a.article_id = r.article_id and a.batch_id = r.batch_id
-left join identity_names i on i.name = qt.speaker
+left join identity_names i on i.name = r.speaker
 cross join words w
 order by r.score desc, r.article_id, r.quote_index;

@@ -85,24 +85,33 @@ select s.path, s.content_hash, s.size, s.mtime_ns, s.format,
        s.batch_id, s.run_id, s.parts, s.parts_stored
 from split s left join kinds k using (path);
 
--- articles: the current version of every article.
+-- articles: the current version of every article (the rows of each file's latest parts).
+-- news_etl_all_live (set below) says every row in the files is one: then the files are read as
+-- they are. Each view that needs it has two ways, one of which folds away at planning
+-- (getvariable is a constant there); a client that has not set the variable (another tool
+-- opening news.duckdb) always takes the semi-join.
 create or replace view articles as
-select a.article_id, a.source_path, a.record_index, a.title, a.text, a.published_at, a.source,
-       a.url, a.authors, a.language, a.word_count, a.content_hash, a.extra, a.model,
-       a.extractor_version, a.processed_at, a.fetched_at, a.batch_id
-from read_parquet({articles_parquet}, union_by_name = true) a
-semi join live_parts f on a.source_path = f.path and a.batch_id = f.batch_id;
+with a as not materialized (
+    select a.article_id, a.source_path, a.record_index, a.title, a.text, a.published_at,
+           a.source, a.url, a.authors, a.language, a.word_count, a.content_hash, a.extra,
+           a.model, a.extractor_version, a.processed_at, a.fetched_at, a.batch_id
+    from read_parquet({articles_parquet}, union_by_name = true) a
+)
+select * from a where coalesce(getvariable('news_etl_all_live'), false)
+union all
+select * from a semi join live_parts f on a.source_path = f.path and a.batch_id = f.batch_id
+where not coalesce(getvariable('news_etl_all_live'), false);
 
 -- live_articles: the (article_id, batch_id) pairs of articles, stored as live_parts is: the
 -- entities, quotes and postings views semi-join it, so they read no article file to know which
--- of their rows are live.
+-- of their rows are live. (Read through the semi-join: a variable left from earlier statements
+-- on this connection must not decide what is live.)
+set variable news_etl_all_live = false;
 create or replace table live_articles as select article_id, batch_id from articles;
 
 -- news_etl_all_live: whether every article row in the batch files is live (none superseded by a
 -- later batch or pruned since the files were written or compacted), counted from the Parquet
--- footers. The entities, quotes and postings views then read their files without the
--- semi-join: each has two ways, one of which folds away at planning (getvariable is a constant
--- there). A client that has not set it (another tool opening news.duckdb) takes the semi-join.
+-- footers: then articles, entities, quotes and postings read their files without a semi-join.
 set variable news_etl_all_live = (select count(*) from live_articles)
     = (select count(*) from read_parquet({articles_parquet}, union_by_name = true));
 

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import duckdb  # noqa: E402
 
 from news_etl import query  # noqa: E402
+from news_etl.search import SearchRequest, search  # noqa: E402
 from tasks import warehouse  # noqa: E402
 
 # Searches of one to four words, common and rare, for the full-text index.
@@ -82,6 +83,25 @@ def main() -> int:
             first = rows[0][2] if rows else "-"
             print(f"{macro[7:]:8} {words!r:27} {statistics.median(times):6.3f} {min(times):8.3f}"
                   f"   {str(first)[:60]}")
+    # the statements `news-etl search` runs, with its prepared parameters, narrowed by the most
+    # common source and by the most quoted speaker (a planner given parameters plans otherwise)
+    top_source = con.sql("select source from article_meta group by 1 order by count(*) desc "
+                         "limit 1").fetchall()
+    src = top_source[0][0] if top_source else "x"
+    narrowings = [("articles --source", SearchRequest("health care", source=src)),
+                  ("quotes --source", SearchRequest("health care", quotes=True, source=src)),
+                  ("quotes --speaker", SearchRequest("health care", speaker=derived["speaker"])),
+                  ("articles --since 2018-01-01", SearchRequest("health care", since="2018-01-01"))]
+    print(f"\nnews-etl search 'health care' (--source {src!r}, --speaker "
+          f"{derived['speaker']!r})\n{'':32} median     best   rows")
+    for label, req in narrowings:
+        search(con, req)
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            df = search(con, req)
+            times.append(time.perf_counter() - t)
+        print(f"{label:32} {statistics.median(times):6.3f} {min(times):8.3f}   {df.height}")
     return 0
 
 

@@ -74,6 +74,18 @@ create or replace macro candidates_of(n) as (
     select any_value(candidates) from identity_names
     where lower(name) = lower(n) and status = 'ambiguous');
 
+-- quote_speakers: one narrow row per live quote with a named speaker: the name as stored and
+-- its identity. Stored by a run after its last commit (aggregates/quote_speakers.parquet), so a
+-- search for what one person said filters one small file instead of the speaker column of
+-- every quote's row group; computed live until then.
+create or replace view quote_speakers_live as
+select q.article_id, q.quote_index, q.batch_id, q.speaker,
+       coalesce(i.identity, q.speaker) as identity
+from quotes q left join identity_names i on i.name = q.speaker
+where q.speaker is not null;
+
+create or replace view quote_speakers as select * from {quote_speakers_source};
+
 -- named_entities: mentions of names (people, organisations, places, groups...), not of numbers
 -- or dates, with their corpus-level identity and kind.
 create or replace view named_entities as

@@ -149,7 +149,7 @@ scored as materialized (
 ),
 -- the best few, three ways, two of which given arguments fold away at planning: with nothing
 -- narrowing, no quote or article is read to rank; a source or date reads the articles' narrow
--- metadata; a speaker reads the quotes' narrow columns (who said it) too
+-- metadata; a speaker reads who said each quote (quote_speakers, one small file) too
 ranked as materialized (
     (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id
      from scored s
@@ -169,17 +169,16 @@ ranked as materialized (
     union all
     (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id
      from scored s
-     join (select article_id, quote_index, batch_id, speaker from quotes) qs
+     join (select article_id, quote_index, batch_id from quote_speakers
+           where lower(identity) = lower(identity_of(by_speaker))
+              or lower(speaker) = lower(by_speaker)
+              -- a surname alone finds the full names that end with it ('Novak': Pavel Novak)
+              or lower(identity) like '% ' || lower(by_speaker)) qs
        on qs.article_id = s.article_id and qs.quote_index = s.quote_index
       and qs.batch_id = s.batch_id
      join (select article_id, batch_id, source, seen_at from article_meta) a
        on a.article_id = s.article_id and a.batch_id = s.batch_id
-     left join identity_names i on i.name = qs.speaker
      where by_speaker is not null
-       and (lower(coalesce(i.identity, qs.speaker)) = lower(identity_of(by_speaker))
-            or lower(qs.speaker) = lower(by_speaker)
-            -- a surname alone finds the full names that end with it ('Novak': Pavel Novak)
-            or lower(coalesce(i.identity, qs.speaker)) like '% ' || lower(by_speaker))
        and (in_source is null or lower(a.source) = lower(in_source))
        and (since is null or a.seen_at >= cast(since as timestamptz))
      order by s.score desc, s.article_id, s.quote_index

@@ -53,9 +53,12 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
     subs["{identity_source}"] = NO_IDENTITIES
     subs["{stories_source}"] = NO_STORIES
     subs["{article_meta_source}"] = "article_meta_live"
+    subs["{quote_speakers_source}"] = "quote_speakers_live"
     if materialized_current(wh, batches):
         subs["{article_meta_source}"] = "read_parquet('" + str(
             root / AGGREGATES / ARTICLE_META_FILE).replace("'", "''") + "')"
+        subs["{quote_speakers_source}"] = "read_parquet('" + str(
+            root / AGGREGATES / QUOTE_SPEAKERS_FILE).replace("'", "''") + "')"
         subs["{cooccurrence_source}"] = "read_parquet('" + str(
             root / AGGREGATES / "entity_cooccurrence.parquet").replace("'", "''") + "')"
         subs["{identity_source}"] = "read_parquet('" + str(
@@ -82,6 +85,7 @@ def _identity_schema() -> Any:
 NO_IDENTITIES = ("(select null::varchar as name, null::varchar as identity, null::varchar as kind, "
                  "null::varchar as status, null::varchar[] as candidates where false)")
 ARTICLE_META_FILE = "article_meta.parquet"
+QUOTE_SPEAKERS_FILE = "quote_speakers.parquet"
 # Row groups of the aggregates a search looks a few rows up in (by a sorted key): small enough
 # that the lookup skips most, big enough that a full scan (the corpus's size, a report) pays
 # little per group. DuckDB's cost per group is high: at 37k articles, 128-row groups made the
@@ -117,7 +121,8 @@ def materialized_current(wh: Path, batches: list[str]) -> bool:
             (wh / AGGREGATES / "entity_cooccurrence.parquet").is_file() and \
             (wh / AGGREGATES / IDENTITY_FILE).is_file() and \
             (wh / AGGREGATES / STORIES_FILE).is_file() and \
-            (wh / AGGREGATES / ARTICLE_META_FILE).is_file()
+            (wh / AGGREGATES / ARTICLE_META_FILE).is_file() and \
+            (wh / AGGREGATES / QUOTE_SPEAKERS_FILE).is_file()
     except OSError:
         return False
 
@@ -177,6 +182,10 @@ def materialize(wh: Path) -> float:
         con.register("identities_now", identities)
         con.execute("create or replace view identity_names as "
                     "select name, identity, kind, status, candidates from identities_now")
+        # who said each quote, by identity, in big row groups: a speaker search scans it whole
+        said = con.sql("select * from quote_speakers_live order by identity").to_arrow_table()
+        with replacing(out_dir / QUOTE_SPEAKERS_FILE) as tmp:
+            pq.write_table(said, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
         reader = con.sql("select * from entity_cooccurrence_live "
                          "order by articles desc, entity_a, entity_b").arrow()
         with replacing(out_dir / "entity_cooccurrence.parquet") as tmp, \

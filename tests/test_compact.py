@@ -44,16 +44,31 @@ def batch_dirs(wh: Path) -> list[str]:
     return sorted(p.name for p in (wh / "batches").iterdir() if p.name != layout.SCHEMA_BATCH)
 
 
-@pytest.fixture()
-def small_batches(tmp_path: Path) -> tuple[Path, Path]:
-    """A warehouse of many small batches, with rows superseded by a change and by a prune."""
-    raw, wh = tmp_path / "raw", tmp_path / "wh"
+@pytest.fixture(scope="module")
+def small_batches_built(tmp_path_factory) -> tuple[Path, Path]:
+    """A warehouse of many small batches, with rows superseded by a change and by a prune:
+    built once for the module (two runs), copied for each test."""
+    base = tmp_path_factory.mktemp("small_batches")
+    raw, wh = base / "raw", base / "wh"
     write_corpus(raw, 40)
     run_pipeline(raw, wh, batch_articles=2)
     changed = sorted(raw.glob("story-*.txt"))[0]
     changed.write_text(changed.read_text() + "\n\nMayor Helen Brandt said the vote was close.\n")
     sorted(raw.glob("story-*.txt"))[1].unlink()
     run_pipeline(raw, wh, batch_articles=2, prune=True)
+    return raw, wh
+
+
+@pytest.fixture()
+def small_batches(small_batches_built, tmp_path: Path) -> tuple[Path, Path]:
+    """This test's own copy (files keep their times, so a run finds them unchanged); its
+    news.duckdb is pointed at the copy's batches before the test reads it."""
+    from tasks import warehouse
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    shutil.copytree(small_batches_built[0], raw)
+    shutil.copytree(small_batches_built[1], wh)
+    warehouse.publish_views(wh)
     return raw, wh
 
 

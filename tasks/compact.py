@@ -112,6 +112,7 @@ def compact_locked(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS, min_batches
         new_id = runs.new_run_id() + commit.COMPACTED_SUFFIX
         staged = staging.StagedBatch(wh, new_id, group_rows=SEARCHED_GROUP_ROWS)
         con = duckdb.connect(":memory:")
+        con.execute("set enable_progress_bar = false")
         try:
             for stmt in warehouse.view_statements(wh):
                 con.execute(stmt)

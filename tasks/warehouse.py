@@ -161,7 +161,9 @@ def materialize(wh: Path) -> float:
     schema = pa.schema([pa.field(n, t) for n, t in COOCCURRENCE_SCHEMA_FIELDS])
     out_dir = wh / AGGREGATES
     out_dir.mkdir(exist_ok=True)
+    # no DuckDB progress bar on the terminal in the middle of a run's own
     con = duckdb.connect(":memory:")
+    con.execute("set enable_progress_bar = false")
     try:
         for stmt in view_statements(wh, batches):
             con.execute(stmt)

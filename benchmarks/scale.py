@@ -10,7 +10,8 @@ Every second it samples the summed resident memory of this process and all its c
 prints the peak up to the checkpoint (default: after 5,000 articles), the peak over the whole
 run, and the peak within each slice of the run, so growth with corpus size shows as a trend.
 The second run over the unchanged folder is the no-op rerun. Query timings on the result come
-from ``benchmarks/queries.py``; ``news-etl compact`` beforehand merges the batch files.
+from ``benchmarks/queries.py``; the run has merged its small batches by then (more than
+``compact_batches``, 32 by default), as every run does.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from tasks.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
 
 
 def positive_int(text: str, least: int = 1) -> int:
-    """argparse type: a whole number of at least 1."""
+    """argparse type: a whole number of at least ``least`` (1)."""
     try:
         value = int(text)
     except ValueError:

@@ -24,8 +24,8 @@ class SettingsError(UsageError):
     """A setting (flag or NEWS_ETL_* variable) with a value this tool cannot use."""
 
 
-POSITIVE = ("processes", "batch_articles", "pipe_batch_size")
-NATURAL = ("compact_batches",)  # 0 allowed: off
+# the whole-number settings and the least each takes (compact_batches 0: never)
+LEAST = {"processes": 1, "batch_articles": 1, "pipe_batch_size": 1, "compact_batches": 0}
 RUNNERS = ("threads", "dask")
 
 
@@ -63,14 +63,10 @@ class Settings:
             if env is not None:
                 values[f.name] = _coerce(f.name, env)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for name in POSITIVE:
-            if name in values and not (isinstance(values[name], int) and values[name] >= 1):
+        for name, least in LEAST.items():
+            if name in values and not (isinstance(values[name], int) and values[name] >= least):
                 raise SettingsError(f"{name.replace('_', '-')} must be a whole number of at least "
-                                    f"1, not {values[name]!r}")
-        for name in NATURAL:
-            if name in values and not (isinstance(values[name], int) and values[name] >= 0):
-                raise SettingsError(f"{name.replace('_', '-')} must be a whole number of at least "
-                                    f"0, not {values[name]!r}")
+                                    f"{least}, not {values[name]!r}")
         if values.get("runner", "threads") not in RUNNERS:
             raise SettingsError(f"runner must be one of {', '.join(RUNNERS)}, not "
                                 f"{values['runner']!r}")
@@ -87,7 +83,7 @@ class Settings:
 def _coerce(name: str, value: str) -> object:
     if name in ("raw", "warehouse"):
         return value  # from_env turns them into locations
-    if name in POSITIVE or name in NATURAL:
+    if name in LEAST:
         try:
             return int(value)
         except ValueError:

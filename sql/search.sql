@@ -147,17 +147,21 @@ scored as materialized (
     from hits h join df using (term), corpus c
     group by h.article_id, h.quote_index
 ),
--- who said each matching quote, read only when a speaker is asked for: joined first, so the
--- speaker's test runs on the matching quotes alone, not on every quote in the warehouse
+-- the matching quotes of the speaker asked for, read only when one is: who said each matching
+-- quote is joined first, so the speaker's test runs on those quotes alone, not on every quote
 spoken as materialized (
-    select s.*, qk.speaker, qk.identity from scored s
+    select s.* from scored s
     join quote_speakers qk on qk.article_id = s.article_id and qk.quote_index = s.quote_index
                           and qk.batch_id = s.batch_id
     where by_speaker is not null
+      and (lower(qk.identity) = lower(identity_of(by_speaker))
+           or lower(qk.speaker) = lower(by_speaker)
+           -- a surname alone finds the full names that end with it ('Novak': Pavel Novak)
+           or lower(qk.identity) like '% ' || lower(by_speaker))
 ),
--- the best few, three ways, two of which given arguments fold away at planning: with nothing
+-- the best few, two ways, one of which given arguments fold away at planning: with nothing
 -- narrowing, no quote or article is read to rank; a source or date reads the articles' narrow
--- metadata; a speaker reads who said each quote (quote_speakers, one small file) too
+-- metadata, a speaker the quotes it said (spoken) in place of every matching quote
 ranked as materialized (
     (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id
      from scored s
@@ -166,24 +170,12 @@ ranked as materialized (
      limit lim)
     union all
     (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id
-     from scored s
+     from (select * from scored where by_speaker is null
+           union all
+           select * from spoken) s
      join (select article_id, batch_id, source, seen_at from article_meta) a
        on a.article_id = s.article_id and a.batch_id = s.batch_id
-     where by_speaker is null and (in_source is not null or since is not null)
-       and (in_source is null or lower(a.source) = lower(in_source))
-       and (since is null or a.seen_at >= cast(since as timestamptz))
-     order by s.score desc, s.article_id, s.quote_index
-     limit lim)
-    union all
-    (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id
-     from spoken s
-     join (select article_id, batch_id, source, seen_at from article_meta) a
-       on a.article_id = s.article_id and a.batch_id = s.batch_id
-     where by_speaker is not null
-       and (lower(s.identity) = lower(identity_of(by_speaker))
-            or lower(s.speaker) = lower(by_speaker)
-            -- a surname alone finds the full names that end with it ('Novak': Pavel Novak)
-            or lower(s.identity) like '% ' || lower(by_speaker))
+     where (by_speaker is not null or in_source is not null or since is not null)
        and (in_source is null or lower(a.source) = lower(in_source))
        and (since is null or a.seen_at >= cast(since as timestamptz))
      order by s.score desc, s.article_id, s.quote_index

@@ -74,18 +74,21 @@ def hash_file(path: Path, chunk: int = 1 << 20) -> str:
 
 
 FOLDER_FORMAT = "folder"
+PATH_MAX = os.pathconf("/", "PC_PATH_MAX") if hasattr(os, "pathconf") else 4096
 NAME_WARNING = ("file name is not valid UTF-8; recorded with its undecodable bytes written as "
                 "\\xNN escapes")
 
 
 def safe_rel(rel: str) -> str:
     """A relative path as it is recorded: names that are not valid UTF-8 (old archives, Windows
-    shares) keep their bad bytes as visible ``\\xNN`` escapes, the same on every run."""
+    shares) keep their bad bytes as visible ``\\xNN`` escapes, the same on every run. A
+    backslash in any name is written twice, so an escape never reads as a real name: the byte
+    0xE9 is ``\\xe9`` and a name spelled backslash-x-e-9 is ``\\\\xe9`` (two files, two rows)."""
     try:
         rel.encode("utf-8")
-        return rel
+        return rel.replace("\\", "\\\\")
     except UnicodeEncodeError:
-        return os.fsencode(rel).decode("utf-8", "backslashreplace")
+        return os.fsencode(rel).replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
 
 
 def _entry(rel: str, **kw: object) -> FileWork:
@@ -93,7 +96,10 @@ def _entry(rel: str, **kw: object) -> FileWork:
     fw = FileWork(path, **kw)  # type: ignore[arg-type]
     if path != rel:
         fw.fs_path = rel
-        fw.warning = NAME_WARNING
+        try:
+            rel.encode("utf-8")
+        except UnicodeEncodeError:
+            fw.warning = NAME_WARNING
     return fw
 
 
@@ -128,9 +134,20 @@ def walk(raw: RawLocation, follow_links: bool = False,
             full = base / d
             if d.startswith("."):
                 dirnames.remove(d)
-            elif excluded is not None and os.path.realpath(full) == excluded:
+                continue
+            try:
+                is_link = full.is_symlink()
+            except OSError as exc:  # e.g. nested past PATH_MAX: one failed row, not the run
+                dirnames.remove(d)
+                found.append(_entry(full.relative_to(root).as_posix(), folder=True,
+                                    retryable=rawfs.is_transient(exc),
+                                    error=f"cannot list folder: {exc.strerror or exc}"
+                                    + (f" (its path is over the system's limit of {PATH_MAX:,} "
+                                       "bytes)" if exc.errno == errno.ENAMETOOLONG else "")))
+                continue
+            if excluded is not None and os.path.realpath(full) == excluded:
                 dirnames.remove(d)  # the warehouse itself: our output, not input
-            elif full.is_symlink():
+            elif is_link:
                 real = os.path.realpath(full)
                 rel = full.relative_to(root).as_posix()
                 if not follow_links:

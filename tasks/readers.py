@@ -559,9 +559,82 @@ def iter_jsonl(stream: Any, source_path: str, result: ReadResult,
         raise ReadError("empty file")
 
 
-def read_html(data: bytes, source_path: str) -> ReadResult:
-    """An article page: main text and metadata through trafilatura."""
-    page, note = decode_text(data)
+MAX_HTML_CHARS = 2_000_000  # markup given to the HTML parser, scripts, styles and comments out
+
+
+def _strip_inert(page: str) -> str:
+    """The page without its scripts (JSON-LD kept: it carries dates and authors), styles and
+    comments, in one linear pass: they hold no article text, and a hostile page can hide
+    megabytes in them. Unclosed ones run to the end of the page."""
+    out: list[str] = []
+    low = page.lower()
+    i = 0
+    while True:
+        j = min((k for k in (low.find("<script", i), low.find("<style", i), low.find("<!--", i))
+                 if k >= 0), default=-1)
+        if j < 0:
+            out.append(page[i:])
+            return "".join(out)
+        out.append(page[i:j])
+        if low.startswith("<!--", j):
+            k = low.find("-->", j + 4)
+            i = len(page) if k < 0 else k + 3
+            continue
+        tag = "script" if low.startswith("<script", j) else "style"
+        head_end = low.find(">", j)
+        k = low.find(f"</{tag}", j)
+        if tag == "script" and 0 <= head_end and "ld+json" in low[j:head_end]:
+            out.append(page[j:len(page) if k < 0 else k])  # JSON-LD stays
+            i = len(page) if k < 0 else k
+            if k >= 0:
+                out.append(page[k:k + len(tag) + 2])
+                i = k + len(tag) + 2
+            continue
+        if k < 0:
+            i = len(page)
+        else:
+            close = low.find(">", k)
+            i = len(page) if close < 0 else close + 1
+
+
+def decode_page(data: bytes, charset: str | None = None) -> tuple[str, str | None]:
+    """An HTML page's text: a byte-order mark decides, then a UTF-16/32 charset the HTTP header
+    declares (such pages have NUL bytes and no mark), then UTF-8, then the declared charset,
+    then decode_text's detection. A declared Latin-1 over UTF-8 bytes is the usual server
+    default, not the page's encoding, so UTF-8 goes first for every other charset."""
+    codec = None
+    if charset:
+        try:
+            codec = codecs.lookup(charset).name
+        except LookupError:
+            codec = None
+    if codec and sniff_bom(data[:4]) is None:
+        if codec.startswith(("utf-16", "utf-32")):
+            try:
+                return _nonempty(data.decode(codec)), None
+            except UnicodeDecodeError:
+                pass
+        elif not codec.startswith("utf-8"):
+            try:
+                return data.decode("utf-8"), None
+            except UnicodeDecodeError:
+                try:
+                    return _nonempty(data.decode(codec)), None
+                except UnicodeDecodeError:
+                    pass
+    return decode_text(data)
+
+
+def read_html(data: bytes, source_path: str, charset: str | None = None) -> ReadResult:
+    """An article page: main text and metadata through trafilatura. ``charset`` is what an HTTP
+    header declared (a WARC record's). Markup over MAX_HTML_CHARS, once scripts, styles and
+    comments are out, is refused before parsing: the parser's time grows faster than the page
+    (a 4.5 MB page of spans took 30 s and 620 MB), and real pages are far below it."""
+    page, note = decode_page(data, charset)
+    page = _strip_inert(page)
+    if len(page) > MAX_HTML_CHARS:
+        raise ReadError(f"HTML page too large to parse: {len(page):,} characters of markup "
+                        f"without scripts and styles, over {MAX_HTML_CHARS:,}")
     import trafilatura
 
     try:
@@ -591,85 +664,74 @@ def read_html(data: bytes, source_path: str) -> ReadResult:
 
 # --- WARC (web crawls) ---------------------------------------------------------------------------
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+def _size_of(stream: Any) -> int | None:
+    """The size of the file under a stream when it can be known cheaply (for the WARC reader's
+    check of lengths that run past the end); None otherwise."""
+    inner = getattr(stream, "raw", stream)
+    try:
+        if isinstance(inner, io.BytesIO):
+            return inner.getbuffer().nbytes
+        import os
 
-
-def warc_kind(rec: Any) -> str:
-    """What a WARC record is, as the file's row counts it: 'html' for a page to read, else its
-    kind ('request', 'metadata', 'revisit', 'response 404', 'response image/png', ...)."""
-    rtype = rec.rec_type
-    if rtype != "response":
-        return rtype
-    http = rec.http_headers
-    if http is None:  # a response without HTTP headers (dns:, ftp:)
-        return "response (no HTTP)"
-    status = (http.get_statuscode() or "").strip()
-    if status != "200":
-        return f"response {status or '?'}"
-    ctype = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
-    return "html" if ctype in HTML_TYPES else f"response {ctype or 'without a type'}"
+        return os.fstat(inner.fileno()).st_size
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
 
 
 def iter_warc(stream: Any, source_path: str, result: ReadResult,
               span: Span | None = None) -> Iterator[Article]:
-    """A WARC (or WARC.gz, record by record as Common Crawl writes it) as a stream: every HTTP 200
-    HTML response through the HTML reader, with the record's URL and fetch time; every other
-    record counted by kind in ``result.kinds``. A record's byte offset is its stable position
-    (record_index). A file that breaks off keeps what came before (ReadError: partial). With
-    ``span`` only the records starting within it are read and counted; reading stops at its end."""
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
+    """A WARC (plain, gzipped record by record as Common Crawl writes it, or gzipped whole) as a
+    stream: every HTTP 200 HTML response through the HTML reader, with the record's URL and fetch
+    time; every other record counted by kind in ``result.kinds``; every bad record (a lying
+    length, corrupt gzip, headers past their bounds, a bomb) in ``result.errors`` while reading
+    goes on at the next record (tasks/warc.py). A record's byte offset is its stable position
+    (record_index). A file cut short keeps what came before (ReadError: partial). With ``span``
+    only the records starting within it are read and counted; reading stops at its end."""
+    from tasks.warc import iter_records
 
     result.format = "warc.gz" if source_path.lower().endswith(".gz") else "warc"
-    counted = CountingReader(stream, None)
-    records = ArchiveIterator(counted, no_record_parse=False, arc2warc=True)
-    offset = end = 0
-    try:
-        for rec in records:
-            if past_span(records.offset, span):
-                return  # the rest of the file is later parts' (and theirs to check)
-            if not in_span(records.offset, span):
-                continue  # an earlier part's record: passed over unread
-            kind = warc_kind(rec)
-            result.kinds[kind] += 1
-            body = rec.content_stream().read(MAX_DOCUMENT_BYTES + 1) if kind == "html" else b""
-            offset = records.get_record_offset()  # (which reads the record to its end)
-            # a record's bytes ran out before its length, or its headers before the length did
-            if rec.length is None or getattr(rec.raw_stream, "limit", 0) > 0:
-                result.kinds[kind] -= 1
-                raise ReadError(f"WARC breaks off after byte {end:,}: the record at byte "
-                                f"{offset:,} is cut short")
-            end = offset + records.get_record_length()
-            if kind != "html":
-                continue
-            url = rec.rec_headers.get_header("WARC-Target-URI")
-            fetched = rec.rec_headers.get_header("WARC-Date")
-            where = f"record at byte {offset:,} ({url})"
-            if len(body) > MAX_DOCUMENT_BYTES:
-                result.errors.append(f"{where}: page over {MAX_DOCUMENT_BYTES:,} bytes")
-                continue
-            try:
-                page = read_html(body, source_path)
-            except ReadError as exc:
-                result.errors.append(f"{where}: {exc}")
-                continue
-            art = page.articles[0]
-            art.record_index = offset
-            art.url = url or art.url
-            art.fetched_at = parse_date(fetched)
-            art.extra = {**art.extra, "warc_record_id": rec.rec_headers.get_header("WARC-Record-ID")}
-            if art.source is None and url:
-                art.source = urlsplit(url).hostname
-            result.warnings.extend(w for w in page.warnings if w not in result.warnings)
-            yield art
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as exc:
-        raise ReadError(f"WARC breaks off after byte {end:,}: {type(exc).__name__}: "
-                        f"{str(exc)[:200]}") from None
-    counted.drain()
-    if counted.count > end + len(b"\r\n\r\n") and end:  # (the last record's separator)
-        # warcio ends quietly at a record cut short (a download or crawl that died): say so
-        raise ReadError(f"WARC breaks off after byte {end:,}: the last {counted.count - end:,} "
-                        "bytes are an incomplete record")
+    pending: str | None = None  # a record cut short: the file's end if nothing follows it
+    for rec in iter_records(stream, want_body=lambda r: in_span(r.offset, span),
+                            size_hint=_size_of(stream)):
+        if past_span(rec.offset, span):
+            return  # the rest of the file is later parts' (and theirs to check)
+        if not in_span(rec.offset, span):
+            continue  # an earlier part's record: passed over unread
+        if pending is not None:
+            result.errors.append(pending)
+            pending = None
+        url = rec.headers.get("warc-target-uri")
+        where = f"record at byte {rec.offset:,}" + (f" ({url})" if url else "")
+        if rec.error is not None:
+            if rec.truncated:
+                pending = f"{where}: {rec.error}"
+                end = rec.offset
+            else:
+                result.errors.append(f"{where}: {rec.error}")
+            continue
+        kind = rec.kind
+        result.kinds[kind] += 1
+        if kind != "html":
+            continue
+        if rec.body_too_large:
+            result.errors.append(f"{where}: page over {MAX_DOCUMENT_BYTES:,} bytes")
+            continue
+        try:
+            page = read_html(rec.body or b"", source_path, charset=rec.charset)
+        except ReadError as exc:
+            result.errors.append(f"{where}: {exc}")
+            continue
+        art = page.articles[0]
+        art.record_index = rec.offset
+        art.url = url or art.url
+        art.fetched_at = parse_date(rec.headers.get("warc-date"))
+        art.extra = {**art.extra, "warc_record_id": rec.headers.get("warc-record-id")}
+        if art.source is None and url:
+            art.source = urlsplit(url).hostname
+        result.warnings.extend(w for w in page.warnings if w not in result.warnings)
+        yield art
+    if pending is not None:
+        raise ReadError(f"WARC breaks off after byte {end:,}: {pending}")
 
 
 def read_warc(data: bytes, source_path: str) -> ReadResult:
@@ -690,7 +752,7 @@ READERS: dict[str, Reader] = {
     ".ndjson": read_jsonl,
     ".html": read_html,
     ".htm": read_html,
-    ".warc": read_warc,  # .warc.gz too: per-record gzip, which warcio reads itself
+    ".warc": read_warc,  # .warc.gz too: gzip per record or whole, read by tasks/warc.py
 }
 
 
@@ -759,12 +821,11 @@ def record_starts(stream: Any, source_path: str) -> Iterator[int]:
     extraction. Yields nothing for text it cannot scan so (a UTF-16 file is read whole)."""
     reader, gz = reader_for(source_path)
     if reader is read_warc:
-        from warcio.archiveiterator import ArchiveIterator
+        from tasks.warc import iter_records
 
-        records = ArchiveIterator(stream, arc2warc=True)
-        for rec in records:
-            if warc_kind(rec) == "html":
-                yield records.offset
+        for rec in iter_records(stream, want_body=lambda r: False, size_hint=_size_of(stream)):
+            if rec.error is None and rec.kind == "html":
+                yield rec.offset
         return
     if reader is not read_jsonl:
         return

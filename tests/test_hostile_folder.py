@@ -20,8 +20,10 @@ import psutil
 import pytest
 
 from tasks import rawfs
+from tasks.discover import safe_rel
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env, deny_listing, query, run_pipeline, unmount_after
+from tests.test_warc import _gz_members, _lie, _records, _true_length
 
 STORY = ("\u201cThe ferry will run all winter,\u201d harbour master Ines Calder said on Tuesday "
          "in Eastport, where the council voted to keep the service.")
@@ -71,6 +73,29 @@ def build_hostile(raw: Path, outside: Path) -> dict[str, int]:
     os.symlink("loop-b.txt", raw / "loop-a.txt")
     os.symlink("loop-a.txt", raw / "loop-b.txt")
     write(raw / "notes.pdf", b"%PDF-1.4")
+    # issue 24: a name spelled like an escape, a folder nested past PATH_MAX, crawls that lie
+    write(raw / "caf\\xe9.txt", "Backslash\n\n" + STORY)
+    good["caf\\\\xe9.txt"] = 1
+    deep = raw / "deep"
+    deep.mkdir()
+    fd = os.open(deep, os.O_RDONLY)
+    try:  # built relative to a descriptor: the path itself is too long for the system
+        for _ in range(1100):
+            os.mkdir("dddd", dir_fd=fd)
+            fd, old_fd = os.open("dddd", os.O_RDONLY, dir_fd=fd), fd
+            os.close(old_fd)
+        with open(os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as f:
+            f.write("Deep\n\n" + STORY)
+    finally:
+        os.close(fd)
+    recs = _records(3)
+    recs[1] = _lie(recs[1], str(_true_length(recs[1]) + 500))
+    write(raw / "lying.warc.gz", _gz_members(recs))
+    good["lying.warc.gz"] = 2
+    write(raw / "whole.warc.gz", gzip.compress(b"".join(_records(2))))
+    good["whole.warc.gz"] = 2
+    write(raw / "utf16le.warc", b"".join(_records(2, charset="utf-16le")))
+    good["utf16le.warc"] = 2
     return good
 
 
@@ -82,11 +107,14 @@ def test_hostile_folder_keeps_every_good_article_and_accounts_for_every_entry(tm
     first = run_pipeline(raw, wh)
     assert first["status"] == "completed"
     rows = {r[0]: r[1:] for r in query(wh, "select path, status, error, articles from files")}
-    entries = {os.fsencode(p.name).decode("utf-8", "backslashreplace")
-               for p in raw.iterdir() if p.name != "warehouse"}
-    assert set(rows) == entries  # every entry one row, nothing of the warehouse
+    entries = {safe_rel(p.name) for p in raw.iterdir() if p.name not in ("warehouse", "deep")}
+    [deep] = [p for p in rows if p.startswith("deep/")]
+    assert set(rows) == entries | {deep}  # every entry one row, nothing of the warehouse
+    assert rows[deep][:2] == ("failed", "cannot list folder: File name too long (its path is "
+                                        "over the system's limit of 4,096 bytes)")
     for path, n in good.items():
-        assert rows[path][0] == "ok" and rows[path][2] == n, (path, rows[path])
+        assert rows[path][0] in ("ok", "partial") and rows[path][2] == n, (path, rows[path])
+    assert rows["lying.warc.gz"][0] == "partial" and "Content-Length" in rows["lying.warc.gz"][1]
     assert query(wh, "select count(*) from articles") == [(sum(good.values()),)]
     assert query(wh, "select count(*) from articles where text like '%\ufffd%'") == [(1,)]
     assert query(wh, "select authors from articles where source_path = 'surrogate.json'") == [

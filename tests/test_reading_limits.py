@@ -299,3 +299,24 @@ def test_the_raw_folder_vanishing_mid_batch_fails_the_batch_and_records_nothing(
                      ("tagger", "attribute_ruler", "lemmatizer"))
     with pytest.raises(rawfs.RawUnavailable, match="is gone"):
         process_batch(spec)
+
+
+def test_an_escaped_name_never_collides_with_a_real_one(tmp_path):
+    # the byte 0xE9, and a name spelled with a backslash, x, e and 9: two files, two rows, and a
+    # second run that finds both unchanged (they used to share a path and flip every run)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with open(os.fsencode(str(raw)) + b"/caf\xe9.txt", "wb") as f:
+        f.write(("Latin-1 name\n\n" + STORY).encode())
+    (raw / "caf\\xe9.txt").write_text("Backslash name\n\n" + STORY.replace("council", "board"))
+    found = walk(raw)
+    assert sorted(fw.path for fw in found) == ["caf\\\\xe9.txt", "caf\\xe9.txt"]
+    by_path = {fw.path: fw for fw in found}
+    assert by_path["caf\\xe9.txt"].warning == NAME_WARNING
+    assert by_path["caf\\\\xe9.txt"].warning is None  # a valid name, only written unambiguously
+    rows = _stage_files(raw, tmp_path / "wh", found)
+    assert {p: r[0] for p, r in rows.items()} == {"caf\\xe9.txt": "ok", "caf\\\\xe9.txt": "ok"}
+    ledger = {fw.path: LedgerEntry(fw.path, rawfs.hash_file(raw, fw.fs_path or fw.path),
+                                   fw.size, fw.mtime_ns, "ok") for fw in found}
+    again = plan(raw, ledger)
+    assert (again.new, again.changed, again.unchanged, again.missing) == (0, 0, 2, [])

@@ -149,3 +149,145 @@ def test_a_crawl_runs_end_to_end(tmp_path, prefect_harness):
     assert status == "partial"  # the menu page is no article, and says so
     assert dict(kinds)["revisit"] == 1 and dict(kinds)["request"] == 2
     assert files["cut.warc.gz"][0] == "partial"
+
+
+# --- hostile crawls: one bad record never costs the others ------------------------------------
+
+def _page(n: int) -> str:
+    return (f"<html><head><title>Council vote number {n}</title></head><body><article>"
+            f"<h1>Council vote number {n}</h1><p>The district council met on Tuesday evening and "
+            f"voted on motion {n}, which would extend the library's winter opening hours and fund "
+            "two more buses for the hill villages.</p><p>\"We owe the villages a way into town "
+            "after dark,\" said councillor Ruth Okafor, who tabled the motion.</p>"
+            "</article></body></html>")
+
+
+def _records(pages: int = 4, charset: str = "utf-8") -> list[bytes]:
+    """Each response record of a small crawl as plain WARC bytes, one per page."""
+    out = []
+    for n in range(pages):
+        buf = io.BytesIO()
+        _response(WARCWriter(buf, gzip=False), f"https://valleypost.example/vote-{n}", "200 OK",
+                  f"text/html; charset={charset}", _page(n).encode(charset),
+                  "2026-11-21T09:00:00Z")
+        out.append(buf.getvalue())
+    return out
+
+
+def _lie(record: bytes, length: str) -> bytes:
+    """The record with its WARC Content-Length replaced (the first one: the HTTP one follows)."""
+    head, sep, rest = record.partition(b"Content-Length: ")
+    value, eol, tail = rest.partition(b"\r\n")
+    return head + sep + length.encode() + eol + tail
+
+
+def _read(data: bytes, name: str) -> tuple[list, ReadResult, str | None]:
+    result = ReadResult("")
+    arts, stopped = [], None
+    try:
+        arts.extend(read_stream(io.BytesIO(data), name, result))
+    except ReadError as exc:
+        stopped = str(exc)
+    return arts, result, stopped
+
+
+def _gz_members(records: list[bytes]) -> bytes:
+    import gzip as gz
+
+    return b"".join(gz.compress(r) for r in records)
+
+
+def _true_length(record: bytes) -> int:
+    return int(record.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+
+
+@pytest.mark.parametrize("lie", ["too big", "too small", "-20", "1000000000000000", "abc", "12x"])
+@pytest.mark.parametrize("suffix", [".warc", ".warc.gz"])
+def test_a_record_with_a_lying_length_costs_only_itself(lie, suffix):
+    recs = _records(4)
+    true = _true_length(recs[1])
+    value = {"too big": str(true + 300), "too small": str(true - 300)}.get(lie, lie)
+    recs[1] = _lie(recs[1], value)
+    data = b"".join(recs) if suffix == ".warc" else _gz_members(recs)
+    arts, result, stopped = _read(data, "crawl" + suffix)
+    assert stopped is None
+    assert [a.title for a in arts] == ["Council vote number 0", "Council vote number 2",
+                                       "Council vote number 3"]
+    assert len(result.errors) == 1 and "Content-Length" in result.errors[0]
+    assert "\n" not in result.errors[0]  # one line for the files table
+    assert "vote-1" in result.errors[0]  # which record, by its URL
+
+
+def test_a_corrupt_gzip_member_is_skipped_and_the_next_ones_are_read():
+    import gzip as gz
+
+    members = [gz.compress(r) for r in _records(3)]
+    bad = bytearray(members[1])
+    bad[len(bad) // 2: len(bad) // 2 + 8] = b"\x00\xff" * 4  # damage inside the deflate data
+    arts, result, stopped = _read(members[0] + bytes(bad) + members[2], "crawl.warc.gz")
+    assert [a.title for a in arts] == ["Council vote number 0", "Council vote number 2"]
+    assert stopped is None and len(result.errors) == 1 and "gzip" in result.errors[0]
+
+
+def test_a_whole_file_gzip_crawl_is_read():
+    import gzip as gz
+
+    plain = b"".join(_records(3))
+    arts, result, stopped = _read(gz.compress(plain), "crawl.warc.gz")
+    assert stopped is None and not result.errors
+    assert [a.title for a in arts] == [f"Council vote number {n}" for n in range(3)]
+    assert len({a.record_index for a in arts}) == 3
+
+
+def test_the_http_charset_decodes_a_page_without_a_byte_order_mark():
+    arts, result, stopped = _read(b"".join(_records(2, charset="utf-16le")), "crawl.warc")
+    assert stopped is None and not result.errors
+    assert [a.title for a in arts] == ["Council vote number 0", "Council vote number 1"]
+    assert "Ruth Okafor" in arts[0].text
+
+
+def test_a_header_line_that_inflates_without_end_is_refused_in_bounded_memory():
+    import gzip as gz
+
+    recs = _records(3)
+    head, sep, rest = recs[1].partition(b"\r\n")
+    # 40 MB of one header line from ~40 KB of gzip: refused as a bomb, not read into memory
+    bomb = gz.compress(head + sep + b"X-Padding: " + b"a" * 40_000_000 + b"\r\n" + rest)
+    arts, result, stopped = _read(gz.compress(recs[0]) + bomb + gz.compress(recs[2]),
+                                  "crawl.warc.gz")
+    assert [a.title for a in arts] == ["Council vote number 0", "Council vote number 2"]
+    assert stopped is None and len(result.errors) == 1
+    assert "decompression bomb" in result.errors[0]
+    # in a plain WARC the same line is refused by its length, and reading goes on
+    plain = recs[0] + head + sep + b"X-Padding: " + b"a" * 3_000_000 + b"\r\n" + rest + recs[2]
+    arts, result, stopped = _read(plain, "crawl.warc")
+    assert [a.title for a in arts] == ["Council vote number 0", "Council vote number 2"]
+    assert len(result.errors) == 1 and "header line longer than" in result.errors[0]
+
+
+def test_a_small_member_that_inflates_to_a_huge_page_is_refused_before_parsing():
+    import gzip as gz
+
+    recs = _records(2)
+    buf = io.BytesIO()
+    huge = ("<html><body><p>" + "<span>w</span> " * 400_000 + "</p></body></html>").encode()
+    _response(WARCWriter(buf, gzip=False), "https://valleypost.example/spans", "200 OK",
+              "text/html", huge, "2026-11-21T09:00:00Z")
+    member = gz.compress(buf.getvalue(), 9)
+    assert len(member) < 100_000  # a few KB that inflate to 6 MB
+    arts, result, stopped = _read(gz.compress(recs[0]) + member + gz.compress(recs[1]),
+                                  "crawl.warc.gz")
+    assert [a.title for a in arts] == ["Council vote number 0", "Council vote number 1"]
+    assert len(result.errors) == 1 and "decompression bomb" in result.errors[0]
+
+
+def test_html_markup_over_the_limit_is_refused_before_the_parser():
+    from tasks.readers import MAX_HTML_CHARS, read_html
+
+    huge = "<html><body><p>" + "<span>w</span> " * (MAX_HTML_CHARS // 15 + 10) + "</p></body></html>"
+    with pytest.raises(ReadError, match="too large to parse"):
+        read_html(huge.encode(), "big.html")
+    # scripts, styles and comments do not count: a real page with big inline scripts is read
+    script = "<script>var x = '" + "y" * (MAX_HTML_CHARS + 10) + "';</script>"
+    page = _page(7).replace("<body>", "<body>" + script + "<!-- " + "z" * 1000 + " -->")
+    assert read_html(page.encode(), "p.html").articles[0].title == "Council vote number 7"

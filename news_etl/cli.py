@@ -302,11 +302,20 @@ def _model_problem(model: str) -> str | None:
 
     if (_Path(model) / "meta.json").is_file() or (_Path(model) / "config.cfg").is_file():
         return None
+    if "/" in model or model.startswith("."):
+        return (f"no spaCy model folder at {model} (a model folder holds meta.json or "
+                "config.cfg); give a model folder or an installed package name with --model")
     try:
-        if importlib.util.find_spec(model) is not None:
-            return None
+        spec = importlib.util.find_spec(model)
     except (ImportError, ValueError):
-        pass
+        spec = None
+    if spec is not None:
+        # a pipeline package holds its meta.json; any other importable name ('os') is not one
+        if any((_Path(loc) / "meta.json").is_file()
+               for loc in (spec.submodule_search_locations or [])):
+            return None
+        return (f"{model!r} is an installed Python module but not a spaCy pipeline (no "
+                "meta.json in its package); give a pipeline package name or a model folder")
     package = model.replace("_", "-")
     return (f"spaCy pipeline {model!r} is not installed: install it (pip install {package}, "
             "if PyPI has it) or give an installed package name or a model folder with --model / "
@@ -385,7 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001  (one line for people; NEWS_ETL_DEBUG=1 for the rest)
         import os
 
-        if os.environ.get("NEWS_ETL_DEBUG"):
+        from news_etl.settings import TRUE_WORDS
+
+        if os.environ.get("NEWS_ETL_DEBUG", "").strip().lower() in TRUE_WORDS:
             raise
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""

@@ -80,6 +80,22 @@ class Settings:
         return s
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
+
+
+def parse_bool(name: str, value: str) -> bool:
+    """A yes/no setting: exactly 1/true/yes/on or 0/false/no/off (any case; empty is no).
+    Anything else is refused: ``off`` once read as yes and turned link following on."""
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name}: expected one of {'/'.join(TRUE_WORDS)} or "
+                        f"{'/'.join(w for w in FALSE_WORDS if w)}, not {value!r}")
+
+
 def _coerce(name: str, value: str) -> object:
     if name in ("raw", "warehouse"):
         return value  # from_env turns them into locations
@@ -90,7 +106,7 @@ def _coerce(name: str, value: str) -> object:
             raise SettingsError(f"NEWS_ETL_{name.upper()}: expected a whole number, got "
                                 f"{value!r}") from None
     if name in ("progress", "follow_links", "report"):
-        return value.lower() not in ("0", "false", "no", "")
+        return parse_bool(f"NEWS_ETL_{name.upper()}", value)
     if name == "disable":
         return tuple(x.strip() for x in value.split(",") if x.strip())
     return value

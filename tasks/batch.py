@@ -124,7 +124,7 @@ class FileState:
             "status": status, "error": error,
             "warning": "; ".join(warnings) if warnings else None,
             "articles": self.kept if status in ("ok", "partial") else 0,
-            "records_failed": len(self.errors), "processed_at": processed_at,
+            "records_failed": len(errors), "processed_at": processed_at,
             "retryable": self.retryable and status in ("failed", "partial"),
             "record_kinds": sorted(self.kinds.items()) or None,
             "split_id": fw.split_id, "part": fw.part,

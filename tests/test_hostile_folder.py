@@ -326,6 +326,15 @@ def test_bad_arguments_and_settings_are_one_line_errors_with_exit_2(tmp_path):
          "batch-articles must be a whole number of at least 1, not -5"),
         (["status", "--warehouse", wh], {"NEWS_ETL_PIPE_BATCH_SIZE": "x"},
          "NEWS_ETL_PIPE_BATCH_SIZE: expected a whole number"),
+        # issue 24: a yes/no setting takes its documented words only; any module is no model
+        (["run", "--raw", str(raw), "--warehouse", wh], {"NEWS_ETL_FOLLOW_LINKS": "maybe"},
+         "NEWS_ETL_FOLLOW_LINKS: expected one of 1/true/yes/on or 0/false/no/off, not 'maybe'"),
+        (["run", "--raw", str(raw), "--warehouse", wh], {"NEWS_ETL_REPORT": "2"},
+         "NEWS_ETL_REPORT: expected one of"),
+        (["run", "--raw", str(raw), "--warehouse", wh, "--model", "os"], {},
+         "'os' is an installed Python module but not a spaCy pipeline"),
+        (["run", "--raw", str(raw), "--warehouse", wh, "--model", "/tmp/nonexistent-model"], {},
+         "no spaCy model folder at /tmp/nonexistent-model"),
     ]
     for args, env, message in cases:
         res = cli(args, tmp_path, env)

@@ -255,3 +255,25 @@ def test_every_setting_reaches_the_flow_and_the_workers_as_given(tmp_path, monke
     assert s["report"] is None and not (wh / "report.html").exists()  # report=False as given
     runner = fp.task_runner(Settings(runner="dask", dask_address="tcp://10.0.0.1:8786"))
     assert type(runner).__name__ == "DaskTaskRunner" and runner.address == "tcp://10.0.0.1:8786"
+
+
+@pytest.mark.parametrize("word,expected", [("off", False), ("OFF", False), ("no", False),
+                                           ("0", False), ("", False), ("on", True),
+                                           ("Yes", True), ("1", True), ("true", True)])
+def test_yes_no_settings_mean_what_they_say(monkeypatch, word, expected):
+    from news_etl.settings import Settings
+
+    # NEWS_ETL_FOLLOW_LINKS=off used to turn link following on (any unknown word was yes)
+    for name in ("FOLLOW_LINKS", "REPORT", "PROGRESS"):
+        monkeypatch.setenv(f"NEWS_ETL_{name}", word)
+    s = Settings.from_env()
+    assert (s.follow_links, s.report, s.progress) == (expected, expected, expected)
+
+
+@pytest.mark.parametrize("word", ["maybe", "2", "disabled", "nein"])
+def test_yes_no_settings_refuse_other_words(monkeypatch, word):
+    from news_etl.settings import Settings, SettingsError
+
+    monkeypatch.setenv("NEWS_ETL_FOLLOW_LINKS", word)
+    with pytest.raises(SettingsError, match="NEWS_ETL_FOLLOW_LINKS: expected one of"):
+        Settings.from_env()

@@ -149,6 +149,11 @@ def test_a_crawl_runs_end_to_end(tmp_path, prefect_harness):
     assert status == "partial"  # the menu page is no article, and says so
     assert dict(kinds)["revisit"] == 1 and dict(kinds)["request"] == 2
     assert files["cut.warc.gz"][0] == "partial"
+    # the count of bad records agrees with the reason: the stop is one of them
+    [(error, failed)] = query(wh, "select error, records_failed from files "
+                                  "where path = 'cut.warc.gz'")
+    assert error.startswith("1 bad record(s): reading stopped: WARC breaks off") and failed == 1
+    assert "\n" not in error
 
 
 # --- hostile crawls: one bad record never costs the others ------------------------------------

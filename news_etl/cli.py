@@ -216,10 +216,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
                     tuple(settings.disable), args.json)
 
 
+def _raw_folders(settings: Settings) -> list[Path]:
+    """Every local raw folder this warehouse was built from (its runs say), and the one set."""
+    from tasks import rawfs, warehouse
+
+    found = [settings.raw] if isinstance(settings.raw, Path) else []
+    if warehouse.is_warehouse(settings.warehouse):
+        from tasks.runs import raw_locations
+
+        found.extend(Path(raw) for raw in sorted(raw_locations(settings.warehouse))
+                     if not rawfs.is_url(raw))
+    return found
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from news_etl.export import export
 
-    counts = export(_warehouse(args), args.out, args.format)
+    settings = Settings.from_env(warehouse=args.warehouse)
+    counts = export(settings.warehouse, args.out, args.format,
+                    raw_folders=_raw_folders(settings))
     print(f"exported to {args.out}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
     return 0
 

@@ -18,7 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
-from tasks.errors import NewsEtlError
+from tasks.errors import NewsEtlError, UsageError
 
 # The tables exported: the four a run writes, the run records, and each name's identity.
 TABLES = ("articles", "entities", "quotes", "files", "runs", "identity_names")
@@ -28,16 +28,62 @@ class ExportError(NewsEtlError):
     """The export folder cannot be written (exit 1, one line)."""
 
 
+class ExportTargetError(UsageError):
+    """An export folder that would become input or warehouse data (exit 2)."""
+
+
 FORMATS = ("parquet", "delta")
 
 
-def export(wh: Path, out: Path, fmt: str = "parquet") -> dict[str, int]:
+def _inside(root: Path, path: Path) -> bool:
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def check_target(wh: Path, out: Path, raw_folders: list[Path]) -> None:
+    """Refuse an export folder inside the warehouse (its batches/ would read it as a committed
+    batch: every row counted twice) or inside a raw folder (the next run reads it as input)."""
+    if _inside(wh, out):
+        raise ExportTargetError(f"{out} is inside the warehouse {wh}: its files would be read as "
+                                "warehouse data (every row counted twice); export elsewhere")
+    for raw in raw_folders:
+        if _inside(raw, out):
+            raise ExportTargetError(f"{out} is inside the raw folder {raw}: the next run would "
+                                    "read the export as input; export elsewhere")
+
+
+def _modes(wh: Path, out: Path) -> tuple[int, int]:
+    """(folder mode, file mode) for an export: an existing target keeps its own mode, and
+    nothing created is wider than the warehouse folder (a private warehouse stays private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    wh_mode = os.stat(wh).st_mode & 0o777
+    dir_mode = (os.stat(out).st_mode & 0o7777 if out.is_dir()
+                else 0o777 & ~umask & (wh_mode | 0o700))
+    file_mode = 0o666 & ~umask & wh_mode
+    return dir_mode, file_mode | 0o600
+
+
+def _apply_modes(top: Path, dir_mode: int, file_mode: int) -> None:
+    for dirpath, dirnames, filenames in os.walk(top):
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), file_mode)
+        for name in dirnames:
+            os.chmod(os.path.join(dirpath, name), dir_mode | 0o700)
+    os.chmod(top, dir_mode)
+
+
+def export(wh: Path, out: Path, fmt: str = "parquet",
+           raw_folders: list[Path] | None = None) -> dict[str, int]:
     """Write every table's live rows to out/<table>.parquet (or out/<table>/ as a Delta table);
     returns the row count per table.
 
     Refuses an out folder that exists and is not empty, so an export never mixes with an older
-    one; a crash leaves only a hidden temporary folder beside out, never a partial out."""
+    one; a crash leaves only a hidden temporary folder beside out, never a partial out. Refuses
+    one inside the warehouse or any of ``raw_folders`` (check_target)."""
     from tasks.warehouse import connect
+
+    check_target(wh, out, list(raw_folders or []))
 
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} ({' or '.join(FORMATS)})")
@@ -52,10 +98,11 @@ def export(wh: Path, out: Path, fmt: str = "parquet") -> dict[str, int]:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExportError(f"{out} exists and is not empty: export into a new folder")
     out.parent.mkdir(parents=True, exist_ok=True)
+    dir_mode, file_mode = _modes(wh, out)
     tmp = out.parent / f".{out.name}.export-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    con = connect(wh)  # the views over one listing of the committed batches
+    tmp.mkdir(mode=0o700)  # private until its modes are set
+    con = connect(wh, writable=tmp)  # the views over one listing of the committed batches
     counts = {}
     try:
         for table in TABLES:
@@ -65,6 +112,7 @@ def export(wh: Path, out: Path, fmt: str = "parquet") -> dict[str, int]:
                 target = str(tmp / f"{table}.parquet").replace("'", "''")
                 con.execute(f"copy (select * from {table}) to '{target}' (format parquet)")
             counts[table] = con.sql(f"select count(*) from {table}").fetchall()[0][0]
+        _apply_modes(tmp, dir_mode, file_mode)
         if out.exists():
             out.rmdir()  # empty, checked above
         tmp.rename(out)

@@ -91,6 +91,20 @@ def mark_crashed_runs(wh: Path) -> list[str]:
     return crashed
 
 
+def raw_locations(wh: Path) -> set[str]:
+    """Every raw location (runs.raw) the warehouse's runs read: where its input lives."""
+    found: set[str] = set()
+    for f in sorted(runs_dir(wh).glob("*.parquet")):
+        if f.name.startswith(SCHEMA_BATCH):
+            continue
+        try:
+            found.update(r for r in pq.read_table(f, columns=["raw"]).column("raw").to_pylist()
+                         if r)
+        except (OSError, pa.ArrowInvalid, KeyError):
+            continue
+    return found
+
+
 def keep_traceback(wh: Path, run_id: str, exc: BaseException) -> Path:
     """Append an exception's whole traceback (a worker's included: concurrent.futures chains
     it as the cause) to ``logs/<run_id>.log``, so the one-line message people see loses

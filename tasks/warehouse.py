@@ -259,8 +259,24 @@ def is_warehouse(wh: Path) -> bool:
         if t not in ADDED_TABLES)  # a warehouse from before a table existed gets its seed
 
 
-def connect(wh: Path):  # -> duckdb.DuckDBPyConnection
-    """An in-memory DuckDB connection with every view over this warehouse's files."""
+def lock_down(con, folders: list[Path]) -> None:  # con: duckdb.DuckDBPyConnection
+    """Let a connection touch these folders' files only: no other file (``read_text('/etc/
+    shadow')``), no URL, no extension installed or loaded on demand (a ``read_parquet('http://
+    ...')`` would fetch httpfs), and no statement that sets it back (the configuration is
+    locked)."""
+    allowed = sorted({os.path.join(str(p), "") for f in folders
+                      for p in (Path(f).absolute(), Path(os.path.realpath(f)))})
+    con.execute("set allowed_directories = $dirs", {"dirs": allowed})
+    con.execute("set enable_external_access = false")
+    con.execute("set autoinstall_known_extensions = false")
+    con.execute("set autoload_known_extensions = false")
+    con.execute("set lock_configuration = true")
+
+
+def connect(wh: Path, writable: Path | None = None):  # -> duckdb.DuckDBPyConnection
+    """An in-memory DuckDB connection with every view over this warehouse's files, locked down
+    to them (lock_down): a query, a search or the report reads the warehouse and nothing else.
+    ``writable`` is one more folder it may use (an export's temporary folder)."""
     import duckdb
 
     if not is_warehouse(wh):
@@ -278,4 +294,5 @@ def connect(wh: Path):  # -> duckdb.DuckDBPyConnection
     con.execute("set parquet_metadata_cache = true")
     for stmt in view_statements(wh):
         con.execute(stmt)
+    lock_down(con, [wh] + ([writable] if writable is not None else []))
     return con

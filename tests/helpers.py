@@ -91,3 +91,32 @@ def unmount_after(monkeypatch: Any, raw: Path, opens: int, elsewhere: Path) -> A
 
     monkeypatch.setattr(rawfs, "open_raw", open_raw)
     return real_open
+
+
+def remove_deep(top: Path) -> None:
+    """Remove a folder tree of any depth (one nested past PATH_MAX, which shutil.rmtree cannot,
+    recursing) without long paths: down by descriptors, emptying each level on the way up."""
+    import stat as st_
+
+    fds = [os.open(top, os.O_RDONLY)]
+    names: list[str] = []
+    try:
+        while True:
+            fd, sub = fds[-1], None
+            for name in os.listdir(fd):
+                if st_.S_ISDIR(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode):
+                    sub = name
+                    break
+                os.unlink(name, dir_fd=fd)
+            if sub is not None:
+                fds.append(os.open(sub, os.O_RDONLY, dir_fd=fd))
+                names.append(sub)
+            elif len(fds) == 1:
+                break
+            else:
+                os.close(fds.pop())
+                os.rmdir(names.pop(), dir_fd=fds[-1])
+    finally:
+        for fd in fds:
+            os.close(fd)
+    os.rmdir(top)

@@ -22,7 +22,8 @@ import pytest
 from tasks import rawfs
 from tasks.discover import safe_rel
 from tests.corpus import write_corpus
-from tests.helpers import CLI, cli_env, deny_listing, query, run_pipeline, unmount_after
+from tests.helpers import (CLI, cli_env, deny_listing, query, remove_deep, run_pipeline,
+                           unmount_after)
 from tests.test_warc import _gz_members, _lie, _records, _true_length
 
 STORY = ("\u201cThe ferry will run all winter,\u201d harbour master Ines Calder said on Tuesday "
@@ -102,6 +103,14 @@ def build_hostile(raw: Path, outside: Path) -> dict[str, int]:
 @pytest.mark.usefixtures("prefect_harness")
 def test_hostile_folder_keeps_every_good_article_and_accounts_for_every_entry(tmp_path):
     raw, outside = tmp_path / "raw", tmp_path / "outside"
+    try:
+        _hostile_folder_run(raw, outside)
+    finally:
+        if (raw / "deep").exists():
+            remove_deep(raw / "deep")  # pytest's own clean-up cannot remove it
+
+
+def _hostile_folder_run(raw: Path, outside: Path) -> None:
     good = build_hostile(raw, outside)
     wh = raw / "warehouse"  # the warehouse inside the raw folder: never its own input
     first = run_pipeline(raw, wh)
@@ -292,6 +301,32 @@ def test_query_cannot_write_the_warehouse(tmp_path):
                          capture_output=True, text=True, env=cli_env(tmp_path / "ph"), timeout=120)
     assert res.returncode == 1 and "COPY statements are not allowed" in res.stderr
     assert "Traceback" not in res.stderr
+
+    # issue 24: a SELECT reads the warehouse's own files and nothing else: no file elsewhere, no
+    # URL (which made DuckDB fetch httpfs and create ~/.duckdb), no way to switch that back on
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0")
+    home = tmp_path / "home"
+    home.mkdir()
+    readers = [f"select * from read_text('{secret}')",
+               f"select * from read_text('{wh}/../secret.txt')",
+               f"select * from read_csv('{secret}')",
+               "select * from read_parquet('http://127.0.0.1:9/x.parquet')",
+               "select * from read_parquet('s3://bucket/x.parquet')",
+               f"select * from glob('{tmp_path}/*')"]
+    for sql in readers:
+        with pytest.raises(q.QueryError):
+            q.run(con, sql, None)
+    assert q.run(con, f"select count(*) as n from read_parquet('{batch}/articles.parquet')",
+                 None)["n"].to_list() == [2]  # its own files stay readable
+    env = cli_env(tmp_path / "ph")
+    env["HOME"] = str(home)
+    for sql in (readers[0], readers[3]):
+        res = subprocess.run([str(CLI), "query", sql, "--warehouse", str(wh)], capture_output=True,
+                             text=True, env=env, timeout=120)
+        assert res.returncode == 1 and "root:x" not in res.stdout, res.stderr
+        assert "disabled by configuration" in res.stderr and "Traceback" not in res.stderr
+    assert not (home / ".duckdb").exists()
 
 
 def cli(args: list[str], tmp_path: Path, env: dict[str, str] | None = None

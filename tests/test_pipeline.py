@@ -125,6 +125,28 @@ def test_incremental_new_changed_unchanged(raw, wh):
         assert duckdb.sql(f"select * from back order by {order}").fetchall() == query(
             wh, f"select * from {name} order by {order}"), name
 
+    # issue 24: an export inside the warehouse would be read as a committed batch (every row
+    # twice), one inside the raw folder as input: both refused, nothing written
+    import os
+    import stat
+
+    from news_etl.export import ExportTargetError
+    from tasks.runs import raw_locations
+
+    assert raw_locations(wh) == {str(raw.resolve())}
+    for target in (wh / "batches" / "dump", wh / "dump", raw / "dump"):
+        with pytest.raises(ExportTargetError, match="export elsewhere"):
+            export(wh, target, raw_folders=[Path(r) for r in raw_locations(wh)])
+        assert not target.exists()
+    assert query(wh, "select count(*) from articles") == [(3,)]
+    # a private target stays private, and no file is wider than the warehouse folder
+    private = wh.parent / "private"
+    private.mkdir(mode=0o700)
+    os.chmod(wh, 0o700)
+    export(wh, private)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(f.stat().st_mode) for f in private.iterdir()} == {0o600}
+
 
 def test_article_ids_do_not_depend_on_where_the_folder_lives(tmp_path):
     a, b = tmp_path / "one" / "raw", tmp_path / "two" / "elsewhere"

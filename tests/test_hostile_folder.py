@@ -22,8 +22,7 @@ import pytest
 from tasks import rawfs
 from tasks.discover import safe_rel
 from tests.corpus import write_corpus
-from tests.helpers import (CLI, cli_env, deny_listing, query, remove_deep, run_pipeline,
-                           unmount_after)
+from tests.helpers import CLI, cli_env, deny_listing, query, remove_deep, run_pipeline, unmount_after
 from tests.test_warc import _gz_members, _lie, _records, _true_length
 
 STORY = ("\u201cThe ferry will run all winter,\u201d harbour master Ines Calder said on Tuesday "

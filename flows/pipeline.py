@@ -33,6 +33,7 @@ from tasks import (
 )
 from tasks.batch import BatchResult, BatchSpec
 from tasks.errors import NoRawFolder, RunFailed
+from tasks.printable import printable
 from tasks.progress import BatchSize, Progress
 from tasks.rawfs import RawLocation
 from tasks.runner import BatchExecutor
@@ -230,7 +231,7 @@ def _recover(wh: Path, log: Any) -> dict[str, str]:
     corrupt = commit.quarantine_corrupt(wh)
     for name, why in corrupt.items():
         log.warning("unreadable %s (%s) moved to %s/; its files are processed again",
-                    name, why, layout.QUARANTINE)
+                    printable(name), printable(why), layout.QUARANTINE)
     if indexed := search.backfill(wh):
         log.info("search index written for %d batches stored before it existed", indexed)
         warehouse.publish_views(wh)
@@ -272,7 +273,8 @@ def _plan(settings: Settings, opts: RunOptions, wh: Path, run: runs.RunRecord, l
     log.info("%d files seen: %d new, %d changed, %d to reprocess, %d unchanged, %d missing",
              plan.seen, plan.new, plan.changed, plan.reprocess, plan.unchanged, len(plan.missing))
     for folder in plan.unlisted:
-        log.warning("folder %s cannot be listed; the files recorded under it are kept", folder)
+        log.warning("folder %s cannot be listed; the files recorded under it are kept",
+                    printable(folder))
     if plan.kept:
         log.warning("%d recorded files cannot be read just now; their rows are kept and the "
                     "next run looks again", plan.kept)
@@ -319,7 +321,7 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
             except Exception as exc:  # one batch lost: the run is incomplete
                 errors.append(_one_line(exc))
                 log_file = runs.keep_traceback(wh, run.run_id, exc)
-                log.error("batch failed: %s (traceback in %s)", errors[-1], log_file,
+                log.error("batch failed: %s (traceback in %s)", printable(errors[-1]), log_file,
                           exc_info=exc)
         if executor.restarts:
             log.warning("%d worker process(es) died; their batches were run again",

@@ -352,43 +352,45 @@ def cmd_compact(args: argparse.Namespace) -> int:
 
 
 def _print_summary(s: dict) -> None:
+    from tasks.printable import say
+
     wall = s["wall_seconds"] or 0.0
-    print(f"run {s['run_id']} {s['status']} in {wall:.1f}s"
+    say(f"run {s['run_id']} {s['status']} in {wall:.1f}s"
           + (" (nothing to do)" if s.get("quick") else ""))
-    print(f"  files: {s['files_seen']} seen, {s['files_new']} new, {s['files_changed']} changed, "
+    say(f"  files: {s['files_seen']} seen, {s['files_new']} new, {s['files_changed']} changed, "
           f"{s['files_unchanged']} unchanged, {s['files_failed']} failed, "
           f"{s.get('files_skipped', 0)} skipped, {s['files_missing']} missing")
     if s["files_reprocessed"] or s["files_pruned"]:
-        print(f"         {s['files_reprocessed']} reprocessed, {s['files_pruned']} pruned")
-    print(f"  rows:  {s['articles']} articles, {s['entities']} entities, {s['quotes']} quotes")
+        say(f"         {s['files_reprocessed']} reprocessed, {s['files_pruned']} pruned")
+    say(f"  rows:  {s['articles']} articles, {s['entities']} entities, {s['quotes']} quotes")
     if s.get("languages") and set(s["languages"]) != {"en"}:
-        print("  languages: " + ", ".join(f"{k} {n:,}" for k, n in s["languages"].items())
+        say("  languages: " + ", ".join(f"{k} {n:,}" for k, n in s["languages"].items())
               + (f"; {s['unparsed']:,} articles in a language with no pipeline, stored without "
                  "entities or quotes (--models fr=fr_core_news_sm adds one)"
                  if s.get("unparsed") else ""))
     if s["words"] and wall:
-        print(f"  speed: {s['words']:,} words, {s['words'] / wall:,.0f} words/s end to end")
+        say(f"  speed: {s['words']:,} words, {s['words'] / wall:,.0f} words/s end to end")
     for path, reason in s.get("failures", [])[:20]:
-        print(f"  failed: {path}: {reason}")
+        say(f"  failed: {path}: {reason}")
     if len(s.get("failures", [])) > 20:
-        print(f"  ... {len(s['failures']) - 20} more failed files (see the files view)")
+        say(f"  ... {len(s['failures']) - 20} more failed files (see the files view)")
     if s.get("missing") and not s["files_pruned"]:
-        print(f"  missing: {len(s['missing'])} files are gone from the raw folder; their rows stay "
+        say(f"  missing: {len(s['missing'])} files are gone from the raw folder; their rows stay "
               "(`news-etl run --prune` removes them)")
     for folder in s.get("unlisted", []):
-        print(f"  unlisted: folder {folder} cannot be listed; the files recorded under it are kept")
+        say(f"  unlisted: folder {folder} cannot be listed; the files recorded under it are kept")
     for name, why in s.get("quarantined", {}).items():
-        print(f"  repaired: unreadable {name} ({why}) moved to quarantine/; its files were "
+        say(f"  repaired: unreadable {name} ({why}) moved to quarantine/; its files were "
               "processed again")
     if s.get("copies"):
-        print(f"  duplicates: {s['copies']:,} articles are copies of {s['stories_with_copies']:,} "
+        say(f"  duplicates: {s['copies']:,} articles are copies of {s['stories_with_copies']:,} "
               "stories (the stories view counts each once)")
     if s.get("report"):
-        print(f"  report: {s['report']}")
+        say(f"  report: {s['report']}")
     if s.get("stale_message"):
-        print(f"  stale: {s['stale_message']}")
+        say(f"  stale: {s['stale_message']}")
     if s.get("error"):
-        print(f"  error: {s['error']}")
+        say(f"  error: {s['error']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -399,7 +401,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except NewsEtlError as exc:
-        print(f"news-etl {args.command}: {exc}", file=sys.stderr)
+        from tasks.printable import printable
+
+        print(f"news-etl {args.command}: {printable(exc)}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # `news-etl query ... | head`: the reader has gone, nothing to say
         sys.stderr.close()
@@ -415,7 +419,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
-        print(f"news-etl {args.command}: {type(exc).__name__}: {reason}{where} "
+        from tasks.printable import printable
+
+        print(f"news-etl {args.command}: {type(exc).__name__}: {printable(reason + where)} "
               "(NEWS_ETL_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.errors import NewsEtlError
+from tasks.printable import printable_lines
 from tasks.sql import SQL_DIR
 
 QUERIES_DIR = SQL_DIR / "queries"
@@ -163,7 +164,7 @@ def write(df: Any, fmt: str, output: Path | None) -> None:
         if output:
             output.write_text(text + "\n", encoding="utf-8")
         else:
-            print(text)
+            print(printable_lines(text))  # data never drives the terminal
             print(f"({df.height} row{'s' if df.height != 1 else ''})")
         return
     if fmt == "parquet":
@@ -186,6 +187,8 @@ def write(df: Any, fmt: str, output: Path | None) -> None:
     if output:
         output.write_text(text, encoding="utf-8")
     else:
+        if sys.stdout.isatty():  # a pipe gets the data as it is; a terminal, visible escapes
+            text = printable_lines(text.rstrip("\n"))
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 

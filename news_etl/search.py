@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from news_etl.query import QueryError
+from tasks.printable import printable
 from tasks.sql import load_sql
 
 BOLD, PLAIN = "\033[1m", "\033[0m"
@@ -60,7 +61,7 @@ def print_results(df: Any, quotes: bool, out: Any = None) -> None:
     tty = hasattr(out, "isatty") and out.isatty()
 
     def marked(text: str | None) -> str:
-        text = text or ""
+        text = printable(text)
         return text.replace("«", BOLD).replace("»", PLAIN) if tty else text
 
     if df.height == 0:
@@ -68,16 +69,18 @@ def print_results(df: Any, quotes: bool, out: Any = None) -> None:
         return
     for n, r in enumerate(df.iter_rows(named=True), 1):
         when = f"{r['seen_at']:%Y-%m-%d}" if r.get("seen_at") else "undated"
-        where = ", ".join(x for x in (r.get("source"), when) if x)
+        where = printable(", ".join(x for x in (r.get("source"), when) if x))
+        title = printable(r["title"] or "(untitled)")
         if quotes:
-            who = r["speaker"] or (f"({r['speaker_text']})" if r["speaker_text"] else "unattributed")
-            print(f"{n:>3}. {who} {r['cue'] or ''} [{r['quote_type']}]  score {r['score']}",
+            who = printable(r["speaker"] or (f"({r['speaker_text']})" if r["speaker_text"]
+                                             else "unattributed"))
+            print(f"{n:>3}. {who} {printable(r['cue'])} [{r['quote_type']}]  score {r['score']}",
                   file=out)
             print(f"     “{marked(r['quote'])}”", file=out)
-            print(f"     {r['title'] or '(untitled)'} — {where}", file=out)
+            print(f"     {title} — {where}", file=out)
         else:
-            print(f"{n:>3}. {r['title'] or '(untitled)'}  score {r['score']}", file=out)
-            print(f"     {where}  {r.get('url') or r.get('source_path') or ''}", file=out)
+            print(f"{n:>3}. {title}  score {r['score']}", file=out)
+            print(f"     {where}  {printable(r.get('url') or r.get('source_path'))}", file=out)
             print(f"     {marked(r['snippet'])}", file=out)
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from news_etl.settings import Settings
+from tasks.printable import say
 
 UNHEALTHY = ("failed", "crashed", "interrupted")
 
@@ -18,16 +19,16 @@ def status(settings: Settings, raw_given: bool = False) -> int:
 
     wh = settings.warehouse
     if not warehouse.is_warehouse(wh):
-        print(f"news-etl status: no warehouse at {wh} (run `news-etl run` first)", file=sys.stderr)
+        say(f"news-etl status: no warehouse at {wh} (run `news-etl run` first)", file=sys.stderr)
         return 2
     corrupt = commit.corrupt_batches(wh)
     if corrupt:
-        print(f"warehouse {wh.resolve()}")
-        print(f"  corrupt: {len(corrupt)} unreadable file(s); every view fails until they are "
+        say(f"warehouse {wh.resolve()}")
+        say(f"  corrupt: {len(corrupt)} unreadable file(s); every view fails until they are "
               "set aside:")
         for name, why in list(corrupt.items())[:10]:
-            print(f"    {name}: {why}")
-        print("  repair: `news-etl run` moves them to quarantine/ and processes their input "
+            say(f"    {name}: {why}")
+        say("  repair: `news-etl run` moves them to quarantine/ and processes their input "
               "files again from the raw folder")
         return 1
     con = warehouse.connect(wh)
@@ -40,12 +41,12 @@ def status(settings: Settings, raw_given: bool = False) -> int:
                        "articles, error, raw from runs order by started_at desc limit 5").fetchall()
     finally:
         con.close()
-    print(f"warehouse {wh.resolve()}")
-    print(f"  {articles:,} articles, {entities:,} entities, {quotes:,} quotes")
-    print("  files: " + (", ".join(f"{n:,} {s}" for s, n in by_status) or "none"))
+    say(f"warehouse {wh.resolve()}")
+    say(f"  {articles:,} articles, {entities:,} entities, {quotes:,} quotes")
+    say("  files: " + (", ".join(f"{n:,} {s}" for s, n in by_status) or "none"))
     stale = staleness(wh, installed_model_id(settings.model))
     if stale.stale:
-        print(f"  stale: {stale.message()}")
+        say(f"  stale: {stale.message()}")
     raw = settings.raw if raw_given or not runs else rawfs.parse_location(runs[0][7])
     walked = None
     if rawfs.exists(raw):
@@ -53,38 +54,38 @@ def status(settings: Settings, raw_given: bool = False) -> int:
         try:
             walked = discover.walk(raw, settings.follow_links, exclude=wh)
         except OSError as exc:
-            print(f"  raw folder {raw} cannot be listed ({exc}): missing files not checked")
+            say(f"  raw folder {raw} cannot be listed ({exc}): missing files not checked")
     if walked is not None:
         present = {fw.path for fw in walked}
         unlisted = [fw.path for fw in walked if fw.folder]
         missing = discover.missing_paths(present, ledger.read_ledger(wh), unlisted)
         for folder in unlisted:
-            print(f"  unlisted: folder {folder} cannot be listed; its recorded files are kept")
+            say(f"  unlisted: folder {folder} cannot be listed; its recorded files are kept")
         if missing:
-            print(f"  missing: {len(missing):,} files recorded earlier are gone from {raw}; their "
+            say(f"  missing: {len(missing):,} files recorded earlier are gone from {raw}; their "
                   "rows stay until `news-etl run --prune`")
             for path in missing[:10]:
-                print(f"    {path}")
+                say(f"    {path}")
             if len(missing) > 10:
-                print(f"    ... {len(missing) - 10:,} more")
+                say(f"    ... {len(missing) - 10:,} more")
     elif not rawfs.exists(raw):
-        print(f"  raw folder {raw} not found: missing files not checked")
-    print("  last runs:")
+        say(f"  raw folder {raw} not found: missing files not checked")
+    say("  last runs:")
     last = runs[0][1] if runs else None
     if last == "running" and not _locked(wh):
         last = "crashed"  # marked 'running' but no process holds the warehouse
         runs[0] = (runs[0][0], last, *runs[0][2:6], "the run process ended before finishing",
                    runs[0][7])
     elif last == "running":
-        print(f"  in progress: {staging.staged_articles(wh):,} more articles processed in batches "
+        say(f"  in progress: {staging.staged_articles(wh):,} more articles processed in batches "
               "not yet committed")
     for _run_id, st, started, wall, files, arts, error, _raw in runs:
         secs = f"{wall:.1f}s" if wall is not None else "-"
         line = (f"    {started:%Y-%m-%d %H:%M:%S} {st:9} {secs:>8}  {files or 0:,} files, "
                 f"{arts or 0:,} articles")
-        print(line + (f"  error: {error}" if error else ""))
+        say(line + (f"  error: {error}" if error else ""))
     if not runs:
-        print("    none")
+        say("    none")
     return 1 if last in UNHEALTHY else 0
 
 

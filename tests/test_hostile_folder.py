@@ -96,6 +96,8 @@ def build_hostile(raw: Path, outside: Path) -> dict[str, int]:
     good["whole.warc.gz"] = 2
     write(raw / "utf16le.warc", b"".join(_records(2, charset="utf-16le")))
     good["utf16le.warc"] = 2
+    write(raw / "esc\x1b[2J\x1b[H.txt", "Ferry \x1b]0;pwned\x07 vote\n\n" + STORY)
+    good["esc\x1b[2J\x1b[H.txt"] = 1
     return good
 
 
@@ -148,6 +150,17 @@ def _hostile_folder_run(raw: Path, outside: Path) -> None:
     assert (second["status"], second["files_new"], second["files_changed"],
             second["articles"]) == ("completed", 0, 0, 0)
     assert {r[0]: r[1:] for r in query(wh, "select path, status, error, articles from files")} == rows
+    # names and titles with ESC sequences reach the terminal escaped (status lists the missing)
+    (raw / "esc\x1b[2J\x1b[H.txt").unlink()
+    env = cli_env(raw.parent / "ph")
+    shown = subprocess.run([str(CLI), "status", "--raw", str(raw), "--warehouse", str(wh)],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert "esc\\x1b[2J\\x1b[H.txt" in shown.stdout, shown.stdout
+    found = subprocess.run([str(CLI), "search", "ferry", "--warehouse", str(wh)],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert "pwned" in found.stdout
+    for out in (shown, found):
+        assert "\x1b" not in out.stdout + out.stderr and "\x07" not in out.stdout
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -250,14 +250,19 @@ def _close_run(wh: Path, run: runs.RunRecord, results: list[BatchResult], t0: fl
                status: str, error: str | None) -> None:
     """The run's final record: its status and reason, and the counts of the committed batches."""
     run.update(finished_at=runs.now_utc(), status=status, error=error,
-               wall_seconds=time.perf_counter() - t0,
-               files_failed=sum(r.files_failed for r in results),
+               wall_seconds=time.perf_counter() - t0)
+    _tally(run, results)
+    runs.write_run(wh, run)
+    interrupt.untrack()
+
+
+def _tally(run: runs.RunRecord, results: list[BatchResult]) -> None:
+    """The run's counts: those of the batches committed so far."""
+    run.update(files_failed=sum(r.files_failed for r in results),
                articles=sum(r.articles for r in results),
                entities=sum(r.entities for r in results),
                quotes=sum(r.quotes for r in results),
                words=sum(r.words for r in results))
-    runs.write_run(wh, run)
-    interrupt.untrack()
 
 
 def _plan(settings: Settings, opts: RunOptions, wh: Path, run: runs.RunRecord, log: Any
@@ -318,6 +323,10 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
                 for result in fut.result():
                     publish_batch(wh, result, progress)
                     results.append(result)
+                    # counted as committed, on disk too: a run stopped or killed from here on
+                    # is recorded with what it stored (the signal handler copies this record)
+                    _tally(run, results)
+                    runs.write_run(wh, run)
             except Exception as exc:  # one batch lost: the run is incomplete
                 errors.append(_one_line(exc))
                 log_file = runs.keep_traceback(wh, run.run_id, exc)

@@ -75,6 +75,9 @@ def _record(name: str) -> None:
 
         run = dataclasses.replace(_current["run"])  # a copy: the flow's own record is untouched
         if run.status == "running":
+            # counted from the committed batches: a signal between a commit and the record's
+            # update must not lose that batch's rows from the count
+            run.update(**runs.committed_counts(_current["wh"], run.run_id))
             run.update(status="interrupted", finished_at=runs.now_utc(),
                        error=f"stopped by {name}; committed batches are kept, the next run "
                              "processes the rest")

@@ -7,6 +7,7 @@ process through ``load_nlp``'s cache and returns only counts, so no table data c
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import json
 import time
@@ -138,6 +139,34 @@ def _whole_file(path: str) -> bool:
     return reader is not None and not gz and reader not in (read_jsonl, read_warc)
 
 
+class AsPlanned(io.RawIOBase):
+    """A raw file read up to the size it had when the run planned it."""
+
+    def __init__(self, raw: Any, size: int):
+        self.raw, self.left = raw, size
+        self.planned_size = size  # what a reader may take as the file's size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.left <= 0:
+            return 0
+        data = self.raw.read(min(len(buffer), self.left))
+        n = len(data)
+        buffer[:n] = data
+        self.left -= n
+        return n
+
+    def read(self, size: int = -1) -> bytes:
+        want = self.left if size is None or size < 0 else min(size, self.left)
+        if want <= 0:
+            return b""
+        data = self.raw.read(want)
+        self.left -= len(data)
+        return data
+
+
 def iter_articles(spec: BatchSpec, states: dict[str, FileState],
                   res: BatchResult | None = None) -> Iterator[Article]:
     """The batch's articles, read file by file as they are consumed (a file's bytes are never all
@@ -167,7 +196,9 @@ def iter_articles(spec: BatchSpec, states: dict[str, FileState],
         hasher = hashlib.blake2b(digest_size=16)
         try:
             with rawfs.open_raw(raw, fw.fs_path or fw.path, spec.follow_links) as f:
-                counting = CountingReader(f, hasher)
+                # the file as planned: bytes appended since (a crawl still being written) are
+                # the next run's, so every part of a split file reads, and hashes, the same bytes
+                counting = CountingReader(AsPlanned(f, fw.size) if fw.size else f, hasher)
                 try:
                     for art in read_stream(counting, fw.path, result, fw.span()):
                         st.produced += 1

@@ -667,15 +667,23 @@ def read_html(data: bytes, source_path: str, charset: str | None = None) -> Read
 def _size_of(stream: Any) -> int | None:
     """The size of the file under a stream when it can be known cheaply (for the WARC reader's
     check of lengths that run past the end); None otherwise."""
-    inner = getattr(stream, "raw", stream)
-    try:
+    import os
+
+    inner = stream
+    for _ in range(4):  # down the wrappers (counting, as-planned) to the file
+        if getattr(inner, "planned_size", None) is not None:
+            return int(inner.planned_size)
         if isinstance(inner, io.BytesIO):
             return inner.getbuffer().nbytes
-        import os
-
-        return os.fstat(inner.fileno()).st_size
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        return None
+        if isinstance(inner, io.FileIO):
+            try:
+                return os.fstat(inner.fileno()).st_size
+            except OSError:
+                return None
+        inner = getattr(inner, "raw", None)
+        if inner is None:
+            return None
+    return None
 
 
 def iter_warc(stream: Any, source_path: str, result: ReadResult,

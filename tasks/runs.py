@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tasks import schemas
@@ -86,9 +87,35 @@ def mark_crashed_runs(wh: Path) -> list[str]:
             if row["status"] == "running":
                 row["status"] = "crashed"
                 row["error"] = "the run process ended before the run finished"
+                row.update(committed_counts(wh, row["run_id"]))
                 write_run(wh, row)
                 crashed.append(row["run_id"])
     return crashed
+
+
+def committed_counts(wh: Path, run_id: str) -> dict[str, int]:
+    """What a run's committed batches hold (articles, entities, quotes, words, failed files),
+    counted from the batches themselves: a run killed after a commit and before its record was
+    written again still gets every row it stored. Its batches are named after it."""
+    from tasks.commit import committed_batches
+    from tasks.layout import table_file
+
+    counts = {"articles": 0, "entities": 0, "quotes": 0, "words": 0, "files_failed": 0}
+    for batch in committed_batches(wh):
+        if not batch.startswith(f"{run_id}-"):
+            continue
+        try:
+            for table in ("articles", "entities", "quotes"):
+                path = table_file(wh, batch, table)
+                if path.exists():
+                    counts[table] += pq.ParquetFile(path).metadata.num_rows
+            words = pq.read_table(table_file(wh, batch, "articles"), columns=["word_count"])
+            counts["words"] += int(pc.sum(words.column("word_count")).as_py() or 0)
+            files = pq.read_table(table_file(wh, batch, "files"), columns=["status"])
+            counts["files_failed"] += files.column("status").to_pylist().count("failed")
+        except (OSError, pa.ArrowInvalid, KeyError):
+            continue  # an unreadable batch is the quarantine's business, not the count's
+    return counts
 
 
 def raw_locations(wh: Path) -> set[str]:

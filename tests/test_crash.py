@@ -135,4 +135,11 @@ def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
     con.close()
     assert statuses[-1] == "completed"
     assert statuses.count("crashed") >= 4  # killed runs are recorded as such, not forgotten
+    # and with the articles they committed (they said 0): every article was stored by one run
+    # exactly, so the runs' counts add up to the corpus
+    con = warehouse.connect(wh)
+    assert con.sql("select sum(articles) from runs").fetchall() == [(240,)]
+    assert con.sql("select count(*) from runs where status = 'crashed' and articles > 0"
+                   ).fetchall()[0][0] >= 1
+    con.close()
     assert not [e for e in (wh / "_staging").iterdir()]

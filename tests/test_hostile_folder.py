@@ -478,6 +478,8 @@ def test_sigterm_stops_a_run_with_its_children_and_keeps_what_was_committed(tmp_
     n, distinct = con.sql("select count(*), count(distinct article_id) from articles").fetchall()[0]
     assert n == distinct and 0 < n < 80
     assert con.sql("select sum(articles) from files").fetchall() == [(n,)]
+    # the interrupted run's record counts what it committed (it said 0)
+    assert con.sql("select articles from runs").fetchall() == [(n,)]
 
 
 @pytest.mark.slow

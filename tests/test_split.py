@@ -167,3 +167,39 @@ def test_a_big_file_is_read_in_parts_resumed_and_redone_when_changed(tmp_path, p
     assert query(wh, "select status, parts from files where path = 'archive.jsonl'") == [
         ("deleted", 1)]
     assert query(wh, "select count(*) from articles where source_path = 'archive.jsonl'") == [(0,)]
+
+
+def test_a_crawl_appended_to_during_a_run_is_read_as_planned(tmp_path, prefect_harness,
+                                                             monkeypatch):
+    # issue 24: records appended while a run read the crawl in parts made the parts disagree
+    # on the file's contents: the run said 600 articles and the views showed 470
+    import flows.pipeline as pipeline
+    from tests.test_warc import _gz_members, _records
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    raw.mkdir()
+    crawl = raw / "live.warc.gz"
+    crawl.write_bytes(_gz_members(_records(30)))
+    planned_size = crawl.stat().st_size
+    real_plan = pipeline.plan_run
+
+    def plan_then_append(*args, **kwargs):
+        plan = real_plan(*args, **kwargs)
+        more = [r.replace(b"Council vote number", b"Late council vote") for r in _records(10)]
+        with open(crawl, "ab") as f:  # the crawler goes on writing
+            f.write(_gz_members(more))
+        return plan
+
+    monkeypatch.setattr(pipeline, "plan_run", plan_then_append)
+    summary = run_pipeline(raw, wh, batch_articles=5)
+    assert summary["status"] == "completed"
+    assert query(wh, "select count(*) from file_parts where path = 'live.warc.gz'")[0][0] > 1
+    shown = query(wh, "select count(*) from articles")[0][0]
+    assert summary["articles"] == shown == 30
+    assert query(wh, "select size, status from files") == [(planned_size, "ok")]
+    assert query(wh, "select articles from runs") == [(30,)]
+    monkeypatch.setattr(pipeline, "plan_run", real_plan)
+    again = run_pipeline(raw, wh, batch_articles=5)  # the appended records: the next run's
+    assert again["files_changed"] == 1
+    assert query(wh, "select count(*) from articles")[0][0] == 40
+    assert query(wh, "select count(*) from articles where title like 'Late%'") == [(10,)]

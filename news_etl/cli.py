@@ -258,6 +258,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(raw=args.raw, warehouse=args.warehouse, model=args.model,
                                  processes=args.processes, progress=False)
     offline_environment()
+    from news_etl import interrupt
+
+    interrupt.reap_orphans()  # what killed runs left running
+    interrupt.mark_owner()
     from flows.serve import serve
 
     serve(settings, name=args.name, cron=args.cron, interval=args.interval)

@@ -24,11 +24,66 @@ _lock = threading.Lock()
 GRACE_SECONDS = 3.0  # children get SIGTERM, then SIGKILL after this long
 
 
+OWNER_VAR = "NEWS_ETL_OWNER"  # "pid:start time" of the run that started a process
+
+
+def _start_time(pid: int) -> str | None:
+    import psutil
+
+    try:
+        return f"{psutil.Process(pid).create_time():.3f}"
+    except psutil.Error:
+        return None
+
+
+def mark_owner() -> None:
+    """Every process this run starts (Prefect's temporary server, NLP and Dask workers) inherits
+    who started it, so a later run can tell an orphan of a killed run (kill -9 leaves the
+    server running, reparented to init) from a live run's child."""
+    os.environ[OWNER_VAR] = f"{os.getpid()}:{_start_time(os.getpid())}"
+
+
+def reap_orphans(grace: float = GRACE_SECONDS) -> list[int]:
+    """Stop every process a news-etl run started whose run is gone (its pid ended, or now names
+    another process); returns their pids. Processes of live runs are left alone."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter():
+        if proc.pid == os.getpid():
+            continue
+        try:
+            owner = proc.environ().get(OWNER_VAR)
+        except (psutil.Error, OSError):
+            continue
+        if not owner:
+            continue
+        pid, _, started = owner.partition(":")
+        if pid == str(os.getpid()) or (pid.isdigit() and _start_time(int(pid)) == started):
+            continue  # ours, or its run is alive
+        found.append(proc)
+    for proc in found:
+        try:
+            proc.terminate()
+        except psutil.Error:
+            pass
+    _, alive = psutil.wait_procs(found, timeout=grace)
+    for proc in alive:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+    return [p.pid for p in found]
+
+
 def enable() -> None:
-    """Install the handlers in this (main-thread, command-line) process."""
+    """Install the handlers in this (main-thread, command-line) process, stop what killed runs
+    left running, and mark this run's future children as its own."""
     global _enabled
     _enabled = True
     arm()
+    reap_orphans()
+    mark_owner()
 
 
 def arm() -> None:

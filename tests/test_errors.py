@@ -91,3 +91,51 @@ def test_tracebacks_are_kept_in_the_warehouse_log(tmp_path):
     assert path == wh / "logs" / "run-1.log"
     assert "Traceback (most recent call last)" in text and "in fail" in text
     assert "OSError: [Errno 5] Input/output error" in text
+
+
+def test_processes_left_by_a_killed_run_are_stopped_and_live_runs_kept(tmp_path):
+    # issue 24: kill -9 of a run left Prefect's temporary server running (reparented to init),
+    # one more per crash. A stand-in run marks itself as news-etl's run does and starts a
+    # long-lived child (its "server"); killed with -9, the child lives on as an orphan, which
+    # the next run's reap stops. A live run's child is left alone.
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    from news_etl.interrupt import OWNER_VAR, reap_orphans
+
+    run_code = ("import subprocess, sys, time\n"
+                "from news_etl.interrupt import mark_owner\n"
+                "mark_owner()\n"
+                "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'])\n"
+                "print(child.pid, flush=True)\n"
+                "time.sleep(300)\n")
+    runs = [subprocess.Popen([sys.executable, "-c", run_code], stdout=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    killed, live = runs
+    servers = [int(r.stdout.readline()) for r in runs]
+    try:
+        for pid in servers:  # each child carries its run's identity
+            for _ in range(100):
+                if OWNER_VAR in psutil.Process(pid).environ():
+                    break
+                time.sleep(0.05)
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait()
+        assert psutil.Process(servers[0]).is_running()  # the orphan the issue found
+        reaped = reap_orphans(grace=2)
+        assert servers[0] in reaped and servers[1] not in reaped
+        assert not psutil.pid_exists(servers[0]) or psutil.Process(servers[0]).status() == "zombie"
+        assert psutil.Process(servers[1]).is_running() and live.poll() is None
+    finally:
+        for pid in servers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        live.kill()
+        live.wait()

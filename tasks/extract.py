@@ -107,6 +107,49 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
 
 
 ZONE_ARTICLES = 256  # articles parsed inside one vocabulary memory zone
+# Longer texts are parsed in sections of about this many characters, joined into one Doc: the
+# parser's memory grows with the text it holds (about 4 KB a character: a 1 MB transcript
+# peaked at 4.1 GB whole), while a section costs what an ordinary long article does.
+SECTION_CHARS = 50_000
+
+
+def sections(text: str, size: int = SECTION_CHARS) -> list[str]:
+    """The text cut into consecutive pieces of at most ``size`` characters (joined, exactly the
+    text), each cut at the last paragraph break before the limit, else the last line break,
+    else the last sentence end, else the last space: a quote is cut only where nothing else
+    was possible."""
+    out: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", "? ", "! ", " "):
+            i = window.rfind(sep, size // 2)
+            if i >= 0:
+                cut = i + len(sep)
+                break
+        if cut <= 0:
+            cut = size
+        out.append(text[start:start + cut])
+        start += cut
+    out.append(text[start:])
+    return out
+
+
+def parse_long(nlp: Language, text: str, size: int | None = None) -> Doc:
+    """One Doc of a long text, parsed section by section (see SECTION_CHARS): its text, token
+    offsets, entities and sentences are those of the whole text."""
+    docs = list(nlp.pipe(sections(text, size or SECTION_CHARS), batch_size=1))
+    return Doc.from_docs(docs, ensure_whitespace=False)
+
+
+def _pipe(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
+    """nlp.pipe over the texts, in order, the long ones parsed in sections."""
+    long = {i for i, t in enumerate(texts) if len(t) > SECTION_CHARS}
+    docs = nlp.pipe(("" if i in long else t for i, t in enumerate(texts)),
+                    batch_size=batch_size)
+    for i, doc in enumerate(docs):
+        yield parse_long(nlp, texts[i]) if i in long else doc
 
 
 def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16,
@@ -136,7 +179,7 @@ def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int
         for p, idxs in groups.values():
             name, english = model_id(p), p.lang == "en"
             with p.memory_zone():
-                docs = p.pipe((chunk[k].text for k in idxs), batch_size=batch_size)
+                docs = _pipe(p, [chunk[k].text for k in idxs], batch_size)
                 for k, doc in zip(idxs, docs, strict=True):
                     try:
                         ex = extract_doc(doc, chunk[k].article_id, quotes=english,

@@ -40,3 +40,64 @@ def test_vocabulary_stays_flat_across_zones(nlp):
     # whole batch holds every new name until the end
     assert big <= small + 10
     assert one_zone > big + 100
+
+
+# --- one very long article (issue 24: a 1 MB transcript took 195 s and a 4.1 GB peak) --------
+
+def _transcript(n: int) -> str:
+    names = ["Ana Ruiz", "Tom Hale", "Priya Nair", "Leon Brandt"]
+    return "".join(f"\u201cThe bridge will be finished by spring and the ferry runs until then,\u201d "
+                   f"said {names[i % 4]}. {names[i % 4].split()[1]} added that the council "
+                   f"had approved the money for item {i}.\n\n" for i in range(n))
+
+
+def test_sections_cut_at_paragraphs_and_join_to_the_text():
+    from tasks.extract import sections
+
+    text = _transcript(300)
+    parts = sections(text, 5_000)
+    assert "".join(parts) == text and len(parts) > 5
+    assert all(len(p) <= 5_000 for p in parts)
+    assert all(p.endswith("\n\n") for p in parts[:-1])  # never inside a quote when avoidable
+    one_line = "word " * 3_000  # no break but spaces: cut at a space
+    assert "".join(sections(one_line, 1_000)) == one_line
+    assert "".join(sections("x" * 2_500, 1_000)) == "x" * 2_500  # nothing to cut at: cut anyway
+
+
+def test_a_long_article_is_parsed_in_sections_with_every_quote_in_place(nlp, monkeypatch):
+    import tasks.extract as extract
+
+    monkeypatch.setattr(extract, "SECTION_CHARS", 4_000)  # the same path, at a test's size
+    text = _transcript(120)
+    assert len(text) > 4 * extract.SECTION_CHARS
+    art = Article("transcript.txt", 0, text)
+    [(_, ex)] = list(process_articles(nlp, [art]))
+    quotes = [q for q in ex.quotes if q["quote_type"] == "direct"]
+    assert len(quotes) == 120  # every quote, in every section
+    for q in quotes:
+        a, b = q["spans"][0]["start"], q["spans"][0]["end"]
+        assert text[a:b] == q["text"]  # offsets into the whole text, not a section's
+        assert q["speaker"] in {"Ana Ruiz", "Tom Hale", "Priya Nair", "Leon Brandt"}
+    last = quotes[-1]
+    assert text[last["speaker_start"]:last["speaker_end"]] == "Leon Brandt"
+    # entities from the last section too, at offsets into the whole text
+    last_ent = max(ex.entities, key=lambda e: e["start_char"])
+    assert last_ent["start_char"] > len(text) - 300
+    assert text[last_ent["start_char"]:last_ent["end_char"]] == last_ent["text"]
+    # one Doc for the whole text: sentences numbered across sections
+    assert max(e["sentence_index"] for e in ex.entities) > 200
+
+
+def test_the_overlap_test_of_claimed_spans_matches_a_full_scan():
+    import random
+
+    from tasks.quotes.indirect import SpanSet
+
+    rng = random.Random(24)
+    spans = [(s, s + rng.choice([0, 1, 5, 300, 5_000, 20_000])) for s in
+             (rng.randrange(0, 100_000) for _ in range(400))]
+    taken = SpanSet(spans)
+    for _ in range(3_000):
+        a = rng.randrange(-10, 110_000)
+        b = a + rng.choice([-3, 0, 1, 40, 9_000])
+        assert taken.overlaps(a, b) == any(s < b and a < e for s, e in spans), (a, b)

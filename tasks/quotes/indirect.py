@@ -8,8 +8,9 @@ a gold set that counts every attribution (PolNeAR) still counts it."""
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -174,11 +175,37 @@ SPEECH_WORDS = frozenset(REPORTING_VERBS | PHRASAL_HEADS | PUT_IT | {"according"
 OTHER_WORDS = frozenset(BELIEF_VERBS | STANCE_VERBS | CHARACTERISE_VERBS | STANCE_PREP_HEADS)
 
 
+class SpanSet:
+    """Character spans already claimed, with an overlap test that looks only at the spans near
+    the one asked about (bucketed by position): a test against every span made a transcript of
+    thousands of quotes quadratic. ``overlaps(a, b)`` is exactly "some (s, e) has s < b and
+    a < e", as the list scan it replaces."""
+
+    BUCKET = 4096
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self._buckets: dict[int, list[tuple[int, int]]] = {}
+        for span in spans:
+            self.add(span)
+
+    def _keys(self, a: int, b: int) -> range:
+        return range(a // self.BUCKET, max(a, b - 1) // self.BUCKET + 1)
+
+    def add(self, span: tuple[int, int]) -> None:
+        s, e = span
+        for k in self._keys(s, e if e > s else s + 1):
+            self._buckets.setdefault(k, []).append(span)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        return any(s < b and a < e for k in self._keys(a, b)
+                   for s, e in self._buckets.get(k, ()))
+
+
 def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Mention],
                     starts: list[int]) -> list[Quote]:
     """Reported speech, beliefs and stances with no quotation marks, outside the direct quotes."""
     used = {q._cue_token for q in direct if q._cue_token is not None}
-    taken = [(q.start, q.end) for q in direct]
+    taken = SpanSet((q.start, q.end) for q in direct)
     out: list[Quote] = []
     # reporting verbs first, so that "X said Y endorsed Z" is X's attribution, not Y's stance
     # (looked up by word in the Index: a Token object for every word costs more than the rules)
@@ -200,22 +227,22 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
         parts = None
         if found.parts:
             parts = [c for c in (within_paragraph(x, tok.idx, idx.text) for x in found.parts) if c]
-        if any(s < span[1] and span[0] < e for s, e in taken):
+        if taken.overlaps(*span):
             continue
         q = Quote(spans=parts or [span], quote_type="belief" if found.belief else "indirect")
         # a quoted fragment the parser made the subject ('"and two belt loops" ... says') is
         # not the one speaking: the quote keeps its cue and waits for a speaker
         subj = None if idx.in_quote(found.subj.idx) else found.subj
-        attribute(q, tok, subj, mentions, starts, idx, direct + out)
+        attribute(q, tok, subj, mentions, starts, idx, itertools.chain(direct, out))
         out.append(q)
-        taken.append(span)
+        taken.add(span)
     out.extend(name_colon_lines(idx, mentions, starts, taken))
     out.extend(in_a_document(idx, mentions, starts, taken))
     return out
 
 
 def in_a_document(idx: Index, mentions: list[Mention], starts: list[int],
-                  taken: list[tuple[int, int]]) -> list[Quote]:
+                  taken: SpanSet) -> list[Quote]:
     """'In a statement, the ministry ...', 'In the latest Post poll, Clinton led Trump by five
     points': a sentence that opens on 'in' and something written or asked reports the rest of
     itself as that document's, as 'according to' does. Said in a statement, an interview or a
@@ -229,7 +256,7 @@ def in_a_document(idx: Index, mentions: list[Mention], starts: list[int],
         if doc_noun is None or doc_noun.lower_ not in DOCUMENT_NOUNS | FINDING_NOUNS:
             continue
         span = according_content(first, idx)
-        if span is None or any(s < span[1] and span[0] < e for s, e in taken):
+        if span is None or taken.overlaps(*span):
             continue
         span = within_paragraph(span, first.idx, idx.text)
         if span is None:
@@ -238,7 +265,7 @@ def in_a_document(idx: Index, mentions: list[Mention], starts: list[int],
         q = Quote(spans=[span], quote_type=kind)
         attribute(q, None, doc_noun, mentions, starts, idx, out)
         out.append(q)
-        taken.append(span)
+        taken.add(span)
     return out
 
 
@@ -247,7 +274,7 @@ _NAME_COLON = re.compile(r"(?m)^([^\n:]{2,80}):[ \t]+(?=\S)")
 
 
 def name_colon_lines(idx: Index, mentions: list[Mention], starts: list[int],
-                     taken: list[tuple[int, int]]) -> list[Quote]:
+                     taken: SpanSet) -> list[Quote]:
     """'Pat Caddell: Democrat voters worried about Clinton's health' (a headline), 'WALLACE:
     Let's start with ...' (a transcript): a line that opens with nothing but a person's or an
     organisation's name and a colon reports what follows, to the end of the line, as theirs.
@@ -263,14 +290,14 @@ def name_colon_lines(idx: Index, mentions: list[Mention], starts: list[int],
         end = len(text) if end < 0 else end
         span = (m.end(), len(text[:end].rstrip()))
         if len(text[span[0] : span[1]].split()) < MIN_CONTENT_WORDS or idx.in_quote(span[0]) or \
-                any(s < span[1] and span[0] < e for s, e in taken):
+                taken.overlaps(*span):
             continue
         mention = mentions[k]
         q = Quote(spans=[span], quote_type="indirect", speaker_text=text[m.start(1) : m.end(1)],
                   speaker_span=(mention.start, mention.end), speaker=mention.canonical,
                   speaker_label=mention.label)
         out.append(q)
-        taken.append(span)
+        taken.add(span)
     return out
 
 

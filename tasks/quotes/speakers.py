@@ -5,6 +5,7 @@ continuing the speaker before them."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 
 from spacy.tokens import Token
 
@@ -173,8 +174,27 @@ def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
     return None, None
 
 
+_PEOPLE: dict[int, tuple[list[Mention], int, list[str]]] = {}
+
+
+def person_names(mentions: list[Mention]) -> list[str]:
+    """The article's person names, each once, in order of first mention. Worked out once per
+    mention list (and again when it grows): built per quote it made quote extraction quadratic
+    in a long transcript (thousands of quotes, thousands of mentions of the same few people).
+    Fullest-name lookups give the same answers over unique names as over every mention."""
+    key = id(mentions)
+    hit = _PEOPLE.get(key)
+    if hit is not None and hit[0] is mentions and hit[1] == len(mentions):
+        return hit[2]
+    names = list(dict.fromkeys(m.canonical for m in mentions if m.label == "PERSON"))
+    if len(_PEOPLE) > 8:
+        _PEOPLE.clear()
+    _PEOPLE[key] = (mentions, len(mentions), names)
+    return names
+
+
 def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
-               starts: list[int], idx: Index, recent: list[Quote] | None = None) -> None:
+               starts: list[int], idx: Index, recent: Iterable[Quote] | None = None) -> None:
     if cue is not None:
         q.cue = cue.text if cue.lower_ != "according" else ACCORDING_TO
         end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + len(ACCORDING_TO)
@@ -193,7 +213,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         q.speaker_text = subj.text
         q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx)
         return
-    people = [m.canonical for m in mentions if m.label == "PERSON"]
+    people = person_names(mentions)
     if subj.lower_ in RELATIVES and subj.head.dep_ == "relcl" and subj.head.head.i != subj.i:
         # "Smith, who said ...": the mention is "who", the speaker its antecedent
         _, q.speaker, q.speaker_label = speaker_phrase(subj.head.head, mentions, starts, people,

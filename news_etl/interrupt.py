@@ -62,18 +62,26 @@ def reap_orphans(grace: float = GRACE_SECONDS) -> list[int]:
         if pid == str(os.getpid()) or (pid.isdigit() and _start_time(int(pid)) == started):
             continue  # ours, or its run is alive
         found.append(proc)
-    for proc in found:
+    _end(found, grace)
+    return [p.pid for p in found]
+
+
+def _end(procs: list[Any], grace: float) -> None:
+    """SIGTERM, then SIGKILL for those still alive after ``grace``; waits for them."""
+    import psutil
+
+    for proc in procs:
         try:
             proc.terminate()
         except psutil.Error:
             pass
-    _, alive = psutil.wait_procs(found, timeout=grace)
+    _, alive = psutil.wait_procs(procs, timeout=grace)
     for proc in alive:
         try:
             proc.kill()
         except psutil.Error:
             pass
-    return [p.pid for p in found]
+    psutil.wait_procs(alive, timeout=grace)
 
 
 def enable() -> None:
@@ -156,15 +164,4 @@ def stop_children(grace: float = GRACE_SECONDS) -> None:
             return
         if not children or time.monotonic() > deadline:
             return
-        for child in children:
-            try:
-                child.terminate()
-            except psutil.Error:
-                pass
-        _, alive = psutil.wait_procs(children, timeout=grace)
-        for child in alive:
-            try:
-                child.kill()
-            except psutil.Error:
-                pass
-        psutil.wait_procs(alive, timeout=grace)
+        _end(children, grace)

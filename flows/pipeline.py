@@ -33,7 +33,7 @@ from tasks import (
 )
 from tasks.batch import BatchResult, BatchSpec
 from tasks.errors import NoRawFolder, RunFailed
-from tasks.printable import printable
+from tasks.printable import plural, printable
 from tasks.progress import BatchSize, Progress
 from tasks.rawfs import RawLocation
 from tasks.runner import BatchExecutor
@@ -47,7 +47,12 @@ def plan_run(raw: RawLocation, wh: Path, opts: RunOptions, follow_links: bool = 
              ) -> discover.Plan:
     """Which files are new or changed since the last committed batches, or chosen to rebuild."""
     chosen = reprocess.selector(wh, opts.reprocess_all, opts.reprocess_since, opts.reprocess_match)
-    return discover.plan(raw, ledger.read_ledger(wh), retry_failed=opts.retry_failed,
+    recorded = ledger.read_ledger(wh)
+    # what an earlier reprocess left undone (it was stopped) is this run's too
+    chosen = reprocess.resume_selector(
+        wh, reprocess.pending(wh), lambda p: e.batch_id if (e := recorded.get(p)) else None,
+        chosen)
+    return discover.plan(raw, recorded, retry_failed=opts.retry_failed,
                          reprocess=chosen, follow_links=follow_links, exclude=wh)
 
 
@@ -166,6 +171,10 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
                              raw=rawfs.display(raw), model=settings.model)
         runs.write_run(wh, run)
         interrupt.track(wh, run)
+        if opts.reprocess_all or opts.reprocess_since or opts.reprocess_match:
+            reprocess.remember(wh, run.run_id, opts.reprocess_all, opts.reprocess_since,
+                               opts.reprocess_match)
+        resuming = reprocess.pending(wh)
         results: list[BatchResult] = []
         n_batches = 0
         try:
@@ -179,6 +188,8 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
         run.stale_articles = stale.stale
         _close_run(wh, run, results, t0, "failed" if errors else "completed",
                    "; ".join(errors[:5]) or None)
+        if resuming and not errors:
+            reprocess.finished(wh)  # every pending selection was in this run's plan, and done
     report = _report(settings, wh, bool(n_batches or run.files_pruned), log)
     create_markdown_artifact(key="news-etl-run", markdown=_summary_markdown(run, results, report, wh),
                              description=f"news-etl run {run.run_id}")
@@ -187,6 +198,7 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
              run.wall_seconds)
     summary = run.row()
     summary["failures"] = [f for r in results for f in r.failures]
+    summary["partials"] = [f for r in results for f in r.partials]
     summary["nlp_seconds"] = sum(r.nlp_seconds for r in results)
     summary["missing"] = plan.missing
     summary["unlisted"] = plan.unlisted
@@ -305,7 +317,7 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
                   tuple((k, v) for k, v in settings.pipelines().items() if k != "en"))
         for i, files in enumerate(batches)
     ]
-    log.info("%d batches", len(specs))
+    log.info("%s", plural(len(specs), "batch", "batches"))
     errors: list[str] = []
     if not specs:
         return 0, errors

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from news_etl.settings import RunOptions, Settings, offline_environment
 from tasks.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
+
+STARTED = time.monotonic()  # the command's own clock: a run's summary says both
 
 
 def positive_int(text: str, least: int = 1) -> int:
@@ -82,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--follow-links", action="store_true", default=None,
                      help="read links that lead outside the raw folder (refused by default)")
     run.add_argument("--quiet", action="store_true",
-                     help="no progress and no log lines below warnings: only the result")
+                     help="no progress; print nothing unless something failed or needs "
+                          "attention (for cron)")
+    run.add_argument("--verbose", action="store_true",
+                     help="also show Prefect's INFO log lines")
 
     cp = sub.add_parser("compact", help="merge small batch files into large ones, atomically")
     cp.add_argument("--warehouse", default=None)
@@ -298,19 +304,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     summary = nothing_to_do(settings, options)  # answered in a second, without Prefect
     if summary is not None:
-        _print_summary(summary)
+        _print_summary(summary, quiet=args.quiet)
         return 0
     offline_environment()
     if settings.runner == "dask":  # the cluster's own chatter (30 lines a run): warnings only
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
-    if args.quiet or (settings.progress and sys.stderr.isatty()):
-        # Prefect's INFO lines stay in its API (the UI), off the terminal: quiet is quiet, and
-        # a live progress bar is not torn by log lines
+    if not args.verbose:
+        # Prefect's INFO lines stay in its API (the UI), off the terminal and out of cron mail:
+        # the progress (a bar, or a line per batch) and the summary say what a run did
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows.pipeline import run_flow
 
     summary = run_flow(settings, options)  # RunLocked 75, RunFailed 1, NoRawFolder 2
-    _print_summary(summary)
+    _print_summary(summary, quiet=args.quiet, elapsed=time.monotonic() - STARTED)
     return 0 if summary["status"] == "completed" else 1
 
 
@@ -355,46 +362,71 @@ def cmd_compact(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(s: dict) -> None:
-    from tasks.printable import say
+SHOWN = 10  # failed or partial files named in a run's summary; the files view lists them all
 
-    wall = s["wall_seconds"] or 0.0
-    say(f"run {s['run_id']} {s['status']} in {wall:.1f}s"
-          + (" (nothing to do)" if s.get("quick") else ""))
-    say(f"  files: {s['files_seen']} seen, {s['files_new']} new, {s['files_changed']} changed, "
-          f"{s['files_unchanged']} unchanged, {s['files_failed']} failed, "
-          f"{s.get('files_skipped', 0)} skipped, {s['files_missing']} missing")
-    if s["files_reprocessed"] or s["files_pruned"]:
-        say(f"         {s['files_reprocessed']} reprocessed, {s['files_pruned']} pruned")
-    say(f"  rows:  {s['articles']} articles, {s['entities']} entities, {s['quotes']} quotes")
-    if s.get("languages") and set(s["languages"]) != {"en"}:
-        say("  languages: " + ", ".join(f"{k} {n:,}" for k, n in s["languages"].items())
-              + (f"; {s['unparsed']:,} articles in a language with no pipeline, stored without "
-                 "entities or quotes (--models fr=fr_core_news_sm adds one)"
-                 if s.get("unparsed") else ""))
-    if s["words"] and wall:
-        say(f"  speed: {s['words']:,} words, {s['words'] / wall:,.0f} words/s end to end")
-    for path, reason in s.get("failures", [])[:20]:
-        say(f"  failed: {path}: {reason}")
-    if len(s.get("failures", [])) > 20:
-        say(f"  ... {len(s['failures']) - 20} more failed files (see the files view)")
+
+def _print_summary(s: dict, quiet: bool = False, elapsed: float | None = None) -> None:
+    """A run's result for people. ``quiet`` (cron): nothing when nothing went wrong, else the
+    run's line and what went wrong or wants attention. ``elapsed``: the command's own wall
+    clock (with Prefect's start-up), said beside the run's."""
+    from tasks.printable import plural, say
+
+    notices: list[str] = []  # failures and warnings: shown even when quiet
+    failures, partials = s.get("failures", []), s.get("partials", [])
+    for path, reason in failures[:SHOWN]:
+        notices.append(f"  failed: {path}: {reason}")
+    if len(failures) > SHOWN:
+        notices.append(f"  ... {len(failures) - SHOWN:,} more failed files "
+                       "(`news-etl query failed-files` lists them all)")
+    for path, bad, reason in partials[:SHOWN]:
+        notices.append(f"  partial: {path}: {plural(bad, 'bad record')}: {reason}")
+    if len(partials) > SHOWN:
+        notices.append(f"  ... {len(partials) - SHOWN:,} more partial files "
+                       "(`news-etl query failed-files` lists them all)")
     if s.get("missing") and not s["files_pruned"]:
-        say(f"  missing: {len(s['missing'])} files are gone from the raw folder; their rows stay "
-              "(`news-etl run --prune` removes them)")
+        notices.append(f"  missing: {plural(len(s['missing']), 'file')} gone from the raw folder; "
+                       "their rows stay (`news-etl run --prune` removes them)")
     for folder in s.get("unlisted", []):
-        say(f"  unlisted: folder {folder} cannot be listed; the files recorded under it are kept")
+        notices.append(f"  unlisted: folder {folder} cannot be listed; the files recorded under "
+                       "it are kept")
     for name, why in s.get("quarantined", {}).items():
-        say(f"  repaired: unreadable {name} ({why}) moved to quarantine/; its files were "
-              "processed again")
-    if s.get("copies"):
-        say(f"  duplicates: {s['copies']:,} articles are copies of {s['stories_with_copies']:,} "
-              "stories (the stories view counts each once)")
-    if s.get("report"):
-        say(f"  report: {s['report']}")
+        notices.append(f"  repaired: unreadable {name} ({why}) moved to quarantine/; its files "
+                       "were processed again")
     if s.get("stale_message"):
-        say(f"  stale: {s['stale_message']}")
+        notices.append(f"  stale: {s['stale_message']}")
     if s.get("error"):
-        say(f"  error: {s['error']}")
+        notices.append(f"  error: {s['error']}")
+    if quiet and not notices and s["status"] == "completed":
+        return
+    wall = s["wall_seconds"] or 0.0
+    took = f"in {wall:,.1f}s"
+    if elapsed is not None and elapsed > wall + 1:
+        took = f"in {elapsed:,.1f}s ({wall:,.1f}s of it the run itself, the rest starting up)"
+    say(f"run {s['run_id']} {s['status']} {took}" + (" (nothing to do)" if s.get("quick") else ""))
+    if not quiet:
+        say(f"  files: {s['files_seen']:,} seen, {s['files_new']:,} new, "
+            f"{s['files_changed']:,} changed, {s['files_unchanged']:,} unchanged, "
+            f"{s['files_failed']:,} failed, {len(partials):,} partial, "
+            f"{s.get('files_skipped', 0):,} skipped, {s['files_missing']:,} missing")
+        if s["files_reprocessed"] or s["files_pruned"]:
+            say(f"         {s['files_reprocessed']:,} reprocessed, {s['files_pruned']:,} pruned")
+        say(f"  rows:  {s['articles']:,} articles, {s['entities']:,} entities, "
+            f"{s['quotes']:,} quotes")
+        if s.get("languages") and set(s["languages"]) != {"en"}:
+            say("  languages: " + ", ".join(f"{k} {n:,}" for k, n in s["languages"].items())
+                + (f"; {s['unparsed']:,} articles in a language with no pipeline, stored "
+                   "without entities or quotes (--models fr=fr_core_news_sm adds one)"
+                   if s.get("unparsed") else ""))
+        if s["words"] and wall:
+            say(f"  speed: {s['words']:,} words, {s['words'] / wall:,.0f} words/s end to end")
+    for line in notices:
+        say(line)
+    if not quiet:
+        if s.get("copies"):
+            say(f"  duplicates: {s['copies']:,} articles are copies of "
+                f"{s['stories_with_copies']:,} stories (the stories view counts each once)")
+        if s.get("report"):
+            say(f"  report: {s['report']}")
 
 
 def main(argv: list[str] | None = None) -> int:

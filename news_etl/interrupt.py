@@ -118,35 +118,70 @@ def _handle(signum: int, frame: object) -> None:
     from tasks.runner import STOPPING
 
     STOPPING.set()  # no thread may start a new worker pool while the workers are stopped
-    # straight to the stream: inside the flow, log_prints would make a print() an INFO record,
-    # which --quiet keeps off the terminal
-    sys.stderr.write(f"\nnews-etl: {name} received, stopping the run (committed batches are "
-                     "kept)\n")
-    sys.stderr.flush()
+    # From here on the other threads fail as their pools go (and Prefect logs each failure with
+    # its traceback): what reaches the terminal is this handler's own lines, nothing else.
+    err = _silence()
+    _say(err, f"\nnews-etl: {name} received, stopping the run\n")
     try:
-        _record(name)
+        _say(err, _record(name) + "\n")
     finally:
         stop_children()
         os._exit(128 + signum)
 
 
-def _record(name: str) -> None:
-    if not _current:
+def _silence() -> int:
+    """Point this process's stdout and stderr at /dev/null; returns a descriptor on the real
+    stderr for the handler's own lines (-1 if there is none)."""
+    try:
+        sys.stderr.flush()
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        err = os.dup(2)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+        return err
+    except OSError:
+        return -1
+
+
+def _say(fd: int, text: str) -> None:
+    if fd < 0:
         return
     try:
-        from tasks import runs
+        os.write(fd, text.encode("utf-8", "replace"))
+    except OSError:
+        pass
 
+
+def _record(name: str) -> str:
+    """Mark the run interrupted, with what it committed; returns the line that says so."""
+    if not _current:
+        return "news-etl: stopped before the run began; nothing was written"
+    try:
+        from tasks import reprocess, runs
+
+        wh = _current["wh"]
         run = dataclasses.replace(_current["run"])  # a copy: the flow's own record is untouched
+        # counted from the committed batches: a signal between a commit and the record's
+        # update must not lose that batch's rows from the count
+        counts = runs.committed_counts(wh, run.run_id)
+        left = reprocess.pending(wh)
+        rest = ("the next `news-etl run` finishes it (the files still to reprocess for "
+                + ", ".join(reprocess.describe(e) for e in left) + " included)" if left else
+                "the next `news-etl run` processes the rest")
         if run.status == "running":
-            # counted from the committed batches: a signal between a commit and the record's
-            # update must not lose that batch's rows from the count
-            run.update(**runs.committed_counts(_current["wh"], run.run_id))
+            run.update(**counts)
             run.update(status="interrupted", finished_at=runs.now_utc(),
-                       error=f"stopped by {name}; committed batches are kept, the next run "
-                             "processes the rest")
-            runs.write_run(_current["wh"], run)
+                       error=f"stopped by {name}; committed batches are kept; {rest}")
+            runs.write_run(wh, run)
+        return (f"news-etl: run {run.run_id} interrupted: {counts['articles']:,} articles "
+                f"committed and kept; {rest}")
     except Exception as exc:  # noqa: BLE001  (stopping matters more than the record)
-        sys.stderr.write(f"news-etl: could not record the run as interrupted: {exc}\n")
+        return f"news-etl: could not record the run as interrupted: {exc}"
 
 
 def stop_children(grace: float = GRACE_SECONDS) -> None:

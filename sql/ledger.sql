@@ -8,7 +8,7 @@ with rows as (
     from read_parquet({files_parquet}, union_by_name = true)
 ),
 latest as (
-    select path, split, content_hash, size, mtime_ns, format, split_cuts
+    select path, split, content_hash, size, mtime_ns, format, split_cuts, batch_id
     from rows
     qualify row_number() over (partition by path order by batch_id desc) = 1
 ),
@@ -26,6 +26,7 @@ select l.path, l.content_hash, l.size, l.mtime_ns,
        case when l.split_cuts is not null then l.split end as split_id, l.split_cuts,
        list(p.part order by p.part) filter (where p.content_hash is not distinct from l.content_hash)
            as stored,
-       coalesce(bool_or(p.content_hash is distinct from l.content_hash), false) as torn
+       coalesce(bool_or(p.content_hash is distinct from l.content_hash), false) as torn,
+       l.batch_id
 from latest l join parts p using (path)
-group by l.path, l.content_hash, l.size, l.mtime_ns, l.format, l.split, l.split_cuts
+group by l.path, l.content_hash, l.size, l.mtime_ns, l.format, l.split, l.split_cuts, l.batch_id

@@ -79,6 +79,7 @@ class BatchResult:
     nlp_seconds: float = 0.0
     write_seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    partials: list[tuple[str, int, str]] = field(default_factory=list)  # path, bad records, why
     languages: dict[str, int] = field(default_factory=dict)  # articles per language
     unparsed: int = 0  # articles in a language with no pipeline: stored without entities, quotes
 
@@ -298,6 +299,9 @@ def process_batch(spec: BatchSpec) -> BatchResult:
     res.failures = [(s.fw.label(), r["error"]) for s, r in zip(states.values(), file_rows, strict=True)
                     if r["status"] == "failed"]
     res.files_failed = len(res.failures)
+    res.partials = [(s.fw.label(), r["records_failed"], r["error"] or "")
+                    for s, r in zip(states.values(), file_rows, strict=True)
+                    if r["status"] == "partial"]
     res.files_skipped = sum(r["status"] == "skipped" for r in file_rows)
     res.nlp_seconds = t2 - t0 - write_seconds - res.read_seconds  # reading interleaves with it
     res.write_seconds = t3 - t2 + write_seconds

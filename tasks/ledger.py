@@ -26,6 +26,7 @@ class LedgerEntry:
     cuts: tuple[int, ...] = ()
     stored: tuple[int, ...] = ()
     torn: bool = False  # parts of the split saw different contents: the file must be redone
+    batch_id: str | None = None  # the batch of its latest record (named after its run: sortable)
 
     @property
     def missing_parts(self) -> list[int]:
@@ -55,4 +56,4 @@ def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
     finally:
         con.close()
     return {r[0]: LedgerEntry(*r[:7], split_id=r[7], cuts=tuple(r[8] or ()),
-                              stored=tuple(r[9] or ()), torn=r[10]) for r in rows}
+                              stored=tuple(r[9] or ()), torn=r[10], batch_id=r[11]) for r in rows}

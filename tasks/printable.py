@@ -37,3 +37,8 @@ def printable_lines(text: str) -> str:
 def say(text: object = "", file: Any = None) -> None:
     """print() for lines that carry data (paths, titles, reasons): controls escaped."""
     print(printable_lines(str(text)), file=file)
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 batch', '2,225 batches': a count for people, with its noun."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"

@@ -53,6 +53,10 @@ class Progress:
         self.bytes_per_article = bytes_per_article  # until the first batch says better
         self.done = self.files = self.bytes = self.articles = self.words = self.failed = 0
         self.started = time.perf_counter()
+        # what the bar has shown: it never goes back (a batch leaves staging a moment before
+        # its commit is counted, which once drew 512 articles, then 256)
+        self._shown_articles = 0
+        self._shown_bytes = 0.0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -116,12 +120,15 @@ class Progress:
     def _draw(self) -> None:
         staged = self._in_flight() if self.done < self.total else 0
         done_bytes = min(self.bytes + staged * self.bytes_per_article, self.total_bytes)
+        done_bytes = self._shown_bytes = max(self._shown_bytes, done_bytes)
+        articles = self._shown_articles = max(self._shown_articles, self.articles + staged)
         frac = done_bytes / self.total_bytes
         filled = int(frac * BAR_WIDTH)
         bar = "█" * filled + "░" * (BAR_WIDTH - filled)
+        # words are counted as batches commit: before the first, the rate is not known yet
+        rate = f"{self._rate():,.0f} words/s" if self.words else "- words/s"
         line = (f"\r\033[K  {bar} {frac:4.0%}  {self.files:,}/{self.total_files:,} files  "
-                f"{self.articles + staged:,} articles  {self._rate():,.0f} words/s  "
-                f"{self._eta(done_bytes)}")
+                f"{articles:,} articles  {rate}  {self._eta(done_bytes)}")
         if self.failed:
             line += f"  {self.failed} failed"
         self._write(line)

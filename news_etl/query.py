@@ -9,6 +9,7 @@ and uses its parameters as DuckDB named parameters ($limit).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -162,7 +163,7 @@ def write(df: Any, fmt: str, output: Path | None) -> None:
                        tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
             text = str(df)
         if output:
-            output.write_text(text + "\n", encoding="utf-8")
+            _write_whole(output, (text + "\n").encode("utf-8"))
         else:
             print(printable_lines(text))  # data never drives the terminal
             print(f"({df.height} row{'s' if df.height != 1 else ''})")
@@ -170,26 +171,56 @@ def write(df: Any, fmt: str, output: Path | None) -> None:
     if fmt == "parquet":
         if output is None:
             raise QueryError("--format parquet needs --output FILE")
-        df.write_parquet(output)
+        tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+        try:
+            df.write_parquet(tmp)
+            os.replace(tmp, output)
+        finally:
+            tmp.unlink(missing_ok=True)
         return
     if fmt == "csv":
         # CSV has no lists or structs: a list becomes its items joined by "; ", a struct JSON
-        nested = [c for c, t in df.schema.items() if isinstance(t, (pl.List, pl.Array, pl.Struct))]
-        df = df.with_columns(
-            pl.col(c).list.eval(pl.element().cast(pl.String)).list.join("; ")
-            if isinstance(df.schema[c], (pl.List, pl.Array)) else pl.col(c).struct.json_encode()
-            for c in nested)
+        df = df.with_columns(_flat(c, t) for c, t in df.schema.items() if t.is_nested())
         text = df.write_csv()
     elif fmt == "json":
         text = df.write_json()
     else:
         raise QueryError(f"unknown format {fmt!r}")
     if output:
-        output.write_text(text, encoding="utf-8")
+        _write_whole(output, text.encode("utf-8"))
     else:
         if sys.stdout.isatty():  # a pipe gets the data as it is; a terminal, visible escapes
             text = printable_lines(text.rstrip("\n"))
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _flat(name: str, dtype: Any) -> Any:
+    """A nested column as CSV text: a list of plain values joined by '; ', a struct as JSON, a
+    list of structs (a DuckDB MAP, such as files.record_kinds) as its items' JSON joined."""
+    import polars as pl
+
+    if isinstance(dtype, pl.Struct):
+        return pl.col(name).struct.json_encode()
+    Map = getattr(pl, "Map", None)  # noqa: N806  (Polars 2's MAP type, DuckDB's MAP read as it)
+    if Map is not None and isinstance(dtype, Map):
+        return pl.col(name).map.entries().list.eval(pl.element().struct.json_encode()
+                                                    ).list.join("; ")
+    inner = dtype.inner
+    item = (pl.element().struct.json_encode() if isinstance(inner, pl.Struct)
+            else pl.element().cast(pl.String))
+    if isinstance(dtype, pl.Array):
+        return pl.col(name).arr.to_list().list.eval(item).list.join("; ")
+    return pl.col(name).list.eval(item).list.join("; ")
+
+
+def _write_whole(output: Path, data: bytes) -> None:
+    """Write a result file whole or not at all: a failed write leaves no truncated file."""
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def list_text() -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from news_etl.query import QueryError
+from tasks.errors import UsageError
 from tasks.printable import printable
 from tasks.sql import load_sql
 
@@ -35,7 +36,7 @@ def search(con: Any, req: SearchRequest) -> Any:
     from tasks.search import query_terms
 
     if not query_terms(req.words):
-        raise QueryError(f"nothing to search for in {req.words!r}: every word is too short or "
+        raise UsageError(f"nothing to search for in {req.words!r}: every word is too short or "
                          "too common to be indexed")
     quotes = req.quotes or req.speaker is not None
     params: dict[str, Any] = {"q": req.words, "limit": req.limit, "source": req.source,

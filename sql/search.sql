@@ -156,8 +156,9 @@ spoken as materialized (
     where by_speaker is not null
       and (lower(qk.identity) = lower(identity_of(by_speaker))
            or lower(qk.speaker) = lower(by_speaker)
-           -- a surname alone finds the full names that end with it ('Novak': Pavel Novak)
-           or lower(qk.identity) like '% ' || lower(by_speaker))
+           -- a surname alone finds the full names that end with it ('Novak': Pavel Novak);
+           -- ends_with, not LIKE: '%' or '_' in a name is a character, not every speaker
+           or ends_with(lower(qk.identity), ' ' || lower(by_speaker)))
 ),
 -- the best few, two ways, one of which given arguments fold away at planning: with nothing
 -- narrowing, no quote or article is read to rank; a source or date reads the articles' narrow

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from news_etl.report import REPORT_FILE
 from news_etl.settings import RunOptions, Settings
 from tasks import commit, discover, layout, ledger, lock, rawfs, runs, schemas, warehouse
-from tasks.reprocess import staleness
+from tasks.reprocess import describe, selector, staleness
 from tasks.version import installed_model_id
 
 
@@ -52,9 +52,10 @@ def _needs_repair(wh: Path) -> bool:
 
 
 def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None:
-    """The summary of a run that had nothing to do, recorded; None when the flow must run."""
-    if opts.reprocess_all or opts.reprocess_since or opts.reprocess_match:
-        return None
+    """The summary of a run that had nothing to do, recorded; None when the flow must run.
+    A reprocess selection that matches no file is nothing to do too, and the summary says so
+    (it once started Prefect for 15 s and said nothing)."""
+    asked = bool(opts.reprocess_all or opts.reprocess_since or opts.reprocess_match)
     wh = Path(settings.warehouse)
     if not warehouse.is_warehouse(wh):
         return None
@@ -70,8 +71,9 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None
     with lock.warehouse_lock(wh):  # RunLocked: exit 75, as the flow
         if _needs_repair(wh):
             return None
+        chosen = selector(wh, opts.reprocess_all, opts.reprocess_since, opts.reprocess_match)
         plan = discover.plan(settings.raw, ledger.read_ledger(wh), retry_failed=opts.retry_failed,
-                             reprocess=None, follow_links=settings.follow_links, exclude=wh)
+                             reprocess=chosen, follow_links=settings.follow_links, exclude=wh)
         if plan.work or plan.reprocess or (opts.prune and plan.missing) or plan.unlisted:
             return None
         if not warehouse.materialized_current(wh, commit.committed_batches(wh)):
@@ -87,7 +89,12 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None
     summary = run.row()
     summary.update(failures=[], nlp_seconds=0.0, missing=plan.missing, unlisted=plan.unlisted,
                    quarantined={}, stale_message=stale.message() if stale.stale else None,
-                   report=None, quick=True)
+                   report=None, quick=True, notices=[])
+    if asked:
+        summary["notices"].append(
+            "  reprocess: no file in the raw folder matches " + describe(
+                {"all": opts.reprocess_all, "since": opts.reprocess_since,
+                 "match": opts.reprocess_match}) + "; nothing was rebuilt")
     if settings.report:
         summary["report"] = str(report)
     return summary

@@ -149,7 +149,7 @@ def test_search_command_prints_results_and_exports(corpus_wh, capsys, tmp_path):
     assert {h["title"] for h in hits} >= {"Province unveils carbon tax rebate for rural households",
                                           "City council passes budget with modest property tax "
                                           "increase"}
-    assert cli.main(["search", "the of", "--warehouse", str(wh)]) == 1
+    assert cli.main(["search", "the of", "--warehouse", str(wh)]) == 2  # a usage error
     assert "nothing to search for" in capsys.readouterr().err
     assert cli.main(["search", "zeppelin", "--warehouse", str(wh)]) == 0
     assert capsys.readouterr().out.strip() == "no matches"
@@ -201,3 +201,100 @@ def test_search_from_the_installed_command(corpus_wh, tmp_path):
                          shell=True, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0 and res.stderr == ""
     assert res.stdout.splitlines()[0].startswith("  1. ")
+
+
+# --- the command line's usage errors and outputs (issue 28), on the search corpus -----------
+
+def _main(args: list[str], capsys) -> tuple[int, str, str]:
+    try:
+        code = cli.main(args)
+    except SystemExit as exc:  # argparse's own refusals
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_usage_errors_exit_2_in_one_line(corpus_wh, capsys, tmp_path):
+    _, wh = corpus_wh
+    w = ["--warehouse", str(wh)]
+    cases = [
+        (["search", "a", *w], "nothing to search for in 'a'"),
+        (["search", "the of", *w], "nothing to search for"),
+        (["search", "ferry", "--limit", "99999999999999999999", *w], "must be at most"),
+        (["search", "ferry", "-f", "parquet", *w], "--format parquet needs --output"),
+        (["query", "select 1", "-f", "parquet", *w], "--format parquet needs --output"),
+        (["search", "caf\udce9", *w], "is not valid UTF-8"),  # raw bytes from the shell
+        (["serve", "--interval", "-5"], "must be a number of seconds above 0"),
+        (["serve", "--interval", "nan"], "must be a number of seconds above 0"),
+        (["search", "ferry", "--since", "not a date", *w], "not a date"),
+    ]
+    for args, message in cases:
+        code, out, err = _main(args, capsys)
+        assert code == 2, (args, err)
+        assert message in err.strip().splitlines()[-1], (args, err)
+        assert "Traceback" not in err
+    # dates the validator accepts are dates DuckDB takes: each searches (it once failed, exit 1)
+    for since in ("2024", "2024-01", "May 2024", "01/05/2024", "2026-11-01T10:00:00Z"):
+        code, out, err = _main(["search", "ferry", "--since", since, *w], capsys)
+        assert code == 0, (since, err)
+    code, out, _ = _main(["--version"], capsys)
+    assert code == 0 and out.startswith("news-etl ") and "quotes-" in out
+
+
+def test_every_option_has_help():
+    import argparse
+
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    missing = [(name, a.option_strings or a.dest) for name, p in sub.choices.items()
+               for a in p._actions if not a.help and not isinstance(a, argparse._HelpAction)]
+    assert missing == []
+
+
+def test_a_speaker_with_like_wildcards_matches_no_one(corpus_wh, capsys):
+    _, wh = corpus_wh
+    w = ["--warehouse", str(wh), "-f", "json"]
+    code, out, _ = _main(["search", "ferry", "--quotes", *w], capsys)
+    assert code == 0 and json.loads(out)  # there are quotes to find
+    for wildcard in ("%", "_", "%a%"):
+        code, out, err = _main(["search", "ferry", "--speaker", wildcard, *w], capsys)
+        assert code == 0, err
+        assert json.loads(out) == [], wildcard  # once: every speaker
+
+
+def test_query_csv_flattens_maps_and_a_failed_write_leaves_no_file(corpus_wh, capsys, tmp_path):
+    _, wh = corpus_wh
+    w = ["--warehouse", str(wh)]
+    code, out, err = _main(["query", "select path, record_kinds from files "
+                            "union all select 'x.warc', map(['request'], [2])", "-f", "csv", *w],
+                           capsys)
+    assert code == 0, err
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(out)))
+    assert ["x.warc", '{"key":"request","value":2}'] in rows
+    target = tmp_path / "out.csv"
+    code, out, err = _main(["query", "select 1 / 0 :: int as boom, error('stop here')", "-f", "csv",
+                            "-o", str(target), *w], capsys)
+    assert code == 1 and "stop here" in err and len(err.strip().splitlines()) == 1
+    assert not target.exists() and not list(tmp_path.glob(".out.csv*"))
+
+
+def test_export_targets_that_are_links_or_files_say_so(corpus_wh, capsys, tmp_path):
+    import os
+
+    _, wh = corpus_wh
+    w = ["--warehouse", str(wh)]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    os.symlink(empty, tmp_path / "link")
+    os.symlink(tmp_path / "nowhere", tmp_path / "dangling")
+    cases = [(tmp_path / "link", "is a link; give the folder itself"),
+             (tmp_path / "dangling", "is a link to nothing"),
+             (Path("/dev/null"), "exists and is not a folder")]
+    for target, message in cases:
+        code, out, err = _main(["export", str(target), *w], capsys)
+        assert code == 2 and message in err, (target, err)
+        assert ".export-" not in err  # never the temporary folder's name
+    assert not any(p.name.startswith(".") for p in tmp_path.iterdir())

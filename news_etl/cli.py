@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from news_etl.settings import RunOptions, Settings, offline_environment
 from tasks.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
@@ -76,8 +77,15 @@ def _add_paths(p: argparse.ArgumentParser) -> None:
                    help="warehouse folder (data/warehouse), or a file:// URL")
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with its errors in one line (and where to find the usage), not usage + error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (`{self.prog} --help` lists the options)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="news-etl", description="Raw news articles -> entities and quotes in DuckDB.")
     parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", required=True)
@@ -278,14 +286,8 @@ def _raw_folders(settings: Settings) -> list[Path]:
 
 
 def check_serve(cron: str | None) -> None:
-    """What `serve` needs, checked before it registers anything: a Prefect server to schedule
-    on (the temporary one a run starts cannot keep a schedule) and a valid cron string."""
-    from prefect.settings import get_current_settings
-
-    if not get_current_settings().api.url:
-        raise UsageError("serve needs a Prefect server to keep the schedule: start one with "
-                         "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
-                         "(README: Scheduled runs)")
+    """What `serve` needs, checked before it registers anything: a valid cron string, and a
+    Prefect server to schedule on (the temporary one a run starts cannot keep a schedule)."""
     if cron is not None:
         from prefect.client.schemas.schedules import CronSchedule
 
@@ -294,6 +296,12 @@ def check_serve(cron: str | None) -> None:
         except ValueError:
             raise UsageError(f"--cron {cron!r} is not a cron schedule (five fields, e.g. "
                              "'0 * * * *' for hourly)") from None
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        raise UsageError("serve needs a Prefect server to keep the schedule: start one with "
+                         "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
+                         "(README: Scheduled runs)")
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -86,3 +86,23 @@ def test_a_regular_install_finds_its_sql_from_any_directory(tmp_path):
     assert out.returncode == 0, out.stderr
     n_views, n_queries = map(int, out.stdout.split())
     assert n_views >= 5 and n_queries == len(list((PROJECT / "sql" / "queries").glob("*.sql")))
+
+
+def test_serve_without_a_server_or_with_a_bad_schedule_refuses_at_once(tmp_path):
+    # it once warned, said it was serving, and never ran anything (and took 97 s to stop)
+    import time
+
+    raw = tmp_path / "raw"
+    shutil.copytree(PROJECT / "data" / "raw", raw)
+    for args, message in (
+            (["--interval", "3600"], "serve needs a Prefect server"),
+            (["--cron", "* * *"], "is not a cron schedule"),
+            (["--interval", "nan"], "must be a number of seconds above 0")):
+        started = time.monotonic()
+        res = run_cli(["serve", "--raw", str(raw), "--warehouse", str(tmp_path / "wh"), *args],
+                      tmp_path)
+        assert time.monotonic() - started < 10
+        assert res.returncode == 2, res.stderr
+        assert message in res.stderr and len(res.stderr.strip().splitlines()) <= 3, res.stderr
+        assert "Traceback" not in res.stderr
+    assert not (tmp_path / "wh").exists()

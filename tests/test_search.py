@@ -298,3 +298,19 @@ def test_export_targets_that_are_links_or_files_say_so(corpus_wh, capsys, tmp_pa
         assert code == 2 and message in err, (target, err)
         assert ".export-" not in err  # never the temporary folder's name
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
+
+
+def test_compact_on_a_warehouse_it_cannot_write_is_a_usage_error(corpus_wh, capsys, monkeypatch):
+    # (root writes anywhere, so the filesystem's refusal is what the lock sees here)
+    import errno
+
+    import tasks.lock
+
+    _, wh = corpus_wh
+
+    def read_only(path):
+        raise PermissionError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tasks.lock, "warehouse_lock", read_only)
+    code, out, err = _main(["compact", "--warehouse", str(wh)], capsys)
+    assert code == 2 and "cannot use" in err and "Read-only file system" in err, err

@@ -150,3 +150,65 @@ def test_the_live_bar_never_goes_back_while_batches_leave_staging():
     for before, after in zip(seen, seen[1:], strict=False):
         assert all(b <= a for b, a in zip(before, after, strict=True)), seen
     assert "- words/s" in frames[0] and "- words/s" not in frames[-1]
+
+
+@pytest.mark.slow
+def test_ctrl_c_prints_a_few_lines_and_the_next_plain_run_finishes_the_reprocess(
+        tmp_path, prefect_harness):
+    # Ctrl-C once printed ~310 lines (16 tracebacks, a bar redrawn at 0%) and said the next run
+    # would process the rest, which a plain run did not do for an interrupted reprocess
+    import signal
+
+    from tests.corpus import write_corpus
+    from tests.helpers import run_pipeline
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh"
+    write_corpus(raw, 60)
+    assert run_pipeline(raw, wh, batch_articles=3)["status"] == "completed"
+    first_run = query(wh, "select max(run_id) from runs")[0][0]
+    before = {p.name for p in (wh / "batches").iterdir()}
+    main, sub = pty.openpty()
+    proc = subprocess.Popen([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh),
+                             "--reprocess-match", "*", "--batch-articles", "3",
+                             "--processes", "2"],
+                            stdin=sub, stdout=sub, stderr=sub, env=cli_env(tmp_path / "ph"),
+                            close_fds=True, start_new_session=True)
+    os.close(sub)
+    out, sent = b"", False
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(main, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        elif proc.poll() is not None:
+            break
+        if not sent and len({p.name for p in (wh / "batches").iterdir()} - before) >= 2:
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
+            sent = True
+    os.close(main)
+    code = proc.wait(timeout=60)
+    shown = out.decode("utf-8", "replace")
+    assert sent and code == 130, shown[-3000:]
+    assert shown.count("\n") <= 5, shown
+    assert "Traceback" not in shown and "RuntimeError" not in shown
+    assert "SIGINT received, stopping the run" in shown
+    assert "interrupted:" in shown and "committed and kept" in shown
+    assert "--reprocess-match '*'" in shown  # what is left is said, with what finishes it
+    [(status, articles)] = query(wh, "select status, articles from runs where run_id > "
+                                     f"'{first_run}'")
+    assert status == "interrupted" and 0 < articles < 60
+
+    # the next plain run finishes the reprocess: every file rebuilt once, none twice
+    done = run_pipeline(raw, wh, batch_articles=3)
+    assert done["status"] == "completed" and done["files_reprocessed"] > 0
+    assert query(wh, f"select count(*) from files where batch_id < '{first_run}~'") == [(0,)]
+    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(60, 60)]
+    assert done["articles"] + articles == 60
+    again = run_pipeline(raw, wh, batch_articles=3)  # and then there is nothing left to do
+    assert again["files_reprocessed"] == 0 and again["articles"] == 0

@@ -15,7 +15,9 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check "pip==26.3"
 extras=""
 [ "${1:-}" = "--dev" ] && extras="[dev]"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".${extras}"
+# (setuptools' editable-install banner is a warning about other layouts than this one)
+PYTHONWARNINGS="ignore:Editable installation" \
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".${extras}"
 if [ "${1:-}" = "--dev" ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive

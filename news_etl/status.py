@@ -47,6 +47,11 @@ def status(settings: Settings, raw_given: bool = False) -> int:
     stale = staleness(wh, installed_model_id(settings.model))
     if stale.stale:
         say(f"  stale: {stale.message()}")
+    from tasks.reprocess import describe, pending
+
+    for entry in pending(wh):
+        say(f"  pending: {describe(entry)} (run {entry['run_id']}) stopped before it finished; "
+            "the next `news-etl run` rebuilds the files it had not reached")
     raw = settings.raw if raw_given or not runs else rawfs.parse_location(runs[0][7])
     walked = None
     if rawfs.exists(raw):

@@ -203,6 +203,9 @@ def test_ctrl_c_prints_a_few_lines_and_the_next_plain_run_finishes_the_reprocess
     [(status, articles)] = query(wh, "select status, articles from runs where run_id > "
                                      f"'{first_run}'")
     assert status == "interrupted" and 0 < articles < 60
+    st = subprocess.run([str(CLI), "status", "--warehouse", str(wh), "--raw", str(raw)],
+                        capture_output=True, text=True, env=cli_env(tmp_path / "ph"), timeout=120)
+    assert "pending: --reprocess-match '*'" in st.stdout and "the next `news-etl run`" in st.stdout
 
     # the next plain run finishes the reprocess: every file rebuilt once, none twice
     done = run_pipeline(raw, wh, batch_articles=3)

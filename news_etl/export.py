@@ -28,8 +28,11 @@ class ExportError(NewsEtlError):
     """The export folder cannot be written (exit 1, one line)."""
 
 
-class ExportTargetError(UsageError):
-    """An export folder that would become input or warehouse data (exit 2)."""
+class ExportTargetError(ExportError, UsageError):
+    """An export folder this command cannot use: one that would become input or warehouse
+    data, a link, a file, a folder with files in it (exit 2: the argument is wrong)."""
+
+    exit_code = 2
 
 
 FORMATS = ("parquet", "delta")

@@ -62,7 +62,7 @@ def test_raw_and_warehouse_as_file_urls(corpus, default_run, tmp_path):
     assert views(wh) == views(default_run)
     env = cli_env(tmp_path / "ph")
     again = subprocess.run([str(CLI), "run", "--raw", f"file://{corpus}", "--warehouse",
-                            f"file://{wh}", "--quiet"], capture_output=True, text=True, env=env,
+                            f"file://{wh}"], capture_output=True, text=True, env=env,
                            timeout=600)
     assert again.returncode == 0, again.stderr
     assert "0 new, 0 changed" in again.stdout

@@ -314,7 +314,8 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
         BatchSpec(f"{run.run_id}-{i:05d}", run.run_id, rawfs.display(settings.raw),
                   str(wh.resolve()), files, settings.model, tuple(settings.disable),
                   settings.pipe_batch_size, settings.follow_links,
-                  tuple((k, v) for k, v in settings.pipelines().items() if k != "en"))
+                  tuple((k, v) for k, v in settings.pipelines().items() if k != "en"),
+                  settings.gender_from_names)
         for i, files in enumerate(batches)
     ]
     log.info("%s", plural(len(specs), "batch", "batches"))
@@ -410,6 +411,7 @@ def pipeline(raw: str | None = None, warehouse: str | None = None,
              runner: str | None = None, dask_address: str | None = None,
              follow_links: bool | None = None, report: bool | None = None,
              models: str | None = None, compact_batches: int | None = None,
+             gender_from_names: bool | None = None,
              retry_failed: bool = False, reprocess_all: bool = False,
              reprocess_since: str | None = None, reprocess_match: str | None = None,
              prune: bool = False) -> dict[str, Any]:
@@ -423,7 +425,8 @@ def pipeline(raw: str | None = None, warehouse: str | None = None,
                                  pipe_batch_size=pipe_batch_size, progress=progress,
                                  runner=runner, dask_address=dask_address,
                                  follow_links=follow_links, report=report, models=models,
-                                 compact_batches=compact_batches)
+                                 compact_batches=compact_batches,
+                                 gender_from_names=gender_from_names)
     options = RunOptions(retry_failed=retry_failed, reprocess_all=reprocess_all,
                          reprocess_since=reprocess_since, reprocess_match=reprocess_match,
                          prune=prune)

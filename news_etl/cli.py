@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "runner, on a local cluster or the scheduler at --address")
     run.add_argument("--address", default=None, metavar="tcp://HOST:PORT",
                      help="Dask scheduler to run the batches on (implies --runner dask)")
+    run.add_argument("--gender-from-names", action=argparse.BooleanOptionalAction, default=None,
+                     help="give a quoted person whose gender the article's words do not give "
+                          "the gender of an unambiguous first name (default: on; the source is "
+                          "recorded in quotes.speaker_gender_source)")
     run.add_argument("--follow-links", action="store_true", default=None,
                      help="read links that lead outside the raw folder (refused by default)")
     run.add_argument("--quiet", action="store_true",
@@ -350,7 +354,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  progress=False if args.quiet else None,
                                  runner="dask" if args.address else args.runner,
                                  dask_address=args.address, follow_links=args.follow_links,
-                                 models=args.models, compact_batches=args.compact_batches)
+                                 models=args.models, compact_batches=args.compact_batches,
+                                 gender_from_names=args.gender_from_names)
     from news_etl import interrupt
     from tasks import rawfs
 

@@ -91,8 +91,42 @@ def _rows(con: Any, name: str, **params: Any) -> list[dict[str, Any]]:
     return [dict(zip(cols, r, strict=True)) for r in rel.fetchall()]
 
 
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of a share k/n (None when n is 0): it stays inside 0..1 and
+    is honest for the small counts of one outlet or one month."""
+    if n <= 0:
+        return None
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def who_is_quoted(r: dict[str, Any]) -> str:
+    """One sentence: the women's share of the quoted people of known gender, with its interval,
+    the unknown, and the share from the articles' own words alone."""
+    people, known, known_text = r["people"], r["women"] + r["men"], r["women_text"] + r["men_text"]
+    if not people:
+        return "No person is quoted yet."
+    parts = []
+    if known:
+        low, high = wilson(r["women"], known) or (0.0, 0.0)
+        parts.append(f"Women are {r['women'] / known:.1%} of the {known:,} quoted people of known "
+                     f"gender (95% interval {low:.1%} to {high:.1%}); the gender of "
+                     f"{people - known:,} of {people:,} ({(people - known) / people:.0%}) is unknown.")
+    else:
+        parts.append(f"The gender of none of the {people:,} quoted people is known.")
+    if known_text and known_text != known:
+        low, high = wilson(r["women_text"], known_text) or (0.0, 0.0)
+        parts.append(f"From the articles' own words alone (no first names): "
+                     f"{r['women_text'] / known_text:.1%} of {known_text:,} "
+                     f"({low:.1%} to {high:.1%}), with {(people - known_text) / people:.0%} unknown.")
+    return " ".join(parts)
+
+
 def _gather(con: Any) -> dict[str, Any]:
     return {
+        "who_is_quoted": _rows(con, "who_is_quoted")[0],
         "overview": _rows(con, "overview")[0],
         "over_time": _rows(con, "articles_over_time", max_days=MAX_DAILY_DAYS, sources=TOP_SOURCES),
         "languages": _rows(con, "languages"),
@@ -455,8 +489,11 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
 </section>
 <section id="speakers"><h2>Speakers</h2>
 {_chart(charts, "top-speakers", "Speakers quoted most (speech only; beliefs and plans left out)")}
-<p class="note">Gender is shown only where the articles' own words give it (honorifics, gendered
-nouns, the pronouns used for the person); it is never guessed from a name.</p>
+<p class="note" id="who-is-quoted">{_e(who_is_quoted(data["who_is_quoted"]))}</p>
+<p class="note">Gender comes from the articles' own words where they give it (honorifics,
+gendered nouns, the pronouns used for the person), else from the person's first name when the
+name data makes it unambiguous (p &ge; 0.9; <code>speakers.gender_source</code> says which;
+<code>news-etl run --no-gender-from-names</code> leaves names out).</p>
 <table class="speakers"><thead><tr><th>speaker</th><th>role</th><th>organisation</th>
 <th>gender</th><th>quotes</th><th>outlets</th><th>most quoted lines</th></tr></thead>
 <tbody>{speaker_rows}</tbody></table>

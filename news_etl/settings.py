@@ -49,6 +49,9 @@ class Settings:
     # a run that leaves more small batches than this merges them (tasks/compact.py): every scan
     # pays per file, a search most of all (0: never; `news-etl compact` still does)
     compact_batches: int = 32
+    # a quoted person the article's words give no gender gets their first name's, when the
+    # name is unambiguous (tasks/gender.py); off: the text's evidence only
+    gender_from_names: bool = True
 
     def pipelines(self) -> dict[str, str]:
         """Language -> pipeline: English is ``model``, the others come from ``models``."""
@@ -105,7 +108,7 @@ def _coerce(name: str, value: str) -> object:
         except ValueError:
             raise SettingsError(f"NEWS_ETL_{name.upper()}: expected a whole number, got "
                                 f"{value!r}") from None
-    if name in ("progress", "follow_links", "report"):
+    if name in ("progress", "follow_links", "report", "gender_from_names"):
         return parse_bool(f"NEWS_ETL_{name.upper()}", value)
     if name == "disable":
         return tuple(x.strip() for x in value.split(",") if x.strip())

@@ -162,7 +162,8 @@ select q.speaker, q.speaker_label, coalesce(i.identity, q.speaker) as identity,
                                              when 'NORP' then 'group' else 'other' end) as kind,
        d.seen_at, a.source, a.title, a.source_path, q.article_id,
        q.quote_index, q.quote_type, q.cue, q.text, q.speaker_text,
-       q.speaker_role, q.speaker_organisation, q.speaker_gender, st.story_id
+       q.speaker_role, q.speaker_organisation, q.speaker_gender, q.speaker_gender_source,
+       st.story_id
 from quotes q
 join articles a using (article_id)
 join article_dates d using (article_id)
@@ -183,13 +184,21 @@ from speaker_quotes
 group by identity;
 
 -- speakers: who the quoted are, by identity: the role and organisation the articles give them
--- most often, their gender where the articles' own words give it (NULL where none does; the
--- majority where articles differ, with gender_articles saying how many articles gave any), and
+-- most often, their gender where the articles' own words give it, else where their first name
+-- does (gender_source says which; NULL where neither; the majority where articles differ, with
+-- gender_articles saying how many articles gave any), and
 -- how much and where they are quoted (outlets: distinct sources; stories: a syndicated story once).
 create or replace view speakers as
 select identity as speaker, any_value(kind) as kind,
        mode(speaker_role) as role, mode(speaker_organisation) as organisation,
-       mode(speaker_gender) as gender,
+       -- the articles' words first: a first name's gender only where no article gives one
+       -- (rows from before quotes-12 carry no source: theirs was the words')
+       coalesce(mode(speaker_gender) filter (where coalesce(speaker_gender_source, 'text') = 'text'),
+                mode(speaker_gender) filter (where speaker_gender_source = 'name'))
+           as gender,
+       case when count(speaker_gender) filter (where coalesce(speaker_gender_source, 'text')
+                                                     = 'text') > 0 then 'text'
+            when count(speaker_gender) > 0 then 'name' end as gender_source,
        count(distinct article_id) filter (where speaker_gender is not null) as gender_articles,
        count(*) as quotes, count(distinct article_id) as articles,
        count(distinct source) as outlets, count(distinct story_id) as stories

@@ -131,13 +131,16 @@ where not coalesce(getvariable('news_etl_all_live'), false);
 -- quote_type: direct, mixed (a clause around quoted words), indirect (reported speech), belief
 -- (what someone believes, knows, plans or stands for: attributed, not said). speaker_role and
 -- speaker_organisation are what the article calls the speaker ('Kremlin spokesman'); speaker_gender
--- is male or female only where the article's words say so (an honorific, a gendered noun, the
--- pronouns it uses for the person), never from a first name; NULL otherwise.
+-- is male or female where the article's words say so (an honorific, a gendered noun, the
+-- pronouns it uses for the person: speaker_gender_source 'text'), else where the person's first
+-- name is unambiguous (speaker_gender_source 'name', unless a run had --no-gender-from-names);
+-- NULL otherwise.
 create or replace view quotes as
 with q as not materialized (
     select q.article_id, q.quote_index, q.text, q.spans, q.quote_type, q.cue, q.cue_start,
            q.cue_end, q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_label,
-           q.speaker_role, q.speaker_organisation, q.speaker_gender, q.batch_id
+           q.speaker_role, q.speaker_organisation, q.speaker_gender, q.speaker_gender_source,
+           q.batch_id
     from read_parquet({quotes_parquet}, union_by_name = true) q
 )
 select * from q where coalesce(getvariable('news_etl_all_live'), false)

@@ -61,6 +61,7 @@ class BatchSpec:
     pipe_batch_size: int = 16
     follow_links: bool = False
     models: tuple[tuple[str, str], ...] = ()  # (language, pipeline) beyond English's ``model``
+    gender_from_names: bool = True  # Settings.gender_from_names
 
 
 @dataclass
@@ -276,7 +277,8 @@ def process_batch(spec: BatchSpec) -> BatchResult:
         route = language_router(spec, nlp, res)
         chunk: list[tuple[Article, dict[str, Any], Extracted]] = []
         for art, ex in process_articles(nlp, itertools.chain([first], articles),
-                                        spec.pipe_batch_size, route=route):
+                                        spec.pipe_batch_size, route=route,
+                                        gender_from_names=spec.gender_from_names):
             if isinstance(ex, Exception):
                 _bad_record(states[art.source_path], art,
                             f"extraction failed: {type(ex).__name__}: {ex}")

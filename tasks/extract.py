@@ -49,7 +49,7 @@ class Extracted:
 
 
 def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
-                text: str | None = None) -> Extracted:
+                text: str | None = None, gender_from_names: bool = True) -> Extracted:
     """Entities with canonical names and sentence index, and (with ``quotes``: the rules are
     English) quotes, from one parsed article. ``text``, the string the Doc was parsed from,
     spares rebuilding it from the tokens (Doc.text makes a Token object for every word)."""
@@ -101,9 +101,29 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
                 "speaker_role": q.speaker_role,
                 "speaker_organisation": q.speaker_organisation,
                 "speaker_gender": q.speaker_gender,
+                "speaker_gender_source": "text" if q.speaker_gender else None,
             }
         )
+    if gender_from_names:
+        add_name_genders(rows)
     return Extracted(entities, rows)
+
+
+def add_name_genders(rows: list[dict[str, Any]]) -> None:
+    """A quoted person the article's words give no gender gets their first name's, when it is
+    unambiguous (tasks/gender.py); one person, not 'A and B'. Within an article, a speaker the
+    words gave a gender in any quote keeps it in every quote."""
+    from tasks.gender import gender_of_name
+
+    said = {r["speaker"]: r["speaker_gender"] for r in rows if r["speaker_gender_source"] == "text"}
+    for r in rows:
+        name = r["speaker"]
+        if r["speaker_gender"] or not name or r["speaker_label"] != "PERSON" or " and " in name:
+            continue
+        if name in said:
+            r["speaker_gender"], r["speaker_gender_source"] = said[name], "text"
+        elif (g := gender_of_name(name)) is not None:
+            r["speaker_gender"], r["speaker_gender_source"] = g, "name"
 
 
 ZONE_ARTICLES = 256  # articles parsed inside one vocabulary memory zone
@@ -154,7 +174,8 @@ def _pipe(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
 
 def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16,
                      zone_articles: int = ZONE_ARTICLES,
-                     route: Callable[[Article], Language | None] | None = None
+                     route: Callable[[Article], Language | None] | None = None,
+                     gender_from_names: bool = True
                      ) -> Iterator[tuple[Article, Extracted | Exception]]:
     """Run the pipeline over articles in order, yielding each with its extracted rows, or with
     the exception its extraction raised (a rule failing on one odd text costs that text only).
@@ -183,7 +204,8 @@ def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int
                 for k, doc in zip(idxs, docs, strict=True):
                     try:
                         ex = extract_doc(doc, chunk[k].article_id, quotes=english,
-                                         text=chunk[k].text)
+                                         text=chunk[k].text,
+                                         gender_from_names=gender_from_names)
                         ex.model = name
                         out[k] = ex
                     except Exception as exc:  # noqa: BLE001

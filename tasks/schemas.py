@@ -65,7 +65,8 @@ QUOTES = pa.schema(
         ("speaker_label", pa.string()),
         ("speaker_role", pa.string()),  # the role the article gives the speaker
         ("speaker_organisation", pa.string()),  # the organisation it gives with that role
-        ("speaker_gender", pa.string()),  # male | female from the article's words, else NULL
+        ("speaker_gender", pa.string()),  # male | female, else NULL
+        ("speaker_gender_source", pa.string()),  # text (the article's words) | name (tasks/gender)
     ]
 )
 

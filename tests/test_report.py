@@ -165,3 +165,18 @@ def test_report_of_an_empty_warehouse_says_so_instead_of_drawing(tmp_path, prefe
     text = r.path.read_text(encoding="utf-8")
     assert r.charts == ["files"]  # the failed file is all there is to draw
     assert "no data yet" in text and "empty.txt" in text
+
+
+def test_who_is_quoted_is_an_estimate_with_its_interval(sample_report):
+    from news_etl.report import who_is_quoted, wilson
+
+    low, high = wilson(32, 149)  # checked by hand: 0.1565 .. 0.2875
+    assert round(low, 3) == 0.156 and round(high, 3) == 0.287
+    assert wilson(0, 0) is None and wilson(0, 5)[0] == 0.0 and wilson(5, 5)[1] == 1.0
+    text = who_is_quoted({"people": 159, "women": 32, "men": 117, "women_text": 23,
+                          "men_text": 76})
+    assert text.startswith("Women are 21.5% of the 149 quoted people of known gender (95% "
+                           "interval 15.6% to 28.7%); the gender of 10 of 159 (6%) is unknown.")
+    assert "own words alone (no first names): 23.2% of 99 (16.0% to 32.5%), with 38% unknown" in text
+    _, page = sample_report
+    assert 'id="who-is-quoted">Women are ' in page.read_text(encoding="utf-8")

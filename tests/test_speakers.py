@@ -530,3 +530,57 @@ def test_a_paragraph_of_quote_after_an_attribution_ending_its_paragraph_is_that_
     got = speakers_of(nlp, text)
     assert got[-1][1] == "Trevor Nyland"
     assert got[0][1] is None  # the first quote has no one to continue
+
+
+# --- gender from an unambiguous first name (issue 26), after the article's own words ---------
+
+def _genders(nlp, text: str, names: bool = True) -> list[tuple]:
+    from tasks.extract import process_articles
+    from tasks.readers import Article
+
+    [(_, ex)] = list(process_articles(nlp, [Article("g.txt", 0, text)], gender_from_names=names))
+    return [(q["speaker"], q["speaker_gender"], q["speaker_gender_source"]) for q in ex.quotes]
+
+
+def test_an_unambiguous_first_name_gives_a_gender_the_words_did_not(nlp):
+    text = ("\u201cThe ferry will run all winter,\u201d said Ana Ruiz, the harbour master. Tom Hale "
+            "disagreed. \u201cThe boats are too old,\u201d Hale said.")
+    assert _genders(nlp, text) == [("Ana Ruiz", "female", "name"), ("Tom Hale", "male", "name")]
+    # off: the text's evidence only
+    assert _genders(nlp, text, names=False) == [("Ana Ruiz", None, None), ("Tom Hale", None, None)]
+
+
+def test_the_articles_words_win_over_a_first_name(nlp):
+    # Michael is a man's name 99.9% of the time in the name data; the article says she
+    text = ("Michael Okafor, who chairs the harbour board, spoke on Monday. \u201cWe will reopen "
+            "the pier in spring,\u201d she said.")
+    assert _genders(nlp, text) == [("Michael Okafor", "female", "text")]
+
+
+def test_ambiguous_names_surnames_and_groups_get_no_gender_from_names(nlp):
+    text = ("\u201cNobody told us,\u201d said Okafor. \u201cWe found out from the paper,\u201d said "
+            "Kim Lee. \u201cIt was a shock,\u201d said Jordan Vance.")
+    assert [g for _, g, _ in _genders(nlp, text)] == [None, None, None]
+    from tasks.gender import first_name, gender_of_name
+
+    assert first_name("Dr. Ana Ruiz") == "ana" and first_name("Ruiz") is None
+    assert first_name("J. Ruiz") is None  # an initial says nothing
+    assert gender_of_name("Sen. Ruth Calloway") == "female"
+    assert gender_of_name("Zog Blarf") is None  # a name the data does not hold
+
+
+def test_the_name_table_is_cached_and_a_tampered_cache_is_not_believed(tmp_path, monkeypatch):
+    from tasks import gender
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    gender._table.cache_clear()
+    try:
+        assert gender.gender_of_name("Michael Grant") == "male"  # read from the package
+        [cached] = (tmp_path / "news-etl").glob("first-names-*.tsv")
+        assert "michael\tm" in cached.read_text(encoding="utf-8").splitlines()
+        cached.write_text("michael\tf\n", encoding="utf-8")  # someone else's table
+        gender._table.cache_clear()
+        assert gender.gender_of_name("Michael Grant") == "male"
+        assert "michael\tm" in cached.read_text(encoding="utf-8").splitlines()  # written again
+    finally:
+        gender._table.cache_clear()

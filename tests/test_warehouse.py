@@ -209,9 +209,9 @@ def test_speakers_sources_and_volume(built):
     # who the quoted are: the role and organisation most articles give, the gender where any
     # article's words give one; the belief row (a2) is no quote and counts nowhere here
     assert rows(con, "select * from speakers order by quotes desc, speaker") == [
-        ("Ben Okoro", "person", "spokesman", "Alder River Trust", "male", 2, 3, 3, 2, 3),
-        ("Ruth Calloway", "person", "senator", None, "female", 1, 3, 2, 2, 2),
-        ("Jonah Mbeki", "person", None, None, None, 0, 1, 1, 0, 1),
+        ("Ben Okoro", "person", "spokesman", "Alder River Trust", "male", "text", 2, 3, 3, 2, 3),
+        ("Ruth Calloway", "person", "senator", None, "female", "text", 1, 3, 2, 2, 2),
+        ("Jonah Mbeki", "person", None, None, None, None, 0, 1, 1, 0, 1),
     ]
     assert rows(con, "select count(*) from quotes where quote_type = 'belief'") == [(1,)]
     assert rows(con, "select * from speaker_source order by speaker, source") == [
@@ -277,10 +277,14 @@ def test_every_named_query(built):
     assert [r[:2] for r in named(con, "failed-files")] == [("broken.json", "failed")]
     # people quoted per outlet and month by the gender the articles give them (each person once;
     # Okoro is a man and Calloway a woman in every outlet, as some article says so)
+    # columns: source, month, people, women, men, unknown, unknown share, women's share of the
+    # known with its 95% Wilson interval (1 of 2: 0.095 to 0.905), then the same from the
+    # articles' words alone (here all of it)
     assert named(con, "source-diversity") == [
-        ("(unknown)", "2026-11", 1, 0, 0, 1, 0.0, 1.0, None),
-        ("Coastal Ledger", "2026-11", 2, 1, 1, 0, 0.5, 0.0, 0.5),
-        ("Valley Wire", "2026-11", 2, 1, 1, 0, 0.5, 0.0, 0.5)]
+        ("(unknown)", "2026-11", 1, 0, 0, 1, 1.0, None, None, None, 0, 0, None, 1.0),
+        ("Coastal Ledger", "2026-11", 2, 1, 1, 0, 0.0, 0.5, 0.095, 0.905, 1, 1, 0.5, 0.0),
+        ("Valley Wire", "2026-11", 2, 1, 1, 0, 0.0, 0.5, 0.095, 0.905, 1, 1, 0.5, 0.0)]
+    assert named(con, "source-diversity", by_month=0)[1][:2] == ("Coastal Ledger", "all")
     assert named(con, "source-diversity", source="Valley Wire", since="2026-12") == []
     assert [r[:2] for r in named(con, "quote-search", phrase="RIVER")] == [
         ("Ruth Calloway", "direct"), ("Ben Okoro", "direct"), ("Ben Okoro", "mixed")]

@@ -1,22 +1,45 @@
 -- name: source-diversity
--- description: Who gets quoted, by gender, per outlet and month: the people quoted (each once), how many the articles' own words make women or men, and how many they leave unknown.
+-- description: Who gets quoted, by gender, per outlet and month: the people quoted (each once), women and men among them, the unknown, and the women's share of those of known gender with its 95% interval (Wilson), with first names and from the articles' words alone.
 -- param: source = ''   a source name ('' for all)
 -- param: since = ''    the first month shown, YYYY-MM ('' for all)
+-- param: by_month = 1  1: a row per outlet and month; 0: a row per outlet over the whole period
 with quoted as (
     select distinct coalesce(source, '(unknown)') as source,
-           strftime(seen_at, '%Y-%m') as month, identity
+           case when $by_month = 1 then strftime(seen_at, '%Y-%m') else 'all' end as month,
+           identity
     from speaker_quotes
     where kind = 'person' and ($source = '' or source = $source)
+      and ($since = '' or strftime(seen_at, '%Y-%m') >= $since)
+),
+counted as (
+    select q.source, q.month, count(*) as people,
+           count(*) filter (where s.gender = 'female') as women,
+           count(*) filter (where s.gender = 'male') as men,
+           count(*) filter (where s.gender is null) as unknown,
+           -- the articles' own words alone (no first names)
+           count(*) filter (where s.gender = 'female' and s.gender_source = 'text') as women_text,
+           count(*) filter (where s.gender = 'male' and s.gender_source = 'text') as men_text
+    from quoted q
+    join speakers s on s.speaker = q.identity
+    group by q.source, q.month
+),
+-- the women's share of those of known gender, k of n, with the 95% Wilson score interval
+shares as (
+    select *, nullif(women + men, 0) as known, women_text + men_text as known_text,
+           1.959964 as z
+    from counted
 )
-select q.source, q.month, count(*) as people,
-       count(*) filter (where s.gender = 'female') as women,
-       count(*) filter (where s.gender = 'male') as men,
-       count(*) filter (where s.gender is null) as unknown,
-       round(women / people, 3) as women_share,
+select source, month, people, women, men, unknown,
        round(unknown / people, 3) as unknown_share,
-       round(women / nullif(women + men, 0), 3) as women_share_of_known
-from quoted q
-join speakers s on s.speaker = q.identity
-where $since = '' or q.month >= $since
-group by q.source, q.month
-order by q.source, q.month
+       round(women / known, 3) as women_share_of_known,
+       round((women / known + z * z / (2 * known)
+              - z * sqrt(women / known * (1 - women / known) / known + z * z / (4 * known * known)))
+             / (1 + z * z / known), 3) as women_share_low,
+       round((women / known + z * z / (2 * known)
+              + z * sqrt(women / known * (1 - women / known) / known + z * z / (4 * known * known)))
+             / (1 + z * z / known), 3) as women_share_high,
+       women_text, men_text,
+       round(women_text / nullif(known_text, 0), 3) as women_share_of_known_text,
+       round(1 - known_text / people, 3) as unknown_share_text
+from shares
+order by source, month

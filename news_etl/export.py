@@ -20,8 +20,17 @@ from pathlib import Path
 
 from tasks.errors import NewsEtlError, UsageError
 
-# The tables exported: the four a run writes, the run records, and each name's identity.
-TABLES = ("articles", "entities", "quotes", "files", "runs", "identity_names")
+# The tables exported: the four a run writes (quotes with each speaker's corpus-level
+# identity), the run records, each name's identity, and the corpus-level tables an analyst
+# counts by (stories and copies, speakers, entities), so that counts made elsewhere from the
+# export are the views' counts.
+TABLES = ("articles", "entities", "quotes", "files", "runs", "identity_names", "article_stories",
+          "stories", "speakers", "entity_summary")
+# what each table is exported as, where that is more than the view itself
+TABLE_SQL = {
+    "quotes": "select q.*, coalesce(i.identity, q.speaker) as speaker_identity from quotes q "
+              "left join identity_names i on i.name = q.speaker",
+}
 
 
 class ExportError(NewsEtlError):
@@ -114,12 +123,13 @@ def export(wh: Path, out: Path, fmt: str = "parquet",
     counts = {}
     try:
         for table in TABLES:
+            select = TABLE_SQL.get(table, f"select * from {table}")
             if write_delta is not None:
-                write_delta(str(tmp / table), con.sql(f"select * from {table}").arrow())
+                write_delta(str(tmp / table), con.sql(select).arrow())
             else:
                 target = str(tmp / f"{table}.parquet").replace("'", "''")
-                con.execute(f"copy (select * from {table}) to '{target}' (format parquet)")
-            counts[table] = con.sql(f"select count(*) from {table}").fetchall()[0][0]
+                con.execute(f"copy ({select}) to '{target}' (format parquet)")
+            counts[table] = con.sql(f"select count(*) from ({select})").fetchall()[0][0]
         _apply_modes(tmp, dir_mode, file_mode)
         if out.exists():
             out.rmdir()  # empty, checked above

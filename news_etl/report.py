@@ -430,7 +430,7 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
     speaker_rows = "".join(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
         .format(_e(s["speaker"]), _e(s["role"]), _e(s["organisation"]), _e(s["gender"]),
-                _n(s["quotes"]), _n(s["outlets"]),
+                _n(s["quotes"]), _n(s["outlets"]) if s["outlets"] is not None else "&ndash;",
                 "".join(f'<blockquote>“{_e(x["text"])}”<cite>{_e(x["source"] or "")}'
                         f'{" · " + _n(x["articles"]) + " articles" if x["articles"] > 1 else ""}'
                         "</cite></blockquote>" for x in lines.get(s["speaker"], [])))
@@ -452,6 +452,12 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
          if last_run else "none"),
     ]
     specs = script_json(charts)
+    # no zero posing as data: a corpus whose articles name no source says so
+    sources_tile = (f"<div><b>{_n(o['sources'])}</b>sources</div>" if o["sources"] else
+                    "<div><b>&ndash;</b>sources not given</div>")
+    beliefs_note = (f"{o['quotes']:,} quotes said; {o['beliefs']:,} more statements are beliefs, "
+                    "plans or stances (attributed, not said), which the run summary and "
+                    "<code>status</code> count as quotes too" if o.get("beliefs") else "")
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -465,10 +471,11 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
 <header>
 <h1>News corpus report</h1>
 <p class="sub">{_e(wh.resolve())} · generated {generated} · {span}</p>
+{f'<p class="sub" id="beliefs">{beliefs_note}</p>' if beliefs_note else ''}
 <div class="tiles">
-<div><b>{_n(o['articles'])}</b>articles</div><div><b>{_n(o['sources'])}</b>sources</div>
+<div><b>{_n(o['articles'])}</b>articles</div>{sources_tile}
 <div><b>{_n(o['people'])}</b>people named</div><div><b>{_n(o['speakers'])}</b>speakers</div>
-<div><b>{_n(o['quotes'])}</b>quotes</div><div><b>{_n(o['entities'])}</b>entity mentions</div>
+<div><b>{_n(o['quotes'])}</b>quotes said</div><div><b>{_n(o['entities'])}</b>entity mentions</div>
 </div>
 <nav><a href="#corpus">Corpus</a><a href="#people">People and organisations</a>
 <a href="#speakers">Speakers</a><a href="#whom">Who quotes whom</a>

@@ -178,7 +178,8 @@ select identity as speaker, any_value(kind) as kind, count(*) as quotes,
        count(*) filter (where quote_type = 'direct') as direct,
        count(*) filter (where quote_type = 'mixed') as mixed,
        count(*) filter (where quote_type = 'indirect') as indirect,
-       count(distinct article_id) as articles, count(distinct source) as sources,
+       -- sources and outlets: NULL, not 0, where no article names its source
+       count(distinct article_id) as articles, nullif(count(distinct source), 0) as sources,
        count(distinct story_id) as stories
 from speaker_quotes
 group by identity;
@@ -201,7 +202,7 @@ select identity as speaker, any_value(kind) as kind,
             when count(speaker_gender) > 0 then 'name' end as gender_source,
        count(distinct article_id) filter (where speaker_gender is not null) as gender_articles,
        count(*) as quotes, count(distinct article_id) as articles,
-       count(distinct source) as outlets, count(distinct story_id) as stories
+       nullif(count(distinct source), 0) as outlets, count(distinct story_id) as stories
 from speaker_quotes
 group by identity;
 

@@ -110,7 +110,10 @@ def test_incremental_new_changed_unchanged(raw, wh):
                         ("entities", "article_id, entity_index"),
                         ("quotes", "article_id, quote_index"), ("files", "path"),
                         ("runs", "started_at")):
-        exported = duckdb.sql(f"select * from read_parquet('{out}/{name}.parquet') "
+        exported = duckdb.sql(f"select * exclude (speaker_identity) from "
+                              f"read_parquet('{out}/{name}.parquet') order by {order}"
+                              if name == "quotes" else
+                              f"select * from read_parquet('{out}/{name}.parquet') "
                               f"order by {order}").fetchall()
         assert exported == query(wh, f"select * from {name} order by {order}"), name
 
@@ -122,7 +125,8 @@ def test_incremental_new_changed_unchanged(raw, wh):
     for name, order in (("articles", "source_path, record_index"), ("files", "path"),
                         ("quotes", "article_id, quote_index")):
         back = DeltaTable(str(delta / name)).to_pyarrow_table()  # noqa: F841 (read by DuckDB)
-        assert duckdb.sql(f"select * from back order by {order}").fetchall() == query(
+        drop = " exclude (speaker_identity)" if name == "quotes" else ""
+        assert duckdb.sql(f"select *{drop} from back order by {order}").fetchall() == query(
             wh, f"select * from {name} order by {order}"), name
 
     # issue 24: an export inside the warehouse would be read as a committed batch (every row

@@ -96,6 +96,16 @@ def test_a_run_writes_the_report_with_every_section(sample_report):
     top = query(wh, "select speaker, quotes from top_speakers order by quotes desc, speaker "
                     "limit 1")[0]
     assert top[0] in text  # the most-quoted speaker is named on the page
+    # no count poses as data: sources are the named ones (articles without one exist here),
+    # the quotes tile says it counts speech, and the beliefs left out are said
+    [(named, unnamed, said, beliefs)] = query(
+        wh, "select (select count(distinct source) from articles), (select count(*) from "
+            "articles where source is null), (select count(*) from quotes where quote_type <> "
+            "'belief'), (select count(*) from quotes where quote_type = 'belief')")
+    assert unnamed > 0 and f"<b>{named:,}</b>sources</div>" in text
+    assert f"<b>{said:,}</b>quotes said</div>" in text
+    assert beliefs > 0 and f"{beliefs:,} more statements are beliefs" in text
+    assert "(unknown)</td><td>0<" not in text and "<td>0</td><td><blockquote>" not in text
 
 
 def test_the_report_renders_in_a_real_browser_with_no_network(sample_report):

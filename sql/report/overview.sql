@@ -1,8 +1,9 @@
 -- The corpus in one row: what the report's header says.
 select (select count(*) from articles) as articles,
-       (select count(distinct coalesce(source, '(unknown)')) from articles) as sources,
+       (select count(distinct source) from articles) as sources,  -- named ones: no "(unknown)"
        (select count(*) from entities) as entities,
        (select count(*) from quotes where quote_type <> 'belief') as quotes,
+       (select count(*) from quotes where quote_type = 'belief') as beliefs,
        (select count(distinct identity) from named_entities where kind = 'person') as people,
        (select count(distinct identity) from speaker_quotes) as speakers,
        (select min(published_at) from articles) as first_day,

@@ -584,3 +584,32 @@ def test_the_name_table_is_cached_and_a_tampered_cache_is_not_believed(tmp_path,
         assert "michael\tm" in cached.read_text(encoding="utf-8").splitlines()  # written again
     finally:
         gender._table.cache_clear()
+
+
+# --- error classes of issue 26, fixed by principle -------------------------------------------
+
+def _said(nlp, text: str) -> list[tuple]:
+    from tasks.extract import process_articles
+    from tasks.readers import Article
+
+    [(_, ex)] = list(process_articles(nlp, [Article("e.txt", 0, text)], gender_from_names=False))
+    return [(q["cue"], q["speaker"]) for q in ex.quotes]
+
+
+def test_an_impersonal_passive_has_no_speaker(nlp):
+    # the expletive 'it' refers to no one: not to the place or firm named before it
+    text = ("Northwind Energy sold a record amount of power in Norway last summer. It is "
+            "predicted that the wind farm will supply a million homes next year.")
+    assert _said(nlp, text) == [("predicted", None)]
+    text = ("Greyford Council met on Monday. It was reported that the harbour master had "
+            "resigned over the budget.")
+    assert [s for c, s in _said(nlp, text) if c == "reported"] == [None]
+
+
+def test_the_one_written_to_or_told_is_not_the_speaker(nlp):
+    text = "Marcus Hale has written to Ruth Calloway demanding an apology for the remarks."
+    assert _said(nlp, text) == [("demanding", "Marcus Hale")]
+    # the participle after a person who is no addressee is still theirs
+    text = ("The footage shows Ruth Calloway asking the crowd for patience while the count "
+            "goes on.")
+    assert ("asking", "Ruth Calloway") in _said(nlp, text)

@@ -155,6 +155,10 @@ PLAN_VERBS = word_set("""
 """)
 # The object of these is the listener, not the speaker ('telling Reuters', 'asked Smith').
 LISTENER_VERB_PREFIXES = ("tell", "told", "ask", "inform", "assur", "reassur")
+# Verbs whose object (or 'to' object) is the one addressed: 'wrote to Blair demanding ...',
+# 'told the minister, demanding ...' -- the participle that follows is the sender's, not theirs.
+ADDRESS_VERB_PREFIXES = LISTENER_VERB_PREFIXES + ("writ", "wrote", "sent", "send", "appeal",
+                                                  "urg", "petition", "call", "phon", "email")
 # 'She drew boos upon saying, "..."': a participle after these reports for the clause's subject
 # (not 'refrained from criticizing', 'without saying').
 CIRCUMSTANCE_PREPS = frozenset({"upon", "on", "after", "before", "while", "by", "in"})

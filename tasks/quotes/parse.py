@@ -9,7 +9,7 @@ import functools
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
-from tasks.quotes.lexicons import CIRCUMSTANCE_PREPS, LISTENER_VERB_PREFIXES
+from tasks.quotes.lexicons import ADDRESS_VERB_PREFIXES, CIRCUMSTANCE_PREPS, LISTENER_VERB_PREFIXES
 from tasks.quotes.thresholds import MIN_CLAUSE_TOKENS, MIN_CONTENT_WORDS
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -138,6 +138,11 @@ def _parsed_subject(verb: Token) -> Token | None:
         # 'footage of Hillary Clinton asking, "..."': the person the participle follows
         before = verb.doc[verb.i - 1] if verb.i > 0 else None
         if before is not None and before.ent_type_ == "PERSON":
+            addressed = addressing_verb(before)
+            if addressed is not None:
+                # 'Howard has written to Blair demanding ...': the one addressed did not speak;
+                # the participle is the writer's
+                return _parsed_subject(addressed)
             return before
     # "..., said Smith" inverted order parses Smith as a dependent after the verb (but the
     # object of "telling Reuters" or "asked Smith" is the listener)
@@ -156,6 +161,18 @@ def _parsed_subject(verb: Token) -> Token | None:
         return _parsed_subject(verb.head.head)
 
     return None
+
+
+def addressing_verb(tok: Token) -> Token | None:
+    """The verb of writing or telling whose addressee tok is ('wrote to Blair', 'told Blair',
+    'sent Blair a letter'), else None."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "to" and head.dep_ in ("prep", "dative"):
+        head = head.head
+    elif tok.dep_ not in ("dobj", "dative"):
+        return None
+    # (no part-of-speech test: the pipeline runs without its tagger)
+    return head if head.lower_.startswith(ADDRESS_VERB_PREFIXES) else None
 
 
 def according_to(tok: Token) -> Token | None:

@@ -208,6 +208,11 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         q._cue_token = cue.i
     if subj is None:
         return
+    if subj.lower_ == "it" and subj.dep_ in ("expl", "nsubjpass") and subj.head.i == \
+            q._cue_token:
+        # an impersonal passive ('It is predicted that ...', 'It was reported that ...') says
+        # who holds the view by not saying it: the 'it' refers to no one, so there is no speaker
+        return
     if subj.lower_ in PRONOUNS:
         q.speaker_span = (subj.idx, subj.idx + len(subj.text))
         q.speaker_text = subj.text

@@ -85,6 +85,7 @@ def score(gold: list[dict[str, Any]], pred: dict[str, list[dict[str, Any]]], typ
           core_only: bool = False) -> dict[str, Any]:
     n = dict.fromkeys(("pred", "gold", "exact", "ov3", "ov8", "soft", "soft_p", "soft_g", "pairs",
                        "mention", "named", "name"), 0)
+    by_rule: dict[str, dict[str, int]] = {}
     for doc in gold:
         text = doc["text"]
 
@@ -124,13 +125,19 @@ def score(gold: list[dict[str, Any]], pred: dict[str, list[dict[str, Any]]], typ
         n["soft_g"] += sum(len(y) for y in golds)
         for pi, gi, _ in pairs:
             gs, ps = raw_chars(kept[gi]["source"]), raw_chars(quotes[pi].get("source") or [])
+            rule = by_rule.setdefault(quotes[pi].get("speaker_rule") or "(none)",
+                                      {"pairs": 0, "mention": 0, "named": 0, "name": 0})
             n["pairs"] += 1
+            rule["pairs"] += 1
             if (gs and ps and gs & ps) or (not gs and not ps):
                 n["mention"] += 1
+                rule["mention"] += 1
             if kept[gi].get("speaker_name"):
                 n["named"] += 1
+                rule["named"] += 1
                 if name_key(quotes[pi].get("speaker")) == name_key(kept[gi]["speaker_name"]):
                     n["name"] += 1
+                    rule["name"] += 1
     return {
         "gold": n["gold"], "predicted": n["pred"],
         "exact": _prf(n["exact"], n["pred"], n["gold"]),
@@ -140,6 +147,13 @@ def score(gold: list[dict[str, Any]], pred: dict[str, list[dict[str, Any]]], typ
         "speaker_mention_accuracy": n["mention"] / n["pairs"] if n["pairs"] else 0.0,
         "speaker_name_accuracy": n["name"] / n["named"] if n["named"] else None,
         "end-to-end": _prf(n["mention"], n["pred"], n["gold"]),
+        # each speaker rule's share of the scored pairs and its accuracy there: which rules
+        # hold up on a set nobody tuned them to
+        "by_speaker_rule": {
+            k: {"pairs": v["pairs"], "mention_accuracy": v["mention"] / v["pairs"],
+                "named": v["named"],
+                "name_accuracy": v["name"] / v["named"] if v["named"] else None}
+            for k, v in sorted(by_rule.items(), key=lambda kv: -kv[1]["pairs"])},
     }
 
 
@@ -173,6 +187,7 @@ def predict(docs: list[dict[str, Any]], model: str, disable: tuple[str, ...],
                 "speaker": named_or_described(q["speaker"], q["speaker_text"]),
                 "quote_type": q["quote_type"],
                 "cue": q["cue"],
+                "speaker_rule": q["speaker_rule"],
             }
             for q in ex.quotes
         ]
@@ -188,6 +203,10 @@ def report(res: dict[str, Any], types: str) -> str:
     if res["speaker_name_accuracy"] is not None:
         lines.append("speaker name accuracy (overlap@0.3 pairs with a gold name): "
                      f"{res['speaker_name_accuracy']:.3f}")
+    lines.append("by the rule that chose the speaker: pairs, mention accuracy, name accuracy")
+    for rule, v in res.get("by_speaker_rule", {}).items():
+        name = f"{v['name_accuracy']:.3f} of {v['named']}" if v["name_accuracy"] is not None else "-"
+        lines.append(f"  {rule:24s} {v['pairs']:5d}  {v['mention_accuracy']:.3f}  {name}")
     return "\n".join(lines)
 
 

@@ -140,7 +140,7 @@ with q as not materialized (
     select q.article_id, q.quote_index, q.text, q.spans, q.quote_type, q.cue, q.cue_start,
            q.cue_end, q.speaker, q.speaker_text, q.speaker_start, q.speaker_end, q.speaker_label,
            q.speaker_role, q.speaker_organisation, q.speaker_gender, q.speaker_gender_source,
-           q.batch_id
+           q.speaker_rule, q.batch_id
     from read_parquet({quotes_parquet}, union_by_name = true) q
 )
 select * from q where coalesce(getvariable('news_etl_all_live'), false)

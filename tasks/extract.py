@@ -102,6 +102,7 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
                 "speaker_organisation": q.speaker_organisation,
                 "speaker_gender": q.speaker_gender,
                 "speaker_gender_source": "text" if q.speaker_gender else None,
+                "speaker_rule": q.speaker_rule if q.speaker or q.speaker_text else None,
             }
         )
     if gender_from_names:

@@ -67,6 +67,7 @@ QUOTES = pa.schema(
         ("speaker_organisation", pa.string()),  # the organisation it gives with that role
         ("speaker_gender", pa.string()),  # male | female, else NULL
         ("speaker_gender_source", pa.string()),  # text (the article's words) | name (tasks/gender)
+        ("speaker_rule", pa.string()),  # the rule or pass that chose the speaker
     ]
 )
 

@@ -39,10 +39,10 @@ def test_score_on_hand_made_predictions():
     pred = {"d1": [
         # first half only of the split quote, right speaker mention and name
         {"content": [span("We will not back down,")], "source": [span("Peskov")],
-         "speaker": "Dmitry Peskov"},
+         "speaker": "Dmitry Peskov", "speaker_rule": "subject"},
         # the indirect quote, exactly, with the surname only as name
         {"content": [span("the partnership was growing")], "source": [span("Putin")],
-         "speaker": "Putin"},
+         "speaker": "Putin", "speaker_rule": "pronoun"},
         # a scare quote: set aside with --core-only, a false positive without
         {"content": [span("no-limits friendship")], "source": [], "speaker": None},
     ]}
@@ -54,6 +54,10 @@ def test_score_on_hand_made_predictions():
     assert res["overlap@0.8"] == (0.5, 0.5, 0.5)
     assert res["speaker_mention_accuracy"] == 1.0
     assert res["speaker_name_accuracy"] == 0.5
+    # each rule's accuracy on its own pairs: the name the pronoun rule gave was the surname only
+    assert res["by_speaker_rule"] == {
+        "subject": {"pairs": 1, "mention_accuracy": 1.0, "named": 1, "name_accuracy": 1.0},
+        "pronoun": {"pairs": 1, "mention_accuracy": 1.0, "named": 1, "name_accuracy": 0.0}}
     full = score(GOLD, pred, {"direct", "mixed", "indirect"}, core_only=False)
     assert (full["gold"], full["predicted"], full["overlap@0.3"][2]) == (3, 3, 1.0)
     direct = score(GOLD, pred, {"direct"}, core_only=True)

@@ -544,20 +544,20 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
         if q.speaker_span is None or not q.speaker_text:
             continue
         tok = idx.doc[idx.token_at(q.speaker_span[0])]
-        person = None
+        person, how = None, ""
         head = idx.doc[q._speaker_head] if q._speaker_head is not None else None
         if head is not None and head.text.islower() and head.lower_ not in DOCUMENT_NOUNS and \
                 any(c.dep_ == "poss" and c.ent_type_ for c in head.children):
             continue  # "Trudeau's office", "McCallum's staff" speak for, but are not, the person
         if q._speaker_token is not None and idx.doc[q._speaker_token].lower_ in FOLLOWED:
-            person = cast.pronoun(idx.doc[q._speaker_token])  # "her statement said"
+            person, how = cast.pronoun(idx.doc[q._speaker_token]), "pronoun"  # "her statement said"
         elif q.speaker_text.lower() in FOLLOWED:
-            person = cast.pronoun(tok)
+            person, how = cast.pronoun(tok), "pronoun"
         elif q.speaker_span[0] in cast.at:
-            person = cast.at[q.speaker_span[0]]
+            person, how = cast.at[q.speaker_span[0]], "mention"
         elif q.speaker_label in ("PERSON", None):
             if q.speaker is not None or q.speaker_text[:1].isupper():
-                person = cast.named(q.speaker or q.speaker_text, q.speaker_span[0])
+                person, how = cast.named(q.speaker or q.speaker_text, q.speaker_span[0]), "name"
             head = idx.doc[q._speaker_head] if q._speaker_head is not None else None
             if head is not None and head.text.islower() and (person is None or q.speaker is None
                                                               or head.lower_ in ROLE_NOUNS):
@@ -569,15 +569,18 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
                                        if c.dep_ in ("compound", "amod") and c.text[:1].isupper())
                 by_role = cast.in_role(head.lower_, q.speaker_span[0], qualifiers)
                 if by_role is not None:
-                    person = by_role
+                    person, how = by_role, "role"
                 elif person is None and head.lower_ in ROLE_NOUNS and any(
                         c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children):
                     person = cast.foreground(q.speaker_span[0], list(cast.people.values()))
+                    how = "foreground"
         if person is None and q.speaker is None and head is not None and q is quotes[0]:
-            person = cast.identified_next(head)
+            person, how = cast.identified_next(head), "identified-next"
         if person is None and q.speaker_label == "PERSON" and q.speaker is not None:
-            person = cast.people.get(q.speaker)
+            person, how = cast.people.get(q.speaker), "name"
         if person is not None:
+            if person.name != q.speaker or q.speaker_label != "PERSON":
+                q.speaker_rule = f"cast-{how}"  # the cast changed who it is
             q.speaker, q.speaker_label = person.name, "PERSON"
             q.speaker_role, q.speaker_organisation = person.role, person.organisation
             q.speaker_gender = person.gender

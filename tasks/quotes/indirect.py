@@ -295,6 +295,7 @@ def name_colon_lines(idx: Index, mentions: list[Mention], starts: list[int],
         mention = mentions[k]
         q = Quote(spans=[span], quote_type="indirect", speaker_text=text[m.start(1) : m.end(1)],
                   speaker_span=(mention.start, mention.end), speaker=mention.canonical,
+                  speaker_rule="name-colon-line",
                   speaker_label=mention.label)
         out.append(q)
         taken.add(span)

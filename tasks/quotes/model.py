@@ -37,6 +37,8 @@ class Quote:
     speaker_role: str | None = None  # as the article gives it: 'spokesman', 'senior fellow'
     speaker_organisation: str | None = None  # where the role is held: 'Kremlin'
     speaker_gender: str | None = None  # male | female, only from the article's own words
+    # which rule or pass chose the speaker (its accuracy is reported per rule by `news-etl eval`)
+    speaker_rule: str | None = None
     _cue_token: int | None = field(default=None, repr=False)
     _speaker_token: int | None = field(default=None, repr=False)  # a possessor who speaks
     _speaker_head: int | None = field(default=None, repr=False)  # head of the speaker's phrase

@@ -125,6 +125,7 @@ def dash_signature(c: Candidate, a: Article) -> bool:
     q.speaker_span = (m.start(1), m.end(1))
     q.speaker_text = m.group(1)
     q.speaker, q.speaker_label = fullest_name(clean_name(m.group(1)), people), "PERSON"
+    q.speaker_rule = "dash-signature"
     return a.keep(q)
 
 
@@ -138,6 +139,7 @@ def floating_paragraph(c: Candidate, a: Article) -> bool:
         return False  # words before the mark: the quote does not open its paragraph
     q = c.q
     q.speaker, q.speaker_label = prev.speaker, prev.speaker_label
+    q.speaker_rule = "floating-paragraph"
     q.speaker_span, q.speaker_text = prev.speaker_span, prev.speaker_text
     q._floats = "continues"  # (refloat may hand it to the voice of the paragraph before)
     return a.keep(q)
@@ -186,6 +188,7 @@ def refloat(quotes: list[Quote], a: Article) -> None:
             if latest is not None and latest.end > before and latest.speaker_span != q.speaker_span \
                     and latest.speaker:
                 q.speaker, q.speaker_label = latest.speaker, latest.speaker_label
+                q.speaker_rule = "refloat"
                 q.speaker_span, q.speaker_text = latest.speaker_span, latest.speaker_text
             elif q._floats == "continues" and (latest is None or latest.end <= before):
                 last = a.idx.sents[a.idx.sent_of(a.idx.token_at(max(before, para - 2)))]
@@ -213,6 +216,7 @@ def unsigned_documents(quotes: list[Quote], a: Article) -> None:
         if before is not None and before.speaker_span is not None and \
                 before.speaker_span[0] >= para:
             q.speaker, q.speaker_label = before.speaker, before.speaker_label
+            q.speaker_rule = "unsigned-document"
 
 
 def scare_quote(c: Candidate, a: Article) -> bool:

@@ -217,12 +217,14 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         q.speaker_span = (subj.idx, subj.idx + len(subj.text))
         q.speaker_text = subj.text
         q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx)
+        q.speaker_rule = "pronoun"
         return
     people = person_names(mentions)
     if subj.lower_ in RELATIVES and subj.head.dep_ == "relcl" and subj.head.head.i != subj.i:
         # "Smith, who said ...": the mention is "who", the speaker its antecedent
         _, q.speaker, q.speaker_label = speaker_phrase(subj.head.head, mentions, starts, people,
                                                         idx.sent_start_set, idx.text)
+        q.speaker_rule = "relative-clause"
         q.speaker_span = (subj.idx, subj.idx + len(subj.text))
         q.speaker_text = subj.text
         return
@@ -242,11 +244,13 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
     q.speaker_span = span
     q.speaker_text = idx.text[span[0] : span[1]]
     q.speaker, q.speaker_label = name, label
+    q.speaker_rule = "subject"
     definite = any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
     if label == "NORP" and definite and not subj.lower_.endswith("s"):
         # "the Kentucky Republican said": one member of a party or people is a person, the
         # one in view (as for "the senator")
         q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, ("PERSON",))
+        q.speaker_rule = "member-of-group"
     if name is None and definite and subj.lower_ in ROLE_NOUNS:
         # "the Kremlin leader", "the spokesman": the person just quoted, when there is one (news
         # names its protagonist by role between two of their quotes), else the person of that
@@ -255,8 +259,10 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
                     and subj.idx - r.end < SUBJECT_WINDOW), key=lambda r: r.end, default=None)
         if last is not None:
             q.speaker, q.speaker_label = last.speaker, last.speaker_label
+            q.speaker_rule = "role-noun-last-quoted"
         else:
             q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, ("PERSON",))
+            q.speaker_rule = "role-noun-earlier"
     elif name is None and definite:
         # "the committee" after "Russia's Investigative Committee": the organisation so named
         for m in reversed(mentions):
@@ -265,10 +271,12 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
                 head = idx.doc[idx.token_at(m.start)]
                 _, q.speaker, q.speaker_label = speaker_phrase(head, mentions, starts, people,
                                                                text=idx.text)
+                q.speaker_rule = "definite-institution"
                 break
         else:
             if subj.lower_ in ORG_NOUNS:  # "the company", "the agency": the organisation in view
                 q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, ("ORG",))
+                q.speaker_rule = "organisation-noun"
     if name is None and q.speaker is None and subj.lower_ in DOCUMENT_NOUNS:
         # "her statement", "the RCMP statement", "Foster's book": whoever wrote it speaks
         author = next((c for c in subj.children if c.dep_ == "poss"), None) or next(
@@ -278,9 +286,11 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             q._speaker_token = author.i
             q.speaker, q.speaker_label = resolve_pronoun(author, mentions, idx, (
                 "PERSON",) if author.lower_ in ("his", "her") else GROUP_LABELS)
+            q.speaker_rule = "document-author"
         elif author is not None:
             _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people,
                                                            text=idx.text)
+            q.speaker_rule = "document-author"
         elif any(c.dep_ == "det" and c.lower_ in DEFINITE for c in subj.children) or \
                 subj.i > 0 and subj.doc[subj.i - 1].lower_ in DEFINITE:
             # "The statement said": the statement the article introduced ("the ministry issued a
@@ -290,6 +300,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             if issuer is not None:
                 _, q.speaker, q.speaker_label = speaker_phrase(issuer, mentions, starts, people,
                                                                text=idx.text)
+                q.speaker_rule = "document-issuer"
 
 
 def document_issuer(noun: Token, idx: Index) -> Token | None:
@@ -336,5 +347,6 @@ def continue_speakers(quotes: list[Quote], text: str) -> None:
                 last.end <= q.start and near and q.start - last.end < CONTINUATION_CHARS:
             q.speaker, q.speaker_label = last.speaker, last.speaker_label
             q.speaker_span, q.speaker_text = last.speaker_span, last.speaker_text
+            q.speaker_rule = "continuation"
         if q.speaker_span is not None:
             last = q

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,12 +172,7 @@ def write(df: Any, fmt: str, output: Path | None) -> None:
     if fmt == "parquet":
         if output is None:
             raise QueryError("--format parquet needs --output FILE")
-        tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-        try:
-            df.write_parquet(tmp)
-            os.replace(tmp, output)
-        finally:
-            tmp.unlink(missing_ok=True)
+        _write_whole(output, df.write_parquet)
         return
     if fmt == "csv":
         # CSV has no lists or structs: a list becomes its items joined by "; ", a struct JSON
@@ -213,11 +209,15 @@ def _flat(name: str, dtype: Any) -> Any:
     return pl.col(name).list.eval(item).list.join("; ")
 
 
-def _write_whole(output: Path, data: bytes) -> None:
-    """Write a result file whole or not at all: a failed write leaves no truncated file."""
+def _write_whole(output: Path, data: bytes | Callable[[Path], object]) -> None:
+    """Write a result file whole or not at all (bytes, or a writer given the temporary path):
+    a failed write leaves no truncated file."""
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(data)
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            data(tmp)
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)

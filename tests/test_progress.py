@@ -11,6 +11,7 @@ import select
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -62,16 +63,20 @@ def test_durations_read_as_people_say_them():
     assert [duration(s) for s in (4.4, 65, 3_725)] == ["4s", "1m05s", "1h02m"]
 
 
-def run_in_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
-    """Run the command with a pseudo-terminal as its stdin, stdout and stderr."""
+def run_in_a_terminal(args: list[str], env: dict[str, str],
+                      meanwhile: Callable[[subprocess.Popen], None] | None = None,
+                      ) -> tuple[int, str]:
+    """Run the command with a pseudo-terminal as its stdin, stdout and stderr (in a session of
+    its own, as a shell's foreground job); ``meanwhile`` is called between reads (to send it a
+    signal, say)."""
     main, sub = pty.openpty()
     proc = subprocess.Popen([str(CLI), *args], stdin=sub, stdout=sub, stderr=sub, env=env,
-                            close_fds=True)
+                            close_fds=True, start_new_session=True)
     os.close(sub)
     out = b""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([main], [], [], 0.5)
+        ready, _, _ = select.select([main], [], [], 0.2)
         if ready:
             try:
                 chunk = os.read(main, 1 << 16)
@@ -82,6 +87,8 @@ def run_in_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
             out += chunk
         elif proc.poll() is not None:
             break
+        if meanwhile is not None:
+            meanwhile(proc)
     os.close(main)
     return proc.wait(timeout=60), out.decode("utf-8", "replace")
 
@@ -167,33 +174,17 @@ def test_ctrl_c_prints_a_few_lines_and_the_next_plain_run_finishes_the_reprocess
     assert run_pipeline(raw, wh, batch_articles=3)["status"] == "completed"
     first_run = query(wh, "select max(run_id) from runs")[0][0]
     before = {p.name for p in (wh / "batches").iterdir()}
-    main, sub = pty.openpty()
-    proc = subprocess.Popen([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh),
-                             "--reprocess-match", "*", "--batch-articles", "3",
-                             "--processes", "2"],
-                            stdin=sub, stdout=sub, stderr=sub, env=cli_env(tmp_path / "ph"),
-                            close_fds=True, start_new_session=True)
-    os.close(sub)
-    out, sent = b"", False
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([main], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(main, 1 << 16)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        elif proc.poll() is not None:
-            break
+    sent: list[bool] = []
+
+    def ctrl_c_after_two_commits(proc: subprocess.Popen) -> None:
         if not sent and len({p.name for p in (wh / "batches").iterdir()} - before) >= 2:
             os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
-            sent = True
-    os.close(main)
-    code = proc.wait(timeout=60)
-    shown = out.decode("utf-8", "replace")
+            sent.append(True)
+
+    code, shown = run_in_a_terminal(
+        ["run", "--raw", str(raw), "--warehouse", str(wh), "--reprocess-match", "*",
+         "--batch-articles", "3", "--processes", "2"], cli_env(tmp_path / "ph"),
+        ctrl_c_after_two_commits)
     assert sent and code == 130, shown[-3000:]
     assert shown.count("\n") <= 5, shown
     assert "Traceback" not in shown and "RuntimeError" not in shown

@@ -305,7 +305,7 @@ def check_serve(cron: str | None) -> None:
     if not get_current_settings().api.url:
         raise UsageError("serve needs a Prefect server to keep the schedule: start one with "
                          "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
-                         "(README: Scheduled runs)")
+                         "(docs/operations.md: Scheduled runs)")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -340,8 +340,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     check_serve(args.cron)
     from news_etl import interrupt
 
-    interrupt.reap_orphans()  # what killed runs left running
-    interrupt.mark_owner()
+    interrupt.take_over()  # what killed runs left running is stopped
     from flows.serve import serve
 
     serve(settings, name=args.name, cron=args.cron, interval=args.interval)

@@ -47,19 +47,16 @@ class ExportTargetError(ExportError, UsageError):
 FORMATS = ("parquet", "delta")
 
 
-def _inside(root: Path, path: Path) -> bool:
-    real, base = os.path.realpath(path), os.path.realpath(root)
-    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
-
-
 def check_target(wh: Path, out: Path, raw_folders: list[Path]) -> None:
     """Refuse an export folder inside the warehouse (its batches/ would read it as a committed
     batch: every row counted twice) or inside a raw folder (the next run reads it as input)."""
-    if _inside(wh, out):
+    from tasks.rawfs import inside
+
+    if inside(wh, out):
         raise ExportTargetError(f"{out} is inside the warehouse {wh}: its files would be read as "
                                 "warehouse data (every row counted twice); export elsewhere")
     for raw in raw_folders:
-        if _inside(raw, out):
+        if inside(raw, out):
             raise ExportTargetError(f"{out} is inside the raw folder {raw}: the next run would "
                                     "read the export as input; export elsewhere")
 

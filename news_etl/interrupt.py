@@ -84,14 +84,19 @@ def _end(procs: list[Any], grace: float) -> None:
     psutil.wait_procs(alive, timeout=grace)
 
 
+def take_over() -> None:
+    """Stop what killed runs left running, and mark this process's future children as its own
+    (every command that starts Prefect or workers: run, serve)."""
+    reap_orphans()
+    mark_owner()
+
+
 def enable() -> None:
-    """Install the handlers in this (main-thread, command-line) process, stop what killed runs
-    left running, and mark this run's future children as its own."""
+    """Install the handlers in this (main-thread, command-line) process, then take_over."""
     global _enabled
     _enabled = True
     arm()
-    reap_orphans()
-    mark_owner()
+    take_over()
 
 
 def arm() -> None:

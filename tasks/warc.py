@@ -295,22 +295,22 @@ class _Block:
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.I)
 
 
-def _headers(read: Any) -> tuple[list[bytes], dict[str, str], str | None]:
-    """Header lines up to the blank one: (raw lines, lowercased name -> value, problem)."""
-    lines: list[bytes] = []
+def _headers(read: Any) -> tuple[dict[str, str], str | None]:
+    """Header lines up to the blank one: (lowercased name -> value, problem)."""
+    count = 0
     out: dict[str, str] = {}
     last = None
     while True:
         line = read()
         if not line:
-            return lines, out, "the record ends inside its headers"
+            return out, "the record ends inside its headers"
         if len(line) > MAX_LINE and not line.endswith(b"\n"):
-            return lines, out, f"a header line longer than {MAX_LINE:,} bytes"
+            return out, f"a header line longer than {MAX_LINE:,} bytes"
         if not line.strip():
-            return lines, out, None
-        lines.append(line)
-        if len(lines) > MAX_HEADERS:
-            return lines, out, f"more than {MAX_HEADERS} header lines"
+            return out, None
+        count += 1
+        if count > MAX_HEADERS:
+            return out, f"more than {MAX_HEADERS} header lines"
         text = line.decode("utf-8", "replace").rstrip("\r\n")
         if text[:1] in (" ", "\t") and last is not None:
             out[last] += " " + text.strip()
@@ -389,7 +389,7 @@ def _records(src: Source, want_body: Any) -> Iterator[Record]:
                 _resync(src)
                 yield rec
                 continue
-            _raw, rec.headers, problem = _headers(src.readline)
+            rec.headers, problem = _headers(src.readline)
             rec.warc_type = rec.headers.get("warc-type", "").lower()
             length = _length(rec.headers.get("content-length"))
             if problem is None and length is None:
@@ -446,7 +446,7 @@ def _read_block(block: _Block, rec: Record, want_body: Any) -> bool:
             return False
         parts = status_line.decode("latin-1").split()
         rec.http_status = parts[1] if len(parts) > 1 and parts[0].startswith("HTTP/") else "?"
-        _lines, http, problem = _headers(block.readline)
+        http, problem = _headers(block.readline)
         if problem is not None:
             if block.left > 0 and not block.skip():
                 return False

@@ -23,11 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyarrow as pa  # noqa: E402
 
-from news_etl.settings import Settings  # noqa: E402
-from tasks import dedup, discover, language, rawfs, schemas, search  # noqa: E402
-from tasks.extract import extract_doc, load_nlp  # noqa: E402
-from tasks.quotes import extract_quotes  # noqa: E402
-from tasks.readers import Article, ReadError, ReadResult, read_stream  # noqa: E402
+from tasks.core import rawfs
+from tasks.core.settings import Settings  # noqa: E402
+from tasks.corpus import dedup, search
+from tasks.ingest import language
+from tasks.ingest.readers import Article, ReadError, ReadResult, read_stream  # noqa: E402
+from tasks.nlp.extract import extract_doc, load_nlp  # noqa: E402
+from tasks.nlp.quotes import extract_quotes  # noqa: E402
+from tasks.run import discover
+from tasks.store import schemas
 
 
 def load_texts(raw: str, limit: int) -> list[str]:
@@ -67,7 +71,7 @@ def main() -> int:
     n_quotes = sum(len(ex.quotes) for ex in extracted)
     extract_s = time.perf_counter() - t0
 
-    t0 = time.perf_counter()  # the postings table of these articles, as tasks/batch.py builds it
+    t0 = time.perf_counter()  # the postings table of these articles, as tasks/run/batch.py builds it
     postings = pa.table(search.posting_columns(
         d for i, (text, ex) in enumerate(zip(texts, extracted, strict=True))
         for d in search.documents(str(i), "b", None, text, ex.quotes)), schema=schemas.POSTINGS)

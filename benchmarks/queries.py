@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
 
-from news_etl import query  # noqa: E402
+from news_etl import query
 from news_etl.search import SearchRequest, search  # noqa: E402
-from tasks import warehouse  # noqa: E402
+from tasks.store import warehouse
 
 # Searches of one to four words, common and rare, for the full-text index.
 SEARCHES = ["tariff", "climate change", "border wall funding", "supreme court nominee hearing",

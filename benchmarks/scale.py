@@ -27,8 +27,8 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.throughput import PeakMemory, tree_rss  # noqa: E402
-from news_etl.settings import Settings, offline_environment  # noqa: E402
-from tasks import layout, staging  # noqa: E402
+from tasks.core.settings import Settings, offline_environment  # noqa: E402
+from tasks.store import layout, staging
 
 
 class Sampler(PeakMemory):
@@ -78,7 +78,7 @@ def bare_against_recorded_run(wh: Path, settings: Settings) -> None:
     existing warehouse, against the words/s of the cold run recorded in its runs table."""
     import spacy
 
-    from tasks import warehouse
+    from tasks.store import warehouse
 
     con = warehouse.connect(wh)
     try:

@@ -24,7 +24,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from news_etl.settings import Settings, offline_environment  # noqa: E402
+from tasks.core.settings import Settings, offline_environment  # noqa: E402
 
 
 def tree_rss(me: psutil.Process) -> tuple[int, dict[str, int]]:

@@ -5,7 +5,7 @@
 
 Builds the file from the sample crawl: --copies copies of its records (every page an article
 to extract), then non-HTML responses (10 MB each: the PDFs and videos a crawl also fetches) until
-the file passes --gb gigabytes. Then reads it the way a batch does (tasks.readers.read_stream,
+the file passes --gb gigabytes. Then reads it the way a batch does (tasks.ingest.readers.read_stream,
 the HTML pages through trafilatura) and prints the peak resident memory every 10% of the bytes,
 and at the end: flat means the last figure is about the first.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tasks.readers import CountingReader, ReadResult, read_stream  # noqa: E402
+from tasks.ingest.readers import CountingReader, ReadResult, read_stream  # noqa: E402
 
 FILLER_BYTES = 10 << 20
 

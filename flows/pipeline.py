@@ -14,30 +14,18 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from news_etl import interrupt
-from news_etl.settings import RunOptions, Settings
-from tasks import (
-    commit,
-    compact,
-    dedup,
-    discover,
-    layout,
-    ledger,
-    lock,
-    rawfs,
-    reprocess,
-    runs,
-    search,
-    staging,
-    warehouse,
-)
-from tasks.batch import BatchResult, BatchSpec
-from tasks.errors import NoRawFolder, RunFailed
-from tasks.printable import plural, printable
-from tasks.progress import BatchSize, Progress
-from tasks.rawfs import RawLocation
-from tasks.runner import BatchExecutor
-from tasks.version import installed_model_id
+from tasks.core import rawfs
+from tasks.core.errors import NoRawFolder, RunFailed
+from tasks.core.printable import plural, printable
+from tasks.core.rawfs import RawLocation
+from tasks.core.settings import RunOptions, Settings
+from tasks.core.version import installed_model_id
+from tasks.corpus import dedup, search
+from tasks.run import compact, discover, interrupt
+from tasks.run.batch import BatchResult, BatchSpec
+from tasks.run.progress import BatchSize, Progress
+from tasks.run.runner import BatchExecutor
+from tasks.store import commit, layout, ledger, lock, reprocess, runs, staging, warehouse
 
 TARGET_BYTES_PER_ARTICLE = 3_000  # a batch of batch_articles articles is about this much text each
 
@@ -61,7 +49,7 @@ def run_batch(spec: BatchSpec, executor: BatchExecutor | None = None) -> list[Ba
     """Read, parse, extract and stage one batch: in a local worker process through ``executor``,
     or, without one, right here (which is a Dask worker under ``--runner dask``). Only the flow
     commits, so the ledger has a single writer whatever runs the batches."""
-    from tasks.batch import process_batch
+    from tasks.run.batch import process_batch
 
     return executor.run(spec) if executor is not None else [process_batch(spec)]
 
@@ -213,9 +201,9 @@ def execute(settings: Settings, options: RunOptions | None = None) -> dict[str, 
 
 
 def _report(settings: Settings, wh: Path, changed: bool, log: Any) -> Path | None:
-    """Write the HTML report (news_etl/report.py) when the run changed the warehouse or there is
+    """Write the HTML report (tasks/report/page.py) when the run changed the warehouse or there is
     none yet; a report that cannot be written is a warning, never a failed run."""
-    from news_etl.report import build_report, default_output
+    from tasks.report.page import build_report, default_output
 
     path = default_output(wh)
     if not settings.report or not (changed or not path.exists()):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from news_etl.settings import Settings
-from tasks import rawfs
+from tasks.core import rawfs
+from tasks.core.settings import Settings
 
 
 def deployment_parameters(settings: Settings) -> dict[str, Any]:

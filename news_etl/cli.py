@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-from news_etl.settings import RunOptions, Settings, offline_environment
-from tasks.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
+from tasks.core.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
+from tasks.core.settings import RunOptions, Settings, offline_environment
 
 STARTED = time.monotonic()  # the command's own clock: a run's summary says both
 
@@ -221,7 +221,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     if not args.sql:
         raise UsageError("give SQL, a named query, or --list")
-    from tasks.warehouse import connect
+    from tasks.store.warehouse import connect
 
     _check_output(args.format, args.output)
     sql, params = query.resolve(args.sql, query.parse_params(args.param))
@@ -243,7 +243,7 @@ def _check_output(fmt: str, output: Path | None) -> None:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from news_etl.search import SearchRequest, search, write_results
-    from tasks.warehouse import connect
+    from tasks.store.warehouse import connect
 
     _check_output(args.format, args.output)
     req = SearchRequest(args.words, args.quotes, args.speaker, args.source, args.since,
@@ -278,11 +278,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _raw_folders(settings: Settings) -> list[Path]:
     """Every local raw folder this warehouse was built from (its runs say), and the one set."""
-    from tasks import rawfs, warehouse
+    from tasks.core import rawfs
+    from tasks.store import warehouse
 
     found = [settings.raw] if isinstance(settings.raw, Path) else []
     if warehouse.is_warehouse(settings.warehouse):
-        from tasks.runs import raw_locations
+        from tasks.store.runs import raw_locations
 
         found.extend(Path(raw) for raw in sorted(raw_locations(settings.warehouse))
                      if not rawfs.is_url(raw))
@@ -319,7 +320,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from news_etl.report import build_report
+    from tasks.report.page import build_report
 
     r = build_report(_warehouse(args), args.output)  # NoWarehouse: exit 2
     print(f"report written to {r.path} ({r.bytes / 1e6:.1f} MB, {len(r.charts)} charts, "
@@ -338,7 +339,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                  processes=args.processes, progress=False)
     offline_environment()
     check_serve(args.cron)
-    from news_etl import interrupt
+    from tasks.run import interrupt
 
     interrupt.take_over()  # what killed runs left running is stopped
     from flows.serve import serve
@@ -355,8 +356,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  dask_address=args.address, follow_links=args.follow_links,
                                  models=args.models, compact_batches=args.compact_batches,
                                  gender_from_names=args.gender_from_names)
-    from news_etl import interrupt
-    from tasks import rawfs
+    from tasks.core import rawfs
+    from tasks.run import interrupt
 
     interrupt.enable()  # before Prefect starts its temporary server, which must not outlive us
     if not rawfs.exists(settings.raw):
@@ -368,7 +369,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     options = RunOptions(retry_failed=args.retry_failed, reprocess_all=args.reprocess,
                          reprocess_since=args.reprocess_since,
                          reprocess_match=args.reprocess_match, prune=args.prune)
-    from tasks.quick import nothing_to_do
+    from tasks.run.quick import nothing_to_do
 
     summary = nothing_to_do(settings, options)  # answered in a second, without Prefect
     if summary is not None:
@@ -392,7 +393,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _check_writable(wh: Path) -> None:
     """The warehouse can be written (its lock taken and let go): a read-only or foreign folder
     is a usage error (exit 2), said before any work; the real lock is taken by the work."""
-    from tasks.lock import warehouse_lock
+    from tasks.store.lock import warehouse_lock
 
     try:
         with warehouse_lock(wh):  # RunLocked: exit 75
@@ -430,7 +431,8 @@ def _model_problem(model: str) -> str | None:
 
 
 def cmd_compact(args: argparse.Namespace) -> int:
-    from tasks import compact, warehouse
+    from tasks.run import compact
+    from tasks.store import warehouse
 
     wh = Settings.from_env(warehouse=args.warehouse).warehouse
     if not warehouse.is_warehouse(wh):
@@ -451,7 +453,7 @@ def _print_summary(s: dict, quiet: bool = False, elapsed: float | None = None) -
     """A run's result for people. ``quiet`` (cron): nothing when nothing went wrong, else the
     run's line and what went wrong or wants attention. ``elapsed``: the command's own wall
     clock (with Prefect's start-up), said beside the run's."""
-    from tasks.printable import plural, say
+    from tasks.core.printable import plural, say
 
     notices: list[str] = list(s.get("notices", []))  # failures and warnings: shown when quiet
     failures, partials = s.get("failures", []), s.get("partials", [])
@@ -524,7 +526,7 @@ def _bad_argument(argv: list[str]) -> str | None:
 def version_text() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
-    from tasks.version import EXTRACTOR_VERSION
+    from tasks.core.version import EXTRACTOR_VERSION
 
     try:
         mine = version("news-etl")
@@ -545,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except NewsEtlError as exc:
-        from tasks.printable import printable
+        from tasks.core.printable import printable
 
         print(f"news-etl {args.command}: {printable(exc)}", file=sys.stderr)
         return exc.exit_code
@@ -557,13 +559,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001  (one line for people; NEWS_ETL_DEBUG=1 for the rest)
         import os
 
-        from news_etl.settings import TRUE_WORDS
+        from tasks.core.settings import TRUE_WORDS
 
         if os.environ.get("NEWS_ETL_DEBUG", "").strip().lower() in TRUE_WORDS:
             raise
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
-        from tasks.printable import printable
+        from tasks.core.printable import printable
 
         print(f"news-etl {args.command}: {type(exc).__name__}: {printable(reason + where)} "
               "(NEWS_ETL_DEBUG=1 shows the traceback)", file=sys.stderr)

@@ -171,8 +171,8 @@ def predictions_for(pred: dict[str, list[dict[str, Any]]], types: set[str]
 def predict(docs: list[dict[str, Any]], model: str, disable: tuple[str, ...],
             batch_size: int = 32) -> dict[str, list[dict[str, Any]]]:
     """Quotes of every gold article in the scorer's PRED shape, keyed by doc_id."""
-    from tasks.extract import extract_doc, load_nlp
-    from tasks.quotes.speakers import named_or_described
+    from tasks.nlp.extract import extract_doc, load_nlp
+    from tasks.nlp.quotes.speakers import named_or_described
 
     nlp = load_nlp(model, disable)
     out: dict[str, list[dict[str, Any]]] = {}

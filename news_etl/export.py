@@ -18,7 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
-from tasks.errors import NewsEtlError, UsageError
+from tasks.core.errors import NewsEtlError, UsageError
 
 # The tables exported: the four a run writes (quotes with each speaker's corpus-level
 # identity), the run records, each name's identity, and the corpus-level tables an analyst
@@ -50,7 +50,7 @@ FORMATS = ("parquet", "delta")
 def check_target(wh: Path, out: Path, raw_folders: list[Path]) -> None:
     """Refuse an export folder inside the warehouse (its batches/ would read it as a committed
     batch: every row counted twice) or inside a raw folder (the next run reads it as input)."""
-    from tasks.rawfs import inside
+    from tasks.core.rawfs import inside
 
     if inside(wh, out):
         raise ExportTargetError(f"{out} is inside the warehouse {wh}: its files would be read as "
@@ -90,7 +90,7 @@ def export(wh: Path, out: Path, fmt: str = "parquet",
     Refuses an out folder that exists and is not empty, so an export never mixes with an older
     one; a crash leaves only a hidden temporary folder beside out, never a partial out. Refuses
     one inside the warehouse or any of ``raw_folders`` (check_target)."""
-    from tasks.warehouse import connect
+    from tasks.store.warehouse import connect
 
     check_target(wh, out, list(raw_folders or []))
 

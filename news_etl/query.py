@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tasks.errors import NewsEtlError
-from tasks.printable import printable_lines
-from tasks.sql import SQL_DIR
+from tasks.core.errors import NewsEtlError
+from tasks.core.printable import printable_lines
+from tasks.core.sql import SQL_DIR
 
 QUERIES_DIR = SQL_DIR / "queries"
 _PARAM = re.compile(r"^--\s*param:\s*(\w+)\s*(?:=\s*('(?:[^']|'')*'|[-\w.]+))?\s*(.*)$")

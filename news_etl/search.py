@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from news_etl.query import QueryError
-from tasks.errors import UsageError
-from tasks.printable import printable
-from tasks.sql import load_sql
+from tasks.core.errors import UsageError
+from tasks.core.printable import printable
+from tasks.core.sql import load_sql
 
 BOLD, PLAIN = "\033[1m", "\033[0m"
 
@@ -33,7 +33,7 @@ class SearchRequest:
 
 def search(con: Any, req: SearchRequest) -> Any:
     """The ranked results as a polars DataFrame (empty when nothing matches)."""
-    from tasks.search import query_terms
+    from tasks.corpus.search import query_terms
 
     if not query_terms(req.words):
         raise UsageError(f"nothing to search for in {req.words!r}: every word is too short or "

@@ -5,17 +5,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from news_etl.settings import Settings
-from tasks.printable import say
+from tasks.core.printable import say
+from tasks.core.settings import Settings
 
 UNHEALTHY = ("failed", "crashed", "interrupted")
 
 
 def status(settings: Settings, raw_given: bool = False) -> int:
     """Print the summary; exit 1 when the last run failed or crashed, 2 when there is no warehouse."""
-    from tasks import commit, discover, ledger, rawfs, staging, warehouse
-    from tasks.reprocess import staleness
-    from tasks.version import installed_model_id
+    from tasks.core import rawfs
+    from tasks.core.version import installed_model_id
+    from tasks.run import discover
+    from tasks.store import commit, ledger, staging, warehouse
+    from tasks.store.reprocess import staleness
 
     wh = settings.warehouse
     if not warehouse.is_warehouse(wh):
@@ -47,7 +49,7 @@ def status(settings: Settings, raw_given: bool = False) -> int:
     stale = staleness(wh, installed_model_id(settings.model))
     if stale.stale:
         say(f"  stale: {stale.message()}")
-    from tasks.reprocess import describe, pending
+    from tasks.store.reprocess import describe, pending
 
     for entry in pending(wh):
         say(f"  pending: {describe(entry)} (run {entry['run_id']}) stopped before it finished; "
@@ -95,7 +97,7 @@ def status(settings: Settings, raw_given: bool = False) -> int:
 
 
 def _locked(wh: Path) -> bool:
-    from tasks.lock import RunLocked, warehouse_lock
+    from tasks.store.lock import RunLocked, warehouse_lock
 
     try:
         with warehouse_lock(wh):

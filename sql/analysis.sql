@@ -29,7 +29,7 @@ left join (select article_id, batch_id, count(*) as quote_count from quotes grou
 
 create or replace view article_meta as select * from {article_meta_source};
 
--- article_stories: each article's story (tasks/dedup.py): copies of one text, and the same story
+-- article_stories: each article's story (tasks/corpus/dedup.py): copies of one text, and the same story
 -- re-headlined, lightly edited or trimmed, share the story_id of the copy stored first;
 -- similarity is the copy's estimated Jaccard similarity to that first one. Written by a run
 -- after its last commit; until then every article is its own story.
@@ -52,7 +52,7 @@ join articles f on f.article_id = s.story_id
 group by s.story_id;
 
 -- identity_names: what every stored entity or speaker name refers to across the corpus
--- (tasks/identity.py): its identity's display name, its kind (person, organisation, place,
+-- (tasks/corpus/identity.py): its identity's display name, its kind (person, organisation, place,
 -- group, other), and how it got there: exact, joined (a variant spelling or plural), resolved (a
 -- lone surname or first name given its full name) or ambiguous (candidates lists the full
 -- names it could be). Written by a run after its last commit; empty until then, when every

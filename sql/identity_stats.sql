@@ -1,4 +1,4 @@
--- Name statistics for corpus-level identity (tasks/identity.py): one row per stored name and label,
+-- Name statistics for corpus-level identity (tasks/corpus/identity.py): one row per stored name and label,
 -- from entity mentions (named labels only) and quote speakers. `titled` counts mentions written
 -- right after a personal title ("Mr Blair", "President Putin") and `determined` those right after
 -- "the", "a" or "an" ("the Premiership"), in the mention or just before it.

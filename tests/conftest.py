@@ -17,8 +17,8 @@ SHARED = PROJECT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from news_etl.settings import DEFAULT_DISABLE, DEFAULT_MODEL
-    from tasks.extract import load_nlp
+    from tasks.core.settings import DEFAULT_DISABLE, DEFAULT_MODEL
+    from tasks.nlp.extract import load_nlp
 
     return load_nlp(DEFAULT_MODEL, DEFAULT_DISABLE)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from news_etl.settings import RunOptions, Settings
+from tasks.core.settings import RunOptions, Settings
 
 
 def run_pipeline(raw: Path, wh: Path, processes: int = 1, batch_articles: int = 400,
@@ -78,7 +78,7 @@ def deny_listing(monkeypatch: Any, folder: str) -> Any:
 def unmount_after(monkeypatch: Any, raw: Path, opens: int, elsewhere: Path) -> Any:
     """Move the raw folder away just before the ``opens``-th raw file is opened, as an NFS share
     that goes away mid-run. Returns the real rawfs.open_raw."""
-    from tasks import rawfs
+    from tasks.core import rawfs
 
     real_open = rawfs.open_raw
     opened: list[str] = []

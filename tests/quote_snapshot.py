@@ -23,7 +23,7 @@ SNAPSHOT = HERE / "fixtures" / "quote_rules.snapshot.json"
 
 def current(nlp: Any) -> dict[str, list[dict[str, Any]]]:
     """Every fixture article's quotes as extract_doc gives them (offsets, cue, speaker, type)."""
-    from tasks.extract import extract_doc
+    from tasks.nlp.extract import extract_doc
 
     out = {}
     for line in ARTICLES.read_text(encoding="utf-8").splitlines():
@@ -40,7 +40,7 @@ def stored() -> tuple[str, dict[str, list[dict[str, Any]]]]:
 
 def update(nlp: Any) -> str:
     """Rewrite the snapshot; a message saying what happened (raises when the version is stale)."""
-    from tasks.quotes import EXTRACTOR_VERSION
+    from tasks.nlp.quotes import EXTRACTOR_VERSION
 
     quotes = current(nlp)
     if SNAPSHOT.exists():
@@ -49,7 +49,7 @@ def update(nlp: Any) -> str:
             return "snapshot unchanged"
         if old != quotes and version == EXTRACTOR_VERSION:
             raise SystemExit(f"the rules' output changed but EXTRACTOR_VERSION is still "
-                             f"{EXTRACTOR_VERSION!r}: bump it in tasks/version.py first")
+                             f"{EXTRACTOR_VERSION!r}: bump it in tasks/core/version.py first")
     SNAPSHOT.write_text(json.dumps({"extractor_version": EXTRACTOR_VERSION, "quotes": quotes},
                                    ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                         encoding="utf-8")
@@ -60,7 +60,7 @@ if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parent))
     if sys.argv[1:] != ["--update"]:
         raise SystemExit(__doc__)
-    from news_etl.settings import DEFAULT_DISABLE, DEFAULT_MODEL
-    from tasks.extract import load_nlp
+    from tasks.core.settings import DEFAULT_DISABLE, DEFAULT_MODEL
+    from tasks.nlp.extract import load_nlp
 
     print(update(load_nlp(DEFAULT_MODEL, tuple(DEFAULT_DISABLE))))

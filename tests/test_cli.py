@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.lock import warehouse_lock
+from tasks.store.lock import warehouse_lock
 from tests.conftest import PROJECT
 from tests.helpers import CLI, cli_env, query
 
@@ -78,7 +78,7 @@ def test_a_regular_install_finds_its_sql_from_any_directory(tmp_path):
                    check=True, timeout=300)
     assert (target / "news_etl" / "sql" / "views.sql").is_file()
     assert (target / "news_etl" / "sql" / "report" / "overview.sql").is_file()
-    code = ("import tasks.sql as s, news_etl.query as q; "
+    code = ("import tasks.core.sql as s, news_etl.query as q; "
             f"assert s.__file__.startswith({str(target)!r}), s.__file__; "
             "print(len(s.statements(s.load_sql('views.sql'))), len(q.named_queries()))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

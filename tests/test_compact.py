@@ -9,7 +9,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tasks import commit, compact, layout, ledger, runs, staging
+from tasks.run import compact
+from tasks.store import commit, layout, ledger, runs, staging
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env, query, run_pipeline
 from tests.helpers import table as view_rows
@@ -29,7 +30,7 @@ def own_snapshot(wh: Path) -> tuple[bool, dict[str, list[tuple]]]:
     """The views as the project's own connection reads them, and whether it found every row in
     the batch files live (then entities, quotes and postings skip the semi-join on
     live_articles; another client opening news.duckdb always takes it)."""
-    from tasks import warehouse
+    from tasks.store import warehouse
 
     con = warehouse.connect(wh)
     try:
@@ -63,7 +64,7 @@ def small_batches_built(tmp_path_factory) -> tuple[Path, Path]:
 def small_batches(small_batches_built, tmp_path: Path) -> tuple[Path, Path]:
     """This test's own copy (files keep their times, so a run finds them unchanged); its
     news.duckdb is pointed at the copy's batches before the test reads it."""
-    from tasks import warehouse
+    from tasks.store import warehouse
 
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     shutil.copytree(small_batches_built[0], raw)
@@ -195,7 +196,7 @@ def test_a_run_that_leaves_many_small_batches_merges_them(small_batches, tmp_pat
         assert query(wh, sql) == query(twin, sql), view
     # the aggregates were computed for the merged batch (not left to compute live)
     assert query(wh, "select count(*) from article_meta") == [(39,)]
-    from tasks import warehouse
+    from tasks.store import warehouse
 
     assert warehouse.materialized_current(wh, warehouse.committed_batches(wh))
     found = query(wh, "select speaker from search_quotes('budget fair')")

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks import warehouse
+from tasks.store import warehouse
 from tests.helpers import CLI, cli_env, run_pipeline
 
 # runs the command in processes of its own, which talk to the session's Prefect harness

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks import warehouse
+from tasks.store import warehouse
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env
 

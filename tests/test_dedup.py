@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from tasks.dedup import THRESHOLD, signature, similarity, stories
+from tasks.corpus.dedup import THRESHOLD, signature, similarity, stories
 from tests.helpers import query, run_pipeline
 
 WIRE = ("PORT ALDER (Harbour Wire) - The regional transit authority approved a 40 million dollar "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from tasks.discover import FileWork, batch_target, hash_file, plan, split_batches, walk
-from tasks.ledger import LedgerEntry
+from tasks.run.discover import FileWork, batch_target, hash_file, plan, split_batches, walk
+from tasks.store.ledger import LedgerEntry
 
 
 def test_walk_records_everything_but_hidden_names(tmp_path):

@@ -7,15 +7,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from news_etl.cli import main
-from tasks import commit, layout, lock, runs, schemas, staging
-from tasks.errors import NewsEtlError, NoWarehouse, RunFailed, UsageError, WarehouseBusy
-from tasks.lock import RunLocked
-from tasks.rawfs import LocationError
+from tasks.core.errors import NewsEtlError, NoWarehouse, RunFailed, UsageError, WarehouseBusy
+from tasks.core.rawfs import LocationError
+from tasks.store import commit, layout, lock, runs, schemas, staging
+from tasks.store.lock import RunLocked
 
 
 def test_the_hierarchy_gives_each_kind_its_exit_code():
     from news_etl.query import QueryError
-    from news_etl.settings import SettingsError
+    from tasks.core.settings import SettingsError
 
     assert issubclass(SettingsError, UsageError) and issubclass(LocationError, UsageError)
     assert issubclass(NoWarehouse, UsageError) and issubclass(NoWarehouse, FileNotFoundError)
@@ -106,10 +106,10 @@ def test_processes_left_by_a_killed_run_are_stopped_and_live_runs_kept(tmp_path)
 
     import psutil
 
-    from news_etl.interrupt import OWNER_VAR, reap_orphans
+    from tasks.run.interrupt import OWNER_VAR, reap_orphans
 
     run_code = ("import subprocess, sys, time\n"
-                "from news_etl.interrupt import mark_owner\n"
+                "from tasks.run.interrupt import mark_owner\n"
                 "mark_owner()\n"
                 "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'])\n"
                 "print(child.pid, flush=True)\n"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tasks.extract import process_articles
-from tasks.readers import Article
+from tasks.ingest.readers import Article
+from tasks.nlp.extract import process_articles
 
 
 def _articles(n: int, tag: str) -> list[Article]:
@@ -52,7 +52,7 @@ def _transcript(n: int) -> str:
 
 
 def test_sections_cut_at_paragraphs_and_join_to_the_text():
-    from tasks.extract import sections
+    from tasks.nlp.extract import sections
 
     text = _transcript(300)
     parts = sections(text, 5_000)
@@ -65,7 +65,7 @@ def test_sections_cut_at_paragraphs_and_join_to_the_text():
 
 
 def test_a_long_article_is_parsed_in_sections_with_every_quote_in_place(nlp, monkeypatch):
-    import tasks.extract as extract
+    import tasks.nlp.extract as extract
 
     monkeypatch.setattr(extract, "SECTION_CHARS", 4_000)  # the same path, at a test's size
     text = _transcript(120)
@@ -91,7 +91,7 @@ def test_a_long_article_is_parsed_in_sections_with_every_quote_in_place(nlp, mon
 def test_the_overlap_test_of_claimed_spans_matches_a_full_scan():
     import random
 
-    from tasks.quotes.indirect import SpanSet
+    from tasks.nlp.quotes.indirect import SpanSet
 
     rng = random.Random(24)
     spans = [(s, s + rng.choice([0, 1, 5, 300, 5_000, 20_000])) for s in

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasks.readers import ReadError, ReadResult, read_bytes
+from tasks.ingest.readers import ReadError, ReadResult, read_bytes
 from tests.helpers import query, run_pipeline
 
 SUFFIXES = [".txt", ".json", ".jsonl", ".html", ".txt.gz", ".json.gz", ".jsonl.gz"]

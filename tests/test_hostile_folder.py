@@ -19,8 +19,8 @@ import duckdb
 import psutil
 import pytest
 
-from tasks import rawfs
-from tasks.discover import safe_rel
+from tasks.core import rawfs
+from tasks.run.discover import safe_rel
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env, deny_listing, query, remove_deep, run_pipeline, unmount_after
 from tests.test_warc import _gz_members, _lie, _records, _true_length
@@ -221,7 +221,7 @@ def test_a_committed_batch_survives_a_failing_publish_and_leaves_no_temp_file(tm
     """Disk full while rewriting news.duckdb after a commit: the batch is committed, not failed."""
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 3)
-    from tasks import warehouse
+    from tasks.store import warehouse
 
     real_write = warehouse.write_database
     failures = []
@@ -240,15 +240,15 @@ def test_a_committed_batch_survives_a_failing_publish_and_leaves_no_temp_file(tm
     assert failures
     assert s["status"] == "completed" and s["articles"] == 3
     assert not list(wh.glob(".news.duckdb.*"))
-    from tasks.warehouse import connect
+    from tasks.store.warehouse import connect
 
     assert connect(wh).sql("select count(*) from articles").fetchall() == [(3,)]
 
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_corrupt_batch_is_reported_by_status_and_repaired_by_the_next_run(tmp_path):
-    from news_etl.settings import Settings
     from news_etl.status import status
+    from tasks.core.settings import Settings
 
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 6)
@@ -281,7 +281,7 @@ def test_a_warehouse_path_holding_a_placeholder_is_not_spliced_into_sql(tmp_path
 @pytest.mark.usefixtures("prefect_harness")
 def test_query_cannot_write_the_warehouse(tmp_path):
     from news_etl import query as q
-    from tasks.warehouse import connect
+    from tasks.store.warehouse import connect
 
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 2)
@@ -472,7 +472,7 @@ def test_sigterm_stops_a_run_with_its_children_and_keeps_what_was_committed(tmp_
     assert st.returncode == 1 and "interrupted" in st.stdout
     # what was committed is whole (the next run's recovery is test_crash.py's subject); read as
     # `news-etl query` does: news.duckdb may lag a commit the signal interrupted
-    from tasks.warehouse import connect
+    from tasks.store.warehouse import connect
 
     con = connect(wh)
     n, distinct = con.sql("select count(*), count(distinct article_id) from articles").fetchall()[0]
@@ -502,7 +502,7 @@ def test_a_killed_worker_is_replaced_and_its_batch_run_again(tmp_path):
 
 
 def die_on_poison(spec):  # runs in a worker process: a file that kills whoever reads it
-    from tasks.batch import process_batch
+    from tasks.run.batch import process_batch
 
     if any(fw.path == "poison.txt" for fw in spec.files):
         os._exit(9)
@@ -512,10 +512,10 @@ def die_on_poison(spec):  # runs in a worker process: a file that kills whoever 
 @pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_file_that_kills_its_worker_is_named_and_the_rest_of_its_batch_kept(tmp_path):
-    from tasks.batch import BatchSpec
-    from tasks.discover import walk
-    from tasks.runner import WORKER_DIED, BatchExecutor
-    from tasks.staging import init_warehouse
+    from tasks.run.batch import BatchSpec
+    from tasks.run.discover import walk
+    from tasks.run.runner import WORKER_DIED, BatchExecutor
+    from tasks.store.staging import init_warehouse
 
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     for name in ("a.txt", "poison.txt", "z.txt"):
@@ -536,7 +536,7 @@ def test_a_file_that_kills_its_worker_is_named_and_the_rest_of_its_batch_kept(tm
 
 def test_gzip_helpers_agree_with_the_stream_reader():
     """The bytes API (used by benchmarks and fuzzing) applies the same limits as the stream."""
-    from tasks.readers import ReadError, read_bytes
+    from tasks.ingest.readers import ReadError, read_bytes
 
     with pytest.raises(ReadError, match="decompression bomb"):
         read_bytes(spaces_gz(64 << 20), "x.txt.gz")

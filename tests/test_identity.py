@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tasks import commit, staging, warehouse
-from tasks.identity import NameStats, name_key, resolve_identities, tidy_name
-from tasks.readers import article_id
+from tasks.corpus.identity import NameStats, name_key, resolve_identities, tidy_name
+from tasks.ingest.readers import article_id
+from tasks.store import commit, staging, warehouse
 from tests.test_warehouse import named
 
 

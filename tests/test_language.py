@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from news_etl.settings import Settings, SettingsError
-from tasks import language
+from tasks.core.settings import Settings, SettingsError
+from tasks.ingest import language
 from tests.helpers import query, run_pipeline
 
 GERMAN = ("Bundeskanzler Olaf Scholz hat am Dienstag in Berlin die Rentenreform verteidigt. "

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks import runs
-from tasks.quotes import EXTRACTOR_VERSION
+from tasks.nlp.quotes import EXTRACTOR_VERSION
+from tasks.store import runs
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env, query, run_pipeline, table
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.names import canonical_names, clean_name
+from tasks.nlp.names import canonical_names, clean_name
 
 
 @pytest.mark.parametrize(

@@ -135,7 +135,7 @@ def test_incremental_new_changed_unchanged(raw, wh):
     import stat
 
     from news_etl.export import ExportTargetError
-    from tasks.runs import raw_locations
+    from tasks.store.runs import raw_locations
 
     assert raw_locations(wh) == {str(raw.resolve())}
     for target in (wh / "batches" / "dump", wh / "dump", raw / "dump"):
@@ -228,8 +228,8 @@ def test_every_setting_reaches_the_flow_and_the_workers_as_given(tmp_path, monke
     import spacy
 
     import flows.pipeline as fp
-    from news_etl.settings import Settings
-    from tasks.batch import process_batch
+    from tasks.core.settings import Settings
+    from tasks.run.batch import process_batch
 
     assert {f.name for f in fields(Settings)} <= set(inspect.signature(fp.pipeline.fn).parameters)
     raw, wh = tmp_path / "raw", tmp_path / "wh"
@@ -287,7 +287,7 @@ def test_every_setting_reaches_the_flow_and_the_workers_as_given(tmp_path, monke
                                            ("0", False), ("", False), ("on", True),
                                            ("Yes", True), ("1", True), ("true", True)])
 def test_yes_no_settings_mean_what_they_say(monkeypatch, word, expected):
-    from news_etl.settings import Settings
+    from tasks.core.settings import Settings
 
     # NEWS_ETL_FOLLOW_LINKS=off used to turn link following on (any unknown word was yes)
     for name in ("FOLLOW_LINKS", "REPORT", "PROGRESS"):
@@ -298,7 +298,7 @@ def test_yes_no_settings_mean_what_they_say(monkeypatch, word, expected):
 
 @pytest.mark.parametrize("word", ["maybe", "2", "disabled", "nein"])
 def test_yes_no_settings_refuse_other_words(monkeypatch, word):
-    from news_etl.settings import Settings, SettingsError
+    from tasks.core.settings import Settings, SettingsError
 
     monkeypatch.setenv("NEWS_ETL_FOLLOW_LINKS", word)
     with pytest.raises(SettingsError, match="NEWS_ETL_FOLLOW_LINKS: expected one of"):

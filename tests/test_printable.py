@@ -11,7 +11,7 @@ import polars as pl
 from news_etl.cli import _print_summary
 from news_etl.query import write
 from news_etl.search import print_results
-from tasks.printable import printable
+from tasks.core.printable import printable
 
 CLEAR = "\x1b[2J\x1b[H"  # clear the screen, cursor home
 TITLE = "\x1b]0;pwned\x07Harbour vote" + CLEAR + "\u202eevil"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tasks.progress import BatchSize, Progress, duration
+from tasks.run.progress import BatchSize, Progress, duration
 from tests.conftest import PROJECT
 from tests.helpers import CLI, cli_env, query
 

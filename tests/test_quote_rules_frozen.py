@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tasks.quotes import EXTRACTOR_VERSION
-from tasks.quotes import lexicons as lx
+from tasks.nlp.quotes import EXTRACTOR_VERSION
+from tasks.nlp.quotes import lexicons as lx
 from tests.quote_snapshot import current, stored
 
 
@@ -46,7 +46,7 @@ def test_snapshot_update_refuses_a_changed_output_under_the_same_version(nlp, tm
     monkeypatch.setattr(snap, "current", moved)
     with pytest.raises(SystemExit, match="bump it"):
         snap.update(nlp)
-    monkeypatch.setattr("tasks.quotes.EXTRACTOR_VERSION", "quotes-next")
+    monkeypatch.setattr("tasks.nlp.quotes.EXTRACTOR_VERSION", "quotes-next")
     assert snap.update(nlp) == "snapshot written for quotes-next"
 
 
@@ -86,7 +86,7 @@ def test_every_overlap_between_lexicons_is_listed_with_its_reason():
 
 def test_indirect_rules_apply_in_the_lexicons_precedence(nlp):
     """'urged' reports before it takes a stance; 'cited' is a belief (with its clause) first."""
-    from tasks.extract import extract_doc
+    from tasks.nlp.extract import extract_doc
 
     text = ("Mayor Helen Brandt urged that the ferry keep running. Ruth Calloway cited figures "
             "showing that fares had doubled.")

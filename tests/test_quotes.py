@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.extract import extract_doc
-from tasks.quotes import quote_mark_spans
+from tasks.nlp.extract import extract_doc
+from tasks.nlp.quotes import quote_mark_spans
 
 
 def quotes_of(nlp, text):
@@ -285,7 +285,7 @@ def test_timestamp_heading_is_not_the_speaker(nlp):
     # ('12:15 p.m.\n\nDonald Trump says ...'); built by hand, as the parse is not reproducible
     from spacy.tokens import Doc
 
-    from tasks.quotes.parse import subject
+    from tasks.nlp.quotes.parse import subject
     words = ["12:15", "p.m.", "\n\n", "Lena", "Ortiz", "says", "taxes", "will", "fall"]
     doc = Doc(nlp.vocab, words=words, spaces=[True, False, False, True, True, True, True, True,
                                                False],
@@ -422,7 +422,7 @@ def test_fragment_after_its_cue_without_a_clause_is_mixed(nlp):
 
 
 def test_reported_content_stays_in_its_paragraph():
-    from tasks.quotes.parse import within_paragraph
+    from tasks.nlp.quotes.parse import within_paragraph
     text = "Updates.\n\n4:49 p.m.\n\nEven before the vote, councillors said they wanted a recount."
     cue = text.index("said")
     # a parse that ran the sentence over the timestamp gives a span starting in it

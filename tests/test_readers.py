@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tasks.readers import (
+from tasks.ingest.readers import (
     ReadError,
     article_id,
     parse_authors,
@@ -245,7 +245,7 @@ def test_article_id_is_stable_and_positional():
      ("notes.docx", None), ("archive.gz", None)],
 )
 def test_format_of(path, fmt):
-    from tasks.readers import format_of
+    from tasks.ingest.readers import format_of
 
     assert format_of(path) == fmt
 

@@ -16,11 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from tasks import rawfs, schemas
-from tasks.batch import BatchSpec, _article_row, process_batch
-from tasks.discover import NAME_WARNING, FileWork, missing_paths, plan, walk
-from tasks.ledger import LedgerEntry
-from tasks.readers import (
+from tasks.core import rawfs
+from tasks.ingest.readers import (
     GZIP_RATIO_FLOOR,
     MAX_LINE_BYTES,
     CountingReader,
@@ -29,7 +26,11 @@ from tasks.readers import (
     read_bytes,
     read_stream,
 )
-from tasks.runs import now_utc
+from tasks.run.batch import BatchSpec, _article_row, process_batch
+from tasks.run.discover import NAME_WARNING, FileWork, missing_paths, plan, walk
+from tasks.store import schemas
+from tasks.store.ledger import LedgerEntry
+from tasks.store.runs import now_utc
 from tests.helpers import deny_listing, unmount_after
 
 STORY = ("\u201cThe ferry will run all winter,\u201d harbour master Ines Calder said on Tuesday "
@@ -108,7 +109,7 @@ def test_an_over_long_json_line_is_one_bad_record_and_the_rest_are_kept():
 
 
 def test_a_whole_file_format_over_the_cap_is_refused_without_reading_it(tmp_path, monkeypatch):
-    import tasks.batch as batch
+    import tasks.run.batch as batch
 
     monkeypatch.setattr(batch, "MAX_DOCUMENT_BYTES", 1000)
     raw = tmp_path / "raw"

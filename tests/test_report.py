@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from news_etl import cli
-from news_etl.report import build_report, network_layout
+from tasks.report.page import build_report, network_layout
 from tests.conftest import PROJECT
 from tests.helpers import query, run_pipeline
 
@@ -70,7 +70,7 @@ def test_chart_data_cannot_end_the_script_it_sits_in(sample_report):
 def test_a_poisoned_bundle_cache_is_never_inlined(tmp_path, monkeypatch):
     import vl_convert as vlc
 
-    from news_etl.report import BUNDLE_SHA256, vega_bundle
+    from tasks.report.page import BUNDLE_SHA256, vega_bundle
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     version = vlc.__version__
@@ -178,7 +178,7 @@ def test_report_of_an_empty_warehouse_says_so_instead_of_drawing(tmp_path, prefe
 
 
 def test_who_is_quoted_is_an_estimate_with_its_interval(sample_report):
-    from news_etl.report import who_is_quoted, wilson
+    from tasks.report.page import who_is_quoted, wilson
 
     low, high = wilson(32, 149)  # checked by hand: 0.1565 .. 0.2875
     assert round(low, 3) == 0.156 and round(high, 3) == 0.287

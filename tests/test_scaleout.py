@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows.pipeline import run_flow
-from news_etl.settings import Settings
+from tasks.core.settings import Settings
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env, run_pipeline, table
 

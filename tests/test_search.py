@@ -13,8 +13,9 @@ import duckdb
 import pytest
 
 from news_etl import cli
-from tasks import commit, layout, search, warehouse
-from tasks.sql import load_sql, statements
+from tasks.core.sql import load_sql, statements
+from tasks.corpus import search
+from tasks.store import commit, layout, warehouse
 from tests.conftest import PROJECT
 from tests.helpers import CLI, query, run_pipeline
 
@@ -156,7 +157,7 @@ def test_search_command_prints_results_and_exports(corpus_wh, capsys, tmp_path):
 
 
 def test_the_index_follows_changed_files_compaction_and_old_warehouses(tmp_path, prefect_harness):
-    from tasks.compact import compact
+    from tasks.run.compact import compact
 
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     raw.mkdir()
@@ -304,13 +305,13 @@ def test_compact_on_a_warehouse_it_cannot_write_is_a_usage_error(corpus_wh, caps
     # (root writes anywhere, so the filesystem's refusal is what the lock sees here)
     import errno
 
-    import tasks.lock
+    import tasks.store.lock
 
     _, wh = corpus_wh
 
     def read_only(path):
         raise PermissionError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(tasks.lock, "warehouse_lock", read_only)
+    monkeypatch.setattr(tasks.store.lock, "warehouse_lock", read_only)
     code, out, err = _main(["compact", "--warehouse", str(wh)], capsys)
     assert code == 2 and "cannot use" in err and "Read-only file system" in err, err

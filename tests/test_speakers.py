@@ -1,11 +1,11 @@
-"""Who said it: speakers resolved against the article's cast (tasks/quotes/cast.py), on articles
+"""Who said it: speakers resolved against the article's cast (tasks/nlp/quotes/cast.py), on articles
 written for each rule, with the real model's parse. Each rule is pinned together with the mistake
 it must not make."""
 
 from __future__ import annotations
 
-from tasks.extract import extract_doc
-from tasks.quotes.speakers import named_or_described
+from tasks.nlp.extract import extract_doc
+from tasks.nlp.quotes.speakers import named_or_described
 
 
 def speakers_of(nlp, text):
@@ -199,7 +199,7 @@ def test_the_statement_speaks_for_whoever_issued_it(nlp):
 
 def test_a_lowercase_entity_is_a_description_not_a_name(nlp):
     # the small model tags 'the rookie defenceman' as an organisation; no name is lower case
-    from tasks.quotes import Mention, extract_quotes
+    from tasks.nlp.quotes import Mention, extract_quotes
 
     text = ("Edmonton answered a couple of minutes later when Caleb Jones scored his first goal "
             "in the league.\n\n"
@@ -291,7 +291,7 @@ def test_a_photo_credit_run_into_the_lede_is_not_its_speaker(nlp):
 
 def test_a_one_word_name_after_the_is_no_person_for_a_pronoun(nlp):
     # the small model tags 'the West' as a person now and then: a pronoun must not take it
-    from tasks.quotes import Mention, extract_quotes
+    from tasks.nlp.quotes import Mention, extract_quotes
 
     text = ("An analyst who writes about the Kremlin noted that the stance of Moscow stems from "
             "its view that the West will see any concession as weakness.\n\n"
@@ -320,7 +320,7 @@ def test_a_surname_the_ner_missed_still_speaks_for_the_pronoun_after_it(nlp):
     # 'Okafor, a graduate ..., said ...' with no entity on 'Okafor': the cast finds the surname
     # and counts it as speaking there (as it would a tagged name), so the 'she said' that
     # follows is hers, not that of the man she just named
-    from tasks.quotes import Mention, extract_quotes
+    from tasks.nlp.quotes import Mention, extract_quotes
 
     text = ("Miriam Okafor watched the game from the stands.\n\n"
             "Daniel Reyes, a county commissioner, said the photo misrepresents the school.\n\n"
@@ -397,7 +397,7 @@ def test_a_pronoun_in_another_clause_says_nothing_of_a_subjects_gender(nlp):
 
 
 def test_a_school_tagged_as_a_person_is_no_person(nlp):
-    from tasks.quotes import Mention, extract_quotes
+    from tasks.nlp.quotes import Mention, extract_quotes
 
     text = ("Erin Maddox graduated from a girls' school across the street in 2013.\n\n"
             "Since Sunday, Covington Catholic High School has faced calls to apologise.\n\n"
@@ -411,7 +411,7 @@ def test_a_school_tagged_as_a_person_is_no_person(nlp):
 
 def test_a_name_the_ner_took_for_a_place_is_the_he_that_continues_it(nlp):
     # 'Mulder' tagged GPE: the he that continues him as the main subject makes him a person
-    from tasks.quotes import Mention, extract_quotes
+    from tasks.nlp.quotes import Mention, extract_quotes
 
     text = ("Jenna Cole watched from the range with her husband, Gerrod Cole.\n\n"
             "Asked what scared him more, the mound or the first tee, Mulder didn't hesitate.\n\n"
@@ -535,8 +535,8 @@ def test_a_paragraph_of_quote_after_an_attribution_ending_its_paragraph_is_that_
 # --- gender from an unambiguous first name (issue 26), after the article's own words ---------
 
 def _genders(nlp, text: str, names: bool = True) -> list[tuple]:
-    from tasks.extract import process_articles
-    from tasks.readers import Article
+    from tasks.ingest.readers import Article
+    from tasks.nlp.extract import process_articles
 
     [(_, ex)] = list(process_articles(nlp, [Article("g.txt", 0, text)], gender_from_names=names))
     return [(q["speaker"], q["speaker_gender"], q["speaker_gender_source"]) for q in ex.quotes]
@@ -561,7 +561,7 @@ def test_ambiguous_names_surnames_and_groups_get_no_gender_from_names(nlp):
     text = ("\u201cNobody told us,\u201d said Okafor. \u201cWe found out from the paper,\u201d said "
             "Kim Lee. \u201cIt was a shock,\u201d said Jordan Vance.")
     assert [g for _, g, _ in _genders(nlp, text)] == [None, None, None]
-    from tasks.gender import first_name, gender_of_name
+    from tasks.nlp.gender import first_name, gender_of_name
 
     assert first_name("Dr. Ana Ruiz") == "ana" and first_name("Ruiz") is None
     assert first_name("J. Ruiz") is None  # an initial says nothing
@@ -570,7 +570,7 @@ def test_ambiguous_names_surnames_and_groups_get_no_gender_from_names(nlp):
 
 
 def test_the_name_table_is_cached_and_a_tampered_cache_is_not_believed(tmp_path, monkeypatch):
-    from tasks import gender
+    from tasks.nlp import gender
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     gender._table.cache_clear()
@@ -589,8 +589,8 @@ def test_the_name_table_is_cached_and_a_tampered_cache_is_not_believed(tmp_path,
 # --- error classes of issue 26, fixed by principle -------------------------------------------
 
 def _said(nlp, text: str) -> list[tuple]:
-    from tasks.extract import process_articles
-    from tasks.readers import Article
+    from tasks.ingest.readers import Article
+    from tasks.nlp.extract import process_articles
 
     [(_, ex)] = list(process_articles(nlp, [Article("e.txt", 0, text)], gender_from_names=False))
     return [(q["cue"], q["speaker"]) for q in ex.quotes]

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tasks import compact, discover, ledger, warehouse
-from tasks.discover import cut_points
-from tasks.readers import ReadError, ReadResult, read_stream, record_starts
+from tasks.ingest.readers import ReadError, ReadResult, read_stream, record_starts
+from tasks.run import compact, discover
+from tasks.run.discover import cut_points
+from tasks.store import ledger, warehouse
 from tests.corpus import article
 from tests.helpers import query, run_pipeline, table
 from tests.test_warc import write_crawl
@@ -176,8 +177,8 @@ def test_a_crawl_appended_to_during_a_run_is_read_as_planned(tmp_path):
     # as planned; what was appended is the next run's change.
     import hashlib
 
-    from tasks.batch import BatchSpec, iter_articles
-    from tasks.discover import split_files, walk
+    from tasks.run.batch import BatchSpec, iter_articles
+    from tasks.run.discover import split_files, walk
     from tests.test_warc import _gz_members, _records
 
     raw = tmp_path / "raw"

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from news_etl import query
-from tasks import commit, search, staging, warehouse
-from tasks.readers import article_id
+from tasks.corpus import search
+from tasks.ingest.readers import article_id
+from tasks.store import commit, staging, warehouse
 from tests.helpers import CLI
 
 PROCESSED = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)

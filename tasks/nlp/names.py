@@ -1,0 +1,201 @@
+"""Name resolution inside one article: titles stripped, short mentions joined to the fullest name.
+
+One mechanism serves entity canonical names and quote speakers, so "Putin" in a quote's
+attribution and "Putin" in the entities table resolve to the same "Vladimir Putin".
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+# Words that precede a name without being part of it.
+TITLES = frozenset(
+    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady rev rev. president
+    vice prime minister ministers secretary chancellor premier governor gov gov. senator sen sen.
+    rep rep. representative congressman congresswoman mayor judge justice chief general gen gen.
+    lt lt. col col. colonel captain capt capt. sergeant sgt officer inspector commissioner
+    ambassador spokesman spokeswoman spokesperson leader chairman chairwoman chair ceo cfo coach
+    manager director deputy attorney king queen prince princess pope bishop archbishop father
+    former acting foreign defence defense interior finance health state white house kremlin
+    speaker house majority minority whip democratic republican candidate nominee
+    superintendent councillor councilman councilwoman alderman commissioner trustee founder
+    organiser organizer researcher scientist glaciologist nurse doctor librarian head member board
+    striker midfielder defender goalkeeper captain star singer actor actress editor author
+    economist analyst professor u.s. us uk british american russian chinese french german
+    the a an his her their its""".split()
+)
+
+PERSON_LABELS = frozenset({"PERSON"})
+# Words that mark a mention as an organisation even when its last word is also someone's surname.
+ORG_WORDS = frozenset(
+    """inc inc. ltd ltd. llc corp corp. co co. company group bank energy association union council
+    commission committee department ministry party agency authority trust fund university college
+    school hospital institute foundation club court police army news times post press""".split()
+)
+ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
+
+_POSSESSIVE = re.compile(r"(?:[^\w\s-]s|'|’)$")  # Blair's, Blair’s, and Blair¿s (a mis-encoded ’)
+_SPACED_DASH = re.compile(r"\s+[-–—]+(?:\s+|$)|^[-–—]+\s+|\s+vs?\.?\s+")  # and "A v B"
+# ex-Yukos, anti-Blair; not the article of al-Shabaab or el-Sisi
+_LOWER_PREFIX = re.compile(r"^(?!(?:al|el|ad|ar|as|at|an|bin|ibn)-)(?:[a-z]+-)+(?=[A-Z])")
+_SCORE = re.compile(r"^\d+(?:[-–,]\d+)+,?$")
+CONNECTORS = frozenset("of de da di du van von der den al el bin ibn la le and for the y".split())
+
+
+def _name_like(part: str) -> bool:
+    words = part.split()
+    return bool(words) and any(w[:1].isupper() for w in words) and not any(
+        (w[:1].islower() and w not in CONNECTORS) or any(c.isdigit() for c in w) for w in words)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def tidy_name(name: str) -> str:
+    """A name without the debris NER leaves around it: HTML entities, a possessive, the far side
+    of a spaced dash, scores, an unclosed bracket, a neighbour glued by a slash ("Instagram/Jane
+    Roe"), a word doubled across a line break ("Justin Trudeau\n\nTrudeau"); see tasks.corpus.identity."""
+    text = html.unescape(name).replace("\u00a0", " ").strip()
+    text = _LOWER_PREFIX.sub("", _POSSESSIVE.sub("", text).strip())
+    if "(" in text and ")" not in text:
+        text = text[: text.index("(")].strip()
+    parts = [p.strip() for p in _SPACED_DASH.split(text) if p.strip()]
+    if parts and parts != [text]:
+        text = next((p for p in parts if _name_like(p)), parts[0])
+    if "/" in text:
+        # "Instagram/Jane Roe", "Jane Roe/CBC News": a photo credit glues a person's full name
+        # to a platform or an outlet; the last part that is a full name without an organisation
+        # word is the person ("Nielsen/NetRatings" has none and stays whole)
+        people = [p.strip() for p in text.split("/") if len(p.split()) >= 2 and _name_like(p)
+                  and not ORG_WORDS.intersection(w.lower() for w in p.split())]
+        if people:
+            text = people[-1]
+    words = [w for w in text.split() if not _SCORE.match(w)] or text.split()
+    out: list[str] = []
+    for w in words:
+        if not out or w.lower() != out[-1].lower():
+            out.append(w)
+    return " ".join(out)
+
+
+def written_as_name(text: str) -> bool:
+    """A name has a capital starting a word or a hyphenated part ('al-Shabaab'); 'the rookie
+    defenceman' tagged ORG is a description."""
+    return any(p[:1].isupper() for w in text.split() for p in w.split("-"))
+
+
+def clean_name(text: str, label: str = "PERSON") -> str:
+    """Drop leading titles and a trailing possessive: "President Vladimir Putin's" -> "Vladimir Putin"."""
+    words = tidy_name(text).split()
+    if label in PERSON_LABELS:
+        while len(words) > 1 and words[0].lower().strip(",") in TITLES:
+            words = words[1:]
+    else:
+        while len(words) > 1 and words[0].lower() in ("the",):
+            words = words[1:]
+    return " ".join(w for w in words if w)
+
+
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tokens(name: str) -> tuple[str, ...]:
+    """Lower-case words of a name; cached, as every name is compared with every other one."""
+    return tuple(w.lower() for w in _WORD.findall(name))
+
+
+def canonical_names(mentions: Sequence[tuple[str, str]]) -> list[str]:
+    """Canonical name per (text, label) mention within one article (see resolve_mentions)."""
+    return [name for name, _ in resolve_mentions(mentions)]
+
+
+def resolve_mentions(mentions: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(canonical name, resolved label) per (text, label) mention within one article.
+
+    A person mention whose words end (or begin) the words of a longer person mention takes the
+    longest such name ("Putin" -> "Vladimir Putin", "Xi" -> "Xi Jinping"); other labels join a
+    shorter mention to a longer one of the same label that contains it as whole words.
+    """
+    cleaned = [(clean_name(t, lab), lab) for t, lab in mentions]
+    cleaned = _person_like(cleaned)
+    cleaned = _expand_acronyms(cleaned)
+    by_label: dict[str, list[str]] = {}
+    for name, lab in cleaned:
+        key = "PERSON" if lab in PERSON_LABELS else lab
+        names = by_label.setdefault(key, [])
+        if name and name not in names:
+            names.append(name)
+    out: list[tuple[str, str]] = []
+    seen: dict[tuple[str, str], str] = {}  # an article names the same few things many times
+    for name, lab in cleaned:
+        key = "PERSON" if lab in PERSON_LABELS else lab
+        full = seen.get((name, key))
+        if full is None:
+            full = seen[name, key] = _fullest(name, by_label.get(key, []), person=key == "PERSON")
+        out.append((full, lab))
+    return out
+
+
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+
+
+def initials(name: str) -> str:
+    """'Export Development Canada' -> 'EDC'; words in lower case ('of', 'and') do not count."""
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())
+
+
+def _expand_acronyms(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An organisation written as its initials ('EDC', 'PBO') is the one the article spelled out
+    with those initials ('Export Development Canada'), whatever label the NER gave either."""
+    spelled: dict[str, tuple[str, str]] = {}
+    for name, lab in cleaned:
+        if lab not in PERSON_LABELS and " " in name:
+            spelled.setdefault(initials(name), (name, lab))
+    out = []
+    for name, lab in cleaned:
+        key = name.replace(".", "")
+        if lab not in PERSON_LABELS and _ACRONYM.match(name) and key in spelled:
+            name, lab = spelled[key]
+        out.append((name, lab))
+    return out
+
+
+def _person_like(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Relabel a two- or three-word non-person mention as a person when its last word is used
+    alone as a person elsewhere in the article ("Marcus Hale" tagged ORG, then "Hale" PERSON)."""
+    surnames = {_tokens(n)[-1] for n, lab in cleaned if lab in PERSON_LABELS and _tokens(n)}
+    out = []
+    for name, lab in cleaned:
+        toks = _tokens(name)
+        if (lab not in PERSON_LABELS and 2 <= len(toks) <= 3 and toks[-1] in surnames
+                and not ORG_WORDS.intersection(toks) and all(w[:1].isupper() for w in name.split())):
+            lab = "PERSON"
+        out.append((name, lab))
+    return out
+
+
+def fullest_name(name: str, candidates: Iterable[str]) -> str:
+    """The longest person name among candidates that ends or begins with this name's words."""
+    return _fullest(name, candidates, person=True)
+
+
+def _fullest(name: str, candidates: Iterable[str], person: bool) -> str:
+    toks = _tokens(name)
+    if not toks:
+        return name
+    best = name
+    best_len = len(toks)
+    for cand in candidates:
+        ct = _tokens(cand)
+        if len(ct) <= best_len:
+            continue
+        n = len(toks)
+        if person:
+            ok = ct[-n:] == toks or ct[:n] == toks
+        else:
+            ok = any(ct[i : i + n] == toks for i in range(len(ct) - n + 1))
+        if ok:
+            best, best_len = cand, len(ct)
+    return best

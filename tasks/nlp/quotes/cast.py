@@ -1,0 +1,593 @@
+"""The article's cast: the people it names, what it calls them (their roles, and the honorifics
+and pronouns it uses for them), and who is in the foreground at each point of the text.
+
+Speakers are resolved against it once every quote has its speaker mention:
+
+- a **name** takes the person of the article it names, even where the NER missed the mention
+  ("Lonechild said" when only "Darian Lonechild" was tagged) or glued it to a neighbour; a
+  surname two people share goes to the one in the foreground;
+- **he / she** takes the person in the foreground whose gender, as the article gives it, agrees.
+  The foreground is salience: every mention outside quotation marks adds its weight (a subject
+  more than an object, a speaker more still), kept at ``DECAY`` with each sentence since; of
+  two equal weights the person named last wins. Every he and she of the article is resolved in
+  reading order, so a chain of pronouns keeps its person;
+- a **description** ("the rookie defenceman", "the commissioner") takes the person the article
+  introduced with that role ("rookie defenceman Caleb Jones", "Ron Robison, the WHL
+  commissioner"; a qualified one, "the Kremlin leader", only a role so qualified), the one in
+  the foreground when several share it; with no such role, the person the rules already read
+  it as (the one just quoted), else for a definite description the person in the foreground.
+
+Gender is only what the article says: an honorific (Mr, Ms, Mrs), a gendered role noun
+(spokeswoman, mother), and the pronouns it uses for the person (a he or she bound to the person
+in the sentence where the person is the subject, and the pronouns resolved to them). A first name
+is never evidence.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from tasks.nlp.names import ORG_WORDS, TITLES, clean_name, written_as_name
+from tasks.nlp.quotes.lexicons import (
+    AGENT_SUFFIXES,
+    APPOSITION_ONLY,
+    DEFINITE,
+    DOCUMENT_NOUNS,
+    FEMALE,
+    FOLLOWED,
+    GENDERED_NOUNS,
+    HONORIFICS,
+    MALE,
+    MORE_ROLES,
+    NOT_ROLES,
+    ORG_NOUNS,
+    PERSONAL_TITLES,
+    PORTFOLIO_WORDS,
+    PRONOUN_GENDER,
+    PRONOUNS,
+    ROLE_NOUNS,
+    SUBJECT_PRONOUNS,
+)
+from tasks.nlp.quotes.marks import opens_paragraph, previous_paragraph
+from tasks.nlp.quotes.model import Mention, Quote
+from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised
+from tasks.nlp.quotes.thresholds import (
+    BOUND_VOTES,
+    DECAY,
+    HONORIFIC_VOTES,
+    MAX_NAME_WORDS,
+    RESOLVED_VOTES,
+    ROLE_VOTES,
+    SPEAKER_WEIGHT,
+    SUBJECT_WEIGHT,
+    UNKNOWN_GENDER,
+)
+
+# Labels of things that do not speak: a speaker so tagged is a person the NER misread.
+SILENT_LABELS = frozenset({"FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
+ORG_ENTS = frozenset({"ORG", "GPE", "NORP", "FAC"})  # what a role is held in
+
+
+@dataclass
+class Role:
+    """A role the article gives a person: its head noun, as written, and its organisation."""
+
+    head: str  # "coach"
+    role: str  # "head coach"
+    organisation: str | None  # "Sharks"
+
+
+@dataclass
+class Person:
+    """One person of the article: the fullest name it gives and what it says of them."""
+
+    name: str
+    words: tuple[str, ...]
+    votes: Counter = field(default_factory=Counter)
+    roles: list[Role] = field(default_factory=list)  # in the order the article gives them
+
+    @property
+    def role(self) -> str | None:
+        """The role the article introduces the person with (the first it gives)."""
+        return self.roles[0].role if self.roles else None
+
+    @property
+    def organisation(self) -> str | None:
+        """The organisation of the first role that names one."""
+        return next((r.organisation for r in self.roles if r.organisation), None)
+
+    @property
+    def gender(self) -> str | None:
+        """The gender the article's words give, or None when they give none or disagree."""
+        m, f = self.votes[MALE], self.votes[FEMALE]
+        if m > f:
+            return MALE
+        if f > m:
+            return FEMALE
+        return None
+
+
+@dataclass
+class Event:
+    """A mention of a person outside quotation marks, as salience counts it."""
+
+    char: int
+    sent: int
+    person: Person
+    weight: float
+    main: bool = False  # the subject of its sentence's main clause
+
+
+def main_clause(verb: Token) -> bool:
+    """The verb of a main clause: its sentence's root, or one coordinated with it ('..., and
+    Nicholson agreed'; the parser also joins a paragraph to the sentence before this way)."""
+    return verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT"
+
+
+def is_role_noun(word: str) -> bool:
+    """A noun that says what a person is or does: a known role or title, or an agent noun
+    ('fellow', 'organiser', 'economist', 'historian', 'consultant', 'representative')."""
+    return word in ROLE_NOUNS or word in TITLES or word in GENDERED_NOUNS or \
+        word in MORE_ROLES or word.endswith(AGENT_SUFFIXES)
+
+
+def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """The characters lie inside one of the (sorted) speaker spans: a name there speaks."""
+    k = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= start and end <= spans[k][1]
+
+
+def _credit(m: Mention, text: str) -> bool:
+    """'(Jane Roe/CBC)': a photo credit or an aside in brackets names no actor of the story."""
+    k = m.start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return "/" in text[m.start : m.end] or text[k - 1 : k] == "("
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower().strip(".,") for w in name.split())
+
+
+class Cast:
+    """The people of one article, built from its PERSON mentions and its parse."""
+
+    def __init__(self, idx: Index, mentions: list[Mention], quotes: list[Quote]):
+        self.idx = idx
+        self.doc = idx.doc
+        self.mentions = mentions
+        self._starts = [m.start for m in mentions]
+        self.people: dict[str, Person] = {}
+        spans = sorted(q.speaker_span for q in quotes if q.speaker_span is not None)
+        speaking = {m.start for m in mentions if _within(m.start, m.end, spans)}
+        cues = {q.cue_span[0]: q.cue_span[1] for q in quotes if q.cue_span is not None}
+        named = [(m, n) for m in mentions if (n := self._personal_name(m, m.start in speaking))
+                 and not m.after_the(idx.text)]
+        # 'Said Okafor: "..."': the NER took the cue into the name
+        named = [(m, idx.text[cues[m.start] : m.end].strip() or n) if m.start in cues else (m, n)
+                 for m, n in named]
+        full = self._full_names({n for _, n in named if " " not in n})
+        named = [(m, full.get(n, n)) for m, n in named]
+        for _, name in named:
+            if name not in self.people:
+                self.people[name] = Person(name, _words(name))
+        self.by_surname: dict[str, list[Person]] = {}
+        for p in self.people.values():
+            self.by_surname.setdefault(p.words[-1], []).append(p)
+        self.events: list[Event] = []
+        self._pronouns: dict[int, Person] = {}
+        self.at: dict[int, Person] = {}  # first character of a mention -> its person
+        taken: set[int] = set()  # tokens already counted as a mention
+        for m, name in named:
+            first, last = idx.token_at(m.start), idx.token_at(m.end - 1)
+            taken.update(range(first, last + 1))
+            self.at[m.start] = self.people[name]
+            if not idx.in_quote(m.start) and not _credit(m, idx.text):
+                self._observe(self.people[name], first, last, m.start in speaking)
+        doc = self.doc
+        for i in idx.tokens_of(set(self.by_surname)):  # the NER missed it: "Lonechild said"
+            tok = doc[i]
+            if tok.i in taken or not tok.text[:1].isupper() or idx.in_quote(tok.idx):
+                continue
+            people = self.by_surname.get(tok.lower_)
+            # a surname two people share is left to named(), which asks the foreground
+            if people and len(people) == 1 and len(people[0].words) > 1 and \
+                    not (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("the", "a", "an")):
+                self.at[tok.idx] = people[0]
+                self._observe(people[0], tok.i, tok.i,
+                              _within(tok.idx, tok.idx + len(tok.text), spans))
+        self.events.sort(key=lambda e: e.char)
+        self._bind_pronouns()
+        self._follow_pronouns()
+
+    # --- building ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _personal_name(m: Mention, speaks: bool) -> str | None:
+        """The person a mention names: a PERSON; a name after a personal title whatever the
+        label ("Hereditary Chief Na'moks" tagged ORG); a speaker tagged as a building or a
+        place no one would quote ("Stanovaya" FAC)."""
+        if m.label == "PERSON":  # a name is written with a capital ('rookie defenceman' is not)
+            # nor names a school or a company ('Covington Catholic High School' tagged PERSON)
+            return m.canonical if written_as_name(m.canonical) and not ORG_WORDS.intersection(
+                _words(m.canonical)) else None
+        words = m.canonical.split()
+        titled = [k for k, w in enumerate(words) if w.lower().rstrip(".") in PERSONAL_TITLES]
+        if titled:
+            rest = words[titled[-1] + 1 :]
+            if 1 <= len(rest) <= MAX_NAME_WORDS and all(w[:1].isupper() for w in rest):
+                return clean_name(" ".join(rest))
+        if speaks and m.label in SILENT_LABELS and 1 <= len(words) <= MAX_NAME_WORDS and \
+                all(w[:1].isupper() for w in words) and not ORG_WORDS.intersection(_words(m.canonical)):
+            return clean_name(m.canonical)
+        return None
+
+    def _full_names(self, single: set[str]) -> dict[str, str]:
+        """A one-word name the article also writes after a first name the NER left out
+        ("Brittany Lincicome ... Lincicome said"): the full name, when there is one."""
+        found: dict[str, set[str]] = {}
+        for i in self.idx.tokens_of({w.lower() for w in single}):
+            tok = self.doc[i]
+            if tok.text in single and tok.i > 0:
+                prev = tok.doc[tok.i - 1]
+                if capitalised(prev) and prev.is_alpha and prev.lower_ not in TITLES and \
+                        prev.dep_ in ("compound", "flat") and prev.head.i == tok.i:
+                    found.setdefault(tok.text, set()).add(f"{prev.text} {tok.text}")
+        return {n: next(iter(f)) for n, f in found.items() if len(f) == 1}
+
+    def _observe(self, person: Person, first: int, last: int, speaks: bool) -> None:
+        doc = self.doc
+        head = doc[last]
+        if head.dep_ in ("compound", "flat") and head.head.i > head.i:
+            head = head.head
+        weight = (SUBJECT_WEIGHT if head.dep_ in SUBJECT_DEPS else 1.0) + \
+            (SPEAKER_WEIGHT if speaks else 0.0)
+        before = doc[first - 1] if first > 0 else None
+        word = doc[first].lower_
+        if word in HONORIFICS:
+            person.votes[HONORIFICS[word]] += HONORIFIC_VOTES
+        elif before is not None and before.lower_ in HONORIFICS:
+            person.votes[HONORIFICS[before.lower_]] += HONORIFIC_VOTES
+        elif before is not None and before.lower_ in GENDERED_NOUNS and \
+                before.lower_ not in APPOSITION_ONLY:
+            person.votes[GENDERED_NOUNS[before.lower_]] += ROLE_VOTES
+        self._roles(person, doc[first], head)
+        self.events.append(Event(doc[first].idx, self.idx.sent_of(first), person, weight,
+                                 head.dep_ in SUBJECT_DEPS and main_clause(head.head)))
+
+    def _roles(self, person: Person, first: Token, head: Token) -> None:
+        """'rookie defenceman Caleb Jones', 'Kremlin spokesman Dmitry Peskov', 'Ron Robison, the
+        WHL commissioner', 'Alexander Gabuev, a senior fellow at the Carnegie Endowment': the
+        roles the article gives the person, the organisation they hold them in, and any gender
+        their nouns say."""
+        doc = self.doc
+        title = []
+        k = first.i - 1
+        while k >= 0 and doc[k].dep_ == "compound" and k < doc[k].head.i <= head.i and \
+                not doc[k].is_punct:  # "Kremlin spokesman": compounds of the name or its title
+            title.insert(0, doc[k])
+            k -= 1
+        k = first.i  # the NER often takes the title in: "Prime Minister Justin Trudeau"
+        while k < head.i and doc[k].lower_ in TITLES:
+            title.append(doc[k])
+            k += 1
+        while title and (not title[-1].is_alpha or title[-1].lower_ in HONORIFICS
+                         or title[-1].lower_ in NOT_ROLES
+                         or not (title[-1].text.islower() or title[-1].lower_ in TITLES)):
+            title.pop()  # a role is a common noun or a title, not a name ("Cloverdale")
+        if title:
+            # "Sharks head coach": the capitalised words before the role name its organisation
+            n = 0
+            while n < len(title) - 1 and title[n].text[:1].isupper() and \
+                    title[n].lower_ not in PORTFOLIO_WORDS and (
+                    title[n].lower_ not in TITLES or title[n].lower_ in NOT_ROLES
+                    or title[n].ent_type_ in ORG_ENTS):  # "Kremlin", "White House"
+                n += 1
+            words = [t for t in title[n:] if t.lower_ not in NOT_ROLES or
+                     t.lower_ in PORTFOLIO_WORDS]
+            if words:
+                person.roles.append(Role(title[-1].lower_, " ".join(t.lower_ for t in words),
+                                         " ".join(t.text for t in title[:n]) or None))
+        appos = [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "appos" and head.head.i < first.i:
+            host = head.head
+            # 'a spokesman for the Alder River Trust, Ben Okoro': the parse hangs the name on
+            # the organisation; the role is the noun the organisation's preposition follows
+            if host.dep_ == "pobj" and host.head.dep_ == "prep" and \
+                    is_role_noun(host.head.head.lower_) and host.head.head.text.islower():
+                host = host.head.head
+            appos.append(host)
+        for a in appos:
+            if a.text.islower() and a.is_alpha and is_role_noun(a.lower_):
+                # 'a senior fellow'; not the 'based' of 'a Moscow-based expert'
+                mods = [t for t in a.lefts if t.dep_ in ("amod", "compound") and t.is_alpha
+                        and t.text.islower() and not (t.i > 0 and doc[t.i - 1].text == "-")]
+                lo, hi = a.left_edge.idx, a.right_edge.idx + len(a.right_edge.text)
+                # an organisation, not a person's name the NER took for one ("Sanders")
+                inside = [m for m in self.mentions if lo <= m.start and m.end <= hi and
+                          not set(_words(m.canonical)[-1:]) & self.by_surname.keys()]
+                org = next((m for m in inside if m.label == "ORG"), None) or next(
+                    (m for m in inside if m.label in ORG_ENTS), None)  # an organisation first
+                person.roles.append(Role(a.lower_, " ".join(t.lower_ for t in [*mods, a]),
+                                         org.canonical if org else None))
+                if a.lower_ in GENDERED_NOUNS:
+                    person.votes[GENDERED_NOUNS[a.lower_]] += ROLE_VOTES
+
+    def _bind_pronouns(self) -> None:
+        """'Roe said she ...', 'Roe lost her job': a pronoun after the subject of its sentence,
+        within the subject's clause and with no other person between them, says the subject's
+        gender ('When Denise struggled, he took the tape': another clause, another person)."""
+        pronouns = self.idx.tokens_of(frozenset(PRONOUN_GENDER))
+        if not pronouns:
+            return
+        for n, e in enumerate(self.events):
+            if e.weight < SUBJECT_WEIGHT:
+                continue
+            tok = self.idx.token_at(e.char)
+            end = self.idx.sents[e.sent].end
+            head = self.doc[tok]
+            while head.dep_ in ("compound", "flat") and head.head.i > head.i:
+                head = head.head
+            verb = head.head
+            nxt = self.events[n + 1].char if n + 1 < len(self.events) else None
+            for i in pronouns[bisect.bisect_right(pronouns, tok):]:
+                t = self.doc[i]
+                if i >= end or nxt is not None and t.idx >= nxt:
+                    break
+                if not self.idx.in_quote(t.idx):
+                    if verb in t.ancestors:
+                        e.person.votes[PRONOUN_GENDER[t.lower_]] += BOUND_VOTES
+                    break
+
+    def _follow_pronouns(self) -> None:
+        """Every he and she outside quotation marks, in reading order: each goes to the person
+        in the foreground whose gender agrees, and becomes a mention of them."""
+        for i in self.idx.tokens_of(FOLLOWED):
+            tok = self.doc[i]
+            if self.idx.in_quote(tok.idx):
+                continue
+            person = self._previous_subject(tok) or self.foreground(
+                tok.idx, list(self.people.values()), PRONOUN_GENDER[tok.lower_])
+            if person is None:
+                continue
+            self._pronouns[tok.i] = person
+            if tok.lower_ not in SUBJECT_PRONOUNS:
+                continue  # his, her, him: resolved, but a chain is carried by its subjects
+            if person.gender is None:
+                person.votes[PRONOUN_GENDER[tok.lower_]] += RESOLVED_VOTES
+            weight = SUBJECT_WEIGHT if tok.dep_ in SUBJECT_DEPS else 1.0
+            bisect.insort(self.events, Event(tok.idx, self.idx.sent_of(tok.i), person, weight,
+                                             weight > 1.0 and main_clause(tok.head)),
+                          key=lambda e: e.char)
+
+    def _previous_subject(self, tok: Token) -> Person | None:
+        """'Spokesperson Lu Kang gave no details. But he said ...': a he or she opening its
+        sentence as the subject of its main clause continues the subject of the sentence before
+        (the main subject, its first), when that is a person its gender does not contradict."""
+        if tok.dep_ not in SUBJECT_DEPS or tok.head.dep_ != "ROOT" or \
+                tok.lower_ not in SUBJECT_PRONOUNS:
+            return None
+        sent = self.idx.sent_of(tok.i)
+        start = self.idx.sents[sent].start
+        gender = PRONOUN_GENDER[tok.lower_]
+        opening = self._opening_quote(tok)
+        if opening is not None:
+            # '"...," she said.' opening its paragraph: the last main subject of the paragraph
+            # before (the parser's sentences often run over a paragraph break)
+            before = previous_paragraph(self.idx.text, opening)
+            last = next((e for e in reversed(self.events) if before <= e.char < opening and
+                         e.main), None)
+            person = last.person if last is not None else \
+                self._unnamed_subject(before, opening, last=True)
+            return person if person is not None and person.gender in (None, gender) else None
+        if any(t.dep_ not in ("cc", "punct", "advmod") for t in self.doc[start : tok.i]):
+            return None
+        for e in self.events:
+            if e.sent == sent - 1 and e.main:
+                return e.person if e.person.gender in (None, gender) else None
+            if e.sent >= sent:
+                break
+        if sent == 0:
+            return None
+        before = self.idx.sents[sent - 1]
+        person = self._unnamed_subject(before.start_char, before.end_char, last=False)
+        return person if person is not None and person.gender in (None, gender) else None
+
+    def _unnamed_subject(self, lo: int, hi: int, last: bool) -> Person | None:
+        """'Mulder didn't hesitate. "It's this for sure," he said.': a name the NER did not
+        take for a person's ('Mulder' GPE, 'Colton' ORG) that a he or she continues as the
+        main subject is a person's, and joins the cast unless it is one of the cast's names
+        (the first such subject between lo and hi, or the last). Not a word opening its
+        sentence with no entity on it ('Officials'), nor one after an article or with an
+        organisation's word."""
+        doc, idx = self.doc, self.idx
+        found = [t for t in doc[idx.token_at(lo) : idx.token_at(hi) + 1]
+                 if lo <= t.idx < hi and t.dep_ in SUBJECT_DEPS and main_clause(t.head) and
+                 capitalised(t) and t.lower_ not in PRONOUNS and not idx.in_quote(t.idx)]
+        if not found:
+            return None
+        tok = found[-1] if last else found[0]
+        run = [tok]
+        while run[0].i > 0 and doc[run[0].i - 1].dep_ in ("compound", "flat") and \
+                doc[run[0].i - 1].head.i == tok.i and capitalised(doc[run[0].i - 1]):
+            run.insert(0, doc[run[0].i - 1])
+        first = run[0]
+        k = bisect.bisect_right(self._starts, tok.idx) - 1
+        tagged = self.mentions[k] if k >= 0 and self.mentions[k].end > tok.idx else None
+        if tagged is None and first.i in idx.sent_start_set or \
+                tagged is not None and tagged.label == "PERSON" or \
+                first.i > 0 and doc[first.i - 1].lower_ in ("the", "a", "an"):
+            return None
+        name = clean_name(" ".join(t.text for t in run))
+        if not name or ORG_WORDS.intersection(_words(name)) or name.lower() in TITLES:
+            return None
+        person = self.named(name, first.idx)  # 'Jayme' for Jayme Closs
+        if person is None:
+            person = self.people[name] = Person(name, _words(name))
+        self.at.setdefault(first.idx, person)
+        bisect.insort(self.events, Event(first.idx, idx.sent_of(tok.i), person, SUBJECT_WEIGHT,
+                                         True), key=lambda e: e.char)
+        return person
+
+    def _opening_quote(self, tok: Token) -> int | None:
+        """Where the quotation opens that a pronoun follows as its speaker, when the quotation
+        opens its paragraph: '"...," she said.' (else None)."""
+        span = self.idx.mark_span_before(tok.idx)
+        if span is None:
+            return None
+        qs, qe = span
+        text = self.idx.text
+        if text[qe : tok.idx].strip(" ,\"”’'»") or not opens_paragraph(text, qs):
+            return None
+        return qs
+
+    # --- asking --------------------------------------------------------------------------------
+
+    def salience(self, char: int) -> dict[str, tuple[float, int]]:
+        """Each person's weight in the foreground just before a character, with where they were
+        last mentioned (of two equal weights, the later mention is nearer the reader's mind)."""
+        sent = self.idx.sent_of(self.idx.token_at(char))
+        out: dict[str, tuple[float, int]] = {}
+        stop = bisect.bisect_left([e.char for e in self.events], char)
+        for e in self.events[:stop]:
+            w = out.get(e.person.name, (0.0, 0))[0] + e.weight * DECAY ** (sent - e.sent)
+            out[e.person.name] = (w, e.char)
+        return out
+
+    def foreground(self, char: int, candidates: list[Person], gender: str | None = None
+                   ) -> Person | None:
+        """The most salient of candidates at char whose gender does not disagree with gender."""
+        weights = self.salience(char)
+        best, best_w = None, (0.0, 0)
+        for p in candidates:
+            w, last = weights.get(p.name, (0.0, 0))
+            if gender is not None:
+                if p.gender is not None and p.gender != gender:
+                    continue
+                if p.gender is None:
+                    w *= UNKNOWN_GENDER
+            if w > 0 and (round(w, 9), last) > best_w:
+                best, best_w = p, (round(w, 9), last)
+        return best
+
+    def pronoun(self, tok: Token) -> Person | None:
+        """The person a he or she stands for (None when the article has no one it agrees with)."""
+        return self._pronouns.get(tok.i)
+
+    def named(self, name: str, char: int) -> Person | None:
+        """The person a written name refers to: the fullest name ending or beginning with its
+        words ('Lonechild', 'Mr. Hale'); of several, the one in the foreground."""
+        words = _words(clean_name(name))
+        if not words:
+            return None
+        n = len(words)
+        exact = [p for p in self.people.values() if p.words == words]
+        if exact:
+            return exact[0]
+        found = [p for p in self.people.values()
+                 if len(p.words) >= n and (p.words[-n:] == words or p.words[:n] == words)]
+        if len(found) <= 1:
+            return found[0] if found else None
+        longest = max(len(p.words) for p in found)
+        found = [p for p in found if len(p.words) == longest]
+        return found[0] if len(found) == 1 else self.foreground(char, found) or found[0]
+
+    def identified_next(self, head: Token) -> Person | None:
+        """'A Vancouver peewee hockey coach says he's "amazed" ...' / 'Stephen Gillis said ...':
+        a description speaking in a paragraph that names no one, at the top of the article,
+        is the person the next paragraph opens on as its main subject, named in full (news's
+        delayed identification); not a body ('The council issued a statement'), nor one
+        speaking for an organisation it names."""
+        if not head.text.islower() or head.lower_ in DOCUMENT_NOUNS | ORG_NOUNS or not any(
+                c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in head.children):
+            return None
+        if any(t.ent_type_ in ORG_ENTS for c in head.rights if c.dep_ == "prep"
+               for t in c.subtree):
+            return None  # 'a spokesperson for Harbour Transit' speaks for it, unnamed
+        text = self.idx.text
+        lo = text.rfind("\n", 0, head.idx) + 1
+        hi = text.find("\n", head.idx)
+        if hi < 0:
+            return None
+        nxt = len(text) - len(text[hi:].lstrip())
+        for e in self.events:
+            if lo <= e.char < hi:
+                return None  # the paragraph names someone: the description is not them
+            if e.char >= nxt:
+                end = text.find("\n", nxt)
+                return e.person if e.main and len(e.person.words) > 1 and (
+                    end < 0 or e.char < end) else None
+        return None
+
+    def in_role(self, noun: str, char: int, qualifiers: frozenset[str] = frozenset()
+                ) -> Person | None:
+        """The person the article introduced with this role noun, the most salient if several;
+        a qualified description ('the Kremlin leader') only fits a role so qualified, not
+        'Chinese leader Xi Jinping'."""
+        found = [p for p in self.people.values() if any(
+            r.head == noun and qualifiers <= set(_words(f"{r.organisation or ''} {r.role}"))
+            for r in p.roles)]
+        return self.foreground(char, found) or (found[0] if len(found) == 1 else None)
+
+
+def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -> None:
+    """Give each quote the person of the article its speaker mention stands for, where the cast
+    knows better than the mention alone (see the module docstring)."""
+    cast = Cast(idx, mentions, quotes)
+    if not cast.people:
+        return
+    for q in quotes:
+        if q.speaker_span is None or not q.speaker_text:
+            continue
+        tok = idx.doc[idx.token_at(q.speaker_span[0])]
+        person, how = None, ""
+        head = idx.doc[q._speaker_head] if q._speaker_head is not None else None
+        if head is not None and head.text.islower() and head.lower_ not in DOCUMENT_NOUNS and \
+                any(c.dep_ == "poss" and c.ent_type_ for c in head.children):
+            continue  # "Trudeau's office", "McCallum's staff" speak for, but are not, the person
+        if q._speaker_token is not None and idx.doc[q._speaker_token].lower_ in FOLLOWED:
+            person, how = cast.pronoun(idx.doc[q._speaker_token]), "pronoun"  # "her statement said"
+        elif q.speaker_text.lower() in FOLLOWED:
+            person, how = cast.pronoun(tok), "pronoun"
+        elif q.speaker_span[0] in cast.at:
+            person, how = cast.at[q.speaker_span[0]], "mention"
+        elif q.speaker_label in ("PERSON", None):
+            if q.speaker is not None or q.speaker_text[:1].isupper():
+                person, how = cast.named(q.speaker or q.speaker_text, q.speaker_span[0]), "name"
+            head = idx.doc[q._speaker_head] if q._speaker_head is not None else None
+            if head is not None and head.text.islower() and (person is None or q.speaker is None
+                                                              or head.lower_ in ROLE_NOUNS):
+                # "the rookie defenceman": whom the article gave that role; else the person the
+                # description was already read as (the one just quoted: "the Kremlin leader"
+                # between two of Putin's quotes); else, for a definite description of a
+                # person, the person in the foreground
+                qualifiers = frozenset(c.lower_ for c in head.lefts
+                                       if c.dep_ in ("compound", "amod") and c.text[:1].isupper())
+                by_role = cast.in_role(head.lower_, q.speaker_span[0], qualifiers)
+                if by_role is not None:
+                    person, how = by_role, "role"
+                elif person is None and head.lower_ in ROLE_NOUNS and any(
+                        c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children):
+                    person = cast.foreground(q.speaker_span[0], list(cast.people.values()))
+                    how = "foreground"
+        if person is None and q.speaker is None and head is not None and q is quotes[0]:
+            person, how = cast.identified_next(head), "identified-next"
+        if person is None and q.speaker_label == "PERSON" and q.speaker is not None:
+            person, how = cast.people.get(q.speaker), "name"
+        if person is not None:
+            if person.name != q.speaker or q.speaker_label != "PERSON":
+                q.speaker_rule = f"cast-{how}"  # the cast changed who it is
+            q.speaker, q.speaker_label = person.name, "PERSON"
+            q.speaker_role, q.speaker_organisation = person.role, person.organisation
+            q.speaker_gender = person.gender
+        if q._also and q.speaker_label == "PERSON":
+            # 'Sandmann and Phillips have said': every name, each the cast's person it names;
+            # no one role, organisation or gender is theirs
+            others = [cast.at.get(s) or cast.named(idx.text[s:e], s) for s, e in q._also]
+            if q.speaker is not None and all(others):
+                q.speaker = " and ".join([q.speaker, *(p.name for p in others if p)])
+                q.speaker_role = q.speaker_organisation = q.speaker_gender = None

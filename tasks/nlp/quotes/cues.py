@@ -1,0 +1,258 @@
+"""Pass 2, cues: the reporting verb (or "according to", or the clause before a colon) that
+attributes a quotation, and the subject that speaks it, as the parse gives them or as written
+next to the marks when the parse missed them."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from tasks.nlp.quotes.lexicons import (
+    ARTICLES,
+    CHARACTERISE_VERBS,
+    DETERMINERS,
+    FRAMING_PREPS,
+    NAMING_VERBS,
+    PHRASAL_CUES,
+    PHRASAL_HEADS,
+    PRONOUNS,
+    PUT_IT,
+    RELATIVES,
+    REPORTING_VERBS,
+)
+from tasks.nlp.quotes.marks import after_mark
+from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, according_to, capitalised, np_head, subject
+from tasks.nlp.quotes.thresholds import (
+    COLON_CLAUSE_TOKENS,
+    MARK_SLACK_CHARS,
+    OPENING_CUE_TOKENS,
+    SHORT_SENTENCE_TOKENS,
+    SPEAKER_AFTER_CUE_TOKENS,
+    SPEAKER_GAP_TOKENS,
+)
+
+# Punctuation that ends the run of words a speaker's name may occupy next to a quote.
+GAP_STOP = frozenset('.!?;"“”«»')
+
+NOT_VERB_DEPS = frozenset({"amod", "compound", "nsubj", "dobj", "pobj", "nsubjpass"})
+
+
+def is_cue(tok: Token) -> bool:
+    word = tok.lower_
+    if word in PUT_IT and any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children):
+        return True  # 'as the prosecutor put it, "..."'
+    if word not in REPORTING_VERBS and (word not in PHRASAL_HEADS or not any(
+            c.dep_ in ("prt", "advmod") and (word, c.lower_) in PHRASAL_CUES
+            for c in tok.children)):
+        return False
+    return (tok.dep_ not in NOT_VERB_DEPS or any(c.dep_ == "nsubj" for c in tok.children)) and \
+        not any(c.dep_ == "neg" for c in tok.children)  # "did not mention" reports nothing
+
+
+def sentences_between(idx: Index, start: int, end: int) -> list[Span]:
+    first = idx.sent_of(idx.token_at(start))
+    out = []
+    for k in range(first, len(idx.sents)):
+        s = idx.sents[k]
+        if s.start_char >= end:
+            break
+        if s.end_char > start:
+            out.append(s)
+    return out
+
+
+def introduces_paragraph(between: str) -> bool:
+    """The text from a cue to a quote in a later paragraph: the cue's own paragraph ends in a
+    colon and the quote opens the next one ('He continued:\n\n"..."'). A cue that merely stands
+    paragraphs away ('Story continues below advertisement') introduces nothing."""
+    own, _, rest = between.partition("\n")
+    return own.rstrip(" \"“'`").endswith(":") and not rest.strip(" \n\"“'`")
+
+
+def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, Token | None]:
+    """The reporting token and its subject for a quote spanning [start, end)."""
+    sents = sentences_between(idx, start, end)
+    if not sents:
+        return None, None
+    first, last = sents[0], sents[-1]
+    candidates: list[Span] = [first] if first is last else [first, last]
+    # "Putin said:" in the sentence before, or "..., he said." in the sentence after
+    prev_tok = first.start - 1
+    if prev_tok >= 0:
+        prev = idx.sents[idx.sent_of(prev_tok)]
+        if prev.text.rstrip().endswith(":") or doc[prev_tok].text == ":":
+            candidates.append(prev)
+    opening: Span | None = None
+    if last.end < len(doc):
+        nxt = idx.sents[idx.sent_of(last.end)]
+        if len(nxt) <= SHORT_SENTENCE_TOKENS:
+            candidates.append(nxt)
+        elif not idx.text[end : nxt.start_char].strip(" \t\"”'’»`,"):
+            # the parser ended the sentence at the closing mark: '"... votes" Trump said,
+            # looking out on the crowd.' -- only a cue opening the next sentence, with no
+            # reported clause of its own, attributes the quote
+            opening = nxt[:OPENING_CUE_TOKENS]
+            candidates.append(opening)
+    best: tuple[int, Token, Token] | None = None
+    gov: tuple[int, Token, Token] | None = None
+    text = idx.text
+    for sent in candidates:
+        for tok in sent:
+            if idx.in_quote(tok.idx):
+                continue
+            if sent is opening and any(c.dep_ == "ccomp" for c in tok.children):
+                continue
+            subj: Token | None = None
+            cue = tok
+            if is_cue(tok):
+                subj = subject(tok)
+                if subj is None or idx.in_quote(subj.idx):
+                    subj = adjacent_subject(tok, start, end, idx)
+            elif tok.lower_ in CHARACTERISE_VERBS and tok.dep_ not in NOT_VERB_DEPS and \
+                    within_clause(tok, start, end):
+                subj = subject(tok)  # 'rejected its move as "legally null and void"'
+            elif tok.lower_ in REPORTING_VERBS and tok.i in idx.sent_start_set:
+                subj = adjacent_subject(tok, start, end, idx)  # 'Said Ellis: "..."'
+            else:
+                subj = according_to(tok)
+            if subj is None or idx.in_quote(subj.idx):
+                continue
+            between = text[tok.idx:start] if tok.idx < start else text[end:tok.idx]
+            if "\n" in between and not (tok.idx < start and introduces_paragraph(between)):
+                continue  # attribution crosses a paragraph break only after "X continued:"
+            dist = start - tok.idx if tok.idx < start else tok.idx - end
+            if best is None or dist < best[0]:
+                best = (dist, cue, subj)
+            if tok.idx < start and governs(tok, start, end) and (gov is None or dist < gov[0]):
+                gov = (dist, cue, subj)
+    if best is None:
+        return None, None
+    if gov is not None and best[1].idx > end:
+        best = gov  # 'calling it "an incredible feat" - but he said ...': the cue governing it
+    return outer_attribution(best[1], best[2], start, end, idx)
+
+
+def outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: Index
+                       ) -> tuple[Token, Token]:
+    """Attribution nests: in 'Clinton says she appreciated ... what she calls a "war of words"'
+    and 'Trump said Clinton once described the deal as "the gold standard"' the words are
+    reported by the outermost speaker whose reported clause holds them. So climb from the cue to
+    the outermost reporting verb whose subtree covers the fragment; and a pronoun subject of a
+    naming verb ('condemned what he called "a brazen breach"') gives way to the governing
+    clause's subject, who is the one characterising."""
+    if cue.lower_ == "according":
+        return cue, subj
+    child = cue
+    for anc in cue.ancestors:
+        via, child = child.dep_, anc
+        if idx.in_quote(anc.idx):
+            continue
+        if not is_cue(anc) or via not in ("ccomp", "xcomp", "dobj"):
+            continue  # '..., adding that "..."' is a second attribution, not a nested one
+        outer = subject(anc)
+        if outer is None or idx.in_quote(outer.idx):
+            continue
+        lo, hi = anc.left_edge.idx, anc.right_edge.idx + len(anc.right_edge.text)
+        if lo <= start and end <= hi + MARK_SLACK_CHARS and anc.idx < start and \
+                "\n" not in idx.text[anc.idx : start]:
+            cue, subj = anc, outer
+    if subj.lower_ in PRONOUNS and cue.lower_ in NAMING_VERBS and cue.idx < start:
+        for anc in cue.ancestors:
+            outer = next((c for c in anc.children if c.dep_ in SUBJECT_DEPS), None)
+            if outer is not None and not idx.in_quote(outer.idx) and outer.i != subj.i and \
+                    outer.lower_ not in RELATIVES:
+                return cue, outer
+    return cue, subj
+
+
+def adjacent_subject(cue: Token, start: int, end: int, idx: Index) -> Token | None:
+    """The speaker written right next to a quote when the parse failed to make it the cue's
+    subject, as it often does around quotation marks: '"...," Tulsa police Chief Chuck Jordan
+    said', '"...," said Leslie Wimes, a ...', 'Said Ellis: "..."'. A short run of words with no
+    verb-like break between the closing mark and the cue (or after a cue that follows the
+    mark, or between a cue and the opening mark) is taken as the speaker's noun phrase."""
+    doc = idx.doc
+    text = idx.text
+    if cue.idx >= end:
+        a = idx.token_at(after_mark(text, end))
+        while a < cue.i and (doc[a].is_punct or doc[a].is_space):
+            a += 1
+        gap = list(doc[a:cue.i])
+        if not gap:  # '"...," said Smith, a former aide.'
+            after = []
+            for t in doc[cue.i + 1 : min(len(doc), cue.i + SPEAKER_AFTER_CUE_TOKENS)]:
+                if t.text in GAP_STOP or t.i in idx.sent_start_set or t.is_space:
+                    break
+                after.append(t)
+            if not after or not (capitalised(after[0]) or after[0].lower_ in DETERMINERS):
+                return None
+            return np_head(after)
+    elif text[cue.idx + len(cue.text) : start].strip(" \n\"“'`").endswith(":"):
+        gap = [t for t in doc[cue.i + 1 : idx.token_at(start)]
+               if not t.is_punct and not t.is_space]
+    else:
+        return None
+    if not gap or len(gap) > SPEAKER_GAP_TOKENS or any(t.text in GAP_STOP or t.is_space for t in gap):
+        return None
+    if not capitalised(gap[0]) and gap[0].lower_ not in PRONOUNS and gap[0].lower_ not in ARTICLES:
+        return None
+    return np_head(gap)
+
+
+def colon_attribution(start: int, idx: Index) -> tuple[Token | None, Token] | None:
+    """A quote introduced by a colon takes the clause before the colon as its attribution, whatever
+    its verb: 'Trump issued the following statement:', 'Clinton's response was:', 'Here's
+    Clinton in December 1992:', or a bare name ('Hillary Rodham Clinton: "..."'). Returns the
+    verb (or None) and the speaker token; None when no subject or name stands before the colon."""
+    text, doc = idx.text, idx.doc
+    j = start
+    while j > 0 and text[j - 1] in " \t\n\"“'`«\u00a0":
+        j -= 1
+    if j == 0 or text[j - 1] != ":":
+        return None
+    colon = idx.token_at(j - 1)
+    lo = max(text.rfind("\n", 0, j - 1) + 1, idx.sents[idx.sent_of(colon)].start_char)
+    toks = [t for t in doc[idx.token_at(lo) : colon] if not t.is_space and t.idx >= lo]
+    if not toks or len(toks) > COLON_CLAUSE_TOKENS or any(idx.in_quote(t.idx) for t in toks):
+        return None
+    first = toks[0].i
+    roots = [t for t in toks if t.head.i == t.i or not first <= t.head.i < colon]
+    # the clause next to the colon speaks: 'Governance lassitude was on display when Musk took
+    # to Twitter with this:' is Musk's
+    nearest = sorted((t for t in toks if t.dep_ in ("advcl", "conj") and
+                      any(c.dep_ in SUBJECT_DEPS for c in t.children)), key=lambda t: -t.i)[:1]
+    for root in nearest + roots:
+        subj = subject(root)
+        if subj is not None and first <= subj.i < colon:
+            return root, subj
+    head = np_head(toks)
+    if head is not None and head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return None, head
+    return None
+
+
+
+
+GOVERNED_DEPS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "prep", "attr", "acomp", "dative"})
+
+
+def governs(cue: Token, start: int, end: int) -> bool:
+    """Whether [start, end) lies inside a complement or object of the cue, not in a clause merely
+    attached to it ('said ..., adding that "..."' does not make "said" govern the fragment)."""
+    for child in cue.rights:
+        if child.dep_ in GOVERNED_DEPS and (child.dep_ != "prep" or child.lower_ in FRAMING_PREPS):
+            lo, hi = child.left_edge, child.right_edge
+            if lo.idx <= start and end <= hi.idx + len(hi.text) + MARK_SLACK_CHARS:
+                return True
+    return False
+
+
+def within_clause(cue: Token, start: int, end: int) -> bool:
+    """Whether [start, end) lies inside the material a cue governs (its right dependents)."""
+    rights = [c for c in cue.rights if not c.is_punct]
+    if not rights:
+        return False
+    last = rights[-1].right_edge
+    return cue.idx < start and end <= last.idx + len(last.text) + MARK_SLACK_CHARS and \
+        not any(c.dep_ == "conj" and c.idx < start for c in rights)
+
+

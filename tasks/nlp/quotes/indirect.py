@@ -1,0 +1,345 @@
+"""Indirect speech: attributions without quotation marks, found from the verb: what someone
+said (that ...), believes or plans, stands for or against, or what is so "according to" them.
+
+What was said is ``indirect``; what someone believes, knows, plans or stands for is ``belief``:
+attributed to them, but not their words, so speech analyses leave it out while scoring against
+a gold set that counts every attribution (PolNeAR) still counts it."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from tasks.nlp.quotes.cues import NOT_VERB_DEPS, is_cue
+from tasks.nlp.quotes.lexicons import (
+    BELIEF_VERBS,
+    CHARACTERISE_VERBS,
+    DOCUMENT_NOUNS,
+    FINDING_NOUNS,
+    NOT_BELIEF_HOLDERS,
+    NOT_STANCE_HOLDERS,
+    PHRASAL_HEADS,
+    PLAN_VERBS,
+    PUT_IT,
+    REPORTING_VERBS,
+    STANCE_CHARACTERISE,
+    STANCE_PREP_HEADS,
+    STANCE_PREPS,
+    STANCE_VERBS,
+)
+from tasks.nlp.quotes.model import Mention, Quote
+from tasks.nlp.quotes.parse import (
+    Index,
+    according_content,
+    according_to,
+    char_span,
+    complement,
+    subject,
+    trim,
+    within_paragraph,
+)
+from tasks.nlp.quotes.speakers import attribute
+from tasks.nlp.quotes.thresholds import (
+    MIN_CONTENT_WORDS,
+    MIN_PARENTHETICAL_WORDS,
+    MIN_STANCE_WORDS,
+)
+
+
+def is_stance(tok: Token) -> bool:
+    """A verb of taking a position whose object is what the holder stands for or against:
+    'Christie endorsed Trump', 'criticized the president's foreign policy', 'called for a ban'."""
+    word = tok.lower_
+    lexical = word in STANCE_VERBS or word in STANCE_CHARACTERISE
+    if not lexical and word not in STANCE_PREP_HEADS:
+        return False
+    if tok.dep_ in NOT_VERB_DEPS or any(c.dep_ == "neg" for c in tok.children):
+        return False
+    return lexical or any(c.dep_ == "prep" and (word, c.lower_) in STANCE_PREPS
+                          for c in tok.children)
+
+
+def object_content(tok: Token) -> tuple[int, int] | None:
+    """The material a stance verb governs: its object and complements, or the object of its
+    particle preposition ('referring to X', 'called for X')."""
+    for c in tok.children:
+        if c.dep_ == "prep" and (tok.lower_, c.lower_) in STANCE_PREPS:
+            objs = [o for o in c.children if o.dep_ in ("pobj", "pcomp")]
+            if objs:
+                sub = list(objs[0].subtree)
+                return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+            return None
+    rights = [c for c in tok.rights if c.dep_ in ("dobj", "xcomp", "ccomp", "oprd", "dative")]
+    if not rights:
+        return None
+    first = rights[0]
+    tail = [c for c in tok.rights if c.i > first.i and c.dep_ in ("prep", "oprd", "xcomp")
+            and not any(o.ent_type_ in ("DATE", "TIME") for o in c.children)]  # not 'on Tuesday'
+    last = (tail[-1] if tail else rights[-1]).right_edge
+    while last.is_punct and last.i > first.i:
+        last = last.doc[last.i - 1]
+    return first.left_edge.idx, last.idx + len(last.text)
+
+
+@dataclass
+class Content:
+    """What an indirect rule found for a verb: the holder (None: no attribution here), the
+    content's span, its parts when the attribution stands in the middle, whether it is a stance."""
+
+    subj: Token | None
+    span: tuple[int, int] | None
+    parts: list[tuple[int, int]] | None = None
+    stance: bool = False
+    belief: bool = False  # a belief, plan or stance: attributed, but not said
+
+
+NO_ATTRIBUTION = Content(None, None)
+SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP"})  # who may be named before a colon
+# A verb used as an adjective or a noun ('the expected result', 'a planned vote') holds no belief.
+NOT_BELIEF_VERB_DEPS = frozenset({"amod", "compound", "nsubj", "dobj"})
+
+
+def speech_content(tok: Token, idx: Index) -> Content | None:
+    """'X said (that) ...', 'The museum, X said, ...', and a reporting verb with no clause whose
+    object is a stance ('called for a ban on new towers')."""
+    if not is_cue(tok):
+        return None
+    subj = subject(tok)
+    span = complement(tok)
+    parts = None
+    if span is None and subj is not None:
+        parts = parenthetical_content(tok, subj, idx)
+        span = (parts[0][0], parts[-1][1]) if parts else None
+    if span is None and subj is not None and is_stance(tok):
+        return Content(subj, object_content(tok), stance=True)
+    if span is None and topic_holder(tok, subj):
+        # 'Clinton noted the clot's existence', 'told his advisers to find a way': a reporting
+        # verb with no clause attributes what it governs, a topic rather than words said
+        return Content(subj, object_content(tok), stance=True, belief=True)
+    return Content(subj, span, parts)
+
+
+def topic_holder(tok: Token, subj: Token | None) -> bool:
+    """A verb with no clause attributes its object to its subject only when it is affirmed
+    ('does not recognize the court' holds no topic) and the subject is a word."""
+    return subj is not None and subj.is_alpha and not any(c.dep_ == "neg" for c in tok.children)
+
+
+def belief_content(tok: Token, idx: Index) -> Content | None:
+    """'X believes (that) ...', 'X wants to ...', or a belief verb's object as a stance ('Clinton
+    cited derogatory comments Trump made')."""
+    if tok.lower_ not in BELIEF_VERBS or tok.dep_ in NOT_BELIEF_VERB_DEPS:
+        return None
+    subj = subject(tok)
+    if subj is not None and subj.lower_ in NOT_BELIEF_HOLDERS:
+        return NO_ATTRIBUTION  # a speaker's own belief inside talk, or no holder at all
+    span = complement(tok, ("ccomp", "xcomp") if tok.lower_ in PLAN_VERBS else ("ccomp",))
+    if span is None and (is_stance(tok) or topic_holder(tok, subj)):
+        # 'cited derogatory comments', 'knows the district': what the verb governs
+        return Content(subj, object_content(tok), stance=True, belief=True)
+    return Content(subj, span, belief=True)
+
+
+def stance_content(tok: Token, idx: Index) -> Content | None:
+    """'Christie endorsed Trump', 'criticized the president's foreign policy'."""
+    if not is_stance(tok):
+        return None
+    subj = subject(tok)
+    if subj is not None and subj.lower_ in NOT_STANCE_HOLDERS:
+        return NO_ATTRIBUTION
+    return Content(subj, object_content(tok), stance=True, belief=True)
+
+
+def according_to_content(tok: Token, idx: Index) -> Content | None:
+    """'According to X, <clause>'."""
+    subj = according_to(tok)
+    return Content(subj, according_content(tok, idx) if subj is not None else None)
+
+
+# Tried in order, the first that applies to a verb decides (lexicons.PRECEDENCE): a word that
+# both reports and takes a stance ("urged") is a verb of saying first, and so on down.
+INDIRECT_RULES: tuple[Callable[[Token, Index], Content | None], ...] = (
+    speech_content,
+    belief_content,
+    stance_content,
+    according_to_content,
+)
+
+
+SPEECH_WORDS = frozenset(REPORTING_VERBS | PHRASAL_HEADS | PUT_IT | {"according"})
+OTHER_WORDS = frozenset(BELIEF_VERBS | STANCE_VERBS | CHARACTERISE_VERBS | STANCE_PREP_HEADS)
+
+
+class SpanSet:
+    """Character spans already claimed, with an overlap test that looks only at the spans near
+    the one asked about (bucketed by position): a test against every span made a transcript of
+    thousands of quotes quadratic. ``overlaps(a, b)`` is exactly "some (s, e) has s < b and
+    a < e", as the list scan it replaces."""
+
+    BUCKET = 4096
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self._buckets: dict[int, list[tuple[int, int]]] = {}
+        for span in spans:
+            self.add(span)
+
+    def _keys(self, a: int, b: int) -> range:
+        return range(a // self.BUCKET, max(a, b - 1) // self.BUCKET + 1)
+
+    def add(self, span: tuple[int, int]) -> None:
+        s, e = span
+        for k in self._keys(s, e if e > s else s + 1):
+            self._buckets.setdefault(k, []).append(span)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        return any(s < b and a < e for k in self._keys(a, b)
+                   for s, e in self._buckets.get(k, ()))
+
+
+def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Mention],
+                    starts: list[int]) -> list[Quote]:
+    """Reported speech, beliefs and stances with no quotation marks, outside the direct quotes."""
+    used = {q._cue_token for q in direct if q._cue_token is not None}
+    taken = SpanSet((q.start, q.end) for q in direct)
+    out: list[Quote] = []
+    # reporting verbs first, so that "X said Y endorsed Z" is X's attribution, not Y's stance
+    # (looked up by word in the Index: a Token object for every word costs more than the rules)
+    speech = idx.tokens_of(SPEECH_WORDS)
+    rest = idx.tokens_of(OTHER_WORDS - SPEECH_WORDS)
+    for tok in (doc[i] for i in speech + rest):
+        if tok.i in used or idx.in_quote(tok.idx):
+            continue
+        found = next(c for rule in INDIRECT_RULES if (c := rule(tok, idx)) is not None)
+        if found.subj is None or found.span is None:
+            continue
+        lo, hi = sorted((found.subj.idx, tok.idx))
+        if "\n" in idx.text[lo:hi]:
+            continue  # no holder in the verb's own paragraph ('according to' across a heading)
+        min_words = MIN_STANCE_WORDS if found.stance else MIN_CONTENT_WORDS
+        span = within_paragraph(found.span, tok.idx, idx.text, min_words)
+        if span is None:
+            continue
+        parts = None
+        if found.parts:
+            parts = [c for c in (within_paragraph(x, tok.idx, idx.text) for x in found.parts) if c]
+        if taken.overlaps(*span):
+            continue
+        q = Quote(spans=parts or [span], quote_type="belief" if found.belief else "indirect")
+        # a quoted fragment the parser made the subject ('"and two belt loops" ... says') is
+        # not the one speaking: the quote keeps its cue and waits for a speaker
+        subj = None if idx.in_quote(found.subj.idx) else found.subj
+        attribute(q, tok, subj, mentions, starts, idx, itertools.chain(direct, out))
+        out.append(q)
+        taken.add(span)
+    out.extend(name_colon_lines(idx, mentions, starts, taken))
+    out.extend(in_a_document(idx, mentions, starts, taken))
+    return out
+
+
+def in_a_document(idx: Index, mentions: list[Mention], starts: list[int],
+                  taken: SpanSet) -> list[Quote]:
+    """'In a statement, the ministry ...', 'In the latest Post poll, Clinton led Trump by five
+    points': a sentence that opens on 'in' and something written or asked reports the rest of
+    itself as that document's, as 'according to' does. Said in a statement, an interview or a
+    speech it is speech; found by a poll, a study or a report it is a belief-like finding."""
+    out = []
+    for sent in idx.sents:
+        first = next((t for t in sent if not t.is_space and not t.is_punct), None)
+        if first is None or first.lower_ != "in" or idx.in_quote(first.idx):
+            continue
+        doc_noun = next((c for c in first.children if c.dep_ == "pobj"), None)
+        if doc_noun is None or doc_noun.lower_ not in DOCUMENT_NOUNS | FINDING_NOUNS:
+            continue
+        span = according_content(first, idx)
+        if span is None or taken.overlaps(*span):
+            continue
+        span = within_paragraph(span, first.idx, idx.text)
+        if span is None:
+            continue
+        kind = "belief" if doc_noun.lower_ in FINDING_NOUNS else "indirect"
+        q = Quote(spans=[span], quote_type=kind)
+        attribute(q, None, doc_noun, mentions, starts, idx, out)
+        out.append(q)
+        taken.add(span)
+    return out
+
+
+# A line that opens with a name and a colon: 'Pat Caddell: Voters worried about ...'.
+_NAME_COLON = re.compile(r"(?m)^([^\n:]{2,80}):[ \t]+(?=\S)")
+
+
+def name_colon_lines(idx: Index, mentions: list[Mention], starts: list[int],
+                     taken: SpanSet) -> list[Quote]:
+    """'Pat Caddell: Democrat voters worried about Clinton's health' (a headline), 'WALLACE:
+    Let's start with ...' (a transcript): a line that opens with nothing but a person's or an
+    organisation's name and a colon reports what follows, to the end of the line, as theirs.
+    Labels that name no one ('READ MORE:', 'UPDATE:') are not entities and are left alone."""
+    out = []
+    text = idx.text
+    for m in _NAME_COLON.finditer(text):
+        k = bisect.bisect_left(starts, m.start(1))
+        if k >= len(mentions) or mentions[k].start != m.start(1) or \
+                mentions[k].end != m.end(1) or mentions[k].label not in SPEAKER_LABELS:
+            continue
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        span = (m.end(), len(text[:end].rstrip()))
+        if len(text[span[0] : span[1]].split()) < MIN_CONTENT_WORDS or idx.in_quote(span[0]) or \
+                taken.overlaps(*span):
+            continue
+        mention = mentions[k]
+        q = Quote(spans=[span], quote_type="indirect", speaker_text=text[m.start(1) : m.end(1)],
+                  speaker_span=(mention.start, mention.end), speaker=mention.canonical,
+                  speaker_rule="name-colon-line",
+                  speaker_label=mention.label)
+        out.append(q)
+        taken.add(span)
+    return out
+
+
+OWN_CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "conj", "advcl", "xcomp", "cc"})
+
+
+def parenthetical_content(cue: Token, subj: Token, idx: Index) -> list[tuple[int, int]] | None:
+    """'The museum, Mr. Bush said, celebrated his heroes.' / 'Lenox was a juggernaut, Mr.
+    Clarke said, until it went bankrupt.' / '..., Graham said.': a reporting verb with no
+    clause of its own, set off by commas, reports the rest of its sentence (one span on each
+    side of the attribution when it stands in the middle)."""
+    if cue.dep_ != "parataxis" or subj.head.i != cue.i:
+        return None
+    if any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and not cue.lower_.startswith(
+            ("tell", "told")) for c in cue.children):
+        return None  # 'Mexico said enough', 'suggested looking at ...': content of its own
+    sent = idx.sents[idx.sent_of(cue.i)]
+    phrase = {cue.i}
+    for child in cue.children:
+        if child.dep_ not in OWN_CLAUSE_DEPS:
+            phrase.update(t.i for t in child.subtree)
+    phrase.update(t.i for t in subj.subtree)
+    while min(phrase) > sent.start and idx.doc[min(phrase)].is_punct:
+        phrase.discard(min(phrase))
+    lo, hi = min(phrase), max(phrase)
+    if any(t.i not in phrase for t in idx.doc[lo : hi + 1]) or lo <= sent.start:
+        return None  # not one contiguous attribution phrase after some content
+    doc = idx.doc
+    if doc[lo - 1].text != ",":
+        return None
+    while hi > lo and doc[hi].is_punct:
+        hi -= 1
+    after = doc[hi + 1] if hi + 1 < sent.end else None
+    if after is not None and after.text not in (",", ".", ";", ":", "!", "?"):
+        return None
+    spans = []
+    for part in (doc[sent.start : lo], doc[hi + 1 : sent.end]):
+        toks = trim([t for t in part if not t.is_space])
+        if toks:
+            spans.append(char_span(toks))
+    words = sum(len(idx.text[s:e].split()) for s, e in spans)
+    if words < MIN_PARENTHETICAL_WORDS or any(idx.in_quote(s) for s, _ in spans):
+        return None
+    return spans

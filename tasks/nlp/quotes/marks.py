@@ -1,0 +1,137 @@
+"""Pass 1, quotation marks: where each quotation's words lie in the text, before any parse."""
+
+from __future__ import annotations
+
+import re
+
+from tasks.nlp.quotes.lexicons import TITLE_CONTEXT, TITLE_SMALL
+from tasks.nlp.quotes.thresholds import TITLE_MAX_WORDS
+
+OPENERS = "“„«"
+
+
+CLOSERS = "”»"
+# Characters where quote_mark_spans has something to decide: a line break or a possible mark.
+_MARK_OR_BREAK = re.compile("[\n\"'`“„«”»]")
+
+
+def mark_kind(text: str, i: int) -> tuple[str, int] | None:
+    """('open'|'close'|'either', width) for a quotation mark at i, or None."""
+    ch = text[i]
+    if ch in OPENERS:
+        return "open", 1
+    if ch in CLOSERS:
+        return "close", 1
+    pair = text[i : i + 2]
+    if pair == "``":
+        return "open", 2
+    if ch == '"' or pair == "''":
+        width = 1 if ch == '"' else 2
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + width] if i + width < len(text) else " "
+        if before.isspace() or before in "([{—–-/:" and not after.isspace():
+            return ("open" if not after.isspace() else "either"), width
+        if after.isspace() or after in ".,;:!?)]}—–-" or not before.isspace():
+            return "close", width
+        return "either", width
+    return None
+
+
+def quote_mark_spans(text: str) -> list[list[tuple[int, int]]]:
+    """Content fragments of every quotation, marks excluded; one list per (multi-paragraph) quote.
+
+    A paragraph that ends inside an open quote continues it only when the next paragraph opens
+    with a mark (the news convention); otherwise the dangling mark is dropped and scanning goes on.
+    """
+    quotes: list[list[tuple[int, int]]] = []
+    open_at: int | None = None  # content start of the current fragment
+    pending: list[tuple[int, int]] = []  # earlier paragraphs of a multi-paragraph quote
+    i, n = 0, len(text)
+    while i < n:
+        found = _MARK_OR_BREAK.search(text, i)  # nothing else changes the state: skip to it
+        if found is None:
+            break
+        i = found.start()
+        ch = text[i]
+        if ch == "\n":
+            if open_at is not None:
+                frag_end = i
+                while frag_end > open_at and text[frag_end - 1].isspace():
+                    frag_end -= 1
+                pending.append((open_at, frag_end))
+                open_at = None
+                j = i
+                while j < n and text[j].isspace():
+                    j += 1
+                kind = mark_kind(text, j) if j < n else None
+                if kind and kind[0] in ("open", "either"):
+                    open_at = j + kind[1]
+                    i = j + kind[1]
+                    continue
+                pending = []  # unbalanced: the quote never closed
+            i += 1
+            continue
+        kind = mark_kind(text, i)
+        if kind is None:
+            i += 1
+            continue
+        k, width = kind
+        if open_at is None:
+            # a closing mark typed where a paragraph opens a quote ("”Fear. I am ...") opens it
+            at_para_start = i == 0 or text[i - 1] == "\n"
+            if k in ("open", "either") or (at_para_start and i + width < n
+                                           and not text[i + width].isspace()):
+                open_at = i + width
+        elif k in ("close", "either"):
+            if i > open_at:
+                quotes.append(pending + [(open_at, i)])
+            pending = []
+            open_at = None
+        else:  # a second opener while open: the first one was unbalanced
+            pending = []
+            open_at = i + width
+        i += width
+    return quotes
+
+
+def after_mark(text: str, end: int) -> int:
+    """Position just after the closing quotation mark(s) that follow content ending at end."""
+    while end < len(text) and text[end] in "\"”'’»`":
+        end += 1
+    return end
+
+
+def paragraph_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def opens_paragraph(text: str, pos: int) -> bool:
+    """Nothing but blanks and quotation marks stands before pos in its paragraph (a quote or a
+    word that opens it: the parser's sentences often run over a paragraph break)."""
+    return not text[paragraph_start(text, pos) : pos].strip(" \t\"“”'’`«»")
+
+
+def previous_paragraph(text: str, pos: int) -> int:
+    """Where the paragraph before pos's paragraph starts (over blank lines; 0 at the top)."""
+    end = len(text[: paragraph_start(text, pos)].rstrip())
+    return text.rfind("\n", 0, end) + 1
+
+
+DASH_NAME = re.compile(r"[ \t\u00a0]*[―—–-]{1,2}[ \t\u00a0]*"
+                        r"([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,4})")
+
+
+def looks_like_title(text: str, start: int, end: int) -> bool:
+    """A short quoted phrase in title case inside a sentence, such as a show, book or song name
+    ('told MSNBC's "Morning Joe"', 'on "Fox News Sunday,"'), not speech."""
+    words = re.findall(r"[\w'’.-]+", text[start:end])
+    if not words or len(words) > TITLE_MAX_WORDS:
+        return False
+    para = paragraph_start(text, start)
+    before = text[para:start].rstrip(" \"“'`«").split()
+    if not before or before[-1].lower().rstrip(",") not in TITLE_CONTEXT and \
+            not before[-1].endswith(("'s", "’s")):
+        return False  # 'on MSNBC's "Morning Joe"', 'his book, "Make Your Kid a Millionaire"'
+    caps = [w for w in words if w[:1].isupper() or w[:1].isdigit()]
+    return bool(caps) and all(w in caps or w.lower() in TITLE_SMALL for w in words) and \
+        words[0] in caps and not text[start:end].rstrip(" ,").endswith(("!", "?"))

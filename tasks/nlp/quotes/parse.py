@@ -1,0 +1,261 @@
+"""Helpers over the parse that every pass shares: character and sentence lookups, a verb's
+subject, the head of a noun phrase, a clausal complement, token spans as character spans."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+
+from spacy.strings import hash_string
+from spacy.tokens import Doc, Span, Token
+
+from tasks.nlp.quotes.lexicons import ADDRESS_VERB_PREFIXES, CIRCUMSTANCE_PREPS, LISTENER_VERB_PREFIXES
+from tasks.nlp.quotes.thresholds import MIN_CLAUSE_TOKENS, MIN_CONTENT_WORDS
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """doc.sents as a list, read from the sentence-start array: doc.sents makes a Token object
+    for every word of the article to find the same starts."""
+    n = len(doc)
+    if not n:
+        return []
+    flags = doc.to_array("SENT_START").tolist()
+    starts = [0] + [i for i in range(1, n) if flags[i] == 1]
+    return [doc[a:b] for a, b in zip(starts, [*starts[1:], n], strict=True)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_hashes(words: frozenset[str]) -> frozenset[int]:
+    """The string-store hashes of words (the lexicons are constants: hashed once)."""
+    return frozenset(hash_string(w) for w in words)
+
+
+class Index:
+    """Character -> token lookups and quote-interior tests for one Doc."""
+
+    def __init__(self, doc: Doc, text: str, mark_spans: list[list[tuple[int, int]]],
+                 sents: list[Span] | None = None):
+        self.doc = doc
+        self.text = text  # doc.text, read once: Doc.text joins every token on each access
+        # token offsets from the Doc's array: a Token object per word costs more than the lookup
+        self.starts: list[int] = doc.to_array("IDX").tolist() if len(doc) else []
+        # each token's lower-case form as a string-store hash: passes that look for a few words
+        # find them here without building a Token for every word of the article
+        self.lower_hashes: list[int] = doc.to_array("LOWER").tolist() if len(doc) else []
+        self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
+        # once: each doc.sents walks the whole Doc (the caller may have them already)
+        self.sents: list[Span] = sentences(doc) if sents is None else sents
+        self._sent_starts = [s.start for s in self.sents]
+        # Token.is_sent_start scans the whole Doc on every call; look starts up here instead
+        self.sent_start_set = frozenset(self._sent_starts)
+        self._inside_starts = [s for s, _ in self.inside]
+        self._positions: dict[int, list[int]] | None = None  # lower-case hash -> token indices
+
+    def tokens_of(self, words: set[str] | frozenset[str]) -> list[int]:
+        """Indices of the tokens whose lower-case form is one of words, in text order (through
+        the article's word -> positions table, built on the first call)."""
+        # a lexicon is hashed once; an article's own few words (its surnames) each time
+        wanted = _word_hashes(words) if isinstance(words, frozenset) and len(words) > 8 else \
+            {hash_string(w) for w in words}
+        if self._positions is None:
+            self._positions = {}
+            for i, h in enumerate(self.lower_hashes):
+                self._positions.setdefault(h, []).append(i)
+        table = self._positions
+        if len(wanted) < len(table):
+            hits = [table[h] for h in wanted if h in table]
+        else:
+            hits = [p for h, p in table.items() if h in wanted]
+        return list(hits[0]) if len(hits) == 1 else sorted(i for p in hits for i in p)
+
+    def token_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def sent_of(self, token_i: int) -> int:
+        """Index of the sentence holding a token."""
+        return max(0, bisect.bisect_right(self._sent_starts, token_i) - 1)
+
+    def mark_span_before(self, char: int) -> tuple[int, int] | None:
+        """The quotation-mark span that starts last before char (None when there is none)."""
+        k = bisect.bisect_right(self._inside_starts, char) - 1
+        return self.inside[k] if k >= 0 else None
+
+    def in_quote(self, char: int) -> bool:
+        k = bisect.bisect_right(self._inside_starts, char) - 1
+        return k >= 0 and self.inside[k][0] <= char < self.inside[k][1]
+
+
+def capitalised(tok: Token) -> bool:
+    """A word written as a name is: a capital first and not all capitals. Token.is_title is
+    str.istitle, false for McCallum, DeBoer and MacKay."""
+    return tok.text[:1].isupper() and not tok.text.isupper() and tok.is_alpha or \
+        tok.is_title
+
+
+def subject(verb: Token) -> Token | None:
+    """The verb's speaker or holder as the parse gives it, in the verb's own paragraph: when the
+    parser ran a heading into the paragraph ("READ MORE: ...\n\nNadia Jamil, a researcher,
+    said ...") and took the subject from the heading, the name that opens the paragraph
+    before the verb stands instead, or no one."""
+    subj = _parsed_subject(verb)
+    if subj is None:
+        return None
+    lo, hi = sorted((subj.i, verb.i))
+    if not any("\n" in t.text or "\n" in t.whitespace_ for t in verb.doc[lo:hi]):
+        return subj
+    start = verb.i
+    while start > 0 and "\n" not in verb.doc[start - 1].text and \
+            "\n" not in verb.doc[start - 1].whitespace_:
+        start -= 1
+    own = list(verb.doc[start : verb.i])
+    heads = {verb.i} | _conj_heads(verb)
+    for t in own:
+        if t.dep_ in SUBJECT_DEPS and t.head.i in heads:
+            return t
+    if any(t.ent_type_ in ("PERSON", "ORG") for t in own):
+        return np_head(own)  # 'Senator Ruth Calloway on Tuesday described ...'
+    return None
+
+
+def _conj_heads(verb: Token) -> set[int]:
+    """The verbs this one is coordinated with ('described ... and said')."""
+    out = set()
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+        out.add(verb.i)
+    return out
+
+
+def _parsed_subject(verb: Token) -> Token | None:
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if len(subjects) > 1:  # '12:15 p.m.\n\nDonald Trump says': the one next to the verb
+        subjects.sort(key=lambda c: (c.ent_type_ in ("TIME", "DATE"), abs(verb.i - c.i)))
+    for child in subjects[:1]:
+        return child  # "Smith, who said ...": "who", resolved to Smith by attribute
+    if verb.tag_ == "VBG" or verb.lower_.endswith("ing"):
+        # 'footage of Hillary Clinton asking, "..."': the person the participle follows
+        before = verb.doc[verb.i - 1] if verb.i > 0 else None
+        if before is not None and before.ent_type_ == "PERSON":
+            addressed = addressing_verb(before)
+            if addressed is not None:
+                # 'Howard has written to Blair demanding ...': the one addressed did not speak;
+                # the participle is the writer's
+                return _parsed_subject(addressed)
+            return before
+    # "..., said Smith" inverted order parses Smith as a dependent after the verb (but the
+    # object of "telling Reuters" or "asked Smith" is the listener)
+    listener = verb.lower_.startswith(LISTENER_VERB_PREFIXES)
+    for child in verb.rights:
+        if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG") \
+                and not listener:
+            return child
+    if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
+        return _parsed_subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i \
+            and (verb.head.lower_ in CIRCUMSTANCE_PREPS or verb.head.lower_ == "as"
+                 and verb.head.head.lower_ in ("quoted", "quotes", "quote")):
+        # 'She drew boos upon saying, "..."' (not 'refrained from criticizing', 'without saying');
+        # 'he was quoted as saying': the one quoted
+        return _parsed_subject(verb.head.head)
+
+    return None
+
+
+def addressing_verb(tok: Token) -> Token | None:
+    """The verb of writing or telling whose addressee tok is ('wrote to Blair', 'told Blair',
+    'sent Blair a letter'), else None."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "to" and head.dep_ in ("prep", "dative"):
+        head = head.head
+    elif tok.dep_ not in ("dobj", "dative"):
+        return None
+    # (no part-of-speech test: the pipeline runs without its tagger)
+    return head if head.lower_.startswith(ADDRESS_VERB_PREFIXES) else None
+
+
+def according_to(tok: Token) -> Token | None:
+    """'according to X' -> X."""
+    if tok.lower_ == "according":
+        for child in tok.children:
+            if child.lower_ == "to":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+    return None
+
+
+def np_head(toks: list[Token]) -> Token | None:
+    """The head of the noun phrase that opens toks: a person's name first, then an
+    organisation, else the word before the first comma ("Flynn, a top surrogate," -> Flynn)."""
+    for label in ("PERSON", "ORG"):
+        ent = [t for t in toks if t.ent_type_ == label]
+        if ent:
+            first = ent[0]
+            run = [t for t in toks if t.i >= first.i]
+            k = 0
+            while k + 1 < len(run) and run[k + 1].ent_type_ == label and run[k + 1].ent_iob_ == "I":
+                k += 1
+            return run[k]
+    words = []
+    for t in toks:
+        if t.is_punct or t.text == "(":
+            break
+        words.append(t)
+    return words[-1] if words else None
+
+
+def trim(toks: list[Token], lead_mark: bool = False) -> list[Token]:
+    """toks without punctuation, quotation marks and spaces at either edge (and, when asked, a
+    leading subordinator such as 'that')."""
+    i, j = 0, len(toks)
+    while i < j and (toks[i].is_punct or toks[i].is_quote or toks[i].is_space
+                     or lead_mark and toks[i].dep_ == "mark"):
+        i += 1
+    while j > i and (toks[j - 1].is_punct or toks[j - 1].is_quote or toks[j - 1].is_space):
+        j -= 1
+    return toks[i:j]
+
+
+def char_span(toks: list[Token]) -> tuple[int, int]:
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, int] | None:
+    """Character span of the reported clause of a cue verb (its ccomp), without 'that'."""
+    for child in cue.children:
+        if child.dep_ in deps:
+            toks = [t for t in child.subtree]
+            if toks and toks[0].i < cue.i < toks[-1].i:
+                # 'a wind farm that developer Northwind says will power 900,000 homes': the
+                # clause wraps around its own attribution; keep what follows the cue
+                toks = [t for t in toks if t.i > cue.i]
+            toks = trim(toks, lead_mark=True)
+            if len(toks) >= MIN_CLAUSE_TOKENS:
+                return char_span(toks)
+    return None
+
+
+def within_paragraph(span: tuple[int, int], at: int, text: str,
+                     min_words: int = MIN_CONTENT_WORDS
+                      ) -> tuple[int, int] | None:
+    """Reported content stays in the cue's paragraph: the parser sometimes runs a sentence over
+    a heading or a timestamp ('4:49 p.m.\n\nEven before ...'). None when too few words remain."""
+    lo = text.rfind("\n", 0, at) + 1
+    hi = text.find("\n", at)
+    hi = len(text) if hi < 0 else hi
+    s, e = max(span[0], lo), min(span[1], hi)
+    while s < e and text[s] in " \t\u00a0":
+        s += 1
+    while e > s and text[e - 1] in " \t\u00a0":
+        e -= 1
+    return (s, e) if len(text[s:e].split()) >= min_words else None
+
+
+def according_content(tok: Token, idx: Index) -> tuple[int, int] | None:
+    """'According to X, <clause>' -> the clause: the sentence without the according phrase."""
+    sent = idx.sents[idx.sent_of(tok.i)]
+    phrase = {t.i for t in tok.subtree}
+    toks = trim([t for t in sent if t.i not in phrase and not t.is_space])
+    return char_span(toks) if len(toks) >= MIN_CLAUSE_TOKENS else None

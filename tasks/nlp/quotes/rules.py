@@ -1,0 +1,327 @@
+"""The rules that turn quotation-mark spans into attributions, as an explicit ordered list.
+
+Every span goes down ``DIRECT_RULES`` until one disposes of it: joined to the quote before,
+dropped, or kept with its attribution. The order is the precedence: a split quote's second half is
+joined before anything else looks at it, a cue found in the parse beats the weaker evidence of
+a colon, a dash signature or a preceding speaker, and so on. Indirect speech (indirect.py) then
+fills in what the marks did not cover, and quotes with no cue of their own take the speaker
+before them (speakers.continue_speakers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from tasks.nlp.names import clean_name, fullest_name
+from tasks.nlp.quotes.cast import resolve_speakers
+from tasks.nlp.quotes.cues import colon_attribution, find_cue, within_clause
+from tasks.nlp.quotes.indirect import indirect_quotes
+from tasks.nlp.quotes.lexicons import CHARACTERISE_VERBS, DOCUMENT_NOUNS, NAMING_VERBS
+from tasks.nlp.quotes.marks import (
+    DASH_NAME,
+    after_mark,
+    looks_like_title,
+    opens_paragraph,
+    paragraph_start,
+    previous_paragraph,
+    quote_mark_spans,
+)
+from tasks.nlp.quotes.mixed import after_cue, mixed_clause
+from tasks.nlp.quotes.model import Mention, Quote
+from tasks.nlp.quotes.parse import Index
+from tasks.nlp.quotes.speakers import attribute, continue_speakers
+from tasks.nlp.quotes.thresholds import (
+    FLOATING_QUOTE_CHARS,
+    MARK_SLACK_CHARS,
+    MIN_UNATTRIBUTED_WORDS,
+    MIXED_EXTRA_WORDS,
+)
+
+
+@dataclass
+class Article:
+    """One article on its way through the rules: its parse and the quotes kept so far."""
+
+    doc: Doc
+    text: str
+    idx: Index
+    mentions: list[Mention]
+    starts: list[int]
+    quotes: list[Quote] = field(default_factory=list)
+    used_cues: dict[int, Quote] = field(default_factory=dict)  # cue token -> the quote it cues
+
+    def keep(self, q: Quote) -> bool:
+        self.quotes.append(q)
+        return True
+
+
+@dataclass
+class Candidate:
+    """One quotation-mark span and what every rule looks at: its cue and subject in the parse,
+    its length, whether it reads as a title, and the quote kept before it."""
+
+    q: Quote
+    cue: Token | None
+    subj: Token | None
+    words: int
+    title: bool
+    prev: Quote | None
+
+    @property
+    def start(self) -> int:
+        return self.q.start
+
+    @property
+    def end(self) -> int:
+        return self.q.end
+
+
+DROPPED = True  # a rule that disposes of a span by keeping nothing says so with this
+
+
+def second_half_of_split(c: Candidate, a: Article) -> bool:
+    """'"...," X said. "..."': the previous quote's cue sits between the two halves in one
+    paragraph, and this half has no later cue of its own: it joins the previous quote."""
+    prev = c.prev
+    if prev is None or prev.cue_span is None or c.title:
+        return False
+    if not (prev.end <= prev.cue_span[0] < c.start and "\n" not in a.text[prev.end : c.start]):
+        return False
+    if c.cue is not None and c.cue.i != prev._cue_token:
+        return False
+    prev.spans.extend(c.q.spans)
+    return True
+
+
+def title_without_cue(c: Candidate, a: Article) -> bool:
+    """'on "Fox News Sunday"' with nothing reporting it: a title, not speech."""
+    return c.cue is None and c.title and DROPPED
+
+
+def colon_introduced(c: Candidate, a: Article) -> bool:
+    """'Trump issued the following statement: "..."': the clause before a colon attributes it."""
+    if c.cue is not None:
+        return False
+    lead = colon_attribution(c.start, a.idx)
+    if lead is None:
+        return False
+    attribute(c.q, lead[0], lead[1], a.mentions, a.starts, a.idx, a.quotes)
+    return a.keep(c.q)
+
+
+def dash_signature(c: Candidate, a: Article) -> bool:
+    """'"..." ― Pamela Padilla': a name after a dash signs the quote."""
+    if c.cue is not None:
+        return False
+    m = DASH_NAME.match(a.text, after_mark(a.text, c.end))
+    if not m:
+        return False
+    people = [mm.canonical for mm in a.mentions if mm.label == "PERSON"]
+    q = c.q
+    q.speaker_span = (m.start(1), m.end(1))
+    q.speaker_text = m.group(1)
+    q.speaker, q.speaker_label = fullest_name(clean_name(m.group(1)), people), "PERSON"
+    q.speaker_rule = "dash-signature"
+    return a.keep(q)
+
+
+def floating_paragraph(c: Candidate, a: Article) -> bool:
+    """A paragraph that is all quote, soon after a quote with a speaker, continues that speaker."""
+    prev = c.prev
+    if c.cue is not None or prev is None or not prev.speaker or \
+            c.start - prev.end >= FLOATING_QUOTE_CHARS:
+        return False
+    if not opens_paragraph(a.text, c.start):
+        return False  # words before the mark: the quote does not open its paragraph
+    q = c.q
+    q.speaker, q.speaker_label = prev.speaker, prev.speaker_label
+    q.speaker_rule = "floating-paragraph"
+    q.speaker_span, q.speaker_text = prev.speaker_span, prev.speaker_text
+    q._floats = "continues"  # (refloat may hand it to the voice of the paragraph before)
+    return a.keep(q)
+
+
+def person_subject(sent: Span) -> Token | None:
+    """The subject of a sentence's main verb when it is a person: a name or he/she."""
+    subj = next((t for t in sent.root.children if t.dep_ == "nsubj"), None)
+    return subj if subj is not None and (subj.ent_type_ == "PERSON" or
+                                         subj.lower_ in ("he", "she")) else None
+
+
+def after_its_speaker(c: Candidate, a: Article) -> bool:
+    """'Sen. Bernie Sanders identified young voters' exhaustion as one reason. "The younger
+    people are ..."': a quote with no cue that follows, in its paragraph, a sentence whose
+    subject is a person is that person's (news introduces the speaker, then quotes them)."""
+    if c.cue is not None or c.words < MIN_UNATTRIBUTED_WORDS:
+        return False
+    para = paragraph_start(a.text, c.start)
+    first = a.idx.sent_of(a.idx.token_at(c.start))
+    if first == 0:
+        return False
+    before = a.idx.sents[first - 1]
+    if a.text[before.start_char : para].strip(" \t\n\"“”'’`«»") or \
+            a.text[before.end_char : c.start].strip(" \t\"“'`«"):
+        return False  # not the sentence right before it in its paragraph
+    subj = person_subject(before)
+    if subj is None:
+        return False
+    attribute(c.q, None, subj, a.mentions, a.starts, a.idx, a.quotes)
+    return a.keep(c.q)
+
+
+def refloat(quotes: list[Quote], a: Article) -> None:
+    """A floating paragraph belongs to whoever the paragraph before it gives the floor: the
+    speaker of reported speech there ('Brooks said he obtained housing'; the direct quotes the
+    rules saw first may lie further back), else a person that paragraph ends on as its subject
+    ('Mary Nicholson ... agreed with Williamson's approach.'), news's way of introducing the
+    next voice in a run of quotes (a paragraph of quote with no voice before it takes only
+    speech). Runs once indirect speech is known (quotes in text order)."""
+    latest: Quote | None = None
+    for q in quotes:
+        if q._floats:
+            para = paragraph_start(a.text, q.start)
+            before = previous_paragraph(a.text, q.start)
+            if latest is not None and latest.end > before and latest.speaker_span != q.speaker_span \
+                    and latest.speaker:
+                q.speaker, q.speaker_label = latest.speaker, latest.speaker_label
+                q.speaker_rule = "refloat"
+                q.speaker_span, q.speaker_text = latest.speaker_span, latest.speaker_text
+            elif q._floats == "continues" and (latest is None or latest.end <= before):
+                last = a.idx.sents[a.idx.sent_of(a.idx.token_at(max(before, para - 2)))]
+                subj = person_subject(last)
+                if last.start_char >= before and subj is not None and not a.idx.in_quote(subj.idx):
+                    attribute(q, None, subj, a.mentions, a.starts, a.idx, quotes)
+        if q.speaker_span is not None:
+            latest = q
+
+
+def unsigned_documents(quotes: list[Quote], a: Article) -> None:
+    """'Gatsby said its programs director was among those killed. A statement said ...': a
+    document no one is said to have issued speaks for whoever spoke just before it in its
+    paragraph (quotes in text order, indirect speech included)."""
+    for k, q in enumerate(quotes):
+        if q.speaker is not None or q._speaker_head is None:
+            continue
+        head = a.doc[q._speaker_head]
+        if head.lower_ not in DOCUMENT_NOUNS or any(
+                c.dep_ in ("poss", "compound", "prep") for c in head.children) or not any(
+                c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
+            continue
+        para = paragraph_start(a.text, head.idx)
+        before = next((r for r in reversed(quotes[:k]) if r.end <= head.idx and r.speaker), None)
+        if before is not None and before.speaker_span is not None and \
+                before.speaker_span[0] >= para:
+            q.speaker, q.speaker_label = before.speaker, before.speaker_label
+            q.speaker_rule = "unsigned-document"
+
+
+def scare_quote(c: Candidate, a: Article) -> bool:
+    """A short quoted phrase with no cue is a scare quote or a name, not speech."""
+    return c.cue is None and c.words < MIN_UNATTRIBUTED_WORDS and DROPPED
+
+
+def unattributed(c: Candidate, a: Article) -> bool:
+    """Longer speech with no cue is kept without a speaker (refloat or continue_speakers may
+    give one: a paragraph that is all quote is marked as floating)."""
+    if c.cue is not None:
+        return False
+    if opens_paragraph(a.text, c.start):
+        c.q._floats = "opens"
+    return a.keep(c.q)
+
+
+def fragment_of_mixed(c: Candidate, a: Article) -> bool:
+    """A second quoted fragment inside a clause already taken as a mixed quote extends it:
+    'described the visit as a "landmark event" that "reaffirms ..."'."""
+    assert c.cue is not None
+    prev = c.prev
+    earlier = a.used_cues.get(c.cue.i)
+    if prev is not None and prev.quote_type == "mixed" and prev._cue_token is not None and \
+            "\n" not in a.text[prev.end : c.start] and \
+            within_clause(a.doc[prev._cue_token], c.start, c.end):
+        earlier = prev
+    if earlier is None or earlier.quote_type != "mixed" or earlier.start > c.start or \
+            not (c.end <= earlier.end + MARK_SLACK_CHARS or earlier is prev):
+        return False
+    s0, e0 = earlier.spans[-1]
+    earlier.spans[-1] = (s0, max(e0, c.end))
+    return True
+
+
+def attributed(c: Candidate, a: Article) -> bool:
+    """A span with a cue: direct speech, or a mixed quote of the clause around it when the
+    clause is longer or the cue characterises or names. A judging verb cues only the fragment it
+    governs, and a programme's title is not words ('said on WKRT's "Morning Line"')."""
+    cue, q = c.cue, c.q
+    assert cue is not None
+    attribute(q, cue, c.subj, a.mentions, a.starts, a.idx, a.quotes)
+    clause = mixed_clause(cue, c.start, c.end, a.idx) or after_cue(cue, c.start, c.end, a.idx)
+    characterises = cue.lower_ in CHARACTERISE_VERBS
+    if clause is not None and (len(a.text[clause[0] : clause[1]].split()) >= c.words + MIXED_EXTRA_WORDS
+                               or characterises
+                               or cue.lower_ in NAMING_VERBS and cue.idx < c.start):
+        q.spans = [clause]
+        q.quote_type = "mixed"
+    elif c.title or characterises:
+        return DROPPED
+    if c.title and q.quote_type == "mixed" and cue.lower_ not in NAMING_VERBS:
+        return DROPPED
+    a.used_cues[cue.i] = q
+    return a.keep(q)
+
+
+# In order; the first rule that returns True has disposed of the span.
+DIRECT_RULES: tuple[Callable[[Candidate, Article], bool], ...] = (
+    second_half_of_split,
+    title_without_cue,
+    colon_introduced,
+    dash_signature,
+    floating_paragraph,
+    after_its_speaker,
+    scare_quote,
+    unattributed,
+    fragment_of_mixed,
+    attributed,
+)
+
+
+def not_a_person(m: Mention, text: str) -> Mention:
+    """A PERSON mention after 'the' (Mention.after_the) is an organisation for the quote rules,
+    so no pronoun resolves to it as to a person."""
+    return Mention(m.start, m.end, "ORG", m.canonical) if m.label == "PERSON" and \
+        m.after_the(text) else m
+
+
+def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
+                   sents: list[Span] | None = None) -> list[Quote]:
+    """All attributions in a parsed article, in text order (pass doc.text and list(doc.sents)
+    if already computed: both walk the whole Doc)."""
+    text = doc.text if text is None else text
+    mentions = sorted((not_a_person(m, text) for m in mentions), key=lambda m: m.start)
+    marks = quote_mark_spans(text)
+    a = Article(doc, text, Index(doc, text, marks, sents), mentions, [m.start for m in mentions])
+    for frags in marks:
+        q = Quote(spans=list(frags), quote_type="direct")
+        cue, subj = find_cue(doc, a.idx, q.start, q.end)
+        c = Candidate(q, cue, subj, words=len(text[q.start : q.end].split()),
+                      title=len(frags) == 1 and looks_like_title(text, q.start, q.end),
+                      prev=a.quotes[-1] if a.quotes else None)
+        for rule in DIRECT_RULES:
+            if rule(c, a):
+                break
+    quotes = a.quotes + indirect_quotes(doc, a.idx, a.quotes, mentions, a.starts)
+    quotes.sort(key=lambda q: q.start)
+    refloat(quotes, a)
+    unsigned_documents(quotes, a)
+    continue_speakers(quotes, text)
+    resolve_speakers(quotes, mentions, a.idx)
+    return quotes
+
+
+def quote_text(text: str, spans: list[tuple[int, int]]) -> str:
+    """The quote's words: its fragments joined by an ellipsis."""
+    return " … ".join(re.sub(r"\s+", " ", text[s:e]).strip() for s, e in spans)

@@ -1,0 +1,352 @@
+"""Speakers: the mention as written, then the name it refers to (an entity, a name the NER
+missed, a pronoun's antecedent, a role noun's person), and quotes with no cue of their own
+continuing the speaker before them."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+
+from spacy.tokens import Token
+
+from tasks.nlp.names import TITLES, clean_name, fullest_name, written_as_name
+from tasks.nlp.quotes.lexicons import (
+    ACCORDING_TO,
+    DEFINITE,
+    DOCUMENT_NOUNS,
+    ORG_NOUNS,
+    PHRASAL_CUES,
+    PRONOUNS,
+    PRONOUNS_PERSON,
+    RELATIVES,
+    ROLE_NOUNS,
+    STANCE_PREPS,
+)
+from tasks.nlp.quotes.marks import opens_paragraph
+from tasks.nlp.quotes.model import Mention, Quote
+from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised, subject
+from tasks.nlp.quotes.thresholds import CONTINUATION_CHARS, DESCRIPTION_WORDS, SUBJECT_WINDOW
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})  # labels a speaker's name may carry
+GROUP_LABELS = ("ORG", "NORP", "GPE")  # what they, them, it and we refer to
+INSTITUTION_LABELS = ("ORG", "GPE", "FAC")  # what "the committee" may shorten
+
+def mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Mention | None:
+    k = bisect.bisect_right(starts, tok.idx) - 1
+    if k >= 0 and mentions[k].start <= tok.idx < mentions[k].end:
+        return mentions[k]
+    return None
+
+
+def paragraph_of(tok: Token, text: str) -> tuple[int, int]:
+    """The character span of a token's paragraph in the article's text (the Index's: Doc.text
+    rebuilds the whole text on every access)."""
+    hi = text.find("\n", tok.idx)
+    return text.rfind("\n", 0, tok.idx) + 1, len(text) if hi < 0 else hi
+
+
+def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str],
+                    sent_starts: frozenset[int] = frozenset(), text: str | None = None
+                    ) -> tuple[tuple[int, int], str | None, str | None]:
+    """Speaker span, resolved name and label from a subject token (names through appositions;
+    given the article's text, only those in the subject's paragraph: a photo credit the parser
+    ran into the paragraph is not its name)."""
+    m = mention_for(subj, mentions, starts)
+    if m is not None and not written_as_name(m.canonical):
+        m = None  # 'the rookie defenceman' tagged ORG: a description, not a name
+    if m is not None and m.label in NAME_LABELS:
+        if m.label != "PERSON" and " " not in m.canonical:
+            full = fullest_name(m.canonical, people)  # "Reyes" mis-tagged ORG, "Daniel Reyes" known
+            if full != m.canonical:
+                return (m.start, m.end), full, "PERSON"
+        if m.label == "ORG":
+            k = bisect.bisect_right(starts, m.start - 1) - 1
+            owner = mentions[k] if k >= 0 else None
+            first = subj
+            while first.i > 0 and first.doc[first.i - 1].idx >= m.start:
+                first = first.doc[first.i - 1]
+            pos = first.doc[first.i - 1] if first.i > 0 else None
+            if owner is not None and owner.label == "GPE" and pos is not None and \
+                    pos.text in ("'s", "’s") and pos.idx == owner.end:
+                # "China's Foreign Ministry": the country is part of the organisation's name
+                return (owner.start, m.end), f"{owner.canonical}’s {m.canonical}", m.label
+        return (m.start, m.end), m.canonical, m.label
+    # "the Kremlin spokesman, Dmitry Peskov," / "his spokesman Dmitry Peskov" / "a spokesman
+    # for the Alder River Trust, Ben Okoro," (the parse hangs the name on the organisation)
+    lo, hi = paragraph_of(subj, text) if text is not None else (0, len(subj.doc.text))
+    for child in subj.subtree:
+        if child.dep_ in ("appos", "compound", "flat") and (child.head.i == subj.i or
+                                                           child.dep_ == "appos") and \
+                lo <= child.idx < hi:
+            mc = mention_for(child, mentions, starts)
+            if mc is not None and (mc.label == "PERSON" or mc.label == "ORG" and
+                                   subj.lower_ in ORG_NOUNS and subj.i < child.i):
+                # 'the Somali group al-Shabaab', 'the agency, TransLink,': the name it is given
+                return (mc.start, mc.end), mc.canonical, mc.label
+    if m is None and subj.text.isupper() and len(subj.text) > 1:
+        # initials the NER tagged elsewhere in the article ('EDC says'): that organisation
+        doc = subj.doc
+        same = next((x for x in mentions if x.end - x.start == len(subj.text) and
+                     doc.char_span(x.start, x.end) is not None and
+                     doc.char_span(x.start, x.end).text == subj.text), None)
+        if same is not None:
+            return (subj.idx, subj.idx + len(subj.text)), same.canonical, same.label
+    # noun phrase as written: determiners, modifiers and compounds on the left
+    left = subj
+    for child in subj.lefts:
+        if child.dep_ in ("det", "amod", "compound", "poss", "nummod", "nmod", "punct"):
+            left = child.left_edge if child.left_edge.i < left.i else left
+    while left.i < subj.i and (left.is_punct or left.is_space or
+                               "\n" in left.doc[left.i : subj.i].text):
+        left = left.doc[left.i + 1]  # nor across a paragraph break
+    start = left.idx
+    end = subj.idx + len(subj.text)
+    opens = left.i in sent_starts or text is not None and opens_paragraph(text, left.idx)
+    common = not capitalised(subj) or left.i == subj.i and opens and not subj.ent_type_
+    if common and subj.lower_ not in PRONOUNS:
+        # a description runs on to its modifiers (its capital only opening the sentence:
+        # 'People arrested last week said'): 'a person familiar with the negotiations',
+        # 'another member of the public' (not a relative clause, nor past a comma)
+        for child in subj.rights:
+            if child.dep_ not in ("prep", "amod", "acl") or child.i != subj.i + 1 and \
+                    any(t.is_punct for t in subj.doc[subj.i + 1 : child.i]):
+                break
+            toks = list(child.subtree)
+            cut = next((k for k, t in enumerate(toks) if t.is_punct or t.is_quote), len(toks))
+            if cut and len(toks[:cut]) + subj.i - left.i < DESCRIPTION_WORDS:
+                end = toks[cut - 1].idx + len(toks[cut - 1].text)
+            break
+    # a capitalised name the NER missed: "Superintendent Daniel Reyes"
+    if capitalised(subj) and subj.lower_ not in PRONOUNS:
+        run = [subj]
+        k = subj.i - 1
+        while k >= left.i and capitalised(subj.doc[k]) and subj.doc[k].dep_ in ("compound", "flat"):
+            run.insert(0, subj.doc[k])
+            k -= 1
+        name = clean_name(" ".join(t.text for t in run))
+        # a lone capitalised word opening the sentence ("Officials said") is not a name
+        opens_sentence = run[0].i in sent_starts or text is not None and \
+            opens_paragraph(text, run[0].idx)
+        if name and name.lower() not in TITLES and not (len(run) == 1 and opens_sentence):
+            return (start, end), fullest_name(name, people), "PERSON"
+    return (start, end), None, None
+
+
+def conjoined_names(head: Token) -> list[tuple[int, int]]:
+    """The names coordinated with a speaker's name ('Sandmann and Phillips', 'Charles Glynn and
+    Richard Jones'): all of them said it. Each as the character span of its capitalised words."""
+    out = []
+    for conj in head.conjuncts:
+        if conj.i < head.i or not capitalised(conj):
+            continue
+        first = conj
+        while first.i > 0 and first.doc[first.i - 1].dep_ in ("compound", "flat") and \
+                first.doc[first.i - 1].head.i == conj.i and capitalised(first.doc[first.i - 1]):
+            first = first.doc[first.i - 1]
+        out.append((first.idx, conj.idx + len(conj.text)))
+    return sorted(out)
+
+
+def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
+                    want: tuple[str, ...] | None = None) -> tuple[str | None, str | None]:
+    """He/she -> an earlier person; they/it -> an earlier organisation (or the labels asked
+    for). The nearest one that was the subject of its clause within the last few sentences wins
+    (news refers back to the actor, not to whoever was named last); failing that, the nearest
+    one."""
+    if want is None:
+        want = ("PERSON",) if pron.lower_ in PRONOUNS_PERSON else GROUP_LABELS
+    nearest: Mention | None = None
+    doc = idx.doc
+    for m in reversed(mentions):
+        if m.end > pron.idx or m.label not in want or idx.in_quote(m.start):
+            continue
+        if nearest is None:
+            nearest = m
+        if pron.idx - m.end > SUBJECT_WINDOW:
+            break
+        head = doc[idx.token_at(m.end - 1)]
+        if head.dep_ in ("compound", "flat") and head.head.i > head.i:
+            head = head.head
+        if head.dep_ in SUBJECT_DEPS:
+            return m.canonical, m.label
+    if nearest is not None:
+        return nearest.canonical, nearest.label
+    return None, None
+
+
+_PEOPLE: dict[int, tuple[list[Mention], int, list[str]]] = {}
+
+
+def person_names(mentions: list[Mention]) -> list[str]:
+    """The article's person names, each once, in order of first mention. Worked out once per
+    mention list (and again when it grows): built per quote it made quote extraction quadratic
+    in a long transcript (thousands of quotes, thousands of mentions of the same few people).
+    Fullest-name lookups give the same answers over unique names as over every mention."""
+    key = id(mentions)
+    hit = _PEOPLE.get(key)
+    if hit is not None and hit[0] is mentions and hit[1] == len(mentions):
+        return hit[2]
+    names = list(dict.fromkeys(m.canonical for m in mentions if m.label == "PERSON"))
+    if len(_PEOPLE) > 8:
+        _PEOPLE.clear()
+    _PEOPLE[key] = (mentions, len(mentions), names)
+    return names
+
+
+def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
+               starts: list[int], idx: Index, recent: Iterable[Quote] | None = None) -> None:
+    if cue is not None:
+        q.cue = cue.text if cue.lower_ != "according" else ACCORDING_TO
+        end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + len(ACCORDING_TO)
+        prt = next((c for c in cue.children if c.dep_ in ("prt", "advmod") and (cue.lower_, c.lower_)
+                    in PHRASAL_CUES or c.dep_ == "prep" and (cue.lower_, c.lower_) in STANCE_PREPS
+                    and q.quote_type in ("indirect", "belief")), None)
+        if prt is not None:  # 'went on', 'shot back', 'called for'
+            end = prt.idx + len(prt.text)
+            q.cue = idx.text[cue.idx:end]
+        q.cue_span = (cue.idx, min(end, len(idx.text)))
+        q._cue_token = cue.i
+    if subj is None:
+        return
+    if subj.lower_ == "it" and subj.dep_ in ("expl", "nsubjpass") and subj.head.i == \
+            q._cue_token:
+        # an impersonal passive ('It is predicted that ...', 'It was reported that ...') says
+        # who holds the view by not saying it: the 'it' refers to no one, so there is no speaker
+        return
+    if subj.lower_ in PRONOUNS:
+        q.speaker_span = (subj.idx, subj.idx + len(subj.text))
+        q.speaker_text = subj.text
+        q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx)
+        q.speaker_rule = "pronoun"
+        return
+    people = person_names(mentions)
+    if subj.lower_ in RELATIVES and subj.head.dep_ == "relcl" and subj.head.head.i != subj.i:
+        # "Smith, who said ...": the mention is "who", the speaker its antecedent
+        _, q.speaker, q.speaker_label = speaker_phrase(subj.head.head, mentions, starts, people,
+                                                        idx.sent_start_set, idx.text)
+        q.speaker_rule = "relative-clause"
+        q.speaker_span = (subj.idx, subj.idx + len(subj.text))
+        q.speaker_text = subj.text
+        return
+    q._speaker_head = subj.i
+    span, name, label = speaker_phrase(subj, mentions, starts, people, idx.sent_start_set,
+                                       idx.text)
+    if q.cue_span is not None and span[0] == q.cue_span[0] < span[1]:
+        # NER took the cue into the name: 'Said Okafor: "..."'
+        rest = idx.text[q.cue_span[1] : span[1]]
+        span = (span[1] - len(rest.lstrip()), span[1])
+        if name is not None and name.lower().startswith(q.cue.lower() + " "):
+            name = fullest_name(name[len(q.cue) + 1 :], [p for p in people if p != name])
+    if label == "PERSON":
+        q._also = conjoined_names(idx.doc[idx.token_at(span[1] - 1)])
+        if q._also:  # 'Sandmann and Phillips have said': the span runs over every name
+            span = (span[0], q._also[-1][1])
+    q.speaker_span = span
+    q.speaker_text = idx.text[span[0] : span[1]]
+    q.speaker, q.speaker_label = name, label
+    q.speaker_rule = "subject"
+    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
+    if label == "NORP" and definite and not subj.lower_.endswith("s"):
+        # "the Kentucky Republican said": one member of a party or people is a person, the
+        # one in view (as for "the senator")
+        q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, ("PERSON",))
+        q.speaker_rule = "member-of-group"
+    if name is None and definite and subj.lower_ in ROLE_NOUNS:
+        # "the Kremlin leader", "the spokesman": the person just quoted, when there is one (news
+        # names its protagonist by role between two of their quotes), else the person of that
+        # role named earlier
+        last = max((r for r in recent or [] if r.end <= subj.idx and r.speaker_label == "PERSON"
+                    and subj.idx - r.end < SUBJECT_WINDOW), key=lambda r: r.end, default=None)
+        if last is not None:
+            q.speaker, q.speaker_label = last.speaker, last.speaker_label
+            q.speaker_rule = "role-noun-last-quoted"
+        else:
+            q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, ("PERSON",))
+            q.speaker_rule = "role-noun-earlier"
+    elif name is None and definite:
+        # "the committee" after "Russia's Investigative Committee": the organisation so named
+        for m in reversed(mentions):
+            if m.end <= subj.idx and m.label in INSTITUTION_LABELS and \
+                    m.canonical.lower().split()[-1:] == [subj.lower_]:
+                head = idx.doc[idx.token_at(m.start)]
+                _, q.speaker, q.speaker_label = speaker_phrase(head, mentions, starts, people,
+                                                               text=idx.text)
+                q.speaker_rule = "definite-institution"
+                break
+        else:
+            if subj.lower_ in ORG_NOUNS:  # "the company", "the agency": the organisation in view
+                q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, ("ORG",))
+                q.speaker_rule = "organisation-noun"
+    if name is None and q.speaker is None and subj.lower_ in DOCUMENT_NOUNS:
+        # "her statement", "the RCMP statement", "Foster's book": whoever wrote it speaks
+        author = next((c for c in subj.children if c.dep_ == "poss"), None) or next(
+            (c for c in subj.children if c.dep_ == "compound" and c.ent_type_ in ("ORG", "PERSON")),
+            None)
+        if author is not None and author.lower_ in PRONOUNS_PERSON | {"his", "its", "their"}:
+            q._speaker_token = author.i
+            q.speaker, q.speaker_label = resolve_pronoun(author, mentions, idx, (
+                "PERSON",) if author.lower_ in ("his", "her") else GROUP_LABELS)
+            q.speaker_rule = "document-author"
+        elif author is not None:
+            _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people,
+                                                           text=idx.text)
+            q.speaker_rule = "document-author"
+        elif any(c.dep_ == "det" and c.lower_ in DEFINITE for c in subj.children) or \
+                subj.i > 0 and subj.doc[subj.i - 1].lower_ in DEFINITE:
+            # "The statement said": the statement the article introduced ("the ministry issued a
+            # statement"), spoken for by whoever issued it (the article read from the text too:
+            # the parser takes "the post read" for a noun phrase now and then)
+            issuer = document_issuer(subj, idx)
+            if issuer is not None:
+                _, q.speaker, q.speaker_label = speaker_phrase(issuer, mentions, starts, people,
+                                                               text=idx.text)
+                q.speaker_rule = "document-issuer"
+
+
+def document_issuer(noun: Token, idx: Index) -> Token | None:
+    """The subject of the latest verb before this point, outside quotation marks, that took the
+    same kind of document ('issued a statement', 'said in a statement', 'filed a complaint'), if
+    it names someone."""
+    for k in reversed(idx.tokens_of(frozenset({noun.lower_}))):
+        tok = idx.doc[k]
+        if tok.i >= noun.i or idx.in_quote(tok.idx) or tok.dep_ not in ("dobj", "pobj"):
+            continue
+        # 'issued a statement' / 'said in a statement'
+        verb = tok.head if tok.dep_ == "dobj" else tok.head.head
+        subj = subject(verb)
+        if subj is not None and subj.lower_ not in PRONOUNS and (
+                subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or subj.text[:1].isupper()):
+            return subj
+        return None
+    return None
+
+
+def named_or_described(speaker: str | None, speaker_text: str | None) -> str | None:
+    """The speaker's name, or where the article names no one, the description it gives
+    ('a spokesperson', 'authorities'): what a reader would answer to 'who said it?'. A pronoun
+    or a relative word with no antecedent answers nothing."""
+    if speaker is not None or speaker_text is None:
+        return speaker
+    words = speaker_text.split()
+    if not words or speaker_text.lower() in PRONOUNS or speaker_text.lower() in RELATIVES:
+        return None
+    return " ".join(words)
+
+
+def continue_speakers(quotes: list[Quote], text: str) -> None:
+    """A quote with no cue of its own right after someone's reported speech in the same paragraph
+    continues it: 'Bolton said he would help if asked. "I'm going to support him."' (quotes that
+    open a paragraph were handled as floating quotes already)."""
+    last: Quote | None = None
+    for q in quotes:
+        between = text[last.end : q.start] if last is not None else ""
+        opens_para = opens_paragraph(text, q.start)
+        # the same paragraph, or the paragraph this quote opens directly follows the speech
+        near = "\n" not in between or opens_para and not between.strip(" \t\n\"“”'’»`.,")
+        if q.cue is None and q.speaker_span is None and last is not None and \
+                last.end <= q.start and near and q.start - last.end < CONTINUATION_CHARS:
+            q.speaker, q.speaker_label = last.speaker, last.speaker_label
+            q.speaker_span, q.speaker_text = last.speaker_span, last.speaker_text
+            q.speaker_rule = "continuation"
+        if q.speaker_span is not None:
+            last = q

@@ -1,0 +1,565 @@
+"""`news-etl report`: the warehouse as one HTML page an editor reads without SQL.
+
+One self-contained file: the Vega-Lite charts (built with Altair) and the Vega libraries that draw
+them (bundled by vl-convert) are inside it, so it opens from disk or a mail attachment with no
+network. Sections: the corpus (articles over time per source, languages, files), the people and
+organisations named most with their weekly timelines, the speakers quoted most with their role and
+their lines, who quotes whom per outlet, the network of the people named together, and the data's
+health (undated articles, stale rows, failed files, the last runs). Every number comes from the
+queries in sql/report/; the page is written beside the warehouse atomically.
+
+Altair and vl-convert measured against Plotly for this page: Vega's bundle is 0.9 MB, Plotly's
+4.8 MB, for the same charts; the Vega specs themselves are a few kB each.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from tasks.core.errors import NewsEtlError
+from tasks.core.sql import load_sql
+
+REPORT_FILE = "report.html"
+TOP_ENTITIES = 15  # bars in the people and organisations charts
+TIMELINE_LINES = 6  # lines in a timeline before it stops being readable
+TOP_SPEAKERS = 12
+LINES_PER_SPEAKER = 2
+HEATMAP_SPEAKERS = 15
+HEATMAP_SOURCES = 10
+NETWORK_PEOPLE = 25
+TOP_SOURCES = 8  # sources drawn by name in the articles-over-time chart
+MAX_DAILY_DAYS = 120  # beyond this span, articles are counted per week
+GENDER_COLOURS = {"female": "#c0392b", "male": "#2e86c1", "not said": "#aab7b8"}
+
+
+class ReportError(NewsEtlError):
+    """The report cannot be written (exit 1, one line)."""
+
+
+@dataclass
+class Report:
+    """What was written: where, the charts it holds, its size and how long it took."""
+
+    path: Path
+    charts: list[str] = field(default_factory=list)
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+def default_output(wh: Path) -> Path:
+    return wh / REPORT_FILE
+
+
+def build_report(wh: Path, output: Path | None = None, model: str | None = None) -> Report:
+    """Query the warehouse, draw the charts, write the page (by rename: never half a file)."""
+    from tasks.store.warehouse import connect
+
+    t0 = time.perf_counter()
+    out = output or default_output(wh)
+    con = connect(wh)  # NoWarehouse: exit 2
+    try:
+        data = _gather(con)
+    finally:
+        con.close()
+    data["stale"] = _stale(wh, model)
+    charts = _charts(data)
+    page = render_page(wh, data, charts)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(page, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    return Report(out, list(charts), len(page.encode("utf-8")), time.perf_counter() - t0)
+
+
+# --- data --------------------------------------------------------------------------------------
+
+def _rows(con: Any, name: str, **params: Any) -> list[dict[str, Any]]:
+    rel = con.sql(load_sql(f"report/{name}.sql"), params=params or None)
+    cols = rel.columns
+    return [dict(zip(cols, r, strict=True)) for r in rel.fetchall()]
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of a share k/n (None when n is 0): it stays inside 0..1 and
+    is honest for the small counts of one outlet or one month."""
+    if n <= 0:
+        return None
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def who_is_quoted(r: dict[str, Any]) -> str:
+    """One sentence: the women's share of the quoted people of known gender, with its interval,
+    the unknown, and the share from the articles' own words alone."""
+    people, known, known_text = r["people"], r["women"] + r["men"], r["women_text"] + r["men_text"]
+    if not people:
+        return "No person is quoted yet."
+    parts = []
+    if known:
+        low, high = wilson(r["women"], known) or (0.0, 0.0)
+        parts.append(f"Women are {r['women'] / known:.1%} of the {known:,} quoted people of known "
+                     f"gender (95% interval {low:.1%} to {high:.1%}); the gender of "
+                     f"{people - known:,} of {people:,} ({(people - known) / people:.0%}) is unknown.")
+    else:
+        parts.append(f"The gender of none of the {people:,} quoted people is known.")
+    if known_text and known_text != known:
+        low, high = wilson(r["women_text"], known_text) or (0.0, 0.0)
+        parts.append(f"From the articles' own words alone (no first names): "
+                     f"{r['women_text'] / known_text:.1%} of {known_text:,} "
+                     f"({low:.1%} to {high:.1%}), with {(people - known_text) / people:.0%} unknown.")
+    return " ".join(parts)
+
+
+def _gather(con: Any) -> dict[str, Any]:
+    return {
+        "who_is_quoted": _rows(con, "who_is_quoted")[0],
+        "overview": _rows(con, "overview")[0],
+        "over_time": _rows(con, "articles_over_time", max_days=MAX_DAILY_DAYS, sources=TOP_SOURCES),
+        "languages": _rows(con, "languages"),
+        "files": _rows(con, "files_by_status"),
+        "people": _rows(con, "top_entities", kind="person", limit=TOP_ENTITIES),
+        "orgs": _rows(con, "top_entities", kind="organisation", limit=TOP_ENTITIES),
+        "people_weeks": _rows(con, "entity_timelines", kind="person", limit=TIMELINE_LINES),
+        "org_weeks": _rows(con, "entity_timelines", kind="organisation", limit=TIMELINE_LINES),
+        "speakers": _rows(con, "top_speakers", limit=TOP_SPEAKERS),
+        "lines": _rows(con, "speaker_lines", limit=TOP_SPEAKERS, per_speaker=LINES_PER_SPEAKER),
+        "speaker_source": _rows(con, "speaker_by_source", speakers=HEATMAP_SPEAKERS,
+                                sources=HEATMAP_SOURCES),
+        "network": _rows(con, "person_network", limit=NETWORK_PEOPLE, min_articles=1),
+        "health": _rows(con, "health")[0],
+        "runs": _rows(con, "last_runs", limit=10),
+        "failed": _rows(con, "failed_files", limit=20),
+    }
+
+
+def _stale(wh: Path, model: str | None) -> int | None:
+    """Articles produced by another model or extractor than the installed ones (None: unknown)."""
+    from tasks.core.settings import Settings
+    from tasks.core.version import installed_model_id
+    from tasks.store.reprocess import staleness
+
+    try:
+        return staleness(wh, installed_model_id(model or Settings.from_env().model)).stale
+    except Exception:  # noqa: BLE001  (the report still says what it can)
+        return None
+
+
+def _jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as Vega data: dates as ISO strings, everything else as JSON has it."""
+    def value(v: Any) -> Any:
+        if isinstance(v, datetime | date):
+            return v.isoformat()
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        return v
+    return [{k: value(v) for k, v in r.items()} for r in rows]
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+def _charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Vega-Lite specs by chart id, for the sections that have data to show."""
+    import altair as alt
+
+    alt.data_transformers.disable_max_rows()
+    charts: dict[str, dict[str, Any]] = {}
+
+    def add(cid: str, chart: Any) -> None:
+        charts[cid] = chart.to_dict()
+
+    def values(rows: list[dict[str, Any]]) -> Any:
+        return alt.Data(values=_jsonable(rows))
+
+    if data["over_time"]:
+        add("articles-over-time", alt.Chart(values(data["over_time"])).mark_bar().encode(
+            x=alt.X("day:T", title=None),
+            y=alt.Y("sum(articles):Q", title="articles"),
+            color=alt.Color("source:N", title="source", sort="-y"),
+            opacity=alt.Opacity("dated:N", title="publication date",
+                                scale=alt.Scale(domain=[True, False], range=[1.0, 0.45])),
+            tooltip=["day:T", "source:N", "dated:N", "sum(articles):Q"],
+        ).properties(width="container", height=220))
+    if data["languages"]:
+        add("languages", _hbar(alt, values(data["languages"]), "language", "articles",
+                               "articles"))
+    if data["files"]:
+        add("files", _hbar(alt, values(data["files"]), "status", "files", "files",
+                           tooltip=["status:N", "files:Q", "articles:Q"]))
+    for key, cid, colour in (("people", "top-people", "#5b2c6f"),
+                             ("orgs", "top-organisations", "#1e8449")):
+        if data[key]:
+            add(cid, _hbar(alt, values(data[key]), "identity", "articles", "articles",
+                           tooltip=["identity:N", "articles:Q", "mentions:Q"], colour=colour))
+    for key, cid in (("people_weeks", "people-timeline"), ("org_weeks", "organisations-timeline")):
+        if data[key]:
+            add(cid, alt.Chart(values(data[key])).mark_line(point=True).encode(
+                x=alt.X("week:T", title="week"),
+                y=alt.Y("articles:Q", title="articles that week"),
+                color=alt.Color("identity:N", title=None),
+                tooltip=["identity:N", "week:T", "articles:Q"],
+            ).properties(width="container", height=220))
+    if data["speakers"]:
+        add("top-speakers", alt.Chart(values(data["speakers"])).mark_bar().encode(
+            y=alt.Y("speaker:N", sort="-x", title=None),
+            x=alt.X("quotes:Q", title="quotes"),
+            color=alt.Color("gender:N", title="gender (as the articles say)",
+                            scale=alt.Scale(domain=list(GENDER_COLOURS),
+                                            range=list(GENDER_COLOURS.values()))),
+            tooltip=["speaker:N", "role:N", "organisation:N", "gender:N", "quotes:Q",
+                     "articles:Q", "outlets:Q"],
+        ).properties(width="container"))
+    if data["speaker_source"]:
+        add("speaker-by-source", alt.Chart(values(data["speaker_source"])).mark_rect().encode(
+            x=alt.X("source:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=160)),
+            y=alt.Y("speaker:N", title=None),
+            color=alt.Color("quotes:Q", title="quotes", scale=alt.Scale(scheme="blues")),
+            tooltip=["speaker:N", "source:N", "quotes:Q", "articles:Q"],
+        ).properties(width="container"))
+    if data["network"]:
+        add("people-network", _network(alt, data["network"]))
+    return charts
+
+
+def _hbar(alt: Any, data: Any, label: str, measure: str, title: str,
+          tooltip: list[str] | None = None, colour: str = "#2e4053") -> Any:
+    return alt.Chart(data).mark_bar(color=colour).encode(
+        y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X(f"{measure}:Q", title=title),
+        tooltip=tooltip or [f"{label}:N", f"{measure}:Q"],
+    ).properties(width="container")
+
+
+def network_layout(edges: list[tuple[str, str, int]], iterations: int = 300
+                   ) -> dict[str, tuple[float, float]]:
+    """Positions in [0, 1]^2 for the people of a co-occurrence network, by Fruchterman and
+    Reingold's force-directed layout: pairs named together often pull together, everyone pushes
+    everyone apart. Deterministic (people start on a circle in name order), so the same data
+    draws the same picture."""
+    nodes = sorted({a for a, _, _ in edges} | {b for _, b, _ in edges})
+    n = len(nodes)
+    if n == 0:
+        return {}
+    pos = {p: [0.5 + 0.4 * math.cos(2 * math.pi * k / n), 0.5 + 0.4 * math.sin(2 * math.pi * k / n)]
+           for k, p in enumerate(nodes)}
+    top = max(w for _, _, w in edges) or 1
+    ideal = math.sqrt(1.0 / n)
+    heat = 0.1
+    for _ in range(iterations):
+        move = {p: [0.0, 0.0] for p in nodes}
+        for i, a in enumerate(nodes):
+            for b in nodes[i + 1:]:
+                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+                d = math.hypot(dx, dy) or 1e-6
+                f = ideal * ideal / d
+                move[a][0] += dx / d * f
+                move[a][1] += dy / d * f
+                move[b][0] -= dx / d * f
+                move[b][1] -= dy / d * f
+        for a, b, w in edges:
+            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+            d = math.hypot(dx, dy) or 1e-6
+            f = d * d / ideal * (0.5 + w / top)
+            move[a][0] -= dx / d * f
+            move[a][1] -= dy / d * f
+            move[b][0] += dx / d * f
+            move[b][1] += dy / d * f
+        for p in nodes:
+            dx, dy = move[p]
+            d = math.hypot(dx, dy) or 1e-6
+            step = min(d, heat)
+            pos[p][0] += dx / d * step
+            pos[p][1] += dy / d * step
+        heat *= 0.98
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    return {p: ((x - min(xs)) / span_x, (y - min(ys)) / span_y) for p, (x, y) in pos.items()}
+
+
+def _network(alt: Any, rows: list[dict[str, Any]]) -> Any:
+    edges = [(r["entity_a"], r["entity_b"], int(r["articles"])) for r in rows]
+    pos = network_layout(edges)
+    weight: dict[str, int] = {}
+    for a, b, w in edges:
+        weight[a] = weight.get(a, 0) + w
+        weight[b] = weight.get(b, 0) + w
+    nodes = [{"person": p, "x": x, "y": y, "together": weight[p]} for p, (x, y) in pos.items()]
+    links = [{"a": a, "b": b, "articles": w, "x": pos[a][0], "y": pos[a][1], "x2": pos[b][0],
+              "y2": pos[b][1]} for a, b, w in edges]
+    axis = alt.Axis(labels=False, ticks=False, grid=False, domain=False, title=None)
+    scale = alt.Scale(domain=[-0.08, 1.08])
+    lines = alt.Chart(alt.Data(values=links)).mark_rule(color="#85929e").encode(
+        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
+        x2="x2:Q", y2="y2:Q",
+        strokeWidth=alt.StrokeWidth("articles:Q", scale=alt.Scale(range=[0.5, 6]), legend=None),
+        opacity=alt.value(0.6),
+        tooltip=["a:N", "b:N", alt.Tooltip("articles:Q", title="articles naming both")])
+    dots = alt.Chart(alt.Data(values=nodes)).mark_circle(color="#5b2c6f", opacity=0.9).encode(
+        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
+        size=alt.Size("together:Q", scale=alt.Scale(range=[60, 600]), legend=None),
+        tooltip=["person:N", alt.Tooltip("together:Q", title="articles shared with the others")])
+    labels = alt.Chart(alt.Data(values=nodes)).mark_text(dy=-12, fontSize=11).encode(
+        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
+        text="person:N")
+    return (lines + dots + labels).properties(width="container", height=480).configure_view(
+        strokeWidth=0)
+
+
+# --- page --------------------------------------------------------------------------------------
+
+# sha256 of vl_convert.javascript_bundle() per vl-convert version (pinned in pyproject.toml): a
+# cached bundle is inlined into every report, so a cache file is used only when it is exactly
+# what the installed package builds. A version not listed here is built afresh every time.
+BUNDLE_SHA256 = {"1.9.0": "3425bd951a44d478d0505c6b5d1e8d57656b6e9a4da7bfe88a718ce61d76e572"}
+
+
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script, from vl-convert (no network). Building it
+    takes a second or more, so it is kept in the user's cache, one file per vl-convert version,
+    and read back only when its digest is the pinned one (BUNDLE_SHA256): a poisoned cache file
+    would otherwise put its script into every report."""
+    import hashlib
+
+    import vl_convert as vlc
+
+    version = getattr(vlc, "__version__", None) or _dist_version("vl-convert-python")
+    pinned = BUNDLE_SHA256.get(version)
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "news-etl"
+    path = cache / f"vega-bundle-{version}.js"
+    if pinned is not None:
+        try:
+            js = path.read_bytes()
+            if hashlib.sha256(js).hexdigest() == pinned:
+                return js.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    js = vlc.javascript_bundle()
+    if pinned is None or hashlib.sha256(js.encode("utf-8")).hexdigest() != pinned:
+        return js  # the package's own output, trusted; not cached without a pinned digest
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(js, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: build it again next time
+    return js
+
+
+def _dist_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(value: Any) -> str:
+    """JSON to inline in a <script> element. Escaping ``</`` is not enough: a name ending in
+    ``<!--<script>`` puts the HTML tokenizer in its double-escaped state, where ``</script>`` no
+    longer ends the element and the rest of the page is swallowed. With every ``<``, ``>`` and
+    ``&`` (and the JavaScript line separators) written as \\u escapes, which JSON and JavaScript
+    read back as the same characters, no data can change how the page is parsed."""
+    return json.dumps(value, ensure_ascii=False, default=str).translate(_SCRIPT_UNSAFE)
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _n(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else _e(value)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
+
+
+def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
+    if not rows:
+        return '<p class="empty">none</p>'
+    head = "".join(f"<th>{_e(t)}</th>" for _, t in columns)
+    body = "".join("<tr>" + "".join(f"<td>{_n(r.get(c))}</td>" for c, _ in columns) + "</tr>"
+                   for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _chart(charts: dict[str, Any], cid: str, caption: str) -> str:
+    if cid not in charts:
+        return f'<p class="empty">{_e(caption)}: no data yet</p>'
+    return (f'<figure><div class="chart" id="{cid}" data-chart="{cid}"></div>'
+            f"<figcaption>{_e(caption)}</figcaption></figure>")
+
+
+def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]]) -> str:
+    """The HTML page: sections of charts and tables, the specs, and the script that draws them."""
+    o, h = data["overview"], data["health"]
+    first, last = o["first_day"], o["last_day"]
+    span = (f"published {first:%d %b %Y} to {last:%d %b %Y}" if first and last
+            else "no publication dates")
+    if not o["undated"]:
+        undated_note = ""
+    elif first is None:
+        undated_note = ("No article carries a publication date: the timelines count each "
+                        "article on the day it was first stored, which is when it was processed, "
+                        "not when it was news.")
+    else:
+        undated_note = (f"{_n(o['undated'])} of {_n(o['articles'])} articles "
+                        f"({_share(o['undated'], o['articles'])}) carry no publication date and "
+                        "are left out of the timelines.")
+    lines: dict[str, list[dict[str, Any]]] = {}
+    for r in data["lines"]:
+        lines.setdefault(r["speaker"], []).append(r)
+    speaker_rows = "".join(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
+        .format(_e(s["speaker"]), _e(s["role"]), _e(s["organisation"]), _e(s["gender"]),
+                _n(s["quotes"]), _n(s["outlets"]) if s["outlets"] is not None else "&ndash;",
+                "".join(f'<blockquote>“{_e(x["text"])}”<cite>{_e(x["source"] or "")}'
+                        f'{" · " + _n(x["articles"]) + " articles" if x["articles"] > 1 else ""}'
+                        "</cite></blockquote>" for x in lines.get(s["speaker"], [])))
+        for s in data["speakers"])
+    stale = data["stale"]
+    stale_text = ("unknown" if stale is None else
+                  f"{stale:,} articles made by another model or extractor version "
+                  "(`news-etl run --reprocess` redoes them)" if stale else "none")
+    last_run = data["runs"][0] if data["runs"] else None
+    health_items = [
+        ("undated articles", f"{_n(h['undated'])} ({_share(h['undated'], h['articles'])})"),
+        ("failed files", f"{_n(h['failed_files'])} of {_n(h['files'])}"),
+        ("partial files", _n(h["partial_files"])),
+        ("skipped files", _n(h["skipped_files"])),
+        ("quotes with no speaker",
+         f"{_n(h['quotes_without_speaker'])} ({_share(h['quotes_without_speaker'], h['quotes'])})"),
+        ("stale rows", stale_text),
+        ("last run", f"{last_run['status']} at {last_run['started_at']:%Y-%m-%d %H:%M}"
+         if last_run else "none"),
+    ]
+    specs = script_json(charts)
+    # no zero posing as data: a corpus whose articles name no source says so
+    sources_tile = (f"<div><b>{_n(o['sources'])}</b>sources</div>" if o["sources"] else
+                    "<div><b>&ndash;</b>sources not given</div>")
+    beliefs_note = (f"{o['quotes']:,} quotes said; {o['beliefs']:,} more statements are beliefs, "
+                    "plans or stances (attributed, not said), which the run summary and "
+                    "<code>status</code> count as quotes too" if o.get("beliefs") else "")
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>news-etl report: {_e(wh.resolve().name)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header>
+<h1>News corpus report</h1>
+<p class="sub">{_e(wh.resolve())} · generated {generated} · {span}</p>
+{f'<p class="sub" id="beliefs">{beliefs_note}</p>' if beliefs_note else ''}
+<div class="tiles">
+<div><b>{_n(o['articles'])}</b>articles</div>{sources_tile}
+<div><b>{_n(o['people'])}</b>people named</div><div><b>{_n(o['speakers'])}</b>speakers</div>
+<div><b>{_n(o['quotes'])}</b>quotes said</div><div><b>{_n(o['entities'])}</b>entity mentions</div>
+</div>
+<nav><a href="#corpus">Corpus</a><a href="#people">People and organisations</a>
+<a href="#speakers">Speakers</a><a href="#whom">Who quotes whom</a>
+<a href="#network">Network</a><a href="#health">Data health</a></nav>
+</header>
+<main>
+<section id="corpus"><h2>Corpus</h2>
+{_chart(charts, "articles-over-time", "Articles over time, per source")}
+<p class="note">{_e(undated_note)}</p>
+<div class="two">{_chart(charts, "languages", "Languages")}
+{_chart(charts, "files", "Input files by outcome")}</div>
+</section>
+<section id="people"><h2>People and organisations</h2>
+<div class="two">{_chart(charts, "top-people", "People named in most articles")}
+{_chart(charts, "top-organisations", "Organisations named in most articles")}</div>
+{_chart(charts, "people-timeline", "Articles per week naming the most-named people")}
+{_chart(charts, "organisations-timeline", "Articles per week naming the most-named organisations")}
+</section>
+<section id="speakers"><h2>Speakers</h2>
+{_chart(charts, "top-speakers", "Speakers quoted most (speech only; beliefs and plans left out)")}
+<p class="note" id="who-is-quoted">{_e(who_is_quoted(data["who_is_quoted"]))}</p>
+<p class="note">Gender comes from the articles' own words where they give it (honorifics,
+gendered nouns, the pronouns used for the person), else from the person's first name when the
+name data makes it unambiguous (p &ge; 0.9; <code>speakers.gender_source</code> says which;
+<code>news-etl run --no-gender-from-names</code> leaves names out).</p>
+<table class="speakers"><thead><tr><th>speaker</th><th>role</th><th>organisation</th>
+<th>gender</th><th>quotes</th><th>outlets</th><th>most quoted lines</th></tr></thead>
+<tbody>{speaker_rows}</tbody></table>
+</section>
+<section id="whom"><h2>Who quotes whom</h2>
+{_chart(charts, "speaker-by-source", "Quotes of the most-quoted speakers, per outlet")}
+</section>
+<section id="network"><h2>Who is named with whom</h2>
+{_chart(charts, "people-network", "The most-named people; a line joins two named in the same "
+        "articles, thicker the more articles")}
+</section>
+<section id="health"><h2>Data health</h2>
+<dl class="health">{"".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in health_items)}</dl>
+<h3>Last runs</h3>
+{_table(data["runs"], [("started_at", "started"), ("status", "status"), ("files", "files"),
+                       ("articles", "articles"), ("quotes", "quotes"),
+                       ("files_failed", "failed files"), ("seconds", "seconds"),
+                       ("error", "error")])}
+<h3>Files that failed or were read in part</h3>
+{_table(data["failed"], [("path", "file"), ("status", "status"), ("reason", "reason")])}
+</section>
+</main>
+<div id="chart-errors" hidden></div>
+<script>{vega_bundle()}</script>
+<script>
+const specs = {specs};
+const failed = document.getElementById("chart-errors");
+for (const [id, spec] of Object.entries(specs)) {{
+  vegaEmbed("#" + id, spec, {{renderer: "svg", actions: false}}).catch((err) => {{
+    document.getElementById(id).textContent = "This chart could not be drawn: " + err;
+    failed.hidden = false;
+    failed.textContent += id + ": " + err + "\\n";
+    console.error(err);
+  }});
+}}
+</script>
+</body>
+</html>
+"""
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1c2833;
+background:#fbfcfc}
+header{background:#1c2833;color:#fdfefe;padding:1.2em 2em}
+header h1{margin:0;font-size:1.6em}.sub{margin:.3em 0 1em;color:#aeb6bf;font-size:.9em}
+.tiles{display:flex;flex-wrap:wrap;gap:1em}.tiles div{background:#283747;padding:.6em 1em;
+border-radius:6px;min-width:8em}.tiles b{display:block;font-size:1.4em}
+nav{margin-top:1em}nav a{color:#d6eaf8;margin-right:1.2em;text-decoration:none}
+main{max-width:1200px;margin:auto;padding:0 2em 3em}section{margin-top:2.5em}
+h2{border-bottom:2px solid #d5d8dc;padding-bottom:.2em}
+figure{margin:1em 0}.chart{width:100%;min-height:120px}figcaption{color:#566573;font-size:.9em}
+.two{display:grid;grid-template-columns:1fr 1fr;gap:2em}
+.note{color:#566573;font-size:.9em}.empty{color:#909497;font-style:italic}
+table{border-collapse:collapse;width:100%;font-size:.9em}th,td{text-align:left;
+padding:.35em .6em;border-bottom:1px solid #e5e8e8;vertical-align:top}
+blockquote{margin:0 0 .5em;font-style:italic}cite{display:block;font-style:normal;
+color:#7f8c8d;font-size:.85em}
+dl.health{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1.5em}dt{font-weight:600}
+dd{margin:0}#chart-errors{white-space:pre;color:#c0392b}
+@media (max-width:800px){.two{grid-template-columns:1fr}}
+"""

@@ -1,0 +1,59 @@
+"""The file ledger: what the warehouse last recorded for each input path, read from the files
+table of the committed batches (a batch carries the rows that say which inputs it holds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasks.core.sql import load_sql, substitute
+from tasks.store.commit import committed_batches
+from tasks.store.layout import batches_dir
+
+
+@dataclass
+class LedgerEntry:
+    """What the warehouse last recorded for one input path."""
+
+    path: str
+    content_hash: str | None
+    size: int
+    mtime_ns: int
+    status: str
+    format: str | None = None
+    retryable: bool = False  # failed for a passing reason: try again on the next run
+    split_id: str | None = None  # read in parts: the latest split, its cuts, the parts stored
+    cuts: tuple[int, ...] = ()
+    stored: tuple[int, ...] = ()
+    torn: bool = False  # parts of the split saw different contents: the file must be redone
+    batch_id: str | None = None  # the batch of its latest record (named after its run: sortable)
+
+    @property
+    def missing_parts(self) -> list[int]:
+        """Parts of the latest split not yet stored (a run stopped before them)."""
+        if self.split_id is None:
+            return []
+        return sorted(set(range(len(self.cuts) + 1)) - set(self.stored))
+
+
+def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
+    """Latest files row per input path, across all committed batches."""
+    import duckdb
+
+    from tasks.store.staging import refresh_seeds
+
+    try:  # a warehouse written before a column existed: its seed gives the column
+        refresh_seeds(wh)
+    except OSError:
+        pass
+    files = [str((batches_dir(wh) / b / "files.parquet").resolve()).replace("'", "''")
+             for b in committed_batches(wh)]
+    con = duckdb.connect()
+    try:
+        sql = substitute(load_sql("ledger.sql"),
+                         {"{files_parquet}": "[" + ", ".join(f"'{f}'" for f in files) + "]"})
+        rows = con.sql(sql).fetchall()
+    finally:
+        con.close()
+    return {r[0]: LedgerEntry(*r[:7], split_id=r[7], cuts=tuple(r[8] or ()),
+                              stored=tuple(r[9] or ()), torn=r[10], batch_id=r[11]) for r in rows}

@@ -59,10 +59,10 @@ def main() -> int:
     settings = Settings()
     texts = load_texts(args.raw, args.limit)
     words = sum(len(t.split()) for t in texts)
-    nlp = load_nlp(settings.model, settings.disable)
+    nlp = load_nlp(settings.nlp.model, settings.nlp.disable)
 
     t0 = time.perf_counter()
-    docs = list(nlp.pipe(texts, batch_size=settings.pipe_batch_size))
+    docs = list(nlp.pipe(texts, batch_size=settings.nlp.pipe_batch_size))
     nlp_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -94,7 +94,7 @@ def main() -> int:
         extract_quotes(doc, [], text)
     quotes_only_s = time.perf_counter() - t0
 
-    print(f"articles {len(texts)}, words {words:,}, model {settings.model}, "
+    print(f"articles {len(texts)}, words {words:,}, model {settings.nlp.model}, "
           f"components {', '.join(nlp.pipe_names)}")
     print(f"nlp.pipe (1 process)   {nlp_s:8.2f} s  {words / nlp_s:8,.0f} words/s")
     print(f"extract_doc            {extract_s:8.2f} s  ({n_quotes} quotes)  "

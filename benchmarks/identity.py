@@ -18,8 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tasks.core.sql import load_sql  # noqa: E402
+from tasks.corpus import build
 from tasks.corpus.identity import NameStats, resolve_identities  # noqa: E402
-from tasks.store import warehouse
+from tasks.store import views
 
 
 def main() -> int:
@@ -29,7 +30,7 @@ def main() -> int:
                     help="estimate NLP time as words / this instead of the runs' wall time")
     args = ap.parse_args()
     wh = args.warehouse
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     wall = con.sql("select sum(wall_seconds) from runs where status = 'completed'").fetchall()[0][0]
     articles, words = con.sql("select count(*), sum(word_count) from articles").fetchall()[0]
     if not args.words_per_second and not wall:
@@ -42,7 +43,7 @@ def main() -> int:
     t_resolve = time.perf_counter() - t
     con.close()
     t = time.perf_counter()
-    total = warehouse.materialize(wh)
+    total = build.materialize(wh)
     t_all = time.perf_counter() - t
     nlp = words / args.words_per_second if args.words_per_second else wall
     basis = f"{args.words_per_second:,.0f} words/s" if args.words_per_second else "runs' wall time"

@@ -21,7 +21,7 @@ import duckdb  # noqa: E402
 
 from news_etl import query
 from news_etl.search import SearchRequest, search  # noqa: E402
-from tasks.store import warehouse
+from tasks.store import views
 
 # Searches of one to four words, common and rare, for the full-text index.
 SEARCHES = ["tariff", "climate change", "border wall funding", "supreme court nominee hearing",
@@ -48,7 +48,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=3, help="rows of each named query to print")
     args = ap.parse_args()
     t = time.perf_counter()
-    con = warehouse.connect(args.warehouse)
+    con = views.connect(args.warehouse)
     print(f"connect (views over the current batches)  {time.perf_counter() - t:.3f} s")
     person = con.sql("select identity from entity_summary where kind = 'person' "
                      "order by mentions desc limit 1").fetchall()

@@ -78,9 +78,9 @@ def bare_against_recorded_run(wh: Path, settings: Settings) -> None:
     existing warehouse, against the words/s of the cold run recorded in its runs table."""
     import spacy
 
-    from tasks.store import warehouse
+    from tasks.store import views
 
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     try:
         words, wall = con.sql("select words, wall_seconds from runs where status = 'completed' "
                               "order by words desc limit 1").fetchall()[0]
@@ -88,9 +88,9 @@ def bare_against_recorded_run(wh: Path, settings: Settings) -> None:
             "select text from articles order by source_path, record_index").fetchall()]
     finally:
         con.close()
-    nlp = spacy.load(settings.model, exclude=list(settings.disable))
+    nlp = spacy.load(settings.nlp.model, exclude=list(settings.nlp.disable))
     n_words = sum(len(t.split()) for t in texts)
-    kwargs: dict[str, int] = {"batch_size": settings.pipe_batch_size}
+    kwargs: dict[str, int] = {"batch_size": settings.nlp.pipe_batch_size}
     if settings.processes > 1:
         kwargs["n_process"] = settings.processes
     t = time.perf_counter()
@@ -99,7 +99,7 @@ def bare_against_recorded_run(wh: Path, settings: Settings) -> None:
     bare = time.perf_counter() - t
     print(f"recorded run  {words:,} words in {wall:,.1f} s: {words / wall:,.0f} words/s")
     print(f"bare nlp.pipe {n_words:,} words in {bare:,.1f} s: {n_words / bare:,.0f} words/s "
-          f"({settings.processes} processes, batch {settings.pipe_batch_size})")
+          f"({settings.processes} processes, batch {settings.nlp.pipe_batch_size})")
     print(f"ratio         {(words / wall) / (n_words / bare):.3f}")
 
 
@@ -140,8 +140,8 @@ def main() -> int:
     words, wall = first["words"], first["wall_seconds"]
     print(f"\ncorpus        {args.raw}: {first['files_seen']:,} files, {first['articles']:,} "
           f"articles, {words:,} words, {first['files_failed']} failed files")
-    print(f"settings      {settings.model} without {', '.join(settings.disable) or 'nothing'}; "
-          f"{settings.processes} processes, pipe batch {settings.pipe_batch_size}")
+    print(f"settings      {settings.nlp.model} without {', '.join(settings.nlp.disable) or 'nothing'}; "
+          f"{settings.processes} processes, pipe batch {settings.nlp.pipe_batch_size}")
     print(f"cold run      {wall:,.1f} s in the flow ({total:,.1f} s with Prefect start-up); "
           f"{words / wall:,.0f} words/s; {first['entities']:,} entities, {first['quotes']:,} quotes")
     split = ", ".join(f"{k} {mib(v)}" for k, v in sorted(s.parts.items()))

@@ -134,11 +134,11 @@ def main() -> int:
 
     import spacy
 
-    nlp = spacy.load(settings.model, exclude=list(settings.disable))
+    nlp = spacy.load(settings.nlp.model, exclude=list(settings.nlp.disable))
     with PeakMemory() as mem_bare:
         t1 = time.perf_counter()
         n = 0
-        kwargs = {"batch_size": settings.pipe_batch_size}
+        kwargs = {"batch_size": settings.nlp.pipe_batch_size}
         if settings.processes > 1:
             kwargs["n_process"] = settings.processes
         for _doc in nlp.pipe(texts, **kwargs):
@@ -149,8 +149,8 @@ def main() -> int:
     bare_wps = bare_words / bare
     print(f"corpus            {args.raw}  ({summary['files_seen']:,} files, "
           f"{summary['articles']:,} articles, {words:,} words)")
-    print(f"model             {settings.model} without {', '.join(settings.disable) or 'nothing'}; "
-          f"{settings.processes} processes, nlp.pipe batch {settings.pipe_batch_size}")
+    print(f"model             {settings.nlp.model} without {', '.join(settings.nlp.disable) or 'nothing'}; "
+          f"{settings.processes} processes, nlp.pipe batch {settings.nlp.pipe_batch_size}")
     print(f"pipeline          {flow_wall:8.1f} s  {pipe_wps:10,.0f} words/s  "
           f"peak RSS {mem_pipe.peak / 2**20:,.0f} MiB (all processes: {mem_pipe.breakdown()})")
     print(f"  with Prefect    {total:8.1f} s  {words / total:10,.0f} words/s  "

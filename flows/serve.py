@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from tasks.core import rawfs
@@ -9,14 +11,11 @@ from tasks.core.settings import Settings
 
 
 def deployment_parameters(settings: Settings) -> dict[str, Any]:
-    """Absolute paths, so the served runs do not depend on the server's working directory."""
-    return {
-        "raw": rawfs.display(settings.raw),
-        "warehouse": str(settings.warehouse.resolve()),
-        "model": settings.model,
-        "processes": settings.processes,
-        "progress": False,
-    }
+    """The settings whole, as JSON, with absolute paths (served runs do not depend on the
+    server's working directory) and no progress bar (nobody watches a served run's terminal)."""
+    raw = settings.raw if rawfs.is_url(settings.raw) else Path(settings.raw).resolve()
+    served = replace(settings, raw=raw, warehouse=settings.warehouse.resolve(), progress=False)
+    return {"settings": served.to_json()}
 
 
 def serve(settings: Settings, name: str, cron: str | None = None,

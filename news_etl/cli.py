@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from tasks.core.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
 from tasks.core.settings import RunOptions, Settings, offline_environment
+from tasks.core.status import RunStatus
 
 STARTED = time.monotonic()  # the command's own clock: a run's summary says both
 
@@ -221,7 +222,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0
     if not args.sql:
         raise UsageError("give SQL, a named query, or --list")
-    from tasks.store.warehouse import connect
+    from tasks.store.views import connect
 
     _check_output(args.format, args.output)
     sql, params = query.resolve(args.sql, query.parse_params(args.param))
@@ -243,7 +244,7 @@ def _check_output(fmt: str, output: Path | None) -> None:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from news_etl.search import SearchRequest, search, write_results
-    from tasks.store.warehouse import connect
+    from tasks.store.views import connect
 
     _check_output(args.format, args.output)
     req = SearchRequest(args.words, args.quotes, args.speaker, args.source, args.since,
@@ -272,17 +273,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = Settings.from_env(model=args.model)
     if not args.gold.is_file():
         raise UsageError(f"no gold file {args.gold}")
-    return run_eval(args.gold, args.types, args.core_only, args.pred_out, settings.model,
-                    tuple(settings.disable), args.json)
+    return run_eval(args.gold, args.types, args.core_only, args.pred_out, settings.nlp.model,
+                    tuple(settings.nlp.disable), args.json)
 
 
 def _raw_folders(settings: Settings) -> list[Path]:
     """Every local raw folder this warehouse was built from (its runs say), and the one set."""
     from tasks.core import rawfs
-    from tasks.store import warehouse
+    from tasks.store import views
 
     found = [settings.raw] if isinstance(settings.raw, Path) else []
-    if warehouse.is_warehouse(settings.warehouse):
+    if views.is_warehouse(settings.warehouse):
         from tasks.store.runs import raw_locations
 
         found.extend(Path(raw) for raw in sorted(raw_locations(settings.warehouse))
@@ -362,7 +363,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     interrupt.enable()  # before Prefect starts its temporary server, which must not outlive us
     if not rawfs.exists(settings.raw):
         raise NoRawFolder(f"raw folder not found: {settings.raw}")
-    for model in settings.pipelines().values():
+    for model in settings.nlp.pipelines().values():
         if (problem := _model_problem(model)) is not None:
             raise UsageError(problem)
     _check_writable(settings.warehouse)  # before paying for Prefect's start-up
@@ -387,7 +388,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     summary = run_flow(settings, options)  # RunLocked 75, RunFailed 1, NoRawFolder 2
     _print_summary(summary, quiet=args.quiet, elapsed=time.monotonic() - STARTED)
-    return 0 if summary["status"] == "completed" else 1
+    return 0 if summary["status"] == RunStatus.COMPLETED else 1
 
 
 def _check_writable(wh: Path) -> None:
@@ -432,10 +433,10 @@ def _model_problem(model: str) -> str | None:
 
 def cmd_compact(args: argparse.Namespace) -> int:
     from tasks.run import compact
-    from tasks.store import warehouse
+    from tasks.store import views
 
     wh = Settings.from_env(warehouse=args.warehouse).warehouse
-    if not warehouse.is_warehouse(wh):
+    if not views.is_warehouse(wh):
         raise NoWarehouse(f"no warehouse at {wh}")
     _check_writable(wh)
     r = compact.compact(wh, args.target_rows or compact.DEFAULT_TARGET_ROWS)  # RunLocked: 75
@@ -480,7 +481,7 @@ def _print_summary(s: dict, quiet: bool = False, elapsed: float | None = None) -
         notices.append(f"  stale: {s['stale_message']}")
     if s.get("error"):
         notices.append(f"  error: {s['error']}")
-    if quiet and not notices and s["status"] == "completed":
+    if quiet and not notices and s["status"] == RunStatus.COMPLETED:
         return
     wall = s["wall_seconds"] or 0.0
     took = f"in {wall:,.1f}s"

@@ -90,7 +90,7 @@ def export(wh: Path, out: Path, fmt: str = "parquet",
     Refuses an out folder that exists and is not empty, so an export never mixes with an older
     one; a crash leaves only a hidden temporary folder beside out, never a partial out. Refuses
     one inside the warehouse or any of ``raw_folders`` (check_target)."""
-    from tasks.store.warehouse import connect
+    from tasks.store.views import connect
 
     check_target(wh, out, list(raw_folders or []))
 

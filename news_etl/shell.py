@@ -11,7 +11,7 @@ Named queries run with: .run NAME key=value ..."""
 
 def shell(wh: Path) -> int:
     from news_etl import query
-    from tasks.store.warehouse import connect
+    from tasks.store.views import connect
 
     try:
         import readline  # noqa: F401  (line editing and history where available)

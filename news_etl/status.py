@@ -7,8 +7,9 @@ from pathlib import Path
 
 from tasks.core.printable import say
 from tasks.core.settings import Settings
+from tasks.core.status import UNHEALTHY_RUNS, RunStatus
 
-UNHEALTHY = ("failed", "crashed", "interrupted")
+UNHEALTHY = UNHEALTHY_RUNS
 
 
 def status(settings: Settings, raw_given: bool = False) -> int:
@@ -16,11 +17,11 @@ def status(settings: Settings, raw_given: bool = False) -> int:
     from tasks.core import rawfs
     from tasks.core.version import installed_model_id
     from tasks.run import discover
-    from tasks.store import commit, ledger, staging, warehouse
+    from tasks.store import commit, ledger, staging, views
     from tasks.store.reprocess import staleness
 
     wh = settings.warehouse
-    if not warehouse.is_warehouse(wh):
+    if not views.is_warehouse(wh):
         say(f"news-etl status: no warehouse at {wh} (run `news-etl run` first)", file=sys.stderr)
         return 2
     corrupt = commit.corrupt_batches(wh)
@@ -33,7 +34,7 @@ def status(settings: Settings, raw_given: bool = False) -> int:
         say("  repair: `news-etl run` moves them to quarantine/ and processes their input "
               "files again from the raw folder")
         return 1
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     try:
         articles, entities, quotes = con.sql(
             "select (select count(*) from articles), (select count(*) from entities), "
@@ -46,7 +47,7 @@ def status(settings: Settings, raw_given: bool = False) -> int:
     say(f"warehouse {wh.resolve()}")
     say(f"  {articles:,} articles, {entities:,} entities, {quotes:,} quotes")
     say("  files: " + (", ".join(f"{n:,} {s}" for s, n in by_status) or "none"))
-    stale = staleness(wh, installed_model_id(settings.model))
+    stale = staleness(wh, installed_model_id(settings.nlp.model))
     if stale.stale:
         say(f"  stale: {stale.message()}")
     from tasks.store.reprocess import describe, pending
@@ -79,11 +80,11 @@ def status(settings: Settings, raw_given: bool = False) -> int:
         say(f"  raw folder {raw} not found: missing files not checked")
     say("  last runs:")
     last = runs[0][1] if runs else None
-    if last == "running" and not _locked(wh):
-        last = "crashed"  # marked 'running' but no process holds the warehouse
+    if last == RunStatus.RUNNING and not _locked(wh):
+        last = RunStatus.CRASHED  # marked 'running' but no process holds the warehouse
         runs[0] = (runs[0][0], last, *runs[0][2:6], "the run process ended before finishing",
                    runs[0][7])
-    elif last == "running":
+    elif last == RunStatus.RUNNING:
         say(f"  in progress: {staging.staged_articles(wh):,} more articles processed in batches "
               "not yet committed")
     for _run_id, st, started, wall, files, arts, error, _raw in runs:

@@ -30,9 +30,9 @@ def own_snapshot(wh: Path) -> tuple[bool, dict[str, list[tuple]]]:
     """The views as the project's own connection reads them, and whether it found every row in
     the batch files live (then entities, quotes and postings skip the semi-join on
     live_articles; another client opening news.duckdb always takes it)."""
-    from tasks.store import warehouse
+    from tasks.store import views
 
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     try:
         rows = {v: con.sql(f"select * from {v} order by {o}").fetchall()
                 for v, o in {**VIEWS, "postings": "article_id, quote_index, term"}.items()}
@@ -64,12 +64,12 @@ def small_batches_built(tmp_path_factory) -> tuple[Path, Path]:
 def small_batches(small_batches_built, tmp_path: Path) -> tuple[Path, Path]:
     """This test's own copy (files keep their times, so a run finds them unchanged); its
     news.duckdb is pointed at the copy's batches before the test reads it."""
-    from tasks.store import warehouse
+    from tasks.store import views
 
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     shutil.copytree(small_batches_built[0], raw)
     shutil.copytree(small_batches_built[1], wh)
-    warehouse.publish_views(wh)
+    views.publish_views(wh)
     return raw, wh
 
 
@@ -196,9 +196,9 @@ def test_a_run_that_leaves_many_small_batches_merges_them(small_batches, tmp_pat
         assert query(wh, sql) == query(twin, sql), view
     # the aggregates were computed for the merged batch (not left to compute live)
     assert query(wh, "select count(*) from article_meta") == [(39,)]
-    from tasks.store import warehouse
+    from tasks.store import aggregates, views
 
-    assert warehouse.materialized_current(wh, warehouse.committed_batches(wh))
+    assert aggregates.current(wh, views.committed_batches(wh))
     found = query(wh, "select speaker from search_quotes('budget fair')")
     assert found and found[0][0] == "Ada Moreno"
     # 0 is off; a run with nothing to do merges nothing either way

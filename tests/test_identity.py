@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tasks.corpus import build as corpus_build
 from tasks.corpus.identity import NameStats, name_key, resolve_identities, tidy_name
 from tasks.ingest.readers import article_id
-from tasks.store import commit, staging, warehouse
+from tasks.store import commit, staging, views
 from tests.test_warehouse import named
 
 
@@ -176,9 +177,9 @@ def test_views_and_queries_count_identities_after_materialisation(tmp_path):
                   [("Okafor", "Nobody asked the engineers")]),
         "e.txt": ([("Miriam Okafor", "PERSON"), ("Ada Okafor", "PERSON")], []),
     })
-    warehouse.materialize(wh)
-    warehouse.publish_views(wh)
-    con = warehouse.connect(wh)
+    corpus_build.materialize(wh)
+    views.publish_views(wh)
+    con = views.connect(wh)
     try:
         # the surname's articles count for the person; the trust, once tagged PERSON, is not one
         assert [r[:3] for r in named(con, "top-people")] == [
@@ -209,9 +210,9 @@ def test_an_undated_corpus_gets_no_trend_and_keeps_its_first_seen_time(tmp_path)
     later = datetime(2026, 11, 21, tzinfo=UTC)
     build(wh, {"s0.txt": story["s0.txt"]}, published=None, processed=later,
           batch="20261121T000000000000Z-1-00000")
-    warehouse.materialize(wh)
-    warehouse.publish_views(wh)
-    con = warehouse.connect(wh)
+    corpus_build.materialize(wh)
+    views.publish_views(wh)
+    con = views.connect(wh)
     try:
         dates = con.sql("select distinct seen_at, date_source from article_dates").fetchall()
         assert dates == [(PROCESSED, "first_seen")]

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tasks.core import langcodes
 from tasks.core.settings import Settings, SettingsError
 from tasks.ingest import language
 from tests.helpers import query, run_pipeline
@@ -23,7 +24,7 @@ ENGLISH = ("Harbour commissioner Ada Lindqvist said on Tuesday that the new ferr
 
 
 def test_language_codes_are_normalised_and_detected():
-    assert [language.normalize(c) for c in ("en-US", "EN", "fr_CA", "English", "deutsch", "",
+    assert [langcodes.normalize(c) for c in ("en-US", "EN", "fr_CA", "English", "deutsch", "",
                                             None, "klingon")] == [
         "en", "en", "fr", "en", "de", None, None, None]
     assert [language.detect(t) for t in (GERMAN, FRENCH, ENGLISH)] == ["de", "fr", "en"]
@@ -32,7 +33,7 @@ def test_language_codes_are_normalised_and_detected():
 
 def test_the_models_setting_is_checked_where_it_is_given(monkeypatch):
     s = Settings.from_env(models="fr=fr_core_news_sm, de = de_core_news_sm")
-    assert s.pipelines() == {"en": s.model, "fr": "fr_core_news_sm", "de": "de_core_news_sm"}
+    assert s.nlp.pipelines() == {"en": s.nlp.model, "fr": "fr_core_news_sm", "de": "de_core_news_sm"}
     with pytest.raises(SettingsError, match="LANG=PIPELINE"):
         Settings.from_env(models="fr_core_news_sm")
     monkeypatch.setenv("NEWS_ETL_MODELS", "=x")

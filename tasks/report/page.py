@@ -60,7 +60,7 @@ def default_output(wh: Path) -> Path:
 
 def build_report(wh: Path, output: Path | None = None, model: str | None = None) -> Report:
     """Query the warehouse, draw the charts, write the page (by rename: never half a file)."""
-    from tasks.store.warehouse import connect
+    from tasks.store.views import connect
 
     t0 = time.perf_counter()
     out = output or default_output(wh)
@@ -153,7 +153,7 @@ def _stale(wh: Path, model: str | None) -> int | None:
     from tasks.store.reprocess import staleness
 
     try:
-        return staleness(wh, installed_model_id(model or Settings.from_env().model)).stale
+        return staleness(wh, installed_model_id(model or Settings.from_env().nlp.model)).stale
     except Exception:  # noqa: BLE001  (the report still says what it can)
         return None
 

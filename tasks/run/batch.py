@@ -20,6 +20,8 @@ from typing import Any
 import pyarrow as pa
 
 from tasks.core import rawfs
+from tasks.core.settings import NlpSettings
+from tasks.core.status import KEPT_FILES, FileStatus
 from tasks.corpus import search
 from tasks.ingest import language
 from tasks.ingest.readers import (
@@ -59,12 +61,8 @@ class BatchSpec:
     raw: str
     warehouse: str
     files: list[FileWork]
-    model: str
-    disable: tuple[str, ...] = ()
-    pipe_batch_size: int = 16
+    nlp: NlpSettings = field(default_factory=NlpSettings)  # the run's, handed down whole
     follow_links: bool = False
-    models: tuple[tuple[str, str], ...] = ()  # (language, pipeline) beyond English's ``model``
-    gender_from_names: bool = True  # Settings.gender_from_names
 
 
 @dataclass
@@ -111,9 +109,9 @@ class FileState:
         if self.status is not None:
             status, error = self.status, self.error
         elif self.kept == 0 and fw.part is not None and not errors:
-            status, error = "ok", None  # a part with no records: its file's row says the rest
+            status, error = FileStatus.OK, None  # a part with no records: its file's row says the rest
         elif self.kept == 0:
-            status = "failed"
+            status = FileStatus.FAILED
             if self.error and not self.errors:
                 error = self.error
             elif self.produced == 0 and errors:  # the reader found nothing usable: its reasons
@@ -121,7 +119,7 @@ class FileState:
             else:
                 error = summarize_errors(errors) or "no articles in file"
         else:
-            status, error = ("partial" if errors else "ok"), summarize_errors(errors)
+            status, error = (FileStatus.PARTIAL if errors else FileStatus.OK), summarize_errors(errors)
         warnings = ([fw.warning] if fw.warning else []) + self.warnings
         return {
             "path": fw.path, "batch_id": spec.batch_id, "run_id": spec.run_id,
@@ -129,9 +127,9 @@ class FileState:
             "format": FOLDER_FORMAT if fw.folder else (self.format or format_of(fw.path)),
             "status": status, "error": error,
             "warning": "; ".join(warnings) if warnings else None,
-            "articles": self.kept if status in ("ok", "partial") else 0,
+            "articles": self.kept if status in KEPT_FILES else 0,
             "records_failed": len(errors), "processed_at": processed_at,
-            "retryable": self.retryable and status in ("failed", "partial"),
+            "retryable": self.retryable and status in (FileStatus.FAILED, FileStatus.PARTIAL),
             "record_kinds": sorted(self.kinds.items()) or None,
             "split_id": fw.split_id, "part": fw.part,
             "split_cuts": list(fw.cuts) if fw.split_id is not None else None,
@@ -187,13 +185,13 @@ def iter_articles(spec: BatchSpec, states: dict[str, FileState],
             st.status, st.error = fw.status, fw.error
             continue
         if fw.skip_reason:
-            st.status, st.error = "skipped", fw.skip_reason
+            st.status, st.error = FileStatus.SKIPPED, fw.skip_reason
             continue
         if fw.error:
-            st.status, st.error, st.retryable = "failed", fw.error, fw.retryable
+            st.status, st.error, st.retryable = FileStatus.FAILED, fw.error, fw.retryable
             continue
         if _whole_file(fw.path) and fw.size > MAX_DOCUMENT_BYTES:
-            st.status = "failed"
+            st.status = FileStatus.FAILED
             st.error = (f"file too large to read whole: {fw.size:,} bytes, over "
                         f"{MAX_DOCUMENT_BYTES:,} (only JSON Lines files are read record by record)")
             continue
@@ -225,9 +223,9 @@ def iter_articles(spec: BatchSpec, states: dict[str, FileState],
         except rawfs.RawUnavailable:
             raise
         except rawfs.LinkOutside as exc:
-            st.status, st.error = "skipped", exc.strerror
+            st.status, st.error = FileStatus.SKIPPED, exc.strerror
         except rawfs.NotRegular as exc:
-            st.status, st.error = "failed", exc.strerror
+            st.status, st.error = FileStatus.FAILED, exc.strerror
         except OSError as exc:
             st.error = f"cannot read file: {exc.strerror or exc}"
             st.retryable = rawfs.is_transient(exc)
@@ -276,12 +274,12 @@ def process_batch(spec: BatchSpec) -> BatchResult:
     articles = iter_articles(spec, states, res)
     first = next(articles, None)
     if first is not None:
-        nlp = load_nlp(spec.model, tuple(spec.disable))
+        nlp = load_nlp(spec.nlp.model, spec.nlp.disable)
         route = language_router(spec, nlp, res)
         chunk: list[tuple[Article, dict[str, Any], Extracted]] = []
         for art, ex in process_articles(nlp, itertools.chain([first], articles),
-                                        spec.pipe_batch_size, route=route,
-                                        gender_from_names=spec.gender_from_names):
+                                        spec.nlp.pipe_batch_size, route=route,
+                                        gender_from_names=spec.nlp.gender_from_names):
             if isinstance(ex, Exception):
                 _bad_record(states[art.source_path], art,
                             f"extraction failed: {type(ex).__name__}: {ex}")
@@ -302,12 +300,12 @@ def process_batch(spec: BatchSpec) -> BatchResult:
     t3 = time.perf_counter()
     res.files = len(file_rows)
     res.failures = [(s.fw.label(), r["error"]) for s, r in zip(states.values(), file_rows, strict=True)
-                    if r["status"] == "failed"]
+                    if r["status"] == FileStatus.FAILED]
     res.files_failed = len(res.failures)
     res.partials = [(s.fw.label(), r["records_failed"], r["error"] or "")
                     for s, r in zip(states.values(), file_rows, strict=True)
-                    if r["status"] == "partial"]
-    res.files_skipped = sum(r["status"] == "skipped" for r in file_rows)
+                    if r["status"] == FileStatus.PARTIAL]
+    res.files_skipped = sum(r["status"] == FileStatus.SKIPPED for r in file_rows)
     res.nlp_seconds = t2 - t0 - write_seconds - res.read_seconds  # reading interleaves with it
     res.write_seconds = t3 - t2 + write_seconds
     return res
@@ -318,7 +316,7 @@ def language_router(spec: BatchSpec, english: Any, res: BatchResult
     """Each article's language (the source's, else detected) and the pipeline that reads it: the
     default pipeline for English and for text too short to tell, a configured one for another
     language, none for a language without one (counted in ``res``)."""
-    models = dict(spec.models)
+    models = {k: v for k, v in spec.nlp.pipelines().items() if k != "en"}
 
     def route(art: Article) -> Any:
         art.language = language.normalize(art.language) or language.detect(art.text)
@@ -329,7 +327,7 @@ def language_router(spec: BatchSpec, english: Any, res: BatchResult
         if art.language not in models:
             res.unparsed += 1
             return None
-        return load_nlp(models[art.language], tuple(spec.disable))
+        return load_nlp(models[art.language], spec.nlp.disable)
 
     return route
 

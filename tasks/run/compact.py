@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks.core.sql import load_sql
-from tasks.corpus import search
-from tasks.store import commit, layout, lock, runs, schemas, staging, warehouse
+from tasks.corpus import build, search
+from tasks.store import commit, layout, lock, runs, schemas, staging, views
 
 DEFAULT_TARGET_ROWS = 4_000_000  # entity rows per compacted batch (~60k articles)
 # the tables a search reads a few rows of (the text of its best hits) arrive sorted by article
@@ -115,7 +115,7 @@ def compact_locked(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS, min_batches
         con = duckdb.connect(":memory:")
         con.execute("set enable_progress_bar = false")
         try:
-            for stmt in warehouse.view_statements(wh):
+            for stmt in views.view_statements(wh):
                 con.execute(stmt)
             # the batch ids whose rows these folders hold (a compacted folder holds many;
             # every live row of one batch id is in one folder)
@@ -139,11 +139,11 @@ def compact_locked(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS, min_batches
         (staged.path / commit.REPLACES_FILE).write_text("\n".join(group) + "\n")
         staged.close()  # flushes the tables, REPLACES and the folder to disk
         commit.commit_batch(wh, new_id)  # the merged rows appear and the old batches go, at once
-        warehouse.publish_views(wh)
+        views.publish_views(wh)
         commit.drop_replaced(wh)
     if report.groups and aggregate:  # same rows, new folder list: the aggregates follow
-        warehouse.materialize(wh)
-        warehouse.publish_views(wh)
+        build.materialize(wh)
+        views.publish_views(wh)
     after = [n for n in commit.committed_batches(wh) if n != layout.SCHEMA_BATCH]
     report.batches_after = len(after)
     report.row_groups_after = sum(batch_stats(wh, n).row_groups for n in after)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tasks.core import rawfs
 from tasks.core.rawfs import RawLocation
+from tasks.core.status import KEPT_FILES, FileStatus
 from tasks.ingest.readers import Span, is_supported, record_starts, splittable
 from tasks.store.ledger import LedgerEntry
 
@@ -203,13 +204,13 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
     for fw in files:
         present.add(fw.path)
         old = ledger.get(fw.path)
-        if old is None or old.status == "deleted":
+        if old is None or old.status == FileStatus.DELETED:
             fw.change = "new"
             p.new += 1
             p.work.append(fw)
             continue
         if fw.folder:  # still unlistable: its failed row stands, or one is recorded now
-            if old.status != "failed":
+            if old.status != FileStatus.FAILED:
                 p.work.append(fw)
             continue
         if old.split_id is not None and (old.missing_parts or old.torn) and _resume(
@@ -221,15 +222,15 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
             p.work.append(fw)
             continue
         _hash_if_touched(raw, fw, old, follow_links)
-        if fw.error is not None and fw.retryable and old.status in ("ok", "partial"):
+        if fw.error is not None and fw.retryable and old.status in KEPT_FILES:
             p.kept += 1  # unreadable for now: keep what was stored, look again next run
             p.unchanged += 1
             continue
         if fw.error is not None:
-            same = old.status == "failed"  # still unreadable: nothing new to record
+            same = old.status == FileStatus.FAILED  # still unreadable: nothing new to record
         else:
             same = fw.content_hash is None or fw.content_hash == old.content_hash
-        if same and not (old.retryable or (retry_failed and old.status == "failed")):
+        if same and not (old.retryable or (retry_failed and old.status == FileStatus.FAILED)):
             p.unchanged += 1
             continue
         fw.change = "retry" if same else "changed"
@@ -237,8 +238,8 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
         p.work.append(fw)
     # folders that could not be listed before and now can: their rows give way to their files'
     for path, e in ledger.items():
-        if e.format == FOLDER_FORMAT and e.status == "failed" and path not in present:
-            p.work.append(FileWork(path, folder=True, status="deleted",
+        if e.format == FOLDER_FORMAT and e.status == FileStatus.FAILED and path not in present:
+            p.work.append(FileWork(path, folder=True, status=FileStatus.DELETED,
                                    error="folder can be listed again; its files have their own rows"))
             present.add(path)
     p.missing = missing_paths(present, ledger, p.unlisted)
@@ -286,7 +287,7 @@ def missing_paths(present: set[str], ledger: dict[str, LedgerEntry],
     Paths under a folder that could not be listed are not missing: nobody knows."""
     hidden = tuple(u.rstrip("/") + "/" for u in unlisted or [])
     return sorted(path for path, e in ledger.items()
-                  if path not in present and e.status != "deleted"
+                  if path not in present and e.status != FileStatus.DELETED
                   and not (hidden and path.startswith(hidden)))
 
 

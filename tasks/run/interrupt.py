@@ -18,6 +18,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from tasks.core.status import RunStatus
+
 _enabled = False
 _current: dict[str, Any] = {}
 _lock = threading.Lock()
@@ -178,9 +180,9 @@ def _record(name: str) -> str:
         rest = ("the next `news-etl run` finishes it (the files still to reprocess for "
                 + ", ".join(reprocess.describe(e) for e in left) + " included)" if left else
                 "the next `news-etl run` processes the rest")
-        if run.status == "running":
+        if run.status == RunStatus.RUNNING:
             run.update(**counts)
-            run.update(status="interrupted", finished_at=runs.now_utc(),
+            run.update(status=RunStatus.INTERRUPTED, finished_at=runs.now_utc(),
                        error=f"stopped by {name}; committed batches are kept; {rest}")
             runs.write_run(wh, run)
         return (f"news-etl: run {run.run_id} interrupted: {counts['articles']:,} articles "

@@ -21,10 +21,11 @@ import pyarrow.parquet as pq
 
 from tasks.core import rawfs
 from tasks.core.settings import RunOptions, Settings
+from tasks.core.status import RunStatus
 from tasks.core.version import installed_model_id
 from tasks.report.page import REPORT_FILE
 from tasks.run import discover
-from tasks.store import commit, layout, ledger, lock, runs, schemas, warehouse
+from tasks.store import aggregates, commit, layout, ledger, lock, runs, schemas, views
 from tasks.store.reprocess import describe, selector, staleness
 
 
@@ -46,7 +47,7 @@ def _needs_repair(wh: Path) -> bool:
         if f.name.startswith(layout.SCHEMA_BATCH):
             continue
         try:
-            if "running" in pq.read_table(f, columns=["status"]).column(0).to_pylist():
+            if RunStatus.RUNNING in pq.read_table(f, columns=["status"]).column(0).to_pylist():
                 return True
         except (OSError, pa.ArrowInvalid):
             return True
@@ -59,7 +60,7 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None
     (it once started Prefect for 15 s and said nothing)."""
     asked = bool(opts.reprocess_all or opts.reprocess_since or opts.reprocess_match)
     wh = Path(settings.warehouse)
-    if not warehouse.is_warehouse(wh):
+    if not views.is_warehouse(wh):
         return None
     from tasks.store.reprocess import pending
 
@@ -78,16 +79,16 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None
                              reprocess=chosen, follow_links=settings.follow_links, exclude=wh)
         if plan.work or plan.reprocess or (opts.prune and plan.missing) or plan.unlisted:
             return None
-        if not warehouse.materialized_current(wh, commit.committed_batches(wh)):
+        if not aggregates.current(wh, commit.committed_batches(wh)):
             return None
-        stale = staleness(wh, installed_model_id(settings.model))
+        stale = staleness(wh, installed_model_id(settings.nlp.model))
         run = runs.RunRecord(run_id=runs.new_run_id(), started_at=started,
-                             raw=rawfs.display(settings.raw), model=settings.model)
-        run.update(status="completed", finished_at=runs.now_utc(), files_seen=plan.seen,
+                             raw=rawfs.display(settings.raw), model=settings.nlp.model)
+        run.update(status=RunStatus.COMPLETED, finished_at=runs.now_utc(), files_seen=plan.seen,
                    files_unchanged=plan.unchanged, files_missing=len(plan.missing),
                    stale_articles=stale.stale, wall_seconds=time.perf_counter() - t0)
         runs.write_run(wh, run)
-        warehouse.publish_views(wh)  # the views list the run records: this one too
+        views.publish_views(wh)  # the views list the run records: this one too
     summary = run.row()
     summary.update(failures=[], nlp_seconds=0.0, missing=plan.missing, unlisted=plan.unlisted,
                    quarantined={}, stale_message=stale.message() if stale.stale else None,

@@ -57,3 +57,20 @@ def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
         con.close()
     return {r[0]: LedgerEntry(*r[:7], split_id=r[7], cuts=tuple(r[8] or ()),
                               stored=tuple(r[9] or ()), torn=r[10], batch_id=r[11]) for r in rows}
+
+
+def record_deleted(wh: Path, batch_id: str, run_id: str, paths: list[str]) -> None:
+    """Commit 'deleted' records for files gone from the raw folder: as each file's latest
+    record, they take its articles, entities and quotes out of every view."""
+    from tasks.core.status import FileStatus
+    from tasks.store import staging
+    from tasks.store.commit import commit_batch
+    from tasks.store.runs import now_utc
+
+    now = now_utc()
+    rows = [{"path": p, "batch_id": batch_id, "run_id": run_id, "content_hash": None, "size": 0,
+             "mtime_ns": 0, "format": None, "status": FileStatus.DELETED,
+             "error": "removed from the raw folder; pruned", "warning": None, "articles": 0,
+             "records_failed": 0, "processed_at": now} for p in paths]
+    staging.stage_batch(wh, batch_id, {"files": rows})
+    commit_batch(wh, batch_id)

@@ -11,7 +11,7 @@ from typing import Any
 
 from tasks.core.sql import load_sql
 from tasks.core.version import EXTRACTOR_VERSION
-from tasks.store import warehouse
+from tasks.store import views
 
 
 @dataclass
@@ -45,9 +45,9 @@ def is_stale(model: str | None, extractor: str, current_model: str | None) -> bo
 
 
 def staleness(wh: Path, current_model: str | None) -> Staleness:
-    if not warehouse.is_warehouse(wh):
+    if not views.is_warehouse(wh):
         return Staleness(current_model, EXTRACTOR_VERSION, 0, [])
-    con = warehouse.connect(wh)
+    con = views.connect(wh)
     try:
         rows = con.sql(load_sql("stale.sql")).fetchall()
     finally:
@@ -64,7 +64,7 @@ def selector(wh: Path, everything: bool = False, since: str | None = None,
         return None
     paths: set[str] | None = None
     if since:
-        con = warehouse.connect(wh)
+        con = views.connect(wh)
         try:
             paths = {r[0] for r in con.sql(load_sql("reprocess_since.sql"),
                                            params={"since": since}).fetchall()}

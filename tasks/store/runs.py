@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tasks.core.atomic import replacing
+from tasks.core.status import FileStatus, RunStatus
 from tasks.store import schemas
 from tasks.store.layout import LOGS, SCHEMA_BATCH, runs_dir, staging_dir
 from tasks.store.staging import write_table
@@ -36,7 +37,7 @@ class RunRecord:
     started_at: datetime
     raw: str
     model: str
-    status: str = "running"  # running | completed | failed | interrupted | crashed
+    status: str = RunStatus.RUNNING  # tasks/core/status.py
     finished_at: datetime | None = None
     files_seen: int = 0
     files_new: int = 0
@@ -84,8 +85,8 @@ def mark_crashed_runs(wh: Path) -> list[str]:
         except (OSError, pa.ArrowInvalid):
             continue
         for row in rows:
-            if row["status"] == "running":
-                row["status"] = "crashed"
+            if row["status"] == RunStatus.RUNNING:
+                row["status"] = RunStatus.CRASHED
                 row["error"] = "the run process ended before the run finished"
                 row.update(committed_counts(wh, row["run_id"]))
                 write_run(wh, row)
@@ -112,7 +113,7 @@ def committed_counts(wh: Path, run_id: str) -> dict[str, int]:
             words = pq.read_table(table_file(wh, batch, "articles"), columns=["word_count"])
             counts["words"] += int(pc.sum(words.column("word_count")).as_py() or 0)
             files = pq.read_table(table_file(wh, batch, "files"), columns=["status"])
-            counts["files_failed"] += files.column("status").to_pylist().count("failed")
+            counts["files_failed"] += files.column("status").to_pylist().count(FileStatus.FAILED)
         except (OSError, pa.ArrowInvalid, KeyError):
             continue  # an unreadable batch is the quarantine's business, not the count's
     return counts

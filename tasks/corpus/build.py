@@ -1,0 +1,129 @@
+"""Build the corpus-level tables registered in tasks/store/aggregates.py from the committed
+batches: one writer per table, run in the registry's order, each file renamed into place, then
+the marker that makes the views read them.
+
+Called by a run after its last commit and by ``compact``; until then, or after a crash in
+between, the views compute the same tables live.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tasks.core.atomic import replacing
+from tasks.core.sql import load_sql
+from tasks.corpus.dedup import story_table
+from tasks.store import aggregates, layout, views
+from tasks.store.commit import committed_batches
+from tasks.store.staging import ROW_GROUP_ROWS
+
+# Row groups of the aggregates a search looks a few rows up in (by a sorted key): small enough
+# that the lookup skips most, big enough that a full scan (the corpus's size, a report) pays
+# little per group. DuckDB's cost per group is high: at 37k articles, 128-row groups made the
+# corpus statistics four times slower and the lookup no faster than one group of 37k.
+LOOKUP_GROUP_ROWS = {"article_meta": 2_048, "identity_names": 4_096}
+COOCCURRENCE_SCHEMA_FIELDS = (("entity_a", "string"), ("kind_a", "string"),
+                              ("entity_b", "string"), ("kind_b", "string"),
+                              ("articles", "int64"))
+
+
+def _identity_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema([("name", pa.string()), ("identity", pa.string()), ("kind", pa.string()),
+                      ("status", pa.string()), ("candidates", pa.list_(pa.string()))])
+
+
+def identity_table(con: Any) -> Any:
+    """Resolve every stored entity and speaker name to its corpus-level identity
+    (tasks/corpus/identity.py) from the name statistics of the views in ``con``; an Arrow table."""
+    import pyarrow as pa
+
+    from tasks.corpus.identity import NameStats, resolve_identities
+
+    rows = con.sql(load_sql("identity_stats.sql")).fetchall()
+    resolved = resolve_identities(NameStats(*r) for r in rows)
+    return pa.Table.from_pylist(
+        [{"name": i.name, "identity": i.identity, "kind": i.kind, "status": i.status,
+          "candidates": i.candidates} for i in resolved], schema=_identity_schema())
+
+
+def _write(table: Any, path: Path, row_group_size: int | None = None) -> None:
+    import pyarrow.parquet as pq
+
+    with replacing(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd", row_group_size=row_group_size)
+
+
+def write_identities(con: Any, path: Path) -> None:
+    """Every name's identity, sorted by name in row groups a search's lookup mostly skips; the
+    views in ``con`` read it from here on (the co-occurrence pairs identities)."""
+    identities = identity_table(con).sort_by("name")
+    _write(identities, path, LOOKUP_GROUP_ROWS["identity_names"])
+    con.register("identities_now", identities)
+    con.execute("create or replace view identity_names as "
+                "select name, identity, kind, status, candidates from identities_now")
+
+
+def write_stories(con: Any, path: Path) -> None:
+    """Exact and near copies grouped into stories (tasks/corpus/dedup.py)."""
+    _write(story_table(con, path.parent), path)
+
+
+def write_article_meta(con: Any, path: Path) -> None:
+    """One small row per live article: what a search ranks and shows without the text."""
+    meta = con.sql("select * from article_meta_live order by article_id").to_arrow_table()
+    _write(meta, path, LOOKUP_GROUP_ROWS["article_meta"])
+
+
+def write_quote_speakers(con: Any, path: Path) -> None:
+    """Who said each quote, by identity, in big row groups: a speaker search scans it whole."""
+    said = con.sql("select * from quote_speakers_live order by identity").to_arrow_table()
+    _write(said, path, ROW_GROUP_ROWS)
+
+
+def write_cooccurrence(con: Any, path: Path) -> None:
+    """Pairs of identities named in the same articles, streamed: the self-join is the biggest."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([pa.field(n, t) for n, t in COOCCURRENCE_SCHEMA_FIELDS])
+    reader = con.sql("select * from entity_cooccurrence_live "
+                     "order by articles desc, entity_a, entity_b").arrow()
+    with replacing(path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        for rb in reader:
+            writer.write_table(pa.Table.from_batches([rb]).cast(schema), row_group_size=ROW_GROUP_ROWS)
+
+
+WRITERS: dict[str, Callable[[Any, Path], None]] = {
+    "identity_names": write_identities,
+    "stories": write_stories,
+    "article_meta": write_article_meta,
+    "quote_speakers": write_quote_speakers,
+    "entity_cooccurrence": write_cooccurrence,
+}
+assert set(WRITERS) == set(aggregates.BY_NAME), "every registered aggregate has one writer"
+
+
+def materialize(wh: Path) -> float:
+    """Compute every registered corpus-level table from the committed batches; seconds taken."""
+    import duckdb
+
+    t0 = time.perf_counter()
+    batches = committed_batches(wh)
+    (wh / layout.AGGREGATES).mkdir(exist_ok=True)
+    # no DuckDB progress bar on the terminal in the middle of a run's own
+    con = duckdb.connect(":memory:")
+    con.execute("set enable_progress_bar = false")
+    try:
+        for stmt in views.view_statements(wh, batches):
+            con.execute(stmt)
+        for agg in aggregates.AGGREGATES:
+            WRITERS[agg.name](con, aggregates.path(wh, agg.name))
+    finally:
+        con.close()
+    aggregates.mark_current(wh, batches)
+    return time.perf_counter() - t0

@@ -1,0 +1,155 @@
+"""Publish step and read access: DuckDB views (sql/views.sql, analysis.sql, search.sql) over the Parquet.
+
+news.duckdb holds the views over an explicit list of the committed batch files (absolute paths),
+rewritten after every batch commit, so the DuckDB CLI or any client can open it from any working
+directory and always reads a consistent snapshot; a moved warehouse is right again after its next
+run. ``news-etl query`` does not depend on that file: it lists the batches once and builds the same
+views for the warehouse's current location in an in-memory connection, which locks nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from pathlib import Path
+
+from tasks.core import atomic
+from tasks.core.atomic import replacing
+from tasks.core.errors import NoWarehouse
+from tasks.core.sql import load_sql, statements, substitute
+from tasks.store import aggregates, layout
+from tasks.store.commit import committed_batches
+from tasks.store.schemas import ADDED_TABLES
+
+DB_NAME = layout.DB_NAME
+VIEW_FILES = ("views.sql", "analysis.sql", "search.sql")
+VIEWS_MARKER = "views.sha256"  # digest of the view SQL last written into news.duckdb
+log = logging.getLogger(__name__)
+
+
+def db_path(wh: Path) -> Path:
+    return wh / DB_NAME
+
+
+def _sql_list(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
+def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
+    """The view definitions over one snapshot of committed batches."""
+    root = wh.resolve()
+    if batches is None:
+        batches = committed_batches(wh)
+    subs = {"{root}": str(root).replace("'", "''")}
+    for table in layout.TABLES:
+        files = [layout.table_file(root, b, table) for b in batches]
+        if table in ADDED_TABLES:  # a batch from before the table existed, until backfilled
+            files = [f for f in files if f.is_file()]
+        subs[f"{{{table}_parquet}}"] = _sql_list([str(f) for f in files])
+    current = aggregates.current(wh, batches)
+    for agg in aggregates.AGGREGATES:
+        where = str(root / layout.AGGREGATES / agg.file).replace("'", "''")
+        subs[agg.placeholder] = f"read_parquet('{where}')" if current else agg.live
+    runs = sorted(e.name for e in os.scandir(layout.runs_dir(wh)) if e.name.endswith(".parquet"))
+    subs["{runs_parquet}"] = _sql_list([str(layout.runs_dir(root) / r) for r in runs])
+    return [substitute(stmt, subs) for f in VIEW_FILES for stmt in statements(load_sql(f))]
+
+
+
+_publish_lock = threading.Lock()
+
+
+# views.sql's test of whether every row in the batch files is live (set by each connection)
+ALL_LIVE = "coalesce(getvariable('news_etl_all_live'), false)"
+STORAGE_VERSION = "v1.0.0"  # news.duckdb's format: DuckDB 1.0 and every later client reads it
+
+
+def write_database(path: Path, stmts: list[str]) -> None:
+    """A new DuckDB file at path holding the views, in the oldest storage format DuckDB 1.x reads,
+    so the CLI and tools built on DuckDB 1.x (DBeaver, the duckdb-cli package) open it too."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"attach '{quoted}' as wh (storage_version '{STORAGE_VERSION}')")
+        con.execute("use wh")
+        for stmt in stmts:
+            # another client never sets the variable, so it always takes the semi-join; stored
+            # as a constant, the views need no getvariable (DuckDB 1.1) to open in 1.0 either
+            con.execute(stmt.replace(ALL_LIVE, "false"))
+        con.execute("checkpoint wh")
+    finally:
+        con.close()
+
+
+def publish_views(wh: Path) -> bool:
+    """Write news.duckdb with the views over the batches committed now, unless nothing changed.
+
+    The new database is built beside the old one and renamed over it: no run ever holds a lock on
+    the file analysts open, a client that opened the old file keeps a consistent snapshot, and the
+    next connection sees the new one. Returns whether it rewrote the file."""
+
+    with _publish_lock:
+        stmts = view_statements(wh)
+        digest = hashlib.sha256("\n;\n".join(stmts).encode()).hexdigest()
+        marker = wh / VIEWS_MARKER
+        if db_path(wh).exists() and marker.exists() and marker.read_text().strip() == digest:
+            return False
+        for old in wh.glob(f".{DB_NAME}.*.tmp*"):  # left by a process that died writing one
+            old.unlink(missing_ok=True)
+        with replacing(db_path(wh)) as tmp:
+            try:
+                write_database(Path(tmp), stmts)
+            finally:
+                Path(f"{tmp}.wal").unlink(missing_ok=True)
+        atomic.write_text(marker, digest + "\n")
+    return True
+
+
+def is_warehouse(wh: Path) -> bool:
+    """Initialised: the empty seed tables every view reads are all in place."""
+    return layout.seed_run_file(wh).is_file() and all(
+        layout.table_file(wh, layout.SCHEMA_BATCH, t).is_file() for t in layout.TABLES
+        if t not in ADDED_TABLES)  # a warehouse from before a table existed gets its seed
+
+
+def lock_down(con, folders: list[Path]) -> None:  # con: duckdb.DuckDBPyConnection
+    """Let a connection touch these folders' files only: no other file (``read_text('/etc/
+    shadow')``), no URL, no extension installed or loaded on demand (a ``read_parquet('http://
+    ...')`` would fetch httpfs), and no statement that sets it back (the configuration is
+    locked)."""
+    allowed = sorted({os.path.join(str(p), "") for f in folders
+                      for p in (Path(f).absolute(), Path(os.path.realpath(f)))})
+    con.execute("set allowed_directories = $dirs", {"dirs": allowed})
+    con.execute("set enable_external_access = false")
+    con.execute("set autoinstall_known_extensions = false")
+    con.execute("set autoload_known_extensions = false")
+    con.execute("set lock_configuration = true")
+
+
+def connect(wh: Path, writable: Path | None = None):  # -> duckdb.DuckDBPyConnection
+    """An in-memory DuckDB connection with every view over this warehouse's files, locked down
+    to them (lock_down): a query, a search or the report reads the warehouse and nothing else.
+    ``writable`` is one more folder it may use (an export's temporary folder)."""
+    import duckdb
+
+    if not is_warehouse(wh):
+        raise NoWarehouse(f"no warehouse at {wh} (run `news-etl run` first)")
+    try:  # a warehouse written before a schema change: bring its empty seed tables up to date
+        from tasks.store.staging import refresh_seeds
+
+        refresh_seeds(wh)
+    except OSError:
+        pass  # a read-only copy; views still work unless a column is missing
+    con = duckdb.connect(":memory:")
+    # every query re-reads the Parquet footers otherwise (some 0.1 s a search on a compacted
+    # 37k-article warehouse, its tables in thousands of small row groups); a batch's files never
+    # change in place, and DuckDB re-reads a footer whose file was replaced since
+    con.execute("set parquet_metadata_cache = true")
+    for stmt in view_statements(wh):
+        con.execute(stmt)
+    lock_down(con, [wh] + ([writable] if writable is not None else []))
+    return con

@@ -43,8 +43,10 @@ def test_serve_registers_deployment_with_schedule(tmp_path, flag, value):
             assert sched.schedule.cron == value
         else:
             assert sched.schedule.interval.total_seconds() == float(value)
-        assert deployment.parameters["raw"] == str(raw.resolve())
-        assert deployment.parameters["warehouse"] == str((tmp_path / "wh").resolve())
+        stored = deployment.parameters["settings"]  # the settings whole, as the flow takes them
+        assert stored["raw"] == str(raw.resolve())
+        assert stored["warehouse"] == str((tmp_path / "wh").resolve())
+        assert stored["progress"] is False and stored["nlp"]["model"]
     finally:
         proc.send_signal(signal.SIGINT)
         try:

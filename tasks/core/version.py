@@ -11,12 +11,7 @@ from typing import Any
 
 # Any change to what the rules extract needs a bump: stored rows carry it, and
 # tests/test_quote_rules_frozen.py fails when the output moves under an unchanged version.
-# 13: each quote records the rule or pass that chose its speaker (speaker_rule); an impersonal
-# passive has no speaker; the one written to or told does not speak the participle after them;
-# 12: a quoted person the words give no gender gets an unambiguous first name's
-# (speaker_gender_source); 11: the speaker rules of issue 14;
-# 10: a surname the NER missed speaks where it is a speaker, a he/she opening its sentence
-# continues the subject before; 9: a one-word name after "the" is no person (the West)
+# CHANGELOG.md lists every version and what it changed.
 EXTRACTOR_VERSION = "quotes-13"
 
 

@@ -27,7 +27,8 @@ from tasks.core import rawfs
 from tasks.core.settings import Settings  # noqa: E402
 from tasks.corpus import dedup, search
 from tasks.ingest import language
-from tasks.ingest.readers import Article, ReadError, ReadResult, read_stream  # noqa: E402
+from tasks.ingest.readers import read_stream
+from tasks.ingest.records import Article, ReadError, ReadResult
 from tasks.nlp.extract import extract_doc, load_nlp  # noqa: E402
 from tasks.nlp.quotes import extract_quotes  # noqa: E402
 from tasks.run import discover

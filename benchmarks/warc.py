@@ -22,7 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tasks.ingest.readers import CountingReader, ReadResult, read_stream  # noqa: E402
+from tasks.ingest.decode import CountingReader
+from tasks.ingest.readers import read_stream
+from tasks.ingest.records import ReadResult
 
 FILLER_BYTES = 10 << 20
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.ingest.readers import Article
+from tasks.ingest.records import Article
 from tasks.nlp.extract import process_articles
 
 

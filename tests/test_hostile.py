@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasks.ingest.readers import ReadError, ReadResult, read_bytes
+from tasks.ingest.readers import read_bytes
+from tasks.ingest.records import ReadError, ReadResult
 from tests.helpers import query, run_pipeline
 
 SUFFIXES = [".txt", ".json", ".jsonl", ".html", ".txt.gz", ".json.gz", ".jsonl.gz"]

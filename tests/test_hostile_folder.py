@@ -536,7 +536,8 @@ def test_a_file_that_kills_its_worker_is_named_and_the_rest_of_its_batch_kept(tm
 
 def test_gzip_helpers_agree_with_the_stream_reader():
     """The bytes API (used by benchmarks and fuzzing) applies the same limits as the stream."""
-    from tasks.ingest.readers import ReadError, read_bytes
+    from tasks.ingest.readers import read_bytes
+    from tasks.ingest.records import ReadError
 
     with pytest.raises(ReadError, match="decompression bomb"):
         read_bytes(spaces_gz(64 << 20), "x.txt.gz")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from tasks.corpus import build as corpus_build
 from tasks.corpus.identity import NameStats, name_key, resolve_identities, tidy_name
-from tasks.ingest.readers import article_id
+from tasks.ingest.records import article_id
 from tasks.store import commit, staging, views
 from tests.test_warehouse import named
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from news_etl.cli import _print_summary
+from news_etl.commands import _print_summary
 from news_etl.query import write
 from news_etl.search import print_results
 from tasks.core.printable import printable

@@ -8,14 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tasks.ingest.readers import (
-    ReadError,
-    article_id,
-    parse_authors,
-    parse_date,
-    read_bytes,
-    summarize_errors,
-)
+from tasks.ingest.formats import parse_authors, parse_date
+from tasks.ingest.readers import read_bytes, summarize_errors
+from tasks.ingest.records import ReadError, article_id
 
 TXT = (
     "Mayor opens new library\n\n"

@@ -18,15 +18,9 @@ import pytest
 
 from tasks.core import rawfs
 from tasks.core.settings import NlpSettings
-from tasks.ingest.readers import (
-    GZIP_RATIO_FLOOR,
-    MAX_LINE_BYTES,
-    CountingReader,
-    ReadError,
-    ReadResult,
-    read_bytes,
-    read_stream,
-)
+from tasks.ingest.decode import GZIP_RATIO_FLOOR, MAX_LINE_BYTES, CountingReader
+from tasks.ingest.readers import read_bytes, read_stream
+from tasks.ingest.records import ReadError, ReadResult
 from tasks.run.batch import BatchSpec, _article_row, process_batch
 from tasks.run.discover import NAME_WARNING, FileWork, missing_paths, plan, walk
 from tasks.store import schemas

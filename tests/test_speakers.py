@@ -535,7 +535,7 @@ def test_a_paragraph_of_quote_after_an_attribution_ending_its_paragraph_is_that_
 # --- gender from an unambiguous first name (issue 26), after the article's own words ---------
 
 def _genders(nlp, text: str, names: bool = True) -> list[tuple]:
-    from tasks.ingest.readers import Article
+    from tasks.ingest.records import Article
     from tasks.nlp.extract import process_articles
 
     [(_, ex)] = list(process_articles(nlp, [Article("g.txt", 0, text)], gender_from_names=names))
@@ -589,7 +589,7 @@ def test_the_name_table_is_cached_and_a_tampered_cache_is_not_believed(tmp_path,
 # --- error classes of issue 26, fixed by principle -------------------------------------------
 
 def _said(nlp, text: str) -> list[tuple]:
-    from tasks.ingest.readers import Article
+    from tasks.ingest.records import Article
     from tasks.nlp.extract import process_articles
 
     [(_, ex)] = list(process_articles(nlp, [Article("e.txt", 0, text)], gender_from_names=False))

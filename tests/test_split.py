@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.ingest.readers import ReadError, ReadResult, read_stream, record_starts
+from tasks.ingest.readers import read_stream, record_starts
+from tasks.ingest.records import ReadError, ReadResult
 from tasks.run import compact, discover
 from tasks.run.discover import cut_points
 from tasks.store import ledger, views

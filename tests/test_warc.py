@@ -13,7 +13,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tasks.ingest.readers import ReadError, ReadResult, read_stream
+from tasks.ingest.readers import read_stream
+from tasks.ingest.records import ReadError, ReadResult
 from tests.helpers import query, run_pipeline
 
 FERRY = """<html><head><title>Island ferry timetable restored</title>
@@ -287,7 +288,7 @@ def test_a_small_member_that_inflates_to_a_huge_page_is_refused_before_parsing()
 
 
 def test_html_markup_over_the_limit_is_refused_before_the_parser():
-    from tasks.ingest.readers import MAX_HTML_CHARS, read_html
+    from tasks.ingest.formats import MAX_HTML_CHARS, read_html
 
     huge = "<html><body><p>" + "<span>w</span> " * (MAX_HTML_CHARS // 15 + 10) + "</p></body></html>"
     with pytest.raises(ReadError, match="too large to parse"):

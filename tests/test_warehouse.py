@@ -14,7 +14,7 @@ import pytest
 
 from news_etl import query
 from tasks.corpus import build, search
-from tasks.ingest.readers import article_id
+from tasks.ingest.records import article_id
 from tasks.store import commit, staging, views
 from tests.helpers import CLI
 

@@ -1,7 +1,7 @@
 """One error hierarchy for everything a person running news-etl may be told, with its exit code.
 
 Bad input files are not errors of the run (they are ``files`` rows with a reason: see
-``tasks.ingest.readers.ReadError``); these are the conditions that stop a command. The command line
+``tasks.ingest.records.ReadError``); these are the conditions that stop a command. The command line
 prints the message as one line and exits with the class's code; the traceback, when there is
 one worth keeping, goes to the log (Prefect's run log, and ``<warehouse>/logs/`` for a failed run).
 """

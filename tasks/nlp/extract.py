@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from tasks.core.version import _meta_id, installed_model_id  # noqa: F401  (re-exported)
 from tasks.ingest.language import LABELS
-from tasks.ingest.readers import Article
+from tasks.ingest.records import Article
 from tasks.nlp.names import resolve_mentions
 from tasks.nlp.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
 from tasks.nlp.quotes.parse import sentences

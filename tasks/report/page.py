@@ -16,28 +16,20 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tasks.core.errors import NewsEtlError
-from tasks.core.sql import load_sql
+from tasks.report.charts import (
+    chart_specs,
+)
+from tasks.report.data import gather, stale_rows, who_is_quoted
 
 REPORT_FILE = "report.html"
-TOP_ENTITIES = 15  # bars in the people and organisations charts
-TIMELINE_LINES = 6  # lines in a timeline before it stops being readable
-TOP_SPEAKERS = 12
-LINES_PER_SPEAKER = 2
-HEATMAP_SPEAKERS = 15
-HEATMAP_SOURCES = 10
-NETWORK_PEOPLE = 25
-TOP_SOURCES = 8  # sources drawn by name in the articles-over-time chart
-MAX_DAILY_DAYS = 120  # beyond this span, articles are counted per week
-GENDER_COLOURS = {"female": "#c0392b", "male": "#2e86c1", "not said": "#aab7b8"}
 
 
 class ReportError(NewsEtlError):
@@ -58,19 +50,20 @@ def default_output(wh: Path) -> Path:
     return wh / REPORT_FILE
 
 
-def build_report(wh: Path, output: Path | None = None, model: str | None = None) -> Report:
-    """Query the warehouse, draw the charts, write the page (by rename: never half a file)."""
+def build_report(wh: Path, output: Path | None, model: str) -> Report:
+    """Query the warehouse, draw the charts, write the page (by rename: never half a file).
+    ``model`` is the run's pipeline: rows another one made are counted as stale."""
     from tasks.store.views import connect
 
     t0 = time.perf_counter()
     out = output or default_output(wh)
     con = connect(wh)  # NoWarehouse: exit 2
     try:
-        data = _gather(con)
+        data = gather(con)
     finally:
         con.close()
-    data["stale"] = _stale(wh, model)
-    charts = _charts(data)
+    data["stale"] = stale_rows(wh, model)
+    charts = chart_specs(data)
     page = render_page(wh, data, charts)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
@@ -85,239 +78,8 @@ def build_report(wh: Path, output: Path | None = None, model: str | None = None)
 
 # --- data --------------------------------------------------------------------------------------
 
-def _rows(con: Any, name: str, **params: Any) -> list[dict[str, Any]]:
-    rel = con.sql(load_sql(f"report/{name}.sql"), params=params or None)
-    cols = rel.columns
-    return [dict(zip(cols, r, strict=True)) for r in rel.fetchall()]
-
-
-def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float] | None:
-    """The 95% Wilson score interval of a share k/n (None when n is 0): it stays inside 0..1 and
-    is honest for the small counts of one outlet or one month."""
-    if n <= 0:
-        return None
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def who_is_quoted(r: dict[str, Any]) -> str:
-    """One sentence: the women's share of the quoted people of known gender, with its interval,
-    the unknown, and the share from the articles' own words alone."""
-    people, known, known_text = r["people"], r["women"] + r["men"], r["women_text"] + r["men_text"]
-    if not people:
-        return "No person is quoted yet."
-    parts = []
-    if known:
-        low, high = wilson(r["women"], known) or (0.0, 0.0)
-        parts.append(f"Women are {r['women'] / known:.1%} of the {known:,} quoted people of known "
-                     f"gender (95% interval {low:.1%} to {high:.1%}); the gender of "
-                     f"{people - known:,} of {people:,} ({(people - known) / people:.0%}) is unknown.")
-    else:
-        parts.append(f"The gender of none of the {people:,} quoted people is known.")
-    if known_text and known_text != known:
-        low, high = wilson(r["women_text"], known_text) or (0.0, 0.0)
-        parts.append(f"From the articles' own words alone (no first names): "
-                     f"{r['women_text'] / known_text:.1%} of {known_text:,} "
-                     f"({low:.1%} to {high:.1%}), with {(people - known_text) / people:.0%} unknown.")
-    return " ".join(parts)
-
-
-def _gather(con: Any) -> dict[str, Any]:
-    return {
-        "who_is_quoted": _rows(con, "who_is_quoted")[0],
-        "overview": _rows(con, "overview")[0],
-        "over_time": _rows(con, "articles_over_time", max_days=MAX_DAILY_DAYS, sources=TOP_SOURCES),
-        "languages": _rows(con, "languages"),
-        "files": _rows(con, "files_by_status"),
-        "people": _rows(con, "top_entities", kind="person", limit=TOP_ENTITIES),
-        "orgs": _rows(con, "top_entities", kind="organisation", limit=TOP_ENTITIES),
-        "people_weeks": _rows(con, "entity_timelines", kind="person", limit=TIMELINE_LINES),
-        "org_weeks": _rows(con, "entity_timelines", kind="organisation", limit=TIMELINE_LINES),
-        "speakers": _rows(con, "top_speakers", limit=TOP_SPEAKERS),
-        "lines": _rows(con, "speaker_lines", limit=TOP_SPEAKERS, per_speaker=LINES_PER_SPEAKER),
-        "speaker_source": _rows(con, "speaker_by_source", speakers=HEATMAP_SPEAKERS,
-                                sources=HEATMAP_SOURCES),
-        "network": _rows(con, "person_network", limit=NETWORK_PEOPLE, min_articles=1),
-        "health": _rows(con, "health")[0],
-        "runs": _rows(con, "last_runs", limit=10),
-        "failed": _rows(con, "failed_files", limit=20),
-    }
-
-
-def _stale(wh: Path, model: str | None) -> int | None:
-    """Articles produced by another model or extractor than the installed ones (None: unknown)."""
-    from tasks.core.settings import Settings
-    from tasks.core.version import installed_model_id
-    from tasks.store.reprocess import staleness
-
-    try:
-        return staleness(wh, installed_model_id(model or Settings.from_env().nlp.model)).stale
-    except Exception:  # noqa: BLE001  (the report still says what it can)
-        return None
-
-
-def _jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as Vega data: dates as ISO strings, everything else as JSON has it."""
-    def value(v: Any) -> Any:
-        if isinstance(v, datetime | date):
-            return v.isoformat()
-        if isinstance(v, float) and not math.isfinite(v):
-            return None
-        return v
-    return [{k: value(v) for k, v in r.items()} for r in rows]
-
 
 # --- charts ------------------------------------------------------------------------------------
-
-def _charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Vega-Lite specs by chart id, for the sections that have data to show."""
-    import altair as alt
-
-    alt.data_transformers.disable_max_rows()
-    charts: dict[str, dict[str, Any]] = {}
-
-    def add(cid: str, chart: Any) -> None:
-        charts[cid] = chart.to_dict()
-
-    def values(rows: list[dict[str, Any]]) -> Any:
-        return alt.Data(values=_jsonable(rows))
-
-    if data["over_time"]:
-        add("articles-over-time", alt.Chart(values(data["over_time"])).mark_bar().encode(
-            x=alt.X("day:T", title=None),
-            y=alt.Y("sum(articles):Q", title="articles"),
-            color=alt.Color("source:N", title="source", sort="-y"),
-            opacity=alt.Opacity("dated:N", title="publication date",
-                                scale=alt.Scale(domain=[True, False], range=[1.0, 0.45])),
-            tooltip=["day:T", "source:N", "dated:N", "sum(articles):Q"],
-        ).properties(width="container", height=220))
-    if data["languages"]:
-        add("languages", _hbar(alt, values(data["languages"]), "language", "articles",
-                               "articles"))
-    if data["files"]:
-        add("files", _hbar(alt, values(data["files"]), "status", "files", "files",
-                           tooltip=["status:N", "files:Q", "articles:Q"]))
-    for key, cid, colour in (("people", "top-people", "#5b2c6f"),
-                             ("orgs", "top-organisations", "#1e8449")):
-        if data[key]:
-            add(cid, _hbar(alt, values(data[key]), "identity", "articles", "articles",
-                           tooltip=["identity:N", "articles:Q", "mentions:Q"], colour=colour))
-    for key, cid in (("people_weeks", "people-timeline"), ("org_weeks", "organisations-timeline")):
-        if data[key]:
-            add(cid, alt.Chart(values(data[key])).mark_line(point=True).encode(
-                x=alt.X("week:T", title="week"),
-                y=alt.Y("articles:Q", title="articles that week"),
-                color=alt.Color("identity:N", title=None),
-                tooltip=["identity:N", "week:T", "articles:Q"],
-            ).properties(width="container", height=220))
-    if data["speakers"]:
-        add("top-speakers", alt.Chart(values(data["speakers"])).mark_bar().encode(
-            y=alt.Y("speaker:N", sort="-x", title=None),
-            x=alt.X("quotes:Q", title="quotes"),
-            color=alt.Color("gender:N", title="gender (as the articles say)",
-                            scale=alt.Scale(domain=list(GENDER_COLOURS),
-                                            range=list(GENDER_COLOURS.values()))),
-            tooltip=["speaker:N", "role:N", "organisation:N", "gender:N", "quotes:Q",
-                     "articles:Q", "outlets:Q"],
-        ).properties(width="container"))
-    if data["speaker_source"]:
-        add("speaker-by-source", alt.Chart(values(data["speaker_source"])).mark_rect().encode(
-            x=alt.X("source:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=160)),
-            y=alt.Y("speaker:N", title=None),
-            color=alt.Color("quotes:Q", title="quotes", scale=alt.Scale(scheme="blues")),
-            tooltip=["speaker:N", "source:N", "quotes:Q", "articles:Q"],
-        ).properties(width="container"))
-    if data["network"]:
-        add("people-network", _network(alt, data["network"]))
-    return charts
-
-
-def _hbar(alt: Any, data: Any, label: str, measure: str, title: str,
-          tooltip: list[str] | None = None, colour: str = "#2e4053") -> Any:
-    return alt.Chart(data).mark_bar(color=colour).encode(
-        y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
-        x=alt.X(f"{measure}:Q", title=title),
-        tooltip=tooltip or [f"{label}:N", f"{measure}:Q"],
-    ).properties(width="container")
-
-
-def network_layout(edges: list[tuple[str, str, int]], iterations: int = 300
-                   ) -> dict[str, tuple[float, float]]:
-    """Positions in [0, 1]^2 for the people of a co-occurrence network, by Fruchterman and
-    Reingold's force-directed layout: pairs named together often pull together, everyone pushes
-    everyone apart. Deterministic (people start on a circle in name order), so the same data
-    draws the same picture."""
-    nodes = sorted({a for a, _, _ in edges} | {b for _, b, _ in edges})
-    n = len(nodes)
-    if n == 0:
-        return {}
-    pos = {p: [0.5 + 0.4 * math.cos(2 * math.pi * k / n), 0.5 + 0.4 * math.sin(2 * math.pi * k / n)]
-           for k, p in enumerate(nodes)}
-    top = max(w for _, _, w in edges) or 1
-    ideal = math.sqrt(1.0 / n)
-    heat = 0.1
-    for _ in range(iterations):
-        move = {p: [0.0, 0.0] for p in nodes}
-        for i, a in enumerate(nodes):
-            for b in nodes[i + 1:]:
-                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-                d = math.hypot(dx, dy) or 1e-6
-                f = ideal * ideal / d
-                move[a][0] += dx / d * f
-                move[a][1] += dy / d * f
-                move[b][0] -= dx / d * f
-                move[b][1] -= dy / d * f
-        for a, b, w in edges:
-            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-            d = math.hypot(dx, dy) or 1e-6
-            f = d * d / ideal * (0.5 + w / top)
-            move[a][0] -= dx / d * f
-            move[a][1] -= dy / d * f
-            move[b][0] += dx / d * f
-            move[b][1] += dy / d * f
-        for p in nodes:
-            dx, dy = move[p]
-            d = math.hypot(dx, dy) or 1e-6
-            step = min(d, heat)
-            pos[p][0] += dx / d * step
-            pos[p][1] += dy / d * step
-        heat *= 0.98
-    xs = [x for x, _ in pos.values()]
-    ys = [y for _, y in pos.values()]
-    span_x = (max(xs) - min(xs)) or 1.0
-    span_y = (max(ys) - min(ys)) or 1.0
-    return {p: ((x - min(xs)) / span_x, (y - min(ys)) / span_y) for p, (x, y) in pos.items()}
-
-
-def _network(alt: Any, rows: list[dict[str, Any]]) -> Any:
-    edges = [(r["entity_a"], r["entity_b"], int(r["articles"])) for r in rows]
-    pos = network_layout(edges)
-    weight: dict[str, int] = {}
-    for a, b, w in edges:
-        weight[a] = weight.get(a, 0) + w
-        weight[b] = weight.get(b, 0) + w
-    nodes = [{"person": p, "x": x, "y": y, "together": weight[p]} for p, (x, y) in pos.items()]
-    links = [{"a": a, "b": b, "articles": w, "x": pos[a][0], "y": pos[a][1], "x2": pos[b][0],
-              "y2": pos[b][1]} for a, b, w in edges]
-    axis = alt.Axis(labels=False, ticks=False, grid=False, domain=False, title=None)
-    scale = alt.Scale(domain=[-0.08, 1.08])
-    lines = alt.Chart(alt.Data(values=links)).mark_rule(color="#85929e").encode(
-        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
-        x2="x2:Q", y2="y2:Q",
-        strokeWidth=alt.StrokeWidth("articles:Q", scale=alt.Scale(range=[0.5, 6]), legend=None),
-        opacity=alt.value(0.6),
-        tooltip=["a:N", "b:N", alt.Tooltip("articles:Q", title="articles naming both")])
-    dots = alt.Chart(alt.Data(values=nodes)).mark_circle(color="#5b2c6f", opacity=0.9).encode(
-        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
-        size=alt.Size("together:Q", scale=alt.Scale(range=[60, 600]), legend=None),
-        tooltip=["person:N", alt.Tooltip("together:Q", title="articles shared with the others")])
-    labels = alt.Chart(alt.Data(values=nodes)).mark_text(dy=-12, fontSize=11).encode(
-        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
-        text="person:N")
-    return (lines + dots + labels).properties(width="container", height=480).configure_view(
-        strokeWidth=0)
 
 
 # --- page --------------------------------------------------------------------------------------

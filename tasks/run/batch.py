@@ -24,21 +24,10 @@ from tasks.core.settings import NlpSettings
 from tasks.core.status import KEPT_FILES, FileStatus
 from tasks.corpus import search
 from tasks.ingest import language
-from tasks.ingest.readers import (
-    MAX_DOCUMENT_BYTES,
-    Article,
-    CountingReader,
-    ReadError,
-    ReadResult,
-    clean_str,
-    format_of,
-    join_errors,
-    read_jsonl,
-    read_stream,
-    read_warc,
-    reader_for,
-    summarize_errors,
-)
+from tasks.ingest.decode import MAX_DOCUMENT_BYTES, CountingReader
+from tasks.ingest.formats import read_jsonl
+from tasks.ingest.readers import format_of, join_errors, read_stream, read_warc, reader_for, summarize_errors
+from tasks.ingest.records import Article, ReadError, ReadResult, clean_str
 from tasks.nlp.extract import (
     EXTRACTOR_VERSION,
     MAX_CHARS,

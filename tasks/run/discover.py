@@ -12,7 +12,8 @@ from pathlib import Path
 from tasks.core import rawfs
 from tasks.core.rawfs import RawLocation
 from tasks.core.status import KEPT_FILES, FileStatus
-from tasks.ingest.readers import Span, is_supported, record_starts, splittable
+from tasks.ingest.formats import Span
+from tasks.ingest.readers import is_supported, record_starts, splittable
 from tasks.store.ledger import LedgerEntry
 
 

@@ -26,25 +26,18 @@ is never evidence.
 from __future__ import annotations
 
 import bisect
-from collections import Counter
-from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
 from tasks.nlp.names import ORG_WORDS, TITLES, clean_name, written_as_name
 from tasks.nlp.quotes.lexicons import (
-    AGENT_SUFFIXES,
     APPOSITION_ONLY,
     DEFINITE,
     DOCUMENT_NOUNS,
-    FEMALE,
     FOLLOWED,
     GENDERED_NOUNS,
     HONORIFICS,
-    MALE,
-    MORE_ROLES,
     NOT_ROLES,
-    ORG_NOUNS,
     PERSONAL_TITLES,
     PORTFOLIO_WORDS,
     PRONOUN_GENDER,
@@ -55,105 +48,31 @@ from tasks.nlp.quotes.lexicons import (
 from tasks.nlp.quotes.marks import opens_paragraph, previous_paragraph
 from tasks.nlp.quotes.model import Mention, Quote
 from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised
+from tasks.nlp.quotes.people import (
+    ORG_ENTS,
+    SILENT_LABELS,
+    Event,
+    Person,
+    Role,
+    is_credit,
+    is_role_noun,
+    main_clause,
+    name_words,
+    within,
+)
+from tasks.nlp.quotes.queries import CastQueries
 from tasks.nlp.quotes.thresholds import (
     BOUND_VOTES,
-    DECAY,
     HONORIFIC_VOTES,
     MAX_NAME_WORDS,
     RESOLVED_VOTES,
     ROLE_VOTES,
     SPEAKER_WEIGHT,
     SUBJECT_WEIGHT,
-    UNKNOWN_GENDER,
 )
 
-# Labels of things that do not speak: a speaker so tagged is a person the NER misread.
-SILENT_LABELS = frozenset({"FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
-ORG_ENTS = frozenset({"ORG", "GPE", "NORP", "FAC"})  # what a role is held in
 
-
-@dataclass
-class Role:
-    """A role the article gives a person: its head noun, as written, and its organisation."""
-
-    head: str  # "coach"
-    role: str  # "head coach"
-    organisation: str | None  # "Sharks"
-
-
-@dataclass
-class Person:
-    """One person of the article: the fullest name it gives and what it says of them."""
-
-    name: str
-    words: tuple[str, ...]
-    votes: Counter = field(default_factory=Counter)
-    roles: list[Role] = field(default_factory=list)  # in the order the article gives them
-
-    @property
-    def role(self) -> str | None:
-        """The role the article introduces the person with (the first it gives)."""
-        return self.roles[0].role if self.roles else None
-
-    @property
-    def organisation(self) -> str | None:
-        """The organisation of the first role that names one."""
-        return next((r.organisation for r in self.roles if r.organisation), None)
-
-    @property
-    def gender(self) -> str | None:
-        """The gender the article's words give, or None when they give none or disagree."""
-        m, f = self.votes[MALE], self.votes[FEMALE]
-        if m > f:
-            return MALE
-        if f > m:
-            return FEMALE
-        return None
-
-
-@dataclass
-class Event:
-    """A mention of a person outside quotation marks, as salience counts it."""
-
-    char: int
-    sent: int
-    person: Person
-    weight: float
-    main: bool = False  # the subject of its sentence's main clause
-
-
-def main_clause(verb: Token) -> bool:
-    """The verb of a main clause: its sentence's root, or one coordinated with it ('..., and
-    Nicholson agreed'; the parser also joins a paragraph to the sentence before this way)."""
-    return verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT"
-
-
-def is_role_noun(word: str) -> bool:
-    """A noun that says what a person is or does: a known role or title, or an agent noun
-    ('fellow', 'organiser', 'economist', 'historian', 'consultant', 'representative')."""
-    return word in ROLE_NOUNS or word in TITLES or word in GENDERED_NOUNS or \
-        word in MORE_ROLES or word.endswith(AGENT_SUFFIXES)
-
-
-def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """The characters lie inside one of the (sorted) speaker spans: a name there speaks."""
-    k = bisect.bisect_right(spans, (start, float("inf"))) - 1
-    return k >= 0 and spans[k][0] <= start and end <= spans[k][1]
-
-
-def _credit(m: Mention, text: str) -> bool:
-    """'(Jane Roe/CBC)': a photo credit or an aside in brackets names no actor of the story."""
-    k = m.start
-    while k > 0 and text[k - 1].isspace():
-        k -= 1
-    return "/" in text[m.start : m.end] or text[k - 1 : k] == "("
-
-
-def _words(name: str) -> tuple[str, ...]:
-    return tuple(w.lower().strip(".,") for w in name.split())
-
-
-class Cast:
+class Cast(CastQueries):
     """The people of one article, built from its PERSON mentions and its parse."""
 
     def __init__(self, idx: Index, mentions: list[Mention], quotes: list[Quote]):
@@ -163,7 +82,7 @@ class Cast:
         self._starts = [m.start for m in mentions]
         self.people: dict[str, Person] = {}
         spans = sorted(q.speaker_span for q in quotes if q.speaker_span is not None)
-        speaking = {m.start for m in mentions if _within(m.start, m.end, spans)}
+        speaking = {m.start for m in mentions if within(m.start, m.end, spans)}
         cues = {q.cue_span[0]: q.cue_span[1] for q in quotes if q.cue_span is not None}
         named = [(m, n) for m in mentions if (n := self._personal_name(m, m.start in speaking))
                  and not m.after_the(idx.text)]
@@ -174,7 +93,7 @@ class Cast:
         named = [(m, full.get(n, n)) for m, n in named]
         for _, name in named:
             if name not in self.people:
-                self.people[name] = Person(name, _words(name))
+                self.people[name] = Person(name, name_words(name))
         self.by_surname: dict[str, list[Person]] = {}
         for p in self.people.values():
             self.by_surname.setdefault(p.words[-1], []).append(p)
@@ -186,7 +105,7 @@ class Cast:
             first, last = idx.token_at(m.start), idx.token_at(m.end - 1)
             taken.update(range(first, last + 1))
             self.at[m.start] = self.people[name]
-            if not idx.in_quote(m.start) and not _credit(m, idx.text):
+            if not idx.in_quote(m.start) and not is_credit(m, idx.text):
                 self._observe(self.people[name], first, last, m.start in speaking)
         doc = self.doc
         for i in idx.tokens_of(set(self.by_surname)):  # the NER missed it: "Lonechild said"
@@ -199,7 +118,7 @@ class Cast:
                     not (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("the", "a", "an")):
                 self.at[tok.idx] = people[0]
                 self._observe(people[0], tok.i, tok.i,
-                              _within(tok.idx, tok.idx + len(tok.text), spans))
+                              within(tok.idx, tok.idx + len(tok.text), spans))
         self.events.sort(key=lambda e: e.char)
         self._bind_pronouns()
         self._follow_pronouns()
@@ -214,7 +133,7 @@ class Cast:
         if m.label == "PERSON":  # a name is written with a capital ('rookie defenceman' is not)
             # nor names a school or a company ('Covington Catholic High School' tagged PERSON)
             return m.canonical if written_as_name(m.canonical) and not ORG_WORDS.intersection(
-                _words(m.canonical)) else None
+                name_words(m.canonical)) else None
         words = m.canonical.split()
         titled = [k for k, w in enumerate(words) if w.lower().rstrip(".") in PERSONAL_TITLES]
         if titled:
@@ -222,7 +141,7 @@ class Cast:
             if 1 <= len(rest) <= MAX_NAME_WORDS and all(w[:1].isupper() for w in rest):
                 return clean_name(" ".join(rest))
         if speaks and m.label in SILENT_LABELS and 1 <= len(words) <= MAX_NAME_WORDS and \
-                all(w[:1].isupper() for w in words) and not ORG_WORDS.intersection(_words(m.canonical)):
+                all(w[:1].isupper() for w in words) and not ORG_WORDS.intersection(name_words(m.canonical)):
             return clean_name(m.canonical)
         return None
 
@@ -309,7 +228,7 @@ class Cast:
                 lo, hi = a.left_edge.idx, a.right_edge.idx + len(a.right_edge.text)
                 # an organisation, not a person's name the NER took for one ("Sanders")
                 inside = [m for m in self.mentions if lo <= m.start and m.end <= hi and
-                          not set(_words(m.canonical)[-1:]) & self.by_surname.keys()]
+                          not set(name_words(m.canonical)[-1:]) & self.by_surname.keys()]
                 org = next((m for m in inside if m.label == "ORG"), None) or next(
                     (m for m in inside if m.label in ORG_ENTS), None)  # an organisation first
                 person.roles.append(Role(a.lower_, " ".join(t.lower_ for t in [*mods, a]),
@@ -423,11 +342,11 @@ class Cast:
                 first.i > 0 and doc[first.i - 1].lower_ in ("the", "a", "an"):
             return None
         name = clean_name(" ".join(t.text for t in run))
-        if not name or ORG_WORDS.intersection(_words(name)) or name.lower() in TITLES:
+        if not name or ORG_WORDS.intersection(name_words(name)) or name.lower() in TITLES:
             return None
         person = self.named(name, first.idx)  # 'Jayme' for Jayme Closs
         if person is None:
-            person = self.people[name] = Person(name, _words(name))
+            person = self.people[name] = Person(name, name_words(name))
         self.at.setdefault(first.idx, person)
         bisect.insort(self.events, Event(first.idx, idx.sent_of(tok.i), person, SUBJECT_WEIGHT,
                                          True), key=lambda e: e.char)
@@ -444,95 +363,6 @@ class Cast:
         if text[qe : tok.idx].strip(" ,\"”’'»") or not opens_paragraph(text, qs):
             return None
         return qs
-
-    # --- asking --------------------------------------------------------------------------------
-
-    def salience(self, char: int) -> dict[str, tuple[float, int]]:
-        """Each person's weight in the foreground just before a character, with where they were
-        last mentioned (of two equal weights, the later mention is nearer the reader's mind)."""
-        sent = self.idx.sent_of(self.idx.token_at(char))
-        out: dict[str, tuple[float, int]] = {}
-        stop = bisect.bisect_left([e.char for e in self.events], char)
-        for e in self.events[:stop]:
-            w = out.get(e.person.name, (0.0, 0))[0] + e.weight * DECAY ** (sent - e.sent)
-            out[e.person.name] = (w, e.char)
-        return out
-
-    def foreground(self, char: int, candidates: list[Person], gender: str | None = None
-                   ) -> Person | None:
-        """The most salient of candidates at char whose gender does not disagree with gender."""
-        weights = self.salience(char)
-        best, best_w = None, (0.0, 0)
-        for p in candidates:
-            w, last = weights.get(p.name, (0.0, 0))
-            if gender is not None:
-                if p.gender is not None and p.gender != gender:
-                    continue
-                if p.gender is None:
-                    w *= UNKNOWN_GENDER
-            if w > 0 and (round(w, 9), last) > best_w:
-                best, best_w = p, (round(w, 9), last)
-        return best
-
-    def pronoun(self, tok: Token) -> Person | None:
-        """The person a he or she stands for (None when the article has no one it agrees with)."""
-        return self._pronouns.get(tok.i)
-
-    def named(self, name: str, char: int) -> Person | None:
-        """The person a written name refers to: the fullest name ending or beginning with its
-        words ('Lonechild', 'Mr. Hale'); of several, the one in the foreground."""
-        words = _words(clean_name(name))
-        if not words:
-            return None
-        n = len(words)
-        exact = [p for p in self.people.values() if p.words == words]
-        if exact:
-            return exact[0]
-        found = [p for p in self.people.values()
-                 if len(p.words) >= n and (p.words[-n:] == words or p.words[:n] == words)]
-        if len(found) <= 1:
-            return found[0] if found else None
-        longest = max(len(p.words) for p in found)
-        found = [p for p in found if len(p.words) == longest]
-        return found[0] if len(found) == 1 else self.foreground(char, found) or found[0]
-
-    def identified_next(self, head: Token) -> Person | None:
-        """'A Vancouver peewee hockey coach says he's "amazed" ...' / 'Stephen Gillis said ...':
-        a description speaking in a paragraph that names no one, at the top of the article,
-        is the person the next paragraph opens on as its main subject, named in full (news's
-        delayed identification); not a body ('The council issued a statement'), nor one
-        speaking for an organisation it names."""
-        if not head.text.islower() or head.lower_ in DOCUMENT_NOUNS | ORG_NOUNS or not any(
-                c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in head.children):
-            return None
-        if any(t.ent_type_ in ORG_ENTS for c in head.rights if c.dep_ == "prep"
-               for t in c.subtree):
-            return None  # 'a spokesperson for Harbour Transit' speaks for it, unnamed
-        text = self.idx.text
-        lo = text.rfind("\n", 0, head.idx) + 1
-        hi = text.find("\n", head.idx)
-        if hi < 0:
-            return None
-        nxt = len(text) - len(text[hi:].lstrip())
-        for e in self.events:
-            if lo <= e.char < hi:
-                return None  # the paragraph names someone: the description is not them
-            if e.char >= nxt:
-                end = text.find("\n", nxt)
-                return e.person if e.main and len(e.person.words) > 1 and (
-                    end < 0 or e.char < end) else None
-        return None
-
-    def in_role(self, noun: str, char: int, qualifiers: frozenset[str] = frozenset()
-                ) -> Person | None:
-        """The person the article introduced with this role noun, the most salient if several;
-        a qualified description ('the Kremlin leader') only fits a role so qualified, not
-        'Chinese leader Xi Jinping'."""
-        found = [p for p in self.people.values() if any(
-            r.head == noun and qualifiers <= set(_words(f"{r.organisation or ''} {r.role}"))
-            for r in p.roles)]
-        return self.foreground(char, found) or (found[0] if len(found) == 1 else None)
-
 
 def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -> None:
     """Give each quote the person of the article its speaker mention stands for, where the cast

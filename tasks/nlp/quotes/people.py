@@ -1,0 +1,108 @@
+"""The cast's data: a person of the article, the roles it gives them, and each mention that
+moves them into the foreground (tasks/nlp/quotes/cast.py builds them)."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from tasks.nlp.names import TITLES
+from tasks.nlp.quotes.lexicons import (
+    AGENT_SUFFIXES,
+    FEMALE,
+    GENDERED_NOUNS,
+    MALE,
+    MORE_ROLES,
+    ROLE_NOUNS,
+)
+from tasks.nlp.quotes.model import Mention
+
+# Labels of things that do not speak: a speaker so tagged is a person the NER misread.
+SILENT_LABELS = frozenset({"FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
+ORG_ENTS = frozenset({"ORG", "GPE", "NORP", "FAC"})  # what a role is held in
+
+
+@dataclass
+class Role:
+    """A role the article gives a person: its head noun, as written, and its organisation."""
+
+    head: str  # "coach"
+    role: str  # "head coach"
+    organisation: str | None  # "Sharks"
+
+
+@dataclass
+class Person:
+    """One person of the article: the fullest name it gives and what it says of them."""
+
+    name: str
+    words: tuple[str, ...]
+    votes: Counter = field(default_factory=Counter)
+    roles: list[Role] = field(default_factory=list)  # in the order the article gives them
+
+    @property
+    def role(self) -> str | None:
+        """The role the article introduces the person with (the first it gives)."""
+        return self.roles[0].role if self.roles else None
+
+    @property
+    def organisation(self) -> str | None:
+        """The organisation of the first role that names one."""
+        return next((r.organisation for r in self.roles if r.organisation), None)
+
+    @property
+    def gender(self) -> str | None:
+        """The gender the article's words give, or None when they give none or disagree."""
+        m, f = self.votes[MALE], self.votes[FEMALE]
+        if m > f:
+            return MALE
+        if f > m:
+            return FEMALE
+        return None
+
+
+@dataclass
+class Event:
+    """A mention of a person outside quotation marks, as salience counts it."""
+
+    char: int
+    sent: int
+    person: Person
+    weight: float
+    main: bool = False  # the subject of its sentence's main clause
+
+
+def main_clause(verb: Token) -> bool:
+    """The verb of a main clause: its sentence's root, or one coordinated with it ('..., and
+    Nicholson agreed'; the parser also joins a paragraph to the sentence before this way)."""
+    return verb.dep_ == "ROOT" or verb.dep_ == "conj" and verb.head.dep_ == "ROOT"
+
+
+def is_role_noun(word: str) -> bool:
+    """A noun that says what a person is or does: a known role or title, or an agent noun
+    ('fellow', 'organiser', 'economist', 'historian', 'consultant', 'representative')."""
+    return word in ROLE_NOUNS or word in TITLES or word in GENDERED_NOUNS or \
+        word in MORE_ROLES or word.endswith(AGENT_SUFFIXES)
+
+
+def within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """The characters lie inside one of the (sorted) speaker spans: a name there speaks."""
+    k = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= start and end <= spans[k][1]
+
+
+def is_credit(m: Mention, text: str) -> bool:
+    """'(Jane Roe/CBC)': a photo credit or an aside in brackets names no actor of the story."""
+    k = m.start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return "/" in text[m.start : m.end] or text[k - 1 : k] == "("
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower().strip(".,") for w in name.split())
+
+

@@ -375,12 +375,12 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             continue
         tok = idx.doc[idx.token_at(q.speaker_span[0])]
         person, how = None, ""
-        head = idx.doc[q._speaker_head] if q._speaker_head is not None else None
+        head = idx.doc[q.evidence.speaker_head] if q.evidence.speaker_head is not None else None
         if head is not None and head.text.islower() and head.lower_ not in DOCUMENT_NOUNS and \
                 any(c.dep_ == "poss" and c.ent_type_ for c in head.children):
             continue  # "Trudeau's office", "McCallum's staff" speak for, but are not, the person
-        if q._speaker_token is not None and idx.doc[q._speaker_token].lower_ in FOLLOWED:
-            person, how = cast.pronoun(idx.doc[q._speaker_token]), "pronoun"  # "her statement said"
+        if q.evidence.speaker_token is not None and idx.doc[q.evidence.speaker_token].lower_ in FOLLOWED:
+            person, how = cast.pronoun(idx.doc[q.evidence.speaker_token]), "pronoun"  # "her statement said"
         elif q.speaker_text.lower() in FOLLOWED:
             person, how = cast.pronoun(tok), "pronoun"
         elif q.speaker_span[0] in cast.at:
@@ -388,7 +388,7 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
         elif q.speaker_label in ("PERSON", None):
             if q.speaker is not None or q.speaker_text[:1].isupper():
                 person, how = cast.named(q.speaker or q.speaker_text, q.speaker_span[0]), "name"
-            head = idx.doc[q._speaker_head] if q._speaker_head is not None else None
+            head = idx.doc[q.evidence.speaker_head] if q.evidence.speaker_head is not None else None
             if head is not None and head.text.islower() and (person is None or q.speaker is None
                                                               or head.lower_ in ROLE_NOUNS):
                 # "the rookie defenceman": whom the article gave that role; else the person the
@@ -414,10 +414,10 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             q.speaker, q.speaker_label = person.name, "PERSON"
             q.speaker_role, q.speaker_organisation = person.role, person.organisation
             q.speaker_gender = person.gender
-        if q._also and q.speaker_label == "PERSON":
+        if q.evidence.also and q.speaker_label == "PERSON":
             # 'Sandmann and Phillips have said': every name, each the cast's person it names;
             # no one role, organisation or gender is theirs
-            others = [cast.at.get(s) or cast.named(idx.text[s:e], s) for s, e in q._also]
+            others = [cast.at.get(s) or cast.named(idx.text[s:e], s) for s, e in q.evidence.also]
             if q.speaker is not None and all(others):
                 q.speaker = " and ".join([q.speaker, *(p.name for p in others if p)])
                 q.speaker_role = q.speaker_organisation = q.speaker_gender = None

@@ -204,7 +204,7 @@ class SpanSet:
 def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Mention],
                     starts: list[int]) -> list[Quote]:
     """Reported speech, beliefs and stances with no quotation marks, outside the direct quotes."""
-    used = {q._cue_token for q in direct if q._cue_token is not None}
+    used = {q.evidence.cue_token for q in direct if q.evidence.cue_token is not None}
     taken = SpanSet((q.start, q.end) for q in direct)
     out: list[Quote] = []
     # reporting verbs first, so that "X said Y endorsed Z" is X's attribution, not Y's stance

@@ -23,6 +23,20 @@ class Mention:
 
 
 @dataclass
+class Evidence:
+    """What the rule that kept a quote read in the parse, for the passes after it: token
+    indexes of its cue and speaker, how a cue-less paragraph floats, joint speakers' names."""
+
+    cue_token: int | None = None
+    speaker_token: int | None = None  # a possessor who speaks ("Smith's spokesman said")
+    speaker_head: int | None = None  # head of the speaker's phrase
+    # a paragraph of quote with no cue: "continues" a voice quoted before it, or "opens" with
+    # none before it (refloat reads the paragraph before for either)
+    floats: str | None = None
+    also: list[tuple[int, int]] = field(default_factory=list)  # joint speakers' names
+
+
+@dataclass
 class Quote:
     """One attribution: content fragments, cue, speaker mention and resolved name."""
 
@@ -39,13 +53,8 @@ class Quote:
     speaker_gender: str | None = None  # male | female, only from the article's own words
     # which rule or pass chose the speaker (its accuracy is reported per rule by `news-etl eval`)
     speaker_rule: str | None = None
-    _cue_token: int | None = field(default=None, repr=False)
-    _speaker_token: int | None = field(default=None, repr=False)  # a possessor who speaks
-    _speaker_head: int | None = field(default=None, repr=False)  # head of the speaker's phrase
-    # a paragraph of quote with no cue: "continues" a voice quoted before it, or "opens" with
-    # none before it (refloat reads the paragraph before for either)
-    _floats: str | None = field(default=None, repr=False)
-    _also: list[tuple[int, int]] = field(default_factory=list, repr=False)  # joint speakers' names
+    # what the rules saw, for the passes after them (never stored)
+    evidence: Evidence = field(default_factory=Evidence, repr=False, compare=False)
 
     @property
     def start(self) -> int:

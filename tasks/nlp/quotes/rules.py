@@ -1,11 +1,13 @@
 """The rules that turn quotation-mark spans into attributions, as an explicit ordered list.
 
-Every span goes down ``DIRECT_RULES`` until one disposes of it: joined to the quote before,
-dropped, or kept with its attribution. The order is the precedence: a split quote's second half is
-joined before anything else looks at it, a cue found in the parse beats the weaker evidence of
-a colon, a dash signature or a preceding speaker, and so on. Indirect speech (indirect.py) then
-fills in what the marks did not cover, and quotes with no cue of their own take the speaker
-before them (speakers.continue_speakers).
+Every span goes down ``DIRECT_RULES`` until one disposes of it (its ``Outcome``): joined to the
+quote before, extending a mixed quote, dropped, or kept with its attribution. The order is the
+precedence: a split quote's second half is joined before anything else looks at it, a cue found
+in the parse beats the weaker evidence of a colon, a dash signature or a preceding speaker, and
+so on. Then ``PASSES`` run in order over all the quotes: indirect speech (indirect.py) fills in
+what the marks did not cover, floating paragraphs take the voice before them, unsigned documents
+speak for the speaker before, quotes with no cue of their own continue the speaker before them
+(speakers.continue_speakers), and every speaker is resolved against the article's cast (cast.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from spacy.tokens import Doc, Span, Token
 
@@ -42,9 +45,20 @@ from tasks.nlp.quotes.thresholds import (
 )
 
 
+class Outcome(StrEnum):
+    """What a rule did with a span: left it to the next rule, or disposed of it."""
+
+    PASS = "pass"  # not this rule's: the next rule looks
+    KEPT = "kept"  # a quote of its own
+    JOINED = "joined"  # the second half of the quote before (a split quote)
+    EXTENDED = "extended"  # a fragment that lengthens the mixed quote it sits in
+    DROPPED = "dropped"  # not speech: a title, a scare quote
+
+
 @dataclass
-class Article:
-    """One article on its way through the rules: its parse and the quotes kept so far."""
+class Reading:
+    """An article as the rules read it: its parse and the quotes kept so far. The rules change
+    the quotes only through ``keep``, ``join`` and ``extend``."""
 
     doc: Doc
     text: str
@@ -54,9 +68,20 @@ class Article:
     quotes: list[Quote] = field(default_factory=list)
     used_cues: dict[int, Quote] = field(default_factory=dict)  # cue token -> the quote it cues
 
-    def keep(self, q: Quote) -> bool:
+    def keep(self, q: Quote) -> Outcome:
         self.quotes.append(q)
-        return True
+        return Outcome.KEPT
+
+    def join(self, first: Quote, second: Quote) -> Outcome:
+        """The second half of a split quote joins the first."""
+        first.spans.extend(second.spans)
+        return Outcome.JOINED
+
+    def extend(self, mixed: Quote, end: int) -> Outcome:
+        """A quoted fragment inside a mixed quote's clause lengthens its last span to ``end``."""
+        s0, e0 = mixed.spans[-1]
+        mixed.spans[-1] = (s0, max(e0, end))
+        return Outcome.EXTENDED
 
 
 @dataclass
@@ -80,46 +105,42 @@ class Candidate:
         return self.q.end
 
 
-DROPPED = True  # a rule that disposes of a span by keeping nothing says so with this
-
-
-def second_half_of_split(c: Candidate, a: Article) -> bool:
+def second_half_of_split(c: Candidate, a: Reading) -> Outcome:
     """'"...," X said. "..."': the previous quote's cue sits between the two halves in one
     paragraph, and this half has no later cue of its own: it joins the previous quote."""
     prev = c.prev
     if prev is None or prev.cue_span is None or c.title:
-        return False
+        return Outcome.PASS
     if not (prev.end <= prev.cue_span[0] < c.start and "\n" not in a.text[prev.end : c.start]):
-        return False
-    if c.cue is not None and c.cue.i != prev._cue_token:
-        return False
-    prev.spans.extend(c.q.spans)
-    return True
+        return Outcome.PASS
+    if c.cue is not None and c.cue.i != prev.evidence.cue_token:
+        return Outcome.PASS
+    return a.join(prev, c.q)
 
 
-def title_without_cue(c: Candidate, a: Article) -> bool:
+def title_without_cue(c: Candidate, a: Reading) -> Outcome:
     """'on "Fox News Sunday"' with nothing reporting it: a title, not speech."""
-    return c.cue is None and c.title and DROPPED
+    return Outcome.DROPPED if c.cue is None and c.title else Outcome.PASS
 
 
-def colon_introduced(c: Candidate, a: Article) -> bool:
+def colon_introduced(c: Candidate, a: Reading) -> Outcome:
     """'Trump issued the following statement: "..."': the clause before a colon attributes it."""
     if c.cue is not None:
-        return False
+        return Outcome.PASS
     lead = colon_attribution(c.start, a.idx)
     if lead is None:
-        return False
+        return Outcome.PASS
     attribute(c.q, lead[0], lead[1], a.mentions, a.starts, a.idx, a.quotes)
     return a.keep(c.q)
 
 
-def dash_signature(c: Candidate, a: Article) -> bool:
+def dash_signature(c: Candidate, a: Reading) -> Outcome:
     """'"..." ― Pamela Padilla': a name after a dash signs the quote."""
     if c.cue is not None:
-        return False
+        return Outcome.PASS
     m = DASH_NAME.match(a.text, after_mark(a.text, c.end))
     if not m:
-        return False
+        return Outcome.PASS
     people = [mm.canonical for mm in a.mentions if mm.label == "PERSON"]
     q = c.q
     q.speaker_span = (m.start(1), m.end(1))
@@ -129,19 +150,19 @@ def dash_signature(c: Candidate, a: Article) -> bool:
     return a.keep(q)
 
 
-def floating_paragraph(c: Candidate, a: Article) -> bool:
+def floating_paragraph(c: Candidate, a: Reading) -> Outcome:
     """A paragraph that is all quote, soon after a quote with a speaker, continues that speaker."""
     prev = c.prev
     if c.cue is not None or prev is None or not prev.speaker or \
             c.start - prev.end >= FLOATING_QUOTE_CHARS:
-        return False
+        return Outcome.PASS
     if not opens_paragraph(a.text, c.start):
-        return False  # words before the mark: the quote does not open its paragraph
+        return Outcome.PASS  # words before the mark: the quote does not open its paragraph
     q = c.q
     q.speaker, q.speaker_label = prev.speaker, prev.speaker_label
     q.speaker_rule = "floating-paragraph"
     q.speaker_span, q.speaker_text = prev.speaker_span, prev.speaker_text
-    q._floats = "continues"  # (refloat may hand it to the voice of the paragraph before)
+    q.evidence.floats = "continues"  # (refloat may hand it to the voice of the paragraph before)
     return a.keep(q)
 
 
@@ -152,28 +173,28 @@ def person_subject(sent: Span) -> Token | None:
                                          subj.lower_ in ("he", "she")) else None
 
 
-def after_its_speaker(c: Candidate, a: Article) -> bool:
+def after_its_speaker(c: Candidate, a: Reading) -> Outcome:
     """'Sen. Bernie Sanders identified young voters' exhaustion as one reason. "The younger
     people are ..."': a quote with no cue that follows, in its paragraph, a sentence whose
     subject is a person is that person's (news introduces the speaker, then quotes them)."""
     if c.cue is not None or c.words < MIN_UNATTRIBUTED_WORDS:
-        return False
+        return Outcome.PASS
     para = paragraph_start(a.text, c.start)
     first = a.idx.sent_of(a.idx.token_at(c.start))
     if first == 0:
-        return False
+        return Outcome.PASS
     before = a.idx.sents[first - 1]
     if a.text[before.start_char : para].strip(" \t\n\"“”'’`«»") or \
             a.text[before.end_char : c.start].strip(" \t\"“'`«"):
-        return False  # not the sentence right before it in its paragraph
+        return Outcome.PASS  # not the sentence right before it in its paragraph
     subj = person_subject(before)
     if subj is None:
-        return False
+        return Outcome.PASS
     attribute(c.q, None, subj, a.mentions, a.starts, a.idx, a.quotes)
     return a.keep(c.q)
 
 
-def refloat(quotes: list[Quote], a: Article) -> None:
+def refloat(quotes: list[Quote], a: Reading) -> list[Quote]:
     """A floating paragraph belongs to whoever the paragraph before it gives the floor: the
     speaker of reported speech there ('Brooks said he obtained housing'; the direct quotes the
     rules saw first may lie further back), else a person that paragraph ends on as its subject
@@ -182,7 +203,7 @@ def refloat(quotes: list[Quote], a: Article) -> None:
     speech). Runs once indirect speech is known (quotes in text order)."""
     latest: Quote | None = None
     for q in quotes:
-        if q._floats:
+        if q.evidence.floats:
             para = paragraph_start(a.text, q.start)
             before = previous_paragraph(a.text, q.start)
             if latest is not None and latest.end > before and latest.speaker_span != q.speaker_span \
@@ -190,23 +211,24 @@ def refloat(quotes: list[Quote], a: Article) -> None:
                 q.speaker, q.speaker_label = latest.speaker, latest.speaker_label
                 q.speaker_rule = "refloat"
                 q.speaker_span, q.speaker_text = latest.speaker_span, latest.speaker_text
-            elif q._floats == "continues" and (latest is None or latest.end <= before):
+            elif q.evidence.floats == "continues" and (latest is None or latest.end <= before):
                 last = a.idx.sents[a.idx.sent_of(a.idx.token_at(max(before, para - 2)))]
                 subj = person_subject(last)
                 if last.start_char >= before and subj is not None and not a.idx.in_quote(subj.idx):
                     attribute(q, None, subj, a.mentions, a.starts, a.idx, quotes)
         if q.speaker_span is not None:
             latest = q
+    return quotes
 
 
-def unsigned_documents(quotes: list[Quote], a: Article) -> None:
+def unsigned_documents(quotes: list[Quote], a: Reading) -> list[Quote]:
     """'Gatsby said its programs director was among those killed. A statement said ...': a
     document no one is said to have issued speaks for whoever spoke just before it in its
     paragraph (quotes in text order, indirect speech included)."""
     for k, q in enumerate(quotes):
-        if q.speaker is not None or q._speaker_head is None:
+        if q.speaker is not None or q.evidence.speaker_head is None:
             continue
-        head = a.doc[q._speaker_head]
+        head = a.doc[q.evidence.speaker_head]
         if head.lower_ not in DOCUMENT_NOUNS or any(
                 c.dep_ in ("poss", "compound", "prep") for c in head.children) or not any(
                 c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
@@ -217,42 +239,41 @@ def unsigned_documents(quotes: list[Quote], a: Article) -> None:
                 before.speaker_span[0] >= para:
             q.speaker, q.speaker_label = before.speaker, before.speaker_label
             q.speaker_rule = "unsigned-document"
+    return quotes
 
 
-def scare_quote(c: Candidate, a: Article) -> bool:
+def scare_quote(c: Candidate, a: Reading) -> Outcome:
     """A short quoted phrase with no cue is a scare quote or a name, not speech."""
-    return c.cue is None and c.words < MIN_UNATTRIBUTED_WORDS and DROPPED
+    return Outcome.DROPPED if c.cue is None and c.words < MIN_UNATTRIBUTED_WORDS else Outcome.PASS
 
 
-def unattributed(c: Candidate, a: Article) -> bool:
+def unattributed(c: Candidate, a: Reading) -> Outcome:
     """Longer speech with no cue is kept without a speaker (refloat or continue_speakers may
     give one: a paragraph that is all quote is marked as floating)."""
     if c.cue is not None:
-        return False
+        return Outcome.PASS
     if opens_paragraph(a.text, c.start):
-        c.q._floats = "opens"
+        c.q.evidence.floats = "opens"
     return a.keep(c.q)
 
 
-def fragment_of_mixed(c: Candidate, a: Article) -> bool:
+def fragment_of_mixed(c: Candidate, a: Reading) -> Outcome:
     """A second quoted fragment inside a clause already taken as a mixed quote extends it:
     'described the visit as a "landmark event" that "reaffirms ..."'."""
     assert c.cue is not None
     prev = c.prev
     earlier = a.used_cues.get(c.cue.i)
-    if prev is not None and prev.quote_type == "mixed" and prev._cue_token is not None and \
+    if prev is not None and prev.quote_type == "mixed" and prev.evidence.cue_token is not None and \
             "\n" not in a.text[prev.end : c.start] and \
-            within_clause(a.doc[prev._cue_token], c.start, c.end):
+            within_clause(a.doc[prev.evidence.cue_token], c.start, c.end):
         earlier = prev
     if earlier is None or earlier.quote_type != "mixed" or earlier.start > c.start or \
             not (c.end <= earlier.end + MARK_SLACK_CHARS or earlier is prev):
-        return False
-    s0, e0 = earlier.spans[-1]
-    earlier.spans[-1] = (s0, max(e0, c.end))
-    return True
+        return Outcome.PASS
+    return a.extend(earlier, c.end)
 
 
-def attributed(c: Candidate, a: Article) -> bool:
+def attributed(c: Candidate, a: Reading) -> Outcome:
     """A span with a cue: direct speech, or a mixed quote of the clause around it when the
     clause is longer or the cue characterises or names. A judging verb cues only the fragment it
     governs, and a programme's title is not words ('said on WKRT's "Morning Line"')."""
@@ -267,15 +288,15 @@ def attributed(c: Candidate, a: Article) -> bool:
         q.spans = [clause]
         q.quote_type = "mixed"
     elif c.title or characterises:
-        return DROPPED
+        return Outcome.DROPPED
     if c.title and q.quote_type == "mixed" and cue.lower_ not in NAMING_VERBS:
-        return DROPPED
+        return Outcome.DROPPED
     a.used_cues[cue.i] = q
     return a.keep(q)
 
 
-# In order; the first rule that returns True has disposed of the span.
-DIRECT_RULES: tuple[Callable[[Candidate, Article], bool], ...] = (
+# In order; the first rule that does not PASS has disposed of the span.
+DIRECT_RULES: tuple[Callable[[Candidate, Reading], Outcome], ...] = (
     second_half_of_split,
     title_without_cue,
     colon_introduced,
@@ -286,6 +307,35 @@ DIRECT_RULES: tuple[Callable[[Candidate, Article], bool], ...] = (
     unattributed,
     fragment_of_mixed,
     attributed,
+)
+
+
+def with_indirect_speech(quotes: list[Quote], a: Reading) -> list[Quote]:
+    """Reported speech, beliefs and stances outside the marks (indirect.py), all in text order."""
+    found = quotes + indirect_quotes(a.doc, a.idx, quotes, a.mentions, a.starts)
+    return sorted(found, key=lambda q: q.start)
+
+
+def continuing_speakers(quotes: list[Quote], a: Reading) -> list[Quote]:
+    """A quote with no cue after someone's reported speech continues it (speakers.py)."""
+    continue_speakers(quotes, a.text)
+    return quotes
+
+
+def cast_speakers(quotes: list[Quote], a: Reading) -> list[Quote]:
+    """Each speaker resolved against the article's cast (cast.py): names, he/she, roles."""
+    resolve_speakers(quotes, a.mentions, a.idx)
+    return quotes
+
+
+# After the marked spans, in order: each pass takes every quote so far, in text order from the
+# first pass on, and returns them.
+PASSES: tuple[Callable[[list[Quote], Reading], list[Quote]], ...] = (
+    with_indirect_speech,
+    refloat,
+    unsigned_documents,
+    continuing_speakers,
+    cast_speakers,
 )
 
 
@@ -303,7 +353,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
     text = doc.text if text is None else text
     mentions = sorted((not_a_person(m, text) for m in mentions), key=lambda m: m.start)
     marks = quote_mark_spans(text)
-    a = Article(doc, text, Index(doc, text, marks, sents), mentions, [m.start for m in mentions])
+    a = Reading(doc, text, Index(doc, text, marks, sents), mentions, [m.start for m in mentions])
     for frags in marks:
         q = Quote(spans=list(frags), quote_type="direct")
         cue, subj = find_cue(doc, a.idx, q.start, q.end)
@@ -311,14 +361,11 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
                       title=len(frags) == 1 and looks_like_title(text, q.start, q.end),
                       prev=a.quotes[-1] if a.quotes else None)
         for rule in DIRECT_RULES:
-            if rule(c, a):
+            if rule(c, a) is not Outcome.PASS:
                 break
-    quotes = a.quotes + indirect_quotes(doc, a.idx, a.quotes, mentions, a.starts)
-    quotes.sort(key=lambda q: q.start)
-    refloat(quotes, a)
-    unsigned_documents(quotes, a)
-    continue_speakers(quotes, text)
-    resolve_speakers(quotes, mentions, a.idx)
+    quotes = a.quotes
+    for step in PASSES:
+        quotes = step(quotes, a)
     return quotes
 
 

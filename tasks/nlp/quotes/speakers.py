@@ -205,11 +205,11 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             end = prt.idx + len(prt.text)
             q.cue = idx.text[cue.idx:end]
         q.cue_span = (cue.idx, min(end, len(idx.text)))
-        q._cue_token = cue.i
+        q.evidence.cue_token = cue.i
     if subj is None:
         return
     if subj.lower_ == "it" and subj.dep_ in ("expl", "nsubjpass") and subj.head.i == \
-            q._cue_token:
+            q.evidence.cue_token:
         # an impersonal passive ('It is predicted that ...', 'It was reported that ...') says
         # who holds the view by not saying it: the 'it' refers to no one, so there is no speaker
         return
@@ -228,7 +228,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         q.speaker_span = (subj.idx, subj.idx + len(subj.text))
         q.speaker_text = subj.text
         return
-    q._speaker_head = subj.i
+    q.evidence.speaker_head = subj.i
     span, name, label = speaker_phrase(subj, mentions, starts, people, idx.sent_start_set,
                                        idx.text)
     if q.cue_span is not None and span[0] == q.cue_span[0] < span[1]:
@@ -238,9 +238,9 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         if name is not None and name.lower().startswith(q.cue.lower() + " "):
             name = fullest_name(name[len(q.cue) + 1 :], [p for p in people if p != name])
     if label == "PERSON":
-        q._also = conjoined_names(idx.doc[idx.token_at(span[1] - 1)])
-        if q._also:  # 'Sandmann and Phillips have said': the span runs over every name
-            span = (span[0], q._also[-1][1])
+        q.evidence.also = conjoined_names(idx.doc[idx.token_at(span[1] - 1)])
+        if q.evidence.also:  # 'Sandmann and Phillips have said': the span runs over every name
+            span = (span[0], q.evidence.also[-1][1])
     q.speaker_span = span
     q.speaker_text = idx.text[span[0] : span[1]]
     q.speaker, q.speaker_label = name, label
@@ -283,7 +283,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             (c for c in subj.children if c.dep_ == "compound" and c.ent_type_ in ("ORG", "PERSON")),
             None)
         if author is not None and author.lower_ in PRONOUNS_PERSON | {"his", "its", "their"}:
-            q._speaker_token = author.i
+            q.evidence.speaker_token = author.i
             q.speaker, q.speaker_label = resolve_pronoun(author, mentions, idx, (
                 "PERSON",) if author.lower_ in ("his", "her") else GROUP_LABELS)
             q.speaker_rule = "document-author"

@@ -6,10 +6,14 @@ import argparse
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tasks.core.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
 from tasks.core.settings import RunOptions, Settings, offline_environment
 from tasks.core.status import RunStatus
+
+if TYPE_CHECKING:  # the type only: importing it loads the batch code
+    from tasks.run.summary import RunSummary
 
 STARTED = time.monotonic()  # the command's own clock: a run's summary says both
 
@@ -255,7 +259,7 @@ def cmd_compact(args: argparse.Namespace) -> int:
 SHOWN = 10  # failed or partial files named in a run's summary; the files view lists them all
 
 
-def _print_summary(s: dict, quiet: bool = False, elapsed: float | None = None) -> None:
+def _print_summary(s: RunSummary, quiet: bool = False, elapsed: float | None = None) -> None:
     """A run's result for people. ``quiet`` (cron): nothing when nothing went wrong, else the
     run's line and what went wrong or wants attention. ``elapsed``: the command's own wall
     clock (with Prefect's start-up), said beside the run's."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from tasks.core.errors import NewsEtlError, UsageError
 
@@ -96,10 +97,12 @@ def export(wh: Path, out: Path, fmt: str = "parquet",
 
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} ({' or '.join(FORMATS)})")
-    write_delta = None
+    write_delta: Any = None
     if fmt == "delta":
         try:
-            from deltalake import write_deltalake as write_delta
+            from deltalake import write_deltalake
+
+            write_delta = write_deltalake
         except ImportError:
             raise ExportError("Delta Lake export needs the deltalake package: pip install "
                               "'news-etl[delta]' (or deltalake==1.6.6)") from None

@@ -23,7 +23,7 @@ TARGET = ROOT / "docs" / "reference.md"
 
 
 def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+    return (text or "").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
 def _option(action: argparse.Action) -> str:
@@ -73,7 +73,8 @@ def settings() -> list[str]:
                 default = f.default_factory()  # type: ignore[misc]
             if isinstance(default, tuple):
                 default = ",".join(default)
-            out.append(f"| `{prefix}{f.name}` | `NEWS_ETL_{f.name.upper()}` | `{default}` | "
+            shown = f"`{default}`" if default not in ("", None) else "(none)"
+            out.append(f"| `{prefix}{f.name}` | `NEWS_ETL_{f.name.upper()}` | {shown} | "
                        f"{_cell(HELP[f.name])} |")
     return out + [""]
 

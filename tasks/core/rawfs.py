@@ -168,7 +168,7 @@ def open_raw(location: RawLocation, rel: str, follow_links: bool = False) -> Ite
         os.close(fd)
         raise
     with f:
-        yield f  # type: ignore[misc]
+        yield f
 
 
 def hash_file(location: RawLocation, rel: str, chunk: int = 1 << 20,

@@ -88,7 +88,8 @@ class Settings:
             raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
         values.update({k: v for k, v in overrides.items() if v is not None})
         for name, least in LEAST.items():
-            if name in values and not (isinstance(values[name], int) and values[name] >= least):
+            value = values.get(name, least)
+            if not (isinstance(value, int) and value >= least):
                 raise SettingsError(f"{name.replace('_', '-')} must be a whole number of at least "
                                     f"{least}, not {values[name]!r}")
         if values.get("runner", "threads") not in RUNNERS:
@@ -120,6 +121,27 @@ class Settings:
         self.warehouse = local_warehouse(self.warehouse)
         self.nlp.disable = tuple(self.nlp.disable)
         return self
+
+
+# What each setting does, by its flat name: the reference (scripts/reference.py) prints these.
+HELP: dict[str, str] = {
+    "raw": "the folder (or URL: file://, s3://, ...) holding the raw article files",
+    "warehouse": "the folder the warehouse is written to (a POSIX filesystem)",
+    "processes": "worker processes for the NLP",
+    "batch_articles": "about how many articles one batch (a task, a commit) holds",
+    "progress": "a live progress bar on a terminal, a line per batch elsewhere",
+    "runner": "threads: local worker processes; dask: Prefect's Dask task runner",
+    "dask_address": "a running Dask scheduler (tcp://HOST:PORT); unset: a local cluster",
+    "follow_links": "read links that lead outside the raw folder (refused when off)",
+    "report": "write <warehouse>/report.html after a run that changed the warehouse",
+    "compact_batches": "merge the small batches when a run leaves more than this many (0: never)",
+    "model": "the installed spaCy pipeline for English (and undetected languages)",
+    "disable": "pipeline components not run (the extractors read the parser and NER only)",
+    "pipe_batch_size": "articles spaCy parses at a time in a worker",
+    "models": "pipelines for other languages: fr=fr_core_news_sm,de=de_core_news_sm",
+    "gender_from_names": "give a quoted person the article gives no gender an unambiguous "
+                         "first name's (recorded in quotes.speaker_gender_source)",
+}
 
 
 TRUE_WORDS = ("1", "true", "yes", "on")

@@ -109,7 +109,7 @@ def _control_ratio(text: str) -> float:
 class CountingReader(io.RawIOBase):
     """A binary stream that counts (and optionally hashes) the bytes read through it."""
 
-    def __init__(self, raw: BinaryIO, hasher: Any = None):
+    def __init__(self, raw: BinaryIO | io.RawIOBase, hasher: Any = None):
         self.raw = raw
         self.count = 0
         self.hasher = hasher

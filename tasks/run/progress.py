@@ -119,7 +119,7 @@ class Progress:
 
     def _draw(self) -> None:
         staged = self._in_flight() if self.done < self.total else 0
-        done_bytes = min(self.bytes + staged * self.bytes_per_article, self.total_bytes)
+        done_bytes: float = min(self.bytes + staged * self.bytes_per_article, self.total_bytes)
         done_bytes = self._shown_bytes = max(self._shown_bytes, done_bytes)
         articles = self._shown_articles = max(self._shown_articles, self.articles + staged)
         frac = done_bytes / self.total_bytes

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -27,6 +27,9 @@ from tasks.report.page import REPORT_FILE
 from tasks.run import discover
 from tasks.store import aggregates, commit, layout, ledger, lock, runs, schemas, views
 from tasks.store.reprocess import describe, selector, staleness
+
+if TYPE_CHECKING:  # the type only: importing it loads the batch code
+    from tasks.run.summary import RunSummary
 
 
 def _needs_repair(wh: Path) -> bool:
@@ -54,7 +57,7 @@ def _needs_repair(wh: Path) -> bool:
     return False
 
 
-def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None:
+def nothing_to_do(settings: Settings, opts: RunOptions) -> RunSummary | None:
     """The summary of a run that had nothing to do, recorded; None when the flow must run.
     A reprocess selection that matches no file is nothing to do too, and the summary says so
     (it once started Prefect for 15 s and said nothing)."""
@@ -89,10 +92,11 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> dict[str, Any] | None
                    stale_articles=stale.stale, wall_seconds=time.perf_counter() - t0)
         runs.write_run(wh, run)
         views.publish_views(wh)  # the views list the run records: this one too
-    summary = run.row()
-    summary.update(failures=[], nlp_seconds=0.0, missing=plan.missing, unlisted=plan.unlisted,
-                   quarantined={}, stale_message=stale.message() if stale.stale else None,
-                   report=None, quick=True, notices=[])
+    summary = cast("RunSummary", run.row())
+    summary["failures"], summary["nlp_seconds"] = [], 0.0
+    summary["missing"], summary["unlisted"], summary["quarantined"] = plan.missing, plan.unlisted, {}
+    summary["stale_message"] = stale.message() if stale.stale else None
+    summary["report"], summary["quick"], summary["notices"] = None, True, []
     if asked:
         summary["notices"].append(
             "  reprocess: no file in the raw folder matches " + describe(

@@ -37,7 +37,7 @@ class RunSummary(TypedDict, total=False):
     wall_seconds: float | None
     error: str | None
     failures: list[tuple[str, str]]  # (path, reason) of files that could not be read
-    partials: list[tuple[str, str]]  # (path, reason) of files read in part
+    partials: list[tuple[str, int, str]]  # (path, records that failed, why) of files read in part
     nlp_seconds: float
     missing: list[str]  # recorded files no longer in the raw folder
     unlisted: list[str]  # folders that could not be listed
@@ -50,6 +50,7 @@ class RunSummary(TypedDict, total=False):
     copies: int
     stories_with_copies: int
     quick: bool  # answered without Prefect (tasks/run/quick.py)
+    notices: list[str]  # what a quiet run still says
 
 
 def languages_of(results: list[BatchResult]) -> dict[str, int]:

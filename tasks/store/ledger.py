@@ -55,7 +55,8 @@ def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
         rows = con.sql(sql).fetchall()
     finally:
         con.close()
-    return {r[0]: LedgerEntry(*r[:7], split_id=r[7], cuts=tuple(r[8] or ()),
+    return {r[0]: LedgerEntry(path=r[0], content_hash=r[1], size=r[2], mtime_ns=r[3], status=r[4],
+                              format=r[5], retryable=r[6], split_id=r[7], cuts=tuple(r[8] or ()),
                               stored=tuple(r[9] or ()), torn=r[10], batch_id=r[11]) for r in rows}
 
 

@@ -130,14 +130,14 @@ def resume_selector(wh: Path, entries: list[dict[str, Any]],
     with their run's id, which sorts by time)."""
     parts = [(selector(wh, bool(e.get("all")), e.get("since"), e.get("match")), e["run_id"])
              for e in entries]
-    parts = [(sel, run_id) for sel, run_id in parts if sel is not None]
-    if not parts:
+    chosen_by = [(sel, run_id) for sel, run_id in parts if sel is not None]
+    if not chosen_by:
         return own
 
     def chosen(path: str) -> bool:
         if own is not None and own(path):
             return True
         batch = latest_batch(path)
-        return any(sel(path) and (batch is None or batch < run_id) for sel, run_id in parts)
+        return any(sel(path) and (batch is None or batch < run_id) for sel, run_id in chosen_by)
 
     return chosen

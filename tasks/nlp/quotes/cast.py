@@ -184,7 +184,7 @@ class Cast(CastQueries):
         roles the article gives the person, the organisation they hold them in, and any gender
         their nouns say."""
         doc = self.doc
-        title = []
+        title: list[Token] = []
         k = first.i - 1
         while k >= 0 and doc[k].dep_ == "compound" and k < doc[k].head.i <= head.i and \
                 not doc[k].is_punct:  # "Kremlin spokesman": compounds of the name or its title
@@ -312,8 +312,8 @@ class Cast(CastQueries):
                 break
         if sent == 0:
             return None
-        before = self.idx.sents[sent - 1]
-        person = self._unnamed_subject(before.start_char, before.end_char, last=False)
+        prior = self.idx.sents[sent - 1]  # (``before`` above is a character offset)
+        person = self._unnamed_subject(prior.start_char, prior.end_char, last=False)
         return person if person is not None and person.gender in (None, gender) else None
 
     def _unnamed_subject(self, lo: int, hi: int, last: bool) -> Person | None:

@@ -247,7 +247,7 @@ def in_a_document(idx: Index, mentions: list[Mention], starts: list[int],
     points': a sentence that opens on 'in' and something written or asked reports the rest of
     itself as that document's, as 'according to' does. Said in a statement, an interview or a
     speech it is speech; found by a poll, a study or a report it is a belief-like finding."""
-    out = []
+    out: list[Quote] = []
     for sent in idx.sents:
         first = next((t for t in sent if not t.is_space and not t.is_punct), None)
         if first is None or first.lower_ != "in" or idx.in_quote(first.idx):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import functools
 
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
 from spacy.tokens import Doc, Span, Token
 
 from tasks.nlp.quotes.lexicons import ADDRESS_VERB_PREFIXES, CIRCUMSTANCE_PREPS, LISTENER_VERB_PREFIXES

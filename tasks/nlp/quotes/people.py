@@ -4,7 +4,7 @@ moves them into the foreground (tasks/nlp/quotes/cast.py builds them)."""
 from __future__ import annotations
 
 import bisect
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -40,7 +40,8 @@ class Person:
 
     name: str
     words: tuple[str, ...]
-    votes: Counter = field(default_factory=Counter)
+    # gender -> weight of the article's evidence for it (honorifics, role nouns, pronouns)
+    votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     roles: list[Role] = field(default_factory=list)  # in the order the article gives them
 
     @property

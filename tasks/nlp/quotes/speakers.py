@@ -87,8 +87,8 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         # initials the NER tagged elsewhere in the article ('EDC says'): that organisation
         doc = subj.doc
         same = next((x for x in mentions if x.end - x.start == len(subj.text) and
-                     doc.char_span(x.start, x.end) is not None and
-                     doc.char_span(x.start, x.end).text == subj.text), None)
+                     (span := doc.char_span(x.start, x.end)) is not None and
+                     span.text == subj.text), None)
         if same is not None:
             return (subj.idx, subj.idx + len(subj.text)), same.canonical, same.label
     # noun phrase as written: determiners, modifiers and compounds on the left
@@ -235,7 +235,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         # NER took the cue into the name: 'Said Okafor: "..."'
         rest = idx.text[q.cue_span[1] : span[1]]
         span = (span[1] - len(rest.lstrip()), span[1])
-        if name is not None and name.lower().startswith(q.cue.lower() + " "):
+        if name is not None and q.cue is not None and name.lower().startswith(q.cue.lower() + " "):
             name = fullest_name(name[len(q.cue) + 1 :], [p for p in people if p != name])
     if label == "PERSON":
         q.evidence.also = conjoined_names(idx.doc[idx.token_at(span[1] - 1)])

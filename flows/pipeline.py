@@ -24,7 +24,8 @@ from tasks.run.batch import BatchResult, BatchSpec
 from tasks.run.progress import BatchSize, Progress
 from tasks.run.runner import BatchExecutor
 from tasks.run.summary import RunSummary, languages_of, summary_markdown
-from tasks.store import aggregates, commit, layout, lock, reprocess, runs, staging, views
+from tasks.store import commit, layout, lock, reprocess, runs, staging, views
+from tasks.store.warehouse import Warehouse
 
 TARGET_BYTES_PER_ARTICLE = 3_000  # a batch of batch_articles articles is about this much text each
 
@@ -109,7 +110,7 @@ def _recover(wh: Path, log: Any) -> dict[str, str]:
     """What an interrupted run or compaction left: half-written staging dropped, superseded
     batch folders removed, runs still 'running' marked crashed, unreadable batches quarantined
     (returned, name -> reason, so their files are processed again)."""
-    staging.init_warehouse(wh)
+    Warehouse(wh).upgrade()  # folders and seed tables; an earlier version's brought up to date
     dropped = staging.clear_staging(wh)
     commit.drop_replaced(wh)
     crashed = runs.mark_crashed_runs(wh)
@@ -235,8 +236,7 @@ def _finish(settings: Settings, opts: RunOptions, wh: Path, run: runs.RunRecord,
         run.files_pruned = len(plan.missing)
     if results and settings.compact_batches:
         steps.merge_small_batches(wh, settings.compact_batches)
-    if results or (opts.prune and plan.missing) or not aggregates.current(
-            wh, views.committed_batches(wh)):
+    if results or (opts.prune and plan.missing) or not Warehouse(wh).aggregates_current():
         steps.aggregate(wh)
     stale = reprocess.staleness(wh, installed_model_id(settings.nlp.model))
     if stale.stale:

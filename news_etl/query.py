@@ -231,3 +231,27 @@ def list_text() -> str:
         if params:
             lines.append(f"{'':22}   params: {params}")
     return "\n".join(lines)
+
+
+def columns_contract(wh: Path) -> dict[str, dict[str, list[str]]]:
+    """Every view's and every named query's columns with their types ('name TYPE'): the
+    contract analysts' queries rely on (tests/fixtures/columns.json pins it, docs/reference.md
+    lists it). Named queries are bound with their defaults, and 'x' for a required parameter,
+    without running them."""
+    from tasks.store.views import connect
+
+    con = connect(wh)
+    try:
+        names = [r[0] for r in con.sql("select view_name from duckdb_views() where not internal "
+                                       "and schema_name = 'main' order by 1").fetchall()]
+        out: dict[str, dict[str, list[str]]] = {"views": {}, "queries": {}}
+        for v in names:
+            rel = con.sql(f'select * from "{v}"')
+            out["views"][v] = [f"{c} {t}" for c, t in zip(rel.columns, rel.types, strict=True)]
+        for name, q in sorted(named_queries().items()):
+            params = {k: ("x" if d is None else d) for k, d in q.params.items()}
+            rel = con.sql(q.sql, params=params) if params else con.sql(q.sql)
+            out["queries"][name] = [f"{c} {t}" for c, t in zip(rel.columns, rel.types, strict=True)]
+        return out
+    finally:
+        con.close()

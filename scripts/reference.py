@@ -1,6 +1,8 @@
-"""Write docs/reference.md, the command-line and settings reference, from the code itself: the
-argparse parser of news_etl/cli.py and the Settings dataclasses. ``--check`` exits 1 when the
-file in the repository differs (CI runs it), so the reference never drifts from the code.
+"""Write docs/reference.md, the command-line, settings and columns reference, from the code
+itself: the argparse parser of news_etl/cli.py, the Settings dataclasses, and the columns of
+every view and named query on a new warehouse (also pinned in tests/fixtures/columns.json, the
+contract tests/test_contract.py holds them to). ``--check`` exits 1 when either file in the
+repository differs (CI runs it), so neither drifts from the code.
 
     .venv/bin/python scripts/reference.py          # rewrite docs/reference.md
     .venv/bin/python scripts/reference.py --check  # fail if it is out of date
@@ -9,6 +11,7 @@ file in the repository differs (CI runs it), so the reference never drifts from 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import MISSING, fields
 from pathlib import Path
@@ -20,6 +23,7 @@ from news_etl.cli import build_parser  # noqa: E402
 from tasks.core.settings import HELP, NlpSettings, Settings  # noqa: E402
 
 TARGET = ROOT / "docs" / "reference.md"
+CONTRACT = ROOT / "tests" / "fixtures" / "columns.json"
 
 
 def _cell(text: str | None) -> str:
@@ -79,22 +83,46 @@ def settings() -> list[str]:
     return out + [""]
 
 
-def render() -> str:
+def contract() -> dict[str, dict[str, list[str]]]:
+    """The columns of every view and named query, on a new, empty warehouse."""
+    import tempfile
+
+    from news_etl.query import columns_contract
+    from tasks.store.staging import init_warehouse
+
+    with tempfile.TemporaryDirectory() as tmp:
+        init_warehouse(Path(tmp))
+        return columns_contract(Path(tmp))
+
+
+def columns(found: dict[str, dict[str, list[str]]]) -> list[str]:
+    out = ["## Columns", "",
+           "What every view of news.duckdb and every named query (`news-etl query NAME`) returns. "
+           "A change here is a change for analysts: it comes with a CHANGELOG line.", ""]
+    for kind, title in (("views", "Views"), ("queries", "Named queries")):
+        out += [f"### {title}", "", "| name | columns |", "|---|---|"]
+        out += [f"| `{name}` | {_cell(', '.join(cols))} |" for name, cols in found[kind].items()]
+        out.append("")
+    return out
+
+
+def render(found: dict[str, dict[str, list[str]]]) -> str:
     return "\n".join(["# Reference", "",
                       "Generated from the code by `scripts/reference.py`; do not edit by hand.", "",
-                      *commands(), *settings()])
+                      *commands(), *settings(), *columns(found)])
 
 
 def main() -> int:
-    text = render()
+    found = contract()
+    outputs = {TARGET: render(found), CONTRACT: json.dumps(found, indent=1) + "\n"}
     if "--check" in sys.argv[1:]:
-        if TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET.relative_to(ROOT)} is out of date: run scripts/reference.py",
-                  file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}")
+        stale = [p for p, text in outputs.items() if p.read_text(encoding="utf-8") != text]
+        for p in stale:
+            print(f"{p.relative_to(ROOT)} is out of date: run scripts/reference.py", file=sys.stderr)
+        return 1 if stale else 0
+    for p, text in outputs.items():
+        p.write_text(text, encoding="utf-8")
+        print(f"wrote {p.relative_to(ROOT)}")
     return 0
 
 

@@ -432,3 +432,47 @@ def test_export_writes_the_live_rows_once_and_never_over_an_earlier_export(built
     with pytest.raises(ExportError, match="exists and is not empty"):
         export(wh, out)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_reads_never_write_and_an_earlier_versions_warehouse_waits_for_a_run(tmp_path):
+    """A query, the ledger and the Warehouse object only read: no file of the warehouse changes.
+    A warehouse whose seed tables an earlier version wrote is refused with the advice to run
+    (it was once upgraded in place by whoever read it first); the run's upgrade makes it readable."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks.core.errors import WarehouseOutdated
+    from tasks.run.quick import _needs_repair
+    from tasks.store import ledger, schemas
+    from tasks.store.warehouse import Warehouse
+
+    wh = tmp_path / "wh"
+    build_warehouse(wh)
+    views.publish_views(wh)
+
+    def snapshot() -> dict[str, tuple[int, int]]:
+        return {str(p.relative_to(wh)): (p.stat().st_mtime_ns, p.stat().st_size)
+                for p in sorted(wh.rglob("*"))}
+
+    before = snapshot()
+    w = Warehouse(wh)
+    con = w.connect()
+    assert con.sql("select count(*) from articles").fetchall()[0][0] > 0
+    con.close()
+    assert w.ledger() == ledger.read_ledger(wh) and w.exists() and w.current()
+    assert snapshot() == before, "a read changed the warehouse"
+
+    seed = w.table_file("0-schema", "quotes")  # as an earlier version wrote it: a column short
+    old = pa.schema([f for f in schemas.BATCH_TABLES["quotes"] if f.name != "speaker_rule"])
+    pq.write_table(old.empty_table(), seed)
+    assert not w.current() and _needs_repair(wh)
+    with pytest.raises(WarehouseOutdated, match="`news-etl run` upgrades it"):
+        w.connect()
+    with pytest.raises(WarehouseOutdated):
+        w.ledger()
+    assert pq.read_schema(seed).equals(old), "the refused read left the seed as it was"
+    w.upgrade()  # what a run does first, under its lock
+    assert w.current() and not _needs_repair(wh)
+    con = w.connect()
+    assert "speaker_rule" in con.sql("select * from quotes limit 0").columns
+    con.close()

@@ -25,6 +25,10 @@ class NoWarehouse(UsageError, FileNotFoundError):
     """No warehouse where one was named (nothing has run there yet)."""
 
 
+class WarehouseOutdated(NoWarehouse):
+    """Seed tables written by an earlier version: reads never write, the next run upgrades them."""
+
+
 class NoRawFolder(UsageError, FileNotFoundError):
     """The raw folder named does not exist or cannot be listed."""
 

@@ -27,6 +27,7 @@ from tasks.report.page import REPORT_FILE
 from tasks.run import discover
 from tasks.store import aggregates, commit, layout, ledger, lock, runs, schemas, views
 from tasks.store.reprocess import describe, selector, staleness
+from tasks.store.staging import seeds_current
 
 if TYPE_CHECKING:  # the type only: importing it loads the batch code
     from tasks.run.summary import RunSummary
@@ -46,6 +47,8 @@ def _needs_repair(wh: Path) -> bool:
                 return True  # to be indexed (tasks/search.backfill)
     if commit.corrupt_batches(wh):
         return True
+    if not seeds_current(wh):
+        return True  # written by an earlier version: the flow's recovery upgrades it
     for f in layout.runs_dir(wh).glob("*.parquet"):
         if f.name.startswith(layout.SCHEMA_BATCH):
             continue

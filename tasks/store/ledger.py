@@ -40,12 +40,9 @@ def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
     """Latest files row per input path, across all committed batches."""
     import duckdb
 
-    from tasks.store.staging import refresh_seeds
+    from tasks.store.views import check_readable
 
-    try:  # a warehouse written before a column existed: its seed gives the column
-        refresh_seeds(wh)
-    except OSError:
-        pass
+    check_readable(wh)  # read only: a run upgraded an earlier version's seeds before planning
     files = [str((batches_dir(wh) / b / "files.parquet").resolve()).replace("'", "''")
              for b in committed_batches(wh)]
     con = duckdb.connect()

@@ -55,6 +55,18 @@ def refresh_seeds(wh: Path) -> None:
         _write_seed(seed / f"{name}.parquet", schema, staging_dir(wh))
 
 
+def seeds_current(wh: Path) -> bool:
+    """Whether the seed files carry this version's schemas (read only: a reader never upgrades
+    a warehouse, the next run does, under its lock)."""
+    seed = batches_dir(wh) / SCHEMA_BATCH
+    wanted = [(seed_run_file(wh), schemas.RUNS)] + [
+        (seed / f"{name}.parquet", schema) for name, schema in schemas.BATCH_TABLES.items()]
+    try:
+        return all(pq.read_schema(p).equals(s, check_metadata=False) for p, s in wanted)
+    except (OSError, pa.ArrowInvalid):
+        return False
+
+
 def _write_seed(path: Path, schema: pa.Schema, tmp_dir: Path) -> None:
     try:
         if pq.read_schema(path).equals(schema, check_metadata=False):

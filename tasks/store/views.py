@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tasks.core import atomic
 from tasks.core.atomic import replacing
-from tasks.core.errors import NoWarehouse
+from tasks.core.errors import NoWarehouse, WarehouseOutdated
 from tasks.core.sql import load_sql, statements, substitute
 from tasks.store import aggregates, layout
 from tasks.store.commit import committed_batches
@@ -130,20 +130,26 @@ def lock_down(con, folders: list[Path]) -> None:  # con: duckdb.DuckDBPyConnecti
     con.execute("set lock_configuration = true")
 
 
+def check_readable(wh: Path) -> None:
+    """A warehouse a reader can open: initialised, and its seed tables this version's (a reader
+    never upgrades them; the next run does, so no read writes)."""
+    from tasks.store.staging import seeds_current
+
+    if not is_warehouse(wh):
+        raise NoWarehouse(f"no warehouse at {wh} (run `news-etl run` first)")
+    if not seeds_current(wh):
+        raise WarehouseOutdated(f"the warehouse at {wh} was written by an earlier news-etl: "
+                                "`news-etl run` upgrades it first (no article is processed "
+                                "again for that)")
+
+
 def connect(wh: Path, writable: Path | None = None):  # -> duckdb.DuckDBPyConnection
     """An in-memory DuckDB connection with every view over this warehouse's files, locked down
     to them (lock_down): a query, a search or the report reads the warehouse and nothing else.
     ``writable`` is one more folder it may use (an export's temporary folder)."""
     import duckdb
 
-    if not is_warehouse(wh):
-        raise NoWarehouse(f"no warehouse at {wh} (run `news-etl run` first)")
-    try:  # a warehouse written before a schema change: bring its empty seed tables up to date
-        from tasks.store.staging import refresh_seeds
-
-        refresh_seeds(wh)
-    except OSError:
-        pass  # a read-only copy; views still work unless a column is missing
+    check_readable(wh)
     con = duckdb.connect(":memory:")
     # every query re-reads the Parquet footers otherwise (some 0.1 s a search on a compacted
     # 37k-article warehouse, its tables in thousands of small row groups); a batch's files never

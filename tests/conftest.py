@@ -54,3 +54,59 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "prefect_harness" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+RULE_PARSES = Path(__file__).parent / "fixtures" / "rule_parses.spacy"
+
+
+class SavedParses:
+    """The rule tests' texts as the model parsed them when tests/fixtures/rule_parses.spacy was
+    saved, read with a blank English vocabulary: a rule test asserts what the rules make of a
+    fixed parse, so a new model (or spaCy) never moves it, and it needs no model at all. A text
+    not saved yet is parsed by the model; `NEWS_ETL_SAVE_PARSES=1 pytest tests/test_quotes.py
+    tests/test_speakers.py` saves every text the run asked for (a rule test that needs a new
+    sentence adds its parse that way)."""
+
+    def __init__(self, path: Path) -> None:
+        import spacy
+        from spacy.tokens import DocBin
+
+        self.path = path
+        self.vocab = spacy.blank("en").vocab
+        self.docs = {}
+        if path.is_file():
+            self.docs = {d.text: d for d in DocBin().from_disk(path).get_docs(self.vocab)}
+        self.asked: dict[str, object] = {}
+        self._model = None
+
+    def __call__(self, text: str):
+        doc = self.docs.get(text)
+        if doc is None:
+            if self._model is None:
+                from tasks.core.settings import DEFAULT_DISABLE, DEFAULT_MODEL
+                from tasks.nlp.extract import load_nlp
+
+                self._model = load_nlp(DEFAULT_MODEL, DEFAULT_DISABLE)
+            doc = self._model(text)
+        self.asked[text] = doc
+        return doc
+
+    def save(self) -> None:
+        from spacy.tokens import DocBin
+
+        docs = {**self.docs, **self.asked}
+        DocBin(store_user_data=False, docs=[docs[t] for t in sorted(docs)]).to_disk(self.path)
+
+
+@pytest.fixture(scope="session")
+def parse() -> Iterator[SavedParses]:
+    saved = SavedParses(RULE_PARSES)
+    yield saved
+    if os.environ.get("NEWS_ETL_SAVE_PARSES") == "1":
+        saved.save()
+    elif saved._model is not None:
+        import warnings
+
+        missing = len([t for t in saved.asked if t not in saved.docs])
+        warnings.warn(f"{missing} rule-test texts were parsed by the model, not read from "
+                      f"{RULE_PARSES.name}: save them (NEWS_ETL_SAVE_PARSES=1)", stacklevel=1)

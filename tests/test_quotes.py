@@ -8,8 +8,8 @@ from tasks.nlp.extract import extract_doc
 from tasks.nlp.quotes import quote_mark_spans
 
 
-def quotes_of(nlp, text):
-    ex = extract_doc(nlp(text), "t")
+def quotes_of(parse, text):
+    ex = extract_doc(parse(text), "t")
     return [
         (q["quote_type"], [text[s["start"]:s["end"]] for s in q["spans"]], q["cue"],
          q["speaker_text"], q["speaker"])
@@ -44,39 +44,39 @@ def test_multi_paragraph_quote_joins_paragraphs():
     ]
 
 
-def test_direct_quote_with_title_and_apposition(nlp):
+def test_direct_quote_with_title_and_apposition(parse):
     text = ('Russian President Vladimir Putin met officials on Monday. '
             '"We will not back down," Kremlin spokesman Dmitry Peskov told reporters.')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q == ("direct", ["We will not back down,"], "told", "Dmitry Peskov", "Dmitry Peskov")
 
 
-def test_split_quote_is_one_quote_with_two_spans(nlp):
+def test_split_quote_is_one_quote_with_two_spans(parse):
     text = ('"The talks were useful," Mayor Helen Brandt said on Tuesday. '
             '"We will meet again in the spring."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[1] == ["The talks were useful,", "We will meet again in the spring."]
     assert q[2] == "said" and q[4] == "Helen Brandt"
 
 
-def test_inverted_said_and_surname_resolution(nlp):
+def test_inverted_said_and_surname_resolution(parse):
     text = ("Chinese leader Xi Jinping arrived in Moscow on Tuesday. "
             '"This is a turning point for the region," said Xi.')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[3:] == ("Xi", "Xi Jinping")
 
 
-def test_pronoun_speaker_resolves_to_earlier_person(nlp):
+def test_pronoun_speaker_resolves_to_earlier_person(parse):
     text = ("Superintendent Daniel Reyes spoke to parents on Monday night. "
             '"Nobody on this board wanted to make these cuts," he said.')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[3:] == ("he", "Daniel Reyes")
 
 
-def test_indirect_speech_and_according_to(nlp):
+def test_indirect_speech_and_according_to(parse):
     text = ("Putin said that the two countries would expand trade. "
             "According to the Foreign Ministry, the meeting lasted three hours.")
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert qs == [
         ("indirect", ["the two countries would expand trade"], "said", "Putin", "Putin"),
         ("indirect", ["the meeting lasted three hours"], "according to", "the Foreign Ministry",
@@ -84,106 +84,106 @@ def test_indirect_speech_and_according_to(nlp):
     ]
 
 
-def test_mixed_quote_covers_the_reported_clause(nlp):
+def test_mixed_quote_covers_the_reported_clause(parse):
     text = 'The minister added that the sanctions "have failed completely."'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "mixed"
     assert q[1][0].startswith("the sanctions") and "failed completely" in q[1][0]
 
 
-def test_unattributed_scare_quote_is_not_a_quote_but_long_one_is_kept(nlp):
-    assert quotes_of(nlp, 'The so-called "peace plan" was never published.') == []
+def test_unattributed_scare_quote_is_not_a_quote_but_long_one_is_kept(parse):
+    assert quotes_of(parse, 'The so-called "peace plan" was never published.') == []
     text = '"This is a long quoted sentence that nobody in the article attributes to anyone."'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "direct" and q[3] is None and q[4] is None
 
 
-def test_floating_quote_paragraph_takes_previous_speaker(nlp):
+def test_floating_quote_paragraph_takes_previous_speaker(parse):
     text = ('"We listened, and we changed the design," chief executive Marcus Hale said.\n\n'
             '"We will keep listening once the turbines are turning."')
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert [q[4] for q in qs] == ["Marcus Hale", "Marcus Hale"]
     assert qs[1][2] is None  # no cue of its own
 
 
-def test_offsets_point_into_text_with_apostrophes_around(nlp):
+def test_offsets_point_into_text_with_apostrophes_around(parse):
     text = ("It's been a hard year for Rovers' fans. \u201cWe didn't panic when they equalised,\u201d "
             "Claire Donnelly said.")
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[1] == ["We didn't panic when they equalised,"]
     assert q[4] == "Claire Donnelly"
 
 
-def test_dash_signature_names_the_speaker(nlp):
+def test_dash_signature_names_the_speaker(parse):
     text = ("Readers wrote in after the debate.\n"
             "\u201cHe makes simple blanket statements about people he knows nothing about.\u201d"
             "\u2015 Pamela Padilla\n")
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[3:] == ("Pamela Padilla", "Pamela Padilla")
 
 
-def test_colon_paragraph_attributes_the_next_paragraph(nlp):
+def test_colon_paragraph_attributes_the_next_paragraph(parse):
     text = ('Pollster Patrick Caddell spoke on Thursday.\n\nCaddell continued:\n\n'
             '"The health issue overall is very much a partisan issue, and it is not going away."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2] == "continued" and q[4] == "Patrick Caddell"
 
 
-def test_relative_clause_speaker_is_the_antecedent(nlp):
+def test_relative_clause_speaker_is_the_antecedent(parse):
     text = ('The plan was criticised by Senator Ruth Calloway, who said that the river '
             'would run dry by August.')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "indirect" and q[3:] == ("who", "Ruth Calloway")  # the mention as written
 
 
-def test_pronoun_prefers_the_earlier_subject_over_the_nearest_name(nlp):
+def test_pronoun_prefers_the_earlier_subject_over_the_nearest_name(parse):
     text = ("White House spokesman John Kirby said the talks with Xi Jinping would be long. "
             "He said the administration believes the meeting could help.")
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert [q[4] for q in qs] == ["John Kirby", "John Kirby"]
 
 
-def test_adding_that_is_its_own_attribution(nlp):
+def test_adding_that_is_its_own_attribution(parse):
     text = ("\u201cChina has made a colossal leap ahead in its development,\u201d Putin said, adding "
             "that \u201cwe even feel a bit envious.\u201d")
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert len(qs) == 2
     assert [q[4] for q in qs] == ["Putin", "Putin"]
 
 
-def test_floating_quote_keeps_the_previous_mention(nlp):
+def test_floating_quote_keeps_the_previous_mention(parse):
     text = ('"We listened," chief executive Marcus Hale said.\n\n'
             '"We will keep listening once the turbines are turning."')
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert qs[1][3] == "Marcus Hale"  # the mention that attributed the quote before it
 
 
-def test_naming_verb_makes_a_mixed_quote_of_object_and_label(nlp):
+def test_naming_verb_makes_a_mixed_quote_of_object_and_label(parse):
     text = 'Clinton called half of Donald Trump\u2019s supporters \u201cdeplorables.\u201d'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "mixed" and q[2] == "called"
     assert q[1][0].startswith("half of Donald Trump") and q[1][0].endswith("deplorables.")
 
 
-def test_two_fragments_of_one_reported_clause_are_one_mixed_quote(nlp):
+def test_two_fragments_of_one_reported_clause_are_one_mixed_quote(parse):
     text = 'Trump said that Machado was \u201cdisgusting\u201d and \u201ca con.\u201d'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "mixed" and q[4] == "Trump"
     assert q[1] == ["Machado was \u201cdisgusting\u201d and \u201ca con."]
 
 
-def test_beliefs_and_findings_are_belief_attributions_not_speech(nlp):
+def test_beliefs_and_findings_are_belief_attributions_not_speech(parse):
     text = ("A new poll shows that most voters in Greyford oppose the toll. "
             "Senator Ruth Calloway believes the bridge will be finished by March. "
             '"I think we can win this," she said.')
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert [(q[0], q[2]) for q in qs] == [("belief", "shows"), ("belief", "believes"),
                                           ("direct", "said")]
     assert qs[0][1] == ["most voters in Greyford oppose the toll"]
     assert qs[1][4] == "Ruth Calloway" and qs[2][4] == "Ruth Calloway"
 
 
-def test_speaker_between_closing_mark_and_cue_when_the_parse_breaks(nlp):
+def test_speaker_between_closing_mark_and_cue_when_the_parse_breaks(parse):
     # the parser gives "said" no subject outside the quote in both sentences (the first
     # hangs the apposition off the quoted clause, the second takes "reaction" as the subject);
     # the words between the closing mark and the cue still name the speaker
@@ -191,103 +191,103 @@ def test_speaker_between_closing_mark_and_cue_when_the_parse_breaks(nlp):
             '"He is absolutely right. There is a severe disconnect between this council and the '
             'mayor and our city," Dunmore, a top Reyes surrogate, said Thursday morning on '
             "Channel 4.")
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:] == ("said", "Dunmore", "Jo Dunmore")
     text = ('"My reaction, that was outrageous," the mayor\'s former campaign strategist said in '
             "an interview with Channel 4.")
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2] == "said" and q[3].endswith("former campaign strategist") and q[4] is None
 
 
-def test_programme_title_in_quotation_marks_is_not_a_quote(nlp):
+def test_programme_title_in_quotation_marks_is_not_a_quote(parse):
     text = ('"There is a real gap between this council and the people who elected it," Dunmore, '
             "a longtime critic of the budget, said Thursday on WKRT's \"Morning Line.\"")
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert [q[1] for q in qs] == [["There is a real gap between this council and the people "
                                    "who elected it,"]]
     assert qs[0][4] == "Dunmore"
-    assert quotes_of(nlp, 'Mayor Lena Ortiz told MSNBC\'s "Morning Joe" that the bridge '
+    assert quotes_of(parse, 'Mayor Lena Ortiz told MSNBC\'s "Morning Joe" that the bridge '
                           'would reopen.')[0][0] == "indirect"
 
 
-def test_said_before_a_colon_names_the_speaker(nlp):
+def test_said_before_a_colon_names_the_speaker(parse):
     text = 'Budget hawks were unconvinced. Said Okafor: "I do not see a single cut in this plan."'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[1] == ["I do not see a single cut in this plan."]
     assert q[3:] == ("Okafor", "Okafor")
 
 
-def test_nested_attribution_belongs_to_the_outer_speaker(nlp):
+def test_nested_attribution_belongs_to_the_outer_speaker(parse):
     text = ('Mayor Lena Ortiz says she appreciated the volunteers for their patience through what '
             'she calls a "long and miserable winter."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "mixed" and q[2] == "says" and q[3:] == ("Lena Ortiz", "Lena Ortiz")
     assert q[1][0].startswith("she appreciated the volunteers")
 
 
-def test_what_he_called_is_spoken_by_the_governing_subject(nlp):
+def test_what_he_called_is_spoken_by_the_governing_subject(parse):
     text = 'Governor Alan Brooks condemned what he called a "reckless and cynical" budget.'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "mixed" and q[2] == "called"
     assert q[3:] == ("Alan Brooks", "Alan Brooks")  # the mention, not the pronoun "he"
 
 
-def test_second_fragment_of_a_characterisation_joins_it(nlp):
+def test_second_fragment_of_a_characterisation_joins_it(parse):
     text = ('Writing in the Harbor Gazette, Ortiz described the vote as a "turning point" that '
             '"settles the question of the bridge for a generation" and said the result showed '
             'that residents want change.')
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert [(q[0], q[2]) for q in qs] == [("mixed", "described"), ("indirect", "said")]
     assert qs[0][1][0].endswith("for a generation\"")
     assert qs[1][1] == ["the result showed that residents want change"]
 
 
-def test_judgement_verbs_cue_the_fragment_they_govern(nlp):
+def test_judgement_verbs_cue_the_fragment_they_govern(parse):
     text = 'The council has rejected the ruling as "legally null and void."'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "mixed" and q[2] == "rejected" and q[3] == "The council"
     assert q[1][0].startswith("the ruling as")
     text = 'Coach Tom Adler hailed "a famous night" for the club and its supporters.'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "mixed" and q[4] == "Tom Adler" and q[1][0].endswith("its supporters")
     # a judgement verb is no cue for words it does not govern (its own object is a stance the
     # board took: what it rejected)
-    qs = quotes_of(nlp, 'The board rejected the plan. "Trains" were not mentioned.')
+    qs = quotes_of(parse, 'The board rejected the plan. "Trains" were not mentioned.')
     assert [(q[0], q[1]) for q in qs] == [("belief", ["the plan"])]
 
 
-def test_negated_reporting_verb_reports_nothing(nlp):
+def test_negated_reporting_verb_reports_nothing(parse):
     text = "Harbor Mayor Lena Ortiz did not mention the bridge or the budget when she met reporters."
-    assert quotes_of(nlp, text) == []
+    assert quotes_of(parse, text) == []
 
 
-def test_participle_speaker_is_the_person_it_follows(nlp):
+def test_participle_speaker_is_the_person_it_follows(parse):
     text = ('The ad concludes with footage of Mayor Lena Ortiz saying during the debate, '
             '"That makes me smart," when her rival laughed.')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2] == "saying" and q[4] == "Lena Ortiz"
     text = ('The ad uses footage of Lena Ortiz asking, "Why are we not fifty points ahead, '
             'you might ask?"')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2] == "asking" and q[4] == "Lena Ortiz"
 
 
-def test_saying_clause_belongs_to_the_main_subject(nlp):
+def test_saying_clause_belongs_to_the_main_subject(parse):
     text = ('Rival Hillary Clinton had mocked the complaint, saying anybody who complains about '
             'a microphone "is not having a good night."')
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert [(q[0], q[2], q[4]) for q in qs] == [("belief", "mocked", "Hillary Clinton"),
                                                 ("mixed", "saying", "Hillary Clinton")]
 
 
-def test_timestamp_heading_is_not_the_speaker(nlp):
+def test_timestamp_heading_is_not_the_speaker(parse):
     # the parser sometimes makes a live-blog timestamp a second subject of the verb below it
     # ('12:15 p.m.\n\nDonald Trump says ...'); built by hand, as the parse is not reproducible
     from spacy.tokens import Doc
 
     from tasks.nlp.quotes.parse import subject
     words = ["12:15", "p.m.", "\n\n", "Lena", "Ortiz", "says", "taxes", "will", "fall"]
-    doc = Doc(nlp.vocab, words=words, spaces=[True, False, False, True, True, True, True, True,
+    doc = Doc(parse.vocab, words=words, spaces=[True, False, False, True, True, True, True, True,
                                                False],
               heads=[1, 5, 1, 4, 5, 5, 8, 8, 5],
               deps=["nummod", "nsubj", "dep", "compound", "nsubj", "ROOT", "nsubj", "aux",
@@ -296,127 +296,127 @@ def test_timestamp_heading_is_not_the_speaker(nlp):
     assert subject(doc[5]).text == "Ortiz"
 
 
-def test_the_leader_between_quotes_is_the_person_just_quoted(nlp):
+def test_the_leader_between_quotes_is_the_person_just_quoted(parse):
     text = ("Greyland President Anton Volkov hosted the talks. Chinese envoy Li Wen arrived late.\n"
             '"We value this friendship," Volkov said, as Li smiled.\n'
             "The Greyland leader welcomed the proposals and noted the border is open for trade.")
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert [(q[2], q[4]) for q in qs] == [("said", "Anton Volkov"), ("noted", "Anton Volkov")]
 
 
-def test_the_committee_is_the_organisation_named_before(nlp):
+def test_the_committee_is_the_organisation_named_before(parse):
     text = ("Greyland's Investigative Committee opened a case on Monday. The committee called the "
             'court\'s ruling "unlawful" because it ignored the law.')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "mixed" and q[3] == "The committee"
     assert q[4] == "Greyland\u2019s Investigative Committee"
 
 
-def test_cue_opening_the_sentence_after_the_closing_mark(nlp):
+def test_cue_opening_the_sentence_after_the_closing_mark(parse):
     # the parser ends the sentence at the closing mark; the cue opens a long next sentence
     text = ('The crowd cheered.\n\n"Who would have believed we would get two million votes. '
             'Two million!" Ortiz said, looking out at the cheering crowd in the hall.')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:] == ("said", "Ortiz", "Ortiz")
     text = ('The crowd cheered.\n\n"You winning?" she said, but Kevin was drifting off again, '
             "and the speech went on about taxes and jobs and the long road ahead.")
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:4] == ("said", "she")
     # a next sentence that reports its own clause does not attribute the quote before it
     text = ('The crowd cheered.\n\n"We will win this state by a mile." Ortiz said the polls '
             "showed a close race in every county, and her staff agreed.")
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert qs[0][1] == ["We will win this state by a mile."] and qs[0][2] is None
 
 
-def test_parenthetical_and_trailing_said_report_the_rest_of_the_sentence(nlp):
+def test_parenthetical_and_trailing_said_report_the_rest_of_the_sentence(parse):
     text = "Lenox was a juggernaut, Clarke said, until it went bankrupt in 1999."
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "indirect" and q[1] == ["Lenox was a juggernaut", "until it went bankrupt in 1999"]
     assert q[3] == "Clarke"
     text = "The council may be reluctant to act while the audit is under way, Schiff said."
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[1] == ["The council may be reluctant to act while the audit is under way"]
     # 'said' with an object of its own reports that object, not the sentence around it
     text = "But when the council cut the funding two years later, Greyland said enough."
-    assert quotes_of(nlp, text) == []
+    assert quotes_of(parse, text) == []
 
 
-def test_colon_and_verb_lexicon_beyond_said(nlp):
+def test_colon_and_verb_lexicon_beyond_said(parse):
     text = ('The crowd applauded.\n\nHannity interjected: "So you are saying there will be some '
             'flexibility?"')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:4] == ("interjected", "Hannity")
     text = ('Stone spoke on the radio on Tuesday.\n\nContinued Stone: "So I think it is a very '
             'real problem for the whole party."')
-    [q] = quotes_of(nlp, text)  # the colon and the paragraph break between cue and quote
+    [q] = quotes_of(parse, text)  # the colon and the paragraph break between cue and quote
     assert q[2:4] == ("Continued", "Stone")
     text = ('"You know, it happens, right?" Ortiz went on, as if she had not heard. "But you have '
             'to get over it."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:4] == ("went on", "Ortiz") and len(q[1]) == 2
     text = 'Moore thanked him for "stepping up and taking action when Congress will not."'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "mixed" and q[2:4] == ("thanked", "Moore")
 
 
-def test_paragraph_break_ends_a_mixed_quote_even_when_sentences_run_on(nlp):
+def test_paragraph_break_ends_a_mixed_quote_even_when_sentences_run_on(parse):
     # the sentence splitter joins these two paragraphs; the second quote is Barkley's own
     text = ("Barkley also said that CNN, a fellow Turner Broadcasting asset, has done an "
             "\u201cawful\u201d job of covering the \u201celection.\u201d\n\n"
             "\u201cCNN has done an awful job this election,\u201d Barkley said. \u201cThey have "
             "followed ratings and sound bites this entire cycle.\u201d")
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert [q[0] for q in qs] == ["mixed", "direct"]
     assert qs[0][1][0].endswith("\u201celection.")
     assert qs[1][1][0] == "CNN has done an awful job this election," and qs[1][2] == "said"
 
 
-def test_quote_after_reported_speech_continues_its_speaker(nlp):
+def test_quote_after_reported_speech_continues_its_speaker(parse):
     text = ('Former ambassador John Bolton said he would help the campaign if asked. "I am going '
             'to support him, and support him enthusiastically, because the stakes are high."\n\n'
             "The campaign did not respond.")
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     assert [(q[0], q[2], q[4]) for q in qs] == [("indirect", "said", "John Bolton"),
                                                 ("direct", None, "John Bolton")]
     text = ("Senator Ruth Calloway said the bridge would be finished by March.\n\n"
             '"We have the money, we have the crews, and we have the will to get this done."')
-    assert [q[4] for q in quotes_of(nlp, text)] == ["Ruth Calloway", "Ruth Calloway"]
+    assert [q[4] for q in quotes_of(parse, text)] == ["Ruth Calloway", "Ruth Calloway"]
     # an unrelated paragraph in between breaks the chain: no speaker rather than a guess
     text = ("Senator Ruth Calloway said the bridge would be finished by March.\n\n"
             "Traffic on the old crossing has doubled since 2019.\n\n"
             '"We have the money, we have the crews, and we have the will to get this done."')
-    assert quotes_of(nlp, text)[-1][4] is None
+    assert quotes_of(parse, text)[-1][4] is None
 
 
-def test_the_listener_of_telling_is_not_the_speaker(nlp):
+def test_the_listener_of_telling_is_not_the_speaker(parse):
     text = ('Hours later, Ortiz returned the compliment to Adelson, telling Reuters, "Sheldon and '
             'I have been friends for a long time. He is an amazing man."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:4] == ("telling", "Ortiz")
 
 
-def test_stance_verbs_attribute_their_object(nlp):
-    qs = quotes_of(nlp, "Governor Chris Dale endorsed Senator Ruth Calloway on Tuesday.")
+def test_stance_verbs_attribute_their_object(parse):
+    qs = quotes_of(parse, "Governor Chris Dale endorsed Senator Ruth Calloway on Tuesday.")
     assert [(q[0], q[1], q[2], q[4]) for q in qs] == [
         ("belief", ["Senator Ruth Calloway"], "endorsed", "Chris Dale")]  # not 'on Tuesday'
-    qs = quotes_of(nlp, "Mayor Lena Ortiz has repeatedly called for a ban on new towers along "
+    qs = quotes_of(parse, "Mayor Lena Ortiz has repeatedly called for a ban on new towers along "
                         "the river.")
     assert [(q[1], q[2]) for q in qs] == [(["a ban on new towers along the river"], "called for")]
-    qs = quotes_of(nlp, "At Monday's debate, Mayor Lena Ortiz cited derogatory comments her "
+    qs = quotes_of(parse, "At Monday's debate, Mayor Lena Ortiz cited derogatory comments her "
                         "rival had made about the harbor workers.")
     assert [(q[0], q[2], q[4]) for q in qs] == [("belief", "cited", "Lena Ortiz")]
     assert qs[0][1][0].startswith("derogatory comments")
     # a stance reported by someone else is that person's attribution
     text = ("Council members endorsed a fast-track plan to repair the bridge, council chair "
             "Anna Brandt said.")
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2] == "said" and q[4] == "Anna Brandt"
 
 
-def test_fragment_after_its_cue_without_a_clause_is_mixed(nlp):
+def test_fragment_after_its_cue_without_a_clause_is_mixed(parse):
     text = 'Inspector Ray Holt testified "thousands" of files had never been handed over.'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "mixed" and q[2:4] == ("testified", "Ray Holt")
     assert q[1][0].endswith("had never been handed over")
 
@@ -432,62 +432,62 @@ def test_reported_content_stays_in_its_paragraph():
     assert within_paragraph((text.index("4:49"), text.index(" p.m.")), cue, text) is None
 
 
-def test_inverted_cue_before_a_described_speaker(nlp):
+def test_inverted_cue_before_a_described_speaker(parse):
     text = '"How big is that wall?" asked the boy, who was wearing a red hat.'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:4] == ("asked", "the boy") and q[4] is None  # a description, not a name
     text = ('"It is Bernie\'s race to lose at this point," added another New Hampshire Democrat. '
             '"The gap is too large."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2] == "added" and q[3].endswith("Democrat") and len(q[1]) == 2
     text = '"Jeb wants to be a tough guy tonight," Trump shot back. "Let me talk."'
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:4] == ("shot back", "Trump")
 
 
-def test_colon_introduction_of_any_kind_attributes_the_quote(nlp):
+def test_colon_introduction_of_any_kind_attributes_the_quote(parse):
     text = ("After the attack, Mayor Lena Ortiz issued the following statement:\n\n"
             '"Our prayers are with all those affected by this horrible crime. It cannot continue."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:] == ("issued", "Lena Ortiz", "Lena Ortiz")
     text = ("The minutes record the exchange.\n\nCouncillor Jo Dunmore: \"We learned that from the "
             'audit and from the staff who read the files."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2] is None and q[4] == "Jo Dunmore"
     # a colon after a clause whose subject is a thing: the mention, but no name
     text = ('The sign on the door was blunt:\n\n"No entry for anyone without a pass, '
             'by order of the management."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[4] is None
 
 
-def test_the_cue_governing_a_fragment_beats_a_nearer_one_after_it(nlp):
+def test_the_cue_governing_a_fragment_beats_a_nearer_one_after_it(parse):
     text = ('Former governor Ed Rendell, a Clinton supporter, praised Sanders for what he has '
             'accomplished, calling it "an incredible feat" - but he said the time is coming when '
             "Sanders must step aside.")
-    qs = quotes_of(nlp, text)
+    qs = quotes_of(parse, text)
     [q] = [q for q in qs if "incredible feat" in q[1][0]]
     assert q[0] == "mixed" and q[1] == ['it "an incredible feat"'] and q[2] == "calling"
     assert q[4] == "Ed Rendell"
 
 
-def test_as_x_put_it_and_upon_saying(nlp):
+def test_as_x_put_it_and_upon_saying(parse):
     text = ('At the time, as prosecutor Marc Trevidic put it, "apart from the wrong crowd and some '
             'jogging, there was nothing to hold him on."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:] == ("put", "Marc Trevidic", "Marc Trevidic")
     text = ("Sarah Silverman, herself a Sanders supporter during the primary, drew a wave of boos "
             'upon saying, "Hillary heard the passion of the people."')
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[2:] == ("saying", "Sarah Silverman", "Sarah Silverman")
     # refraining from criticism is no criticism
     text = "Many African nations have refrained from openly criticizing Russia."
-    assert quotes_of(nlp, text) == []
+    assert quotes_of(parse, text) == []
 
 
-def test_clause_wrapped_around_its_attribution_keeps_the_words_after_the_cue(nlp):
+def test_clause_wrapped_around_its_attribution_keeps_the_words_after_the_cue(parse):
     text = ("The council approved a wind farm that developer Northwind Energy says will power "
             "900,000 homes by 2030.")
-    [q] = quotes_of(nlp, text)
+    [q] = quotes_of(parse, text)
     assert q[0] == "indirect" and q[1] == ["will power 900,000 homes by 2030"]
     assert q[3] == "Northwind Energy"  # the speaker is not inside the content

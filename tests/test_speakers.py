@@ -1,6 +1,7 @@
 """Who said it: speakers resolved against the article's cast (tasks/nlp/quotes/cast.py), on articles
-written for each rule, with the real model's parse. Each rule is pinned together with the mistake
-it must not make."""
+written for each rule, with the parse the model gave them (saved in tests/fixtures/
+rule_parses.spacy, so a new model does not move them). Each rule is pinned together with the
+mistake it must not make."""
 
 from __future__ import annotations
 
@@ -8,84 +9,84 @@ from tasks.nlp.extract import extract_doc
 from tasks.nlp.quotes.speakers import named_or_described
 
 
-def speakers_of(nlp, text):
+def speakers_of(parse, text):
     """(speaker as written, resolved speaker, role, organisation, gender, quote type) per quote."""
     return [(q["speaker_text"], q["speaker"], q["speaker_role"], q["speaker_organisation"],
-             q["speaker_gender"], q["quote_type"]) for q in extract_doc(nlp(text), "t").quotes]
+             q["speaker_gender"], q["quote_type"]) for q in extract_doc(parse(text), "t").quotes]
 
 
-def by_text(nlp, text):
-    return {q["text"].split()[0]: q for q in extract_doc(nlp(text), "t").quotes}
+def by_text(parse, text):
+    return {q["text"].split()[0]: q for q in extract_doc(parse(text), "t").quotes}
 
 
-def test_pronoun_chain_keeps_its_person_past_someone_merely_mentioned(nlp):
+def test_pronoun_chain_keeps_its_person_past_someone_merely_mentioned(parse):
     text = ("Priya Nandakumar has spent six years running the food bank on Calder Street, and "
             "she has made herself its loudest advocate.\n\n"
             "Last month she met Housing Minister Gordon Ashby to ask for a larger grant.\n\n"
             '"We feed four hundred families a week, and the line gets longer every winter," '
             "she said.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[-1][:2] == ("she", "Priya Nandakumar")
     # the article's own words make her a woman: the pronouns it uses for her
     assert got[-1][4] == "female"
 
 
-def test_pronoun_agrees_with_the_honorific_the_article_uses(nlp):
+def test_pronoun_agrees_with_the_honorific_the_article_uses(parse):
     text = ("Ms. Okonkwo, who chairs the tenants' association, met the landlord's lawyer, "
             "Mr. Pell, on Tuesday. Mr. Pell declined to comment afterwards.\n\n"
             '"We will be back here every week until the heating is fixed," she said.')
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[-1][1] == "Okonkwo" and got[-1][4] == "female"  # not Pell, named last
 
 
-def test_a_name_alone_gives_no_gender(nlp):
+def test_a_name_alone_gives_no_gender(parse):
     text = ('"The bridge will reopen in March," said Robin Castellanos, the county engineer. '
             '"We found no damage to the piers," Castellanos said.')
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert {g[1] for g in got} == {"Robin Castellanos"}
     assert {g[4] for g in got} == {None}
 
 
-def test_role_noun_takes_the_person_introduced_with_that_role(nlp):
+def test_role_noun_takes_the_person_introduced_with_that_role(parse):
     text = ("Marguerite Lavoie, the owner of the Rue Sainte-Anne bakery, has run the shop since "
             "1994. Her nephew Julien Lavoie now bakes the bread.\n\n"
             "Julien Lavoie said the ovens are older than he is.\n\n"
             '"We will not close while I can still stand," the owner said.')
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[-1][:2] == ("the owner", "Marguerite Lavoie")  # not Julien, quoted just before
     assert got[-1][2] == "owner"
 
 
-def test_role_and_organisation_from_a_title_and_from_an_apposition(nlp):
+def test_role_and_organisation_from_a_title_and_from_an_apposition(parse):
     text = ("Kremlin spokesman Dmitry Peskov said the talks would continue.\n\n"
             "Alexander Gabuev, a senior fellow at the Carnegie Endowment, said the sanctions "
             "had changed little.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[0][1:4] == ("Dmitry Peskov", "spokesman", "Kremlin")
     assert got[1][1:4] == ("Alexander Gabuev", "senior fellow", "Carnegie Endowment")
 
 
-def test_a_spokesman_for_an_organisation_named_after_a_comma_is_the_speaker(nlp):
+def test_a_spokesman_for_an_organisation_named_after_a_comma_is_the_speaker(parse):
     text = ("Environmental groups oppose the measure. A spokesman for the Alder River Trust, "
             "Ben Okoro, said the bill would leave too little water for salmon. "
             '"This bill writes the fish out of the river," he said.')
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     okoro = [g for g in got if g[1] == "Ben Okoro"]
     assert len(okoro) == 2  # the reported speech and the quote after it
     assert okoro[0][2:5] == ("spokesman", "Alder River Trust", "male")
 
 
-def test_names_glued_to_a_credit_or_doubled_resolve_to_the_person(nlp):
+def test_names_glued_to_a_credit_or_doubled_resolve_to_the_person(parse):
     text = ("Darla Whitehorse speaks at a rally in Regina. (Instagram/Darla Whitehorse)\n\n"
             "Whitehorse said she started organising after her cousin went missing.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[0][1] == "Darla Whitehorse"
 
 
-def test_beliefs_are_attributed_but_not_speech(nlp):
+def test_beliefs_are_attributed_but_not_speech(parse):
     text = ("Councillor Amara Diallo believes the new bus lanes will cut commute times. "
             "Diallo said the council would vote on the plan in June.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert [(g[1], g[5]) for g in got] == [("Amara Diallo", "belief"),
                                          ("Amara Diallo", "indirect")]
 
@@ -98,55 +99,55 @@ def test_eval_answers_with_the_description_where_no_one_is_named():
     assert named_or_described(None, "who") is None
 
 
-def test_a_quote_after_its_speaker_is_introduced_is_theirs(nlp):
+def test_a_quote_after_its_speaker_is_introduced_is_theirs(parse):
     text = ("On Sunday, Senator Ines Carvalho identified rising rents as the reason young "
             'families leave the valley. "Nobody who grew up here can afford to stay here any '
             'longer, and that should worry every one of us."')
-    [q] = speakers_of(nlp, text)
+    [q] = speakers_of(parse, text)
     assert q[1] == "Ines Carvalho"
     # not across a paragraph, nor after a sentence about something rather than someone
     text = ("On Sunday, Senator Ines Carvalho identified rising rents as the reason young "
             'families leave the valley.\n\n"Nobody who grew up here can afford to stay here '
             'any longer, and that should worry every one of us."')
-    assert [q[1] for q in speakers_of(nlp, text)] == [None]
+    assert [q[1] for q in speakers_of(parse, text)] == [None]
     text = ("The council's housing report identified rising rents as the reason young families "
             'leave the valley. "Nobody who grew up here can afford to stay here any longer, and '
             'that should worry every one of us."')
-    assert [q[1] for q in speakers_of(nlp, text)] == [None]
+    assert [q[1] for q in speakers_of(parse, text)] == [None]
 
 
-def test_a_reporting_verb_without_a_clause_attributes_a_topic_not_words(nlp):
+def test_a_reporting_verb_without_a_clause_attributes_a_topic_not_words(parse):
     text = "Senator Ruth Calloway noted the drought's toll on family farms during the hearing."
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert [(g[1], g[5]) for g in got] == [("Ruth Calloway", "belief")]
     # with a clause it is reported speech
     text = "Senator Ruth Calloway noted that the drought had cost family farms their harvest."
-    assert [(g[1], g[5]) for g in speakers_of(nlp, text)] == [("Ruth Calloway", "indirect")]
+    assert [(g[1], g[5]) for g in speakers_of(parse, text)] == [("Ruth Calloway", "indirect")]
 
 
-def test_a_line_opening_with_a_name_and_a_colon_reports_what_follows(nlp):
+def test_a_line_opening_with_a_name_and_a_colon_reports_what_follows(parse):
     text = ("Tomas Lindqvist: Harbour tolls will double before the new bridge opens\n\n"
             "READ MORE: Five things to know about the harbour bridge\n\n"
             "The port authority has not commented.")
-    got = extract_doc(nlp(text), "t").quotes
+    got = extract_doc(parse(text), "t").quotes
     assert [(q["speaker"], q["text"]) for q in got] == [
         ("Tomas Lindqvist", "Harbour tolls will double before the new bridge opens")]
 
 
-def test_a_heading_before_a_paragraph_does_not_take_its_attribution(nlp):
+def test_a_heading_before_a_paragraph_does_not_take_its_attribution(parse):
     text = ("Shelter beds filled early this winter.\n\n"
             "'A village of neighbours' grows in the shelter program\n\n"
             "Marta Kowalczyk, principal researcher at Eastside House, said a clearer picture of "
             "homelessness in the city is emerging from the interviews.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert [(g[1], g[5]) for g in got] == [("Marta Kowalczyk", "indirect")]
 
 
-def test_a_sentence_opening_in_a_document_reports_the_rest_as_its(nlp):
+def test_a_sentence_opening_in_a_document_reports_the_rest_as_its(parse):
     text = ("In the latest Harbour Times poll, Mayor Helen Brandt led her challenger by nine "
             "points among likely voters.\n\n"
             "In a statement, the port authority said the new tolls would fund the bridge repairs.")
-    got = extract_doc(nlp(text), "t").quotes
+    got = extract_doc(parse(text), "t").quotes
     found = {q["quote_type"]: (q["text"], q["speaker_text"]) for q in got}
     assert found["belief"] == (
         "Mayor Helen Brandt led her challenger by nine points among likely voters",
@@ -156,55 +157,55 @@ def test_a_sentence_opening_in_a_document_reports_the_rest_as_its(nlp):
         ("indirect", "the port authority")]
 
 
-def test_a_qualified_role_fits_only_a_role_so_qualified(nlp):
+def test_a_qualified_role_fits_only_a_role_so_qualified(parse):
     text = ("Chinese leader Xi Jinping arrived in Moscow on Monday for talks with Vladimir Putin.\n"
             '"Our countries have never been closer," Putin said, as Xi smiled.\n'
             "The Kremlin leader welcomed the proposals and noted Russia is open for talks.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[-1][:2] == ("The Kremlin leader", "Vladimir Putin")  # not Xi, 'Chinese leader'
 
 
-def test_of_two_people_as_salient_the_one_named_last_is_he(nlp):
+def test_of_two_people_as_salient_the_one_named_last_is_he(parse):
     text = ("Alexander Gabuev, a senior fellow at the Carnegie Endowment, noted that Beijing is "
             "aiming at a junior partner, and Dmitry Oreshkin, a professor in Riga, observed that "
             "Beijing benefits from the tensions. "
             '"It is very convenient for China, which could not get such a discount before," he '
             "said.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[-1][:2] == ("he", "Dmitry Oreshkin")
 
 
-def test_a_denied_topic_is_no_attribution(nlp):
-    assert speakers_of(nlp, "The Kremlin does not recognize the court's authority.") == []
-    assert [g[5] for g in speakers_of(nlp, "The Kremlin recognized the court's authority.")] == [
+def test_a_denied_topic_is_no_attribution(parse):
+    assert speakers_of(parse, "The Kremlin does not recognize the court's authority.") == []
+    assert [g[5] for g in speakers_of(parse, "The Kremlin recognized the court's authority.")] == [
         "belief"]
 
 
-def test_a_portfolio_is_part_of_the_role_not_an_organisation(nlp):
+def test_a_portfolio_is_part_of_the_role_not_an_organisation(parse):
     text = ("Foreign Secretary Jack Straw said the talks would resume. Shadow home secretary "
             "David Davis said the plan was flawed.")
-    assert [g[1:4] for g in speakers_of(nlp, text)] == [
+    assert [g[1:4] for g in speakers_of(parse, text)] == [
         ("Jack Straw", "foreign secretary", None), ("David Davis", "shadow home secretary", None)]
 
 
-def test_the_statement_speaks_for_whoever_issued_it(nlp):
+def test_the_statement_speaks_for_whoever_issued_it(parse):
     text = ("The Harbour Pilots Association issued a statement on Thursday evening. "
             "The statement said that night crossings would stop on Friday.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert [(g[0], g[1]) for g in got] == [("The statement", "Harbour Pilots Association")]
     # a statement nobody in the article issued names no one
     text = "The statement said that night crossings would stop on Friday."
-    assert [g[1] for g in speakers_of(nlp, text)] == [None]
+    assert [g[1] for g in speakers_of(parse, text)] == [None]
 
 
-def test_a_lowercase_entity_is_a_description_not_a_name(nlp):
+def test_a_lowercase_entity_is_a_description_not_a_name(parse):
     # the small model tags 'the rookie defenceman' as an organisation; no name is lower case
     from tasks.nlp.quotes import Mention, extract_quotes
 
     text = ("Edmonton answered a couple of minutes later when Caleb Jones scored his first goal "
             "in the league.\n\n"
             '"I will have a little smile when I look back on it," said the rookie defenceman.')
-    doc = nlp(text)
+    doc = parse(text)
     desc = text.index("the rookie defenceman")
     mentions = [Mention(text.index("Caleb"), text.index(" scored"), "PERSON", "Caleb Jones"),
                 Mention(desc, desc + len("the rookie defenceman"), "ORG", "rookie defenceman")]
@@ -212,7 +213,7 @@ def test_a_lowercase_entity_is_a_description_not_a_name(nlp):
     assert (q.speaker_text, q.speaker) == ("the rookie defenceman", "Caleb Jones")
 
 
-def test_a_page_furniture_line_cues_nothing_across_paragraphs(nlp):
+def test_a_page_furniture_line_cues_nothing_across_paragraphs(parse):
     # web pages leave 'Story continues below advertisement' between paragraphs; the parser runs
     # it into the next sentence, and "continues" must not become the cue of what follows
     text = ("Maple Leaf Minor Hockey players made a video for their coach, Dana Whitford.\n\n"
@@ -224,7 +225,7 @@ def test_a_page_furniture_line_cues_nothing_across_paragraphs(nlp):
             "\u201cI am not giving up on the season.\u201d\n\n"
             "Whitford later spoke to parents at the rink. He continued:\n\n"
             "\u201cThe kids have carried me this year.\u201d")
-    quotes = extract_doc(nlp(text), "t").quotes
+    quotes = extract_doc(parse(text), "t").quotes
     assert not any(q["cue"] in ("continues", "Continued") for q in quotes)
     assert not any(q["speaker_text"] in ("Story", "Article") for q in quotes)
     radio = next(q for q in quotes if q["text"].startswith("I am not giving up"))
@@ -235,37 +236,37 @@ def test_a_page_furniture_line_cues_nothing_across_paragraphs(nlp):
     assert (kids["cue"], kids["speaker"]) == ("continued", "Dana Whitford")
 
 
-def test_quoted_as_saying_is_the_one_quoted(nlp):
+def test_quoted_as_saying_is_the_one_quoted(parse):
     text = ("Mayor Gregor Fenwick released the city's budget on Friday.\n\n"
             "\u201cThe debt we inherited is simply untenable,\u201d he was quoted as saying in "
             "the release.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[-1][:2] == ("he", "Gregor Fenwick")
 
 
-def test_a_quoted_fragment_is_never_the_speaker(nlp):
+def test_a_quoted_fragment_is_never_the_speaker(parse):
     # a sentence split at "lbs." leaves the quoted fragment as the parse's subject of "says"
     text = ("Retiree Walter Osei, who lost 16 lbs. \u201cand a notch on his belt\u201d between May "
             "and October, says the program changed how he lives.")
-    quotes = extract_doc(nlp(text), "t").quotes
+    quotes = extract_doc(parse(text), "t").quotes
     assert quotes and all(not (q["speaker_text"] or "").startswith("and a notch") for q in quotes)
 
 
-def test_initials_are_the_organisation_the_article_spelled_out(nlp):
+def test_initials_are_the_organisation_the_article_spelled_out(parse):
     text = ("Northern Rail Authority (NRA) said the new line would open in 2027.\n\n"
             "The NRA says it is self-funding and takes no money from the province.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert [g[1] for g in got] == ["Northern Rail Authority", "Northern Rail Authority"]
     # the mistake it must not make: initials with no spelled-out name stay as written
-    alone = speakers_of(nlp, "The CRTC said the licence would not be renewed this year.")
+    alone = speakers_of(parse, "The CRTC said the licence would not be renewed this year.")
     assert alone[0][1] in (None, "CRTC")
 
 
-def test_a_persons_office_is_not_the_person(nlp):
+def test_a_persons_office_is_not_the_person(parse):
     text = ("Premier Ruth Alvarez spent the weekend in Kamloops.\n\n"
             "Alvarez's office said about 1,300 people attended the town hall on Saturday.\n\n"
             "In her statement, Alvarez said the province would fund the new clinic.")
-    quotes = extract_doc(nlp(text), "t").quotes
+    quotes = extract_doc(parse(text), "t").quotes
     office = next(q for q in quotes if q["text"].startswith("about 1,300"))
     assert office["speaker"] is None
     assert named_or_described(office["speaker"], office["speaker_text"]) == "Alvarez's office"
@@ -274,22 +275,22 @@ def test_a_persons_office_is_not_the_person(nlp):
     assert clinic["speaker"] == "Ruth Alvarez"
 
 
-def test_a_name_with_a_lowercase_article_is_a_name(nlp):
+def test_a_name_with_a_lowercase_article_is_a_name(parse):
     text = ("The Somali militant group al-Shabaab said it carried out the attack on the hotel "
             "in Nairobi.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got and got[0][1] == "al-Shabaab"
 
 
-def test_a_photo_credit_run_into_the_lede_is_not_its_speaker(nlp):
+def test_a_photo_credit_run_into_the_lede_is_not_its_speaker(parse):
     text = ("Coach Stephen Marlow, second from right, with his team. Lena Park/THE CANADIAN PRESS"
             "\n\nA Vancouver peewee hockey coach says he is overwhelmed by the response to a video "
             "his players made.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got and got[0][1] != "Lena Park" and "Lena Park" not in (got[0][0] or "")
 
 
-def test_a_one_word_name_after_the_is_no_person_for_a_pronoun(nlp):
+def test_a_one_word_name_after_the_is_no_person_for_a_pronoun(parse):
     # the small model tags 'the West' as a person now and then: a pronoun must not take it
     from tasks.nlp.quotes import Mention, extract_quotes
 
@@ -297,14 +298,14 @@ def test_a_one_word_name_after_the_is_no_person_for_a_pronoun(nlp):
             "its view that the West will see any concession as weakness.\n\n"
             '"Moscow believes the pressure will only grow," she said.')
     west = text.index("West")
-    q = extract_quotes(nlp(text), [Mention(west, west + len("West"), "PERSON", "West")])[-1]
+    q = extract_quotes(parse(text), [Mention(west, west + len("West"), "PERSON", "West")])[-1]
     assert q.speaker_text == "she" and q.speaker != "West"
     # a one-word name with no article before it is a person like any other
     text2 = text.replace("An analyst who", "Lundqvist, an analyst who")
     west2 = text2.index("West")
     mentions2 = [Mention(0, len("Lundqvist"), "PERSON", "Lundqvist"),
                  Mention(west2, west2 + len("West"), "PERSON", "West")]
-    assert extract_quotes(nlp(text2), mentions2)[-1].speaker == "Lundqvist"
+    assert extract_quotes(parse(text2), mentions2)[-1].speaker == "Lundqvist"
     # nor does a place that speaks ('the Kremlin said'), though a speaker tagged a place may
     # be a person ('Stanovaya said', tagged FAC)
     text3 = ("Mira Lund has studied Russian politics for a decade.\n\n"
@@ -313,10 +314,10 @@ def test_a_one_word_name_after_the_is_no_person_for_a_pronoun(nlp):
     k = text3.index("Kremlin")
     mentions3 = [Mention(0, len("Mira Lund"), "PERSON", "Mira Lund"),
                  Mention(k, k + len("Kremlin"), "FAC", "Kremlin")]
-    assert extract_quotes(nlp(text3), mentions3)[-1].speaker == "Mira Lund"
+    assert extract_quotes(parse(text3), mentions3)[-1].speaker == "Mira Lund"
 
 
-def test_a_surname_the_ner_missed_still_speaks_for_the_pronoun_after_it(nlp):
+def test_a_surname_the_ner_missed_still_speaks_for_the_pronoun_after_it(parse):
     # 'Okafor, a graduate ..., said ...' with no entity on 'Okafor': the cast finds the surname
     # and counts it as speaking there (as it would a tagged name), so the 'she said' that
     # follows is hers, not that of the man she just named
@@ -331,11 +332,11 @@ def test_a_surname_the_ner_missed_still_speaks_for_the_pronoun_after_it(nlp):
     okafor, reyes = text.index("Miriam Okafor"), text.index("Daniel Reyes")
     mentions = [Mention(okafor, okafor + len("Miriam Okafor"), "PERSON", "Miriam Okafor"),
                 Mention(reyes, reyes + len("Daniel Reyes"), "PERSON", "Daniel Reyes")]
-    quotes = extract_quotes(nlp(text), mentions)
+    quotes = extract_quotes(parse(text), mentions)
     assert (quotes[-1].speaker_text, quotes[-1].speaker) == ("she", "Miriam Okafor")
 
 
-def test_a_he_opening_a_sentence_continues_the_subject_before_it(nlp):
+def test_a_he_opening_a_sentence_continues_the_subject_before_it(parse):
     # the man the article is about is the most salient, but 'But he said' after a sentence
     # whose subject is the spokesman is the spokesman's (subjects continue subjects)
     text = ("President Arvid Holm arrived in Kell on Tuesday for his first visit in a decade. "
@@ -343,15 +344,15 @@ def test_a_he_opening_a_sentence_continues_the_subject_before_it(nlp):
             "trade deal.\n\n"
             "Foreign Ministry spokesman Tomas Varga gave no details about Holm's schedule. But he "
             "said more information would be released in due course.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert ("he", "Tomas Varga") in [g[:2] for g in got]
     # not when the subject before is a woman: 'he' is then someone else
     text2 = text.replace("spokesman Tomas Varga", "spokeswoman Lena Berg")
-    got2 = [g[:2] for g in speakers_of(nlp, text2)]
+    got2 = [g[:2] for g in speakers_of(parse, text2)]
     assert ("he", "Lena Berg") not in got2 and ("he", "Arvid Holm") in got2
 
 
-def test_a_floating_quote_belongs_to_the_voice_of_the_paragraph_before(nlp):
+def test_a_floating_quote_belongs_to_the_voice_of_the_paragraph_before(parse):
     # the paragraph before gives the floor: reported speech there, or a person it ends on as
     # the subject ('Nicholson agreed.'), not the speaker of the last direct quote further back
     text = ("Grace Ibarra runs the shelter's night programme.\n\n"
@@ -359,19 +360,19 @@ def test_a_floating_quote_belongs_to_the_voice_of_the_paragraph_before(nlp):
             "Thomas Weller, who has slept at the shelter for three winters, said he found an "
             "apartment last month with a caseworker's help.\n\n"
             '"It feels like a home. Nobody can take it from me now."')
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[-1][1] == "Thomas Weller"
     text2 = text.replace("said he found an apartment last month with a caseworker's help",
                          "agreed with the programme's approach")
-    assert speakers_of(nlp, text2)[-1][1] == "Thomas Weller"
+    assert speakers_of(parse, text2)[-1][1] == "Thomas Weller"
     # a paragraph about no one leaves the quote with the speaker before it
     text3 = text.replace("Thomas Weller, who has slept at the shelter for three winters, said he "
                          "found an apartment last month with a caseworker's help.",
                          "The shelter opened in 2009 in a former church hall.")
-    assert speakers_of(nlp, text3)[-1][1] == "Grace Ibarra"
+    assert speakers_of(parse, text3)[-1][1] == "Grace Ibarra"
 
 
-def test_she_said_after_a_quote_opening_its_paragraph_continues_the_subject_before(nlp):
+def test_she_said_after_a_quote_opening_its_paragraph_continues_the_subject_before(parse):
     # '"...," she said.' right after a paragraph whose main subject is a woman is hers, though
     # the woman quoted before it is more salient; a subordinate clause's subject is no such
     # subject ('said Covington has ...')
@@ -379,24 +380,24 @@ def test_she_said_after_a_quote_opening_its_paragraph_continues_the_subject_befo
             "full range of services is not offered to family members.\n\n"
             "Mary Okonjo, the director of health programs, agreed with Whitcombe's approach.\n\n"
             '"Family members were only ever granted access in support of the veteran," she wrote.')
-    assert speakers_of(nlp, text)[-1][:2] == ("she", "Mary Okonjo")
+    assert speakers_of(parse, text)[-1][:2] == ("she", "Mary Okonjo")
     text2 = text.replace("Mary Okonjo, the director of health programs, agreed with "
                          "Whitcombe's approach.",
                          "Whitcombe said Mary Okonjo has approved the policy.")
-    assert speakers_of(nlp, text2)[-1][:2] == ("she", "Sandra Whitcombe")
+    assert speakers_of(parse, text2)[-1][:2] == ("she", "Sandra Whitcombe")
 
 
-def test_a_pronoun_in_another_clause_says_nothing_of_a_subjects_gender(nlp):
+def test_a_pronoun_in_another_clause_says_nothing_of_a_subjects_gender(parse):
     # 'When Denise struggled to do it, he took the tape': he is not Denise
     text = ("Investigators said Karl Dressler forced his way into the house before dawn.\n\n"
             "He demanded that Denise Harlow tape her daughter's mouth shut. When Denise Harlow "
             "struggled to do it, he took the tape from her.\n\n"
             "The attack took four minutes, he said, according to the complaint.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[-1][:2] == ("he", "Karl Dressler")
 
 
-def test_a_school_tagged_as_a_person_is_no_person(nlp):
+def test_a_school_tagged_as_a_person_is_no_person(parse):
     from tasks.nlp.quotes import Mention, extract_quotes
 
     text = ("Erin Maddox graduated from a girls' school across the street in 2013.\n\n"
@@ -406,10 +407,10 @@ def test_a_school_tagged_as_a_person_is_no_person(nlp):
     mentions = [Mention(erin, erin + len("Erin Maddox"), "PERSON", "Erin Maddox"),
                 Mention(school, school + len("Covington Catholic High School"), "PERSON",
                         "Covington Catholic High School")]
-    assert extract_quotes(nlp(text), mentions)[-1].speaker == "Erin Maddox"
+    assert extract_quotes(parse(text), mentions)[-1].speaker == "Erin Maddox"
 
 
-def test_a_name_the_ner_took_for_a_place_is_the_he_that_continues_it(nlp):
+def test_a_name_the_ner_took_for_a_place_is_the_he_that_continues_it(parse):
     # 'Mulder' tagged GPE: the he that continues him as the main subject makes him a person
     from tasks.nlp.quotes import Mention, extract_quotes
 
@@ -420,16 +421,16 @@ def test_a_name_the_ner_took_for_a_place_is_the_he_that_continues_it(nlp):
     mentions = [Mention(jenna, jenna + 10, "PERSON", "Jenna Cole"),
                 Mention(gerrod, gerrod + 11, "PERSON", "Gerrod Cole"),
                 Mention(mulder, mulder + 6, "GPE", "Mulder")]
-    q = extract_quotes(nlp(text), mentions)[-1]
+    q = extract_quotes(parse(text), mentions)[-1]
     assert (q.speaker_text, q.speaker) == ("he", "Mulder")
     # a word that opens its sentence with no tag is no name ('Officials didn't hesitate')
     text2 = text.replace("Asked what scared him more, the mound or the first tee, Mulder",
                          "Officials")
     mentions2 = mentions[:2]
-    assert extract_quotes(nlp(text2), mentions2)[-1].speaker != "Officials"
+    assert extract_quotes(parse(text2), mentions2)[-1].speaker != "Officials"
 
 
-def test_coordinated_names_speak_together(nlp):
+def test_coordinated_names_speak_together(parse):
     # 'Both Halvorsen and Achebe have said ...': the two of them said it, each by full name,
     # and no one gender or role is theirs
     text = ("Student Erik Halvorsen and elder Ruth Achebe met on the steps of the memorial.\n\n"
@@ -438,86 +439,86 @@ def test_coordinated_names_speak_together(nlp):
             "Both Halvorsen and Achebe have said they were trying to keep things calm.\n\n"
             "His lawyers, Carla Mendes and Victor Osei, have said they might seek a change of "
             "venue.")
-    got = {g[1]: g for g in speakers_of(nlp, text)}
+    got = {g[1]: g for g in speakers_of(parse, text)}
     assert "Erik Halvorsen and Ruth Achebe" in got
     assert got["Erik Halvorsen and Ruth Achebe"][2:5] == (None, None, None)
     assert "Carla Mendes and Victor Osei" in got
     # a name coordinated with a description is that one person
     text2 = text.replace("Both Halvorsen and Achebe have", "Halvorsen and his classmates have")
-    assert "Erik Halvorsen" in {g[1] for g in speakers_of(nlp, text2)
+    assert "Erik Halvorsen" in {g[1] for g in speakers_of(parse, text2)
                                 if g[0].startswith("Halvorsen")}
 
 
-def test_a_description_in_the_lede_is_the_person_the_next_paragraph_names(nlp):
+def test_a_description_in_the_lede_is_the_person_the_next_paragraph_names(parse):
     # delayed identification: the lede describes, the next paragraph names
     text = ("A Halifax youth soccer coach says he is overwhelmed by the response to a video his "
             "players made to find him a kidney donor.\n\n"
             "Marcus Delacroix said the video was the kindest thing anyone had done for him.\n\n"
             '"I never expected this many calls," he said.')
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[0][:2] == ("A Halifax youth soccer coach", "Marcus Delacroix")
     # a lede that names its own speaker's company keeps the description: the next paragraph
     # is someone else's
     text2 = ("A spokesperson for Harbour Transit said the ferries would run on Sunday.\n\n"
              "Marcus Delacroix, who rides the ferry daily, said he was relieved.")
-    assert speakers_of(nlp, text2)[0][1] != "Marcus Delacroix"
+    assert speakers_of(parse, text2)[0][1] != "Marcus Delacroix"
     # nor does a body: the council is not the man named next
     text3 = text2.replace("A spokesperson for Harbour Transit", "The council")
-    assert speakers_of(nlp, text3)[0][1] != "Marcus Delacroix"
+    assert speakers_of(parse, text3)[0][1] != "Marcus Delacroix"
 
 
-def test_the_party_member_is_the_politician_in_view(nlp):
+def test_the_party_member_is_the_politician_in_view(parse):
     # 'the Kentucky Republican said': one member of a party is a person, the one in view
     text = ("Senate Majority Leader Orrin Hatcher blamed outside activists for the attacks on "
             "the students.\n\n"
             '"They took a few seconds of video out of context and decided to attack these young '
             'people," the Kentucky Republican said.\n\n'
             '"We will not be lectured by the majority," the Democrats said in a statement.')
-    got = {g[0]: g[1] for g in speakers_of(nlp, text)}
+    got = {g[0]: g[1] for g in speakers_of(parse, text)}
     assert got["Republican"] == "Orrin Hatcher"
     assert got["Democrats"] == "Democrats"  # a party, plural, is no person
 
 
-def test_a_description_opening_its_paragraph_is_no_name(nlp):
+def test_a_description_opening_its_paragraph_is_no_name(parse):
     # 'People arrested last week said': its capital only opens the paragraph (the parser ran
     # the sentence on from the quote before), so it is a description with its modifiers
     text = ('"Our people should never have been treated that way," the hereditary chief said.'
             '\n\nPeople arrested last week said the officers pulled them from the gate and pinned '
             "them to the ground.")
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[-1][0] == "People arrested last week"
     assert got[-1][1] is None and got[-1][2:5] == (None, None, None)
 
 
-def test_an_unsigned_statement_speaks_for_whoever_spoke_before_it(nlp):
+def test_an_unsigned_statement_speaks_for_whoever_spoke_before_it(parse):
     # 'Gatsby said ... A statement said ...': the statement is the one who just spoke
     text = ("The aid group Harbourlight said its regional director was among those killed in "
             'the attack. A statement said the group was "shocked and saddened" to confirm his '
             "death.\n\n"
             'Police said a second statement would follow. "We are still counting," an officer '
             "said.")
-    got = {g[0]: g[1] for g in speakers_of(nlp, text)}
+    got = {g[0]: g[1] for g in speakers_of(parse, text)}
     assert got["A statement"] == "Harbourlight"
     # a statement with its own issuer keeps it, and one in another paragraph takes no one
     text2 = text.replace("A statement said", "A statement from the city said")
-    assert {g[0]: g[1] for g in speakers_of(nlp, text2)}.get("A statement from the city") \
+    assert {g[0]: g[1] for g in speakers_of(parse, text2)}.get("A statement from the city") \
         != "Harbourlight"
     text3 = text.replace("attack. A statement", "attack.\n\nA statement")
-    assert {g[0]: g[1] for g in speakers_of(nlp, text3)}["A statement"] is None
+    assert {g[0]: g[1] for g in speakers_of(parse, text3)}["A statement"] is None
 
 
-def test_the_post_read_is_its_author_however_the_parser_takes_it(nlp):
+def test_the_post_read_is_its_author_however_the_parser_takes_it(parse):
     # the parser reads '"...," the post read' as a noun phrase ('post read') with no article
     # of its own: the 'the' before it still makes it the post the article introduced
     text = ("Nadia Quiroga, a technical researcher at Larkspur Labs, stated in the company's "
             "blog post that the threats came from the same addresses as last year's campaign.\n\n"
             '"Several addresses behind these threats also sent the extortion emails we saw in '
             'the previous campaign, with the same wording and the same demands," the post read.')
-    got = {g[0]: g[1] for g in speakers_of(nlp, text)}
+    got = {g[0]: g[1] for g in speakers_of(parse, text)}
     assert got["post"] == "Nadia Quiroga"
 
 
-def test_a_paragraph_of_quote_after_an_attribution_ending_its_paragraph_is_that_speakers(nlp):
+def test_a_paragraph_of_quote_after_an_attribution_ending_its_paragraph_is_that_speakers(parse):
     # no quote with a speaker before it to continue, and the paragraph before ends on its
     # attribution ('..., Trevor Nyland said in an email.'): the floor is still his
     text = ("A program review found gaps in how the department treats families.\n\n"
@@ -527,40 +528,39 @@ def test_a_paragraph_of_quote_after_an_attribution_ending_its_paragraph_is_that_
             "Trevor Nyland said in an email.\n\n"
             '"The department may include family members in treatment sessions with the veteran '
             'and may offer them sessions on their own."')
-    got = speakers_of(nlp, text)
+    got = speakers_of(parse, text)
     assert got[-1][1] == "Trevor Nyland"
     assert got[0][1] is None  # the first quote has no one to continue
 
 
 # --- gender from an unambiguous first name (issue 26), after the article's own words ---------
 
-def _genders(nlp, text: str, names: bool = True) -> list[tuple]:
-    from tasks.ingest.records import Article
-    from tasks.nlp.extract import process_articles
+def _genders(parse, text: str, names: bool = True) -> list[tuple]:
+    from tasks.nlp.extract import extract_doc
 
-    [(_, ex)] = list(process_articles(nlp, [Article("g.txt", 0, text)], gender_from_names=names))
+    ex = extract_doc(parse(text), "g", gender_from_names=names)
     return [(q["speaker"], q["speaker_gender"], q["speaker_gender_source"]) for q in ex.quotes]
 
 
-def test_an_unambiguous_first_name_gives_a_gender_the_words_did_not(nlp):
+def test_an_unambiguous_first_name_gives_a_gender_the_words_did_not(parse):
     text = ("\u201cThe ferry will run all winter,\u201d said Ana Ruiz, the harbour master. Tom Hale "
             "disagreed. \u201cThe boats are too old,\u201d Hale said.")
-    assert _genders(nlp, text) == [("Ana Ruiz", "female", "name"), ("Tom Hale", "male", "name")]
+    assert _genders(parse, text) == [("Ana Ruiz", "female", "name"), ("Tom Hale", "male", "name")]
     # off: the text's evidence only
-    assert _genders(nlp, text, names=False) == [("Ana Ruiz", None, None), ("Tom Hale", None, None)]
+    assert _genders(parse, text, names=False) == [("Ana Ruiz", None, None), ("Tom Hale", None, None)]
 
 
-def test_the_articles_words_win_over_a_first_name(nlp):
+def test_the_articles_words_win_over_a_first_name(parse):
     # Michael is a man's name 99.9% of the time in the name data; the article says she
     text = ("Michael Okafor, who chairs the harbour board, spoke on Monday. \u201cWe will reopen "
             "the pier in spring,\u201d she said.")
-    assert _genders(nlp, text) == [("Michael Okafor", "female", "text")]
+    assert _genders(parse, text) == [("Michael Okafor", "female", "text")]
 
 
-def test_ambiguous_names_surnames_and_groups_get_no_gender_from_names(nlp):
+def test_ambiguous_names_surnames_and_groups_get_no_gender_from_names(parse):
     text = ("\u201cNobody told us,\u201d said Okafor. \u201cWe found out from the paper,\u201d said "
             "Kim Lee. \u201cIt was a shock,\u201d said Jordan Vance.")
-    assert [g for _, g, _ in _genders(nlp, text)] == [None, None, None]
+    assert [g for _, g, _ in _genders(parse, text)] == [None, None, None]
     from tasks.nlp.gender import first_name, gender_of_name
 
     assert first_name("Dr. Ana Ruiz") == "ana" and first_name("Ruiz") is None
@@ -588,28 +588,27 @@ def test_the_name_table_is_cached_and_a_tampered_cache_is_not_believed(tmp_path,
 
 # --- error classes of issue 26, fixed by principle -------------------------------------------
 
-def _said(nlp, text: str) -> list[tuple]:
-    from tasks.ingest.records import Article
-    from tasks.nlp.extract import process_articles
+def _said(parse, text: str) -> list[tuple]:
+    from tasks.nlp.extract import extract_doc
 
-    [(_, ex)] = list(process_articles(nlp, [Article("e.txt", 0, text)], gender_from_names=False))
+    ex = extract_doc(parse(text), "e", gender_from_names=False)
     return [(q["cue"], q["speaker"]) for q in ex.quotes]
 
 
-def test_an_impersonal_passive_has_no_speaker(nlp):
+def test_an_impersonal_passive_has_no_speaker(parse):
     # the expletive 'it' refers to no one: not to the place or firm named before it
     text = ("Northwind Energy sold a record amount of power in Norway last summer. It is "
             "predicted that the wind farm will supply a million homes next year.")
-    assert _said(nlp, text) == [("predicted", None)]
+    assert _said(parse, text) == [("predicted", None)]
     text = ("Greyford Council met on Monday. It was reported that the harbour master had "
             "resigned over the budget.")
-    assert [s for c, s in _said(nlp, text) if c == "reported"] == [None]
+    assert [s for c, s in _said(parse, text) if c == "reported"] == [None]
 
 
-def test_the_one_written_to_or_told_is_not_the_speaker(nlp):
+def test_the_one_written_to_or_told_is_not_the_speaker(parse):
     text = "Marcus Hale has written to Ruth Calloway demanding an apology for the remarks."
-    assert _said(nlp, text) == [("demanding", "Marcus Hale")]
+    assert _said(parse, text) == [("demanding", "Marcus Hale")]
     # the participle after a person who is no addressee is still theirs
     text = ("The footage shows Ruth Calloway asking the crowd for patience while the count "
             "goes on.")
-    assert ("asking", "Ruth Calloway") in _said(nlp, text)
+    assert ("asking", "Ruth Calloway") in _said(parse, text)

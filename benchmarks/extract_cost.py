@@ -25,7 +25,7 @@ import pyarrow as pa  # noqa: E402
 
 from tasks.core import rawfs
 from tasks.core.settings import Settings  # noqa: E402
-from tasks.corpus import dedup, search
+from tasks.corpus import dedup, index
 from tasks.ingest import language
 from tasks.ingest.readers import read_stream
 from tasks.ingest.records import Article, ReadError, ReadResult
@@ -73,9 +73,9 @@ def main() -> int:
     extract_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()  # the postings table of these articles, as tasks/run/batch.py builds it
-    postings = pa.table(search.posting_columns(
+    postings = pa.table(index.posting_columns(
         d for i, (text, ex) in enumerate(zip(texts, extracted, strict=True))
-        for d in search.documents(str(i), "b", None, text, ex.quotes)), schema=schemas.POSTINGS)
+        for d in index.documents(str(i), "b", None, text, ex.quotes)), schema=schemas.POSTINGS)
     index_s = time.perf_counter() - t0
 
     language.detect(texts[0] if texts else "")  # loads the model: once per worker process

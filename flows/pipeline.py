@@ -18,7 +18,7 @@ from tasks.core.printable import plural, printable
 from tasks.core.settings import RunOptions, Settings
 from tasks.core.status import RunStatus
 from tasks.core.version import installed_model_id
-from tasks.corpus import dedup, search
+from tasks.corpus import dedup, index
 from tasks.run import discover, interrupt
 from tasks.run.batch import BatchResult, BatchSpec
 from tasks.run.progress import BatchSize, Progress
@@ -121,7 +121,7 @@ def _recover(wh: Path, log: Any) -> dict[str, str]:
     for name, why in corrupt.items():
         log.warning("unreadable %s (%s) moved to %s/; its files are processed again",
                     printable(name), printable(why), layout.QUARANTINE)
-    if indexed := search.backfill(wh):
+    if indexed := index.backfill(wh):
         log.info("search index written for %d batches stored before it existed", indexed)
         views.publish_views(wh)
     return corrupt

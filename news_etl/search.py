@@ -33,7 +33,7 @@ class SearchRequest:
 
 def search(con: Any, req: SearchRequest) -> Any:
     """The ranked results as a polars DataFrame (empty when nothing matches)."""
-    from tasks.corpus.search import query_terms
+    from tasks.corpus.index import query_terms
 
     if not query_terms(req.words):
         raise UsageError(f"nothing to search for in {req.words!r}: every word is too short or "

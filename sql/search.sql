@@ -2,10 +2,10 @@
 -- of the aggregates' digest (tasks/store/warehouse.py), so that a change to how search ranks or
 -- shows does not make every warehouse compute its aggregates live until its next run.
 
--- Full-text search over the postings index (tasks/corpus/search.py), ranked by BM25 (k1 1.2, b 0.75).
+-- Full-text search over the postings index (tasks/corpus/index.py), ranked by BM25 (k1 1.2, b 0.75).
 -- search_terms(q): a query's terms exactly as the index made them (lower case, accents
 -- stripped, runs of letters and digits, no function words, plurals folded by search_stem);
--- a test keeps this SQL and tasks/corpus/search.py in step.
+-- a test keeps this SQL and tasks/corpus/index.py in step.
 create or replace macro search_stem(w) as case
     when length(w) > 4 and ends_with(w, 'ies') and not (ends_with(w, 'eies') or ends_with(w, 'aies'))
         then left(w, length(w) - 3) || 'y'

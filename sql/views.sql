@@ -155,7 +155,7 @@ select run_id, started_at, finished_at, status, raw, model, files_seen, files_ne
        stale_articles, articles, entities, quotes, words, wall_seconds, error
 from read_parquet({runs_parquet}, union_by_name = true);
 
--- postings: the full-text index of the live articles and quotes (tasks/corpus/search.py): one row per
+-- postings: the full-text index of the live articles and quotes (tasks/corpus/index.py): one row per
 -- document and term, a document being an article (title and text, quote_index NULL) or one of
 -- its quotes; tf is the term's count in it and doc_len its length in words. search_articles()
 -- and search_quotes() (search.sql) rank with it.

@@ -14,7 +14,7 @@ import pytest
 
 from news_etl import cli
 from tasks.core.sql import load_sql, statements
-from tasks.corpus import search
+from tasks.corpus import index
 from tasks.store import commit, layout, views
 from tests.conftest import PROJECT
 from tests.helpers import CLI, query, run_pipeline
@@ -38,12 +38,12 @@ def macros() -> duckdb.DuckDBPyConnection:
 
 
 def test_plurals_fold_to_one_term_and_lookalikes_do_not():
-    assert [search.stem(w) for w in ("policies", "taxes", "tariffs", "rates", "churches",
+    assert [index.stem(w) for w in ("policies", "taxes", "tariffs", "rates", "churches",
                                      "classes", "wishes")] == [
         "policy", "tax", "tariff", "rate", "church", "class", "wish"]
-    assert [search.stem(w) for w in ("bus", "class", "analysis", "news", "its")] == [
+    assert [index.stem(w) for w in ("bus", "class", "analysis", "news", "its")] == [
         "bus", "class", "analysis", "new", "its"]
-    assert search.terms("Montréal's TARIFFS on the Ferries, 2026!") == [
+    assert index.terms("Montréal's TARIFFS on the Ferries, 2026!") == [
         "montreal", "tariff", "ferry", "2026"]  # 's', 'on' and 'the' are not indexed
 
 
@@ -58,7 +58,7 @@ def test_the_sql_macro_makes_the_same_terms_as_the_index(macros):
         json.loads(CORPUS.read_text(encoding="utf-8").splitlines()[6])["text"],
     ]
     for text in texts:
-        assert sql_terms(macros, text) == sorted(set(search.terms(text))), text
+        assert sql_terms(macros, text) == sorted(set(index.terms(text))), text
 
 
 @pytest.fixture(scope="module")

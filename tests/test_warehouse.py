@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from news_etl import query
-from tasks.corpus import build, search
+from tasks.corpus import build, index
 from tasks.ingest.records import article_id
 from tasks.store import commit, staging, views
 from tests.helpers import CLI
@@ -98,7 +98,7 @@ def build_warehouse(wh: Path) -> dict[str, str]:
                   "size": 5, "mtime_ns": 1, "format": "json", "status": "failed",
                   "error": "malformed JSON: Expecting value at line 1 column 1", "articles": 0,
                   "records_failed": 0, "processed_at": PROCESSED})
-    cols = search.posting_columns(d for a in arts for d in search.documents(
+    cols = index.posting_columns(d for a in arts for d in index.documents(
         a["article_id"], batch, a["title"], a["text"],
         [q for q in quotes if q["article_id"] == a["article_id"]]))
     postings = [dict(zip(cols, r, strict=True)) for r in zip(*cols.values(), strict=True)]

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from tasks.corpus.search import words as folded_words
+from tasks.corpus.index import words as folded_words
+from tasks.store import layout
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # BANDS * ROWS == NUM_PERM: pairs above ~0.5 similar are proposed
@@ -106,7 +107,6 @@ def stories(articles: Iterable[tuple[str, str, Any, list[int] | None]]
     return out
 
 
-SIGNATURES_FILE = "signatures.parquet"
 
 
 def story_table(con: Any, out_dir: Path) -> Any:
@@ -119,7 +119,7 @@ def story_table(con: Any, out_dir: Path) -> Any:
     from tasks.core.atomic import replacing
 
     cached: dict[str, list[int] | None] = {}
-    path = out_dir / SIGNATURES_FILE
+    path = out_dir / layout.SIGNATURES_FILE
     if path.is_file():
         t = pq.read_table(path, columns=["content_hash", "signature"])
         cached = dict(zip(t.column(0).to_pylist(), t.column(1).to_pylist(), strict=True))

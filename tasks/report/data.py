@@ -68,18 +68,18 @@ def gather(con: Any) -> dict[str, Any]:
         "over_time": _rows(con, "articles_over_time", max_days=MAX_DAILY_DAYS, sources=TOP_SOURCES),
         "languages": _rows(con, "languages"),
         "files": _rows(con, "files_by_status"),
-        "people": _rows(con, "top_entities", kind="person", limit=TOP_ENTITIES),
-        "orgs": _rows(con, "top_entities", kind="organisation", limit=TOP_ENTITIES),
+        "people": _rows(con, "entity_bars", kind="person", limit=TOP_ENTITIES),
+        "orgs": _rows(con, "entity_bars", kind="organisation", limit=TOP_ENTITIES),
         "people_weeks": _rows(con, "entity_timelines", kind="person", limit=TIMELINE_LINES),
         "org_weeks": _rows(con, "entity_timelines", kind="organisation", limit=TIMELINE_LINES),
-        "speakers": _rows(con, "top_speakers", limit=TOP_SPEAKERS),
+        "speakers": _rows(con, "speaker_table", limit=TOP_SPEAKERS),
         "lines": _rows(con, "speaker_lines", limit=TOP_SPEAKERS, per_speaker=LINES_PER_SPEAKER),
         "speaker_source": _rows(con, "speaker_by_source", speakers=HEATMAP_SPEAKERS,
                                 sources=HEATMAP_SOURCES),
         "network": _rows(con, "person_network", limit=NETWORK_PEOPLE, min_articles=1),
         "health": _rows(con, "health")[0],
         "runs": _rows(con, "last_runs", limit=10),
-        "failed": _rows(con, "failed_files", limit=20),
+        "failed": _rows(con, "failure_table", limit=20),
     }
 
 

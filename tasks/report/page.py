@@ -28,8 +28,7 @@ from tasks.report.charts import (
     chart_specs,
 )
 from tasks.report.data import gather, stale_rows, who_is_quoted
-
-REPORT_FILE = "report.html"
+from tasks.store.layout import REPORT_FILE
 
 
 class ReportError(NewsEtlError):

@@ -22,7 +22,7 @@ import pyarrow as pa
 from tasks.core import rawfs
 from tasks.core.settings import NlpSettings
 from tasks.core.status import KEPT_FILES, FileStatus
-from tasks.corpus import search
+from tasks.corpus import index
 from tasks.ingest import language
 from tasks.ingest.decode import MAX_DOCUMENT_BYTES, CountingReader
 from tasks.ingest.formats import read_jsonl
@@ -336,8 +336,8 @@ def _tables(rows: list[tuple[Article, dict[str, Any], Extracted]]) -> dict[str, 
                                          schema=schemas.ENTITIES),
         "quotes": pa.Table.from_pylist([q for r in rows for q in r[2].quotes],
                                        schema=schemas.QUOTES),
-        "postings": pa.table(search.posting_columns(
-            d for r in rows for d in search.documents(
+        "postings": pa.table(index.posting_columns(
+            d for r in rows for d in index.documents(
                 r[1]["article_id"], r[1]["batch_id"], r[1]["title"], r[1]["text"], r[2].quotes)),
             schema=schemas.POSTINGS),
     }

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks.core.sql import load_sql
-from tasks.corpus import build, search
+from tasks.corpus import build, index
 from tasks.store import commit, layout, lock, runs, schemas, staging, views
 
 DEFAULT_TARGET_ROWS = 4_000_000  # entity rows per compacted batch (~60k articles)
@@ -98,7 +98,7 @@ def compact_locked(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS, min_batches
     staging.init_warehouse(wh)
     staging.clear_staging(wh)
     commit.drop_replaced(wh)
-    search.backfill(wh)  # every batch has every table before they are merged
+    index.backfill(wh)  # every batch has every table before they are merged
     names = [n for n in commit.committed_batches(wh) if n != layout.SCHEMA_BATCH]
     stats = [batch_stats(wh, n) for n in names]
     report.batches_before = len(names)

@@ -23,9 +23,9 @@ from tasks.core import rawfs
 from tasks.core.settings import RunOptions, Settings
 from tasks.core.status import RunStatus
 from tasks.core.version import installed_model_id
-from tasks.report.page import REPORT_FILE
 from tasks.run import discover
 from tasks.store import aggregates, commit, layout, ledger, lock, runs, schemas, views
+from tasks.store.layout import REPORT_FILE
 from tasks.store.reprocess import describe, selector, staleness
 from tasks.store.staging import seeds_current
 

@@ -52,7 +52,7 @@ AGGREGATES: tuple[Aggregate, ...] = (
               "entity_cooccurrence_live", "cooccurrence-1"),
 )
 BY_NAME = {a.name: a for a in AGGREGATES}
-MARKER = "batches.sha256"  # the digest the tables in aggregates/ were computed for
+MARKER = layout.AGGREGATE_MARKER
 
 
 def path(wh: Path, name: str) -> Path:

@@ -5,7 +5,9 @@ finds its places here.
   batches/0-schema/                empty tables that give every view its columns
   runs/<run_id>.parquet            one row per run, replaced in place
   _staging/<batch_id>/             batches being written (never read)
-  aggregates/                      materialised co-occurrence and the batch digest it matches
+  aggregates/                      corpus-level tables (tasks/store/aggregates.py), their marker,
+                                   and the stories' signature cache
+  report.html                      the HTML report; pending-reprocess.json: a stopped rebuild
   quarantine/                      unreadable batches and run records, set aside by a run
   logs/<run_id>.log                tracebacks of failed runs and batches
   news.duckdb                      views over the above (sql/views.sql)
@@ -24,6 +26,12 @@ AGGREGATES = "aggregates"
 QUARANTINE = "quarantine"
 LOGS = "logs"
 DB_NAME = "news.duckdb"
+REPORT_FILE = "report.html"  # the HTML report a run refreshes (tasks/report/page.py)
+VIEWS_MARKER = "views.sha256"  # digest of the view SQL last written into news.duckdb
+PENDING_FILE = "pending-reprocess.json"  # reprocess selections a stopped run left to do
+PROGRESS_FILE = "_articles"  # in a staging folder: articles staged so far, for the progress bar
+AGGREGATE_MARKER = "batches.sha256"  # in aggregates/: what the tables there were computed for
+SIGNATURES_FILE = "signatures.parquet"  # in aggregates/: MinHash signatures by content hash
 SCHEMA_BATCH = "0-schema"  # an empty batch that gives every view its columns before any data
 TABLES: tuple[str, ...] = tuple(BATCH_TABLES)  # articles, entities, quotes, files
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tasks.core.sql import load_sql, substitute
 from tasks.store.commit import committed_batches
-from tasks.store.layout import batches_dir
+from tasks.store.layout import table_file
 
 
 @dataclass
@@ -43,7 +43,7 @@ def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
     from tasks.store.views import check_readable
 
     check_readable(wh)  # read only: a run upgraded an earlier version's seeds before planning
-    files = [str((batches_dir(wh) / b / "files.parquet").resolve()).replace("'", "''")
+    files = [str(table_file(wh, b, "files").resolve()).replace("'", "''")
              for b in committed_batches(wh)]
     con = duckdb.connect()
     try:

@@ -12,6 +12,7 @@ from typing import Any
 from tasks.core.sql import load_sql
 from tasks.core.version import EXTRACTOR_VERSION
 from tasks.store import views
+from tasks.store.layout import PENDING_FILE
 
 
 @dataclass
@@ -81,7 +82,6 @@ def selector(wh: Path, everything: bool = False, since: str | None = None,
 
 # --- reprocessing a run did not finish ----------------------------------------------------------
 
-PENDING_FILE = "pending-reprocess.json"
 
 
 def pending(wh: Path) -> list[dict[str, Any]]:

@@ -124,7 +124,7 @@ RUNS = pa.schema(
     ]
 )
 
-# The full-text index (tasks/corpus/search.py): one row per (document, term), a document being an
+# The full-text index (tasks/corpus/index.py): one row per (document, term), a document being an
 # article (title and text; quote_index NULL) or one of its quotes. Sorted by term within each
 # run of rows, so a search reads only the row groups that can hold its terms.
 POSTINGS = pa.schema(

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from tasks.core.atomic import fsync_dir, fsync_file, replacing
 from tasks.store import schemas
-from tasks.store.layout import SCHEMA_BATCH, batches_dir, runs_dir, seed_run_file, staging_dir
+from tasks.store.layout import PROGRESS_FILE, SCHEMA_BATCH, batches_dir, runs_dir, seed_run_file, staging_dir
 
 ROW_GROUP_ROWS = 131_072  # rows per Parquet row group in big tables (DuckDB reads 122,880-row
 # vectors per thread; smaller groups cost per-group overhead on every scan)
@@ -78,7 +78,6 @@ def _write_seed(path: Path, schema: pa.Schema, tmp_dir: Path) -> None:
         write_table([], schema, tmp)
 
 
-PROGRESS_FILE = "_articles"  # articles staged so far, for anyone watching a long batch
 
 
 def staged_articles(wh: Path) -> int:

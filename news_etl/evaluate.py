@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,16 +168,45 @@ def predictions_for(pred: dict[str, list[dict[str, Any]]], types: set[str]
     return {k: [q for q in v if q["quote_type"] != "belief"] for k, v in pred.items()}
 
 
-def predict(docs: list[dict[str, Any]], model: str, disable: tuple[str, ...],
-            batch_size: int = 32) -> dict[str, list[dict[str, Any]]]:
-    """Quotes of every gold article in the scorer's PRED shape, keyed by doc_id."""
-    from tasks.nlp.extract import extract_doc, load_nlp
-    from tasks.nlp.quotes.speakers import named_or_described
+def parses(texts: list[str], model: str, disable: tuple[str, ...], batch_size: int = 32,
+           cache: Path | None = None) -> Iterator[Any]:
+    """The texts parsed, in order; with ``cache``, parsed once per model and then read from spaCy
+    DocBin files there (a rule change is scored in seconds, not minutes of parsing)."""
+    from tasks.nlp.extract import load_nlp
 
     nlp = load_nlp(model, disable)
+    if cache is None:
+        yield from nlp.pipe(texts, batch_size=batch_size)
+        return
+    import hashlib
+
+    from spacy.tokens import DocBin
+
+    cache.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]", "_", f"{model}-{'-'.join(disable)}")[-80:]
+    for i in range(0, len(texts), PARSE_CHUNK):
+        chunk = texts[i : i + PARSE_CHUNK]
+        path = cache / f"{name}-{hashlib.sha256(chr(0).join(chunk).encode()).hexdigest()[:20]}.spacy"
+        if path.is_file():
+            yield from DocBin().from_disk(path).get_docs(nlp.vocab)
+            continue
+        docs = list(nlp.pipe(chunk, batch_size=batch_size))
+        DocBin(store_user_data=False, docs=docs).to_disk(path)
+        yield from docs
+
+
+PARSE_CHUNK = 50  # texts per cached DocBin file
+
+
+def predict(docs: list[dict[str, Any]], model: str, disable: tuple[str, ...],
+            batch_size: int = 32, cache: Path | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Quotes of every gold article in the scorer's PRED shape, keyed by doc_id."""
+    from tasks.nlp.extract import extract_doc
+    from tasks.nlp.quotes.speakers import named_or_described
+
     out: dict[str, list[dict[str, Any]]] = {}
-    for doc, parsed in zip(docs, nlp.pipe((d["text"] for d in docs), batch_size=batch_size),
-                           strict=True):
+    texts = [d["text"] for d in docs]
+    for doc, parsed in zip(docs, parses(texts, model, disable, batch_size, cache), strict=True):
         ex = extract_doc(parsed, doc["doc_id"], text=doc["text"])
         out[doc["doc_id"]] = [
             {
@@ -211,10 +240,10 @@ def report(res: dict[str, Any], types: str) -> str:
 
 
 def run_eval(gold_path: Path, types: str, core_only: bool, pred_out: Path | None, model: str,
-             disable: tuple[str, ...], as_json: bool = False) -> int:
+             disable: tuple[str, ...], as_json: bool = False, cache: Path | None = None) -> int:
     gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
-    pred = predictions_for(predict(gold, model, disable), set(types.split(",")))
+    pred = predictions_for(predict(gold, model, disable, cache=cache), set(types.split(",")))
     if pred_out:
         with pred_out.open("w", encoding="utf-8") as f:
             for doc in gold:

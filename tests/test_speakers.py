@@ -612,3 +612,50 @@ def test_the_one_written_to_or_told_is_not_the_speaker(parse):
     text = ("The footage shows Ruth Calloway asking the crowd for patience while the count "
             "goes on.")
     assert ("asking", "Ruth Calloway") in _said(parse, text)
+
+
+def _speakers(parse, text: str) -> list[tuple]:
+    from tasks.nlp.extract import extract_doc
+
+    return [(q["cue"], q["speaker"], q["speaker_rule"])
+            for q in extract_doc(parse(text), "o", gender_from_names=False).quotes]
+
+
+def test_a_he_never_resolves_to_a_company_the_article_calls_its(parse):
+    """The small model tags 'Yukos' a person; the article's own 'its' says it is a company, so
+    the lawyer's 'he told the court' is not Yukos's (it stays unnamed rather than wrong)."""
+    text = ("Yukos has asked a court in Houston to stop the sale of its main unit.\n\n"
+            "The company says the auction breaks an order the court made last week. Its lawyer "
+            "argued the sale would ruin shareholders.\n\n"
+            '"The auction cannot go ahead while the case is heard," he told the court on Thursday.')
+    said = _speakers(parse, text)
+    assert said[-1] == ("told", None, "pronoun")
+    assert said[1][:2] == ("says", "Yukos")  # 'the company' is the one the article is about
+
+
+def test_a_he_after_an_unnamed_lawyer_is_that_lawyer_not_the_company_before(parse):
+    text = ("Yukos filed for bankruptcy in Houston last week, hoping to stop the sale.\n\n"
+            "A lawyer for the bank that lent money to the buyer said the court had no power over "
+            'Russian assets. "This court cannot rule on a sale in Moscow," he said.')
+    assert _speakers(parse, text)[-1][1] is None
+
+
+def test_the_company_said_is_the_company_the_paragraph_is_about_not_one_named_earlier(parse):
+    """'Ardent Software, a small firm' (tagged a person by the model) is the company in view;
+    Microsoft, named in the paragraph before and inside the quote, is not the speaker."""
+    text = ("Microsoft has been fighting the European Commission for five years over its media "
+            "player.\n\nArdent Software, a small firm in Dublin, said it had lost its biggest "
+            'customer to the dispute. The company said it "could not continue to sell to '
+            'Microsoft customers" under the ruling.')
+    assert [s for _, s, _ in _speakers(parse, text)] == ["Ardent Software", "Ardent Software"]
+
+
+def test_a_quoted_letter_is_its_writers_not_a_name_inside_it(parse):
+    sent = ("Joan Price has lived on Harbour Street for forty years. Last week she sent a letter "
+            'to the council.\n\n"Dear councillors, Winston Churchill once said that we shape our '
+            'buildings and afterwards they shape us. I urge you to reject this plan," the letter '
+            "reads.")
+    assert _speakers(parse, sent) == [("reads", "Joan Price", "document-issuer")]
+    from_ = ("The campaign published a letter from a retired teacher, Joan Price.\n\n"
+             '"As Winston Churchill said, we shape our buildings," the letter said.')
+    assert _speakers(parse, from_)[0] == ("said", "Joan Price", "document-issuer")

@@ -61,6 +61,7 @@ from tasks.nlp.quotes.people import (
     within,
 )
 from tasks.nlp.quotes.queries import CastQueries
+from tasks.nlp.quotes.speakers import described_subject
 from tasks.nlp.quotes.thresholds import (
     BOUND_VOTES,
     HONORIFIC_VOTES,
@@ -273,6 +274,10 @@ class Cast(CastQueries):
                 tok.idx, list(self.people.values()), PRONOUN_GENDER[tok.lower_])
             if person is None:
                 continue
+            unnamed = described_subject(tok, self.idx)
+            if unnamed is not None and not any(
+                    e.person is person and unnamed.idx <= e.char < tok.idx for e in self.events):
+                continue  # 'A lawyer for the bank said ...' just before: he is that unnamed one
             self._pronouns[tok.i] = person
             if tok.lower_ not in SUBJECT_PRONOUNS:
                 continue  # his, her, him: resolved, but a chain is carried by its subjects

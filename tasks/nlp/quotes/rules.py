@@ -19,11 +19,12 @@ from enum import StrEnum
 
 from spacy.tokens import Doc, Span, Token
 
-from tasks.nlp.names import clean_name, fullest_name
+from tasks.nlp.gender import gender_of_name
+from tasks.nlp.names import ORG_WORDS, clean_name, fullest_name
 from tasks.nlp.quotes.cast import resolve_speakers
 from tasks.nlp.quotes.cues import colon_attribution, find_cue, within_clause
 from tasks.nlp.quotes.indirect import indirect_quotes
-from tasks.nlp.quotes.lexicons import CHARACTERISE_VERBS, DOCUMENT_NOUNS, NAMING_VERBS
+from tasks.nlp.quotes.lexicons import CHARACTERISE_VERBS, DOCUMENT_NOUNS, NAMING_VERBS, ORG_NOUNS
 from tasks.nlp.quotes.marks import (
     DASH_NAME,
     after_mark,
@@ -339,11 +340,57 @@ PASSES: tuple[Callable[[list[Quote], Reading], list[Quote]], ...] = (
 )
 
 
-def not_a_person(m: Mention, text: str) -> Mention:
-    """A PERSON mention after 'the' (Mention.after_the) is an organisation for the quote rules,
-    so no pronoun resolves to it as to a person."""
-    return Mention(m.start, m.end, "ORG", m.canonical) if m.label == "PERSON" and \
-        m.after_the(text) else m
+def not_a_person(m: Mention, text: str, neuter: frozenset[str] = frozenset()) -> Mention:
+    """A PERSON mention after 'the' (Mention.after_the), or of a name the article itself calls
+    'it' (``neuter``), is an organisation for the quote rules, so no he or she resolves to it."""
+    return Mention(m.start, m.end, "ORG", m.canonical) if m.label == "PERSON" and (
+        m.after_the(text) or m.canonical in neuter) else m
+
+
+def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
+    """One-word PERSON names the article refers back to with 'its' in the name's own clause and
+    never with a personal pronoun ('Yukos has asked a court to stop the sale of its main unit').
+    The small model tags many a company's name as a person; the article's own pronoun says what
+    it is. A name of two words or more (a first name and a surname) is left a person, and an
+    'its' under another subject ('McCallum said the city cut its budget') is the other's."""
+    it, personal = set(), set()
+    for m in mentions:
+        if m.label != "PERSON" or idx.in_quote(m.start):
+            continue
+        head = doc[idx.token_at(m.end - 1)]
+        if (any(c.dep_ == "appos" and c.lower_ in ORG_NOUNS for c in head.children) or
+                any(w in ORG_WORDS for w in m.canonical.lower().split()[1:])) and \
+                gender_of_name(m.canonical) is None:
+            # 'Ardent Software, a small firm in Dublin'; 'Harbour Trust': what the article
+            # calls it, or its own last words, make it an organisation, unless it opens with a
+            # person's first name ('Tareq Hadad, ..., a chocolate company': the parse's slip)
+            it.add(m.canonical)
+            continue
+        if " " in m.canonical.strip():
+            continue
+        if head.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = head.head
+        for t in verb.subtree:
+            if t.i <= head.i or idx.in_quote(t.idx):
+                continue
+            word = t.lower_
+            if word in ("he", "she", "his", "her", "him"):
+                personal.add(m.canonical)
+            elif word == "its" and t.dep_ == "poss" and own_clause(t, verb):
+                it.add(m.canonical)
+    return frozenset(it - personal)
+
+
+def own_clause(t: Token, verb: Token) -> bool:
+    """Whether ``t`` belongs to ``verb``'s own clause: no other clause with a subject of its own
+    lies between them."""
+    node = t.head
+    while node.i != verb.i:
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children) or node.dep_ == "ROOT":
+            return False
+        node = node.head
+    return True
 
 
 def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
@@ -351,9 +398,11 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
     """All attributions in a parsed article, in text order (pass doc.text and list(doc.sents)
     if already computed: both walk the whole Doc)."""
     text = doc.text if text is None else text
-    mentions = sorted((not_a_person(m, text) for m in mentions), key=lambda m: m.start)
     marks = quote_mark_spans(text)
-    a = Reading(doc, text, Index(doc, text, marks, sents), mentions, [m.start for m in mentions])
+    idx = Index(doc, text, marks, sents)
+    neuter = called_it(doc, mentions, idx)
+    mentions = sorted((not_a_person(m, text, neuter) for m in mentions), key=lambda m: m.start)
+    a = Reading(doc, text, idx, mentions, [m.start for m in mentions])
     for frags in marks:
         q = Quote(spans=list(frags), quote_type="direct")
         cue, subj = find_cue(doc, a.idx, q.start, q.end)

@@ -157,9 +157,15 @@ def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
         want = ("PERSON",) if pron.lower_ in PRONOUNS_PERSON else GROUP_LABELS
     nearest: Mention | None = None
     doc = idx.doc
+    unnamed = described_subject(pron, idx) if want == ("PERSON",) else None
     for m in reversed(mentions):
         if m.end > pron.idx or m.label not in want or idx.in_quote(m.start):
             continue
+        if unnamed is not None and m.end <= unnamed.idx:
+            # 'A lawyer for the bank said ... "...," he said': a person the article describes
+            # without naming is the subject nearer than any named one: he is that person, not
+            # whoever was named before (no name, rather than the wrong one)
+            return None, None
         if nearest is None:
             nearest = m
         if pron.idx - m.end > SUBJECT_WINDOW:
@@ -172,6 +178,22 @@ def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
     if nearest is not None:
         return nearest.canonical, nearest.label
     return None, None
+
+
+def described_subject(pron: Token, idx: Index) -> Token | None:
+    """The subject of the sentence before the pronoun's, when it brings in a person described
+    and not named ('A lawyer for the bank'): an indefinite role noun with no name in its phrase.
+    A definite one ('the mayor') refers back to someone named, and does not count."""
+    sent = idx.sent_of(pron.i)
+    if sent == 0:
+        return None
+    before = idx.sents[sent - 1]
+    subj = next((t for t in before.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.lower_ not in ROLE_NOUNS or idx.in_quote(subj.idx) or not any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in subj.children) or any(
+            t.ent_type_ == "PERSON" or t.dep_ == "appos" for t in subj.subtree):
+        return None
+    return subj
 
 
 _PEOPLE: dict[int, tuple[list[Mention], int, list[str]]] = {}
@@ -266,8 +288,10 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
     elif name is None and definite:
         # "the committee" after "Russia's Investigative Committee": the organisation so named
         for m in reversed(mentions):
+            # the noun is the name's head word: 'the committee' for 'Russia's Investigative
+            # Committee', 'the diocese' for 'the Roman Catholic Diocese of Covington'
             if m.end <= subj.idx and m.label in INSTITUTION_LABELS and \
-                    m.canonical.lower().split()[-1:] == [subj.lower_]:
+                    subj.lower_ == name_head(m.canonical):
                 head = idx.doc[idx.token_at(m.start)]
                 _, q.speaker, q.speaker_label = speaker_phrase(head, mentions, starts, people,
                                                                text=idx.text)
@@ -297,25 +321,54 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             # statement"), spoken for by whoever issued it (the article read from the text too:
             # the parser takes "the post read" for a noun phrase now and then)
             issuer = document_issuer(subj, idx)
-            if issuer is not None:
+            if issuer is not None and issuer.lower_ in PRONOUNS_PERSON:
+                # 'Last week she sent a letter to the council': whoever she is wrote it
+                q.speaker, q.speaker_label = resolve_pronoun(issuer, mentions, idx)
+                q.speaker_rule = "document-issuer"
+            elif issuer is not None:
                 _, q.speaker, q.speaker_label = speaker_phrase(issuer, mentions, starts, people,
                                                                text=idx.text)
                 q.speaker_rule = "document-issuer"
 
 
+def name_head(name: str) -> str | None:
+    """The head word of an institution's name, lower-cased: its last word, or in 'X of Y' the
+    word before the first 'of' ('Diocese of Covington' -> 'diocese')."""
+    words = name.lower().split()
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1]
+    return words[-1] if words else None
+
+
 def document_issuer(noun: Token, idx: Index) -> Token | None:
-    """The subject of the latest verb before this point, outside quotation marks, that took the
-    same kind of document ('issued a statement', 'said in a statement', 'filed a complaint'), if
-    it names someone."""
+    """Who wrote or issued the document the article introduced before this point, outside
+    quotation marks: the writer it is 'from' ('a letter from a retired teacher, Joan Price'), or
+    the subject of the verb that took it ('issued a statement', 'said in a statement', 'she sent
+    a letter'), when that names someone or is a he or she (the caller resolves it)."""
     for k in reversed(idx.tokens_of(frozenset({noun.lower_}))):
         tok = idx.doc[k]
-        if tok.i >= noun.i or idx.in_quote(tok.idx) or tok.dep_ not in ("dobj", "pobj"):
+        if tok.i >= noun.i or idx.in_quote(tok.idx):
+            continue
+        # 'a letter from X', the parser hanging the 'from' on the noun or on its verb
+        holders = [tok] + ([tok.head] if tok.dep_ == "dobj" else [])
+        writer = next((w for h in holders for p in h.children if p.dep_ == "prep" and
+                       p.lower_ == "from" for w in p.children if w.dep_ == "pobj"), None)
+        if writer is not None:
+            named = next((a for a in writer.children if a.dep_ == "appos" and
+                          a.ent_type_ == "PERSON"), None)
+            after = writer.doc[max(t.i for t in writer.subtree) + 1:][:3]
+            if named is None and len(after) >= 2 and after[0].text == "," and \
+                    after[1].ent_type_ == "PERSON":  # 'from a retired teacher, Joan Price'
+                named = after[1]
+            if named is not None or writer.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+                return named or writer
+        if tok.dep_ not in ("dobj", "pobj"):
             continue
         # 'issued a statement' / 'said in a statement'
         verb = tok.head if tok.dep_ == "dobj" else tok.head.head
         subj = subject(verb)
-        if subj is not None and subj.lower_ not in PRONOUNS and (
-                subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or subj.text[:1].isupper()):
+        if subj is not None and (subj.lower_ in PRONOUNS_PERSON or subj.lower_ not in PRONOUNS and (
+                subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or subj.text[:1].isupper())):
             return subj
         return None
     return None

@@ -659,3 +659,17 @@ def test_a_quoted_letter_is_its_writers_not_a_name_inside_it(parse):
     from_ = ("The campaign published a letter from a retired teacher, Joan Price.\n\n"
              '"As Winston Churchill said, we shape our buildings," the letter said.')
     assert _speakers(parse, from_)[0] == ("said", "Joan Price", "document-issuer")
+
+
+def test_a_party_of_someones_and_a_name_with_the_are_not_quoted_people(parse):
+    """Who gets quoted counts people: "Justin Trudeau's Liberals" (tagged a person by the model)
+    is a party, and "the West" or "the Roman Catholic Diocese" a place or a body."""
+    from tasks.nlp.extract import extract_doc
+
+    for text in ('Justin Trudeau’s Liberals said on Monday they would "fight the plan in every '
+                 'riding".',
+                 'On Saturday, the Roman Catholic Diocese of Covington condemned the students and '
+                 'said it would "take appropriate action".',
+                 'The West said the vote was "neither free nor fair".'):
+        quotes = extract_doc(parse(text), "g", gender_from_names=False).quotes
+        assert quotes and all(q["speaker"] and q["speaker_label"] != "PERSON" for q in quotes), text

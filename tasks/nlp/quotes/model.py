@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -15,11 +16,15 @@ class Mention:
     canonical: str
 
     def after_the(self, text: str) -> bool:
-        """A one-word name written after 'the' ('the West will see it', 'the Kremlin'): a place,
-        body or bloc the NER took for a person, or a place that speaks. People's names take no
-        article, so such a mention is never a person for the quote rules."""
-        return " " not in self.canonical.strip() and \
-            text[max(0, self.start - 4) : self.start].lower() == "the "
+        """A name written after 'the' ('the West will see it', 'the Kremlin', 'the Roman
+        Catholic'), the article inside the mention or before it: a place, body or bloc the NER
+        took for a person. People's names take no article, so such a mention is never a person
+        for the quote rules. So is a name holding a possessive ("Justin Trudeau's Liberals"):
+        what belongs to someone is a group, not them."""
+        written = text[self.start : self.end]
+        return written[:4].lower() == "the " or \
+            text[max(0, self.start - 4) : self.start].lower() == "the " or \
+            bool(re.search(r"['’]s\s+\w", written))
 
 
 @dataclass

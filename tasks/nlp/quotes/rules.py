@@ -354,8 +354,11 @@ def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
     it is. A name of two words or more (a first name and a surname) is left a person, and an
     'its' under another subject ('McCallum said the city cut its budget') is the other's."""
     it, personal = set(), set()
+    # a word the article also writes as the surname of a full name is that person's
+    surnames = {m.canonical.split()[-1] for m in mentions
+                if m.label == "PERSON" and len(m.canonical.split()) > 1}
     for m in mentions:
-        if m.label != "PERSON" or idx.in_quote(m.start):
+        if m.label != "PERSON" or idx.in_quote(m.start) or m.canonical in surnames:
             continue
         head = doc[idx.token_at(m.end - 1)]
         if (any(c.dep_ == "appos" and c.lower_ in ORG_NOUNS for c in head.children) or

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Token
 
-from tasks.nlp.names import TITLES, clean_name, fullest_name, written_as_name
+from tasks.nlp.names import ORG_WORDS, TITLES, clean_name, fullest_name, written_as_name
 from tasks.nlp.quotes.lexicons import (
     ACCORDING_TO,
     DEFINITE,
@@ -128,7 +128,11 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         opens_sentence = run[0].i in sent_starts or text is not None and \
             opens_paragraph(text, run[0].idx)
         if name and name.lower() not in TITLES and not (len(run) == 1 and opens_sentence):
-            return (start, end), fullest_name(name, people), "PERSON"
+            # 'the West', 'the Roman Catholic Diocese': a name with an article, or one whose last
+            # word is an organisation's, is a body or a place; people's names take neither
+            body = any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children) or \
+                name.lower().split()[-1] in ORG_WORDS
+            return (start, end), fullest_name(name, people), "ORG" if body else "PERSON"
     return (start, end), None, None
 
 

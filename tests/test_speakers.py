@@ -551,10 +551,14 @@ def test_an_unambiguous_first_name_gives_a_gender_the_words_did_not(parse):
 
 
 def test_the_articles_words_win_over_a_first_name(parse):
-    # Michael is a man's name 99.9% of the time in the name data; the article says she
-    text = ("Michael Okafor, who chairs the harbour board, spoke on Monday. \u201cWe will reopen "
-            "the pier in spring,\u201d she said.")
-    assert _genders(parse, text) == [("Michael Okafor", "female", "text")]
+    # Michael is a man's name 99.9% of the time in the name data; the article says she, in
+    # Okafor's own clause ('Okafor said she ...'), and calls her Ms
+    text = ("Michael Okafor, who chairs the harbour board, said on Monday that she would reopen "
+            "the pier. \u201cWe will reopen the pier in spring,\u201d she said.")
+    assert _genders(parse, text) == [("Michael Okafor", "female", "text")] * 2
+    titled = ("Ms Okafor, who chairs the harbour board, spoke on Monday. Michael Okafor said the "
+              "pier would reopen. \u201cWe will reopen it in spring,\u201d she said.")
+    assert {g for _, g, _ in _genders(parse, titled)} == {"female"}
 
 
 def test_ambiguous_names_surnames_and_groups_get_no_gender_from_names(parse):
@@ -673,3 +677,19 @@ def test_a_party_of_someones_and_a_name_with_the_are_not_quoted_people(parse):
                  'The West said the vote was "neither free nor fair".'):
         quotes = extract_doc(parse(text), "g", gender_from_names=False).quotes
         assert quotes and all(q["speaker"] and q["speaker_label"] != "PERSON" for q in quotes), text
+
+
+def test_a_gender_only_our_resolver_inferred_yields_to_an_unambiguous_first_name(parse):
+    """'she said' linked to Tim Lohmar by salience alone (the article states nothing about him)
+    is our guess, not the article's word: the first name's gender wins; an honorific would not
+    yield (test_the_articles_words_win_over_a_first_name)."""
+    text = ('Tim Lohmar said the office would review the case on Monday.\n\n'
+            '"We will look at every file," she said.')
+    assert _genders(parse, text) == [("Tim Lohmar", "male", "name")] * 2
+    assert _genders(parse, text, names=False)[1][1] == "female"  # what the text alone gave
+
+
+def test_a_person_called_by_a_first_name_alone_gets_its_gender(parse):
+    text = ('The emergency room in Halifax was full again on Monday. "I waited nine hours with my '
+            'son," said Heather, a teacher from Dartmouth.')
+    assert _genders(parse, text) == [("Heather", "female", "name")]

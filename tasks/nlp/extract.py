@@ -82,7 +82,9 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     rows: list[dict[str, Any]] = []
     if not quotes:
         return Extracted(entities, rows)
+    guessed: list[bool] = []  # a gender our resolver inferred, per row (add_name_genders)
     for qi, q in enumerate(extract_quotes(doc, mentions, text, sents)):
+        guessed.append(q.evidence.gender_inferred)
         rows.append(
             {
                 "article_id": article_id,
@@ -106,24 +108,32 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
             }
         )
     if gender_from_names:
-        add_name_genders(rows)
+        add_name_genders(rows, guessed)
     return Extracted(entities, rows)
 
 
-def add_name_genders(rows: list[dict[str, Any]]) -> None:
+def add_name_genders(rows: list[dict[str, Any]], inferred: list[bool] | None = None) -> None:
     """A quoted person the article's words give no gender gets their first name's, when it is
     unambiguous (tasks/nlp/gender.py); one person, not 'A and B'. Within an article, a speaker the
-    words gave a gender in any quote keeps it in every quote."""
+    words gave a gender in any quote keeps it in every quote. What the article states (an
+    honorific, a gendered noun, a pronoun in the person's own clause) beats the name; a gender
+    our resolver only inferred from pronouns it linked to the person (``inferred``) does not."""
     from tasks.nlp.gender import gender_of_name
 
+    for r, guess in zip(rows, inferred or [False] * len(rows), strict=True):
+        name = r["speaker"]
+        if guess and name and r["speaker_label"] == "PERSON" and " and " not in name and \
+                (g := gender_of_name(name)) is not None and g != r["speaker_gender"]:
+            r["speaker_gender"], r["speaker_gender_source"] = g, "name"
     said = {r["speaker"]: r["speaker_gender"] for r in rows if r["speaker_gender_source"] == "text"}
+    surnames = {r["speaker"].split()[-1] for r in rows if r["speaker"] and " " in r["speaker"]}
     for r in rows:
         name = r["speaker"]
         if r["speaker_gender"] or not name or r["speaker_label"] != "PERSON" or " and " in name:
             continue
         if name in said:
             r["speaker_gender"], r["speaker_gender_source"] = said[name], "text"
-        elif (g := gender_of_name(name)) is not None:
+        elif (g := gender_of_name(name, alone=name not in surnames)) is not None:
             r["speaker_gender"], r["speaker_gender_source"] = g, "name"
 
 

@@ -121,7 +121,12 @@ def first_name(name: str) -> str | None:
     return _fold(words[0].split("-")[0])
 
 
-def gender_of_name(name: str) -> str | None:
-    """'female' or 'male' when the person's first name is unambiguous, else None."""
+def gender_of_name(name: str, alone: bool = False) -> str | None:
+    """'female' or 'male' when the person's first name is unambiguous, else None. ``alone``: the
+    article calls the person by this one word only, and it is no one's surname there ('Heather,
+    a nurse in Halifax, said'), so a single word is read as a first name too."""
     first = first_name(name)
+    if first is None and alone:
+        word = name.strip().strip(".,'\u2019")
+        first = _fold(word) if " " not in word and len(word) > 1 else None
     return _table().get(first) if first else None

@@ -283,6 +283,7 @@ class Cast(CastQueries):
                 continue  # his, her, him: resolved, but a chain is carried by its subjects
             if person.gender is None:
                 person.votes[PRONOUN_GENDER[tok.lower_]] += RESOLVED_VOTES
+                person.inferred[PRONOUN_GENDER[tok.lower_]] += RESOLVED_VOTES
             weight = SUBJECT_WEIGHT if tok.dep_ in SUBJECT_DEPS else 1.0
             bisect.insort(self.events, Event(tok.idx, self.idx.sent_of(tok.i), person, weight,
                                              weight > 1.0 and main_clause(tok.head)),
@@ -419,6 +420,7 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             q.speaker, q.speaker_label = person.name, "PERSON"
             q.speaker_role, q.speaker_organisation = person.role, person.organisation
             q.speaker_gender = person.gender
+            q.evidence.gender_inferred = person.gender_inferred
         if q.evidence.also and q.speaker_label == "PERSON":
             # 'Sandmann and Phillips have said': every name, each the cast's person it names;
             # no one role, organisation or gender is theirs

@@ -39,6 +39,7 @@ class Evidence:
     # none before it (refloat reads the paragraph before for either)
     floats: str | None = None
     also: list[tuple[int, int]] = field(default_factory=list)  # joint speakers' names
+    gender_inferred: bool = False  # the speaker's gender rests on resolved pronouns alone
 
 
 @dataclass

@@ -42,6 +42,10 @@ class Person:
     words: tuple[str, ...]
     # gender -> weight of the article's evidence for it (honorifics, role nouns, pronouns)
     votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    # the part of ``votes`` that only our own resolver inferred (a he or she resolved to the
+    # person by salience), not what the article states (an honorific, a gendered noun, a pronoun
+    # bound in the person's own clause)
+    inferred: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     roles: list[Role] = field(default_factory=list)  # in the order the article gives them
 
     @property
@@ -63,6 +67,12 @@ class Person:
         if f > m:
             return FEMALE
         return None
+
+    @property
+    def gender_inferred(self) -> bool:
+        """The gender rests on resolved pronouns alone: nothing the article states backs it."""
+        g = self.gender
+        return g is not None and self.votes[g] <= self.inferred[g]
 
 
 @dataclass

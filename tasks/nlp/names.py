@@ -33,7 +33,9 @@ PERSON_LABELS = frozenset({"PERSON"})
 ORG_WORDS = frozenset(
     """inc inc. ltd ltd. llc corp corp. co co. company group bank energy association union council
     commission committee department ministry party agency authority trust fund university college
-    school hospital institute foundation club court police army news times post press""".split()
+    school hospital institute foundation club court police army news times post press
+    international holdings industries systems technologies airlines airways motors brewery
+    partners associates laboratories labs media diocese church""".split()
 )
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
 

@@ -127,7 +127,13 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         # a lone capitalised word opening the sentence ("Officials said") is not a name
         opens_sentence = run[0].i in sent_starts or text is not None and \
             opens_paragraph(text, run[0].idx)
-        if name and name.lower() not in TITLES and not (len(run) == 1 and opens_sentence):
+        # one capitalised word the NER did not tag, and that names no one else in the article
+        # ('Video said', 'Bitcoin said', 'ANALYST: ...', 'Members said'): not a name it missed
+        lone = len(run) == 1 and not subj.ent_type_ and (
+            subj.text.isupper() or subj.lower_.endswith("s") and subj.lower_[:-1] in ROLE_NOUNS
+            or not any(subj.text in p.split() for p in people))
+        if name and name.lower() not in TITLES and not (len(run) == 1 and opens_sentence) and \
+                not lone:
             # 'the West', 'the Roman Catholic Diocese': a name with an article, or one whose last
             # word is an organisation's, is a body or a place; people's names take neither
             body = any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children) or \

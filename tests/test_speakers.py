@@ -709,3 +709,27 @@ def test_a_group_or_a_lone_capitalised_word_is_not_a_quoted_person(parse):
              'pier was "safe for now".')
     [q] = extract_doc(parse(named), "g", gender_from_names=False).quotes
     assert (q["speaker"], q["speaker_label"]) == ("Dana Okafor", "PERSON")
+
+
+def test_a_surname_the_ner_missed_still_introduces_the_next_quote(parse):
+    """'Durning did not need much coaxing. "I am thankful ..."': the sentence before the quote
+    has the article's Jeanine Durning as its subject, written by surname and untagged."""
+    from tasks.nlp.extract import extract_doc
+
+    text = ('Christopher House invited Jeanine Durning to rework her solo. "It deserved to be '
+            'longer," House said.\n\nDurning did not need much coaxing. "I am thankful for the '
+            'invitation and for the chance to go deeper into the work."')
+    quotes = extract_doc(parse(text), "d", gender_from_names=False).quotes
+    assert [q["speaker"] for q in quotes] == ["Christopher House", "Jeanine Durning"]
+
+
+def test_a_photo_credit_is_not_part_of_the_storys_cast():
+    from tasks.nlp.quotes.model import Mention
+    from tasks.nlp.quotes.rules import in_credit_line
+
+    text = ("The porters met the minister in 1954, Foster writes.\n\n( Library and Archives "
+            "Canada )\n\nThe meeting (which Marcus Delaney chaired) changed the law.")
+    credit = text.index("Archives Canada")
+    aside = text.index("Marcus Delaney")
+    assert in_credit_line(Mention(credit, credit + 15, "PERSON", "Archives Canada"), text)
+    assert not in_credit_line(Mention(aside, aside + 14, "PERSON", "Marcus Delaney"), text)

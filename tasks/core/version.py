@@ -12,8 +12,9 @@ from typing import Any
 # Any change to what the rules extract needs a bump: stored rows carry it, and
 # tests/test_quote_rules_frozen.py fails when the output moves under an unchanged version.
 # CHANGELOG.md lists every version and what it changed (14: organisations the model tagged as people,
-# unnamed antecedents, letters; 15: lone capitalised words and corporate names are not people).
-EXTRACTOR_VERSION = "quotes-15"
+# unnamed antecedents, letters; 15: lone capitalised words and corporate names are not people;
+# 16: photo credits are not the cast, an untagged surname introduces the next quote).
+EXTRACTOR_VERSION = "quotes-16"
 
 
 def _meta_id(meta: dict[str, Any]) -> str:

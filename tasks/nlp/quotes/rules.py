@@ -167,11 +167,27 @@ def floating_paragraph(c: Candidate, a: Reading) -> Outcome:
     return a.keep(q)
 
 
-def person_subject(sent: Span) -> Token | None:
-    """The subject of a sentence's main verb when it is a person: a name or he/she."""
+def person_subject(sent: Span, surnames: frozenset[str] = frozenset()) -> Token | None:
+    """The subject of a sentence's main verb when it is a person: a name, one of the article's
+    people's surnames the NER missed there ('Durning did not need much coaxing'), or he/she."""
     subj = next((t for t in sent.root.children if t.dep_ == "nsubj"), None)
-    return subj if subj is not None and (subj.ent_type_ == "PERSON" or
+    return subj if subj is not None and (subj.ent_type_ == "PERSON" or subj.text in surnames or
                                          subj.lower_ in ("he", "she")) else None
+
+
+def surnames_of(mentions: list[Mention]) -> frozenset[str]:
+    """The last words of the article's full person names."""
+    return frozenset(m.canonical.split()[-1] for m in mentions
+                     if m.label == "PERSON" and len(m.canonical.split()) > 1)
+
+
+def in_credit_line(m: Mention, text: str) -> bool:
+    """A mention in a paragraph that is all parenthesis, a photo credit ('( Library and Archives
+    Canada )', '(THE CANADIAN PRESS/Jane Roe)'): page furniture, not the story's cast."""
+    start = text.rfind("\n", 0, m.start) + 1
+    end = text.find("\n", m.end)
+    para = text[start : end if end >= 0 else len(text)].strip()
+    return para.startswith("(") and para.endswith(")")
 
 
 def after_its_speaker(c: Candidate, a: Reading) -> Outcome:
@@ -188,7 +204,7 @@ def after_its_speaker(c: Candidate, a: Reading) -> Outcome:
     if a.text[before.start_char : para].strip(" \t\n\"“”'’`«»") or \
             a.text[before.end_char : c.start].strip(" \t\"“'`«"):
         return Outcome.PASS  # not the sentence right before it in its paragraph
-    subj = person_subject(before)
+    subj = person_subject(before, surnames_of(a.mentions))
     if subj is None:
         return Outcome.PASS
     attribute(c.q, None, subj, a.mentions, a.starts, a.idx, a.quotes)
@@ -214,7 +230,7 @@ def refloat(quotes: list[Quote], a: Reading) -> list[Quote]:
                 q.speaker_span, q.speaker_text = latest.speaker_span, latest.speaker_text
             elif q.evidence.floats == "continues" and (latest is None or latest.end <= before):
                 last = a.idx.sents[a.idx.sent_of(a.idx.token_at(max(before, para - 2)))]
-                subj = person_subject(last)
+                subj = person_subject(last, surnames_of(a.mentions))
                 if last.start_char >= before and subj is not None and not a.idx.in_quote(subj.idx):
                     attribute(q, None, subj, a.mentions, a.starts, a.idx, quotes)
         if q.speaker_span is not None:
@@ -404,7 +420,8 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
     marks = quote_mark_spans(text)
     idx = Index(doc, text, marks, sents)
     neuter = called_it(doc, mentions, idx)
-    mentions = sorted((not_a_person(m, text, neuter) for m in mentions), key=lambda m: m.start)
+    mentions = sorted((not_a_person(m, text, neuter) for m in mentions
+                       if not in_credit_line(m, text)), key=lambda m: m.start)
     a = Reading(doc, text, idx, mentions, [m.start for m in mentions])
     for frags in marks:
         q = Quote(spans=list(frags), quote_type="direct")

@@ -476,3 +476,30 @@ def test_reads_never_write_and_an_earlier_versions_warehouse_waits_for_a_run(tmp
     con = w.connect()
     assert "speaker_rule" in con.sql("select * from quotes limit 0").columns
     con.close()
+
+
+def test_a_first_set_up_killed_half_way_is_no_warehouse_yet(tmp_path, monkeypatch):
+    """The seed that makes a folder a warehouse is written last: a first run killed while
+    writing the seeds leaves no warehouse (the next run sets it up), never one a reader refuses
+    as written by an earlier version (the kill -9 test found that order)."""
+    from tasks.core.errors import NoWarehouse, WarehouseOutdated
+    from tasks.store import schemas
+
+    real = staging._write_seed
+    last_table = list(schemas.BATCH_TABLES)[-1]
+
+    def dies_on_the_last_table_seed(path, schema, tmp_dir):
+        if path.name == f"{last_table}.parquet":
+            raise KeyboardInterrupt("killed")
+        return real(path, schema, tmp_dir)
+
+    monkeypatch.setattr(staging, "_write_seed", dies_on_the_last_table_seed)
+    with pytest.raises(KeyboardInterrupt):
+        staging.init_warehouse(tmp_path)
+    assert not views.is_warehouse(tmp_path)
+    with pytest.raises(NoWarehouse) as err:
+        views.connect(tmp_path)
+    assert not isinstance(err.value, WarehouseOutdated)
+    monkeypatch.setattr(staging, "_write_seed", real)
+    staging.init_warehouse(tmp_path)
+    views.connect(tmp_path).close()

@@ -50,9 +50,11 @@ def refresh_seeds(wh: Path) -> None:
     views (which read with union_by_name) find every column even before new data has it."""
     seed = batches_dir(wh) / SCHEMA_BATCH
     staging_dir(wh).mkdir(parents=True, exist_ok=True)
-    _write_seed(seed_run_file(wh), schemas.RUNS, staging_dir(wh))
     for name, schema in schemas.BATCH_TABLES.items():
         _write_seed(seed / f"{name}.parquet", schema, staging_dir(wh))
+    # last: it is what makes the folder a warehouse (views.is_warehouse), so a first set-up
+    # killed half-way is no warehouse yet rather than one a reader must refuse as outdated
+    _write_seed(seed_run_file(wh), schemas.RUNS, staging_dir(wh))
 
 
 def seeds_current(wh: Path) -> bool:

@@ -733,3 +733,9 @@ def test_a_photo_credit_is_not_part_of_the_storys_cast():
     aside = text.index("Marcus Delaney")
     assert in_credit_line(Mention(credit, credit + 15, "PERSON", "Archives Canada"), text)
     assert not in_credit_line(Mention(aside, aside + 14, "PERSON", "Marcus Delaney"), text)
+    caption = ("Benjamin Layne looks at a display of photos at Windsor station in 1999. ( Library "
+               "and Archives Canada )\n\nThe trip drew national attention (Marcus Delaney wrote "
+               "of it in 1960)")
+    credit, aside = caption.index("Archives Canada"), caption.index("Marcus Delaney")
+    assert in_credit_line(Mention(credit, credit + 15, "PERSON", "Archives Canada"), caption)
+    assert not in_credit_line(Mention(aside, aside + 14, "PERSON", "Marcus Delaney"), caption)

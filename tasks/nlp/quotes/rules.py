@@ -181,13 +181,24 @@ def surnames_of(mentions: list[Mention]) -> frozenset[str]:
                      if m.label == "PERSON" and len(m.canonical.split()) > 1)
 
 
+CREDIT_WORDS = frozenset("and of the by for photo photograph file courtesy credit handout".split())
+
+
 def in_credit_line(m: Mention, text: str) -> bool:
-    """A mention in a paragraph that is all parenthesis, a photo credit ('( Library and Archives
-    Canada )', '(THE CANADIAN PRESS/Jane Roe)'): page furniture, not the story's cast."""
+    """A mention in a photo credit: a paragraph that is all parenthesis, or a parenthesis that
+    ends a caption's paragraph and holds only names ('... at Windsor station. ( Library and
+    Archives Canada )', '(THE CANADIAN PRESS/Jane Roe)'): page furniture, not the story's cast."""
     start = text.rfind("\n", 0, m.start) + 1
     end = text.find("\n", m.end)
     para = text[start : end if end >= 0 else len(text)].strip()
-    return para.startswith("(") and para.endswith(")")
+    if para.startswith("(") and para.endswith(")"):
+        return True
+    opening = text.rfind("(", start, m.start)
+    if opening < 0 or not para.endswith(")") or text.find(")", m.end) != start + len(
+            text[start:end if end >= 0 else len(text)].rstrip()) - 1:
+        return False
+    inside = text[opening + 1 : text.find(")", m.end)].replace("/", " ").split()
+    return bool(inside) and all(w[:1].isupper() or w.lower() in CREDIT_WORDS for w in inside)
 
 
 def after_its_speaker(c: Candidate, a: Reading) -> Outcome:

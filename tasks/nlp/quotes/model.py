@@ -15,7 +15,7 @@ class Mention:
     label: str
     canonical: str
 
-    def after_the(self, text: str) -> bool:
+    def names_a_body(self, text: str) -> bool:
         """A name written after 'the' ('the West will see it', 'the Kremlin', 'the Roman
         Catholic'), the article inside the mention or before it: a place, body or bloc the NER
         took for a person. People's names take no article, so such a mention is never a person

@@ -12,6 +12,7 @@ speak for the speaker before, quotes with no cue of their own continue the speak
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,6 +69,11 @@ class Reading:
     starts: list[int]
     quotes: list[Quote] = field(default_factory=list)
     used_cues: dict[int, Quote] = field(default_factory=dict)  # cue token -> the quote it cues
+
+    @functools.cached_property
+    def surnames(self) -> frozenset[str]:
+        """The last words of the article's full person names, worked out once per article."""
+        return surnames_of(self.mentions)
 
     def keep(self, q: Quote) -> Outcome:
         self.quotes.append(q)
@@ -190,14 +196,13 @@ def in_credit_line(m: Mention, text: str) -> bool:
     Archives Canada )', '(THE CANADIAN PRESS/Jane Roe)'): page furniture, not the story's cast."""
     start = text.rfind("\n", 0, m.start) + 1
     end = text.find("\n", m.end)
-    para = text[start : end if end >= 0 else len(text)].strip()
-    if para.startswith("(") and para.endswith(")"):
+    para = text[start : end if end >= 0 else len(text)].rstrip()
+    if para.lstrip().startswith("(") and para.endswith(")"):
         return True
-    opening = text.rfind("(", start, m.start)
-    if opening < 0 or not para.endswith(")") or text.find(")", m.end) != start + len(
-            text[start:end if end >= 0 else len(text)].rstrip()) - 1:
-        return False
-    inside = text[opening + 1 : text.find(")", m.end)].replace("/", " ").split()
+    opening, closing = text.rfind("(", start, m.start), text.find(")", m.end)
+    if opening < 0 or closing != start + len(para) - 1:
+        return False  # not in a parenthesis that closes the paragraph
+    inside = text[opening + 1 : closing].replace("/", " ").split()
     return bool(inside) and all(w[:1].isupper() or w.lower() in CREDIT_WORDS for w in inside)
 
 
@@ -215,7 +220,7 @@ def after_its_speaker(c: Candidate, a: Reading) -> Outcome:
     if a.text[before.start_char : para].strip(" \t\n\"“”'’`«»") or \
             a.text[before.end_char : c.start].strip(" \t\"“'`«"):
         return Outcome.PASS  # not the sentence right before it in its paragraph
-    subj = person_subject(before, surnames_of(a.mentions))
+    subj = person_subject(before, a.surnames)
     if subj is None:
         return Outcome.PASS
     attribute(c.q, None, subj, a.mentions, a.starts, a.idx, a.quotes)
@@ -241,7 +246,7 @@ def refloat(quotes: list[Quote], a: Reading) -> list[Quote]:
                 q.speaker_span, q.speaker_text = latest.speaker_span, latest.speaker_text
             elif q.evidence.floats == "continues" and (latest is None or latest.end <= before):
                 last = a.idx.sents[a.idx.sent_of(a.idx.token_at(max(before, para - 2)))]
-                subj = person_subject(last, surnames_of(a.mentions))
+                subj = person_subject(last, a.surnames)
                 if last.start_char >= before and subj is not None and not a.idx.in_quote(subj.idx):
                     attribute(q, None, subj, a.mentions, a.starts, a.idx, quotes)
         if q.speaker_span is not None:
@@ -368,10 +373,10 @@ PASSES: tuple[Callable[[list[Quote], Reading], list[Quote]], ...] = (
 
 
 def not_a_person(m: Mention, text: str, neuter: frozenset[str] = frozenset()) -> Mention:
-    """A PERSON mention after 'the' (Mention.after_the), or of a name the article itself calls
+    """A PERSON mention of a body (Mention.names_a_body), or of a name the article itself calls
     'it' (``neuter``), is an organisation for the quote rules, so no he or she resolves to it."""
     return Mention(m.start, m.end, "ORG", m.canonical) if m.label == "PERSON" and (
-        m.after_the(text) or m.canonical in neuter) else m
+        m.names_a_body(text) or m.canonical in neuter) else m
 
 
 def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
@@ -382,8 +387,7 @@ def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
     'its' under another subject ('McCallum said the city cut its budget') is the other's."""
     it, personal = set(), set()
     # a word the article also writes as the surname of a full name is that person's
-    surnames = {m.canonical.split()[-1] for m in mentions
-                if m.label == "PERSON" and len(m.canonical.split()) > 1}
+    surnames = surnames_of(mentions)
     for m in mentions:
         if m.label != "PERSON" or idx.in_quote(m.start) or m.canonical in surnames:
             continue

@@ -153,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "search_articles('...') and search_quotes('...') in news.duckdb.")
     se.add_argument("words", help='what to look for, e.g. "carbon tax"')
     se.add_argument("--quotes", action="store_true", help="search what people said instead")
+    se.add_argument("--beliefs", action="store_true",
+                    help="with --quotes: beliefs and plans too ('X believes ...'), not only what "
+                    "was said")
+    se.add_argument("--all-copies", action="store_true",
+                    help="every copy of a story (or of a quote) as its own hit; by default one "
+                    "hit per story, with how many copies matched")
     se.add_argument("--speaker", default=None, help="quotes by this speaker (any of their names)")
     se.add_argument("--source", default=None, help="only articles from this source")
     se.add_argument("--since", type=date_arg, default=None, help="only articles dated since DATE")

@@ -51,16 +51,15 @@ def _check_output(fmt: str, output: Path | None) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from news_etl.search import SearchRequest, search, write_results
+    from news_etl.search import SearchRequest, write_results
     from tasks.store.views import connect
 
     _check_output(args.format, args.output)
-    req = SearchRequest(args.words, args.quotes, args.speaker, args.source, args.since,
-                        args.limit)
+    req = SearchRequest(args.words, args.quotes or args.beliefs, args.speaker, args.source,
+                        args.since, args.limit, beliefs=args.beliefs, all_copies=args.all_copies)
     con = connect(_warehouse(args))  # NoWarehouse: exit 2
-    df = search(con, req)  # QueryError: exit 1
     try:
-        write_results(df, req, args.format, args.output)
+        write_results(con, req, args.format, args.output)  # QueryError: exit 1
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise

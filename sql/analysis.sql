@@ -17,18 +17,6 @@ select a.article_id, a.source, a.source_path, coalesce(a.published_at, f.first_s
        a.published_at is null as date_from_processing, f.first_stored_at as first_seen
 from articles a join first_stored f using (article_id);
 
--- article_meta: one row per live article with what a search ranks, narrows and shows (not the
--- text): stored by a run after its last commit (aggregates/article_meta.parquet), so a search
--- reads one small file instead of the metadata columns of every batch; computed live until then.
-create or replace view article_meta_live as
-select a.article_id, a.batch_id, a.title, a.source, a.url, a.source_path, a.word_count,
-       d.seen_at, coalesce(qc.quote_count, 0) as quote_count
-from articles a join article_dates d using (article_id)
-left join (select article_id, batch_id, count(*) as quote_count from quotes group by all) qc
-       using (article_id, batch_id);
-
-create or replace view article_meta as select * from {article_meta_source};
-
 -- article_stories: each article's story (tasks/corpus/dedup.py): copies of one text, and the same story
 -- re-headlined, lightly edited or trimmed, share the story_id of the copy stored first;
 -- similarity is the copy's estimated Jaccard similarity to that first one. Written by a run
@@ -50,6 +38,25 @@ join articles a using (article_id)
 join article_dates d using (article_id)
 join articles f on f.article_id = s.story_id
 group by s.story_id;
+
+-- article_meta: one row per live article with what a search ranks, narrows, groups and shows
+-- (not the text): its story, its date and whether that date is its publication's, and which of
+-- its quotes are beliefs (attributed, not said: a quote search leaves them out unless asked).
+-- Stored by a run after its last commit (aggregates/article_meta.parquet), so a search reads
+-- one small file instead of the metadata columns of every batch; computed live until then.
+create or replace view article_meta_live as
+select a.article_id, a.batch_id, a.title, a.source, a.url, a.source_path, a.word_count,
+       d.seen_at, d.date_source, st.story_id, coalesce(qc.quote_count, 0) as quote_count,
+       coalesce(qc.belief_quotes, []::int[]) as belief_quotes
+from articles a join article_dates d using (article_id)
+join article_stories st using (article_id)
+left join (select article_id, batch_id, count(*) as quote_count,
+                  coalesce(list(quote_index order by quote_index)
+                           filter (where quote_type = 'belief'), []) as belief_quotes
+           from quotes group by all) qc
+       using (article_id, batch_id);
+
+create or replace view article_meta as select * from {article_meta_source};
 
 -- identity_names: what every stored entity or speaker name refers to across the corpus
 -- (tasks/corpus/identity.py): its identity's display name, its kind (person, organisation, place,

@@ -71,13 +71,15 @@ create or replace macro search_snippet(txt, terms, pattern := null) as list_tran
         lambda start: search_window(flat, start, coalesce(pattern, search_forms(terms))))[1])[1];
 
 -- search_articles('words'): articles ranked by BM25 over title (counted twice) and text, best
--- first, with a snippet; optional lim (20), in_source and since narrow the result.
--- The query's terms are worked out once (words); the best few are ranked before any article's
--- title or text is read, unless a source or date narrows them (a given in_source or since
--- folds one of the two ways away at planning); then the metadata and text of those few alone
--- are read (both stored by article_id in small row groups: the scans read the groups holding
--- them).
-create or replace macro search_articles(q, lim := 20, in_source := null, since := null) as table
+-- first, with a snippet; optional lim (20), in_source and since narrow the result. Copies of one
+-- story (article_stories) are one hit, its best-ranked copy, with how many of the story's copies
+-- matched (copies) in how many outlets; all_copies := true lists every copy.
+-- The query's terms are worked out once (words); the best few are ranked, grouped and narrowed
+-- on the articles' narrow metadata (article_meta) before any article's text is read; then the
+-- text of those few alone is read (stored by article_id in small row groups: the scan reads the
+-- groups holding them).
+create or replace macro search_articles(q, lim := 20, in_source := null, since := null,
+                                        all_copies := false) as table
 with words as materialized (
     select search_terms(q) as terms, search_forms(search_terms(q)) as pattern
 ),
@@ -94,32 +96,33 @@ scored as materialized (
     from hits h join df using (term), corpus c
     group by h.article_id
 ),
-top as materialized (
-    (select s.score, s.terms_matched, s.article_id, s.batch_id
-     from scored s
-     where in_source is null and since is null
-     order by s.score desc, s.article_id
-     limit lim)
-    union all
-    (select s.score, s.terms_matched, s.article_id, s.batch_id
-     from scored s
-     join (select article_id, batch_id, source, seen_at from article_meta) a
-       on a.article_id = s.article_id and a.batch_id = s.batch_id
-     where (in_source is not null or since is not null)
-       and (in_source is null or lower(a.source) = lower(in_source))
-       and (since is null or a.seen_at >= cast(since as timestamptz))
-     order by s.score desc, s.article_id
-     limit lim)
+-- every matching copy of a story counted, then its best copy kept (all of them with all_copies)
+narrowed as materialized (
+    select s.score, s.terms_matched, s.article_id, s.batch_id, a.story_id,
+           count(*) over story as copies, count(distinct a.source) over story as outlets,
+           row_number() over (partition by a.story_id order by s.score desc, s.article_id) as nth
+    from scored s
+    join (select article_id, batch_id, source, seen_at, story_id from article_meta) a
+      on a.article_id = s.article_id and a.batch_id = s.batch_id
+    where (in_source is null or lower(a.source) = lower(in_source))
+      and (since is null or a.seen_at >= cast(since as timestamptz))
+    window story as (partition by a.story_id)
 ),
--- (each lookup materialized on its own: the planner, given a source as a prepared parameter,
--- had otherwise joined the live files to the whole text column before the best few)
+top as materialized (
+    select * from narrowed where all_copies or nth = 1
+    order by score desc, article_id
+    limit lim
+),
+-- (the text looked up on its own: the planner, given a source as a prepared parameter, had
+-- otherwise joined the live files to the whole text column before the best few)
 picked as materialized (
     select t.*, x.text from top t
     join articles x on x.article_id = t.article_id and x.batch_id = t.batch_id
 )
-select round(t.score, 3) as score, t.terms_matched, a.title, a.source, a.seen_at, a.url,
-       a.source_path, search_snippet(t.text, w.terms, pattern := w.pattern) as snippet,
-       t.article_id
+select round(t.score, 3) as score, t.terms_matched, a.title, a.source, a.seen_at,
+       a.date_source, a.url, a.source_path,
+       search_snippet(t.text, w.terms, pattern := w.pattern) as snippet, t.article_id,
+       t.story_id, t.copies, t.outlets
 from picked t
 join article_meta a on a.article_id = t.article_id and a.batch_id = t.batch_id
 cross join words w
@@ -127,8 +130,13 @@ order by t.score desc, t.article_id;
 
 -- search_quotes('words'): quotes ranked by BM25 over their own words, with who said them;
 -- optional lim (20), by_speaker (any of a speaker's names, or a surname), in_source and since.
+-- Statements only: beliefs (what someone believes or plans, attributed but not said) join with
+-- beliefs := true. The same words in copies of one story are one hit (copies: how many), told
+-- apart from other quotes by their score (the same words score the same); all_copies := true
+-- lists every copy.
 create or replace macro search_quotes(q, lim := 20, by_speaker := null, in_source := null,
-                                      since := null) as table
+                                      since := null, beliefs := false,
+                                      all_copies := false) as table
 with words as materialized (
     select search_terms(q) as terms, search_forms(search_terms(q)) as pattern
 ),
@@ -163,34 +171,34 @@ spoken as materialized (
            -- ends_with, not LIKE: '%' or '_' in a name is a character, not every speaker
            or ends_with(lower(qk.identity), ' ' || lower(by_speaker)))
 ),
--- the best few, two ways, one of which given arguments fold away at planning: with nothing
--- narrowing, no quote or article is read to rank; a source or date reads the articles' narrow
--- metadata, a speaker the quotes it said (spoken) in place of every matching quote
+-- narrowed on the articles' narrow metadata (source, date, story, which quotes are beliefs);
+-- no quote is read to rank
+narrowed as materialized (
+    select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id, a.story_id,
+           count(*) over copy as copies, count(distinct a.source) over copy as outlets,
+           row_number() over (copy order by s.article_id, s.quote_index) as nth
+    from (select * from scored where by_speaker is null
+          union all
+          select * from spoken) s
+    join (select article_id, batch_id, source, seen_at, story_id, belief_quotes
+          from article_meta) a
+      on a.article_id = s.article_id and a.batch_id = s.batch_id
+    where (in_source is null or lower(a.source) = lower(in_source))
+      and (since is null or a.seen_at >= cast(since as timestamptz))
+      and (beliefs or not list_contains(a.belief_quotes, s.quote_index))
+    window copy as (partition by a.story_id, round(s.score, 6))
+),
 ranked as materialized (
-    (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id
-     from scored s
-     where by_speaker is null and in_source is null and since is null
-     order by s.score desc, s.article_id, s.quote_index
-     limit lim)
-    union all
-    (select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id
-     from (select * from scored where by_speaker is null
-           union all
-           select * from spoken) s
-     join (select article_id, batch_id, source, seen_at from article_meta) a
-       on a.article_id = s.article_id and a.batch_id = s.batch_id
-     where (by_speaker is not null or in_source is not null or since is not null)
-       and (in_source is null or lower(a.source) = lower(in_source))
-       and (since is null or a.seen_at >= cast(since as timestamptz))
-     order by s.score desc, s.article_id, s.quote_index
-     limit lim)
+    select * from narrowed where all_copies or nth = 1
+    order by score desc, article_id, quote_index
+    limit lim
 ),
 -- then the words of those few alone (quotes are stored by article in small row groups: the
 -- scan reads the groups holding them; materialized on its own, or the planner may name the
 -- speakers of every quote before it picks the few)
 picked as materialized (
-    select r.score, r.terms_matched, r.article_id, r.quote_index, r.batch_id, qt.speaker,
-           qt.speaker_text, qt.quote_type, qt.cue, qt.text
+    select r.score, r.terms_matched, r.article_id, r.quote_index, r.batch_id, r.story_id,
+           r.copies, r.outlets, qt.speaker, qt.speaker_text, qt.quote_type, qt.cue, qt.text
     from ranked r
     join quotes qt on qt.article_id = r.article_id and qt.quote_index = r.quote_index
                   and qt.batch_id = r.batch_id
@@ -198,7 +206,8 @@ picked as materialized (
 select round(r.score, 3) as score, r.terms_matched, coalesce(i.identity, r.speaker) as speaker,
        r.speaker_text, r.quote_type, r.cue,
        search_snippet(r.text, w.terms, pattern := w.pattern) as quote,
-       a.title, a.source, a.seen_at, r.article_id, r.quote_index
+       a.title, a.source, a.seen_at, a.date_source, r.article_id, r.quote_index, r.story_id,
+       r.copies, r.outlets
 from picked r
 join article_meta a on a.article_id = r.article_id and a.batch_id = r.batch_id
 left join identity_names i on i.name = r.speaker

@@ -39,10 +39,11 @@ def test_the_run_summary_shows_file_names_and_reasons_escaped(capsys):
 
 def test_search_and_query_output_show_titles_escaped(capsys):
     df = pl.DataFrame({"title": [TITLE], "score": [1.5], "source": ["Post\x1b[31m"],
-                       "seen_at": [datetime(2026, 11, 3, tzinfo=UTC)], "url": ["https://x/\x07"],
+                       "seen_at": [datetime(2026, 11, 3, tzinfo=UTC)], "date_source": ["published"],
+                       "url": ["https://x/\x07"],
                        "snippet": ["the «harbour» vote" + CLEAR]})
     out = io.StringIO()
-    print_results(df, quotes=False, out=out)
+    print_results(df.to_dicts(), quotes=False, out=out)
     text = out.getvalue()
     assert "\x1b" not in text and "\x07" not in text
     assert "Harbour vote\\x1b[2J" in text and "Post\\x1b[31m, 2026-11-03" in text

@@ -5,8 +5,10 @@ the article that must come first, the command's output, and the index following 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -68,7 +70,7 @@ def corpus_wh(tmp_path_factory, prefect_harness):
     raw.mkdir()
     shutil.copy(CORPUS, raw / "corpus.jsonl")
     summary = run_pipeline(raw, wh)
-    assert summary["status"] == "completed" and summary["articles"] == 12
+    assert summary["status"] == "completed" and summary["articles"] == 16
     return raw, wh
 
 
@@ -202,6 +204,13 @@ def test_search_from_the_installed_command(corpus_wh, tmp_path):
                          shell=True, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0 and res.stderr == ""
     assert res.stdout.splitlines()[0].startswith("  1. ")
+    # a search on the terminal starts fast: it loads neither polars nor pyarrow (some 0.2 s of
+    # a 0.4 s process; benchmarks/search_process.py times it)
+    probe = ("import sys; from news_etl import cli; code = cli.main(sys.argv[1:]); "
+             "print(code, sorted(m for m in ('polars', 'pyarrow') if m in sys.modules))")
+    res = subprocess.run([sys.executable, "-c", probe, "search", "alder river", "--quotes",
+                          "--warehouse", str(wh)], capture_output=True, text=True, timeout=120)
+    assert res.stdout.splitlines()[-1] == "0 []", res.stdout + res.stderr
 
 
 # --- the command line's usage errors and outputs (issue 28), on the search corpus -----------
@@ -332,3 +341,52 @@ def test_a_snippet_says_where_the_text_was_cut():
     [(whole,)] = macros.sql("select search_snippet($t, search_terms('ferry'))",
                             params={"t": "We need the ferry back."}).fetchall()
     assert whole == "We need the «ferry» back."
+
+
+def test_copies_of_a_story_are_one_hit_unless_every_copy_is_asked_for(corpus_wh, capsys):
+    """A story carried by three outlets (one copy re-headlined, one trimmed) is one hit, its best
+    copy, saying how many copies matched; --all-copies lists each. The same words quoted in the
+    copies are one quote hit."""
+    _, wh = corpus_wh
+    hits = query(wh, "select title, copies, outlets from search_articles('lighthouse relit')")
+    story = [h for h in hits if "Gull Point" in h[0] and "museum" not in h[0]]
+    assert len(story) == 1 and story[0][1:] == (3, 3)
+    every = query(wh, "select source, copies from search_articles('lighthouse relit', "
+                      "all_copies := true) where title not like '%museum%'")
+    assert sorted(every) == [("Harbour Times", 3), ("Prairie Ledger", 3), ("Valley Wire", 3)]
+    said = query(wh, "select speaker, copies from search_quotes('lamp storm')")
+    assert said[0] == ("Marta Quill", 3) and [s for s in said if s[0] == "Marta Quill"] == said[:1]
+    every = query(wh, "select speaker from search_quotes('lamp storm', all_copies := true)")
+    assert every.count(("Marta Quill",)) == 3
+    # the terminal says it, and lists every copy when asked
+    assert cli.main(["search", "lighthouse relit", "--warehouse", str(wh)]) == 0
+    out = capsys.readouterr().out
+    assert "+2 copies in 3 outlets" in out and out.count("Gull Point lighthouse") == 1
+    assert cli.main(["search", "lighthouse relit", "--all-copies", "--warehouse", str(wh)]) == 0
+    out = capsys.readouterr().out
+    assert {"Volunteers save Gull Point light", "Gull Point lighthouse will shine again"} <= {
+        line.split("  score")[0][5:] for line in out.splitlines() if "  score" in line}
+
+
+def test_results_say_whether_a_date_is_the_publication_or_first_seen(corpus_wh, capsys):
+    _, wh = corpus_wh
+    assert cli.main(["search", "keeper cottage", "--warehouse", str(wh)]) == 0
+    out = capsys.readouterr().out
+    assert "Mountain Review, first seen 20" in out  # no date in the source: when stored
+    assert cli.main(["search", "lantern gallery", "--warehouse", str(wh)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"(Times|Ledger|Wire), 2026-10-2[56]", out) and "first seen" not in out
+
+
+def test_quote_search_leaves_beliefs_out_unless_asked(corpus_wh, capsys):
+    """'Ruth Abara believes the museum would ...' is attributed but not said: a search of what
+    people said leaves it out; --beliefs brings it in."""
+    _, wh = corpus_wh
+    types = query(wh, "select quote_type, speaker from quotes where text like '%draw visitors%'")
+    assert types == [("belief", "Ruth Abara")]
+    said = query(wh, "select speaker, quote_type from search_quotes('museum')")
+    assert said == [("Tomas Reyes", "direct")]
+    both = query(wh, "select speaker from search_quotes('museum', beliefs := true)")
+    assert {s for (s,) in both} == {"Tomas Reyes", "Ruth Abara"}
+    assert cli.main(["search", "museum", "--beliefs", "--warehouse", str(wh)]) == 0
+    assert "Ruth Abara believes [belief]" in capsys.readouterr().out

@@ -465,6 +465,11 @@ def test_a_description_in_the_lede_is_the_person_the_next_paragraph_names(parse)
     # nor does a body: the council is not the man named next
     text3 = text2.replace("A spokesperson for Harbour Transit", "The council")
     assert speakers_of(parse, text3)[0][1] != "Marcus Delacroix"
+    # nor any institution, whatever its noun: a trust, a foundation, an authority
+    for body in ("The county heritage trust", "The Lindqvist Foundation",
+                 "The regional transit authority"):
+        text4 = text2.replace("A spokesperson for Harbour Transit", body)
+        assert speakers_of(parse, text4)[0][1] != "Marcus Delacroix", body
 
 
 def test_the_party_member_is_the_politician_in_view(parse):

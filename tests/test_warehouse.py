@@ -443,7 +443,7 @@ def test_reads_never_write_and_an_earlier_versions_warehouse_waits_for_a_run(tmp
 
     from tasks.core.errors import WarehouseOutdated
     from tasks.run.quick import _needs_repair
-    from tasks.store import ledger, schemas
+    from tasks.store import layout, ledger, schemas
     from tasks.store.warehouse import Warehouse
 
     wh = tmp_path / "wh"
@@ -473,6 +473,11 @@ def test_reads_never_write_and_an_earlier_versions_warehouse_waits_for_a_run(tmp
     assert pq.read_schema(seed).equals(old), "the refused read left the seed as it was"
     w.upgrade()  # what a run does first, under its lock
     assert w.current() and not _needs_repair(wh)
+    # the seeds say what they were written with, this version's digest (a reader trusts the
+    # stamp instead of loading pyarrow: any rewritten seed, as above, no longer matches it)
+    assert layout.SCHEMA_DIGEST == schemas.digest(), "update layout.SCHEMA_DIGEST"
+    marker = wh / "batches" / layout.SCHEMA_BATCH / layout.SCHEMAS_MARKER
+    assert marker.read_text() == layout.seeds_stamp(wh, layout.SCHEMA_DIGEST)
     con = w.connect()
     assert "speaker_rule" in con.sql("select * from quotes limit 0").columns
     con.close()

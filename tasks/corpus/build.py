@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.atomic import replacing
-from tasks.core.sql import load_sql
+from tasks.core.sql import load_sql, statements, substitute
 from tasks.corpus.dedup import story_table
 from tasks.store import aggregates, layout, views
 from tasks.store.commit import committed_batches
@@ -69,8 +69,14 @@ def write_identities(con: Any, path: Path) -> None:
 
 
 def write_stories(con: Any, path: Path) -> None:
-    """Exact and near copies grouped into stories (tasks/corpus/dedup.py)."""
-    _write(story_table(con, path.parent), path)
+    """Exact and near copies grouped into stories (tasks/corpus/dedup.py); the views in ``con``
+    read them from here on (article_meta carries each article's story)."""
+    stories = story_table(con, path.parent)
+    _write(stories, path)
+    con.register("stories_now", stories)
+    view = next(stmt for stmt in statements(load_sql("analysis.sql"))
+                if stmt.startswith("create or replace view article_stories "))
+    con.execute(substitute(view, {aggregates.BY_NAME["stories"].placeholder: "stories_now"}))
 
 
 def write_article_meta(con: Any, path: Path) -> None:

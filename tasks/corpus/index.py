@@ -26,8 +26,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from tasks.store.staging import POSTINGS_GROUP_ROWS
-
 _WORD = re.compile(r"[^\W_]+")
 
 # Function words that would add a posting to nearly every article and rank nothing.
@@ -127,6 +125,7 @@ def backfill(wh: Path) -> int:
     from tasks.core.atomic import fsync_file
     from tasks.store import layout, schemas
     from tasks.store.commit import committed_batches
+    from tasks.store.staging import POSTINGS_GROUP_ROWS
 
     done = 0
     for b in committed_batches(wh):

@@ -27,7 +27,7 @@ from tasks.run import discover
 from tasks.store import aggregates, commit, layout, ledger, lock, runs, schemas, views
 from tasks.store.layout import REPORT_FILE
 from tasks.store.reprocess import describe, selector, staleness
-from tasks.store.staging import seeds_current
+from tasks.store.staging import mark_seeds, seeds_current
 
 if TYPE_CHECKING:  # the type only: importing it loads the batch code
     from tasks.run.summary import RunSummary
@@ -49,6 +49,7 @@ def _needs_repair(wh: Path) -> bool:
         return True
     if not seeds_current(wh):
         return True  # written by an earlier version: the flow's recovery upgrades it
+    mark_seeds(wh)  # current: said so for readers (a warehouse from before the marker)
     for f in layout.runs_dir(wh).glob("*.parquet"):
         if f.name.startswith(layout.SCHEMA_BATCH):
             continue

@@ -45,7 +45,7 @@ AGGREGATES: tuple[Aggregate, ...] = (
     # MinHash signature, LSH bands and the near-copy threshold (tasks/corpus/dedup.py)
     Aggregate("stories", "stories.parquet", "{stories_source}", NO_STORIES, "stories-1"),
     Aggregate("article_meta", "article_meta.parquet", "{article_meta_source}",
-              "article_meta_live", "article-meta-1"),
+              "article_meta_live", "article-meta-2"),
     Aggregate("quote_speakers", "quote_speakers.parquet", "{quote_speakers_source}",
               "quote_speakers_live", "quote-speakers-1"),
     Aggregate("entity_cooccurrence", "entity_cooccurrence.parquet", "{cooccurrence_source}",

@@ -8,13 +8,8 @@ import os
 import shutil
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from tasks.core.atomic import fsync_dir
-from tasks.store import schemas
-from tasks.store.layout import QUARANTINE, batches_dir, runs_dir, staging_dir
-from tasks.store.runs import now_utc
+from tasks.store.layout import ADDED_TABLES, QUARANTINE, TABLES, batches_dir, runs_dir, staging_dir
 
 
 def commit_batch(wh: Path, batch_id: str) -> Path:
@@ -72,6 +67,9 @@ def drop_replaced(wh: Path) -> int:
 
 def _parquet_problem(path: Path) -> str | None:
     """Why a Parquet file cannot be read (its footer and schema), or None."""
+    import pyarrow as pa  # here: a search lists the committed batches without pyarrow
+    import pyarrow.parquet as pq
+
     try:
         pq.read_metadata(path)
         return None
@@ -94,9 +92,9 @@ def corrupt_batches(wh: Path) -> dict[str, str]:
                 out[e.name] = f"{REPLACES_FILE} unreadable ({exc.strerror or exc}): the batches it " \
                               "replaces are unknown"
     for b in committed_batches(wh):
-        for name in schemas.BATCH_TABLES:
+        for name in TABLES:
             path = batches_dir(wh) / b / f"{name}.parquet"
-            if name in schemas.ADDED_TABLES and not path.exists():
+            if name in ADDED_TABLES and not path.exists():
                 continue  # committed before the table existed: backfilled, not corrupt
             if (why := _parquet_problem(path)) is not None:
                 out[b] = f"{name}.parquet: {why}"
@@ -114,6 +112,8 @@ def quarantine_corrupt(wh: Path) -> dict[str, str]:
     bad = corrupt_batches(wh)
     if not bad:
         return bad
+    from tasks.store.runs import now_utc
+
     dest = wh / QUARANTINE
     dest.mkdir(exist_ok=True)
     stamp = now_utc().strftime("%Y%m%dT%H%M%S")

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tasks.store.schemas import BATCH_TABLES
-
 BATCHES = "batches"
 RUNS = "runs"
 STAGING = "_staging"
@@ -33,7 +31,15 @@ PROGRESS_FILE = "_articles"  # in a staging folder: articles staged so far, for 
 AGGREGATE_MARKER = "batches.sha256"  # in aggregates/: what the tables there were computed for
 SIGNATURES_FILE = "signatures.parquet"  # in aggregates/: MinHash signatures by content hash
 SCHEMA_BATCH = "0-schema"  # an empty batch that gives every view its columns before any data
-TABLES: tuple[str, ...] = tuple(BATCH_TABLES)  # articles, entities, quotes, files
+SCHEMAS_MARKER = "schemas.sha256"  # in the schema batch: schemas.digest() of its seed files
+SCHEMA_DIGEST = "f2bdcb244cd0ea82ac637bc7846a3c8c6a950bd80d32408aa63b0f72f619bc15"  # this version's
+# the tables written once per batch, in the order a batch folder holds them (their schemas:
+# tasks/store/schemas.BATCH_TABLES, kept to these names); named here, without pyarrow, so a
+# search or a query that only lists files starts fast
+TABLES: tuple[str, ...] = ("articles", "entities", "quotes", "files", "postings")
+# tables a batch committed before they existed lacks; the next run (or compaction) writes them
+# from the batch's own rows instead of calling the batch corrupt
+ADDED_TABLES = frozenset({"postings"})
 
 
 def batches_dir(wh: Path) -> Path:
@@ -55,3 +61,16 @@ def table_file(wh: Path, batch: str, table: str) -> Path:
 
 def seed_run_file(wh: Path) -> Path:
     return wh / RUNS / f"{SCHEMA_BATCH}.parquet"
+
+
+def seed_files(wh: Path) -> list[Path]:
+    """The empty schema seeds: one per batch table, and the runs table's."""
+    seed = batches_dir(wh) / SCHEMA_BATCH
+    return [seed / f"{name}.parquet" for name in TABLES] + [seed_run_file(wh)]
+
+
+def seeds_stamp(wh: Path, digest: str) -> str:
+    """What the schema batch's marker holds: the schemas' digest and each seed file's size and
+    modification time, so a seed rewritten since (by any version) no longer matches it."""
+    stats = [p.stat() for p in seed_files(wh)]
+    return "\n".join([digest, *(f"{s.st_size} {s.st_mtime_ns}" for s in stats)])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from tasks.store import layout
+
 TS = pa.timestamp("us", tz="UTC")
 SPAN = pa.struct([("start", pa.int32()), ("end", pa.int32())])
 
@@ -146,6 +148,17 @@ BATCH_TABLES: dict[str, pa.Schema] = {
     "files": FILES,
     "postings": POSTINGS,
 }
-# Tables a batch committed before they existed lacks; the next run (or compaction) writes them
-# from the batch's own rows (tasks/search.backfill) instead of calling the batch corrupt.
-ADDED_TABLES = frozenset({"postings"})
+ADDED_TABLES = layout.ADDED_TABLES
+
+
+def digest() -> str:
+    """A fingerprint of every stored table's schema: the seed batch records the one it was
+    written with, and layout.SCHEMA_DIGEST is this version's (a test keeps the two in step), so a
+    reader knows the seeds are current without loading pyarrow."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name, schema in (*BATCH_TABLES.items(), ("runs", RUNS)):
+        h.update(f"{name}\0{schema.to_string(show_schema_metadata=False)}\0".encode())
+    return h.hexdigest()
+assert tuple(BATCH_TABLES) == layout.TABLES, "tasks/store/layout.py names every batch table"

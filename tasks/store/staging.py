@@ -13,7 +13,16 @@ import pyarrow.parquet as pq
 
 from tasks.core.atomic import fsync_dir, fsync_file, replacing
 from tasks.store import schemas
-from tasks.store.layout import PROGRESS_FILE, SCHEMA_BATCH, batches_dir, runs_dir, seed_run_file, staging_dir
+from tasks.store.layout import (
+    PROGRESS_FILE,
+    SCHEMA_BATCH,
+    SCHEMAS_MARKER,
+    batches_dir,
+    runs_dir,
+    seed_run_file,
+    seeds_stamp,
+    staging_dir,
+)
 
 ROW_GROUP_ROWS = 131_072  # rows per Parquet row group in big tables (DuckDB reads 122,880-row
 # vectors per thread; smaller groups cost per-group overhead on every scan)
@@ -55,6 +64,22 @@ def refresh_seeds(wh: Path) -> None:
     # last: it is what makes the folder a warehouse (views.is_warehouse), so a first set-up
     # killed half-way is no warehouse yet rather than one a reader must refuse as outdated
     _write_seed(seed_run_file(wh), schemas.RUNS, staging_dir(wh))
+    mark_seeds(wh)
+
+
+def mark_seeds(wh: Path) -> None:
+    """Record what the seeds were written with (they must be current): a reader compares it
+    with layout.SCHEMA_DIGEST instead of every seed's schema (no marker, or another stamp: it
+    compares the schemas). Called by the writer, under the warehouse's lock."""
+    marker = batches_dir(wh) / SCHEMA_BATCH / SCHEMAS_MARKER
+    stamp = seeds_stamp(wh, schemas.digest())
+    try:
+        if marker.read_text() == stamp:
+            return
+    except OSError:
+        pass
+    with replacing(marker, staging_dir(wh)) as tmp:
+        tmp.write_text(stamp)
 
 
 def seeds_current(wh: Path) -> bool:

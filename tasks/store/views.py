@@ -21,7 +21,6 @@ from tasks.core.errors import NoWarehouse, WarehouseOutdated
 from tasks.core.sql import load_sql, statements, substitute
 from tasks.store import aggregates, layout
 from tasks.store.commit import committed_batches
-from tasks.store.schemas import ADDED_TABLES
 
 DB_NAME = layout.DB_NAME
 VIEW_FILES = ("views.sql", "analysis.sql", "search.sql")
@@ -45,7 +44,7 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
     subs = {"{root}": str(root).replace("'", "''")}
     for table in layout.TABLES:
         files = [layout.table_file(root, b, table) for b in batches]
-        if table in ADDED_TABLES:  # a batch from before the table existed, until backfilled
+        if table in layout.ADDED_TABLES:  # a batch from before the table existed, until backfilled
             files = [f for f in files if f.is_file()]
         subs[f"{{{table}_parquet}}"] = _sql_list([str(f) for f in files])
     current = aggregates.current(wh, batches)
@@ -113,7 +112,7 @@ def is_warehouse(wh: Path) -> bool:
     """Initialised: the empty seed tables every view reads are all in place."""
     return layout.seed_run_file(wh).is_file() and all(
         layout.table_file(wh, layout.SCHEMA_BATCH, t).is_file() for t in layout.TABLES
-        if t not in ADDED_TABLES)  # a warehouse from before a table existed gets its seed
+        if t not in layout.ADDED_TABLES)  # a warehouse from before a table existed gets its seed
 
 
 def lock_down(con, folders: list[Path]) -> None:  # con: duckdb.DuckDBPyConnection
@@ -133,10 +132,16 @@ def lock_down(con, folders: list[Path]) -> None:  # con: duckdb.DuckDBPyConnecti
 def check_readable(wh: Path) -> None:
     """A warehouse a reader can open: initialised, and its seed tables this version's (a reader
     never upgrades them; the next run does, so no read writes)."""
-    from tasks.store.staging import seeds_current
-
     if not is_warehouse(wh):
         raise NoWarehouse(f"no warehouse at {wh} (run `news-etl run` first)")
+    try:  # the seeds say they carry this version's schemas: no need to load pyarrow to compare
+        marker = layout.batches_dir(wh) / layout.SCHEMA_BATCH / layout.SCHEMAS_MARKER
+        if marker.read_text() == layout.seeds_stamp(wh, layout.SCHEMA_DIGEST):
+            return
+    except OSError:
+        pass
+    from tasks.store.staging import seeds_current
+
     if not seeds_current(wh):
         raise WarehouseOutdated(f"the warehouse at {wh} was written by an earlier news-etl: "
                                 "`news-etl run` upgrades it first (no article is processed "

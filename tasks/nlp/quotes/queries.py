@@ -8,7 +8,7 @@ import bisect
 
 from spacy.tokens import Token
 
-from tasks.nlp.names import clean_name
+from tasks.nlp.names import ORG_WORDS, clean_name
 from tasks.nlp.quotes.lexicons import (
     DOCUMENT_NOUNS,
     ORG_NOUNS,
@@ -84,9 +84,11 @@ class CastQueries:
         """'A Vancouver peewee hockey coach says he's "amazed" ...' / 'Stephen Gillis said ...':
         a description speaking in a paragraph that names no one, at the top of the article,
         is the person the next paragraph opens on as its main subject, named in full (news's
-        delayed identification); not a body ('The council issued a statement'), nor one
-        speaking for an organisation it names."""
-        if not head.text.islower() or head.lower_ in DOCUMENT_NOUNS | ORG_NOUNS or not any(
+        delayed identification); not a body ('The council issued a statement', 'the county
+        heritage trust said': any word that names an institution), nor one speaking for an
+        organisation it names."""
+        body = head.lower_ in DOCUMENT_NOUNS | ORG_NOUNS | ORG_WORDS
+        if not head.text.islower() or body or not any(
                 c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in head.children):
             return None
         if any(t.ent_type_ in ORG_ENTS for c in head.rights if c.dep_ == "prep"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tasks.corpus import build as corpus_build
-from tasks.corpus.identity import NameStats, name_key, resolve_identities, tidy_name
+from tasks.corpus.identity import NameStats, bare_name, name_key, resolve_identities, tidy_name
 from tasks.ingest.records import article_id
 from tasks.store import commit, staging, views
 from tests.test_warehouse import named
@@ -122,6 +122,70 @@ def test_spellings_and_a_middle_initial_are_one_name():
     assert got["George W. Bush"][0] == got["George Bush"][0] == got["Bush"][0] == "George W. Bush"
     assert got["Bush"][2] == "resolved"
     assert name_key("the Kremlin’s") == ("kremlin",) == name_key("Kremlin")
+
+
+def test_titles_roles_and_openers_are_not_part_of_a_name():
+    """'Mr Hague', 'Hague' and 'William Hague' are one person; a role, a sentence's opening word
+    or a day glued to a name by the NER is dropped, and so is a -style suffix."""
+    got = by_name([NameStats("William Hague", "PERSON", 40, 20), NameStats("Mr Hague", "PERSON", 9, 6),
+                   NameStats("Mr Hague", "ORG", 2, 2), NameStats("Hague", "PERSON", 12, 8),
+                   NameStats("Ed Balls", "PERSON", 8, 5), NameStats("Mr Balls", "PERSON", 6, 4),
+                   NameStats("Rapper 50 Cent", "PERSON", 4, 3), NameStats("50 Cent", "PERSON", 9, 5),
+                   NameStats("Tuesday Mr Ebbers", "PERSON", 1, 1),
+                   NameStats("Bernie Ebbers", "PERSON", 30, 12),
+                   NameStats("George Bush-style", "PERSON", 2, 2),
+                   NameStats("George Bush", "PERSON", 50, 30),
+                   NameStats('" Mr de Vabres', "ORG", 1, 1),
+                   NameStats("Renaud Donnedieu de Vabres", "PERSON", 3, 2),
+                   NameStats("Both Mr Brown and Mr Blair", "PERSON", 2, 2)])
+    assert {got[n][0] for n in ("William Hague", "Mr Hague", "Hague")} == {"William Hague"}
+    assert got["Mr Balls"][0] == "Ed Balls" and got["Rapper 50 Cent"][0] == "50 Cent"
+    assert got["Tuesday Mr Ebbers"][0] == "Bernie Ebbers"
+    assert got["George Bush-style"][0] == "George Bush"
+    assert got['" Mr de Vabres'][0] == "de Vabres"  # no stray quote mark, no title
+    assert got["Both Mr Brown and Mr Blair"][1] == "other"  # two people are no one name
+    # kept: a title not before a name, a day before no title, a word that is the name
+    assert bare_name("Lord of the Rings") == "Lord of the Rings"
+    assert bare_name("Sunday Times") == "Sunday Times" and bare_name("New York") == "New York"
+
+
+def test_an_organisation_and_its_short_forms_are_one():
+    got = by_name([NameStats("Labour", "ORG", 300, 126), NameStats("Labour Party", "ORG", 40, 30),
+                   NameStats("EU", "ORG", 120, 70), NameStats("European Union", "ORG", 30, 25),
+                   NameStats("US", "GPE", 400, 200), NameStats("United States", "GPE", 60, 40),
+                   NameStats("United States", "ORG", 10, 9),
+                   NameStats("UN", "ORG", 20, 15), NameStats("United Nations", "ORG", 12, 10),
+                   NameStats("Ulster Nationalists", "ORG", 1, 1)])
+    assert got["Labour Party"][0] == got["Labour"][0] == "Labour"
+    assert got["European Union"][0] == "EU" and got["United States"][:2] == ("US", "place")
+    assert got["UN"][0] == "UN" == got["United Nations"][0]  # the one the corpus points to
+    # an organisation word makes no place an organisation: the votes say United States is one
+    got = by_name([NameStats("United States", "GPE", 60, 40), NameStats("United States", "ORG", 10, 9),
+                   NameStats("Manchester United", "PERSON", 50, 45),
+                   NameStats("Team GB", "PERSON", 7, 4), NameStats("Team GB", "ORG", 3, 3)])
+    assert got["United States"][1] == "place" and got["Manchester United"][1] == "organisation"
+    assert got["Team GB"][1] == "organisation"
+
+
+def test_people_never_merge_with_plurals_and_members_are_a_group():
+    got = by_name([NameStats("Simpson", "ORG", 8, 4), NameStats("Simpson", "PERSON", 2, 1, titled=2),
+                   NameStats("Simpsons", "ORG", 10, 6, determined=10),
+                   NameStats("Charlie Simpson", "PERSON", 9, 5),
+                   NameStats("Smith", "PERSON", 4, 4), NameStats("Smiths", "PERSON", 1, 1),
+                   NameStats("Will Smith", "PERSON", 6, 4), NameStats("Alan Smith", "PERSON", 5, 3),
+                   NameStats("Labour MPs", "PERSON", 15, 12), NameStats("Labour MPs", "ORG", 6, 6)])
+    assert got["Simpsons"][0] == "Simpsons" and got["Simpson"][0] != "Simpsons"
+    assert got["Smiths"][0] == "Smiths" and got["Smith"][0] == "Smith"
+    assert got["Labour MPs"][1] == "group"
+    # a place, an organisation and a building by turns is no person, whatever its PERSON votes
+    got = by_name([NameStats("Aston Villa", "PERSON", 8, 7), NameStats("Aston Villa", "FAC", 2, 2),
+                   NameStats("Aston Villa", "GPE", 2, 2), NameStats("Aston Villa", "ORG", 1, 1)])
+    assert got["Aston Villa"][1] != "person"
+    # an award is no person, nor the word its name begins with
+    got = by_name([NameStats("Grammy Awards", "PERSON", 6, 5), NameStats("Grammy", "PERSON", 11, 10),
+                   NameStats("Grammy", "WORK_OF_ART", 4, 3), NameStats("Davis Cup", "PERSON", 5, 4)])
+    assert got["Grammy Awards"][1] == "other" and got["Davis Cup"][1] == "other"
+    assert got["Grammy"][1] != "person"
 
 
 PROCESSED = datetime(2026, 11, 20, tzinfo=UTC)

@@ -261,6 +261,9 @@ def test_every_named_query(built):
     assert named(con, "top-pairs") == [("Ben Okoro", "person", "Ruth Calloway", "person", 2)]
     assert named(con, "top-pairs", kind_a="place", kind_b="person", limit=1) == [
         ("Greyford", "place", "Ruth Calloway", "person", 3)]
+    # the kinds asked for come in the order asked, however the pair is stored
+    assert named(con, "top-pairs", kind_a="person", kind_b="place", limit=1) == [
+        ("Ruth Calloway", "person", "Greyford", "place", 3)]
     assert named(con, "top-speakers") == [("Ben Okoro", "person", 3, 2, 3, 2),
                                           ("Ruth Calloway", "person", 3, 1, 2, 2),
                                           ("Jonah Mbeki", "person", 1, 1, 1, 0)]

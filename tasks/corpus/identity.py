@@ -64,9 +64,13 @@ MIN_TITLED_SHARE = 0.02  # titles before a lone word that mark a real mononym, n
 DOMINANT_SHARE = 0.8  # share of articles one full name needs to claim a lone surname
 MIN_FULL_NAME_ARTICLES = 2  # a full name seen once does not claim a surname used elsewhere
 # Words that, inside a name, make it an organisation whatever the NER said ("Manchester United").
-ORG_NAME_WORDS = ORG_WORDS | frozenset("""united city fc rovers rangers athletic wanderers
+ORG_NAME_WORDS = ORG_WORDS | frozenset("""team squad united city fc rovers rangers athletic wanderers
     olympic albion county hotspur plc airlines airways motors holdings partners studios records
     labs systems networks dem dems democrats republicans conservatives tories""".split())
+# Last words that make a name an award, a contest or an event, not a person ("Grammy Awards",
+# "Davis Cup", "Australian Open").
+EVENT_WORDS = frozenset("""award awards prize prizes cup trophy championship championships
+    festival games olympics tournament open final finals""".split())
 # Nationality and language words that name a people ("the Welsh", "the French").
 NATIONALITY_WORDS = frozenset("""welsh french dutch swiss greek thai scots british english irish
     scottish""".split())
@@ -99,12 +103,41 @@ class Identity:
 
 _PUNCT = re.compile(r"[^\w\s]")
 LOWER_CASE = "(lower case)"
+# Words the NER glues before a name that are not part of it: a personal title or a role ("Mr
+# Hague", "Rapper Eminem", "Chancellor Gordon Brown"), a quantifier or a verb opening the
+# sentence ("Both Mr Brown and Mr Blair", "Vote Blair"). Dropped only before another capitalised
+# word ("Lord of the Rings" keeps its Lord); a day only before a title ("Tuesday Mr Ebbers", but
+# the Sunday Times).
+LEADING_WORDS = frozenset("""mr mrs ms miss dr prof professor sir dame lord lady rev president
+    senator governor mayor chancellor minister premier judge spokesman spokeswoman spokesperson
+    chairman chairwoman coach striker midfielder goalkeeper defender actor actress singer rapper
+    comedian presenter novelist guitarist drummer both neither either vote""".split())
+NAME_PARTICLES = frozenset("de da di du van von der den al el bin ibn la le".split())  # Mr de Vabres
+HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame lord lady rev".split())
+DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# An adjective or a compound made from a name is the name ("a George Bush-style tax cut").
+_NAME_SUFFIX = re.compile(r"-(?:style|led|backed|based|like|era|type|esque|inspired)$", re.I)
+_ACRONYM_PLURAL = re.compile(r"^[A-Z]{2,}s$")
+_STRAY = "\"'“”‘’«» "
+
+
+def bare_name(name: str) -> str:
+    """A stored name as the corpus compares and shows it: tidied (tasks.nlp.names.tidy_name),
+    without stray quote marks, leading titles, roles and sentence openers, or a -style suffix."""
+    text = _NAME_SUFFIX.sub("", tidy_name(name).strip(_STRAY)).strip(_STRAY)
+    words = text.split()
+    while len(words) > 1 and (words[1][:1].isupper() or words[1][:1].isdigit()
+                              or words[1] in NAME_PARTICLES) and (
+            (first := words[0].lower().rstrip(".,")) in LEADING_WORDS
+            or first in DAYS and words[1].lower().rstrip(".") in HONORIFICS):
+        words = words[1:]
+    return " ".join(words)
 
 
 def name_key(name: str) -> tuple[str, ...]:
-    """The words that identify a name: cleaned, and case, punctuation and a leading 'the'
-    ignored."""
-    text = tidy_name(name).replace("’", "'")
+    """The words that identify a name: its bare name (bare_name), and case, punctuation and a
+    leading 'the' ignored."""
+    text = bare_name(name).replace("’", "'")
     words = _PUNCT.sub(" ", text.replace("'", "")).lower().split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
@@ -157,9 +190,18 @@ class _Group:
 
     def kind(self, unsupported: bool = False) -> str:
         """The kind the votes give; ``unsupported``: a lone word no full name or title backs."""
-        if ORG_NAME_WORDS.intersection(self.key) and len(self.key) > 1:
-            return "organisation"
+        if HONORIFICS.intersection(self.key[1:]):
+            return "other"  # "Brown and Mr Blair": two people, not one name
+        if any(_ACRONYM_PLURAL.match(f.split()[-1]) for f in self.forms if f.split()):
+            return "group"  # "Labour MPs", "GPs": members, many of them
+        if len(self.key) > 1 and self.key[-1] in EVENT_WORDS:
+            return "other"
         votes = dict(self.votes)
+        if ORG_NAME_WORDS.intersection(self.key) and len(self.key) > 1:
+            # an organisation word makes a name an organisation ("Manchester United", whatever
+            # the NER said), unless most of its mentions read it as a place ("United States")
+            place = votes.get("place", 0.0)
+            return "place" if 2 * place > sum(votes.values()) else "organisation"
         if unsupported:
             votes["person"] = 0.0
         if self.person_mentions and self.determined_share() >= DETERMINED_SHARE:
@@ -174,9 +216,10 @@ class _Group:
         # ties go to the kind listed first in KINDS
         best = max(KINDS, key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
         if best == "person":
-            # people are seldom tagged anything else: a name nearly as often read as a work,
-            # product or organisation is one ("Replay More Videos", "Harry Potter")
-            rest = max((v for k, v in votes.items() if k != "person"), default=0.0)
+            # people are seldom tagged anything else: a name nearly as often read as works,
+            # products, organisations and places together is not one ("Replay More Videos",
+            # "Aston Villa": a place, an organisation and a building by turns)
+            rest = sum(v for k, v in votes.items() if k != "person")
             if votes["person"] < PERSON_MARGIN * rest:
                 return max((k for k in KINDS if k != "person"),
                            key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
@@ -184,6 +227,60 @@ class _Group:
 
     def display(self) -> str:
         return max(self.forms, key=lambda f: (self.forms[f], len(f), f))
+
+
+# Generic nouns an organisation's name may end with or not: "Labour Party" is Labour.
+GENERIC_ORG_NOUNS = frozenset("party group company corporation corp inc plc ltd club fc".split())
+INITIAL_SKIP = frozenset("of the and for de".split())  # words an acronym leaves out
+_ACRONYM = re.compile(r"^[A-Z]{2,5}$")
+BODY_KINDS = ("organisation", "place", "group")
+
+
+def _merge(groups: dict[tuple[str, ...], _Group], target: dict[tuple[str, ...], tuple[str, ...]]
+           ) -> dict[tuple[str, ...], _Group]:
+    """Groups joined to their targets (each target a root, not itself joined elsewhere)."""
+    merged: dict[tuple[str, ...], _Group] = {}
+    for key, g in groups.items():
+        root = target.get(key, key)
+        merged.setdefault(root, _Group(root)).absorb(g)
+    return merged
+
+
+def _short_forms(groups: dict[tuple[str, ...], _Group]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Which organisation or place names join which: a name with its generic noun joins the name
+    without it ("Labour Party" -> "Labour"), and an acronym the one full name of its initials
+    that the corpus points to ("EU" and "European Union", "US" and "United States"), the one
+    with fewer mentions joining the other."""
+    kinds = {key: g.kind() for key, g in groups.items()}
+    target: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key in groups:
+        if len(key) >= 2 and key[-1] in GENERIC_ORG_NOUNS and key[:-1] in groups and \
+                kinds[key] in BODY_KINDS and kinds[key[:-1]] in BODY_KINDS:
+            target[key] = key[:-1]
+    by_initials: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for key, g in groups.items():
+        words = [w for w in key if w not in INITIAL_SKIP]
+        if len(words) >= 2 and kinds[key] in BODY_KINDS and key not in target and \
+                g.articles >= MIN_FULL_NAME_ARTICLES:
+            by_initials["".join(w[0] for w in words)].append(key)
+    for key, g in groups.items():
+        if len(key) != 1 or kinds[key] not in BODY_KINDS or key in target or \
+                not any(_ACRONYM.match(f) for f in g.forms):
+            continue
+        cands = by_initials.get(key[0], [])
+        if not cands:
+            continue
+        best = max(cands, key=lambda k: (groups[k].articles, k))
+        if groups[best].articles < DOMINANT_SHARE * sum(groups[k].articles for k in cands):
+            continue
+        small, big = sorted((key, best), key=lambda k: (groups[k].mentions, k))
+        target[small] = big
+    # a chain (a name joining one that joins another) ends at its last root
+    for key, root in list(target.items()):
+        while root in target and target[root] != key:
+            root = target[root]
+        target[key] = root
+    return target
 
 
 def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
@@ -203,7 +300,7 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
             g.person_mentions += s.mentions
             g.determined += s.determined
         g.articles += s.articles
-        g.forms[tidy_name(s.name)] += s.mentions
+        g.forms[bare_name(s.name)] += s.mentions
         g.names.add(s.name)
 
     # a middle initial does not make another person: "george w bush" joins "george bush"
@@ -211,16 +308,20 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
     for key in groups:
         if len(key) == 3 and len(key[1]) == 1 and (key[0], key[2]) in groups:
             target[key] = (key[0], key[2])
-    # plural groups and parties join their singular ("tories" -> "tory")
+    # plural groups and parties join their singular ("tories" -> "tory"); a person's name never
+    # does, nor a word some full person name begins or ends with ("Smiths" is not Smith)
+    name_words = {w for k, g in groups.items() if len(k) >= 2 and g.kind() == "person"
+                  for w in (k[0], k[-1])}
     for key, g in groups.items():
         sing = _singular(key)
         if sing and sing in groups and key not in target and \
-                g.kind() != "person" and groups[sing].kind() != "person":
+                g.kind() != "person" and groups[sing].kind() != "person" and \
+                not (len(sing) == 1 and sing[0] in name_words):
             target[key] = sing
-    merged: dict[tuple[str, ...], _Group] = {}
-    for key, g in groups.items():
-        root = target.get(key, key)
-        merged.setdefault(root, _Group(root)).absorb(g)
+    merged = _merge(groups, target)
+    # an organisation and its short forms are one: "Labour Party" and "Labour", "European
+    # Union" and "EU"
+    merged = _merge(merged, _short_forms(merged))
     kinds = {key: g.kind() for key, g in merged.items()}  # by the votes alone
 
     # full person names, indexed by their last and by their first word

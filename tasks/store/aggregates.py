@@ -41,7 +41,7 @@ NO_STORIES = ("(select null::varchar as article_id, null::varchar as story_id, "
 AGGREGATES: tuple[Aggregate, ...] = (
     # identity rules (tasks/corpus/identity.py) and name tidying (tasks/nlp/names.tidy_name)
     Aggregate("identity_names", "identity_names.parquet", "{identity_source}", NO_IDENTITIES,
-              "identity-1"),
+              "identity-2"),
     # MinHash signature, LSH bands and the near-copy threshold (tasks/corpus/dedup.py)
     Aggregate("stories", "stories.parquet", "{stories_source}", NO_STORIES, "stories-1"),
     Aggregate("article_meta", "article_meta.parquet", "{article_meta_source}",

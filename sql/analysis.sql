@@ -17,6 +17,12 @@ select a.article_id, a.source, a.source_path, coalesce(a.published_at, f.first_s
        a.published_at is null as date_from_processing, f.first_stored_at as first_seen
 from articles a join first_stored f using (article_id);
 
+-- section_of(path): the folder of a raw file within the raw folder ('politics/401.txt' ->
+-- 'politics'), what an undated corpus has to compare instead of time; '(top folder)' for a file
+-- at the top.
+create or replace macro section_of(path) as
+    coalesce(nullif(regexp_extract(path, '^(.+)/[^/]+$', 1), ''), '(top folder)');
+
 -- article_stories: each article's story (tasks/corpus/dedup.py): copies of one text, and the same story
 -- re-headlined, lightly edited or trimmed, share the story_id of the copy stored first;
 -- similarity is the copy's estimated Jaccard similarity to that first one. Written by a run
@@ -167,7 +173,7 @@ select q.speaker, q.speaker_label, coalesce(i.identity, q.speaker) as identity,
                                              when 'ORG' then 'organisation'
                                              when 'GPE' then 'place' when 'FAC' then 'place'
                                              when 'NORP' then 'group' else 'other' end) as kind,
-       d.seen_at, a.source, a.title, a.source_path, q.article_id,
+       d.seen_at, d.date_source, a.source, a.title, a.source_path, q.article_id,
        q.quote_index, q.quote_type, q.cue, q.text, q.speaker_text,
        q.speaker_role, q.speaker_organisation, q.speaker_gender, q.speaker_gender_source,
        st.story_id

@@ -199,7 +199,7 @@ def build(wh, articles: dict[str, tuple[list[tuple[str, str]], list[tuple[str, s
     tables: dict[str, list[dict]] = {"articles": [], "entities": [], "quotes": [], "files": []}
     for path, (ents, quotes) in articles.items():
         aid = article_id(path, 0)
-        text = " ".join(n for n, _ in ents) + ". " + " ".join(t for _, t in quotes)
+        text = " ".join(n for n, _ in ents) + ". " + " ".join(q[1] for q in quotes)
         tables["articles"].append({
             "article_id": aid, "batch_id": batch, "source_path": path, "record_index": 0,
             "title": path, "text": text, "published_at": published, "source": "Ledger",
@@ -216,11 +216,12 @@ def build(wh, articles: dict[str, tuple[list[tuple[str, str]], list[tuple[str, s
                 "article_id": aid, "batch_id": batch, "entity_index": i, "start_char": start,
                 "end_char": start + len(name), "text": name, "label": label,
                 "sentence_index": 0, "canonical": name})
-        for i, (speaker, said) in enumerate(quotes):
+        for i, (speaker, said, *kind) in enumerate(quotes):  # kind: the quote type, direct
             start = text.index(said)
             tables["quotes"].append({
                 "article_id": aid, "batch_id": batch, "quote_index": i, "text": said,
-                "spans": [{"start": start, "end": start + len(said)}], "quote_type": "direct",
+                "spans": [{"start": start, "end": start + len(said)}],
+                "quote_type": kind[0] if kind else "direct",
                 "cue": "said", "cue_start": None, "cue_end": None, "speaker": speaker,
                 "speaker_text": speaker, "speaker_start": None, "speaker_end": None,
                 "speaker_label": "PERSON"})

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from news_etl import cli
-from tasks.report.charts import network_layout
+from tasks.report.charts import labelled, network_layout
 from tasks.report.page import build_report
 from tests.conftest import PROJECT
 from tests.helpers import query, run_pipeline
@@ -35,6 +36,27 @@ def test_network_layout_is_deterministic_and_pulls_pairs_together():
     assert dist("Ada Moss", "Ben Ruiz") < dist("Ada Moss", "Dev Rao")
     assert dist("Cleo Diaz", "Dev Rao") < dist("Ben Ruiz", "Fay Lim")
     assert network_layout([]) == {}
+
+
+def test_a_detached_pair_does_not_squeeze_the_main_group_and_labels_never_overlap():
+    """The bbc network drew its main group in a corner: a pair named apart from the rest (two
+    tennis players) pushed it there. Groups are laid out apart and packed, the largest first."""
+    core = ["Ada Moss", "Ben Ruiz", "Cleo Diaz", "Dev Rao", "Eli Park", "Fay Lim", "Gus Holt",
+            "Hana Ito", "Ivo Marsh", "Jia Chen"]
+    edges = [(a, b, 3 + (i * j) % 7) for i, a in enumerate(core) for j, b in enumerate(core)
+             if i < j and (i + j) % 3 != 0]
+    edges += [("Kit Roe", "Lou Pace", 4)]  # named together, never with the others
+    pos = network_layout(edges)
+    xs = [pos[p][0] for p in core]
+    ys = [pos[p][1] for p in core]
+    assert max(xs) - min(xs) >= 0.5 and max(ys) - min(ys) >= 0.5  # room, not a corner
+    weight = {p: sum(w for a, b, w in edges if p in (a, b)) for p in pos}
+    shown = labelled(pos, weight, char_width=0.0075, height=0.04)
+    assert "Ada Moss" in shown or "Ben Ruiz" in shown  # the most connected are named
+    boxes = [(pos[p][0] - len(p) * 0.00375, pos[p][1], pos[p][0] + len(p) * 0.00375,
+              pos[p][1] + 0.04) for p in shown]
+    assert not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+                   for i, a in enumerate(boxes) for b in boxes[i + 1:])
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +220,77 @@ def test_who_is_quoted_is_an_estimate_with_its_interval(sample_report):
     assert "own words alone (no first names): 23.2% of 99 (16.0% to 32.5%), with 38% unknown" in text
     _, page = sample_report
     assert 'id="who-is-quoted">Women are ' in page.read_text(encoding="utf-8")
+
+
+def test_an_undated_corpus_compares_its_sections_instead_of_drawing_one_bar(tmp_path):
+    """No publication date and one outlet: a timeline would be one bar and single dots, who
+    quotes whom one column. The report compares the raw folder's sections instead, and says so."""
+    from tasks.corpus import build as corpus_build
+    from tasks.report.charts import chart_specs
+    from tasks.report.data import gather
+    from tasks.report.page import render_page
+    from tasks.store import views
+    from tests.test_identity import build
+
+    wh = tmp_path / "wh"
+    build(wh, {
+        "politics/1.txt": ([("Ruth Calloway", "PERSON"), ("Harbour Trust", "ORG")],
+                           [("Ruth Calloway", "The river is lower than I have ever seen it")]),
+        "politics/2.txt": ([("Ruth Calloway", "PERSON")], [("Ruth Calloway", "We will vote no")]),
+        "business/3.txt": ([("Ben Okoro", "PERSON"), ("Harbour Trust", "ORG")],
+                           [("Ben Okoro", "Freight costs doubled this year on every route we run")]),
+        "sport/4.txt": ([("Ben Okoro", "PERSON")],
+                        [("Harbour Trust", "the ferry levy would fund two new boats by the spring",
+                          "indirect")]),
+    }, published=None)
+    corpus_build.materialize(wh)
+    con = views.connect(wh)
+    try:
+        data = gather(con)
+    finally:
+        con.close()
+    assert not data["dated"]
+    assert {(r["section"], r["articles"]) for r in data["sections"]} == {
+        ("politics", 2), ("business", 1), ("sport", 1)}
+    assert {(r["section"], r["identity"], r["articles"]) for r in data["people_sections"]} == {
+        ("politics", "Ruth Calloway", 2), ("business", "Ben Okoro", 1), ("sport", "Ben Okoro", 1)}
+    assert {(r["speaker"], r["section"], r["quotes"]) for r in data["speaker_section"]} == {
+        ("Ruth Calloway", "politics", 2), ("Ben Okoro", "business", 1)}
+    charts = chart_specs(data)
+    assert {"articles-by-section", "people-by-section", "speaker-by-section"} <= set(charts)
+    assert not {"articles-over-time", "people-timeline", "speaker-by-source"} & set(charts)
+    page = render_page(wh, {**data, "stale": 0}, charts)
+    assert "compared by its sections" in page and 'data-chart="articles-by-section"' in page
+    # a speaker only ever reported gets its reported words, marked so, never in quotation marks
+    assert "(reported) the ferry levy would fund two new boats" in page
+    assert "“the ferry levy" not in page
+    assert "“Freight costs doubled this year on every route we run”" in page
+    # the header counts quoted people, not the trust
+    assert data["overview"]["speakers"] == 2
+
+
+def test_a_dated_timeline_has_every_week_and_years_on_its_axis(tmp_path):
+    """Weeks no article named someone are 0, not a line drawn across the gap; the axis says the
+    year."""
+    from tasks.corpus import build as corpus_build
+    from tasks.report.charts import chart_specs
+    from tasks.report.data import gather
+    from tasks.store import views
+    from tests.test_identity import build
+
+    wh = tmp_path / "wh"
+    build(wh, {"a.txt": ([("Ruth Calloway", "PERSON")], [])},
+          published=datetime(2026, 9, 1, tzinfo=UTC))
+    build(wh, {"b.txt": ([("Ruth Calloway", "PERSON")], [])},
+          published=datetime(2026, 10, 13, tzinfo=UTC), batch="20261121T000000000000Z-1-00000")
+    corpus_build.materialize(wh)
+    con = views.connect(wh)
+    try:
+        data = gather(con)
+    finally:
+        con.close()
+    weeks = [(r["week"], r["articles"]) for r in data["people_weeks"]]
+    assert len(weeks) == 7 and weeks[0][1] == weeks[-1][1] == 1
+    assert [n for _, n in weeks[1:-1]] == [0] * 5  # the gap is shown as a gap
+    spec = chart_specs(data)["people-timeline"]
+    assert spec["encoding"]["x"]["axis"]["format"] == "%b %Y"

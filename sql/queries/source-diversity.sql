@@ -3,13 +3,17 @@
 -- param: source = ''   a source name ('' for all)
 -- param: since = ''    the first month shown, YYYY-MM ('' for all)
 -- param: by_month = 1  1: a row per outlet and month; 0: a row per outlet over the whole period
+-- (articles with no outlet named count under '(no outlet named)', and articles with no
+-- publication date under the month 'undated': the month they were processed is no month of news)
 with quoted as (
-    select distinct coalesce(source, '(unknown)') as source,
-           case when $by_month = 1 then strftime(seen_at, '%Y-%m') else 'all' end as month,
+    select distinct coalesce(source, '(no outlet named)') as source,
+           case when $by_month <> 1 then 'all'
+                when date_source = 'published' then strftime(seen_at, '%Y-%m')
+                else 'undated' end as month,
            identity
     from speaker_quotes
     where kind = 'person' and ($source = '' or source = $source)
-      and ($since = '' or strftime(seen_at, '%Y-%m') >= $since)
+      and ($since = '' or (date_source = 'published' and strftime(seen_at, '%Y-%m') >= $since))
 ),
 counted as (
     select q.source, q.month, count(*) as people,

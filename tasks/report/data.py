@@ -19,7 +19,7 @@ HEATMAP_SOURCES = 10
 NETWORK_PEOPLE = 25
 TOP_SOURCES = 8  # sources drawn by name in the articles-over-time chart
 MAX_DAILY_DAYS = 120  # beyond this span, articles are counted per week
-
+TOP_SECTIONS = 12  # sections of an undated corpus drawn by name
 
 
 def _rows(con: Any, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -61,26 +61,52 @@ def who_is_quoted(r: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def _scalar(con: Any, sql: str) -> Any:
+    return con.sql(sql).fetchall()[0][0]
+
+
 def gather(con: Any) -> dict[str, Any]:
-    return {
+    """Every figure the page shows. Time is drawn only when the articles' publication dates span
+    two weeks or more; otherwise (an undated corpus, or one day's) the charts compare its sections
+    (the raw folder's sub-folders) instead, and who is quoted where compares sections when the
+    corpus has one outlet: a chart of one bar, one dot or one column says nothing."""
+    weeks = _scalar(con, "select count(distinct date_trunc('week', seen_at)) from article_dates "
+                         "where date_source = 'published'")
+    sections = _scalar(con, "select count(distinct section_of(source_path)) from articles")
+    outlets = _scalar(con, "select count(distinct source) from speaker_source")
+    dated, by_section = weeks >= 2, sections >= 2
+    data = {
+        "dated": dated,
         "who_is_quoted": _rows(con, "who_is_quoted")[0],
         "overview": _rows(con, "overview")[0],
-        "over_time": _rows(con, "articles_over_time", max_days=MAX_DAILY_DAYS, sources=TOP_SOURCES),
+        "over_time": _rows(con, "articles_over_time", max_days=MAX_DAILY_DAYS,
+                           sources=TOP_SOURCES) if dated else [],
+        "sections": _rows(con, "sections", limit=TOP_SECTIONS) if by_section and not dated
+        else [],
         "languages": _rows(con, "languages"),
         "files": _rows(con, "files_by_status"),
         "people": _rows(con, "entity_bars", kind="person", limit=TOP_ENTITIES),
         "orgs": _rows(con, "entity_bars", kind="organisation", limit=TOP_ENTITIES),
-        "people_weeks": _rows(con, "entity_timelines", kind="person", limit=TIMELINE_LINES),
-        "org_weeks": _rows(con, "entity_timelines", kind="organisation", limit=TIMELINE_LINES),
+        "people_weeks": _rows(con, "entity_timelines", kind="person", limit=TIMELINE_LINES)
+        if dated else [],
+        "org_weeks": _rows(con, "entity_timelines", kind="organisation", limit=TIMELINE_LINES)
+        if dated else [],
+        "people_sections": _rows(con, "entity_sections", kind="person", limit=TOP_ENTITIES)
+        if by_section and not dated else [],
+        "org_sections": _rows(con, "entity_sections", kind="organisation", limit=TOP_ENTITIES)
+        if by_section and not dated else [],
         "speakers": _rows(con, "speaker_table", limit=TOP_SPEAKERS),
         "lines": _rows(con, "speaker_lines", limit=TOP_SPEAKERS, per_speaker=LINES_PER_SPEAKER),
         "speaker_source": _rows(con, "speaker_by_source", speakers=HEATMAP_SPEAKERS,
-                                sources=HEATMAP_SOURCES),
+                                sources=HEATMAP_SOURCES) if outlets >= 2 else [],
+        "speaker_section": _rows(con, "speaker_by_section", speakers=HEATMAP_SPEAKERS,
+                                 sections=HEATMAP_SOURCES) if outlets < 2 and by_section else [],
         "network": _rows(con, "person_network", limit=NETWORK_PEOPLE, min_articles=1),
         "health": _rows(con, "health")[0],
         "runs": _rows(con, "last_runs", limit=10),
         "failed": _rows(con, "failure_table", limit=20),
     }
+    return data
 
 
 def stale_rows(wh: Path, model: str) -> int | None:

@@ -174,6 +174,14 @@ def _chart(charts: dict[str, Any], cid: str, caption: str) -> str:
             f"<figcaption>{_e(caption)}</figcaption></figure>")
 
 
+def _said(line: dict[str, Any]) -> str:
+    """A speaker's own words in quotation marks; reported speech as reported, never dressed up
+    as a verbatim quote."""
+    if line.get("quote_type") == "direct":
+        return f"“{_e(line['text'])}”"
+    return f'<span class="reported">(reported) {_e(line["text"])}</span>'
+
+
 def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]]) -> str:
     """The HTML page: sections of charts and tables, the specs, and the script that draws them."""
     o, h = data["overview"], data["health"]
@@ -182,10 +190,12 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
             else "no publication dates")
     if not o["undated"]:
         undated_note = ""
-    elif first is None:
-        undated_note = ("No article carries a publication date: the timelines count each "
-                        "article on the day it was first stored, which is when it was processed, "
-                        "not when it was news.")
+    elif not data["dated"]:
+        undated_note = ("No timeline: " + ("no article carries a publication date"
+                                           if first is None else
+                                           "the publication dates fall within one week")
+                        + (". The corpus is compared by its sections (the raw folder's "
+                           "sub-folders) instead." if data["sections"] else "."))
     else:
         undated_note = (f"{_n(o['undated'])} of {_n(o['articles'])} articles "
                         f"({_share(o['undated'], o['articles'])}) carry no publication date and "
@@ -197,7 +207,7 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
         .format(_e(s["speaker"]), _e(s["role"]), _e(s["organisation"]), _e(s["gender"]),
                 _n(s["quotes"]), _n(s["outlets"]) if s["outlets"] is not None else "&ndash;",
-                "".join(f'<blockquote>“{_e(x["text"])}”<cite>{_e(x["source"] or "")}'
+                "".join(f'<blockquote>{_said(x)}<cite>{_e(x["source"] or "")}'
                         f'{" · " + _n(x["articles"]) + " articles" if x["articles"] > 1 else ""}'
                         "</cite></blockquote>" for x in lines.get(s["speaker"], [])))
         for s in data["speakers"])
@@ -240,7 +250,7 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
 {f'<p class="sub" id="beliefs">{beliefs_note}</p>' if beliefs_note else ''}
 <div class="tiles">
 <div><b>{_n(o['articles'])}</b>articles</div>{sources_tile}
-<div><b>{_n(o['people'])}</b>people named</div><div><b>{_n(o['speakers'])}</b>speakers</div>
+<div><b>{_n(o['people'])}</b>people named</div><div><b>{_n(o['speakers'])}</b>people quoted</div>
 <div><b>{_n(o['quotes'])}</b>quotes said</div><div><b>{_n(o['entities'])}</b>entity mentions</div>
 </div>
 <nav><a href="#corpus">Corpus</a><a href="#people">People and organisations</a>
@@ -249,7 +259,8 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
 </header>
 <main>
 <section id="corpus"><h2>Corpus</h2>
-{_chart(charts, "articles-over-time", "Articles over time, per source")}
+{_chart(charts, "articles-over-time", "Articles over time, per source") if data["dated"] else
+ _chart(charts, "articles-by-section", "Articles per section")}
 <p class="note">{_e(undated_note)}</p>
 <div class="two">{_chart(charts, "languages", "Languages")}
 {_chart(charts, "files", "Input files by outcome")}</div>
@@ -257,8 +268,13 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
 <section id="people"><h2>People and organisations</h2>
 <div class="two">{_chart(charts, "top-people", "People named in most articles")}
 {_chart(charts, "top-organisations", "Organisations named in most articles")}</div>
-{_chart(charts, "people-timeline", "Articles per week naming the most-named people")}
-{_chart(charts, "organisations-timeline", "Articles per week naming the most-named organisations")}
+{_chart(charts, "people-timeline", "Articles per week naming the most-named people")
+ if data["dated"] else
+ _chart(charts, "people-by-section", "Articles per section naming the most-named people")}
+{_chart(charts, "organisations-timeline", "Articles per week naming the most-named organisations")
+ if data["dated"] else
+ _chart(charts, "organisations-by-section",
+        "Articles per section naming the most-named organisations")}
 </section>
 <section id="speakers"><h2>Speakers</h2>
 {_chart(charts, "top-speakers", "Speakers quoted most (speech only; beliefs and plans left out)")}
@@ -272,7 +288,10 @@ name data makes it unambiguous (p &ge; 0.9; <code>speakers.gender_source</code> 
 <tbody>{speaker_rows}</tbody></table>
 </section>
 <section id="whom"><h2>Who quotes whom</h2>
-{_chart(charts, "speaker-by-source", "Quotes of the most-quoted speakers, per outlet")}
+{_chart(charts, "speaker-by-source", "Quotes of the most-quoted speakers, per outlet")
+ if data["speaker_source"] or not data["speaker_section"] else
+ _chart(charts, "speaker-by-section",
+        "Quotes of the most-quoted people, per section (the corpus has one outlet)")}
 </section>
 <section id="network"><h2>Who is named with whom</h2>
 {_chart(charts, "people-network", "The most-named people; a line joins two named in the same "

@@ -144,6 +144,11 @@ def test_titles_roles_and_openers_are_not_part_of_a_name():
     assert got["George Bush-style"][0] == "George Bush"
     assert got['" Mr de Vabres'][0] == "de Vabres"  # no stray quote mark, no title
     assert got["Both Mr Brown and Mr Blair"][1] == "other"  # two people are no one name
+    # a hyphenated surname alone is the full name it ends, spaced or not
+    got = by_name([NameStats("Robert Kilroy-Silk", "PERSON", 30, 13),
+                   NameStats("Kilroy-Silk", "PERSON", 20, 10), NameStats("Kilroy Silk", "PERSON", 2, 2),
+                   NameStats("Mr Kilroy-Silk", "PERSON", 5, 4)])
+    assert {v[0] for v in got.values()} == {"Robert Kilroy-Silk"}
     # kept: a title not before a name, a day before no title, a word that is the name
     assert bare_name("Lord of the Rings") == "Lord of the Rings"
     assert bare_name("Sunday Times") == "Sunday Times" and bare_name("New York") == "New York"
@@ -165,6 +170,13 @@ def test_an_organisation_and_its_short_forms_are_one():
                    NameStats("Team GB", "PERSON", 7, 4), NameStats("Team GB", "ORG", 3, 3)])
     assert got["United States"][1] == "place" and got["Manchester United"][1] == "organisation"
     assert got["Team GB"][1] == "organisation"
+    # a hyphenated word counts its parts; an acronym never joins a name it is a word of, nor a
+    # name of another kind
+    got = by_name([NameStats("WADA", "ORG", 9, 6), NameStats("World Anti-Doping Agency", "ORG", 5, 4),
+                   NameStats("BT", "ORG", 30, 20), NameStats("BT Together", "ORG", 3, 2),
+                   NameStats("TB", "ORG", 6, 3), NameStats("Tate Britain", "GPE", 4, 3)])
+    assert got["World Anti-Doping Agency"][0] == "WADA"
+    assert got["BT Together"][0] == "BT Together" and got["Tate Britain"][0] == "Tate Britain"
 
 
 def test_people_never_merge_with_plurals_and_members_are_a_group():

@@ -138,7 +138,9 @@ def name_key(name: str) -> tuple[str, ...]:
     """The words that identify a name: its bare name (bare_name), and case, punctuation and a
     leading 'the' ignored."""
     text = bare_name(name).replace("’", "'")
-    words = _PUNCT.sub(" ", text.replace("'", "")).lower().split()
+    # a hyphenated name is one word ("Kilroy-Silk", "Sven-Goran"): a lone "Kilroy-Silk" is a
+    # surname the full name ends with; the same words spaced join it (resolve_identities)
+    words = _PUNCT.sub(" ", re.sub(r"(?<=\w)-(?=\w)", "_", text.replace("'", ""))).lower().split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     if words and text == text.lower():
@@ -249,8 +251,8 @@ def _merge(groups: dict[tuple[str, ...], _Group], target: dict[tuple[str, ...], 
 def _short_forms(groups: dict[tuple[str, ...], _Group]) -> dict[tuple[str, ...], tuple[str, ...]]:
     """Which organisation or place names join which: a name with its generic noun joins the name
     without it ("Labour Party" -> "Labour"), and an acronym the one full name of its initials
-    that the corpus points to ("EU" and "European Union", "US" and "United States"), the one
-    with fewer mentions joining the other."""
+    of the same kind that the corpus points to ("EU" and "European Union", "US" and "United
+    States"), the one with fewer mentions joining the other."""
     kinds = {key: g.kind() for key, g in groups.items()}
     target: dict[tuple[str, ...], tuple[str, ...]] = {}
     for key in groups:
@@ -259,15 +261,17 @@ def _short_forms(groups: dict[tuple[str, ...], _Group]) -> dict[tuple[str, ...],
             target[key] = key[:-1]
     by_initials: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for key, g in groups.items():
-        words = [w for w in key if w not in INITIAL_SKIP]
-        if len(words) >= 2 and kinds[key] in BODY_KINDS and key not in target and \
+        words = [p for w in key if w not in INITIAL_SKIP for p in w.split("_") if p]
+        if len(key) >= 2 and kinds[key] in BODY_KINDS and key not in target and \
                 g.articles >= MIN_FULL_NAME_ARTICLES:
             by_initials["".join(w[0] for w in words)].append(key)
     for key, g in groups.items():
         if len(key) != 1 or kinds[key] not in BODY_KINDS or key in target or \
                 not any(_ACRONYM.match(f) for f in g.forms):
             continue
-        cands = by_initials.get(key[0], [])
+        # of the same kind: "TB" (an organisation, as the NER reads it) is not Tate Britain
+        cands = [k for k in by_initials.get(key[0], [])
+                 if kinds[k] == kinds[key] and key[0] not in k]  # not "BT Together" for BT
         if not cands:
             continue
         best = max(cands, key=lambda k: (groups[k].articles, k))
@@ -305,6 +309,11 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
 
     # a middle initial does not make another person: "george w bush" joins "george bush"
     target: dict[tuple[str, ...], tuple[str, ...]] = {}
+    # "Kilroy Silk" spaced is "Kilroy-Silk"
+    for key in groups:
+        spaced = tuple(w for part in key for w in part.split("_"))
+        if spaced != key and spaced in groups:
+            target[spaced] = key
     for key in groups:
         if len(key) == 3 and len(key[1]) == 1 and (key[0], key[2]) in groups:
             target[key] = (key[0], key[2])

@@ -152,6 +152,7 @@ def test_titles_roles_and_openers_are_not_part_of_a_name():
     # kept: a title not before a name, a day before no title, a word that is the name
     assert bare_name("Lord of the Rings") == "Lord of the Rings"
     assert bare_name("Sunday Times") == "Sunday Times" and bare_name("New York") == "New York"
+    assert bare_name("Supt Peters") == "Peters" and bare_name("Det Sgt Ana Cole") == "Ana Cole"
 
 
 def test_an_organisation_and_its_short_forms_are_one():

@@ -109,6 +109,7 @@ LOWER_CASE = "(lower case)"
 # word ("Lord of the Rings" keeps its Lord); a day only before a title ("Tuesday Mr Ebbers", but
 # the Sunday Times).
 LEADING_WORDS = frozenset("""mr mrs ms miss dr prof professor sir dame lord lady rev president
+    supt insp det sgt cllr capt cmdr lt
     senator governor mayor chancellor minister premier judge spokesman spokeswoman spokesperson
     chairman chairwoman coach striker midfielder goalkeeper defender actor actress singer rapper
     comedian presenter novelist guitarist drummer both neither either vote""".split())

@@ -169,6 +169,26 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--output", "-o", type=Path, default=None, help="write to this file")
     se.add_argument("--warehouse", default=None, help=WAREHOUSE_HELP)
 
+    tr = sub.add_parser("trace", help="a quotation's history: first seen, spread, speakers, "
+                        "variants", description="The quotation holding these words (any "
+                        "fragment; quote marks, case and punctuation aside) as a timeline: where "
+                        "and when it first appeared, every article that reported it, whom it was "
+                        "credited to, and how its wording changed.")
+    tr.add_argument("words", help='some of the quote\'s words, e.g. "rebuild the harbour wall"')
+    tr.add_argument("--format", "-f", choices=["text", "json"], default="text",
+                    help="text on the terminal (default), or json for tools")
+    tr.add_argument("--warehouse", default=None, help=WAREHOUSE_HELP)
+
+    ve = sub.add_parser("verify", help="check a draft's quotes against every stored article",
+                        description="For every quoted passage of a draft (plain text or "
+                        "Markdown): verbatim (where, when and who said it), altered (the closest "
+                        "quote and the words changed) or not found. Exit 0 when all are "
+                        "verbatim, 1 otherwise: it can gate a publishing pipeline.")
+    ve.add_argument("draft", type=Path, help="the draft: a text or Markdown file")
+    ve.add_argument("--format", "-f", choices=["text", "json"], default="text",
+                    help="text on the terminal (default), or json for tools")
+    ve.add_argument("--warehouse", default=None, help=WAREHOUSE_HELP)
+
     ev = sub.add_parser("eval", help="score the quote extractor against gold annotations")
     ev.add_argument("what", choices=["quotes"], help="what to score (quotes)")
     ev.add_argument("gold", type=Path, help="gold JSON Lines (doc_id, text, attributions)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +66,37 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise
         raise NewsEtlError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     return 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from news_etl.lineage import as_json, print_trace, trace
+    from tasks.store.views import connect
+
+    con = connect(_warehouse(args))
+    found = trace(con, args.words)
+    if found is None:
+        print("no stored quote holds these words", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(as_json(found))
+    else:
+        print_trace(found)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from news_etl.lineage import as_json, print_verdicts, verify
+    from tasks.store.views import connect
+
+    if not args.draft.is_file():
+        raise UsageError(f"no draft at {args.draft}")
+    con = connect(_warehouse(args))
+    verdicts = verify(con, args.draft)
+    if args.format == "json":
+        print(as_json(verdicts))
+    else:
+        print_verdicts(verdicts)
+    return 0 if all(v.verdict == "verbatim" for v in verdicts) else 1
 
 
 def cmd_status(args: argparse.Namespace) -> int:

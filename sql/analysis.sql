@@ -270,3 +270,63 @@ select n.identity, n.kind, (select week from latest) as week, n.mentions, n.arti
        round(n.mentions / greatest(coalesce(b.avg_mentions, 0), 0.5), 2) as rise,
        round((select undated_share from window_articles), 3) as undated_share
 from now_week n left join before b using (identity, kind);
+
+-- quote_norm(text): a quote's words as lineage compares them (lower case, accents, quote marks
+-- and punctuation gone), for finding a quotation by any fragment of its words.
+create or replace macro quote_norm(t) as
+    trim(regexp_replace(strip_accents(lower(t)), '[^\pL\pN]+', ' ', 'g'));
+
+-- quotation_appearances: every direct quote that belongs to a quotation (the same words, or
+-- nearly, in two or more places: tasks/corpus/lineage.py), with its role (canonical: the
+-- earliest full wording; copy; variant, whose diff says how its words differ, [-dropped-]
+-- {+added+}; fragment: an excerpt of a longer wording), the speaker it was credited to (the
+-- identity), where and when it appeared (seen_at, and whether that is the publication date).
+-- Written by a run after its last commit; empty until then.
+create or replace view quotation_appearances as
+select qa.quotation_id, qa.article_id, qa.quote_index, qa.role, qa.similarity, qa.diff,
+       q.text, coalesce(i.identity, q.speaker) as speaker, q.speaker as speaker_name,
+       a.source, a.title, a.url, d.seen_at, d.date_source
+from {quotation_appearances_source} qa
+join quotes q on q.article_id = qa.article_id and q.quote_index = qa.quote_index
+join articles a on a.article_id = qa.article_id
+join article_dates d on d.article_id = qa.article_id
+left join identity_names i on i.name = q.speaker;
+
+-- quotations: one row per quotation: its canonical wording, its first appearance (article,
+-- outlet, time, and whether that time is the publication's or when it was first seen), in how
+-- many articles and outlets, its variants and fragments, the speakers it was credited to with
+-- each one's share of the credited appearances, and conflict: two or more speakers credited
+-- with the same words. Stored by a run after its last commit (aggregates/quotations.parquet);
+-- quotations_live computes it.
+create or replace view quotations_live as
+with app as (select * from quotation_appearances),
+credited as (
+    select quotation_id, speaker, count(*) as quotes from app
+    where speaker is not null group by all
+),
+speaker_lists as (
+    select c.quotation_id,
+           list({'speaker': c.speaker, 'quotes': c.quotes,
+                 'share': round(c.quotes / t.total, 3)} order by c.quotes desc, c.speaker)
+               as speakers,
+           count(*) as named
+    from credited c
+    join (select quotation_id, sum(quotes) as total from credited group by 1) t using (quotation_id)
+    group by c.quotation_id
+)
+select a.quotation_id,
+       any_value(a.text) filter (where a.role = 'canonical') as text,
+       arg_min(a.article_id, (a.seen_at, a.article_id)) as first_article_id,
+       arg_min(a.source, (a.seen_at, a.article_id)) as first_source,
+       min(a.seen_at) as first_seen_at,
+       arg_min(a.date_source, (a.seen_at, a.article_id)) as first_date_source,
+       count(distinct a.article_id) as articles,
+       count(distinct a.source) as outlets,
+       count(*) filter (where a.role = 'variant') as variants,
+       count(*) filter (where a.role = 'fragment') as fragments,
+       coalesce(any_value(sl.speakers), []) as speakers,
+       coalesce(any_value(sl.named), 0) > 1 as conflict
+from app a left join speaker_lists sl using (quotation_id)
+group by a.quotation_id;
+
+create or replace view quotations as select * from {quotations_source};

@@ -206,7 +206,7 @@ PROCESSED = datetime(2026, 11, 20, tzinfo=UTC)
 
 def build(wh, articles: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]],
           published: datetime | None = PROCESSED, processed: datetime = PROCESSED,
-          batch: str = "20261120T000000000000Z-1-00000") -> None:
+          batch: str = "20261120T000000000000Z-1-00000", source: str = "Ledger") -> None:
     """One committed batch: per article, entity (canonical, label) and quote (speaker, text) rows."""
     staging.init_warehouse(wh)
     tables: dict[str, list[dict]] = {"articles": [], "entities": [], "quotes": [], "files": []}
@@ -215,7 +215,7 @@ def build(wh, articles: dict[str, tuple[list[tuple[str, str]], list[tuple[str, s
         text = " ".join(n for n, _ in ents) + ". " + " ".join(q[1] for q in quotes)
         tables["articles"].append({
             "article_id": aid, "batch_id": batch, "source_path": path, "record_index": 0,
-            "title": path, "text": text, "published_at": published, "source": "Ledger",
+            "title": path, "text": text, "published_at": published, "source": source,
             "url": None, "authors": [], "language": "en", "word_count": len(text.split()),
             "content_hash": path, "extra": None, "model": "m", "extractor_version": "x",
             "processed_at": processed})

@@ -73,10 +73,52 @@ def write_stories(con: Any, path: Path) -> None:
     read them from here on (article_meta carries each article's story)."""
     stories = story_table(con, path.parent)
     _write(stories, path)
-    con.register("stories_now", stories)
-    view = next(stmt for stmt in statements(load_sql("analysis.sql"))
-                if stmt.startswith("create or replace view article_stories "))
-    con.execute(substitute(view, {aggregates.BY_NAME["stories"].placeholder: "stories_now"}))
+    _read_from_now_on(con, "stories", stories)
+
+
+def _read_from_now_on(con: Any, name: str, table: Any) -> None:
+    """The views in ``con`` that read a registered table read this one from here on (the later
+    tables of the same run are computed from it, not from the placeholder's empty stand-in)."""
+    con.register(f"{name}_now", table)
+    placeholder = aggregates.BY_NAME[name].placeholder
+    for stmt in statements(load_sql("analysis.sql")):
+        if placeholder in stmt:
+            con.execute(substitute(stmt, {placeholder: f"{name}_now"}))
+
+
+def quotation_table(con: Any) -> Any:
+    """Every direct quote that belongs to a quotation (tasks/corpus/lineage.py), from the views in
+    ``con``: an Arrow table of quotation_id, article_id, quote_index, role, similarity, diff."""
+    import pyarrow as pa
+
+    from tasks.corpus.lineage import QuoteRow, quotations
+
+    rows = con.sql("select q.article_id, q.quote_index, q.text, d.seen_at, d.first_seen "
+                   "from quotes q join article_dates d using (article_id) "
+                   "where q.quote_type = 'direct'").fetchall()
+    found = quotations(QuoteRow(aid, qi, text or "", (seen, aid, qi), (first, aid, qi))
+                       for aid, qi, text, seen, first in rows)
+    schema = pa.schema([("quotation_id", pa.string()), ("article_id", pa.string()),
+                        ("quote_index", pa.int32()), ("role", pa.string()),
+                        ("similarity", pa.float32()), ("diff", pa.string())])
+    return pa.table({"quotation_id": [a.quotation_id for a in found],
+                     "article_id": [a.article_id for a in found],
+                     "quote_index": [a.quote_index for a in found],
+                     "role": [a.role for a in found],
+                     "similarity": [a.similarity for a in found],
+                     "diff": [a.diff for a in found]}, schema=schema)
+
+
+def write_quotation_appearances(con: Any, path: Path) -> None:
+    """Which quotes are one quotation; the views in ``con`` read them from here on."""
+    table = quotation_table(con).sort_by([("quotation_id", "ascending")])
+    _write(table, path)
+    _read_from_now_on(con, "quotation_appearances", table)
+
+
+def write_quotations(con: Any, path: Path) -> None:
+    """One row per quotation (quotations_live over the appearances just written)."""
+    _write(con.sql("select * from quotations_live order by quotation_id").to_arrow_table(), path)
 
 
 def write_article_meta(con: Any, path: Path) -> None:
@@ -110,6 +152,8 @@ WRITERS: dict[str, Callable[[Any, Path], None]] = {
     "article_meta": write_article_meta,
     "quote_speakers": write_quote_speakers,
     "entity_cooccurrence": write_cooccurrence,
+    "quotation_appearances": write_quotation_appearances,
+    "quotations": write_quotations,
 }
 assert set(WRITERS) == set(aggregates.BY_NAME), "every registered aggregate has one writer"
 

@@ -37,6 +37,11 @@ NO_IDENTITIES = ("(select null::varchar as name, null::varchar as identity, null
 NO_STORIES = ("(select null::varchar as article_id, null::varchar as story_id, "
               "null::float as similarity where false)")
 
+# Until a run has traced quotations, no quote belongs to one.
+NO_QUOTATIONS = ("(select null::varchar as quotation_id, null::varchar as article_id, "
+                 "null::integer as quote_index, null::varchar as role, null::float as similarity, "
+                 "null::varchar as diff where false)")
+
 # In the order they are written: the co-occurrence pairs identities, so identities come first.
 AGGREGATES: tuple[Aggregate, ...] = (
     # identity rules (tasks/corpus/identity.py) and name tidying (tasks/nlp/names.tidy_name)
@@ -50,6 +55,12 @@ AGGREGATES: tuple[Aggregate, ...] = (
               "quote_speakers_live", "quote-speakers-1"),
     Aggregate("entity_cooccurrence", "entity_cooccurrence.parquet", "{cooccurrence_source}",
               "entity_cooccurrence_live", "cooccurrence-1"),
+    # quote lineage (tasks/corpus/lineage.py): which quotes are one quotation; then each
+    # quotation's summary, computed in SQL from them (quotations_live)
+    Aggregate("quotation_appearances", "quotation_appearances.parquet",
+              "{quotation_appearances_source}", NO_QUOTATIONS, "quotations-1"),
+    Aggregate("quotations", "quotations.parquet", "{quotations_source}", "quotations_live",
+              "quotations-1"),
 )
 BY_NAME = {a.name: a for a in AGGREGATES}
 MARKER = layout.AGGREGATE_MARKER

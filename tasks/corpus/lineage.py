@@ -1,0 +1,222 @@
+"""Quote lineage: the same words reported in many articles, one ``quotation``.
+
+A quotation is what a person said, wherever it was reported. Its appearances are the direct
+quotes of every article whose words are the same after normalisation (quote marks, case,
+punctuation, ellipses and accents do not count: ``index.words``), or nearly the same:
+
+- **copy**: the same words as the quotation's canonical wording;
+- **variant**: a word or a few changed, added or dropped (word-level similarity at least
+  ``VARIANT_SIMILARITY``, lengths within ``VARIANT_LENGTH``); its ``diff`` says how it differs;
+- **fragment**: a shorter quote found whole, or all but a word or two, inside a longer one (a
+  trimmed start or end, an excerpt); it joins the quotation of the longest wording holding it.
+
+Candidates are found through the quotes' 3-word shingles (an inverted index of the shingles
+that fewer than ``MAX_SHINGLE_QUOTES`` quotes share: a stock phrase proposes nothing), then each
+pair is confirmed by alignment (rapidfuzz's word-level Indel similarity), so two different
+quotations sharing a phrase ("the American people") stay apart. Quotes under ``MIN_WORDS``
+words are too common to trace.
+
+The canonical wording is the earliest full version (the earliest appearance that is no
+fragment); a quotation's id is its appearance first stored (article id and quote index), so an
+article arriving later joins a quotation without renaming it, as stories do.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tasks.corpus.index import words as folded_words
+
+MIN_WORDS = 6  # shorter quotes ("we will see", "no comment") are said by everyone
+SHINGLE = 3
+MAX_SHINGLE_QUOTES = 200  # a shingle in more quotes than this is a stock phrase
+VARIANT_SIMILARITY = 0.85  # word-level similarity of two wordings of one quotation
+VARIANT_LENGTH = 0.75  # the shorter wording holds at least this share of the longer's words
+CONTAINED = 0.9  # a fragment: this share of its words found in order inside the longer
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    """One direct quote as lineage reads it."""
+
+    article_id: str
+    quote_index: int
+    text: str
+    order: tuple[Any, ...]  # when it appeared: (seen_at, article_id, quote_index)
+    stored: tuple[Any, ...]  # when it was first stored: (first_seen, article_id, quote_index)
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """A quote's place in its quotation."""
+
+    quotation_id: str
+    article_id: str
+    quote_index: int
+    role: str  # canonical | copy | variant | fragment
+    similarity: float  # word-level similarity to the canonical wording (1.0 for copies)
+    diff: str | None  # variants and fragments: how the words differ from the canonical's
+
+
+def quote_words(text: str) -> list[str]:
+    """A quote's words as lineage compares them: lower case, accents, quote marks, punctuation
+    and ellipses dropped."""
+    return folded_words(text)
+
+
+def shingles(words: list[str]) -> set[str]:
+    return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def similarity(a: list[str], b: list[str]) -> float:
+    """Word-level similarity of two wordings (Indel: 1 - edits / total words)."""
+    from rapidfuzz.distance import Indel
+
+    return float(Indel.normalized_similarity(a, b))
+
+
+def contained(short: list[str], long: list[str]) -> float:
+    """The share of the shorter wording's words found, in order, in the longer one."""
+    if not short:
+        return 0.0
+    blocks = difflib.SequenceMatcher(None, short, long, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks) / len(short)
+
+
+def word_diff(base: list[str], other: list[str]) -> str:
+    """What other changes in base, word by word: '[-removed-] {+added+}'; unchanged runs of
+    more than six words shortened to their ends."""
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, base, other,
+                                                      autojunk=False).get_opcodes():
+        if op == "equal":
+            same = base[i1:i2]
+            out.append(" ".join(same) if len(same) <= 6 else
+                       " ".join(same[:3]) + " … " + " ".join(same[-3:]))
+            continue
+        if i2 > i1:
+            out.append("[-" + " ".join(base[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + " ".join(other[j1:j2]) + "+}")
+    return " ".join(out)
+
+
+def same_quotation(a: list[str], b: list[str]) -> str | None:
+    """'variant' when two wordings are one quotation, 'fragment' when the shorter is inside the
+    longer, else None."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= VARIANT_LENGTH * len(long) and similarity(a, b) >= VARIANT_SIMILARITY:
+        return "variant"
+    if contained(short, long) >= CONTAINED:
+        return "fragment"
+    return None
+
+
+class _Sets:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(x, x) != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _candidates(words: list[list[str]]) -> Iterable[tuple[int, int]]:
+    """Pairs of quotes sharing enough shingles to be worth aligning (each pair once)."""
+    index: dict[str, list[int]] = defaultdict(list)
+    sets = [shingles(w) for w in words]
+    for i, s in enumerate(sets):
+        for sh in s:
+            index[sh].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for ids in index.values():
+        if len(ids) < 2 or len(ids) > MAX_SHINGLE_QUOTES:
+            continue
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                shared[(ids[x], ids[y])] += 1
+    for (i, j), n in shared.items():
+        # at least half the shorter quote's shingles (a fragment shares all of its own)
+        if n >= 0.5 * min(len(sets[i]), len(sets[j])):
+            yield i, j
+
+
+def quotations(rows: Iterable[QuoteRow]) -> list[Appearance]:
+    """Every traceable quote's place in its quotation (see the module docstring)."""
+    quotes = [r for r in rows]
+    words = [quote_words(r.text) for r in quotes]
+    keep = [i for i, w in enumerate(words) if len(w) >= MIN_WORDS]
+    local = [words[i] for i in keep]
+    # exact copies first (same words), then variants; fragments attach afterwards, each to
+    # one quotation only, so two quotations sharing an excerpt are never merged through it
+    sets = _Sets()
+    first_of: dict[tuple[str, ...], int] = {}
+    for k, w in enumerate(local):
+        key = tuple(w)
+        if key in first_of:
+            sets.union(first_of[key], k)
+        else:
+            first_of[key] = k
+    fragment_of: dict[int, list[int]] = defaultdict(list)
+    for i, j in _candidates(local):
+        kind = same_quotation(local[i], local[j])
+        if kind == "variant":
+            sets.union(i, j)
+        elif kind == "fragment":
+            short, long = (i, j) if len(local[i]) <= len(local[j]) else (j, i)
+            fragment_of[short].append(long)
+    # a fragment joins the quotation of its longest container (then the earliest); a group of
+    # copies of one fragment moves whole, and a group holding any full wording stays itself
+    attach = {short: min(longs, key=lambda k: (-len(local[k]), quotes[keep[k]].order))
+              for short, longs in fragment_of.items()}
+    groups: dict[int, list[int]] = defaultdict(list)
+    for k in range(len(local)):
+        groups[sets.find(k)].append(k)
+    for root, members in list(groups.items()):
+        if all(m in attach for m in members):
+            target = attach[max(members, key=lambda m: len(local[attach[m]]))]
+            sets.union(target, root)
+    groups = defaultdict(list)
+    for k in range(len(local)):
+        groups[sets.find(k)].append(k)
+    out: list[Appearance] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue  # said once: no lineage to trace
+        full = [m for m in members if not _is_fragment(m, members, local)]
+        canonical = min(full or members, key=lambda m: quotes[keep[m]].order)
+        qid_member = min(members, key=lambda m: quotes[keep[m]].stored)
+        qid = f"{quotes[keep[qid_member]].article_id}-{quotes[keep[qid_member]].quote_index}"
+        base = local[canonical]
+        for m in members:
+            r, w = quotes[keep[m]], local[m]
+            if m == canonical:
+                role, sim, diff = "canonical", 1.0, None
+            elif w == base:
+                role, sim, diff = "copy", 1.0, None
+            else:
+                sim = similarity(base, w)
+                role = "fragment" if m not in full else "variant"
+                diff = word_diff(base, w)
+            out.append(Appearance(qid, r.article_id, r.quote_index, role, round(sim, 3), diff))
+    return out
+
+
+def _is_fragment(m: int, members: list[int], local: list[list[str]]) -> bool:
+    """Whether a member's words are an excerpt of a longer member's (not a variant of it)."""
+    w = local[m]
+    return any(len(local[o]) > len(w) and len(w) < VARIANT_LENGTH * len(local[o])
+               and contained(w, local[o]) >= CONTAINED for o in members if o != m)

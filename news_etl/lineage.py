@@ -206,7 +206,8 @@ def print_verdicts(verdicts: list[Verdict], out: Any = None) -> None:
             w(f"           closest: “{v.quote}”")
             w(f"           draft vs quote: {v.diff}")
     counts = {k: sum(v.verdict == k for v in verdicts) for k in ("verbatim", "altered", "not found")}
-    w(f"\n{counts['verbatim']} verbatim, {counts['altered']} altered, {counts['not found']} not found")
+    w()
+    w(f"{counts['verbatim']} verbatim, {counts['altered']} altered, {counts['not found']} not found")
 
 
 def as_json(value: Any) -> str:

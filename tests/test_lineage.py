@@ -24,7 +24,7 @@ def row(aid: str, text: str, day: int, index: int = 0, stored: int | None = None
 
 
 def by_article(rows: list[QuoteRow]) -> dict[str, tuple[str, str, str | None]]:
-    return {a.article_id: (a.quotation_id, a.role, a.diff) for a in quotations(rows)}
+    return {a.article_id: (a.quotation_id, a.role, a.diff) for a in quotations(rows)[0]}
 
 
 def test_copies_trims_and_one_changed_word_are_one_quotation():
@@ -63,6 +63,43 @@ def test_the_canonical_wording_is_the_earliest_full_one_and_ids_never_change():
     assert {v[0] for v in later.values()} == {"a-0"}
     assert later["older"][1] == "canonical" and later["a"][1] == "copy"
     assert later["excerpt"][1] == "fragment"  # earliest, but no full version
+
+
+def test_a_run_aligns_only_the_pairs_holding_new_wordings_and_gets_the_same_quotations():
+    """Incremental: what earlier runs compared is reused, only new wordings are aligned, and the
+    result is what comparing everything again gives."""
+    from tasks.corpus import lineage
+
+    words = FULL.split()
+    old = [row("wire", FULL, 0), row("copy", FULL, 1), row("budget", OTHER, 0),
+           row("budget2", OTHER.replace("bridge", "tunnel"), 2)]
+    new = [row("trim", " ".join(words[2:-2]), 3), row("excerpt", " ".join(words[10:20]), 4),
+           row("school", ALSO, 5), row("school2", ALSO, 6)]
+    _, before = quotations(old)
+    aligned: list[tuple[int, int]] = []
+    real = lineage.same_quotation
+
+    def counting(a: list[str], b: list[str]) -> str | None:
+        aligned.append((len(a), len(b)))
+        return real(a, b)
+
+    lineage.same_quotation = counting  # type: ignore[assignment]
+    try:
+        again, _ = quotations(old + new, before)
+    finally:
+        lineage.same_quotation = real  # type: ignore[assignment]
+    full, _ = quotations(old + new)
+    assert sorted(again, key=repr) == sorted(full, key=repr)
+    # the two old wordings of the budget quote were not aligned again
+    lengths = {len(quote_words_of(OTHER)), len(quote_words_of(OTHER.replace("bridge", "tunnel")))}
+    assert not any({a, b} <= lengths and a == b for a, b in aligned)
+    assert aligned  # the new wordings were
+
+
+def quote_words_of(text: str) -> list[str]:
+    from tasks.corpus.lineage import quote_words
+
+    return quote_words(text)
 
 
 def test_a_word_diff_says_what_changed():
@@ -121,6 +158,17 @@ def test_quotations_views_and_queries(tmp_path):
             ("Harbour Times", "Marta Quill", "canonical"), ("Valley Wire", "Marta Quill", "copy"),
             ("Valley Wire", "Marta Quill", "variant"), ("Prairie Ledger", "Tomas Reyes", "variant")]
         assert named(con, "quote-history", text="nothing of the sort") == []
+        # the report lists it as travelled, and as a conflict
+        from tasks.report.charts import chart_specs
+        from tasks.report.data import gather
+        from tasks.report.page import render_page
+
+        data = gather(con)
+        assert [r["text"] for r in data["quotations"]] == [FULL] == [
+            r["text"] for r in data["conflicts"]]
+        page = render_page(wh, {**data, "stale": 0}, chart_specs(data))
+        assert page.count("Marta Quill 75%; Tomas Reyes 25%") == 2
+        assert "Harbour Times, 01 Oct 2026" in page
     finally:
         con.close()
 
@@ -146,6 +194,15 @@ def test_a_later_article_joins_its_quotation(tmp_path):
             (qid, 5, 4)]  # joined, not renamed
         assert con.sql("select role from quotation_appearances where source = 'Island Gazette'"
                        ).fetchall() == [("copy",)]
+        # the second run aligned only the new wording against the rest (what the first compared
+        # is kept beside the table), and its quotations are a full comparison's
+        assert [p.name for p in (wh / "aggregates").glob("quote_pairs.*")] == [
+            "quote_pairs.quotations-1.parquet"]
+        from tasks.corpus import build as b
+
+        assert sorted(b.quotation_table(con).to_pylist(), key=repr) == sorted(
+            con.sql("select quotation_id, article_id, quote_index, role, similarity, diff "
+                    "from quotation_appearances").to_arrow_table().to_pylist(), key=repr)
     finally:
         con.close()
 

@@ -293,11 +293,13 @@ def test_every_named_query(built):
     assert named(con, "source-diversity", source="Valley Wire", since="2026-12") == []
     assert [r[:2] for r in named(con, "quote-search", phrase="RIVER")] == [
         ("Ruth Calloway", "direct"), ("Ben Okoro", "direct"), ("Ben Okoro", "mixed")]
-    # every file in sql/queries is covered above
+    # every file in sql/queries is covered above, or in tests/test_lineage.py (the quotation
+    # queries, on quotes repeated across outlets)
     assert set(query.named_queries()) == {
         "top-people", "top-entities", "entity-timeline", "entity-cooccurrence", "top-pairs",
         "top-speakers", "speaker-quotes", "speaker-sources", "source-volume", "rising-entities",
-        "failed-files", "quote-search", "source-diversity"}
+        "failed-files", "quote-search", "source-diversity", "most-repeated-quotes",
+        "conflicting-attributions", "quote-history"}
 
 
 def test_parameter_errors(built):

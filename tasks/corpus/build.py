@@ -86,18 +86,38 @@ def _read_from_now_on(con: Any, name: str, table: Any) -> None:
             con.execute(substitute(stmt, {placeholder: f"{name}_now"}))
 
 
-def quotation_table(con: Any) -> Any:
+def quotation_table(con: Any, cache: Path | None = None) -> Any:
     """Every direct quote that belongs to a quotation (tasks/corpus/lineage.py), from the views in
-    ``con``: an Arrow table of quotation_id, article_id, quote_index, role, similarity, diff."""
+    ``con``: an Arrow table of quotation_id, article_id, quote_index, role, similarity, diff.
+    ``cache``: where what was compared is kept between runs (only new wordings are aligned)."""
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    from tasks.corpus.lineage import QuoteRow, quotations
+    from tasks.corpus.lineage import Compared, QuoteRow, quotations
 
     rows = con.sql("select q.article_id, q.quote_index, q.text, d.seen_at, d.first_seen "
                    "from quotes q join article_dates d using (article_id) "
                    "where q.quote_type = 'direct'").fetchall()
-    found = quotations(QuoteRow(aid, qi, text or "", (seen, aid, qi), (first, aid, qi))
-                       for aid, qi, text, seen, first in rows)
+    before = None
+    if cache is not None and cache.is_file():
+        t = pq.read_table(cache)
+        seen = set(t.schema.metadata.get(b"seen", b"").decode().split("\n")) \
+            if t.schema.metadata else set()
+        before = Compared(seen - {""}, {(a, b): k for a, b, k in zip(
+            t.column("a").to_pylist(), t.column("b").to_pylist(), t.column("kind").to_pylist(),
+            strict=True)})
+    found, compared = quotations((QuoteRow(aid, qi, text or "", (seen, aid, qi),
+                                           (first, aid, qi))
+                                  for aid, qi, text, seen, first in rows), before)
+    if cache is not None:
+        pairs = sorted(compared.edges.items())
+        table = pa.table({"a": [a for (a, _), _ in pairs], "b": [b for (_, b), _ in pairs],
+                          "kind": [k for _, k in pairs]},
+                         schema=pa.schema([("a", pa.string()), ("b", pa.string()),
+                                           ("kind", pa.string())],
+                                          metadata={"seen": "\n".join(sorted(compared.seen))}))
+        with replacing(cache) as tmp:
+            pq.write_table(table, tmp, compression="zstd")
     schema = pa.schema([("quotation_id", pa.string()), ("article_id", pa.string()),
                         ("quote_index", pa.int32()), ("role", pa.string()),
                         ("similarity", pa.float32()), ("diff", pa.string())])
@@ -110,8 +130,14 @@ def quotation_table(con: Any) -> Any:
 
 
 def write_quotation_appearances(con: Any, path: Path) -> None:
-    """Which quotes are one quotation; the views in ``con`` read them from here on."""
-    table = quotation_table(con).sort_by([("quotation_id", "ascending")])
+    """Which quotes are one quotation; the views in ``con`` read them from here on. What was
+    compared is cached beside it under the table's version (a new version compares all again)."""
+    version = aggregates.BY_NAME["quotation_appearances"].version
+    cache = path.parent / f"{layout.QUOTE_PAIRS_PREFIX}{version}.parquet"
+    for old in path.parent.glob(f"{layout.QUOTE_PAIRS_PREFIX}*.parquet"):
+        if old != cache:
+            old.unlink(missing_ok=True)
+    table = quotation_table(con, cache).sort_by([("quotation_id", "ascending")])
     _write(table, path)
     _read_from_now_on(con, "quotation_appearances", table)
 

@@ -134,53 +134,95 @@ class _Sets:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _candidates(words: list[list[str]]) -> Iterable[tuple[int, int]]:
-    """Pairs of quotes sharing enough shingles to be worth aligning (each pair once)."""
+def _candidates(words: list[list[str]], new: set[int] | None = None
+                ) -> Iterable[tuple[int, int]]:
+    """Pairs of wordings sharing enough shingles to be worth aligning (each pair once); with
+    ``new``, only the pairs holding at least one of those (the others were compared before)."""
     index: dict[str, list[int]] = defaultdict(list)
     sets = [shingles(w) for w in words]
     for i, s in enumerate(sets):
         for sh in s:
             index[sh].append(i)
     shared: dict[tuple[int, int], int] = defaultdict(int)
-    for ids in index.values():
-        if len(ids) < 2 or len(ids) > MAX_SHINGLE_QUOTES:
-            continue
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                shared[(ids[x], ids[y])] += 1
+    if new is None:
+        for ids in index.values():
+            if len(ids) < 2 or len(ids) > MAX_SHINGLE_QUOTES:
+                continue
+            for x in range(len(ids)):
+                for y in range(x + 1, len(ids)):
+                    shared[(ids[x], ids[y])] += 1
+    else:
+        for i in new:
+            for sh in sets[i]:
+                ids = index[sh]
+                if len(ids) > MAX_SHINGLE_QUOTES:
+                    continue
+                for j in ids:
+                    if j != i and (j not in new or j > i):
+                        shared[(min(i, j), max(i, j))] += 1
     for (i, j), n in shared.items():
         # at least half the shorter quote's shingles (a fragment shares all of its own)
         if n >= 0.5 * min(len(sets[i]), len(sets[j])):
             yield i, j
 
 
-def quotations(rows: Iterable[QuoteRow]) -> list[Appearance]:
-    """Every traceable quote's place in its quotation (see the module docstring)."""
-    quotes = [r for r in rows]
-    words = [quote_words(r.text) for r in quotes]
-    keep = [i for i, w in enumerate(words) if len(w) >= MIN_WORDS]
-    local = [words[i] for i in keep]
-    # exact copies first (same words), then variants; fragments attach afterwards, each to
-    # one quotation only, so two quotations sharing an excerpt are never merged through it
+@dataclass
+class Compared:
+    """What earlier runs compared: the wordings (words joined by spaces) whose every pair was
+    aligned, and the pairs found to be one quotation (variant) or an excerpt (fragment). A run
+    aligns only the pairs holding a new wording: the rest join as they did."""
+
+    seen: set[str]
+    edges: dict[tuple[str, str], str]  # (wording, wording) in sorted order -> variant | fragment
+
+
+def quotations(rows: Iterable[QuoteRow], before: Compared | None = None
+               ) -> tuple[list[Appearance], Compared]:
+    """Every traceable quote's place in its quotation (see the module docstring), and what was
+    compared, for the next run. Distinct wordings are compared, not quotes (fifty copies of one
+    sentence are one wording); with ``before``, only the pairs holding a wording it has not
+    seen are aligned, and the pairs it found join as before: the same result as comparing
+    everything again."""
+    quotes = list(rows)
+    wording_of: dict[tuple[str, ...], int] = {}
+    holders: list[list[int]] = []  # wording -> the quotes written so
+    for n, r in enumerate(quotes):
+        key = tuple(quote_words(r.text))
+        if len(key) < MIN_WORDS:
+            continue
+        if key not in wording_of:
+            wording_of[key] = len(holders)
+            holders.append([])
+        holders[wording_of[key]].append(n)
+    local = [list(w) for w in wording_of]
+    first = [min(quotes[n].order for n in h) for h in holders]  # when each wording appeared
+    # variants join; fragments attach afterwards, each to one quotation only, so two
+    # quotations sharing an excerpt are never merged through it
     sets = _Sets()
-    first_of: dict[tuple[str, ...], int] = {}
-    for k, w in enumerate(local):
-        key = tuple(w)
-        if key in first_of:
-            sets.union(first_of[key], k)
-        else:
-            first_of[key] = k
     fragment_of: dict[int, list[int]] = defaultdict(list)
-    for i, j in _candidates(local):
+    keys = [" ".join(w) for w in local]
+    new = None if before is None else {i for i, k in enumerate(keys) if k not in before.seen}
+    found: list[tuple[int, int, str]] = []
+    if before is not None:
+        at = {k: i for i, k in enumerate(keys)}
+        found = [(at[a], at[b], kind) for (a, b), kind in before.edges.items()
+                 if a in at and b in at]
+    for i, j in _candidates(local, new):
         kind = same_quotation(local[i], local[j])
+        if kind is not None:
+            found.append((i, j, kind))
+    edges: dict[tuple[str, str], str] = {}
+    for i, j, kind in found:
+        a, b = sorted((keys[i], keys[j]))
+        edges[(a, b)] = kind
         if kind == "variant":
             sets.union(i, j)
         elif kind == "fragment":
             short, long = (i, j) if len(local[i]) <= len(local[j]) else (j, i)
             fragment_of[short].append(long)
     # a fragment joins the quotation of its longest container (then the earliest); a group of
-    # copies of one fragment moves whole, and a group holding any full wording stays itself
-    attach = {short: min(longs, key=lambda k: (-len(local[k]), quotes[keep[k]].order))
+    # fragments moves whole, and a group holding any full wording stays itself
+    attach = {short: min(longs, key=lambda k: (-len(local[k]), first[k]))
               for short, longs in fragment_of.items()}
     groups: dict[int, list[int]] = defaultdict(list)
     for k in range(len(local)):
@@ -194,25 +236,29 @@ def quotations(rows: Iterable[QuoteRow]) -> list[Appearance]:
         groups[sets.find(k)].append(k)
     out: list[Appearance] = []
     for members in groups.values():
-        if len(members) < 2:
+        said = [n for m in members for n in holders[m]]
+        if len(said) < 2:
             continue  # said once: no lineage to trace
         full = [m for m in members if not _is_fragment(m, members, local)]
-        canonical = min(full or members, key=lambda m: quotes[keep[m]].order)
-        qid_member = min(members, key=lambda m: quotes[keep[m]].stored)
-        qid = f"{quotes[keep[qid_member]].article_id}-{quotes[keep[qid_member]].quote_index}"
-        base = local[canonical]
+        canonical = min((n for m in (full or members) for n in holders[m]),
+                        key=lambda n: quotes[n].order)
+        first_stored = quotes[min(said, key=lambda n: quotes[n].stored)]
+        qid = f"{first_stored.article_id}-{first_stored.quote_index}"
+        base = local[wording_of[tuple(quote_words(quotes[canonical].text))]]
         for m in members:
-            r, w = quotes[keep[m]], local[m]
-            if m == canonical:
-                role, sim, diff = "canonical", 1.0, None
-            elif w == base:
-                role, sim, diff = "copy", 1.0, None
+            w = local[m]
+            if w == base:
+                sim, diff, role = 1.0, None, "copy"
             else:
                 sim = similarity(base, w)
                 role = "fragment" if m not in full else "variant"
                 diff = word_diff(base, w)
-            out.append(Appearance(qid, r.article_id, r.quote_index, role, round(sim, 3), diff))
-    return out
+            for n in holders[m]:
+                r = quotes[n]
+                out.append(Appearance(qid, r.article_id, r.quote_index,
+                                      "canonical" if n == canonical else role, round(sim, 3),
+                                      diff))
+    return out, Compared(set(keys), edges)
 
 
 def _is_fragment(m: int, members: list[int], local: list[list[str]]) -> bool:

@@ -20,6 +20,7 @@ NETWORK_PEOPLE = 25
 TOP_SOURCES = 8  # sources drawn by name in the articles-over-time chart
 MAX_DAILY_DAYS = 120  # beyond this span, articles are counted per week
 TOP_SECTIONS = 12  # sections of an undated corpus drawn by name
+TOP_QUOTATIONS = 10  # quotations listed as most repeated, and as conflicting
 
 
 def _rows(con: Any, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -102,6 +103,8 @@ def gather(con: Any) -> dict[str, Any]:
         "speaker_section": _rows(con, "speaker_by_section", speakers=HEATMAP_SPEAKERS,
                                  sections=HEATMAP_SOURCES) if outlets < 2 and by_section else [],
         "network": _rows(con, "person_network", limit=NETWORK_PEOPLE, min_articles=1),
+        "quotations": _rows(con, "repeated_quotations", limit=TOP_QUOTATIONS, conflicts=False),
+        "conflicts": _rows(con, "repeated_quotations", limit=TOP_QUOTATIONS, conflicts=True),
         "health": _rows(con, "health")[0],
         "runs": _rows(con, "last_runs", limit=10),
         "failed": _rows(con, "failure_table", limit=20),

@@ -174,6 +174,23 @@ def _chart(charts: dict[str, Any], cid: str, caption: str) -> str:
             f"<figcaption>{_e(caption)}</figcaption></figure>")
 
 
+def _quotation_table(rows: list[dict[str, Any]], empty: str) -> str:
+    """Quotations: their words, reach, first appearance and the speakers credited."""
+    if not rows:
+        return f'<p class="empty">{_e(empty)}</p>'
+    body = "".join(
+        "<tr><td>“{}”</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+            _e(r["text"]), _n(r["outlets"]), _n(r["articles"]),
+            _e(f"{r['first_source'] or '(no outlet named)'}, "
+               + (f"{r['first_seen_at']:%d %b %Y}" if r["first_seen_at"] else "undated")
+               + ("" if r["first_date_source"] == "published" else " (first stored)")),
+            _e("; ".join(f"{s['speaker']} {s['share']:.0%}" for s in r["speakers"]) or "no one"))
+        for r in rows)
+    return ("<table><thead><tr><th>words</th><th>outlets</th><th>articles</th>"
+            "<th>first appeared</th><th>credited to</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
 def _said(line: dict[str, Any]) -> str:
     """A speaker's own words in quotation marks; reported speech as reported, never dressed up
     as a verbatim quote."""
@@ -255,7 +272,7 @@ def render_page(wh: Path, data: dict[str, Any], charts: dict[str, dict[str, Any]
 </div>
 <nav><a href="#corpus">Corpus</a><a href="#people">People and organisations</a>
 <a href="#speakers">Speakers</a><a href="#whom">Who quotes whom</a>
-<a href="#network">Network</a><a href="#health">Data health</a></nav>
+<a href="#quotations">Quotations</a><a href="#network">Network</a><a href="#health">Data health</a></nav>
 </header>
 <main>
 <section id="corpus"><h2>Corpus</h2>
@@ -292,6 +309,16 @@ name data makes it unambiguous (p &ge; 0.9; <code>speakers.gender_source</code> 
  if data["speaker_source"] or not data["speaker_section"] else
  _chart(charts, "speaker-by-section",
         "Quotes of the most-quoted people, per section (the corpus has one outlet)")}
+</section>
+<section id="quotations"><h2>Quotations that travelled</h2>
+<p class="note">The same words (or nearly: a word changed, a start or end trimmed, an excerpt)
+reported in several articles; <code>news-etl trace "some words"</code> gives one's history.</p>
+{_quotation_table(data["quotations"], "No quotation was reported by two outlets or more.")}
+<h3>Conflicting attributions</h3>
+<p class="note">The same words credited to different speakers: a misattribution somewhere, or the
+extractor's own speaker error (read the articles: <code>news-etl query quote-history -p
+text=...</code>).</p>
+{_quotation_table(data["conflicts"], "No quotation is credited to two speakers.")}
 </section>
 <section id="network"><h2>Who is named with whom</h2>
 {_chart(charts, "people-network", "The most-named people; a line joins two named in the same "

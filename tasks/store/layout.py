@@ -30,6 +30,7 @@ PENDING_FILE = "pending-reprocess.json"  # reprocess selections a stopped run le
 PROGRESS_FILE = "_articles"  # in a staging folder: articles staged so far, for the progress bar
 AGGREGATE_MARKER = "batches.sha256"  # in aggregates/: what the tables there were computed for
 SIGNATURES_FILE = "signatures.parquet"  # in aggregates/: MinHash signatures by content hash
+QUOTE_PAIRS_PREFIX = "quote_pairs."  # in aggregates/: the quote wordings lineage compared
 SCHEMA_BATCH = "0-schema"  # an empty batch that gives every view its columns before any data
 SCHEMAS_MARKER = "schemas.sha256"  # in the schema batch: schemas.digest() of its seed files
 SCHEMA_DIGEST = "f2bdcb244cd0ea82ac637bc7846a3c8c6a950bd80d32408aa63b0f72f619bc15"  # this version's

@@ -44,9 +44,13 @@ def test_copies_trims_and_one_changed_word_are_one_quotation():
 def test_a_fragment_joins_the_longer_quotation_and_a_shared_phrase_does_not():
     excerpt = "no family on the waterfront will be left to bail out"
     got = by_article([row("long", FULL, 0), row("long2", FULL, 1), row("excerpt", excerpt, 2),
+                      row("phrase", "we will rebuild the harbour wall", 3),
+                      row("phrase2", "We will rebuild the harbour wall!", 4),
                       row("budget", OTHER, 0), row("budget2", OTHER, 3),
                       row("school", ALSO, 1), row("school2", ALSO, 2)])
     assert got["excerpt"][:2] == ("long-0", "fragment")
+    # a short phrase inside a long quote is its own quotation (many say it), not an excerpt
+    assert got["phrase"][0] == got["phrase2"][0] == "phrase-0" != got["long"][0]
     # "the American people" in two different quotations: they stay apart
     assert got["budget"][0] == got["budget2"][0] == "budget-0"
     assert got["school"][0] == got["school2"][0] == "school-0"
@@ -59,7 +63,7 @@ def test_the_canonical_wording_is_the_earliest_full_one_and_ids_never_change():
     assert first["a"][:2] == ("a-0", "canonical")
     later = by_article([row("a", FULL, 5), row("b", FULL, 6),
                         row("older", FULL, 1, stored=9),
-                        row("excerpt", " ".join(FULL.split()[:9]), 0, stored=10)])
+                        row("excerpt", " ".join(FULL.split()[:12]), 0, stored=10)])
     assert {v[0] for v in later.values()} == {"a-0"}
     assert later["older"][1] == "canonical" and later["a"][1] == "copy"
     assert later["excerpt"][1] == "fragment"  # earliest, but no full version

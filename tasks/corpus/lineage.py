@@ -7,8 +7,10 @@ punctuation, ellipses and accents do not count: ``index.words``), or nearly the 
 - **copy**: the same words as the quotation's canonical wording;
 - **variant**: a word or a few changed, added or dropped (word-level similarity at least
   ``VARIANT_SIMILARITY``, lengths within ``VARIANT_LENGTH``); its ``diff`` says how it differs;
-- **fragment**: a shorter quote found whole, or all but a word or two, inside a longer one (a
-  trimmed start or end, an excerpt); it joins the quotation of the longest wording holding it.
+- **fragment**: a shorter quote of ten words or more found whole, or all but a word or two,
+  inside a longer one (a trimmed start or end, an excerpt); it joins the quotation of the
+  longest wording holding it. A shorter one is a quotation of its own: a phrase many say, or a
+  quote quoted inside another's.
 
 Candidates are found through the quotes' 3-word shingles (an inverted index of the shingles
 that fewer than ``MAX_SHINGLE_QUOTES`` quotes share: a stock phrase proposes nothing), then each
@@ -37,6 +39,10 @@ MAX_SHINGLE_QUOTES = 200  # a shingle in more quotes than this is a stock phrase
 VARIANT_SIMILARITY = 0.85  # word-level similarity of two wordings of one quotation
 VARIANT_LENGTH = 0.75  # the shorter wording holds at least this share of the longer's words
 CONTAINED = 0.9  # a fragment: this share of its words found in order inside the longer
+# an excerpt shorter than this is a phrase many say ("no one is above the law") or a quote
+# quoted inside another's ("the era of big government is over" in Gingrich's words): it is a
+# quotation of its own, not a fragment of the longer one
+MIN_FRAGMENT_WORDS = 10
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ def same_quotation(a: list[str], b: list[str]) -> str | None:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= VARIANT_LENGTH * len(long) and similarity(a, b) >= VARIANT_SIMILARITY:
         return "variant"
-    if contained(short, long) >= CONTAINED:
+    if len(short) >= MIN_FRAGMENT_WORDS and contained(short, long) >= CONTAINED:
         return "fragment"
     return None
 
@@ -264,5 +270,6 @@ def quotations(rows: Iterable[QuoteRow], before: Compared | None = None
 def _is_fragment(m: int, members: list[int], local: list[list[str]]) -> bool:
     """Whether a member's words are an excerpt of a longer member's (not a variant of it)."""
     w = local[m]
-    return any(len(local[o]) > len(w) and len(w) < VARIANT_LENGTH * len(local[o])
-               and contained(w, local[o]) >= CONTAINED for o in members if o != m)
+    return len(w) >= MIN_FRAGMENT_WORDS and any(
+        len(local[o]) > len(w) and len(w) < VARIANT_LENGTH * len(local[o])
+        and contained(w, local[o]) >= CONTAINED for o in members if o != m)

@@ -144,6 +144,16 @@ def test_titles_roles_and_openers_are_not_part_of_a_name():
     assert got["George Bush-style"][0] == "George Bush"
     assert got['" Mr de Vabres'][0] == "de Vabres"  # no stray quote mark, no title
     assert got["Both Mr Brown and Mr Blair"][1] == "other"  # two people are no one name
+    # a word glued before a full name written alone far more often, and a name written surname
+    # first, are that name; a middle name is not (John Quincy Adams is not John Adams)
+    got = by_name([NameStats("Kelly Holmes", "PERSON", 60, 18),
+                   NameStats("Sprinter Kelly Holmes", "PERSON", 2, 2),
+                   NameStats("Donald Trump", "PERSON", 900, 400), NameStats("Trump Donald", "PERSON", 3, 2),
+                   NameStats("John Adams", "PERSON", 20, 10),
+                   NameStats("John Quincy Adams", "PERSON", 6, 4)])
+    assert got["Sprinter Kelly Holmes"][0] == "Kelly Holmes"
+    assert got["Trump Donald"][0] == "Donald Trump"
+    assert got["John Quincy Adams"][0] == "John Quincy Adams"
     # a hyphenated surname alone is the full name it ends, spaced or not
     got = by_name([NameStats("Robert Kilroy-Silk", "PERSON", 30, 13),
                    NameStats("Kilroy-Silk", "PERSON", 20, 10), NameStats("Kilroy Silk", "PERSON", 2, 2),

@@ -63,6 +63,7 @@ MIN_BACKING = 0.2  # full names must hold this share of a lone word's articles t
 MIN_TITLED_SHARE = 0.02  # titles before a lone word that mark a real mononym, not a stray match
 DOMINANT_SHARE = 0.8  # share of articles one full name needs to claim a lone surname
 MIN_FULL_NAME_ARTICLES = 2  # a full name seen once does not claim a surname used elsewhere
+GLUED_SHARE = 3.0  # a name written alone this many times as often absorbs its glued variant
 # Words that, inside a name, make it an organisation whatever the NER said ("Manchester United").
 ORG_NAME_WORDS = ORG_WORDS | frozenset("""team squad united city fc rovers rangers athletic wanderers
     olympic albion county hotspur plc airlines airways motors holdings partners studios records
@@ -308,8 +309,19 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         g.forms[bare_name(s.name)] += s.mentions
         g.names.add(s.name)
 
-    # a middle initial does not make another person: "george w bush" joins "george bush"
+    # a middle initial does not make another person ("george w bush" joins "george bush"; a
+    # middle name may: John Quincy Adams is not John Adams); nor does a name written surname
+    # first ("Trump Donald"), or a word glued before a full name far more often written alone
+    # ("Crooked Hillary Clinton", "Sprinter Kelly Holmes"): each joins the name it varies
     target: dict[tuple[str, ...], tuple[str, ...]] = {}
+    person = {key for key, g in groups.items() if g.kind() == "person" and LOWER_CASE not in key}
+    for key in person:
+        if len(key) == 3 and key[1:] in person and \
+                groups[key[1:]].articles >= GLUED_SHARE * groups[key].articles:
+            target[key] = key[1:]
+        elif len(key) == 2 and (key[1], key[0]) in person and \
+                groups[(key[1], key[0])].articles >= GLUED_SHARE * groups[key].articles:
+            target[key] = (key[1], key[0])
     # "Kilroy Silk" spaced is "Kilroy-Silk"
     for key in groups:
         spaced = tuple(w for part in key for w in part.split("_"))
@@ -317,7 +329,13 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
             target[spaced] = key
     for key in groups:
         if len(key) == 3 and len(key[1]) == 1 and (key[0], key[2]) in groups:
-            target[key] = (key[0], key[2])
+            target[key] = (key[0], key[2])  # whatever the kinds say
+    for key, root in list(target.items()):  # a chain ends at its last name
+        seen = {key}
+        while root in target and root not in seen:
+            seen.add(root)
+            root = target[root]
+        target[key] = root
     # plural groups and parties join their singular ("tories" -> "tory"); a person's name never
     # does, nor a word some full person name begins or ends with ("Smiths" is not Smith)
     name_words = {w for k, g in groups.items() if len(k) >= 2 and g.kind() == "person"

@@ -8,6 +8,7 @@ between, the views compute the same tables live.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -194,6 +195,12 @@ def materialize(wh: Path) -> float:
     # no DuckDB progress bar on the terminal in the middle of a run's own
     con = duckdb.connect(":memory:")
     con.execute("set enable_progress_bar = false")
+    # NEWS_ETL_DUCKDB_MEMORY_LIMIT ('2GB'): DuckDB's own cap for these tables, spilling to
+    # aggregates/.spill beyond it (benchmarks/scale_sim.py runs a rebuild under one)
+    if limit := os.environ.get("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "").strip():
+        con.execute("set memory_limit = $l", {"l": limit})
+        con.execute("set temp_directory = $d",
+                    {"d": str(wh / layout.AGGREGATES / ".spill")})
     try:
         for stmt in views.view_statements(wh, batches):
             con.execute(stmt)

@@ -125,9 +125,12 @@ def _copy(tables: dict[str, Any], copy: int, batch: str) -> dict[str, Any]:
 
 
 def fabricate(src: Path, out: Path, articles: int) -> dict[str, Any]:
-    """A warehouse at ``out`` of about ``articles`` articles from copies of ``src``'s rows."""
+    """A warehouse at ``out`` of about ``articles`` articles from copies of ``src``'s rows, in
+    batches the size compaction makes (compact.DEFAULT_TARGET_ROWS entity rows), each copy
+    written as its own flush: the layout of a compacted warehouse."""
     import pyarrow.parquet as pq
 
+    from tasks.run.compact import DEFAULT_TARGET_ROWS
     from tasks.store import commit, layout, staging
 
     if out.exists():
@@ -136,17 +139,25 @@ def fabricate(src: Path, out: Path, articles: int) -> dict[str, Any]:
     tables = _source_tables(src)
     per = tables["articles"].num_rows
     copies = max(1, -(-articles // per))
+    per_batch = max(1, DEFAULT_TARGET_ROWS // max(1, tables["entities"].num_rows))
     t0 = time.perf_counter()
-    for c in range(copies):
-        batch = f"20150101T000000000000Z-sim-{c:06d}"
-        made = _copy(tables, c, batch)
+    batches = 0
+    for first in range(0, copies, per_batch):
+        batch = f"20150101T000000000000Z-sim-{batches:06d}"
         folder = layout.staging_dir(out) / batch
         folder.mkdir(parents=True)
-        for name, table in made.items():
-            pq.write_table(table, folder / f"{name}.parquet", compression="zstd",
-                           row_group_size=GROUP_ROWS.get(name, 131_072))
+        writers: dict[str, Any] = {}
+        for c in range(first, min(copies, first + per_batch)):
+            for name, table in _copy(tables, c, batch).items():
+                if name not in writers:
+                    writers[name] = pq.ParquetWriter(folder / f"{name}.parquet", table.schema,
+                                                     compression="zstd")
+                writers[name].write_table(table, row_group_size=GROUP_ROWS.get(name, 131_072))
+        for w in writers.values():
+            w.close()
         commit.commit_batch(out, batch)
-    return {"articles": per * copies, "copies": copies,
+        batches += 1
+    return {"articles": per * copies, "copies": copies, "batches": batches,
             "fabricate_s": round(time.perf_counter() - t0, 1)}
 
 
@@ -275,10 +286,10 @@ def main() -> int:
         fig["build"] = fabricate(args.source, args.out, args.articles)
     tmp = Path(tempfile.mkdtemp(prefix="scale-sim-"))
     raw = args.new_raw or new_raw(tmp / "raw")
-    if "reads" in steps:
-        fig["reads"] = reads(args.out)
     if "incremental" in steps:
         fig["incremental"] = incremental(args.out, raw)
+    if "reads" in steps:  # after the run: the corpus-level tables are current
+        fig["reads"] = reads(args.out)
     if "small" in steps:
         small = tmp / "small"
         fabricate(args.source, small, args.small)
@@ -307,7 +318,7 @@ def main() -> int:
     if "build" in fig:
         b = fig["build"]
         print(f"{'fabricate':34} {b['fabricate_s']:9.1f} {'':>12}  {b['articles']:,} articles "
-              f"in {b['copies']:,} batches")
+              f"({b['copies']:,} copies) in {b['batches']:,} batches")
     for key in ("incremental", "small"):
         if key in fig:
             r = fig[key]

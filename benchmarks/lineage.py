@@ -25,6 +25,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--warehouse", type=Path, required=True)
     ap.add_argument("--top", type=int, default=10, help="quotations listed (default 10)")
+    ap.add_argument("--context", action="store_true",
+                    help="under each conflict, its other speakers' appearances: the speaker as "
+                         "written, the rule that chose it, and the words before the quote (to "
+                         "tell a misattribution from our own speaker error)")
     ap.add_argument("--words-per-second", type=float, default=None,
                     help="estimate NLP time as words / this instead of the runs' wall time")
     args = ap.parse_args()
@@ -63,6 +67,17 @@ def main() -> int:
             "order by articles desc, quotation_id").fetchall():
         who = "; ".join(f"{s['speaker']} {s['quotes']}" for s in speakers)
         print(f"  {qid}  [{who}]  “{text[:120]}”")
+        if not args.context:
+            continue
+        for sp, written, rule, src, before in con.sql(
+                "select qa.speaker, q.speaker_text, q.speaker_rule, qa.source, "
+                "substr(a.text, greatest(1, q.spans[1].start - 110), 110) "
+                "from quotation_appearances qa join quotes q using (article_id, quote_index) "
+                "join articles a using (article_id) where qa.quotation_id = $q "
+                "and qa.speaker is not null and qa.speaker <> $top order by qa.seen_at",
+                params={"q": qid, "top": speakers[0]["speaker"]}).fetchall():
+            print(f"      -> {sp} (written '{written}', {rule}) [{src}] …"
+                  f"{' '.join(before.split())}")
     con.close()
     return 0
 

@@ -21,8 +21,11 @@ from typing import Any
 from tasks.core.errors import UsageError
 from tasks.core.printable import printable
 
-# a quoted passage: between curly or straight double quotes, on one line or across a wrap
-_QUOTED = re.compile(r"“([^”]{3,2000})”|\"([^\"\n]{3,2000}(?:\n[^\"\n]{1,2000})?)\"")
+# a quoted passage: between curly or straight double quotes, on one line or across a wrap, or
+# between curly single quotes (British style) opening at a word's start and closing at a word's
+# end, so an apostrophe inside ("don’t") does not end it
+_QUOTED = re.compile(r"“([^”]{3,2000})”|\"([^\"\n]{3,2000}(?:\n[^\"\n]{1,2000})?)\""
+                     r"|(?<!\w)‘([^\n]{3,2000}?)’(?!\w)")
 MIN_PASSAGE_WORDS = 4  # shorter quoted words ("so-called", a title) are not a quote to verify
 ALTERED_AT = 0.6  # share of a passage's words found in order in a quote: altered, not invented
 
@@ -125,7 +128,7 @@ def passages(text: str) -> list[str]:
     """The quoted passages of a draft worth verifying (four words or more)."""
     from tasks.corpus.lineage import quote_words
 
-    found = [(m.group(1) or m.group(2)).replace("\n", " ").strip()
+    found = [(m.group(1) or m.group(2) or m.group(3)).replace("\n", " ").strip()
              for m in _QUOTED.finditer(text)]
     return [p for p in found if len(quote_words(p)) >= MIN_PASSAGE_WORDS]
 

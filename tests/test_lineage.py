@@ -106,6 +106,19 @@ def quote_words_of(text: str) -> list[str]:
     return quote_words(text)
 
 
+def test_a_drafts_quoted_passages_in_every_quoting_style():
+    """Curly and straight double quotes, a quote wrapped across a line, British single quotes
+    with an apostrophe inside; a scare-quoted word or two is no passage to verify."""
+    from news_etl.lineage import passages
+
+    draft = ('The minister said: ‘We don’t accept that the harbour wall will fail this winter’.\n'
+             'She called it a “so-called” plan, then added “we will rebuild the\nwall by May”. '
+             'A resident wrote "the ferry has not run for nine days".')
+    assert passages(draft) == ["We don’t accept that the harbour wall will fail this winter",
+                               "we will rebuild the wall by May",
+                               "the ferry has not run for nine days"]
+
+
 def test_a_word_diff_says_what_changed():
     assert word_diff("a b c d".split(), "a x c d e".split()) == "a [-b-] {+x+} c d {+e+}"
 

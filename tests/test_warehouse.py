@@ -514,3 +514,51 @@ def test_a_first_set_up_killed_half_way_is_no_warehouse_yet(tmp_path, monkeypatc
     monkeypatch.setattr(staging, "_write_seed", real)
     staging.init_warehouse(tmp_path)
     views.connect(tmp_path).close()
+
+
+def test_a_reader_opens_the_published_views_when_they_are_current(tmp_path):
+    """news.duckdb holds the views of the batches committed when it was published: a reader
+    opens it read-only then (no live-row table computed again: most of a search's time at a
+    million articles), and makes the views anew in memory as soon as a batch is committed
+    after it. Both ways give the same rows."""
+    from tasks.corpus import build as corpus_build
+    from tests.test_identity import build
+
+    wh = tmp_path / "wh"
+    build(wh, {"a.txt": ([("Ruth Calloway", "PERSON")], [("Ruth Calloway", "We will vote no")])})
+    corpus_build.materialize(wh)
+    views.publish_views(wh)
+
+    def read() -> tuple[str, list]:
+        con = views.connect(wh)
+        try:
+            where = con.sql("select current_database()").fetchall()[0][0]
+            rows = [con.sql(f"select count(*) from {v}").fetchall()[0][0]
+                    for v in ("articles", "entities", "quotes", "postings", "named_entities",
+                              "speaker_quotes", "article_meta")]
+            return where, rows
+        finally:
+            con.close()
+
+    published, rows = read()
+    assert published == "news" and rows[:3] == [1, 1, 1]
+    build(wh, {"b.txt": ([("Ben Okoro", "PERSON")], [("Ben Okoro", "The river is low")])},
+          batch="20261121T000000000000Z-1-00000")
+    fresh, rows2 = read()
+    assert fresh == "memory" and rows2[:3] == [2, 2, 2]  # the new batch, at once
+    corpus_build.materialize(wh)
+    views.publish_views(wh)
+    again, rows3 = read()
+    assert again == "news" and rows3 == read_in_memory(wh)
+
+
+def read_in_memory(wh: Path) -> list:
+    """The same counts through views made in memory (an export's connection always is)."""
+    con = views.connect(wh, writable=wh)
+    try:
+        assert con.sql("select current_database()").fetchall()[0][0] == "memory"
+        return [con.sql(f"select count(*) from {v}").fetchall()[0][0]
+                for v in ("articles", "entities", "quotes", "postings", "named_entities",
+                          "speaker_quotes", "article_meta")]
+    finally:
+        con.close()

@@ -180,7 +180,9 @@ def connect(wh: Path, writable: Path | None = None):  # -> duckdb.DuckDBPyConnec
                 pass  # replaced or unreadable just now: make the views instead
             else:
                 con.execute("set parquet_metadata_cache = true")
-                if con.sql(f"select all_live from {STATE_TABLE}").fetchall() == [(True,)]:
+                all_live = con.sql(f"select all_live from {STATE_TABLE}").fetchall() == [(True,)]
+                con.execute(f"set variable news_etl_all_live = {str(all_live).lower()}")
+                if all_live:
                     # every row live: the core views read their files as they are (temporary
                     # views shadow the stored ones, and every stored view reads them)
                     for stmt in stmts:

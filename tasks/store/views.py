@@ -63,6 +63,7 @@ _publish_lock = threading.Lock()
 # views.sql's test of whether every row in the batch files is live (set by each connection)
 ALL_LIVE = "coalesce(getvariable('news_etl_all_live'), false)"
 STATE_TABLE = "news_etl_state"  # in news.duckdb: what publish found (all_live)
+PUBLISH_FORMAT = "news.duckdb-2"  # bump when write_database writes something new
 STORAGE_VERSION = "v1.0.0"  # news.duckdb's format: DuckDB 1.0 and every later client reads it
 
 
@@ -89,6 +90,13 @@ def write_database(path: Path, stmts: list[str]) -> None:
         con.close()
 
 
+def views_digest(stmts: list[str]) -> str:
+    """What news.duckdb was published from: the statements, and the file's own format (a file
+    an earlier version wrote, without the state table, is not current, so readers make the
+    views in memory and the next run writes it again)."""
+    return hashlib.sha256("\n;\n".join([PUBLISH_FORMAT, *stmts]).encode()).hexdigest()
+
+
 def publish_views(wh: Path) -> bool:
     """Write news.duckdb with the views over the batches committed now, unless nothing changed.
 
@@ -98,7 +106,7 @@ def publish_views(wh: Path) -> bool:
 
     with _publish_lock:
         stmts = view_statements(wh)
-        digest = hashlib.sha256("\n;\n".join(stmts).encode()).hexdigest()
+        digest = views_digest(stmts)
         marker = wh / VIEWS_MARKER
         if db_path(wh).exists() and marker.exists() and marker.read_text().strip() == digest:
             return False
@@ -153,6 +161,36 @@ def check_readable(wh: Path) -> None:
                                 "again for that)")
 
 
+def _open_published(wh: Path, stmts: list[str]):  # -> duckdb.DuckDBPyConnection | None
+    """news.duckdb opened read-only when it holds the views these statements make (its marker
+    says so and it has the state table this version writes), else None."""
+    import duckdb
+
+    try:
+        if (wh / VIEWS_MARKER).read_text().strip() != views_digest(stmts):
+            return None
+        con = duckdb.connect(str(db_path(wh)), read_only=True)
+    except (OSError, duckdb.Error):
+        return None  # no marker, or the file replaced or unreadable just now
+    try:
+        con.execute("set parquet_metadata_cache = true")
+        all_live = con.sql(f"select all_live from {STATE_TABLE}").fetchall() == [(True,)]
+        con.execute(f"set variable news_etl_all_live = {str(all_live).lower()}")
+        if all_live:
+            # every row live: the core views read their files as they are (temporary views
+            # shadow the stored ones, and every stored view reads them)
+            for stmt in stmts:
+                if ALL_LIVE in stmt and stmt.startswith("create or replace view "):
+                    con.execute(stmt.replace("create or replace view ",
+                                             "create or replace temp view ", 1)
+                                .replace(ALL_LIVE, "true"))
+        lock_down(con, [wh])
+    except duckdb.Error:  # written otherwise than the marker says: make the views instead
+        con.close()
+        return None
+    return con
+
+
 def connect(wh: Path, writable: Path | None = None):  # -> duckdb.DuckDBPyConnection
     """A DuckDB connection with every view over this warehouse's files, locked down to them
     (lock_down): a query, a search or the report reads the warehouse and nothing else.
@@ -167,31 +205,8 @@ def connect(wh: Path, writable: Path | None = None):  # -> duckdb.DuckDBPyConnec
 
     check_readable(wh)
     stmts = view_statements(wh)
-    if writable is None:
-        digest = hashlib.sha256("\n;\n".join(stmts).encode()).hexdigest()
-        try:
-            current = (wh / VIEWS_MARKER).read_text().strip() == digest
-        except OSError:
-            current = False
-        if current:
-            try:
-                con = duckdb.connect(str(db_path(wh)), read_only=True)
-            except duckdb.Error:
-                pass  # replaced or unreadable just now: make the views instead
-            else:
-                con.execute("set parquet_metadata_cache = true")
-                all_live = con.sql(f"select all_live from {STATE_TABLE}").fetchall() == [(True,)]
-                con.execute(f"set variable news_etl_all_live = {str(all_live).lower()}")
-                if all_live:
-                    # every row live: the core views read their files as they are (temporary
-                    # views shadow the stored ones, and every stored view reads them)
-                    for stmt in stmts:
-                        if ALL_LIVE in stmt and stmt.startswith("create or replace view "):
-                            con.execute(stmt.replace("create or replace view ",
-                                                     "create or replace temp view ", 1)
-                                        .replace(ALL_LIVE, "true"))
-                lock_down(con, [wh])
-                return con
+    if writable is None and (published := _open_published(wh, stmts)) is not None:
+        return published
     con = duckdb.connect(":memory:")
     # every query re-reads the Parquet footers otherwise (some 0.1 s a search on a compacted
     # 37k-article warehouse, its tables in thousands of small row groups); a batch's files never

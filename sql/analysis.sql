@@ -284,7 +284,8 @@ create or replace macro quote_norm(t) as
 -- Written by a run after its last commit; empty until then.
 create or replace view quotation_appearances as
 select qa.quotation_id, qa.article_id, qa.quote_index, qa.role, qa.similarity, qa.diff,
-       q.text, coalesce(i.identity, q.speaker) as speaker, q.speaker as speaker_name,
+       q.text, nullif(trim(coalesce(i.identity, q.speaker)), '') as speaker,
+       nullif(trim(q.speaker), '') as speaker_name,
        a.source, a.title, a.url, d.seen_at, d.date_source
 from {quotation_appearances_source} qa
 join quotes q on q.article_id = qa.article_id and q.quote_index = qa.quote_index

@@ -263,3 +263,26 @@ def test_trace_and_verify_commands(tmp_path, capsys):
     assert cli.main(["verify", str(clean), "--warehouse", str(wh), "-f", "json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["verdict"] == "verbatim"
     assert cli.main(["verify", str(tmp_path / "none.md"), "--warehouse", str(wh)]) == 2
+
+
+def test_a_blank_speaker_is_no_speaker_and_no_conflict(tmp_path):
+    """A quote the extractor credited to an empty name counts as credited to no one: the same
+    words said by one person and by no one are no conflict."""
+    from tasks.corpus import build as corpus_build
+    from tasks.store import views
+    from tests.test_identity import build
+
+    wh = tmp_path / "wh"
+    build(wh, {"a.txt": ([("Marta Quill", "PERSON")], [("Marta Quill", FULL)])},
+          published=DAY, source="Harbour Times")
+    build(wh, {"b.txt": ([("Marta Quill", "PERSON")], [(" ", FULL)])},
+          published=DAY + timedelta(days=1), source="Valley Wire",
+          batch="20261121T000000000000Z-1-00000")
+    corpus_build.materialize(wh)
+    con = views.connect(wh)
+    try:
+        [(speakers, conflict)] = con.sql("select speakers, conflict from quotations").fetchall()
+        assert [(s["speaker"], s["share"]) for s in speakers] == [("Marta Quill", 1.0)]
+        assert conflict is False
+    finally:
+        con.close()

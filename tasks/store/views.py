@@ -199,7 +199,7 @@ def connect(wh: Path, writable: Path | None = None):  # -> duckdb.DuckDBPyConnec
     When news.duckdb holds the views of exactly the batches committed now (its marker is the
     digest of the statements they make), it is opened read-only: the live-row tables it stores
     are not computed again, which at a million articles is most of a search's time. Otherwise
-    (a run committed since, a no-op run recorded, a moved warehouse) the views are made anew in
+    (a run committed since and has not published yet, a moved warehouse) the views are made anew in
     memory."""
     import duckdb
 

@@ -163,6 +163,10 @@ def test_titles_roles_and_openers_are_not_part_of_a_name():
     assert bare_name("Lord of the Rings") == "Lord of the Rings"
     assert bare_name("Sunday Times") == "Sunday Times" and bare_name("New York") == "New York"
     assert bare_name("Supt Peters") == "Peters" and bare_name("Det Sgt Ana Cole") == "Ana Cole"
+    # a name never read as a person's keeps its title: a drink, an album
+    got = by_name([NameStats("Dr Pepper", "ORG", 5, 4), NameStats("Pepper", "ORG", 3, 2),
+                   NameStats("Sgt Pepper", "WORK_OF_ART", 4, 3)])
+    assert got["Dr Pepper"][0] == "Dr Pepper" and got["Sgt Pepper"][0] == "Sgt Pepper"
 
 
 def test_an_organisation_and_its_short_forms_are_one():

@@ -120,15 +120,18 @@ DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".spli
 # An adjective or a compound made from a name is the name ("a George Bush-style tax cut").
 _NAME_SUFFIX = re.compile(r"-(?:style|led|backed|based|like|era|type|esque|inspired)$", re.I)
 _ACRONYM_PLURAL = re.compile(r"^[A-Z]{2,}s$")
+_MISTER = re.compile(r"(?i)^(?:mr|mrs|ms|miss)\.?\s")  # only a person is called Mr
 _STRAY = "\"'“”‘’«» "
 
 
-def bare_name(name: str) -> str:
+def bare_name(name: str, person: bool = True) -> str:
     """A stored name as the corpus compares and shows it: tidied (tasks.nlp.names.tidy_name),
-    without stray quote marks, leading titles, roles and sentence openers, or a -style suffix."""
+    without stray quote marks, leading titles, roles and sentence openers, or a -style suffix.
+    ``person``: whether the name is read as a person's at all; a title is part of a drink's or
+    an album's name ("Dr Pepper", "Sgt Pepper")."""
     text = _NAME_SUFFIX.sub("", tidy_name(name).strip(_STRAY)).strip(_STRAY)
     words = text.split()
-    while len(words) > 1 and (words[1][:1].isupper() or words[1][:1].isdigit()
+    while person and len(words) > 1 and (words[1][:1].isupper() or words[1][:1].isdigit()
                               or words[1] in NAME_PARTICLES) and (
             (first := words[0].lower().rstrip(".,")) in LEADING_WORDS
             or first in DAYS and words[1].lower().rstrip(".") in HONORIFICS):
@@ -136,10 +139,10 @@ def bare_name(name: str) -> str:
     return " ".join(words)
 
 
-def name_key(name: str) -> tuple[str, ...]:
+def name_key(name: str, person: bool = True) -> tuple[str, ...]:
     """The words that identify a name: its bare name (bare_name), and case, punctuation and a
     leading 'the' ignored."""
-    text = bare_name(name).replace("’", "'")
+    text = bare_name(name, person).replace("’", "'")
     # a hyphenated name is one word ("Kilroy-Silk", "Sven-Goran"): a lone "Kilroy-Silk" is a
     # surname the full name ends with; the same words spaced join it (resolve_identities)
     words = _PUNCT.sub(" ", re.sub(r"(?<=\w)-(?=\w)", "_", text.replace("'", ""))).lower().split()
@@ -292,8 +295,14 @@ def _short_forms(groups: dict[tuple[str, ...], _Group]) -> dict[tuple[str, ...],
 def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
     """One Identity per stored name (see the module docstring for the rules)."""
     groups: dict[tuple[str, ...], _Group] = {}
+    stats = list(stats)
+    # a name is read as a person's (its titles stripped) when a person label or a title is
+    # anywhere among its mentions, or it opens with Mr, Mrs, Ms or Miss: "Mr Hague" tagged ORG
+    # twice is still Hague; "Dr Pepper", never tagged a person, keeps its Dr
+    personal = {s.name for s in stats if s.label in ("PERSON", None) or s.titled
+                or _MISTER.match(tidy_name(s.name).strip(_STRAY))}
     for s in stats:
-        key = name_key(s.name)
+        key = name_key(s.name, s.name in personal)
         if not key:
             continue
         g = groups.setdefault(key, _Group(key))
@@ -306,7 +315,7 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
             g.person_mentions += s.mentions
             g.determined += s.determined
         g.articles += s.articles
-        g.forms[bare_name(s.name)] += s.mentions
+        g.forms[bare_name(s.name, s.name in personal)] += s.mentions
         g.names.add(s.name)
 
     # a middle initial does not make another person ("george w bush" joins "george bush"; a

@@ -107,7 +107,7 @@ def test_a_run_on_a_terminal_shows_a_live_bar_and_a_quiet_run_only_its_result(tm
     assert len(frames) >= 3  # drawn at the start, at each batch, at the end
     assert all("files" in f and "words/s" in f for f in frames[:-1])
     assert any("ETA " in f for f in frames)
-    assert f"100%  {n_files}/{n_files} files  15 articles" in frames[-1]
+    assert f"100%  {n_files}/{n_files} files  17 articles" in frames[-1]
     assert "| INFO" not in shown  # Prefect's log lines do not tear the bar
     assert "completed in" in shown
 
@@ -122,7 +122,7 @@ def test_a_run_on_a_terminal_shows_a_live_bar_and_a_quiet_run_only_its_result(tm
     assert res.returncode == 0, res.stderr[-2000:]
     # quiet is quiet: nothing failed, so nothing is printed (cron mails no one)
     assert res.stdout == "" and res.stderr == "", (res.stdout, res.stderr)
-    assert query(wh, "select count(*) from articles")[0][0] == 16
+    assert query(wh, "select count(*) from articles")[0][0] == 18  # the sample's 17 and one
     # and with nothing to do, nothing either
     res = subprocess.run([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh), "--quiet"],
                          capture_output=True, text=True, env=env, timeout=300)

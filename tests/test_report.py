@@ -222,14 +222,25 @@ def test_who_is_quoted_is_an_estimate_with_its_interval(sample_report):
     assert 'id="who-is-quoted">Women are ' in page.read_text(encoding="utf-8")
 
 
+def gathered(wh: Path) -> dict:
+    """The report's figures for a warehouse built by hand, its corpus tables computed first."""
+    from tasks.corpus import build as corpus_build
+    from tasks.report.data import gather
+    from tasks.store import views
+
+    corpus_build.materialize(wh)
+    con = views.connect(wh)
+    try:
+        return gather(con)
+    finally:
+        con.close()
+
+
 def test_an_undated_corpus_compares_its_sections_instead_of_drawing_one_bar(tmp_path):
     """No publication date and one outlet: a timeline would be one bar and single dots, who
     quotes whom one column. The report compares the raw folder's sections instead, and says so."""
-    from tasks.corpus import build as corpus_build
     from tasks.report.charts import chart_specs
-    from tasks.report.data import gather
     from tasks.report.page import render_page
-    from tasks.store import views
     from tests.test_identity import build
 
     wh = tmp_path / "wh"
@@ -243,12 +254,7 @@ def test_an_undated_corpus_compares_its_sections_instead_of_drawing_one_bar(tmp_
                         [("Harbour Trust", "the ferry levy would fund two new boats by the spring",
                           "indirect")]),
     }, published=None)
-    corpus_build.materialize(wh)
-    con = views.connect(wh)
-    try:
-        data = gather(con)
-    finally:
-        con.close()
+    data = gathered(wh)
     assert not data["dated"]
     assert {(r["section"], r["articles"]) for r in data["sections"]} == {
         ("politics", 2), ("business", 1), ("sport", 1)}
@@ -272,10 +278,7 @@ def test_an_undated_corpus_compares_its_sections_instead_of_drawing_one_bar(tmp_
 def test_a_dated_timeline_has_every_week_and_years_on_its_axis(tmp_path):
     """Weeks no article named someone are 0, not a line drawn across the gap; the axis says the
     year."""
-    from tasks.corpus import build as corpus_build
     from tasks.report.charts import chart_specs
-    from tasks.report.data import gather
-    from tasks.store import views
     from tests.test_identity import build
 
     wh = tmp_path / "wh"
@@ -283,12 +286,7 @@ def test_a_dated_timeline_has_every_week_and_years_on_its_axis(tmp_path):
           published=datetime(2026, 9, 1, tzinfo=UTC))
     build(wh, {"b.txt": ([("Ruth Calloway", "PERSON")], [])},
           published=datetime(2026, 10, 13, tzinfo=UTC), batch="20261121T000000000000Z-1-00000")
-    corpus_build.materialize(wh)
-    con = views.connect(wh)
-    try:
-        data = gather(con)
-    finally:
-        con.close()
+    data = gathered(wh)
     weeks = [(r["week"], r["articles"]) for r in data["people_weeks"]]
     assert len(weeks) == 7 and weeks[0][1] == weeks[-1][1] == 1
     assert [n for _, n in weeks[1:-1]] == [0] * 5  # the gap is shown as a gap

@@ -50,11 +50,14 @@ def similarity(a: list[int], b: list[int]) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / NUM_PERM
 
 
-class _Components:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
+class Components:
+    """Union-find over any hashable keys: connected components, each named by its smallest
+    member (stories here, quotations in tasks/corpus/lineage.py)."""
 
-    def find(self, x: str) -> str:
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, x: Any) -> Any:
         root = x
         while self.parent.get(root, root) != root:
             root = self.parent[root]
@@ -62,7 +65,7 @@ class _Components:
             self.parent[x], x = root, self.parent[x]
         return root
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: Any, b: Any) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
@@ -74,7 +77,7 @@ def stories(articles: Iterable[tuple[str, str, Any, list[int] | None]]
     text hash, first stored, signature) of every live article."""
     rows = list(articles)
     order = {aid: (first, aid) for aid, _, first, _ in rows}
-    comps = _Components()
+    comps = Components()
     by_hash: dict[str, str] = {}
     buckets: dict[tuple[int, tuple[int, ...]], list[str]] = defaultdict(list)
     sigs = {aid: sig for aid, _, _, sig in rows if sig is not None}

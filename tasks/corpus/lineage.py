@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tasks.corpus.dedup import Components
 from tasks.corpus.index import words as folded_words
 
 MIN_WORDS = 6  # shorter quotes ("we will see", "no comment") are said by everyone
@@ -122,24 +123,6 @@ def same_quotation(a: list[str], b: list[str]) -> str | None:
     return None
 
 
-class _Sets:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        root = x
-        while self.parent.get(root, root) != root:
-            root = self.parent[root]
-        while self.parent.get(x, x) != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _candidates(words: list[list[str]], new: set[int] | None = None
                 ) -> Iterable[tuple[int, int]]:
     """Pairs of wordings sharing enough shingles to be worth aligning (each pair once); with
@@ -204,7 +187,7 @@ def quotations(rows: Iterable[QuoteRow], before: Compared | None = None
     first = [min(quotes[n].order for n in h) for h in holders]  # when each wording appeared
     # variants join; fragments attach afterwards, each to one quotation only, so two
     # quotations sharing an excerpt are never merged through it
-    sets = _Sets()
+    sets = Components()
     fragment_of: dict[int, list[int]] = defaultdict(list)
     keys = [" ".join(w) for w in local]
     new = None if before is None else {i for i, k in enumerate(keys) if k not in before.seen}

@@ -339,3 +339,83 @@ def test_full_names_far_rarer_than_a_lone_word_do_not_explain_it():
                    NameStats("Politico", "PERSON", 216, 176, titled=1),
                    NameStats("Politico", "ORG", 61, 59)])
     assert got["Twitter"][1] == "other" and got["Politico"][1] == "organisation"
+
+
+def build_texts(wh, articles: dict[str, tuple[str, list[tuple[str, str]]]]) -> None:
+    """One committed batch of written articles: per article its text and the (name, label) the
+    NER is taken to have found at every occurrence of each name."""
+    import re
+
+    batch = "20261120T000000000000Z-1-00000"
+    staging.init_warehouse(wh)
+    tables: dict[str, list[dict]] = {"articles": [], "entities": [], "quotes": [], "files": []}
+    for path, (text, ents) in articles.items():
+        aid = article_id(path, 0)
+        tables["articles"].append({
+            "article_id": aid, "batch_id": batch, "source_path": path, "record_index": 0,
+            "title": path, "text": text, "published_at": PROCESSED, "source": "Ledger",
+            "url": None, "authors": [], "language": "en", "word_count": len(text.split()),
+            "content_hash": path, "extra": None, "model": "m", "extractor_version": "x",
+            "processed_at": PROCESSED})
+        tables["files"].append({
+            "path": path, "batch_id": batch, "run_id": "r", "content_hash": path, "size": 1,
+            "mtime_ns": 1, "format": "txt", "status": "ok", "error": None, "articles": 1,
+            "records_failed": 0, "processed_at": PROCESSED})
+        taken: list[tuple[int, int]] = []
+        for name, label in sorted(ents, key=lambda e: -len(e[0])):
+            for m in re.finditer(re.escape(name), text):
+                if any(s < m.end() and m.start() < e for s, e in taken):
+                    continue  # inside a longer name already found
+                taken.append((m.start(), m.end()))
+                tables["entities"].append({
+                    "article_id": aid, "batch_id": batch, "entity_index": len(taken) - 1,
+                    "start_char": m.start(), "end_char": m.end(), "text": name, "label": label,
+                    "sentence_index": 0, "canonical": name})
+    staging.stage_batch(wh, batch, tables)
+    commit.commit_batch(wh, batch)
+
+
+def test_a_name_the_sentences_present_as_an_organisation_or_a_work_is_no_person(tmp_path):
+    """The NER reads a magazine, a club and a film series as people; the words around them say
+    what they are: an employer, a descriptor, a team sheet's brackets, an ordinal, a sequel's
+    title. A person described with the same words around a possessive, or given a nickname in
+    brackets, stays a person."""
+    wh = tmp_path / "wh"
+    pers = "PERSON"
+    build_texts(wh, {
+        "a.txt": ("Ruth Calloway, editor of Harbour Weekly, said the title would close in June. "
+                  "Harbour Weekly has been printed in Portkell since 1961.",
+                  [("Ruth Calloway", pers), ("Harbour Weekly", pers), ("Portkell", "GPE")]),
+        "b.txt": ("Readers of the regional magazine Harbour Weekly wrote to Ruth Calloway's office. "
+                  "Tom Reyes, chief executive of Harbour Weekly, declined to comment.",
+                  [("Ruth Calloway", pers), ("Harbour Weekly", pers), ("Tom Reyes", pers)]),
+        "c.txt": ("The third Lantern Keeper film opens in May. Lantern Keeper director Ana Cole "
+                  "said the cast had grown up on the set. Lantern Keeper and the Salt Road was "
+                  "the best seller of the year, ahead of the Lantern Keeper DVD.",
+                  [("Lantern Keeper", pers), ("Ana Cole", pers)]),
+        "d.txt": ("Selectors named the side on Tuesday: J Marsh (Harbour Hawks), K Obi (Harbour "
+                  "Hawks, capt), and Harbour Hawks prop Dan Ure on the bench. Ted Voss (Ted) "
+                  "called the squad the strongest in years.",
+                  [("Harbour Hawks", pers), ("J Marsh", pers), ("K Obi", pers), ("Dan Ure", pers),
+                   ("Ted Voss", pers), ("Ted", pers)]),
+        "e.txt": ("Broadcaster Ruth Calloway said her own film was finished. A spokesman for "
+                  "Ruth Calloway said the magazine Ruth Calloway's team ran was sold. Ted Voss "
+                  "agreed.",
+                  [("Ruth Calloway", pers), ("Ted Voss", pers)]),
+    })
+    corpus_build.materialize(wh)
+    views.publish_views(wh)
+    con = views.connect(wh)
+    try:
+        kinds = dict(con.sql("select identity, kind from entity_summary").fetchall())
+    finally:
+        con.close()
+    assert kinds["Harbour Weekly"] == "organisation"  # an employer, a magazine
+    assert kinds["Harbour Hawks"] == "organisation"  # a team sheet's club, a prop's club
+    assert kinds["Lantern Keeper"] == "other"  # the third film, a sequel, a DVD, its director
+    assert kinds["Ruth Calloway"] == "person" and kinds["Ted Voss"] == "person"
+    assert kinds["Ana Cole"] == "person" and kinds["Dan Ure"] == "person"
+    # the rule overrules a PERSON reading only: a country named as a team stays a place
+    got = by_name([NameStats("Fiji", "GPE", 40, 25, org_context=9), NameStats("Fiji", "PERSON", 3, 3)])
+    assert got["Fiji"][1] == "place"
+    assert bare_name("Briton Karl Keska") == "Karl Keska"  # a nationality noun is no name

@@ -18,7 +18,10 @@ The per-article ``canonical`` is left as it is; this decides, on evidence from a
   that no full person name in the corpus ends or begins with and no title ever precedes: news
   introduces a person by full name or title somewhere, and such a word is a misread company,
   club or product ("Yukos", "Euronext", "Linux"); a mononym so introduced ("singer Madonna")
-  stays a person. The small model's NER errors are a given;
+  stays a person. Nor is a name the sentences around it present as an organisation or a work
+  in ``CONTEXT_SHARE`` of its mentions ("editor of Mac Format", "Sale Sharks prop Andrew
+  Sheridan", "the third Harry Potter film": sql/identity_stats.sql counts them). The small
+  model's NER errors are a given;
   the corpus outvotes them ("Labour" ORG 126 / PERSON 62 -> organisation).
 - **one name, one identity**: names that differ only in case, punctuation, a possessive, a leading
   "the" or a middle initial ("George W. Bush", "George Bush") are one; a plural group or party
@@ -63,6 +66,11 @@ MIN_BACKING = 0.2  # full names must hold this share of a lone word's articles t
 MIN_TITLED_SHARE = 0.02  # titles before a lone word that mark a real mononym, not a stray match
 DOMINANT_SHARE = 0.8  # share of articles one full name needs to claim a lone surname
 MIN_FULL_NAME_ARTICLES = 2  # a full name seen once does not claim a surname used elsewhere
+# A name the sentences present as an organisation ("editor of X", "media giant X", "X prop Andrew
+# Sheridan") or a work ("the third X", "X and the Prisoner of Azkaban", "X director Alfonso Cuaron")
+# in this share of its mentions, and at least this many times, is no person whatever the NER says.
+CONTEXT_SHARE = 0.2
+MIN_CONTEXT = 3
 GLUED_SHARE = 3.0  # a name written alone this many times as often absorbs its glued variant
 # Words that, inside a name, make it an organisation whatever the NER said ("Manchester United").
 ORG_NAME_WORDS = ORG_WORDS | frozenset("""team squad united city fc rovers rangers athletic wanderers
@@ -88,6 +96,8 @@ class NameStats:
     articles: int
     titled: int = 0  # mentions right after a personal title
     determined: int = 0  # mentions right after "the", "a" or "an"
+    org_context: int = 0  # mentions the sentence presents as an organisation ("editor of X")
+    work_context: int = 0  # mentions the sentence presents as a work ("the third X")
 
 
 @dataclass
@@ -105,15 +115,16 @@ class Identity:
 _PUNCT = re.compile(r"[^\w\s]")
 LOWER_CASE = "(lower case)"
 # Words the NER glues before a name that are not part of it: a personal title or a role ("Mr
-# Hague", "Rapper Eminem", "Chancellor Gordon Brown"), a quantifier or a verb opening the
-# sentence ("Both Mr Brown and Mr Blair", "Vote Blair"). Dropped only before another capitalised
-# word ("Lord of the Rings" keeps its Lord); a day only before a title ("Tuesday Mr Ebbers", but
-# the Sunday Times).
+# Hague", "Rapper Eminem", "Chancellor Gordon Brown"), a nationality noun ("Briton Karl Keska"),
+# a quantifier or a verb opening the sentence ("Both Mr Brown and Mr Blair", "Vote Blair").
+# Dropped only before another capitalised word ("Lord of the Rings" keeps its Lord); a day only
+# before a title ("Tuesday Mr Ebbers", but the Sunday Times).
 LEADING_WORDS = frozenset("""mr mrs ms miss dr prof professor sir dame lord lady rev president
     supt insp det sgt cllr capt cmdr lt
     senator governor mayor chancellor minister premier judge spokesman spokeswoman spokesperson
     chairman chairwoman coach striker midfielder goalkeeper defender actor actress singer rapper
-    comedian presenter novelist guitarist drummer both neither either vote""".split())
+    comedian presenter novelist guitarist drummer both neither either vote
+    briton scot scotsman englishman irishman welshman frenchman frenchwoman dutchman spaniard""".split())
 NAME_PARTICLES = frozenset("de da di du van von der den al el bin ibn la le".split())  # Mr de Vabres
 HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame lord lady rev".split())
 DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
@@ -170,6 +181,8 @@ class _Group:
     person_mentions: int = 0  # mentions the NER labelled PERSON
     titled: int = 0
     determined: int = 0  # of those, written after the/a/an
+    org_context: int = 0
+    work_context: int = 0
     articles: int = 0
     forms: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # surface -> mentions
     names: set[str] = field(default_factory=set)
@@ -184,6 +197,8 @@ class _Group:
         self.person_mentions += other.person_mentions
         self.titled += other.titled
         self.determined += other.determined
+        self.org_context += other.org_context
+        self.work_context += other.work_context
         self.articles += other.articles
         self.names |= other.names
 
@@ -194,6 +209,14 @@ class _Group:
     def determined_share(self) -> float:
         """Share of the PERSON-labelled mentions written after the, a or an."""
         return self.determined / self.person_mentions if self.person_mentions else 0.0
+
+    def presented_as_no_person(self) -> bool:
+        """Whether the sentences around the name present it as an organisation or a work often
+        enough to overrule the NER: ``CONTEXT_SHARE`` of its mentions, ``MIN_CONTEXT`` at least,
+        and more often than a personal title precedes it."""
+        context = self.org_context + self.work_context
+        return (context >= MIN_CONTEXT and context >= CONTEXT_SHARE * self.mentions
+                and context > self.titled)
 
     def kind(self, unsupported: bool = False) -> str:
         """The kind the votes give; ``unsupported``: a lone word no full name or title backs."""
@@ -211,6 +234,13 @@ class _Group:
             return "place" if 2 * place > sum(votes.values()) else "organisation"
         if unsupported:
             votes["person"] = 0.0
+        if votes.get("person", 0.0) >= max(votes.values()) and self.presented_as_no_person():
+            # "editor of Mac Format", "the third Harry Potter": what the sentences say it is
+            # outweighs the NER's PERSON, titles included ("star Harry Potter" is no title); a
+            # place is left a place ("players for Fiji" is the team, the country still the word)
+            votes["person"] = 0.0
+            votes["organisation"] = votes.get("organisation", 0.0) + TITLE_VOTES * self.org_context
+            votes["other"] = votes.get("other", 0.0) + TITLE_VOTES * self.work_context
         if self.person_mentions and self.determined_share() >= DETERMINED_SHARE:
             # "the Premiership", "an Oscar": the NER's PERSON is wrong
             votes["person"] = 0.0  # titles too: "best actor Oscar" is no title
@@ -311,6 +341,8 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         g.mentions += s.mentions
         g.votes["person"] += TITLE_VOTES * s.titled
         g.titled += s.titled
+        g.org_context += s.org_context
+        g.work_context += s.work_context
         if s.label == "PERSON":
             g.person_mentions += s.mentions
             g.determined += s.determined

@@ -46,7 +46,7 @@ NO_QUOTATIONS = ("(select null::varchar as quotation_id, null::varchar as articl
 AGGREGATES: tuple[Aggregate, ...] = (
     # identity rules (tasks/corpus/identity.py) and name tidying (tasks/nlp/names.tidy_name)
     Aggregate("identity_names", "identity_names.parquet", "{identity_source}", NO_IDENTITIES,
-              "identity-2"),
+              "identity-3"),
     # MinHash signature, LSH bands and the near-copy threshold (tasks/corpus/dedup.py)
     Aggregate("stories", "stories.parquet", "{stories_source}", NO_STORIES, "stories-1"),
     Aggregate("article_meta", "article_meta.parquet", "{article_meta_source}",

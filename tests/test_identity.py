@@ -419,3 +419,26 @@ def test_a_name_the_sentences_present_as_an_organisation_or_a_work_is_no_person(
     got = by_name([NameStats("Fiji", "GPE", 40, 25, org_context=9), NameStats("Fiji", "PERSON", 3, 3)])
     assert got["Fiji"][1] == "place"
     assert bare_name("Briton Karl Keska") == "Karl Keska"  # a nationality noun is no name
+
+
+def test_a_name_counted_in_the_plural_is_a_kind_of_thing_not_one_body():
+    """No one writes of two BBCs: an organisation or place name often written in the plural is an
+    award, a product or a people. A party's members, a name that itself ends in s, and an
+    acronym's final S are not plurals."""
+    got = by_name([NameStats("Oscar", "ORG", 90, 50), NameStats("Oscars", "ORG", 30, 20),
+                   NameStats("Oscar", "PERSON", 10, 8, determined=6),
+                   NameStats("iPod", "ORG", 40, 25), NameStats("iPods", "ORG", 9, 7),
+                   NameStats("Mormon", "NORP", 12, 9), NameStats("Mormons", "ORG", 20, 12),
+                   NameStats("Mormon", "ORG", 15, 10),
+                   NameStats("Liberal Party", "ORG", 10, 8), NameStats("Liberals", "ORG", 6, 5),
+                   NameStats("Liberal", "ORG", 8, 6),
+                   NameStats("Fox News", "ORG", 200, 120), NameStats("Fox New", "ORG", 3, 2),
+                   NameStats("ISI", "ORG", 12, 5), NameStats("ISIS", "ORG", 300, 90),
+                   NameStats("Harbour Trust", "ORG", 50, 30), NameStats("Harbour Trusts", "ORG", 1, 1)])
+    assert got["Oscar"][1] == got["Oscars"][1] == "other"
+    assert got["iPods"][:2] == got["iPod"][:2] == ("iPod", "other")
+    assert got["Mormons"][1] == "group"
+    assert got["Liberals"][1] == "organisation"  # members of one party
+    assert got["Fox News"][1] == "organisation"
+    assert got["ISIS"][0] == "ISIS" and got["ISI"][0] == "ISI"  # an acronym's S is no plural
+    assert got["Harbour Trust"][1] == "organisation"  # one stray plural is no count

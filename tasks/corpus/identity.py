@@ -71,6 +71,10 @@ MIN_FULL_NAME_ARTICLES = 2  # a full name seen once does not claim a surname use
 # in this share of its mentions, and at least this many times, is no person whatever the NER says.
 CONTEXT_SHARE = 0.2
 MIN_CONTEXT = 3
+# An organisation or place name written in the plural this often ("two Oscars", "iPods") names a
+# kind of thing, not one body.
+PLURAL_SHARE = 0.15
+MIN_PLURAL = 2
 GLUED_SHARE = 3.0  # a name written alone this many times as often absorbs its glued variant
 # Words that, inside a name, make it an organisation whatever the NER said ("Manchester United").
 ORG_NAME_WORDS = ORG_WORDS | frozenset("""team squad united city fc rovers rangers athletic wanderers
@@ -218,8 +222,10 @@ class _Group:
         return (context >= MIN_CONTEXT and context >= CONTEXT_SHARE * self.mentions
                 and context > self.titled)
 
-    def kind(self, unsupported: bool = False) -> str:
-        """The kind the votes give; ``unsupported``: a lone word no full name or title backs."""
+    def kind(self, unsupported: bool = False, plurals: bool = True) -> str:
+        """The kind the votes give; ``unsupported``: a lone word no full name or title backs;
+        ``plurals``: whether a name counted in the plural is a kind of thing (not before a party's
+        name has joined its members': "Liberals" and "Liberal Party")."""
         if HONORIFICS.intersection(self.key[1:]):
             return "other"  # "Brown and Mr Blair": two people, not one name
         if any(_ACRONYM_PLURAL.match(f.split()[-1]) for f in self.forms if f.split()):
@@ -260,7 +266,23 @@ class _Group:
             if votes["person"] < PERSON_MARGIN * rest:
                 return max((k for k in KINDS if k != "person"),
                            key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
+        if plurals and best in ("organisation", "place") and self.plural_share() >= PLURAL_SHARE:
+            # no one speaks of two BBCs: a name counted in the plural names a kind of thing, an
+            # award, a product, a people ("Oscars", "iPods", "Britons"), not one body
+            people = votes.get("group", 0.0) >= 0.1 * sum(votes.values())  # "Mormons"
+            return "group" if people else "other"
         return best
+
+    def plural_share(self) -> float:
+        """Share of the mentions written as the plural of the name ("Oscars" of "Oscar"); 0 when
+        fewer than ``MIN_PLURAL`` are, when most are (the name itself ends in s), when the name
+        is also a party's ("Liberals", "Liberal Party": the members of one body), or is of three
+        words or more (a body's spelling varies: "Laboratory", "Laboratories")."""
+        plural = sum(n for f, n in self.forms.items() if _singular(name_key(f, False)) == self.key)
+        if len(self.key) > 2 or plural < MIN_PLURAL or 2 * plural > self.mentions or \
+                any("party" in name_key(f, False) for f in self.forms):
+            return 0.0  # (mostly plural: a name that ends in s, "Fox News" beside "Fox New")
+        return plural / self.mentions
 
     def display(self) -> str:
         return max(self.forms, key=lambda f: (self.forms[f], len(f), f))
@@ -288,7 +310,7 @@ def _short_forms(groups: dict[tuple[str, ...], _Group]) -> dict[tuple[str, ...],
     without it ("Labour Party" -> "Labour"), and an acronym the one full name of its initials
     of the same kind that the corpus points to ("EU" and "European Union", "US" and "United
     States"), the one with fewer mentions joining the other."""
-    kinds = {key: g.kind() for key, g in groups.items()}
+    kinds = {key: g.kind(plurals=False) for key, g in groups.items()}
     target: dict[tuple[str, ...], tuple[str, ...]] = {}
     for key in groups:
         if len(key) >= 2 and key[-1] in GENERIC_ORG_NOUNS and key[:-1] in groups and \
@@ -385,8 +407,9 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         sing = _singular(key)
         if sing and sing in groups and key not in target and \
                 g.kind() != "person" and groups[sing].kind() != "person" and \
-                not (len(sing) == 1 and sing[0] in name_words):
-            target[key] = sing
+                not (len(sing) == 1 and sing[0] in name_words) and \
+                not all(f.split()[-1].isupper() for f in g.forms if f.split()):
+            target[key] = sing  # (an acronym's S is no plural: "ISIS" is not "ISI")
     merged = _merge(groups, target)
     # an organisation and its short forms are one: "Labour Party" and "Labour", "European
     # Union" and "EU"

@@ -23,6 +23,8 @@ The per-article ``canonical`` is left as it is; this decides, on evidence from a
   Sheridan", "the third Harry Potter film": sql/identity_stats.sql counts them). The small
   model's NER errors are a given;
   the corpus outvotes them ("Labour" ORG 126 / PERSON 62 -> organisation).
+- **a kind of thing**: an organisation or place name written in the plural in ``PLURAL_SHARE`` of
+  its mentions ("Oscars", "iPods") is an award, a product or a people, not one body.
 - **one name, one identity**: names that differ only in case, punctuation, a possessive, a leading
   "the" or a middle initial ("George W. Bush", "George Bush") are one; a plural group or party
   name joins its singular ("Tories" -> "Tory", "Lib Dems" -> "Lib Dem").

@@ -10,7 +10,16 @@
 -- title's continuation ("X and the Prisoner of Azkaban"), a format ("X DVD", "X games") or its
 -- makers and cast ("X director Alfonso Cuaron", "X star Daniel Radcliffe"). A possessive never counts
 -- (people have editors, albums and films).
-with ent as (
+-- `backed` counts mentions of a one-word name in an article where a full name the NER read as a
+-- person begins or ends with it ("Ferguson" beside "Alex Ferguson", whatever the label says).
+with backed as (
+    select distinct o.article_id, o.canonical
+    from entities o
+    join entities f on f.article_id = o.article_id and f.label = 'PERSON'
+        and (ends_with(f.canonical, ' ' || o.canonical) or starts_with(f.canonical, o.canonical || ' '))
+    where o.canonical <> '' and not contains(o.canonical, ' ')
+),
+ent as (
     select e.canonical as name, e.label, count(*) as mentions,
            count(distinct e.article_id) as articles,
            count(*) filter (where regexp_matches(
@@ -31,13 +40,15 @@ with ent as (
                    regexp_matches(post, '^\s+(dvd|games|franchise|sequels?|musical|series)\b')
                    or regexp_matches(post, '^\s+and\s+the\s+[A-Z]')
                    or regexp_matches(post, '^\s+(stars?|author|director|cast|producer|creator)\s+[A-Z]')
-                   or regexp_matches(pre, '\b(first|second|third|fourth|fifth|sixth|seventh|latest|next)\s+$'))) as work_context
+                   or regexp_matches(pre, '\b(first|second|third|fourth|fifth|sixth|seventh|latest|next)\s+$'))) as work_context,
+           count(*) filter (where b.article_id is not null) as backed
     from (select e.*, lower(substr(a.text, greatest(e.start_char - 29, 1), least(e.start_char, 30))) as pre,
                  substr(a.text, greatest(e.start_char - 29, 1), least(e.start_char, 30)) as rawpre,
                  substr(a.text, e.end_char + 1, 30) as post,
                  regexp_matches(e.text, '[''’]s?$') or regexp_matches(substr(a.text, e.end_char + 1, 2), '^[''’]s') as possessive,
                  a.text as atext
           from entities e join articles a using (article_id)) e
+    left join backed b on b.article_id = e.article_id and b.canonical = e.canonical
     where e.label in ('PERSON', 'ORG', 'GPE', 'NORP', 'LOC', 'FAC', 'EVENT', 'PRODUCT', 'WORK_OF_ART', 'LAW')
       and e.canonical <> ''
     group by all
@@ -45,11 +56,11 @@ with ent as (
 spk as (
     select speaker as name, speaker_label as label, count(*) as mentions,
            count(distinct article_id) as articles, 0 as titled, 0 as determined,
-           0 as org_context, 0 as work_context
+           0 as org_context, 0 as work_context, 0 as backed
     from quotes
     where speaker is not null and speaker <> ''
     group by all
 )
-select name, label, mentions, articles, titled, determined, org_context, work_context from ent
+select name, label, mentions, articles, titled, determined, org_context, work_context, backed from ent
 union all
-select name, label, mentions, articles, titled, determined, org_context, work_context from spk
+select name, label, mentions, articles, titled, determined, org_context, work_context, backed from spk

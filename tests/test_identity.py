@@ -442,3 +442,24 @@ def test_a_name_counted_in_the_plural_is_a_kind_of_thing_not_one_body():
     assert got["Fox News"][1] == "organisation"
     assert got["ISIS"][0] == "ISIS" and got["ISI"][0] == "ISI"  # an acronym's S is no plural
     assert got["Harbour Trust"][1] == "organisation"  # one stray plural is no count
+
+
+def test_a_surname_beside_its_full_name_in_the_same_article_is_the_person(tmp_path):
+    """The tagger reads a manager's surname as a club every time; in each report it follows his
+    full name, so it is his. A club the same reports name with no such full name stays a club."""
+    wh = tmp_path / "wh"
+    build_texts(wh, {f"{i}.txt": (
+        f"Dougal Ferris named an unchanged side for Portkell Rovers. Ferris said the squad was "
+        f"fit. Portkell Rovers have won {i} games. Ferris added that the pitch in Portkell was heavy.",
+        [("Dougal Ferris", "PERSON"), ("Ferris", "ORG"), ("Portkell Rovers", "ORG"),
+         ("Portkell", "GPE")]) for i in range(4)})
+    corpus_build.materialize(wh)
+    views.publish_views(wh)
+    con = views.connect(wh)
+    try:
+        got = dict(con.sql("select name, identity || ':' || kind from identity_names").fetchall())
+    finally:
+        con.close()
+    assert got["Ferris"] == "Dougal Ferris:person"
+    assert got["Portkell Rovers"] == "Portkell Rovers:organisation"
+    assert got["Portkell"] == "Portkell:place"

@@ -29,8 +29,9 @@ The per-article ``canonical`` is left as it is; this decides, on evidence from a
   "the" or a middle initial ("George W. Bush", "George Bush") are one; a plural group or party
   name joins its singular ("Tories" -> "Tory", "Lib Dems" -> "Lib Dem").
 - **lone surnames and first names**: a one-word name that full person names end or begin with,
-  and that is labelled PERSON or follows a title in ``PERSON_SHARE`` of its mentions, is a
-  person whatever the other labels say ("Trump" ORG 15,726 / PERSON 4,587: the surname as a
+  and that is labelled PERSON or follows a title in ``PERSON_SHARE`` of its mentions, or stands
+  in an article beside such a full name in ``BACKED_SHARE`` of them, is a person whatever the
+  other labels say ("Trump" ORG 15,726 / PERSON 4,587: the surname as a
   modifier, "the Trump administration"); full names holding under ``MIN_BACKING`` of the lone
   word's articles do not count ("Twitter" against "Twitter Pinterest", share-button text). It
   takes the full person name that ends (surname) or begins (first name) with it: read as a surname or as a
@@ -63,6 +64,9 @@ DETERMINED_SHARE = 0.15  # persons are after "the/a/an" in under 1% of mentions,
 # mentions is labelled PERSON or follows a title, whatever the rest say: a surname used as a
 # modifier ("the Trump administration", "Clinton aides") is tagged ORG but names the person.
 PERSON_SHARE = 0.05
+# ... or when this share of its mentions stand in an article beside a full person name holding it
+# ("Ferguson", tagged ORG every time, written after "Alex Ferguson" in the same report).
+BACKED_SHARE = 0.5
 PERSON_MARGIN = 2.0  # person votes must be twice any other kind's to make a person
 MIN_BACKING = 0.2  # full names must hold this share of a lone word's articles to explain it
 MIN_TITLED_SHARE = 0.02  # titles before a lone word that mark a real mononym, not a stray match
@@ -104,6 +108,7 @@ class NameStats:
     determined: int = 0  # mentions right after "the", "a" or "an"
     org_context: int = 0  # mentions the sentence presents as an organisation ("editor of X")
     work_context: int = 0  # mentions the sentence presents as a work ("the third X")
+    backed: int = 0  # one-word mentions in an article whose full person name holds the word
 
 
 @dataclass
@@ -189,6 +194,7 @@ class _Group:
     determined: int = 0  # of those, written after the/a/an
     org_context: int = 0
     work_context: int = 0
+    backed: int = 0
     articles: int = 0
     forms: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # surface -> mentions
     names: set[str] = field(default_factory=set)
@@ -205,6 +211,7 @@ class _Group:
         self.determined += other.determined
         self.org_context += other.org_context
         self.work_context += other.work_context
+        self.backed += other.backed
         self.articles += other.articles
         self.names |= other.names
 
@@ -367,6 +374,7 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         g.titled += s.titled
         g.org_context += s.org_context
         g.work_context += s.work_context
+        g.backed += s.backed
         if s.label == "PERSON":
             g.person_mentions += s.mentions
             g.determined += s.determined
@@ -440,7 +448,8 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
             c if sum(x.articles for x in c) >= MIN_BACKING * g.articles else []
             for c in (surnames, first_names))
         # (the determiner rule does not apply: "the Mueller investigation" is Mueller's)
-        if (surnames or first_names) and g.person_share() >= PERSON_SHARE:
+        if (surnames or first_names) and (g.person_share() >= PERSON_SHARE
+                                          or g.backed >= BACKED_SHARE * g.mentions):
             kind = "person"
         if len(key) == 1 and kind == "person":
             # read as a surname or as a first name, whichever more articles back

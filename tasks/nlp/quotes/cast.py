@@ -202,7 +202,10 @@ class Cast(CastQueries):
         if title:
             # "Sharks head coach": the capitalised words before the role name its organisation
             n = 0
+            # (not a word capitalised only because it opens the sentence: "New home
+            # secretary Charles Clarke" names no organisation "New"; "IMF boss" does)
             while n < len(title) - 1 and title[n].text[:1].isupper() and \
+                    (title[n].ent_type_ or title[n].text.isupper() or not title[n].is_sent_start) and \
                     title[n].lower_ not in PORTFOLIO_WORDS and (
                     title[n].lower_ not in TITLES or title[n].lower_ in NOT_ROLES
                     or title[n].ent_type_ in ORG_ENTS):  # "Kremlin", "White House"

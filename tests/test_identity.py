@@ -463,3 +463,15 @@ def test_a_surname_beside_its_full_name_in_the_same_article_is_the_person(tmp_pa
     assert got["Ferris"] == "Dougal Ferris:person"
     assert got["Portkell Rovers"] == "Portkell Rovers:organisation"
     assert got["Portkell"] == "Portkell:place"
+
+
+def test_a_familiar_first_name_is_the_same_person():
+    """'Bernie Ebbers' and 'Bernard Ebbers' are one man, and the surname alone then has one
+    full name to take; 'Bernie Ebbers' and 'Bernice Ebbers' stay two people."""
+    got = by_name([NameStats("Bernie Ebbers", "PERSON", 40, 14), NameStats("Bernard Ebbers", "PERSON", 6, 4),
+                   NameStats("Bill Marsh", "PERSON", 5, 3), NameStats("William Marsh", "PERSON", 9, 6),
+                   NameStats("Marsh", "PERSON", 12, 8), NameStats("Bernice Ebbers", "PERSON", 3, 2)])
+    assert got["Bernard Ebbers"][0] == "Bernie Ebbers"
+    assert got["Bill Marsh"][0] == "William Marsh"
+    assert got["Marsh"][:3] == ("William Marsh", "person", "resolved")
+    assert got["Bernice Ebbers"][0] == "Bernice Ebbers"

@@ -25,9 +25,10 @@ The per-article ``canonical`` is left as it is; this decides, on evidence from a
   the corpus outvotes them ("Labour" ORG 126 / PERSON 62 -> organisation).
 - **a kind of thing**: an organisation or place name written in the plural in ``PLURAL_SHARE`` of
   its mentions ("Oscars", "iPods") is an award, a product or a people, not one body.
-- **one name, one identity**: names that differ only in case, punctuation, a possessive, a leading
-  "the" or a middle initial ("George W. Bush", "George Bush") are one; a plural group or party
-  name joins its singular ("Tories" -> "Tory", "Lib Dems" -> "Lib Dem").
+- **one name, one identity**: full person names that differ only by a familiar first name
+  ("Bernie Ebbers", "Bernard Ebbers") are one; names that differ only in case, punctuation, a
+  possessive, a leading "the" or a middle initial ("George W. Bush", "George Bush") are one; a
+  plural group or party name joins its singular ("Tories" -> "Tory", "Lib Dems" -> "Lib Dem").
 - **lone surnames and first names**: a one-word name that full person names end or begin with,
   and that is labelled PERSON or follows a title in ``PERSON_SHARE`` of its mentions, or stands
   in an article beside such a full name in ``BACKED_SHARE`` of them, is a person whatever the
@@ -123,6 +124,25 @@ class Identity:
     candidates: list[str] = field(default_factory=list)
 
 
+# Familiar forms of English first names, each with the name it shortens: a full name written
+# with either is one person when the rest of it is the same.
+FIRST_NAME_FORMS = {form: name for name, forms in (
+    ("bernard", "bernie"), ("william", "bill billy will willie"), ("robert", "bob bobby rob robbie"),
+    ("richard", "dick rick rich richie"), ("michael", "mike mick mickey"), ("anthony", "tony"),
+    ("james", "jim jimmy"), ("thomas", "tom tommy"), ("edward", "ed eddie ted ned"),
+    ("charles", "charlie chuck"), ("joseph", "joe joey"), ("daniel", "dan danny"),
+    ("david", "dave davey"), ("stephen", "steve steven"), ("christopher", "chris"),
+    ("nicholas", "nick nicky"), ("alexander", "alex"), ("andrew", "andy"), ("benjamin", "ben"),
+    ("samuel", "sam sammy"), ("matthew", "matt"), ("patrick", "paddy"), ("peter", "pete"),
+    ("philip", "phil phillip"), ("gerald", "gerry jerry"), ("ronald", "ron ronnie"),
+    ("donald", "don donnie"), ("kenneth", "ken kenny"), ("timothy", "tim timmy"),
+    ("jonathan", "jon"), ("gregory", "greg"), ("jeffrey", "jeff"), ("geoffrey", "geoff"),
+    ("lawrence", "larry"), ("leonard", "len lenny"), ("frederick", "fred freddie"),
+    ("elizabeth", "liz lizzie beth betty"), ("margaret", "maggie peggy meg"),
+    ("katherine", "kate katie kathy"), ("catherine", "cathy"), ("jennifer", "jen jenny"),
+    ("rebecca", "becky"), ("susan", "sue susie"), ("deborah", "debbie deb"),
+    ("victoria", "vicky vicki"), ("abigail", "abby"), ("zachary", "zach"), ("nathaniel", "nate"))
+    for form in (name, *forms.split())}
 _PUNCT = re.compile(r"[^\w\s]")
 LOWER_CASE = "(lower case)"
 # Words the NER glues before a name that are not part of it: a personal title or a role ("Mr
@@ -395,6 +415,17 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         elif len(key) == 2 and (key[1], key[0]) in person and \
                 groups[(key[1], key[0])].articles >= GLUED_SHARE * groups[key].articles:
             target[key] = (key[1], key[0])
+    # a familiar form of the first name is the same person ("Bernie Ebbers", "Bernard Ebbers"):
+    # the rarer joins the commoner
+    familiar: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for key in person:
+        if len(key) >= 2 and key[0] in FIRST_NAME_FORMS:
+            familiar[(FIRST_NAME_FORMS[key[0]], *key[1:])].append(key)
+    for keys in familiar.values():
+        root = max(keys, key=lambda k: (groups[k].articles, groups[k].mentions, k))
+        for key in keys:
+            if key != root and key not in target:
+                target[key] = root
     # "Kilroy Silk" spaced is "Kilroy-Silk"
     for key in groups:
         spaced = tuple(w for part in key for w in part.split("_"))

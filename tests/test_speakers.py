@@ -67,13 +67,15 @@ def test_role_and_organisation_from_a_title_and_from_an_apposition(parse):
 
 
 def test_a_word_capitalised_because_it_opens_the_sentence_names_no_organisation(parse):
-    text = ("New transport secretary Helen Marsh said the ferry contract would be tendered again.\n\n"
+    text = ("New Home Secretary Helen Marsh said the ferry contract would be tendered again.\n\n"
             "Aviation analyst Tom Brierly said the airport needed the link.\n\n"
-            "IMF economist Ruth Adeyemi said the cost would be recovered within ten years.")
+            "IMF economist Ruth Adeyemi said the cost would be recovered within ten years.\n\n"
+            "New York mayor Dan Oduya said the city would pay its share.")
     got = speakers_of(parse, text)
-    assert got[0][1:4] == ("Helen Marsh", "transport secretary", None)
+    assert got[0][1:4] == ("Helen Marsh", "home secretary", None)  # "New" qualifies the role
     assert got[1][1:4] == ("Tom Brierly", "aviation analyst", None)
     assert got[2][1:4] == ("Ruth Adeyemi", "economist", "IMF")  # an acronym is a name
+    assert got[3][1:4] == ("Dan Oduya", "mayor", "New York")  # "New" begins a name here
 
 
 def test_a_spokesman_for_an_organisation_named_after_a_comma_is_the_speaker(parse):

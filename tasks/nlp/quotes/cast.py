@@ -44,6 +44,7 @@ from tasks.nlp.quotes.lexicons import (
     PRONOUNS,
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
+    TITLE_QUALIFIERS,
 )
 from tasks.nlp.quotes.marks import opens_paragraph, previous_paragraph
 from tasks.nlp.quotes.model import Mention, Quote
@@ -71,6 +72,14 @@ from tasks.nlp.quotes.thresholds import (
     SPEAKER_WEIGHT,
     SUBJECT_WEIGHT,
 )
+
+
+def begins_name(tok: Token) -> bool:
+    """Whether a qualifier word opens a name the NER continues ("New York", "New Zealand"),
+    not a portfolio or title after it ("New Home Secretary")."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return tok.ent_iob_ == "B" and nxt is not None and nxt.ent_iob_ == "I" and \
+        nxt.lower_ not in PORTFOLIO_WORDS and nxt.lower_ not in TITLES
 
 
 class Cast(CastQueries):
@@ -201,7 +210,12 @@ class Cast(CastQueries):
             title.pop()  # a role is a common noun or a title, not a name ("Cloverdale")
         if title:
             # "Sharks head coach": the capitalised words before the role name its organisation
-            n = 0
+            # a leading "New", "Former" or "Acting" qualifies the role, whatever the NER took
+            # it for ("New Home Secretary Charles Clarke"); the organisation may follow it
+            # ("New York mayor": a name the NER continues past it, not into a portfolio)
+            n = first_org = next((i for i, t in enumerate(title)
+                                  if t.lower_ not in TITLE_QUALIFIERS or begins_name(t)),
+                                 len(title))
             # (not a word capitalised only because it opens the sentence: "New home
             # secretary Charles Clarke" names no organisation "New"; "IMF boss" does)
             while n < len(title) - 1 and title[n].text[:1].isupper() and \
@@ -214,7 +228,7 @@ class Cast(CastQueries):
                      t.lower_ in PORTFOLIO_WORDS]
             if words:
                 person.roles.append(Role(title[-1].lower_, " ".join(t.lower_ for t in words),
-                                         " ".join(t.text for t in title[:n]) or None))
+                                         " ".join(t.text for t in title[first_org:n]) or None))
         appos = [c for c in head.children if c.dep_ == "appos"]
         if head.dep_ == "appos" and head.head.i < first.i:
             host = head.head

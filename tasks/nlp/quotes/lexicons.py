@@ -279,6 +279,9 @@ APPOSITION_ONLY = frozenset({"father", "mother", "chairman", "actor", "count", "
 NOT_ROLES = frozenset("""the a an his her their its former acting u.s. us uk british american
     russian chinese french german white house kremlin foreign defence defense interior finance
     health state democratic republican""".split())
+# Words before a role that qualify it, not an organisation ("New Home Secretary", "Former Labour
+# minister": the organisation is Labour).
+TITLE_QUALIFIERS = frozenset("new former acting interim outgoing incoming then current ex".split())
 # Words that name a portfolio, part of the role and no organisation ('Foreign Secretary', 'Shadow
 # Home Secretary', 'Health Minister').
 PORTFOLIO_WORDS = frozenset("""foreign defence defense interior finance health state home

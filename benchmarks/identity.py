@@ -17,7 +17,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tasks.core.sql import load_sql  # noqa: E402
 from tasks.corpus import build
 from tasks.corpus.identity import NameStats, resolve_identities  # noqa: E402
 from tasks.store import views
@@ -36,7 +35,7 @@ def main() -> int:
     if not args.words_per_second and not wall:
         raise SystemExit("no completed run to time: pass --words-per-second")
     t = time.perf_counter()
-    rows = con.sql(load_sql("identity_stats.sql")).fetchall()
+    rows = build.name_statistics(con)  # counted in full, no per-batch counts kept
     t_stats = time.perf_counter() - t
     t = time.perf_counter()
     resolved = resolve_identities(NameStats(*r) for r in rows)

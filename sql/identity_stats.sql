@@ -1,5 +1,8 @@
--- Name statistics for corpus-level identity (tasks/corpus/identity.py): one row per stored name and label,
--- from entity mentions (named labels only) and quote speakers. `titled` counts mentions written
+-- Name statistics for corpus-level identity (tasks/corpus/identity.py): one row per batch, stored name
+-- and label, from entity mentions (named labels only) and quote speakers, read from the views
+-- stat_entities, stat_articles and stat_quotes (tasks/corpus/build.py points them at every live row,
+-- or at the batches whose counts are not yet kept: summed over batches they are the corpus's, as an
+-- article lives in one batch). `titled` counts mentions written
 -- right after a personal title ("Mr Blair", "President Putin") and `determined` those right after
 -- "the", "a" or "an" ("the Premiership"), in the mention or just before it. `org_context` counts mentions
 -- the sentence presents as an organisation: after a descriptor ("media giant X", "Glasgow group X"),
@@ -14,13 +17,13 @@
 -- person begins or ends with it ("Ferguson" beside "Alex Ferguson", whatever the label says).
 with backed as (
     select distinct o.article_id, o.canonical
-    from entities o
-    join entities f on f.article_id = o.article_id and f.label = 'PERSON'
+    from stat_entities o
+    join stat_entities f on f.article_id = o.article_id and f.label = 'PERSON'
         and (ends_with(f.canonical, ' ' || o.canonical) or starts_with(f.canonical, o.canonical || ' '))
     where o.canonical <> '' and not contains(o.canonical, ' ')
 ),
 ent as (
-    select e.canonical as name, e.label, count(*) as mentions,
+    select e.batch_id, e.canonical as name, e.label, count(*) as mentions,
            count(distinct e.article_id) as articles,
            count(*) filter (where regexp_matches(
                    lower(substr(e.atext, greatest(e.start_char - 13, 1), least(e.start_char, 14))),
@@ -47,20 +50,20 @@ ent as (
                  substr(a.text, e.end_char + 1, 30) as post,
                  regexp_matches(e.text, '[''’]s?$') or regexp_matches(substr(a.text, e.end_char + 1, 2), '^[''’]s') as possessive,
                  a.text as atext
-          from entities e join articles a using (article_id)) e
+          from stat_entities e join stat_articles a using (article_id)) e
     left join backed b on b.article_id = e.article_id and b.canonical = e.canonical
     where e.label in ('PERSON', 'ORG', 'GPE', 'NORP', 'LOC', 'FAC', 'EVENT', 'PRODUCT', 'WORK_OF_ART', 'LAW')
       and e.canonical <> ''
     group by all
 ),
 spk as (
-    select speaker as name, speaker_label as label, count(*) as mentions,
+    select batch_id, speaker as name, speaker_label as label, count(*) as mentions,
            count(distinct article_id) as articles, 0 as titled, 0 as determined,
            0 as org_context, 0 as work_context, 0 as backed
-    from quotes
+    from stat_quotes
     where speaker is not null and speaker <> ''
     group by all
 )
-select name, label, mentions, articles, titled, determined, org_context, work_context, backed from ent
+select batch_id, name, label, mentions, articles, titled, determined, org_context, work_context, backed from ent
 union all
-select name, label, mentions, articles, titled, determined, org_context, work_context, backed from spk
+select batch_id, name, label, mentions, articles, titled, determined, org_context, work_context, backed from spk

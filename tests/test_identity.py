@@ -341,12 +341,12 @@ def test_full_names_far_rarer_than_a_lone_word_do_not_explain_it():
     assert got["Twitter"][1] == "other" and got["Politico"][1] == "organisation"
 
 
-def build_texts(wh, articles: dict[str, tuple[str, list[tuple[str, str]]]]) -> None:
+def build_texts(wh, articles: dict[str, tuple[str, list[tuple[str, str]]]],
+                batch: str = "20261120T000000000000Z-1-00000") -> None:
     """One committed batch of written articles: per article its text and the (name, label) the
     NER is taken to have found at every occurrence of each name."""
     import re
 
-    batch = "20261120T000000000000Z-1-00000"
     staging.init_warehouse(wh)
     tables: dict[str, list[dict]] = {"articles": [], "entities": [], "quotes": [], "files": []}
     for path, (text, ents) in articles.items():
@@ -475,3 +475,45 @@ def test_a_familiar_first_name_is_the_same_person():
     assert got["Bill Marsh"][0] == "William Marsh"
     assert got["Marsh"][:3] == ("William Marsh", "person", "resolved")
     assert got["Bernice Ebbers"][0] == "Bernice Ebbers"
+
+
+def test_name_statistics_kept_per_batch_equal_a_full_count(tmp_path):
+    """Identity counts each batch once and sums the kept counts: a run adding a batch counts only
+    that one, a batch part of which a later one superseded is counted again, and the sum is
+    always the full count."""
+    import duckdb
+
+    from tasks.store.commit import committed_batches
+
+    def stats(cache):
+        con = duckdb.connect(":memory:")
+        for stmt in views.view_statements(wh, committed_batches(wh)):
+            con.execute(stmt)
+        try:
+            return corpus_build.name_statistics(con, cache)
+        finally:
+            con.close()
+
+    wh, cache = tmp_path / "wh", tmp_path / "cache"
+    pers = "PERSON"
+    build_texts(wh, {
+        "a.txt": ("Dougal Ferris named his side. Ferris said it was fit.",
+                  [("Dougal Ferris", pers), ("Ferris", "ORG")]),
+        "b.txt": ("Mr Ferris and Ruth Calloway met the editor of Harbour Weekly.",
+                  [("Ferris", pers), ("Ruth Calloway", pers), ("Harbour Weekly", pers)])},
+        batch="20261120T000000000000Z-1-00000")
+    assert stats(cache) == stats(None)
+    (first,) = list(cache.glob("identity_parts.*/*.parquet"))
+    kept = first.stat().st_mtime_ns
+    build_texts(wh, {"c.txt": ("Ruth Calloway, editor of Harbour Weekly, said so.",
+                               [("Ruth Calloway", pers), ("Harbour Weekly", pers)])},
+                batch="20261121T000000000000Z-2-00000")
+    assert stats(cache) == stats(None)
+    assert first.stat().st_mtime_ns == kept  # the first batch was not counted again
+    # a.txt changed: the first batch's a.txt is superseded, so that batch is counted again
+    build_texts(wh, {"a.txt": ("Dougal Ferris named an unchanged side.", [("Dougal Ferris", pers)])},
+                batch="20261122T000000000000Z-3-00000")
+    full = stats(None)
+    assert stats(cache) == full and not first.exists()
+    assert ("Ferris", "ORG") not in {r[:2] for r in full}
+    assert len(list(cache.glob("identity_parts.*/*.parquet"))) == 3

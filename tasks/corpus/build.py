@@ -38,15 +38,64 @@ def _identity_schema() -> Any:
                       ("status", pa.string()), ("candidates", pa.list_(pa.string()))])
 
 
-def identity_table(con: Any) -> Any:
+STAT_COLUMNS = ("name", "label", "mentions", "articles", "titled", "determined", "org_context",
+                "work_context", "backed")
+
+
+def name_statistics(con: Any, cache: Path | None = None) -> list[tuple[Any, ...]]:
+    """The corpus's name statistics (sql/identity_stats.sql), one row per name and label, from
+    the views in ``con``. ``cache``: a folder keeping each batch's counts, so a run counts only
+    the batches it has not counted before (a batch is known by its id and its live articles: one
+    whose articles a later batch superseded is counted again) and sums the rest; the sum equals a
+    full count. The folder is named after the SQL, so a changed count starts afresh."""
+    import hashlib
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    sql = load_sql("identity_stats.sql")
+    sums = ", ".join(f"sum({c})::bigint" for c in STAT_COLUMNS[2:])
+    if cache is None:
+        for name in ("entities", "articles", "quotes"):
+            con.execute(f"create or replace temp view stat_{name} as select * from {name}")
+        return con.sql(f"select name, label, {sums} from ({sql}) group by all "
+                       "order by all").fetchall()
+    folder = cache / f"identity_parts.{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    live = con.sql("select batch_id, bit_xor(hash(article_id)) from articles group by 1").fetchall()
+    want = {f"{b}.{h:016x}.parquet": b for b, h in live}
+    todo = sorted({b for f, b in want.items() if not (folder / f).is_file()})
+    if todo:
+        con.execute("create or replace temp table stat_batches as select unnest($b) as batch_id",
+                    {"b": todo})
+        for name in ("entities", "articles", "quotes"):
+            con.execute(f"create or replace temp view stat_{name} as select * from {name} "
+                        "where batch_id in (select batch_id from stat_batches)")
+        parts = con.sql(sql).to_arrow_table()
+        for f, b in want.items():
+            if b in todo:
+                part = parts.filter(pc.equal(parts["batch_id"], b))
+                with replacing(folder / f) as tmp:
+                    pq.write_table(part, tmp, compression="zstd")
+    for old in folder.glob("*.parquet"):
+        if old.name not in want:
+            old.unlink()  # a batch compacted away or superseded in part
+    if not want:
+        return []
+    files = [str(folder / f) for f in sorted(want)]
+    return con.sql(f"select name, label, {sums} from read_parquet($f) group by all order by all",
+                   params={"f": files}).fetchall()
+
+
+def identity_table(con: Any, cache: Path | None = None) -> Any:
     """Resolve every stored entity and speaker name to its corpus-level identity
-    (tasks/corpus/identity.py) from the name statistics of the views in ``con``; an Arrow table."""
+    (tasks/corpus/identity.py) from the name statistics of the views in ``con`` (name_statistics,
+    ``cache`` its per-batch counts); an Arrow table."""
     import pyarrow as pa
 
     from tasks.corpus.identity import NameStats, resolve_identities
 
-    rows = con.sql(load_sql("identity_stats.sql")).fetchall()
-    resolved = resolve_identities(NameStats(*r) for r in rows)
+    resolved = resolve_identities(NameStats(*r) for r in name_statistics(con, cache))
     return pa.Table.from_pylist(
         [{"name": i.name, "identity": i.identity, "kind": i.kind, "status": i.status,
           "candidates": i.candidates} for i in resolved], schema=_identity_schema())
@@ -62,7 +111,7 @@ def _write(table: Any, path: Path, row_group_size: int | None = None) -> None:
 def write_identities(con: Any, path: Path) -> None:
     """Every name's identity, sorted by name in row groups a search's lookup mostly skips; the
     views in ``con`` read it from here on (the co-occurrence pairs identities)."""
-    identities = identity_table(con).sort_by("name")
+    identities = identity_table(con, path.parent).sort_by("name")
     _write(identities, path, LOOKUP_GROUP_ROWS["identity_names"])
     con.register("identities_now", identities)
     con.execute("create or replace view identity_names as "

@@ -127,8 +127,26 @@ def _candidates(words: list[list[str]], new: set[int] | None = None
                 ) -> Iterable[tuple[int, int]]:
     """Pairs of wordings sharing enough shingles to be worth aligning (each pair once); with
     ``new``, only the pairs holding at least one of those (the others were compared before)."""
+    if new is not None and not new:
+        return
     index: dict[str, list[int]] = defaultdict(list)
-    sets = [shingles(w) for w in words]
+    if new is None:
+        sets = [shingles(w) for w in words]
+    else:
+        # only the new wordings' shingles matter: index every wording under those alone (a
+        # word that begins none of them is passed over without building its shingle)
+        sets = [set() for _ in words]
+        for i in new:
+            sets[i] = shingles(words[i])
+        wanted = set().union(*(sets[i] for i in new))
+        starts = {sh.split(" ", 1)[0] for sh in wanted}
+        for i, w in enumerate(words):
+            if i in new:
+                continue
+            got = sets[i]  # (a subset: its size is counted afresh below)
+            for k in range(len(w) - SHINGLE + 1):
+                if w[k] in starts and (sh := " ".join(w[k : k + SHINGLE])) in wanted:
+                    got.add(sh)
     for i, s in enumerate(sets):
         for sh in s:
             index[sh].append(i)
@@ -149,9 +167,18 @@ def _candidates(words: list[list[str]], new: set[int] | None = None
                 for j in ids:
                     if j != i and (j not in new or j > i):
                         shared[(min(i, j), max(i, j))] += 1
+    sizes: dict[int, int] = {}
+
+    def size(k: int) -> int:
+        if new is None or k in new:
+            return len(sets[k])
+        if k not in sizes:
+            sizes[k] = len(shingles(words[k]))
+        return sizes[k]
+
     for (i, j), n in shared.items():
         # at least half the shorter quote's shingles (a fragment shares all of its own)
-        if n >= 0.5 * min(len(sets[i]), len(sets[j])):
+        if n >= 0.5 * min(size(i), size(j)):
             yield i, j
 
 
@@ -175,8 +202,11 @@ def quotations(rows: Iterable[QuoteRow], before: Compared | None = None
     quotes = list(rows)
     wording_of: dict[tuple[str, ...], int] = {}
     holders: list[list[int]] = []  # wording -> the quotes written so
+    folded: dict[str, tuple[str, ...]] = {}  # copies of a quote are folded once
     for n, r in enumerate(quotes):
-        key = tuple(quote_words(r.text))
+        key = folded.get(r.text)
+        if key is None:
+            key = folded[r.text] = tuple(quote_words(r.text))
         if len(key) < MIN_WORDS:
             continue
         if key not in wording_of:
@@ -233,7 +263,7 @@ def quotations(rows: Iterable[QuoteRow], before: Compared | None = None
                         key=lambda n: quotes[n].order)
         first_stored = quotes[min(said, key=lambda n: quotes[n].stored)]
         qid = f"{first_stored.article_id}-{first_stored.quote_index}"
-        base = local[wording_of[tuple(quote_words(quotes[canonical].text))]]
+        base = local[wording_of[folded[quotes[canonical].text]]]
         for m in members:
             w = local[m]
             if w == base:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from tasks.corpus.dedup import THRESHOLD, signature, similarity, stories
+from tasks.corpus.dedup import THRESHOLD, signature, similarity, stories, story_table
 from tests.helpers import query, run_pipeline
 
 WIRE = ("PORT ALDER (Harbour Wire) - The regional transit authority approved a 40 million dollar "
@@ -76,3 +76,62 @@ def test_stories_across_outlets_and_runs(tmp_path, prefect_harness):
                      "'Marcus Hale'")
     assert hale == [(3, 1)]
     assert query(wh, "select count(*), count(distinct story_id) from article_stories") == [(4, 2)]
+
+
+def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path):
+    """The warehouse's grouping (signatures, band buckets and similar pairs kept in
+    aggregates/, new texts joined to them in DuckDB) gives what stories() gives on every
+    signature at once, run after run: a later exact copy, an edited copy and a short text's
+    copy join; a superseded text leaves the kept files."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from tasks.ingest.records import article_id
+    from tasks.store import layout, views
+    from tasks.store.commit import committed_batches
+    from tests.test_identity import build_texts
+
+    wh, kept = tmp_path / "wh", tmp_path / "aggregates"
+    kept.mkdir()
+
+    def grouped(out):
+        con = duckdb.connect(":memory:")
+        for stmt in views.view_statements(wh, committed_batches(wh)):
+            con.execute(stmt)
+        try:
+            rows = con.sql("select a.article_id, a.content_hash, d.first_seen, a.text "
+                           "from articles a join article_dates d using (article_id)").fetchall()
+            ref = stories((aid, h, first, signature(text)) for aid, h, first, text in rows)
+            got = story_table(con, out).to_pylist()
+        finally:
+            con.close()
+        assert {r["article_id"]: (r["story_id"], round(r["similarity"], 3)) for r in got} == {
+            k: (v[0], round(v[1], 3)) for k, v in ref.items()}
+        return {r["article_id"]: r["story_id"] for r in got}
+
+    short = "Too short to shingle."
+    build_texts(wh, {"wire.txt": (WIRE, []), "other.txt": (OTHER, []), "s1.txt": (short, [])},
+                hashes={"wire.txt": "h-wire", "s1.txt": "h-short"})
+    first = grouped(kept)
+    assert len(set(first.values())) == 3
+    build_texts(wh, {"copy.txt": (WIRE, []), "edited.txt": (EDITED, []), "s2.txt": (short, []),
+                     "other.txt": ("A different text now stands in this file, long enough to "
+                                   "be signed and compared with the rest.", [])},
+                batch="20261121T000000000000Z-2-00000",
+                hashes={"copy.txt": "h-wire", "s2.txt": "h-short", "other.txt": "h-other-2"})
+    second = grouped(kept)
+    (tmp_path / "fresh").mkdir()
+    assert second == grouped(tmp_path / "fresh")  # kept files or none: the same stories
+    ids = {path: next(a for a in second if a.startswith(article_id(path, 0)))
+           for path in ("wire.txt", "copy.txt", "edited.txt", "s1.txt", "s2.txt", "other.txt")}
+    # (stored at the same time here, a story is named by its smallest article id)
+    assert second[ids["copy.txt"]] == second[ids["edited.txt"]] == second[ids["wire.txt"]]
+    assert second[ids["s2.txt"]] == second[ids["s1.txt"]]
+    assert len(set(second.values())) == 3  # the wire story, the short text, the new text
+    signed = set(pq.read_table(kept / layout.SIGNATURES_FILE).column("content_hash").to_pylist())
+    assert "other.txt" not in signed and "h-other-2" in signed  # the superseded text left
+    banded = pq.read_table(kept / layout.STORY_BANDS_FILE)
+    assert set(banded.column("content_hash").to_pylist()) == signed - {"h-short"}  # no signature
+    assert banded.num_rows == 16 * len(signed - {"h-short"})
+    edges = pq.read_table(kept / layout.STORY_EDGES_FILE).to_pylist()
+    assert edges == [{"a": "edited.txt", "b": "h-wire"}]  # the one near copy (texts by hash)

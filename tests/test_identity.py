@@ -342,9 +342,11 @@ def test_full_names_far_rarer_than_a_lone_word_do_not_explain_it():
 
 
 def build_texts(wh, articles: dict[str, tuple[str, list[tuple[str, str]]]],
-                batch: str = "20261120T000000000000Z-1-00000") -> None:
+                batch: str = "20261120T000000000000Z-1-00000",
+                hashes: dict[str, str] | None = None) -> None:
     """One committed batch of written articles: per article its text and the (name, label) the
-    NER is taken to have found at every occurrence of each name."""
+    NER is taken to have found at every occurrence of each name; ``hashes``: a content hash
+    for some paths (their own path otherwise)."""
     import re
 
     staging.init_warehouse(wh)
@@ -355,8 +357,8 @@ def build_texts(wh, articles: dict[str, tuple[str, list[tuple[str, str]]]],
             "article_id": aid, "batch_id": batch, "source_path": path, "record_index": 0,
             "title": path, "text": text, "published_at": PROCESSED, "source": "Ledger",
             "url": None, "authors": [], "language": "en", "word_count": len(text.split()),
-            "content_hash": path, "extra": None, "model": "m", "extractor_version": "x",
-            "processed_at": PROCESSED})
+            "content_hash": (hashes or {}).get(path, path), "extra": None, "model": "m",
+            "extractor_version": "x", "processed_at": PROCESSED})
         tables["files"].append({
             "path": path, "batch_id": batch, "run_id": "r", "content_hash": path, "size": 1,
             "mtime_ns": 1, "format": "txt", "status": "ok", "error": None, "articles": 1,

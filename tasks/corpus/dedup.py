@@ -10,8 +10,11 @@ only their exact copies.
 
 Stories are connected components, and a story's id is the ``article_id`` of its member first
 stored (then the smallest id): a copy arriving later joins the story without renaming it. The
-signatures of the articles already seen are kept in ``aggregates/signatures.parquet`` by text
-hash, so a run computes those of its new and changed articles only.
+signatures of the texts already seen, their 16 band buckets and the pairs found to be one story
+are kept in ``aggregates/`` (signatures.parquet, story_bands.parquet, story_edges.parquet, by
+text hash), so a run signs its new and changed texts only, joins their buckets to the kept ones
+in DuckDB and compares those pairs alone: no run holds every signature in Python. stories() is
+the same grouping done in memory, the reference the tests hold the warehouse's to.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from tasks.core.atomic import replacing
 from tasks.corpus.index import words as folded_words
 from tasks.store import layout
 
@@ -114,40 +118,113 @@ def stories(articles: Iterable[tuple[str, str, Any, list[int] | None]]
 
 def story_table(con: Any, out_dir: Path) -> Any:
     """The stories of every live article (an Arrow table: article_id, story_id, similarity),
-    from the views in ``con``; signatures of texts not seen before are computed and the cache
-    under ``out_dir`` rewritten to the live articles' (by rename)."""
+    from the views in ``con``, the same as stories() gives but without holding every signature
+    in Python: signatures, their LSH band buckets and the text pairs found similar are kept
+    under ``out_dir`` (signatures.parquet, story_bands.parquet, story_edges.parquet, each
+    rewritten to the live texts' by rename), and a run signs its new texts only, joins their
+    buckets to the kept ones in DuckDB and compares those pairs alone. Only the similar pairs'
+    components are worked out in Python."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from tasks.core.atomic import replacing
-
-    cached: dict[str, list[int] | None] = {}
-    path = out_dir / layout.SIGNATURES_FILE
-    if path.is_file():
-        t = pq.read_table(path, columns=["content_hash", "signature"])
-        cached = dict(zip(t.column(0).to_pylist(), t.column(1).to_pylist(), strict=True))
-    rows = con.sql("select a.article_id, a.content_hash, d.first_seen "
-                   "from articles a join article_dates d using (article_id)").fetchall()
-    missing = [h for _, h, _ in rows if h not in cached]
-    if missing:
-        want = set(missing)
-        reader = con.sql("select content_hash, text from articles").arrow()
-        for rb in reader:
-            for h, text in zip(rb.column(0).to_pylist(), rb.column(1).to_pylist(), strict=True):
-                if h in want and h not in cached:
-                    cached[h] = signature(text or "")
-    live = {h for _, h, _ in rows}
-    sig_schema = pa.schema([("content_hash", pa.string()), ("signature", pa.list_(pa.uint64()))])
-    kept = [(h, s) for h, s in cached.items() if h in live]
-    with replacing(path) as tmp:
-        pq.write_table(pa.table({"content_hash": [h for h, _ in kept],
-                                 "signature": [s for _, s in kept]}, schema=sig_schema), tmp,
-                       compression="zstd")
-    found = stories((aid, h, first, cached.get(h)) for aid, h, first in rows)
-    return pa.table({"article_id": list(found), "story_id": [s for s, _ in found.values()],
-                     "similarity": [round(x, 3) for _, x in found.values()]},
-                    schema=pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
-                                      ("similarity", pa.float32())]))
+    sig_path, bands_path, edges_path = (out_dir / layout.SIGNATURES_FILE,
+                                        out_dir / layout.STORY_BANDS_FILE,
+                                        out_dir / layout.STORY_EDGES_FILE)
+    con.execute("create or replace temp table story_live as select a.article_id, "
+                "a.content_hash, d.first_seen from articles a join article_dates d "
+                "using (article_id)")
+    con.execute("create or replace temp table story_texts as "
+                "select distinct content_hash from story_live")
+    kept = all(p.is_file() for p in (sig_path, bands_path, edges_path))
+    if kept:  # what earlier runs signed, banded and found, for the texts still live
+        con.execute("create or replace temp table sig_kept as select content_hash, signature "
+                    "from read_parquet($p) semi join story_texts using (content_hash)",
+                    {"p": str(sig_path)})
+        con.execute("create or replace temp table bands_kept as select content_hash, band, "
+                    "bucket from read_parquet($p) semi join story_texts using (content_hash)",
+                    {"p": str(bands_path)})
+        con.execute("create or replace temp table edges_kept as select a, b from "
+                    "read_parquet($p) where a in (select content_hash from story_texts) "
+                    "and b in (select content_hash from story_texts)", {"p": str(edges_path)})
+    else:
+        con.execute("create or replace temp table sig_kept as select ''::varchar as "
+                    "content_hash, []::ubigint[] as signature limit 0")
+        con.execute("create or replace temp table bands_kept as select ''::varchar as "
+                    "content_hash, 0::smallint as band, 0::ubigint as bucket limit 0")
+        con.execute("create or replace temp table edges_kept as select ''::varchar as a, "
+                    "''::varchar as b limit 0")
+    # sign the texts not signed before (one copy of each)
+    new_hashes: list[str] = []
+    new_sigs: list[list[int] | None] = []
+    reader = con.sql("select content_hash, any_value(text) from articles "
+                     "anti join sig_kept using (content_hash) group by 1").arrow()
+    for rb in reader:
+        for h, text in zip(rb.column(0).to_pylist(), rb.column(1).to_pylist(), strict=True):
+            new_hashes.append(h)
+            new_sigs.append(signature(text or ""))
+    con.register("sig_new_arrow", pa.table({"content_hash": new_hashes, "signature": new_sigs},
+                                           schema=pa.schema([("content_hash", pa.string()), (
+                                               "signature", pa.list_(pa.uint64()))])))
+    con.execute("create or replace temp table sig_new as select * from sig_new_arrow")
+    con.unregister("sig_new_arrow")
+    con.execute(f"""create or replace temp table bands_new as
+        select content_hash, b::smallint as band,
+               hash(signature[b * {ROWS} + 1 : (b + 1) * {ROWS}]) as bucket
+        from sig_new, range({BANDS}) t(b) where signature is not null""")
+    con.execute("create or replace temp table sig_all as "
+                "select * from sig_kept union all select * from sig_new")
+    con.execute("create or replace temp table bands_all as "
+                "select * from bands_kept union all select * from bands_new")
+    # the new texts' buckets joined to every text's: each pair once, then compared
+    con.execute(f"""create or replace temp table edges_all as
+        with pairs as (
+            select distinct least(n.content_hash, o.content_hash) as a,
+                   greatest(n.content_hash, o.content_hash) as b
+            from bands_new n join bands_all o on n.band = o.band and n.bucket = o.bucket
+                and n.content_hash <> o.content_hash)
+        select p.a, p.b from pairs p
+        join sig_all x on x.content_hash = p.a join sig_all y on y.content_hash = p.b
+        where len(list_filter(list_zip(x.signature, y.signature), lambda v: v[1] = v[2]))
+              >= {THRESHOLD} * {NUM_PERM}
+        union
+        select a, b from edges_kept""")
+    comps = Components()
+    for a, b in con.sql("select a, b from edges_all").fetchall():
+        comps.union(a, b)
+    roots = [(h, comps.find(h)) for h in list(comps.parent)]
+    con.register("story_roots_arrow", pa.table({"content_hash": [h for h, _ in roots],
+                                                "root": [r for _, r in roots]},
+                                               schema=pa.schema([("content_hash", pa.string()),
+                                                                 ("root", pa.string())])))
+    table = con.sql(f"""
+        with m as (
+            select l.article_id, l.content_hash, coalesce(r.root, l.content_hash) as comp,
+                   l.first_seen
+            from story_live l left join story_roots_arrow r using (content_hash)
+        ), f as (
+            select *, first_value(article_id) over w as story_id,
+                   first_value(content_hash) over w as story_hash
+            from m window w as (partition by comp order by first_seen, article_id)
+        )
+        select f.article_id, f.story_id,
+               (case when f.article_id = f.story_id then 1.0
+                     when x.signature is null or y.signature is null then 0.0
+                     else round_even(len(list_filter(list_zip(x.signature, y.signature),
+                                                lambda v: v[1] = v[2])) / {NUM_PERM}, 3)
+                end)::float as similarity
+        from f left join sig_all x on x.content_hash = f.story_hash
+        left join sig_all y on y.content_hash = f.content_hash
+        order by f.article_id""").to_arrow_table()
+    con.unregister("story_roots_arrow")
+    for path, name in ((sig_path, "sig_all"), (bands_path, "bands_all"),
+                       (edges_path, "edges_all")):
+        with replacing(path) as tmp:
+            con.execute(f"copy (select * from {name} order by all) to '{tmp}' "
+                        "(format parquet, compression zstd)")
+    for name in ("story_live", "story_texts", "sig_kept", "bands_kept", "edges_kept",
+                 "sig_new", "bands_new", "sig_all", "bands_all", "edges_all"):
+        con.execute(f"drop table if exists {name}")
+    return table.cast(pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
+                                 ("similarity", pa.float32())]))
 
 
 def copies(wh: Path) -> tuple[int, int]:

@@ -770,3 +770,20 @@ def test_a_quote_after_someone_or_everyone_is_nobodys_continuation(parse):
     named = ('Dana Okafor said the convention had gone well. "We have had more successful '
              'conventions than this one, but not many."')
     assert [q["speaker"] for q in extract_doc(parse(named), "c").quotes][-1] == "Dana Okafor"
+
+
+def test_quoted_words_inside_a_sentence_are_its_subjects(parse):
+    """Quoted words with no cue set inside a sentence are the words of the person or body the
+    sentence is about; not when the quote opens the sentence, nor when its subject is no one."""
+    text = ("The mayor signed the budget on Friday.\n\n"
+            "Councillor Dana Whitford wants a bus service \"that runs on time before anyone at "
+            "City Hall talks about new routes.\"\n\n"
+            "The Harbour Trust has a plan for \"the first serious attempt to fix the ferries in "
+            "twenty years.\"\n\n"
+            "\"Nobody in this town can afford to lose the evening routes,\" a poster at the depot "
+            "reads.\n\n"
+            "It remains \"the quietest way of closing the routes nobody here can afford to lose.\"")
+    got = [(q[1], q[0]) for q in speakers_of(parse, text)]
+    assert got[0][0] == "Dana Whitford"
+    assert got[1][0] == "Harbour Trust"
+    assert got[-1][0] is None  # "It" is no one

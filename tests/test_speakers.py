@@ -787,3 +787,17 @@ def test_quoted_words_inside_a_sentence_are_its_subjects(parse):
     assert got[0][0] == "Dana Whitford"
     assert got[1][0] == "Harbour Trust"
     assert got[-1][0] is None  # "It" is no one
+
+
+def test_a_pronoun_after_a_nearer_gendered_noun_is_not_the_subjects(parse):
+    """'Her' after 'the woman' refers to the woman, not to the man the sentence is about."""
+    text = ("Jordan Hale, who strangled the woman and hid her body, told the court: \"I remember "
+            "nothing of that night.\"")
+    got = speakers_of(parse, text)
+    assert got[0][1] == "Jordan Hale" and got[0][4] != "female"
+    text = ("Jordan Hale had argued that the woman died in an accident that she caused. \"I "
+            "remember nothing of that night,\" Hale told the court.")
+    assert {g[4] for g in speakers_of(parse, text)} == {None}  # nothing says his gender
+    # with no noun between them, the pronoun still says the subject's gender
+    text = "Ruth Calloway said her team would finish the survey before the winter storms."
+    assert speakers_of(parse, text)[0][1:5:3] == ("Ruth Calloway", "female")

@@ -275,6 +275,8 @@ class Cast(CastQueries):
                 t = self.doc[i]
                 if i >= end or nxt is not None and t.idx >= nxt:
                     break
+                if any(w.lower_ in GENDERED_NOUNS for w in self.doc[head.i + 1 : i]):
+                    break  # a nearer antecedent: 'Garnier, who strangled the woman ... her body'
                 if not self.idx.in_quote(t.idx):
                     if verb in t.ancestors:
                         e.person.votes[PRONOUN_GENDER[t.lower_]] += BOUND_VOTES
@@ -298,7 +300,12 @@ class Cast(CastQueries):
             self._pronouns[tok.i] = person
             if tok.lower_ not in SUBJECT_PRONOUNS:
                 continue  # his, her, him: resolved, but a chain is carried by its subjects
-            if person.gender is None:
+            sent = self.idx.sents[self.idx.sent_of(i)]
+            if person.gender is None and not any(
+                    GENDERED_NOUNS.get(w.lower_) == PRONOUN_GENDER[tok.lower_]
+                    for w in self.doc[sent.start : i]):
+                # (not when a noun of that gender comes first in the sentence: 'the woman died
+                # in an accident that she caused' says nothing of the person she was read as)
                 person.votes[PRONOUN_GENDER[tok.lower_]] += RESOLVED_VOTES
                 person.inferred[PRONOUN_GENDER[tok.lower_]] += RESOLVED_VOTES
             weight = SUBJECT_WEIGHT if tok.dep_ in SUBJECT_DEPS else 1.0

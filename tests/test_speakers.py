@@ -787,6 +787,10 @@ def test_quoted_words_inside_a_sentence_are_its_subjects(parse):
     assert got[0][0] == "Dana Whitford"
     assert got[1][0] == "Harbour Trust"
     assert got[-1][0] is None  # "It" is no one
+    # a role is a subject too: the officials, unnamed
+    text = ("In the emails, transit officials discussed which messages would \"support the case "
+            "for a later last ferry on weeknights.\"")
+    assert [q[0] for q in speakers_of(parse, text)] == ["transit officials"]
 
 
 def test_a_pronoun_after_a_nearer_gendered_noun_is_not_the_subjects(parse):

@@ -114,6 +114,7 @@ def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path):
                 hashes={"wire.txt": "h-wire", "s1.txt": "h-short"})
     first = grouped(kept)
     assert len(set(first.values())) == 3
+    first_signatures = (kept / layout.SIGNATURES_FILE).read_bytes()
     build_texts(wh, {"copy.txt": (WIRE, []), "edited.txt": (EDITED, []), "s2.txt": (short, []),
                      "other.txt": ("A different text now stands in this file, long enough to "
                                    "be signed and compared with the rest.", [])},
@@ -135,3 +136,8 @@ def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path):
     assert banded.num_rows == 16 * len(signed - {"h-short"})
     edges = pq.read_table(kept / layout.STORY_EDGES_FILE).to_pylist()
     assert edges == [{"a": "edited.txt", "b": "h-wire"}]  # the one near copy (texts by hash)
+    # a run stopped after writing the buckets but before the signatures: the next signs and
+    # bands those texts again, and groups as before, each text's buckets once
+    (kept / layout.SIGNATURES_FILE).write_bytes(first_signatures)
+    assert grouped(kept) == second
+    assert pq.read_table(kept / layout.STORY_BANDS_FILE).num_rows == banded.num_rows

@@ -139,8 +139,10 @@ def story_table(con: Any, out_dir: Path) -> Any:
         con.execute("create or replace temp table sig_kept as select content_hash, signature "
                     "from read_parquet($p) semi join story_texts using (content_hash)",
                     {"p": str(sig_path)})
+        # (only the buckets of texts whose signature was kept: the signatures are written
+        # last, so a run stopped between the files signs and bands those texts again)
         con.execute("create or replace temp table bands_kept as select content_hash, band, "
-                    "bucket from read_parquet($p) semi join story_texts using (content_hash)",
+                    "bucket from read_parquet($p) semi join sig_kept using (content_hash)",
                     {"p": str(bands_path)})
         con.execute("create or replace temp table edges_kept as select a, b from "
                     "read_parquet($p) where a in (select content_hash from story_texts) "
@@ -215,8 +217,8 @@ def story_table(con: Any, out_dir: Path) -> Any:
         left join sig_all y on y.content_hash = f.content_hash
         order by f.article_id""").to_arrow_table()
     con.unregister("story_roots_arrow")
-    for path, name in ((sig_path, "sig_all"), (bands_path, "bands_all"),
-                       (edges_path, "edges_all")):
+    for path, name in ((edges_path, "edges_all"), (bands_path, "bands_all"),
+                       (sig_path, "sig_all")):  # the signatures last (see bands_kept)
         with replacing(path) as tmp:
             con.execute(f"copy (select * from {name} order by all) to '{tmp}' "
                         "(format parquet, compression zstd)")

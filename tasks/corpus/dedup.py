@@ -136,21 +136,22 @@ def story_table(con: Any, out_dir: Path) -> Any:
                 "select distinct content_hash from story_live")
     kept = all(p.is_file() for p in (sig_path, bands_path, edges_path))
     if kept:  # what earlier runs signed, banded and found, for the texts still live
-        con.execute("create or replace temp table sig_kept as select content_hash, signature "
-                    "from read_parquet($p) semi join story_texts using (content_hash)",
-                    {"p": str(sig_path)})
+        # (views over the files: DuckDB reads what each step needs, never every signature)
+        con.execute(f"create or replace temp view sig_kept as select content_hash, signature "
+                    f"from read_parquet({sql_str(sig_path)}) semi join story_texts "
+                    "using (content_hash)")
         # (only the buckets of texts whose signature was kept: the signatures are written
         # last, so a run stopped between the files signs and bands those texts again)
-        con.execute("create or replace temp table bands_kept as select content_hash, band, "
-                    "bucket from read_parquet($p) semi join sig_kept using (content_hash)",
-                    {"p": str(bands_path)})
+        con.execute(f"create or replace temp view bands_kept as select content_hash, band, "
+                    f"bucket from read_parquet({sql_str(bands_path)}) semi join sig_kept "
+                    "using (content_hash)")
         con.execute("create or replace temp table edges_kept as select a, b from "
                     "read_parquet($p) where a in (select content_hash from story_texts) "
                     "and b in (select content_hash from story_texts)", {"p": str(edges_path)})
     else:
-        con.execute("create or replace temp table sig_kept as select ''::varchar as "
+        con.execute("create or replace temp view sig_kept as select ''::varchar as "
                     "content_hash, []::ubigint[] as signature limit 0")
-        con.execute("create or replace temp table bands_kept as select ''::varchar as "
+        con.execute("create or replace temp view bands_kept as select ''::varchar as "
                     "content_hash, 0::smallint as band, 0::ubigint as bucket limit 0")
         con.execute("create or replace temp table edges_kept as select ''::varchar as a, "
                     "''::varchar as b limit 0")
@@ -172,9 +173,9 @@ def story_table(con: Any, out_dir: Path) -> Any:
         select content_hash, b::smallint as band,
                hash(signature[b * {ROWS} + 1 : (b + 1) * {ROWS}]) as bucket
         from sig_new, range({BANDS}) t(b) where signature is not null""")
-    con.execute("create or replace temp table sig_all as "
+    con.execute("create or replace temp view sig_all as "
                 "select * from sig_kept union all select * from sig_new")
-    con.execute("create or replace temp table bands_all as "
+    con.execute("create or replace temp view bands_all as "
                 "select * from bands_kept union all select * from bands_new")
     # the new texts' buckets joined to every text's: each pair once, then compared
     con.execute(f"""create or replace temp table edges_all as
@@ -206,6 +207,12 @@ def story_table(con: Any, out_dir: Path) -> Any:
             select *, first_value(article_id) over w as story_id,
                    first_value(content_hash) over w as story_hash
             from m window w as (partition by comp order by first_seen, article_id)
+        ), need as (  -- the signatures a similarity is computed from: copies and their firsts
+            select story_hash as h from f where article_id <> story_id
+            union select content_hash from f where article_id <> story_id
+        ), sig_need as (
+            select s.content_hash, s.signature from sig_all s
+            where s.content_hash in (select h from need)
         )
         select f.article_id, f.story_id,
                (case when f.article_id = f.story_id then 1.0
@@ -213,20 +220,42 @@ def story_table(con: Any, out_dir: Path) -> Any:
                      else round_even(len(list_filter(list_zip(x.signature, y.signature),
                                                 lambda v: v[1] = v[2])) / {NUM_PERM}, 3)
                 end)::float as similarity
-        from f left join sig_all x on x.content_hash = f.story_hash
-        left join sig_all y on y.content_hash = f.content_hash
+        from f left join sig_need x on x.content_hash = f.story_hash
+        left join sig_need y on y.content_hash = f.content_hash
         order by f.article_id""").to_arrow_table()
     con.unregister("story_roots_arrow")
-    for path, name in ((edges_path, "edges_all"), (bands_path, "bands_all"),
-                       (sig_path, "sig_all")):  # the signatures last (see bands_kept)
-        with replacing(path) as tmp:
-            con.execute(f"copy (select * from {name} order by all) to '{tmp}' "
-                        "(format parquet, compression zstd)")
-    for name in ("story_live", "story_texts", "sig_kept", "bands_kept", "edges_kept",
-                 "sig_new", "bands_new", "sig_all", "bands_all", "edges_all"):
+    # rewritten only when they change: no new text, none gone and no new pair leaves them be
+    same_texts = kept and not new_hashes and _rows(sig_path) == _count(con, "sig_kept")
+    same_pairs = kept and _rows(edges_path) == _count(con, "edges_kept") == \
+        _count(con, "edges_all")
+    for path, name, same in ((edges_path, "edges_all", same_pairs),
+                             (bands_path, "bands_all", same_texts),
+                             (sig_path, "sig_all", same_texts)):  # signatures last (bands_kept)
+        if not same:
+            with replacing(path) as tmp:
+                con.execute(f"copy (select * from {name} order by all) to {sql_str(tmp)} "
+                            "(format parquet, compression zstd)")
+    for name in ("sig_all", "bands_all", "sig_kept", "bands_kept"):
+        con.execute(f"drop view if exists {name}")
+    for name in ("story_live", "story_texts", "edges_kept", "sig_new", "bands_new", "edges_all"):
         con.execute(f"drop table if exists {name}")
     return table.cast(pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
                                  ("similarity", pa.float32())]))
+
+
+def sql_str(path: Path) -> str:
+    """A path as a SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def _count(con: Any, name: str) -> int:
+    return int(con.sql(f"select count(*) from {name}").fetchall()[0][0])
 
 
 def copies(wh: Path) -> tuple[int, int]:

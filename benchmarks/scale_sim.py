@@ -50,20 +50,38 @@ LETTERS = "bcdfghjklmnpqrstuvwxyz"
 
 
 def _source_tables(src: Path) -> dict[str, Any]:
-    """Every committed row of each batch table of the source warehouse."""
+    """The live rows of each batch table of the source warehouse: a reprocessed article's
+    superseded rows stay behind (copied, they would make every copy's rows half stale, and the
+    views take their slower way)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from tasks.store import layout
+    from tasks.store import layout, views
     from tasks.store.commit import committed_batches
 
+    con = views.connect(src)
+    try:
+        live = con.sql("select article_id, batch_id from articles").to_arrow_table()
+        parts_live = con.sql("select path, batch_id from live_parts").to_arrow_table()
+    finally:
+        con.close()
     out: dict[str, Any] = {}
     batches = [b for b in committed_batches(src) if b != layout.SCHEMA_BATCH]
     for t in TABLES:
         parts = [pq.read_table(layout.table_file(src, b, t)) for b in batches
                  if layout.table_file(src, b, t).is_file()]
-        out[t] = pa.concat_tables(parts, promote_options="default")
+        table = pa.concat_tables(parts, promote_options="default")
+        first, keep = ("path", parts_live) if t == "files" else ("article_id", live)
+        out[t] = table.filter(pc.is_in(_key(table, first), value_set=_key(keep, first)))
     return out
+
+
+def _key(t: Any, first: str) -> Any:
+    """One string per row of ``first`` and batch_id (Arrow joins take no list columns along)."""
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(t[first], t["batch_id"], "\x00")
 
 
 def _alter(col: Any, copy: int) -> Any:

@@ -46,3 +46,9 @@ def substitute(sql: str, subs: dict[str, str]) -> str:
     """Fill {placeholders} in one pass: a value (a warehouse path holding '{runs_parquet}') is
     never itself searched for placeholders."""
     return _PLACEHOLDER.sub(lambda m: subs.get(m.group(0), m.group(0)), sql)
+
+
+def literal(value: object) -> str:
+    """A string (a path) as a SQL string literal, for the places DuckDB takes no parameter: a
+    view's read_parquet, COPY ... TO, ATTACH."""
+    return "'" + str(value).replace("'", "''") + "'"

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.atomic import replacing
+from tasks.core.sql import literal
 from tasks.corpus.index import words as folded_words
 from tasks.store import layout
 
@@ -138,12 +139,12 @@ def story_table(con: Any, out_dir: Path) -> Any:
     if kept:  # what earlier runs signed, banded and found, for the texts still live
         # (views over the files: DuckDB reads what each step needs, never every signature)
         con.execute(f"create or replace temp view sig_kept as select content_hash, signature "
-                    f"from read_parquet({sql_str(sig_path)}) semi join story_texts "
+                    f"from read_parquet({literal(sig_path)}) semi join story_texts "
                     "using (content_hash)")
         # (only the buckets of texts whose signature was kept: the signatures are written
         # last, so a run stopped between the files signs and bands those texts again)
         con.execute(f"create or replace temp view bands_kept as select content_hash, band, "
-                    f"bucket from read_parquet({sql_str(bands_path)}) semi join sig_kept "
+                    f"bucket from read_parquet({literal(bands_path)}) semi join sig_kept "
                     "using (content_hash)")
         con.execute("create or replace temp table edges_kept as select a, b from "
                     "read_parquet($p) where a in (select content_hash from story_texts) "
@@ -233,7 +234,7 @@ def story_table(con: Any, out_dir: Path) -> Any:
                              (sig_path, "sig_all", same_texts)):  # signatures last (bands_kept)
         if not same:
             with replacing(path) as tmp:
-                con.execute(f"copy (select * from {name} order by all) to {sql_str(tmp)} "
+                con.execute(f"copy (select * from {name} order by all) to {literal(tmp)} "
                             "(format parquet, compression zstd)")
     for name in ("sig_all", "bands_all", "sig_kept", "bands_kept"):
         con.execute(f"drop view if exists {name}")
@@ -241,11 +242,6 @@ def story_table(con: Any, out_dir: Path) -> Any:
         con.execute(f"drop table if exists {name}")
     return table.cast(pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
                                  ("similarity", pa.float32())]))
-
-
-def sql_str(path: Path) -> str:
-    """A path as a SQL string literal."""
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _rows(path: Path) -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 from tasks.core import atomic
 from tasks.core.atomic import replacing
 from tasks.core.errors import NoWarehouse, WarehouseOutdated
-from tasks.core.sql import load_sql, statements, substitute
+from tasks.core.sql import literal, load_sql, statements, substitute
 from tasks.store import aggregates, layout
 from tasks.store.commit import committed_batches
 
@@ -33,7 +33,7 @@ def db_path(wh: Path) -> Path:
 
 
 def _sql_list(paths: list[str]) -> str:
-    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+    return "[" + ", ".join(literal(p) for p in paths) + "]"
 
 
 def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
@@ -74,8 +74,7 @@ def write_database(path: Path, stmts: list[str]) -> None:
 
     con = duckdb.connect()
     try:
-        quoted = str(path).replace("'", "''")
-        con.execute(f"attach '{quoted}' as wh (storage_version '{STORAGE_VERSION}')")
+        con.execute(f"attach {literal(path)} as wh (storage_version '{STORAGE_VERSION}')")
         con.execute("use wh")
         for stmt in stmts:
             # another client never sets the variable, so it always takes the semi-join; stored

@@ -83,21 +83,17 @@ def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path):
     aggregates/, new texts joined to them in DuckDB) gives what stories() gives on every
     signature at once, run after run: a later exact copy, an edited copy and a short text's
     copy join; a superseded text leaves the kept files."""
-    import duckdb
     import pyarrow.parquet as pq
 
     from tasks.ingest.records import article_id
-    from tasks.store import layout, views
-    from tasks.store.commit import committed_batches
-    from tests.test_identity import build_texts
+    from tasks.store import layout
+    from tests.test_identity import build_texts, views_connection
 
     wh, kept = tmp_path / "wh", tmp_path / "aggregates"
     kept.mkdir()
 
     def grouped(out):
-        con = duckdb.connect(":memory:")
-        for stmt in views.view_statements(wh, committed_batches(wh)):
-            con.execute(stmt)
+        con = views_connection(wh)
         try:
             rows = con.sql("select a.article_id, a.content_hash, d.first_seen, a.text "
                            "from articles a join article_dates d using (article_id)").fetchall()

@@ -377,6 +377,30 @@ def build_texts(wh, articles: dict[str, tuple[str, list[tuple[str, str]]]],
     commit.commit_batch(wh, batch)
 
 
+def published_rows(wh, sql: str) -> list[tuple]:
+    """The corpus-level tables built and the views published, as after a run; ``sql``'s rows."""
+    corpus_build.materialize(wh)
+    views.publish_views(wh)
+    con = views.connect(wh)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def views_connection(wh):
+    """An in-memory connection holding the views over the committed batches, as the corpus step
+    of a run builds it (tasks/corpus/build.materialize)."""
+    import duckdb
+
+    from tasks.store.commit import committed_batches
+
+    con = duckdb.connect(":memory:")
+    for stmt in views.view_statements(wh, committed_batches(wh)):
+        con.execute(stmt)
+    return con
+
+
 def test_a_name_the_sentences_present_as_an_organisation_or_a_work_is_no_person(tmp_path):
     """The NER reads a magazine, a club and a film series as people; the words around them say
     what they are: an employer, a descriptor, a team sheet's brackets, an ordinal, a sequel's
@@ -405,13 +429,7 @@ def test_a_name_the_sentences_present_as_an_organisation_or_a_work_is_no_person(
                   "agreed.",
                   [("Ruth Calloway", pers), ("Ted Voss", pers)]),
     })
-    corpus_build.materialize(wh)
-    views.publish_views(wh)
-    con = views.connect(wh)
-    try:
-        kinds = dict(con.sql("select identity, kind from entity_summary").fetchall())
-    finally:
-        con.close()
+    kinds = dict(published_rows(wh, "select identity, kind from entity_summary"))
     assert kinds["Harbour Weekly"] == "organisation"  # an employer, a magazine
     assert kinds["Harbour Hawks"] == "organisation"  # a team sheet's club, a prop's club
     assert kinds["Lantern Keeper"] == "other"  # the third film, a sequel, a DVD, its director
@@ -455,13 +473,7 @@ def test_a_surname_beside_its_full_name_in_the_same_article_is_the_person(tmp_pa
         f"fit. Portkell Rovers have won {i} games. Ferris added that the pitch in Portkell was heavy.",
         [("Dougal Ferris", "PERSON"), ("Ferris", "ORG"), ("Portkell Rovers", "ORG"),
          ("Portkell", "GPE")]) for i in range(4)})
-    corpus_build.materialize(wh)
-    views.publish_views(wh)
-    con = views.connect(wh)
-    try:
-        got = dict(con.sql("select name, identity || ':' || kind from identity_names").fetchall())
-    finally:
-        con.close()
+    got = dict(published_rows(wh, "select name, identity || ':' || kind from identity_names"))
     assert got["Ferris"] == "Dougal Ferris:person"
     assert got["Portkell Rovers"] == "Portkell Rovers:organisation"
     assert got["Portkell"] == "Portkell:place"
@@ -483,14 +495,8 @@ def test_name_statistics_kept_per_batch_equal_a_full_count(tmp_path):
     """Identity counts each batch once and sums the kept counts: a run adding a batch counts only
     that one, a batch part of which a later one superseded is counted again, and the sum is
     always the full count."""
-    import duckdb
-
-    from tasks.store.commit import committed_batches
-
     def stats(cache):
-        con = duckdb.connect(":memory:")
-        for stmt in views.view_statements(wh, committed_batches(wh)):
-            con.execute(stmt)
+        con = views_connection(wh)
         try:
             return corpus_build.name_statistics(con, cache)
         finally:

@@ -805,3 +805,14 @@ def test_a_pronoun_after_a_nearer_gendered_noun_is_not_the_subjects(parse):
     # with no noun between them, the pronoun still says the subject's gender
     text = "Ruth Calloway said her team would finish the survey before the winter storms."
     assert speakers_of(parse, text)[0][1:5:3] == ("Ruth Calloway", "female")
+
+
+def test_the_one_a_verb_names_or_judges_is_not_the_speaker(parse):
+    # the object of a verb that names someone is the one described ('described Y as "..."'),
+    # not the inverted speaker of '"...," said Y'
+    text = ('Columnist Dana Whitlock has had enough. Whitlock described Governor Alan Pryce as '
+            'a "caricature of everything wrong with the statehouse" in Sunday\'s paper.')
+    assert "Alan Pryce" not in {q[1] for q in speakers_of(parse, text)}
+    text = ('The mayor answered the charges through a spokeswoman on Friday, dismissing '
+            'Councillor Ray Tennant as "a disgruntled former employee with a grudge".')
+    assert "Ray Tennant" not in {q[1] for q in speakers_of(parse, text)}

@@ -9,7 +9,13 @@ import functools
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
 from spacy.tokens import Doc, Span, Token
 
-from tasks.nlp.quotes.lexicons import ADDRESS_VERB_PREFIXES, CIRCUMSTANCE_PREPS, LISTENER_VERB_PREFIXES
+from tasks.nlp.quotes.lexicons import (
+    ADDRESS_VERB_PREFIXES,
+    CHARACTERISE_VERBS,
+    CIRCUMSTANCE_PREPS,
+    LISTENER_VERB_PREFIXES,
+    NAMING_VERBS,
+)
 from tasks.nlp.quotes.thresholds import MIN_CLAUSE_TOKENS, MIN_CONTENT_WORDS
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -145,8 +151,12 @@ def _parsed_subject(verb: Token) -> Token | None:
                 return _parsed_subject(addressed)
             return before
     # "..., said Smith" inverted order parses Smith as a dependent after the verb (but the
-    # object of "telling Reuters" or "asked Smith" is the listener)
-    listener = verb.lower_.startswith(LISTENER_VERB_PREFIXES)
+    # object of "telling Reuters" or "asked Smith" is the listener, and the object of a verb
+    # that names or judges someone -- 'described Trump as "..."', 'called Trump a "..."',
+    # 'dismissing Smith as "..."' -- is the one described, never the one describing)
+    listener = verb.lower_.startswith(LISTENER_VERB_PREFIXES) or \
+        verb.lower_ in NAMING_VERBS or verb.lower_ in CHARACTERISE_VERBS or \
+        any(c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)
     for child in verb.rights:
         if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG") \
                 and not listener:

@@ -185,7 +185,7 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
     target = discover.batch_target(plan.work, settings.batch_articles * TARGET_BYTES_PER_ARTICLE,
                                    settings.processes)
     work = discover.split_files(plan.work, settings.raw, max(1, target // TARGET_BYTES_PER_ARTICLE),
-                                run.run_id, settings.follow_links)
+                                run.run_id, settings.follow_links, target)
     batches = discover.split_batches(work, target)
     specs = [
         BatchSpec(f"{run.run_id}-{i:05d}", run.run_id, rawfs.display(settings.raw),

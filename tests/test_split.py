@@ -94,10 +94,11 @@ def test_a_big_file_is_read_in_parts_resumed_and_redone_when_changed(tmp_path, p
     title, body = article(99)
     (raw / "a-note.txt").write_text(f"{title}\n\n{body}", encoding="utf-8")  # (in part 0's batch)
 
-    # the same folder read whole (one batch) and in parts of five: the same rows
+    # the same folder read whole (one batch) and in parts of five: the same rows (a batch of one
+    # article's bytes, 3 KB, holds five of these 580-byte records: parts are cut by bytes)
     run_pipeline(raw, ref, batch_articles=400)
     assert query(ref, "select parts from files where path = 'archive.jsonl'") == [(1,)]
-    summary = run_pipeline(raw, wh, batch_articles=5)
+    summary = run_pipeline(raw, wh, batch_articles=1)
     assert summary["status"] == "completed"
     parts = _parts(wh)
     assert [p[0] for p in parts] == list(range(6))
@@ -136,19 +137,19 @@ def test_a_big_file_is_read_in_parts_resumed_and_redone_when_changed(tmp_path, p
 
     # a reprocess that stops half-way: the complete earlier split stays what readers see, and
     # the next run completes the new one
-    run_pipeline(raw, wh, batch_articles=5, reprocess_all=True)
+    run_pipeline(raw, wh, batch_articles=1, reprocess_all=True)
     redone = _parts(wh)
     assert not {p[1] for p in redone} & {p[1] for p in resumed}
     shutil.rmtree(wh / "batches" / redone[4][1])
     views.publish_views(wh)
     assert _parts(wh) == resumed
-    summary = run_pipeline(raw, wh, batch_articles=5)
+    summary = run_pipeline(raw, wh, batch_articles=1)
     assert summary["articles"] == 5  # the one part left
     assert [p[1] for p in _parts(wh)][:4] == [p[1] for p in redone][:4]
 
     # a changed file is read again whole, in a new split; none of the old parts stays
     archive.write_bytes(_jsonl(31))
-    summary = run_pipeline(raw, wh, batch_articles=5)
+    summary = run_pipeline(raw, wh, batch_articles=1)
     assert summary["articles"] == 31
     changed = _parts(wh)
     assert not {p[1] for p in changed} & {p[1] for p in redone}
@@ -165,7 +166,7 @@ def test_a_big_file_is_read_in_parts_resumed_and_redone_when_changed(tmp_path, p
 
     # a file read in parts is pruned whole when it leaves the folder
     archive.unlink()
-    assert run_pipeline(raw, wh, batch_articles=5, prune=True)["files_pruned"] == 1
+    assert run_pipeline(raw, wh, batch_articles=1, prune=True)["files_pruned"] == 1
     assert query(wh, "select status, parts from files where path = 'archive.jsonl'") == [
         ("deleted", 1)]
     assert query(wh, "select count(*) from articles where source_path = 'archive.jsonl'") == [(0,)]
@@ -204,3 +205,30 @@ def test_a_crawl_appended_to_during_a_run_is_read_as_planned(tmp_path):
         hashes.add(st.fw.content_hash)
     assert hashes == {hashlib.blake2b(planned, digest_size=16).hexdigest()}  # the parts agree
     assert titles == [f"Council vote number {n}" for n in range(30)]
+
+
+def test_a_file_of_short_records_is_cut_by_its_bytes_not_its_count(tmp_path):
+    """A million one-line records cut every per_part records made batches of tens of articles,
+    each paying a batch's fixed cost: a part holds about target_bytes of text instead."""
+    import json
+
+    from tasks.run.discover import split_files, walk
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = [json.dumps({"id": f"n{i}", "title": f"Brief {i}",
+                         "text": f"Councillor Ruth Calloway said item {i} passed."})
+             for i in range(2_000)]
+    (raw / "briefs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [fw] = walk(raw)
+    by_count = split_files([fw], raw, per_part=20, split_id="s1")
+    by_bytes = split_files([fw], raw, per_part=20, split_id="s2", target_bytes=fw.size // 4)
+    assert len(by_count) == 100
+    assert len(by_bytes) == 4  # about a quarter of the file's bytes each
+    assert abs(sum(p.share for p in by_bytes) - 1) < 1e-9
+    # a file of long records keeps per_part: five of them already pass a part's bytes
+    long_text = " ".join(["The council met on Tuesday to debate the harbour budget."] * 100)
+    (raw / "briefs.jsonl").write_text("\n".join(json.dumps({"id": f"l{i}", "text": long_text})
+                                                for i in range(40)) + "\n", encoding="utf-8")
+    [fw] = walk(raw)
+    assert len(split_files([fw], raw, per_part=5, split_id="s3", target_bytes=fw.size // 20)) == 8

@@ -330,12 +330,30 @@ def cut_points(starts: Iterable[int], per_part: int) -> tuple[list[int], int]:
 MIN_ARTICLE_BYTES = 1_000
 
 
+# a part of a file of short records holds at most this many times per_part records (its bytes,
+# not its count, make a batch's work: 20k seven-word records cut by count made 241 batches of 83
+# articles, a run of 263 s against 30 s for the same words in 100 records)
+MAX_PART_RECORDS_FACTOR = 50
+
+
+def part_records(per_part: int, total: int, est_bytes: int, target_bytes: int | None) -> int:
+    """Records per part of a file of ``total`` records and about ``est_bytes`` of text: per_part,
+    or, when its records are short, as many as make target_bytes (at most
+    MAX_PART_RECORDS_FACTOR times per_part)."""
+    if target_bytes is None or total <= 0 or est_bytes <= 0:
+        return per_part
+    fit = int(target_bytes / (est_bytes / total))
+    return max(per_part, min(fit, MAX_PART_RECORDS_FACTOR * per_part))
+
+
 def split_files(work: list[FileWork], raw: RawLocation, per_part: int, split_id: str,
-                follow_links: bool = False) -> list[FileWork]:
+                follow_links: bool = False, target_bytes: int | None = None) -> list[FileWork]:
     """The work with every big record-stream file (JSON Lines, WARC) cut into parts of about
     per_part articles, each read by its own batch: a file of any size then costs at most one
-    batch when a run dies, and keeps every worker busy. Cutting needs one cheap pass over the
-    file (no parsing); a file that cannot be scanned stays whole and its batch says why."""
+    batch when a run dies, and keeps every worker busy. With ``target_bytes``, a file of short
+    records is cut into parts of about that many bytes instead (part_records). Cutting needs one
+    cheap pass over the file (no parsing); a file that cannot be scanned stays whole and its
+    batch says why."""
     out: list[FileWork] = []
     for fw in work:
         if (fw.part is not None or fw.error or fw.skip_reason or fw.status or fw.folder
@@ -344,16 +362,18 @@ def split_files(work: list[FileWork], raw: RawLocation, per_part: int, split_id:
             continue
         try:
             with rawfs.open_raw(raw, fw.fs_path or fw.path, follow_links) as f:
-                cuts, total = cut_points(record_starts(f, fw.path), per_part)
+                starts = list(record_starts(f, fw.path))
+            size = part_records(per_part, len(starts), _estimate(fw), target_bytes)
+            cuts, total = cut_points(starts, size)
         except Exception:  # noqa: BLE001 - any trouble is the whole-file batch's to report
             cuts, total = [], 0
         if not cuts:
             out.append(fw)
             continue
         n_parts = len(cuts) + 1
-        rest = total - per_part * len(cuts)  # the last part holds what the others leave
+        rest = total - size * len(cuts)  # the last part holds what the others leave
         out.extend(replace(fw, split_id=split_id, part=k, cuts=tuple(cuts),
-                           share=(rest if k == n_parts - 1 else per_part) / total)
+                           share=(rest if k == n_parts - 1 else size) / total)
                    for k in range(n_parts))
     return out
 

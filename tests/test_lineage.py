@@ -204,7 +204,16 @@ def test_a_later_article_joins_its_quotation(tmp_path):
     build(wh, {"late.txt": ([("Marta Quill", "PERSON")], [("Marta Quill", f"“{FULL}”")])},
           published=DAY + timedelta(days=9), source="Island Gazette",
           processed=datetime(2026, 11, 29, tzinfo=utc), batch="20261129T000000000000Z-1-00000")
-    corpus_build.materialize(wh)
+    from tasks.corpus import lineage
+
+    folded: list[str] = []
+    real = lineage.wording
+    lineage.wording = lambda text: folded.append(text) or real(text)  # type: ignore[assignment]
+    try:
+        corpus_build.materialize(wh)
+    finally:
+        lineage.wording = real  # type: ignore[assignment]
+    assert folded == [f"“{FULL}”"]  # the texts of earlier runs were not folded again
     con = views.connect(wh)
     try:
         assert con.sql("select quotation_id, articles, outlets from quotations").fetchall() == [
@@ -213,8 +222,8 @@ def test_a_later_article_joins_its_quotation(tmp_path):
                        ).fetchall() == [("copy",)]
         # the second run aligned only the new wording against the rest (what the first compared
         # is kept beside the table), and its quotations are a full comparison's
-        assert [p.name for p in (wh / "aggregates").glob("quote_pairs.*")] == [
-            "quote_pairs.quotations-1.parquet"]
+        assert sorted(p.name for p in (wh / "aggregates").glob("quote_[pw]*.*.parquet")) == [
+            "quote_pairs.quotations-1.parquet", "quote_wordings.quotations-1.parquet"]
         from tasks.corpus import build as b
 
         assert sorted(b.quotation_table(con).to_pylist(), key=repr) == sorted(

@@ -26,19 +26,44 @@ def write(path: Path, data: str | bytes) -> Path:
     return path
 
 
+def _aggregates_equal_a_rebuild(wh: Path, copy: Path) -> None:
+    """Every corpus-level table as runs kept it up to date equals the same table computed from
+    scratch (no kept count, signature, wording or pair) in a copy of the warehouse."""
+    import pyarrow.parquet as pq
+
+    from tasks.corpus.build import materialize
+    from tasks.store import aggregates
+
+    shutil.copytree(wh, copy)
+    shutil.rmtree(copy / "aggregates")
+    materialize(copy)
+    for agg in aggregates.AGGREGATES:
+        kept = pq.read_table(aggregates.path(wh, agg.name)).to_pylist()
+        rebuilt = pq.read_table(aggregates.path(copy, agg.name)).to_pylist()
+        assert kept, agg.name
+        assert sorted(map(repr, kept)) == sorted(map(repr, rebuilt)), agg.name
+
+
 def test_sample_corpus_fills_every_view(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(PROJECT / "data" / "raw", raw)
     wh = tmp_path / "wh"
     n_files = sum(1 for p in raw.rglob("*") if p.is_file())
+    # in two runs, the wire arriving second: the corpus-level tables are then kept up to date
+    # incrementally, and must equal a rebuild from scratch (below)
+    shutil.move(raw / "wire", tmp_path / "wire")
+    first = run_pipeline(raw, wh, processes=2, batch_articles=3)
+    shutil.move(tmp_path / "wire", raw / "wire")
     s = run_pipeline(raw, wh, processes=2, batch_articles=3)
-    assert s["status"] == "completed" and s["files_failed"] == 0
+    assert first["status"] == s["status"] == "completed"
+    assert first["files_failed"] == s["files_failed"] == 0
     assert query(wh, "select count(*), count(distinct path) from files") == [(n_files, n_files)]
     assert query(wh, "select count(*) from files where status = 'ok'") == [(n_files,)]
     formats = {r[0] for r in query(wh, "select format from files")}
     assert formats == {"txt", "txt.gz", "json", "jsonl", "jsonl.gz", "html", "html.gz"}
     n_articles = query(wh, "select count(*), count(distinct article_id) from articles")[0]
-    assert n_articles[0] == n_articles[1] == s["articles"] >= 14
+    assert n_articles[0] == n_articles[1] == first["articles"] + s["articles"] >= 14
+    assert first["articles"] and s["articles"]
     # offsets of every entity and quote span point into the article text
     bad = query(wh, """select count(*) from entities e join articles a using (article_id)
                        where substr(a.text, e.start_char + 1, e.end_char - e.start_char) != e.text""")
@@ -48,8 +73,11 @@ def test_sample_corpus_fills_every_view(tmp_path):
     speakers = {r[0] for r in query(wh, "select speaker from quotes where speaker is not null")}
     assert {"Miriam Okafor", "Marcus Hale", "Jonah Mbeki", "Renée Dubois"} <= speakers
     assert query(wh, "select count(*) from quotes where len(spans) > 1") >= [(2,)]
-    run = query(wh, "select status, files_seen, files_new, articles from runs")
-    assert run == [("completed", n_files, n_files, s["articles"])]
+    run = query(wh, "select status, files_seen, files_new, articles from runs order by started_at")
+    wire = sum(1 for p in (raw / "wire").iterdir())
+    assert run == [("completed", n_files - wire, n_files - wire, first["articles"]),
+                   ("completed", n_files, wire, s["articles"])]
+    _aggregates_equal_a_rebuild(wh, tmp_path / "rebuilt")
     # the run leaves a Prefect artifact summarising it
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey

@@ -136,59 +136,135 @@ def _read_from_now_on(con: Any, name: str, table: Any) -> None:
             con.execute(substitute(stmt, {placeholder: f"{name}_now"}))
 
 
+APPEARANCE_FIELDS = (("quotation_id", "string"), ("article_id", "string"),
+                     ("quote_index", "int32"), ("role", "string"), ("similarity", "float32"),
+                     ("diff", "string"))
+# every direct quote, when it appeared (integers: they only order, and Python datetimes cost
+# seconds at 100k) and its text's hash, which keys its cached wording
+DIRECT_QUOTES = ("select q.article_id, q.quote_index, md5(coalesce(q.text, '')) as h, "
+                 "epoch_us(d.seen_at) as seen_us, epoch_us(d.first_seen) as first_us "
+                 "from quotes q join article_dates d using (article_id) "
+                 "where q.quote_type = 'direct'")
+
+
+def _appearance_table(found: list[Any]) -> Any:
+    import pyarrow as pa
+
+    schema = pa.schema([pa.field(n, t) for n, t in APPEARANCE_FIELDS])
+    return pa.table({f.name: [getattr(a, f.name) for a in found] for f in schema},
+                    schema=schema)
+
+
 def quotation_table(con: Any, cache: Path | None = None) -> Any:
     """Every direct quote that belongs to a quotation (tasks/corpus/lineage.py), from the views in
     ``con``: an Arrow table of quotation_id, article_id, quote_index, role, similarity, diff.
-    ``cache``: where what was compared is kept between runs (only new wordings are aligned)."""
+    ``cache``: the folder keeping, between runs, each quote text's wording and the pairs of
+    wordings found alike (quotation_pairs); without it everything is folded and compared."""
+    from tasks.corpus.lineage import QuoteRow, quotations
+
+    if cache is None:
+        rows = con.sql("select q.article_id, q.quote_index, coalesce(q.text, ''), "
+                       "epoch_us(d.seen_at), epoch_us(d.first_seen) from quotes q "
+                       "join article_dates d using (article_id) "
+                       "where q.quote_type = 'direct'").fetchall()
+        found, _ = quotations(QuoteRow(aid, qi, text, (seen, aid, qi), (first, aid, qi))
+                              for aid, qi, text, seen, first in rows)
+        return _appearance_table(found)
+    return _appearance_table(quotation_pairs(con, cache))
+
+
+def quotation_pairs(con: Any, cache: Path) -> list[Any]:
+    """The appearances as quotations() finds them, working only on what changed: kept in
+    ``cache`` (files named after the table's version) are each direct quote text's wording, by
+    the text's hash, and the pairs of wordings found to be one quotation. A run folds only the
+    texts it has not seen, aligns only the pairs holding a wording the last run did not hold,
+    and groups only the wordings said twice or in a pair (a wording said once and like no other
+    is in no quotation). Written pairs first, wordings last: a run stopped between them sees
+    the new wordings as new again and aligns them again."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from tasks.corpus.lineage import Compared, QuoteRow, quotations
+    from tasks.corpus.lineage import QuoteRow, assemble, compare, traceable, wording
 
-    # (the times as integers: they only order, and Python datetimes cost seconds at 100k)
-    rows = con.sql("select q.article_id, q.quote_index, q.text, epoch_us(d.seen_at), "
-                   "epoch_us(d.first_seen) from quotes q join article_dates d using (article_id) "
-                   "where q.quote_type = 'direct'").fetchall()
-    before = None
-    if cache is not None and cache.is_file():
-        t = pq.read_table(cache)
-        seen = set(t.schema.metadata.get(b"seen", b"").decode().split("\n")) \
-            if t.schema.metadata else set()
-        before = Compared(seen - {""}, {(a, b): k for a, b, k in zip(
-            t.column("a").to_pylist(), t.column("b").to_pylist(), t.column("kind").to_pylist(),
-            strict=True)})
-    found, compared = quotations((QuoteRow(aid, qi, text or "", (seen, aid, qi),
-                                           (first, aid, qi))
-                                  for aid, qi, text, seen, first in rows), before)
-    if cache is not None:
-        pairs = sorted(compared.edges.items())
+    version = aggregates.BY_NAME["quotation_appearances"].version
+    pairs_file = cache / f"{layout.QUOTE_PAIRS_PREFIX}{version}.parquet"
+    words_file = cache / f"{layout.QUOTE_WORDINGS_PREFIX}{version}.parquet"
+    con.execute(f"create or replace temp table lineage_quotes as {DIRECT_QUOTES}")
+    kept = words_file.is_file() and pairs_file.is_file()
+    if kept:
+        con.execute("create or replace temp table lineage_kept as select h, wording, traceable "
+                    "from read_parquet($f)", {"f": str(words_file)})
+    else:
+        con.execute("create or replace temp table lineage_kept (h varchar, wording varchar, "
+                    "traceable boolean)")
+    # only the texts not folded before are read and folded
+    fresh = con.sql("select distinct q.h, coalesce(t.text, '') from lineage_quotes q "
+                    "join quotes t using (article_id, quote_index) "
+                    "anti join lineage_kept k on k.h = q.h").fetchall()
+    folded = [(h, wording(text)) for h, text in fresh]
+    con.register("lineage_fresh", pa.table({
+        "h": [h for h, _ in folded], "wording": [w for _, w in folded],
+        "traceable": [traceable(w) for _, w in folded]},
+        schema=pa.schema([("h", pa.string()), ("wording", pa.string()),
+                          ("traceable", pa.bool_())])))
+    con.execute("create or replace temp table lineage_words as "
+                "select * from lineage_kept semi join (select distinct h from lineage_quotes) "
+                "using (h) union all select * from lineage_fresh")
+    keys = [k for (k,) in con.sql("select distinct wording from lineage_words where traceable "
+                                  "order by wording").fetchall()]
+    if kept:
+        new = {k for (k,) in con.sql(
+            "select distinct wording from lineage_words where traceable except "
+            "select wording from lineage_kept where traceable").fetchall()}
+        t = pq.read_table(pairs_file, columns=["a", "b", "kind"])
+        known = dict(zip(zip(t.column("a").to_pylist(), t.column("b").to_pylist(), strict=True),
+                         t.column("kind").to_pylist(), strict=True))
+    else:
+        new, known = None, {}
+    edges = compare(keys, new, known)
+    if new is None or new or len(edges) != len(known):
+        pairs = sorted(edges.items())
         table = pa.table({"a": [a for (a, _), _ in pairs], "b": [b for (_, b), _ in pairs],
                           "kind": [k for _, k in pairs]},
                          schema=pa.schema([("a", pa.string()), ("b", pa.string()),
-                                           ("kind", pa.string())],
-                                          metadata={"seen": "\n".join(sorted(compared.seen))}))
-        with replacing(cache) as tmp:
+                                           ("kind", pa.string())]))
+        with replacing(pairs_file) as tmp:
             pq.write_table(table, tmp, compression="zstd")
-    schema = pa.schema([("quotation_id", pa.string()), ("article_id", pa.string()),
-                        ("quote_index", pa.int32()), ("role", pa.string()),
-                        ("similarity", pa.float32()), ("diff", pa.string())])
-    return pa.table({"quotation_id": [a.quotation_id for a in found],
-                     "article_id": [a.article_id for a in found],
-                     "quote_index": [a.quote_index for a in found],
-                     "role": [a.role for a in found],
-                     "similarity": [a.similarity for a in found],
-                     "diff": [a.diff for a in found]}, schema=schema)
+    changed = bool(folded) or con.sql(
+        "select count(*) from lineage_kept").fetchall()[0][0] != con.sql(
+        "select count(*) from lineage_words").fetchall()[0][0]
+    if changed or not words_file.is_file():
+        with replacing(words_file) as tmp:
+            con.execute(f"copy (select * from lineage_words order by h) to '{tmp}' "
+                        "(format parquet, compression zstd)")
+    # the wordings that can be in a quotation: said twice, or in a pair
+    ends = pa.table({"wording": [w for pair in edges for w in pair]})
+    con.register("lineage_ends", ends)
+    rows = con.sql(
+        "with said as (select q.*, w.wording from lineage_quotes q join lineage_words w "
+        "using (h) where w.traceable) "
+        "select article_id, quote_index, seen_us, first_us, wording from said "
+        "where wording in (select wording from said group by wording having count(*) > 1 "
+        "union select wording from lineage_ends)").fetchall()
+    holders: dict[str, list[QuoteRow]] = {}
+    for aid, qi, seen, first, key in rows:
+        holders.setdefault(key, []).append(QuoteRow(aid, qi, "", (seen, aid, qi),
+                                                    (first, aid, qi)))
+    for name in ("lineage_fresh", "lineage_ends"):
+        con.unregister(name)
+    return assemble(dict(sorted(holders.items())), edges)
 
 
 def write_quotation_appearances(con: Any, path: Path) -> None:
-    """Which quotes are one quotation; the views in ``con`` read them from here on. What was
-    compared is cached beside it under the table's version (a new version compares all again)."""
+    """Which quotes are one quotation; the views in ``con`` read them from here on. What lineage
+    folded and compared is kept beside it under the table's version (a new version starts
+    afresh)."""
     version = aggregates.BY_NAME["quotation_appearances"].version
-    cache = path.parent / f"{layout.QUOTE_PAIRS_PREFIX}{version}.parquet"
-    for old in path.parent.glob(f"{layout.QUOTE_PAIRS_PREFIX}*.parquet"):
-        if old != cache:
-            old.unlink(missing_ok=True)
-    table = quotation_table(con, cache).sort_by([("quotation_id", "ascending")])
+    for prefix in (layout.QUOTE_PAIRS_PREFIX, layout.QUOTE_WORDINGS_PREFIX):
+        for old in path.parent.glob(f"{prefix}*.parquet"):
+            if old.name != f"{prefix}{version}.parquet":
+                old.unlink(missing_ok=True)
+    table = quotation_table(con, path.parent).sort_by([("quotation_id", "ascending")])
     _write(table, path)
     _read_from_now_on(con, "quotation_appearances", table)
 

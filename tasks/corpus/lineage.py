@@ -192,6 +192,16 @@ class Compared:
     edges: dict[tuple[str, str], str]  # (wording, wording) in sorted order -> variant | fragment
 
 
+def wording(text: str) -> str:
+    """A quote's wording as lineage keys it: its folded words joined by spaces."""
+    return " ".join(quote_words(text))
+
+
+def traceable(key: str) -> bool:
+    """Whether a wording is long enough to trace (MIN_WORDS)."""
+    return bool(key) and key.count(" ") + 1 >= MIN_WORDS
+
+
 def quotations(rows: Iterable[QuoteRow], before: Compared | None = None
                ) -> tuple[list[Appearance], Compared]:
     """Every traceable quote's place in its quotation (see the module docstring), and what was
@@ -199,41 +209,54 @@ def quotations(rows: Iterable[QuoteRow], before: Compared | None = None
     sentence are one wording); with ``before``, only the pairs holding a wording it has not
     seen are aligned, and the pairs it found join as before: the same result as comparing
     everything again."""
-    quotes = list(rows)
-    wording_of: dict[tuple[str, ...], int] = {}
-    holders: list[list[int]] = []  # wording -> the quotes written so
-    folded: dict[str, tuple[str, ...]] = {}  # copies of a quote are folded once
-    for n, r in enumerate(quotes):
+    holders: dict[str, list[QuoteRow]] = {}
+    folded: dict[str, str] = {}  # copies of a quote are folded once
+    for r in rows:
         key = folded.get(r.text)
         if key is None:
-            key = folded[r.text] = tuple(quote_words(r.text))
-        if len(key) < MIN_WORDS:
-            continue
-        if key not in wording_of:
-            wording_of[key] = len(holders)
-            holders.append([])
-        holders[wording_of[key]].append(n)
-    local = [list(w) for w in wording_of]
-    first = [min(quotes[n].order for n in h) for h in holders]  # when each wording appeared
+            key = folded[r.text] = wording(r.text)
+        if traceable(key):
+            holders.setdefault(key, []).append(r)
+    keys = list(holders)
+    new = None if before is None else {k for k in keys if k not in before.seen}
+    edges = compare(keys, new, before.edges if before is not None else {})
+    return assemble(holders, edges), Compared(set(keys), edges)
+
+
+def compare(keys: list[str], new: set[str] | None, known: dict[tuple[str, str], str]
+            ) -> dict[tuple[str, str], str]:
+    """The pairs of wordings that are one quotation (variant) or an excerpt (fragment): the
+    ``known`` pairs whose wordings are both still held, and those found by aligning every pair
+    holding a ``new`` wording (every pair when new is None)."""
+    at = {k: i for i, k in enumerate(keys)}
+    edges = {(a, b): kind for (a, b), kind in known.items() if a in at and b in at}
+    if new is not None and not new:
+        return edges  # nothing new to align
+    local = [k.split(" ") for k in keys]
+    for i, j in _candidates(local, None if new is None else {at[k] for k in new}):
+        kind = same_quotation(local[i], local[j])
+        if kind is not None:
+            a, b = sorted((keys[i], keys[j]))
+            edges[(a, b)] = kind
+    return edges
+
+
+def assemble(holders: dict[str, list[QuoteRow]], edges: dict[tuple[str, str], str]
+             ) -> list[Appearance]:
+    """The quotations of wordings (each with the quotes written so) linked by ``edges``. A
+    wording said once and in no pair makes no quotation, so a caller may leave such out."""
+    keys = list(holders)
+    at = {k: i for i, k in enumerate(keys)}
+    local = [k.split(" ") for k in keys]
+    first = [min(r.order for r in holders[k]) for k in keys]  # when each wording appeared
     # variants join; fragments attach afterwards, each to one quotation only, so two
     # quotations sharing an excerpt are never merged through it
     sets = Components()
     fragment_of: dict[int, list[int]] = defaultdict(list)
-    keys = [" ".join(w) for w in local]
-    new = None if before is None else {i for i, k in enumerate(keys) if k not in before.seen}
-    found: list[tuple[int, int, str]] = []
-    if before is not None:
-        at = {k: i for i, k in enumerate(keys)}
-        found = [(at[a], at[b], kind) for (a, b), kind in before.edges.items()
-                 if a in at and b in at]
-    for i, j in _candidates(local, new):
-        kind = same_quotation(local[i], local[j])
-        if kind is not None:
-            found.append((i, j, kind))
-    edges: dict[tuple[str, str], str] = {}
-    for i, j, kind in found:
-        a, b = sorted((keys[i], keys[j]))
-        edges[(a, b)] = kind
+    for (a, b), kind in edges.items():
+        if a not in at or b not in at:
+            continue
+        i, j = at[a], at[b]
         if kind == "variant":
             sets.union(i, j)
         elif kind == "fragment":
@@ -248,22 +271,23 @@ def quotations(rows: Iterable[QuoteRow], before: Compared | None = None
         groups[sets.find(k)].append(k)
     for root, members in list(groups.items()):
         if all(m in attach for m in members):
-            target = attach[max(members, key=lambda m: len(local[attach[m]]))]
+            # (the longest container, then the earliest: the same whatever order rows came in)
+            target = attach[min(members, key=lambda m: (-len(local[attach[m]]), first[attach[m]]))]
             sets.union(target, root)
     groups = defaultdict(list)
     for k in range(len(local)):
         groups[sets.find(k)].append(k)
     out: list[Appearance] = []
     for members in groups.values():
-        said = [n for m in members for n in holders[m]]
+        said = [(m, r) for m in members for r in holders[keys[m]]]
         if len(said) < 2:
             continue  # said once: no lineage to trace
         full = [m for m in members if not _is_fragment(m, members, local)]
-        canonical = min((n for m in (full or members) for n in holders[m]),
-                        key=lambda n: quotes[n].order)
-        first_stored = quotes[min(said, key=lambda n: quotes[n].stored)]
+        keep = set(full or members)
+        base_m, canonical = min(((m, r) for m, r in said if m in keep), key=lambda mr: mr[1].order)
+        first_stored = min((r for _, r in said), key=lambda r: r.stored)
         qid = f"{first_stored.article_id}-{first_stored.quote_index}"
-        base = local[wording_of[folded[quotes[canonical].text]]]
+        base = local[base_m]
         for m in members:
             w = local[m]
             if w == base:
@@ -272,12 +296,11 @@ def quotations(rows: Iterable[QuoteRow], before: Compared | None = None
                 sim = similarity(base, w)
                 role = "fragment" if m not in full else "variant"
                 diff = word_diff(base, w)
-            for n in holders[m]:
-                r = quotes[n]
+            for r in holders[keys[m]]:
                 out.append(Appearance(qid, r.article_id, r.quote_index,
-                                      "canonical" if n == canonical else role, round(sim, 3),
+                                      "canonical" if r is canonical else role, round(sim, 3),
                                       diff))
-    return out, Compared(set(keys), edges)
+    return out
 
 
 def _is_fragment(m: int, members: list[int], local: list[list[str]]) -> bool:

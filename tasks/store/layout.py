@@ -33,6 +33,7 @@ SIGNATURES_FILE = "signatures.parquet"  # in aggregates/: MinHash signatures by 
 STORY_BANDS_FILE = "story_bands.parquet"  # in aggregates/: the signatures' LSH band buckets
 STORY_EDGES_FILE = "story_edges.parquet"  # in aggregates/: text pairs found to be one story
 QUOTE_PAIRS_PREFIX = "quote_pairs."  # in aggregates/: the quote wordings lineage compared
+QUOTE_WORDINGS_PREFIX = "quote_wordings."  # in aggregates/: each direct quote text's wording
 SCHEMA_BATCH = "0-schema"  # an empty batch that gives every view its columns before any data
 SCHEMAS_MARKER = "schemas.sha256"  # in the schema batch: schemas.digest() of its seed files
 SCHEMA_DIGEST = "f2bdcb244cd0ea82ac637bc7846a3c8c6a950bd80d32408aa63b0f72f619bc15"  # this version's

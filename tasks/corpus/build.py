@@ -177,14 +177,23 @@ def quotation_pairs(con: Any, cache: Path) -> list[Any]:
     """The appearances as quotations() finds them, working only on what changed: kept in
     ``cache`` (files named after the table's version) are each direct quote text's wording, by
     the text's hash, and the pairs of wordings found to be one quotation. A run folds only the
-    texts it has not seen, aligns only the pairs holding a wording the last run did not hold,
-    and groups only the wordings said twice or in a pair (a wording said once and like no other
-    is in no quotation). Written pairs first, wordings last: a run stopped between them sees
-    the new wordings as new again and aligns them again."""
+    texts it has not seen; aligns only the pairs holding a wording the last run did not hold,
+    found by their shared shingles in DuckDB (sql/lineage_candidates.sql, as
+    lineage._candidates finds them in memory); and groups only the wordings said twice or in a
+    pair (a wording said once and like no other is in no quotation). Written pairs first,
+    wordings last: a run stopped between them sees the new wordings as new again and aligns
+    them again."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from tasks.corpus.lineage import QuoteRow, assemble, compare, traceable, wording
+    from tasks.corpus.lineage import (
+        MAX_SHINGLE_QUOTES,
+        QuoteRow,
+        assemble,
+        same_quotation,
+        traceable,
+        wording,
+    )
 
     version = aggregates.BY_NAME["quotation_appearances"].version
     pairs_file = cache / f"{layout.QUOTE_PAIRS_PREFIX}{version}.parquet"
@@ -210,19 +219,40 @@ def quotation_pairs(con: Any, cache: Path) -> list[Any]:
     con.execute("create or replace temp table lineage_words as "
                 "select * from lineage_kept semi join (select distinct h from lineage_quotes) "
                 "using (h) union all select * from lineage_fresh")
-    keys = [k for (k,) in con.sql("select distinct wording from lineage_words where traceable "
-                                  "order by wording").fetchall()]
+    con.execute("create or replace temp table lineage_keys as select row_number() over "
+                "(order by wording) - 1 as id, wording from "
+                "(select distinct wording from lineage_words where traceable)")
+    known: dict[tuple[str, str], str] = {}
     if kept:
-        new = {k for (k,) in con.sql(
-            "select distinct wording from lineage_words where traceable except "
-            "select wording from lineage_kept where traceable").fetchall()}
-        t = pq.read_table(pairs_file, columns=["a", "b", "kind"])
-        known = dict(zip(zip(t.column("a").to_pylist(), t.column("b").to_pylist(), strict=True),
-                         t.column("kind").to_pylist(), strict=True))
+        con.execute("create or replace temp table lineage_new as select id from lineage_keys "
+                    "anti join (select wording from lineage_kept where traceable) using (wording)")
+        # the pairs found before whose wordings are both still held
+        for a, b, kind in con.sql(
+                "select a, b, kind from read_parquet($f) where a in (select wording from "
+                "lineage_keys) and b in (select wording from lineage_keys)",
+                params={"f": str(pairs_file)}).fetchall():
+            known[(a, b)] = kind
+        stored = con.sql("select count(*) from read_parquet($f)",
+                         params={"f": str(pairs_file)}).fetchall()[0][0]
     else:
-        new, known = None, {}
-    edges = compare(keys, new, known)
-    if new is None or new or len(edges) != len(known):
+        con.execute("create or replace temp table lineage_new as select id from lineage_keys")
+        stored = -1
+    edges = dict(known)
+    new_count = con.sql("select count(*) from lineage_new").fetchall()[0][0]
+    if new_count:
+        sql = substitute(load_sql("lineage_candidates.sql"), {
+            "{max_shingle_quotes}": str(MAX_SHINGLE_QUOTES),
+            "{new_only}": "true" if kept else "false"})
+        for stmt in statements(sql):
+            con.execute(stmt)
+        for a, b in con.sql("select k1.wording, k2.wording from lineage_candidates c "
+                            "join lineage_keys k1 on k1.id = c.i "
+                            "join lineage_keys k2 on k2.id = c.j").fetchall():
+            kind = same_quotation(a.split(" "), b.split(" "))
+            if kind is not None:
+                edges[(a, b) if a < b else (b, a)] = kind
+        con.execute("drop table if exists lineage_shingles")
+    if new_count or len(edges) != stored:
         pairs = sorted(edges.items())
         table = pa.table({"a": [a for (a, _), _ in pairs], "b": [b for (_, b), _ in pairs],
                           "kind": [k for _, k in pairs]},

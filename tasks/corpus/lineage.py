@@ -234,10 +234,11 @@ def compare(keys: list[str], new: set[str] | None, known: dict[tuple[str, str], 
         return edges  # nothing new to align
     local = [k.split(" ") for k in keys]
     for i, j in _candidates(local, None if new is None else {at[k] for k in new}):
+        if keys[j] < keys[i]:
+            i, j = j, i  # aligned in the wordings' order, as the warehouse's lineage aligns them
         kind = same_quotation(local[i], local[j])
         if kind is not None:
-            a, b = sorted((keys[i], keys[j]))
-            edges[(a, b)] = kind
+            edges[(keys[i], keys[j])] = kind
     return edges
 
 

@@ -525,3 +525,54 @@ def test_name_statistics_kept_per_batch_equal_a_full_count(tmp_path):
     assert stats(cache) == full and not first.exists()
     assert ("Ferris", "ORG") not in {r[:2] for r in full}
     assert len(list(cache.glob("identity_parts.*/*.parquet"))) == 3
+
+
+def test_cooccurrence_kept_between_runs_equals_a_full_computation(tmp_path):
+    """Co-occurrence is updated by what a run changed: the articles added, those superseded, and
+    the kept articles naming a name whose identity moved (here "Ferris", an organisation until
+    an article names Dougal Ferris the person); after every run it equals the pairs computed
+    from every live article, and a kept batch's entities are not read again."""
+    import pyarrow.parquet as pq
+
+    from tasks.store import aggregates
+
+    wh = tmp_path / "wh"
+    pers, org = "PERSON", "ORG"
+
+    def materialized() -> list[tuple]:
+        corpus_build.materialize(wh)
+        kept = pq.read_table(aggregates.path(wh, "entity_cooccurrence")).to_pylist()
+        con = views_connection(wh)
+        try:
+            live = con.sql("select * from entity_cooccurrence_live").fetchall()
+        finally:
+            con.close()
+        assert sorted(tuple(r.values()) for r in kept) == sorted(live)
+        return sorted(live)
+
+    build_texts(wh, {
+        "a.txt": ("Ferris signed Ruth Calloway from Harbour Athletic.",
+                  [("Ferris", org), ("Ruth Calloway", pers), ("Harbour Athletic", org)]),
+        "b.txt": ("Ruth Calloway scored twice for Harbour Athletic.",
+                  [("Ruth Calloway", pers), ("Harbour Athletic", org)])},
+        batch="20261120T000000000000Z-1-00000")
+    first = materialized()
+    assert ("Ferris", "organisation", "Ruth Calloway", "person", 1) in first
+    [part] = list((wh / "aggregates").glob("cooccurrence_state.*/parts/*.parquet"))
+    written = part.stat().st_mtime_ns
+    build_texts(wh, {
+        "c.txt": ("Dougal Ferris, the manager, praised Ruth Calloway. Ferris was pleased.",
+                  [("Dougal Ferris", pers), ("Ferris", pers), ("Ruth Calloway", pers)]),
+        "d.txt": ("Dougal Ferris rested his captain. Ferris said she needed a break.",
+                  [("Dougal Ferris", pers), ("Ferris", pers)])},
+        batch="20261121T000000000000Z-2-00000")
+    second = materialized()
+    assert part.stat().st_mtime_ns == written  # the first batch's entities were kept, not read
+    assert ("Dougal Ferris", "person", "Ruth Calloway", "person", 2) in second
+    assert not any("organisation" in r and "Ferris" in r for r in second)
+    # b.txt changed: the first batch's b.txt is superseded, its pairs go with it
+    build_texts(wh, {"b.txt": ("Harbour Athletic lost at home.", [("Harbour Athletic", org)])},
+                batch="20261122T000000000000Z-3-00000")
+    third = materialized()
+    assert ("Harbour Athletic", "organisation", "Ruth Calloway", "person", 1) in third
+    assert not part.exists()  # that batch's part is counted anew under its live articles

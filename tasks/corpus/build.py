@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.atomic import replacing
-from tasks.core.sql import load_sql, statements, substitute
+from tasks.core.sql import literal, load_sql, statements, substitute
 from tasks.corpus.dedup import story_table
 from tasks.store import aggregates, layout, views
 from tasks.store.commit import committed_batches
@@ -316,17 +316,107 @@ def write_quote_speakers(con: Any, path: Path) -> None:
     _write(said, path, ROW_GROUP_ROWS)
 
 
+NAMED_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART",
+                "LAW")  # the labels named_entities holds (sql/analysis.sql)
+
+
 def write_cooccurrence(con: Any, path: Path) -> None:
-    """Pairs of identities named in the same articles, streamed: the self-join is the biggest."""
+    """Pairs of identities named in the same articles, updated by what changed (cooccurrence
+    _pairs) when the table kept from the last run and what it was computed from are at hand,
+    else computed whole from the views; written streamed, as the biggest table."""
+    import uuid
+
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([pa.field(n, t) for n, t in COOCCURRENCE_SCHEMA_FIELDS])
-    reader = con.sql("select * from entity_cooccurrence_live "
-                     "order by articles desc, entity_a, entity_b").arrow()
+    state = path.parent / f"cooccurrence_state.{aggregates.BY_NAME['entity_cooccurrence'].version}"
+    parts_dir = state / "parts"
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    basis_file = state / "basis.parquet"
+    for old in path.parent.glob("cooccurrence_state.*"):
+        if old != state:
+            import shutil
+
+            shutil.rmtree(old, ignore_errors=True)
+    want = _cooccurrence_parts(con, parts_dir)
+    before = _cooccurrence_basis(path, basis_file)
+    if before is None:
+        sql = "select * from entity_cooccurrence_live"
+    else:
+        old_map, old_parts = before
+        con.register("cooc_basis", old_map)
+        for name, files in (("cooc_removed", sorted(old_parts - set(want))),
+                            ("cooc_kept", sorted(old_parts & set(want))),
+                            ("cooc_added", sorted(set(want) - old_parts))):
+            listed = ", ".join(literal(parts_dir / f) for f in files)
+            source = (f"select article_id, canonical, label from read_parquet([{listed}])"
+                      if files else
+                      "select ''::varchar as article_id, ''::varchar as canonical, "
+                      "''::varchar as label where false")
+            con.execute(f"create or replace temp view {name} as {source}")
+        for stmt in statements(load_sql("cooccurrence_delta.sql")):
+            con.execute(stmt)
+        sql = (f"select entity_a, kind_a, entity_b, kind_b, sum(articles)::bigint as articles "
+               f"from (select * from read_parquet({literal(path)}) union all "
+               "select * from cooc_delta) group by all having sum(articles) > 0")
+    token = uuid.uuid4().hex
+    schema = pa.schema([pa.field(n, t) for n, t in COOCCURRENCE_SCHEMA_FIELDS],
+                       metadata={"basis": token})
+    reader = con.sql(f"select * from ({sql}) order by articles desc, entity_a, entity_b").arrow()
     with replacing(path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for rb in reader:
             writer.write_table(pa.Table.from_batches([rb]).cast(schema), row_group_size=ROW_GROUP_ROWS)
+    if before is not None:
+        con.unregister("cooc_basis")
+    # what the table was computed from, last: a run stopped before this finds the table's token
+    # unmatched and computes it whole
+    basis = con.sql("select name, identity, kind from identity_names").to_arrow_table()
+    basis = basis.replace_schema_metadata({"token": token, "parts": "\n".join(sorted(want))})
+    with replacing(basis_file) as tmp:
+        pq.write_table(basis, tmp, compression="zstd")
+    for old in parts_dir.glob("*.parquet"):
+        if old.name not in want:
+            old.unlink()
+
+
+def _cooccurrence_parts(con: Any, folder: Path) -> dict[str, str]:
+    """Each batch's named entities (article, name, label: what co-occurrence pairs are made
+    from) kept in ``folder``, one file a batch named after its id and its live articles (a batch
+    one of whose articles was superseded is a new part); the files wanted now, by batch."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    live = con.sql("select batch_id, bit_xor(hash(article_id)) from articles group by 1").fetchall()
+    want = {f"{b}.{h:016x}.parquet": b for b, h in live}
+    todo = sorted({b for f, b in want.items() if not (folder / f).is_file()})
+    if todo:
+        rows = con.sql(
+            "select distinct e.batch_id, e.article_id, e.canonical, e.label from entities e "
+            "join article_dates d using (article_id) "
+            "where e.label in (select unnest($labels)) and e.batch_id in (select unnest($todo))",
+            params={"labels": list(NAMED_LABELS), "todo": todo}).to_arrow_table()
+        for f, b in want.items():
+            if b in todo:
+                part = rows.filter(pc.equal(rows["batch_id"], b)).drop_columns(["batch_id"])
+                with replacing(folder / f) as tmp:
+                    pq.write_table(part, tmp, compression="zstd")
+    return want
+
+
+def _cooccurrence_basis(path: Path, basis_file: Path) -> tuple[Any, set[str]] | None:
+    """The identities and parts the kept table was computed from, when the table is that
+    computation's (its token matches); else None."""
+    import pyarrow.parquet as pq
+
+    if not path.is_file() or not basis_file.is_file():
+        return None
+    meta = pq.read_schema(path).metadata or {}
+    basis = pq.read_table(basis_file)
+    bmeta = basis.schema.metadata or {}
+    if not meta.get(b"basis") or meta.get(b"basis") != bmeta.get(b"token"):
+        return None
+    parts = set(bmeta.get(b"parts", b"").decode().split("\n")) - {""}
+    return basis.replace_schema_metadata(None), parts
 
 
 WRITERS: dict[str, Callable[[Any, Path], None]] = {

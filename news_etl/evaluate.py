@@ -183,7 +183,9 @@ def parses(texts: list[str], model: str, disable: tuple[str, ...], batch_size: i
     from spacy.tokens import DocBin
 
     cache.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w.-]", "_", f"{model}-{'-'.join(disable)}")[-80:]
+    from tasks.nlp.extract import TOKENIZER_VERSION
+
+    name = re.sub(r"[^\w.-]", "_", f"{model}-{TOKENIZER_VERSION}-{'-'.join(disable)}")[-80:]
     for i in range(0, len(texts), PARSE_CHUNK):
         chunk = texts[i : i + PARSE_CHUNK]
         path = cache / f"{name}-{hashlib.sha256(chr(0).join(chunk).encode()).hexdigest()[:20]}.spacy"

@@ -816,3 +816,32 @@ def test_the_one_a_verb_names_or_judges_is_not_the_speaker(parse):
     text = ('The mayor answered the charges through a spokeswoman on Friday, dismissing '
             'Councillor Ray Tennant as "a disgruntled former employee with a grudge".')
     assert "Ray Tennant" not in {q[1] for q in speakers_of(parse, text)}
+
+
+def test_a_quote_mark_glued_to_its_neighbours_still_opens_and_closes_a_quote(parse):
+    # writers and feeds drop the space beside a quote mark: the mark is still a token of its own,
+    # so the quote and its speaker are found as if the space were there
+    text = ('“I think it has been the most surprising part of the whole campaign,”Calloway said. '
+            'Marcus Hale said,“Look, those leaflets have no place in a council election.”')
+    got = {q[1] for q in speakers_of(parse, text)}
+    assert {"Calloway", "Marcus Hale"} <= got
+    text = 'Marcus Hale said,"Look, those leaflets have no place in a council election."'
+    assert [q[1] for q in speakers_of(parse, text)] == ["Marcus Hale"]
+
+
+def test_the_tokenizer_splits_a_quote_mark_from_the_words_around_it():
+    import spacy
+
+    from tasks.nlp.extract import split_glued_quote_marks
+
+    nlp = spacy.blank("en")
+    split_glued_quote_marks(nlp)
+
+    def tokens(text: str) -> list[str]:
+        return [t.text for t in nlp.tokenizer(text)]
+
+    assert tokens("campaign,”Calloway said") == ["campaign", ",", "”", "Calloway", "said"]
+    assert tokens('Hale said,“Look') == ["Hale", "said", ",", "“", "Look"]
+    assert tokens('Hale said,"Look') == ["Hale", "said", ",", '"', "Look"]
+    # a straight mark inside a word is no quote mark: a height stays whole
+    assert tokens('a 5\'10" forward') == ["a", "5'10", '"', "forward"]

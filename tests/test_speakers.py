@@ -845,3 +845,19 @@ def test_the_tokenizer_splits_a_quote_mark_from_the_words_around_it():
     assert tokens('Hale said,"Look') == ["Hale", "said", ",", '"', "Look"]
     # a straight mark inside a word is no quote mark: a height stays whole
     assert tokens('a 5\'10" forward') == ["a", "5'10", '"', "forward"]
+
+
+def test_a_signature_line_under_a_quote_names_its_speaker(parse):
+    # fact-checks and round-ups print a claim, then its speaker on a line of its own
+    text = ("Councillor Ruth Calloway and her rival Marcus Hale both promise a new library.\n\n"
+            '"We will open the doors of a new library before the next election, whatever it '
+            'costs."\n\n- Ruth Calloway.\n\n'
+            '"A library is worth nothing if the buses to it stop running at six."\n\n'
+            '- Marcus Hale.\n\nThe budget holds no money for either.')
+    assert [(q[0], q[1]) for q in speakers_of(parse, text) if q[5] == "direct"] == [
+        ("Ruth Calloway", "Ruth Calloway"), ("Marcus Hale", "Marcus Hale")]
+    # a dashed line that names none of the article's people signs nothing
+    text = ("Councillor Ruth Calloway spoke to the harbour board on Monday.\n\n"
+            '"We will not close the east end clinic while I sit on this council."\n\n'
+            "- Harbour Board Agenda Items\n\nThe board meets again in March.")
+    assert [q[1] for q in speakers_of(parse, text)] != ["Harbour Board Agenda Items"]

@@ -119,6 +119,11 @@ def previous_paragraph(text: str, pos: int) -> int:
 
 DASH_NAME = re.compile(r"[ \t\u00a0]*[―—–-]{1,2}[ \t\u00a0]*"
                         r"([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,4})")
+# the same signature as a line of its own under the quote ('"..."\n\n- Hillary Clinton.'): the
+# whole line is the dash and the name
+DASH_LINE = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0\n]*[―—–-]{1,2}[ \t\u00a0]*"
+                       r"([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,4}?)[ \t\u00a0]*\.?"
+                       r"[ \t\u00a0]*(?:\n|$)")
 
 
 def looks_like_title(text: str, start: int, end: int) -> bool:

@@ -32,6 +32,7 @@ from tasks.nlp.quotes.lexicons import (
     ORG_NOUNS,
 )
 from tasks.nlp.quotes.marks import (
+    DASH_LINE,
     DASH_NAME,
     after_mark,
     looks_like_title,
@@ -148,17 +149,33 @@ def colon_introduced(c: Candidate, a: Reading) -> Outcome:
 
 
 def dash_signature(c: Candidate, a: Reading) -> Outcome:
-    """'"..." ― Pamela Padilla': a name after a dash signs the quote."""
+    """'"..." ― Pamela Padilla': a name after a dash signs the quote, on the quote's line or
+    as a line of its own under it ('"..."\n\n- Hillary Clinton.', as fact-checks and
+    round-ups print a claim) when it names one of the article's people."""
     if c.cue is not None:
         return Outcome.PASS
-    m = DASH_NAME.match(a.text, after_mark(a.text, c.end))
-    if not m:
-        return Outcome.PASS
+    at = after_mark(a.text, c.end)
+    m = DASH_NAME.match(a.text, at)
     people = [mm.canonical for mm in a.mentions if mm.label == "PERSON"]
+    if not m:
+        j = c.end
+        while j < len(a.text) and a.text[j] in ".,!?;…":
+            j += 1  # (the quote's own closing punctuation, when its span stops before it)
+        m = DASH_LINE.match(a.text, after_mark(a.text, j))
+        # (a name the article gave someone: the NER reads a councillor as an ORG now and then)
+        if not m or not any(mm.label == "PERSON" and mm.start < m.end(1) and m.start(1) < mm.end
+                            for mm in a.mentions) and \
+                m.group(1).rstrip(".").split()[-1] not in {
+                    mm.canonical.split()[-1] for mm in a.mentions
+                    if mm.label in ("PERSON", "ORG") and mm.canonical.split()}:
+            return Outcome.PASS
+    name = m.group(1)
+    if name.endswith(".") and len(name.split()[-1]) > 2:
+        name = name[:-1]  # the sentence's full stop, not an initial's ('- Hillary Clinton.')
     q = c.q
-    q.speaker_span = (m.start(1), m.end(1))
-    q.speaker_text = m.group(1)
-    q.speaker, q.speaker_label = fullest_name(clean_name(m.group(1)), people), "PERSON"
+    q.speaker_span = (m.start(1), m.start(1) + len(name))
+    q.speaker_text = name
+    q.speaker, q.speaker_label = fullest_name(clean_name(name), people), "PERSON"
     q.speaker_rule = "dash-signature"
     return a.keep(q)
 

@@ -139,6 +139,7 @@ def _read_from_now_on(con: Any, name: str, table: Any) -> None:
 APPEARANCE_FIELDS = (("quotation_id", "string"), ("article_id", "string"),
                      ("quote_index", "int32"), ("role", "string"), ("similarity", "float32"),
                      ("diff", "string"))
+FOLD_ROWS = 50_000  # quote texts folded at a time
 # every direct quote, when it appeared (integers: they only order, and Python datetimes cost
 # seconds at 100k) and its text's hash, which keys its cached wording
 DIRECT_QUOTES = ("select q.article_id, q.quote_index, md5(coalesce(q.text, '')) as h, "
@@ -206,19 +207,27 @@ def quotation_pairs(con: Any, cache: Path) -> list[Any]:
     else:
         con.execute("create or replace temp table lineage_kept (h varchar, wording varchar, "
                     "traceable boolean)")
-    # only the texts not folded before are read and folded
-    fresh = con.sql("select distinct q.h, coalesce(t.text, '') from lineage_quotes q "
-                    "join quotes t using (article_id, quote_index) "
-                    "anti join lineage_kept k on k.h = q.h").fetchall()
-    folded = [(h, wording(text)) for h, text in fresh]
-    con.register("lineage_fresh", pa.table({
-        "h": [h for h, _ in folded], "wording": [w for _, w in folded],
-        "traceable": [traceable(w) for _, w in folded]},
-        schema=pa.schema([("h", pa.string()), ("wording", pa.string()),
-                          ("traceable", pa.bool_())])))
+    # only the texts not folded before are read and folded, a slice at a time (a rebuild folds
+    # every quote of the corpus: never all in Python at once)
+    schema = pa.schema([("h", pa.string()), ("wording", pa.string()), ("traceable", pa.bool_())])
     con.execute("create or replace temp table lineage_words as "
                 "select * from lineage_kept semi join (select distinct h from lineage_quotes) "
-                "using (h) union all select * from lineage_fresh")
+                "using (h)")
+    con.execute("create or replace temp table lineage_texts as select row_number() over () as n, "
+                "h, text from (select distinct q.h, coalesce(t.text, '') as text "
+                "from lineage_quotes q join quotes t using (article_id, quote_index) "
+                "anti join lineage_kept k on k.h = q.h)")
+    folded = con.sql("select count(*) from lineage_texts").fetchall()[0][0]
+    for lo in range(0, folded, FOLD_ROWS):
+        batch = con.sql("select h, text from lineage_texts where n > $lo and n <= $hi",
+                        params={"lo": lo, "hi": lo + FOLD_ROWS}).to_arrow_table()
+        keys = [wording(text) for text in batch.column(1).to_pylist()]
+        con.register("lineage_fresh", pa.table(
+            {"h": batch.column(0), "wording": keys, "traceable": [traceable(k) for k in keys]},
+            schema=schema))
+        con.execute("insert into lineage_words select * from lineage_fresh")
+        con.unregister("lineage_fresh")
+    con.execute("drop table lineage_texts")
     con.execute("create or replace temp table lineage_keys as select row_number() over "
                 "(order by wording) - 1 as id, wording from "
                 "(select distinct wording from lineage_words where traceable)")
@@ -260,7 +269,7 @@ def quotation_pairs(con: Any, cache: Path) -> list[Any]:
                                            ("kind", pa.string())]))
         with replacing(pairs_file) as tmp:
             pq.write_table(table, tmp, compression="zstd")
-    changed = bool(folded) or con.sql(
+    changed = folded > 0 or con.sql(
         "select count(*) from lineage_kept").fetchall()[0][0] != con.sql(
         "select count(*) from lineage_words").fetchall()[0][0]
     if changed or not words_file.is_file():
@@ -280,8 +289,7 @@ def quotation_pairs(con: Any, cache: Path) -> list[Any]:
     for aid, qi, seen, first, key in rows:
         holders.setdefault(key, []).append(QuoteRow(aid, qi, "", (seen, aid, qi),
                                                     (first, aid, qi)))
-    for name in ("lineage_fresh", "lineage_ends"):
-        con.unregister(name)
+    con.unregister("lineage_ends")
     return assemble(dict(sorted(holders.items())), edges)
 
 

@@ -117,6 +117,9 @@ def stories(articles: Iterable[tuple[str, str, Any, list[int] | None]]
 
 
 
+SIGN_ROWS = 20_000  # texts signed at a time
+
+
 def story_table(con: Any, out_dir: Path) -> Any:
     """The stories of every live article (an Arrow table: article_id, story_id, similarity),
     from the views in ``con``, the same as stories() gives but without holding every signature
@@ -156,20 +159,24 @@ def story_table(con: Any, out_dir: Path) -> Any:
                     "content_hash, 0::smallint as band, 0::ubigint as bucket limit 0")
         con.execute("create or replace temp table edges_kept as select ''::varchar as a, "
                     "''::varchar as b limit 0")
-    # sign the texts not signed before (one copy of each)
-    new_hashes: list[str] = []
-    new_sigs: list[list[int] | None] = []
-    reader = con.sql("select content_hash, any_value(text) from articles "
-                     "anti join sig_kept using (content_hash) group by 1").arrow()
-    for rb in reader:
-        for h, text in zip(rb.column(0).to_pylist(), rb.column(1).to_pylist(), strict=True):
-            new_hashes.append(h)
-            new_sigs.append(signature(text or ""))
-    con.register("sig_new_arrow", pa.table({"content_hash": new_hashes, "signature": new_sigs},
-                                           schema=pa.schema([("content_hash", pa.string()), (
-                                               "signature", pa.list_(pa.uint64()))])))
-    con.execute("create or replace temp table sig_new as select * from sig_new_arrow")
-    con.unregister("sig_new_arrow")
+    # sign the texts not signed before (one copy of each), a slice at a time: a rebuild signs
+    # every text, and 64 Python integers an article would not fit in memory at a million
+    schema = pa.schema([("content_hash", pa.string()), ("signature", pa.list_(pa.uint64()))])
+    con.execute("create or replace temp table sig_new (content_hash varchar, signature ubigint[])")
+    con.execute("create or replace temp table story_unsigned as select row_number() over () as n, "
+                "content_hash, text from (select content_hash, any_value(text) as text "
+                "from articles anti join sig_kept using (content_hash) group by 1)")
+    unsigned = con.sql("select count(*) from story_unsigned").fetchall()[0][0]
+    for lo in range(0, unsigned, SIGN_ROWS):
+        rb = con.sql("select content_hash, text from story_unsigned where n > $lo and n <= $hi",
+                     params={"lo": lo, "hi": lo + SIGN_ROWS}).to_arrow_table()
+        con.register("sig_new_arrow", pa.table(
+            {"content_hash": rb.column(0),
+             "signature": [signature(text or "") for text in rb.column(1).to_pylist()]},
+            schema=schema))
+        con.execute("insert into sig_new select * from sig_new_arrow")
+        con.unregister("sig_new_arrow")
+    con.execute("drop table story_unsigned")
     con.execute(f"""create or replace temp table bands_new as
         select content_hash, b::smallint as band,
                hash(signature[b * {ROWS} + 1 : (b + 1) * {ROWS}]) as bucket
@@ -226,7 +233,7 @@ def story_table(con: Any, out_dir: Path) -> Any:
         order by f.article_id""").to_arrow_table()
     con.unregister("story_roots_arrow")
     # rewritten only when they change: no new text, none gone and no new pair leaves them be
-    same_texts = kept and not new_hashes and _rows(sig_path) == _count(con, "sig_kept")
+    same_texts = kept and not unsigned and _rows(sig_path) == _count(con, "sig_kept")
     same_pairs = kept and _rows(edges_path) == _count(con, "edges_kept") == \
         _count(con, "edges_all")
     for path, name, same in ((edges_path, "edges_all", same_pairs),

@@ -74,6 +74,7 @@ def write_database(path: Path, stmts: list[str]) -> None:
 
     con = duckdb.connect()
     try:
+        con.execute("set parquet_metadata_cache = true")  # (as build.materialize: footers once)
         con.execute(f"attach {literal(path)} as wh (storage_version '{STORAGE_VERSION}')")
         con.execute("use wh")
         for stmt in stmts:

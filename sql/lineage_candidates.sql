@@ -1,35 +1,38 @@
 -- Quote lineage's candidate pairs (tasks/corpus/lineage.py, _candidates, computed out of core for
--- a warehouse): pairs of traceable wordings that share at least half the 3-word shingles of the
--- shorter, counting only shingles that at most {max_shingle_quotes} wordings hold (a stock phrase
--- proposes nothing). Reads lineage_keys (id, wording: every traceable wording, words joined by
--- spaces) and lineage_new (id: the wordings no earlier run compared); {new_only} is true when only
--- the pairs holding a new wording are wanted (the others were compared before), false for all.
--- Shingles are hashed: two distinct shingles sharing a 64-bit hash could propose a pair, which
--- alignment then confirms or rejects.
-create or replace temp table lineage_shingles as
-select id, unnest(list_distinct(list_transform(range(1, len(ws) - 1),
-           lambda i: hash(ws[i] || ' ' || ws[i + 1] || ' ' || ws[i + 2])))) as s
-from (select id, string_split(wording, ' ') as ws from lineage_keys);
+-- a warehouse): pairs of traceable wordings, one of them new, that share at least half the 3-word
+-- shingles of the shorter, counting only shingles that at most {max_shingle_quotes} wordings hold
+-- (a stock phrase proposes nothing). Reads lineage_keys (wid: every traceable wording held now),
+-- lineage_new (wid: those no earlier run compared; all of them on a rebuild) and the kept shingle
+-- parts {shingle_parts} (wid, s: sql/lineage_shingles.sql; a wording's shingles are in the part of
+-- the run that saw it first). Shingles are hashed (64 bits of MD5): two distinct shingles sharing one
+-- could propose a pair, which alignment then confirms or rejects.
+create or replace temp table lineage_sh_new as
+select wid, s from read_parquet({shingle_parts}) where wid in (select wid from lineage_new);
+
+-- every held wording's rows for the shingles a new one has (the new ones' too)
+create or replace temp table lineage_sh_hit as
+select wid, s from read_parquet({shingle_parts})
+where s in (select s from lineage_sh_new) and wid in (select wid from lineage_keys);
 
 create or replace temp table lineage_candidates as
 with common as (
-    select s from lineage_shingles group by s having count(*) <= {max_shingle_quotes}
-),
-sizes as (
-    select id, count(*) as n from lineage_shingles group by id
-),
-mine as (
-    select id, s from lineage_shingles
-    where not {new_only} or id in (select id from lineage_new)
+    select s from lineage_sh_hit group by s having count(*) <= {max_shingle_quotes}
 ),
 pairs as (
-    select least(a.id, b.id) as i, greatest(a.id, b.id) as j, count(*) as shared
-    from mine a join lineage_shingles b on a.s = b.s and a.id <> b.id
+    select least(a.wid, b.wid) as i, greatest(a.wid, b.wid) as j, count(*) as shared
+    from lineage_sh_new a join lineage_sh_hit b on a.s = b.s and a.wid <> b.wid
     where a.s in (select s from common)
-      and (case when {new_only} then b.id not in (select id from lineage_new) or b.id > a.id
-                else b.id > a.id end)
+      and (b.wid not in (select wid from lineage_new) or b.wid > a.wid)
     group by all
+),
+sizes as (
+    select wid, count(*) as n from read_parquet({shingle_parts})
+    where wid in (select i from pairs union select j from pairs)
+    group by wid
 )
 select p.i, p.j
-from pairs p join sizes x on x.id = p.i join sizes y on y.id = p.j
+from pairs p join sizes x on x.wid = p.i join sizes y on y.wid = p.j
 where p.shared >= 0.5 * least(x.n, y.n);
+
+drop table lineage_sh_new;
+drop table lineage_sh_hit;

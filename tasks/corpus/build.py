@@ -139,7 +139,6 @@ def _read_from_now_on(con: Any, name: str, table: Any) -> None:
 APPEARANCE_FIELDS = (("quotation_id", "string"), ("article_id", "string"),
                      ("quote_index", "int32"), ("role", "string"), ("similarity", "float32"),
                      ("diff", "string"))
-FOLD_ROWS = 50_000  # quote texts folded at a time
 # every direct quote, when it appeared (integers: they only order, and Python datetimes cost
 # seconds at 100k) and its text's hash, which keys its cached wording
 DIRECT_QUOTES = ("select q.article_id, q.quote_index, md5(coalesce(q.text, '')) as h, "
@@ -175,134 +174,193 @@ def quotation_table(con: Any, cache: Path | None = None) -> Any:
 
 
 def quotation_pairs(con: Any, cache: Path) -> list[Any]:
-    """The appearances as quotations() finds them, working only on what changed: kept in
-    ``cache`` (files named after the table's version) are each direct quote text's wording, by
-    the text's hash, and the pairs of wordings found to be one quotation. A run folds only the
-    texts it has not seen; aligns only the pairs holding a wording the last run did not hold,
-    found by their shared shingles in DuckDB (sql/lineage_candidates.sql, as
-    lineage._candidates finds them in memory); and groups only the wordings said twice or in a
-    pair (a wording said once and like no other is in no quotation). Written pairs first,
-    wordings last: a run stopped between them sees the new wordings as new again and aligns
-    them again."""
+    """The appearances as quotations() finds them, working only on what changed. Kept in
+    ``cache`` (tasks/store/layout.lineage_dir, named after the table's version):
+
+    - ``words/<token>.parquet``: the quote texts a run folded first (text hash, wording, its
+      hash ``wid``, whether it is traceable), and ``shingles/<token>.parquet`` the hashed 3-word
+      shingles of the wordings it saw first; never rewritten, a run adds one of each;
+    - ``pairs.parquet``: the pairs of wordings found to be one quotation (by wid);
+    - ``seen.parquet``: the traceable wordings the last run held.
+
+    A run folds only the texts no part holds, aligns only the pairs holding a wording the last
+    run did not hold, found in DuckDB by the shingles they share with the kept ones
+    (sql/lineage_candidates.sql), and groups only the wordings said twice or in a pair (a
+    wording said once and like no other is in no quotation). No run loads every wording.
+    Written shingles, words, pairs, seen, in that order: a shingle part without its words part
+    is left over from a stopped run and ignored; a run stopped before ``seen`` sees the new
+    wordings as new again and aligns them again."""
+    import uuid
+
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from tasks.corpus.lineage import (
-        MAX_SHINGLE_QUOTES,
-        QuoteRow,
-        assemble,
-        same_quotation,
-        traceable,
-        wording,
-    )
+    from tasks.corpus.lineage import MAX_SHINGLE_QUOTES, QuoteRow, assemble, same_quotation
 
-    version = aggregates.BY_NAME["quotation_appearances"].version
-    pairs_file = cache / f"{layout.QUOTE_PAIRS_PREFIX}{version}.parquet"
-    words_file = cache / f"{layout.QUOTE_WORDINGS_PREFIX}{version}.parquet"
+    words_dir, shingles_dir = cache / "words", cache / "shingles"
+    words_dir.mkdir(parents=True, exist_ok=True)
+    shingles_dir.mkdir(parents=True, exist_ok=True)
+    pairs_file, seen_file = cache / "pairs.parquet", cache / "seen.parquet"
+    tokens = sorted(f.stem for f in words_dir.glob("*.parquet"))
+    for orphan in shingles_dir.glob("*.parquet"):
+        if orphan.stem not in tokens:
+            orphan.unlink()  # a stopped run's: its texts are folded again
+    kept = bool(tokens) and seen_file.is_file() and pairs_file.is_file()
     con.execute(f"create or replace temp table lineage_quotes as {DIRECT_QUOTES}")
-    kept = words_file.is_file() and pairs_file.is_file()
+    con.execute("create or replace temp table lineage_known as "
+                + (f"select h, wid, traceable from read_parquet({_files(words_dir, tokens)})"
+                   if tokens else "select ''::varchar as h, 0::ubigint as wid, "
+                   "false as traceable where false"))
+    # the texts no part holds are folded, a slice at a time (a rebuild folds every quote of the
+    # corpus: never all in Python at once)
+    token = uuid.uuid4().hex
+    fresh = _fold_new_texts(con)
+    if fresh:
+        # (64 bits of the wording's MD5: DuckDB's hash() gives some pairs of similar short
+        # strings one value, 'why couldn't she ...' and 'why couldn't shl ...')
+        con.execute("create or replace temp table lineage_new_words as select h, "
+                    "md5_number_lower(wording) as wid, traceable, wording "
+                    "from lineage_fresh_words")
+        # shingled: the traceable wordings no part held
+        con.execute("create or replace temp table lineage_new_wordings as select distinct wid, "
+                    "wording from lineage_new_words where traceable and wid not in "
+                    "(select wid from lineage_known where traceable)")
+        with replacing(shingles_dir / f"{token}.parquet") as tmp:
+            con.execute(f"copy ({load_sql('lineage_shingles.sql').strip().rstrip(';')}) "
+                        f"to {literal(tmp)} (format parquet, compression zstd)")
+        with replacing(words_dir / f"{token}.parquet") as tmp:
+            con.execute(f"copy (select * from lineage_new_words order by wid) to {literal(tmp)} "
+                        "(format parquet, compression zstd)")
+        tokens.append(token)
+        con.execute("insert into lineage_known select h, wid, traceable from lineage_new_words")
+    words_parts, shingle_parts = _files(words_dir, tokens), _files(shingles_dir, tokens)
+    con.execute("create or replace temp table lineage_keys as select distinct k.wid from "
+                "lineage_known k semi join lineage_quotes q on q.h = k.h where k.traceable")
+    con.execute("create or replace temp table lineage_new as select wid from lineage_keys "
+                + (f"anti join read_parquet({literal(seen_file)}) using (wid)" if kept else ""))
+    edges: dict[tuple[int, int], str] = {}
+    stored = -1
     if kept:
-        con.execute("create or replace temp table lineage_kept as select h, wording, traceable "
-                    "from read_parquet($f)", {"f": str(words_file)})
-    else:
-        con.execute("create or replace temp table lineage_kept (h varchar, wording varchar, "
-                    "traceable boolean)")
-    # only the texts not folded before are read and folded, a slice at a time (a rebuild folds
-    # every quote of the corpus: never all in Python at once)
-    schema = pa.schema([("h", pa.string()), ("wording", pa.string()), ("traceable", pa.bool_())])
-    con.execute("create or replace temp table lineage_words as "
-                "select * from lineage_kept semi join (select distinct h from lineage_quotes) "
-                "using (h)")
-    con.execute("create or replace temp table lineage_texts as select row_number() over () as n, "
-                "h, text from (select distinct q.h, coalesce(t.text, '') as text "
-                "from lineage_quotes q join quotes t using (article_id, quote_index) "
-                "anti join lineage_kept k on k.h = q.h)")
-    folded = con.sql("select count(*) from lineage_texts").fetchall()[0][0]
-    for lo in range(0, folded, FOLD_ROWS):
-        batch = con.sql("select h, text from lineage_texts where n > $lo and n <= $hi",
-                        params={"lo": lo, "hi": lo + FOLD_ROWS}).to_arrow_table()
-        keys = [wording(text) for text in batch.column(1).to_pylist()]
-        con.register("lineage_fresh", pa.table(
-            {"h": batch.column(0), "wording": keys, "traceable": [traceable(k) for k in keys]},
-            schema=schema))
-        con.execute("insert into lineage_words select * from lineage_fresh")
-        con.unregister("lineage_fresh")
-    con.execute("drop table lineage_texts")
-    con.execute("create or replace temp table lineage_keys as select row_number() over "
-                "(order by wording) - 1 as id, wording from "
-                "(select distinct wording from lineage_words where traceable)")
-    known: dict[tuple[str, str], str] = {}
-    if kept:
-        con.execute("create or replace temp table lineage_new as select id from lineage_keys "
-                    "anti join (select wording from lineage_kept where traceable) using (wording)")
-        # the pairs found before whose wordings are both still held
         for a, b, kind in con.sql(
-                "select a, b, kind from read_parquet($f) where a in (select wording from "
-                "lineage_keys) and b in (select wording from lineage_keys)",
-                params={"f": str(pairs_file)}).fetchall():
-            known[(a, b)] = kind
-        stored = con.sql("select count(*) from read_parquet($f)",
-                         params={"f": str(pairs_file)}).fetchall()[0][0]
-    else:
-        con.execute("create or replace temp table lineage_new as select id from lineage_keys")
-        stored = -1
-    edges = dict(known)
+                f"select a, b, kind from read_parquet({literal(pairs_file)}) "
+                "where a in (select wid from lineage_keys) "
+                "and b in (select wid from lineage_keys)").fetchall():
+            edges[(a, b)] = kind
+        stored = con.sql(f"select count(*) from read_parquet({literal(pairs_file)})"
+                         ).fetchall()[0][0]
+    known = len(edges)
     new_count = con.sql("select count(*) from lineage_new").fetchall()[0][0]
     if new_count:
         sql = substitute(load_sql("lineage_candidates.sql"), {
-            "{max_shingle_quotes}": str(MAX_SHINGLE_QUOTES),
-            "{new_only}": "true" if kept else "false"})
+            "{max_shingle_quotes}": str(MAX_SHINGLE_QUOTES), "{shingle_parts}": shingle_parts})
         for stmt in statements(sql):
             con.execute(stmt)
-        for a, b in con.sql("select k1.wording, k2.wording from lineage_candidates c "
-                            "join lineage_keys k1 on k1.id = c.i "
-                            "join lineage_keys k2 on k2.id = c.j").fetchall():
-            kind = same_quotation(a.split(" "), b.split(" "))
+        candidates = con.sql("select i, j from lineage_candidates").fetchall()
+        text = _wordings(con, words_parts, {w for pair in candidates for w in pair})
+        for i, j in candidates:
+            a, b = (i, j) if text[i] < text[j] else (j, i)  # (in the wordings' order)
+            kind = same_quotation(text[a].split(" "), text[b].split(" "))
             if kind is not None:
-                edges[(a, b) if a < b else (b, a)] = kind
-        con.execute("drop table if exists lineage_shingles")
-    if new_count or len(edges) != stored:
+                edges[(a, b)] = kind
+    if new_count or len(edges) != stored or known != stored:
         pairs = sorted(edges.items())
-        table = pa.table({"a": [a for (a, _), _ in pairs], "b": [b for (_, b), _ in pairs],
-                          "kind": [k for _, k in pairs]},
-                         schema=pa.schema([("a", pa.string()), ("b", pa.string()),
-                                           ("kind", pa.string())]))
         with replacing(pairs_file) as tmp:
-            pq.write_table(table, tmp, compression="zstd")
-    changed = folded > 0 or con.sql(
-        "select count(*) from lineage_kept").fetchall()[0][0] != con.sql(
-        "select count(*) from lineage_words").fetchall()[0][0]
-    if changed or not words_file.is_file():
-        with replacing(words_file) as tmp:
-            con.execute(f"copy (select * from lineage_words order by h) to '{tmp}' "
+            pq.write_table(pa.table({"a": pa.array([a for (a, _), _ in pairs], pa.uint64()),
+                                     "b": pa.array([b for (_, b), _ in pairs], pa.uint64()),
+                                     "kind": pa.array([k for _, k in pairs], pa.string())}),
+                           tmp, compression="zstd")
+    if new_count or not kept or con.sql(
+            f"select count(*) from read_parquet({literal(seen_file)})").fetchall()[0][0] != \
+            con.sql("select count(*) from lineage_keys").fetchall()[0][0]:
+        with replacing(seen_file) as tmp:
+            con.execute(f"copy (select wid from lineage_keys order by wid) to {literal(tmp)} "
                         "(format parquet, compression zstd)")
     # the wordings that can be in a quotation: said twice, or in a pair
-    ends = pa.table({"wording": [w for pair in edges for w in pair]})
-    con.register("lineage_ends", ends)
+    con.register("lineage_ends", pa.table({"wid": pa.array(
+        sorted({w for pair in edges for w in pair}), pa.uint64())}))
     rows = con.sql(
-        "with said as (select q.*, w.wording from lineage_quotes q join lineage_words w "
-        "using (h) where w.traceable) "
-        "select article_id, quote_index, seen_us, first_us, wording from said "
-        "where wording in (select wording from said group by wording having count(*) > 1 "
-        "union select wording from lineage_ends)").fetchall()
-    holders: dict[str, list[QuoteRow]] = {}
-    for aid, qi, seen, first, key in rows:
-        holders.setdefault(key, []).append(QuoteRow(aid, qi, "", (seen, aid, qi),
-                                                    (first, aid, qi)))
+        "with said as (select q.article_id, q.quote_index, q.seen_us, q.first_us, k.wid "
+        "from lineage_quotes q join (select distinct h, wid from lineage_known "
+        "where traceable) k using (h)) "
+        "select * from said where wid in (select wid from said group by wid "
+        "having count(*) > 1 union select wid from lineage_ends)").fetchall()
     con.unregister("lineage_ends")
-    return assemble(dict(sorted(holders.items())), edges)
+    text = _wordings(con, words_parts, {r[4] for r in rows})
+    holders: dict[str, list[QuoteRow]] = {}
+    for aid, qi, seen, first, wid in rows:
+        holders.setdefault(text[wid], []).append(QuoteRow(aid, qi, "", (seen, aid, qi),
+                                                          (first, aid, qi)))
+    for name in ("lineage_quotes", "lineage_known", "lineage_keys", "lineage_new"):
+        con.execute(f"drop table if exists {name}")
+    return assemble(dict(sorted(holders.items())),
+                    {(text[a], text[b]): kind for (a, b), kind in edges.items()
+                     if a in text and b in text})
+
+
+FOLD_ROWS = 50_000  # quote texts folded at a time
+
+
+def _fold_new_texts(con: Any) -> int:
+    """Fold the direct quote texts lineage_known lacks into the temp table lineage_fresh_words
+    (h, wording, traceable), FOLD_ROWS at a time; how many."""
+    import pyarrow as pa
+
+    from tasks.corpus.lineage import traceable, wording
+
+    con.execute("create or replace temp table lineage_texts as select row_number() over () as n, "
+                "h, text from (select distinct q.h, coalesce(t.text, '') as text "
+                "from lineage_quotes q join quotes t using (article_id, quote_index) "
+                "anti join lineage_known k on k.h = q.h)")
+    con.execute("create or replace temp table lineage_fresh_words "
+                "(h varchar, wording varchar, traceable boolean)")
+    schema = pa.schema([("h", pa.string()), ("wording", pa.string()), ("traceable", pa.bool_())])
+    count = con.sql("select count(*) from lineage_texts").fetchall()[0][0]
+    for lo in range(0, count, FOLD_ROWS):
+        batch = con.sql("select h, text from lineage_texts where n > $lo and n <= $hi",
+                        params={"lo": lo, "hi": lo + FOLD_ROWS}).to_arrow_table()
+        keys = [wording(t) for t in batch.column(1).to_pylist()]
+        con.register("lineage_fold", pa.table(
+            {"h": batch.column(0), "wording": keys, "traceable": [traceable(k) for k in keys]},
+            schema=schema))
+        con.execute("insert into lineage_fresh_words select * from lineage_fold")
+        con.unregister("lineage_fold")
+    con.execute("drop table lineage_texts")
+    return int(count)
+
+
+def _files(folder: Path, tokens: list[str]) -> str:
+    """A SQL list of the parts of these tokens in folder."""
+    return "[" + ", ".join(literal(folder / f"{t}.parquet") for t in tokens) + "]"
+
+
+def _wordings(con: Any, words_parts: str, wids: set[int]) -> dict[int, str]:
+    """The wording of each of these wids, from the words parts."""
+    import pyarrow as pa
+
+    if not wids:
+        return {}
+    con.register("lineage_want", pa.table({"wid": pa.array(sorted(wids), pa.uint64())}))
+    try:
+        return dict(con.sql(f"select distinct wid, wording from read_parquet({words_parts}) "
+                            "semi join lineage_want using (wid)").fetchall())
+    finally:
+        con.unregister("lineage_want")
 
 
 def write_quotation_appearances(con: Any, path: Path) -> None:
     """Which quotes are one quotation; the views in ``con`` read them from here on. What lineage
     folded and compared is kept beside it under the table's version (a new version starts
-    afresh)."""
+    afresh; so do the files of an earlier layout)."""
+    import shutil
+
     version = aggregates.BY_NAME["quotation_appearances"].version
-    for prefix in (layout.QUOTE_PAIRS_PREFIX, layout.QUOTE_WORDINGS_PREFIX):
-        for old in path.parent.glob(f"{prefix}*.parquet"):
-            if old.name != f"{prefix}{version}.parquet":
-                old.unlink(missing_ok=True)
-    table = quotation_table(con, path.parent).sort_by([("quotation_id", "ascending")])
+    cache = path.parent / f"{layout.LINEAGE_PREFIX}{version}"
+    for old in [*path.parent.glob(f"{layout.LINEAGE_PREFIX}*"),
+                *path.parent.glob("quote_pairs.*.parquet"),
+                *path.parent.glob("quote_wordings.*.parquet")]:
+        if old != cache:
+            shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
+    table = quotation_table(con, cache).sort_by([("quotation_id", "ascending")])
     _write(table, path)
     _read_from_now_on(con, "quotation_appearances", table)
 

@@ -170,10 +170,10 @@ def quotation_table(con: Any, cache: Path | None = None) -> Any:
         found, _ = quotations(QuoteRow(aid, qi, text, (seen, aid, qi), (first, aid, qi))
                               for aid, qi, text, seen, first in rows)
         return _appearance_table(found)
-    return _appearance_table(quotation_pairs(con, cache))
+    return quotation_pairs(con, cache)
 
 
-def quotation_pairs(con: Any, cache: Path) -> list[Any]:
+def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
     """The appearances as quotations() finds them, working only on what changed. Kept in
     ``cache`` (tasks/store/layout.lineage_dir, named after the table's version):
 
@@ -248,6 +248,7 @@ def quotation_pairs(con: Any, cache: Path) -> list[Any]:
             edges[(a, b)] = kind
         stored = con.sql(f"select count(*) from read_parquet({literal(pairs_file)})"
                          ).fetchall()[0][0]
+    known_edges = dict(edges)
     known = len(edges)
     new_count = con.sql("select count(*) from lineage_new").fetchall()[0][0]
     if new_count:
@@ -278,23 +279,97 @@ def quotation_pairs(con: Any, cache: Path) -> list[Any]:
     # the wordings that can be in a quotation: said twice, or in a pair
     con.register("lineage_ends", pa.table({"wid": pa.array(
         sorted({w for pair in edges for w in pair}), pa.uint64())}))
-    rows = con.sql(
-        "with said as (select q.article_id, q.quote_index, q.seen_us, q.first_us, k.wid "
-        "from lineage_quotes q join (select distinct h, wid from lineage_known "
-        "where traceable) k using (h)) "
+    con.execute(
+        "create or replace temp table lineage_rel as with said as (select q.article_id, "
+        "q.quote_index, q.seen_us, q.first_us, k.wid from lineage_quotes q join (select distinct "
+        "h, wid from lineage_known where traceable) k using (h)) "
         "select * from said where wid in (select wid from said group by wid "
-        "having count(*) > 1 union select wid from lineage_ends)").fetchall()
+        "having count(*) > 1 union select wid from lineage_ends)")
     con.unregister("lineage_ends")
+    todo, drop = _regroup(con, cache, previous, edges, known_edges)
+    con.register("lineage_todo", pa.table({"wid": pa.array(sorted(todo), pa.uint64())}))
+    rows = con.sql("select article_id, quote_index, seen_us, first_us, wid from lineage_rel "
+                   "semi join lineage_todo using (wid)").fetchall()
+    con.unregister("lineage_todo")
     text = _wordings(con, words_parts, {r[4] for r in rows})
     holders: dict[str, list[QuoteRow]] = {}
     for aid, qi, seen, first, wid in rows:
         holders.setdefault(text[wid], []).append(QuoteRow(aid, qi, "", (seen, aid, qi),
                                                           (first, aid, qi)))
+    found = _appearance_table(assemble(dict(sorted(holders.items())),
+                                       {(text[a], text[b]): kind for (a, b), kind in edges.items()
+                                        if a in text and b in text}))
+    if drop is not None:  # the quotations no change reached, as the last run wrote them
+        con.register("lineage_drop", pa.table({"quotation_id": pa.array(sorted(drop),
+                                                                          pa.string())}))
+        kept_rows = con.sql(f"select * from read_parquet({literal(previous)}) "
+                            "anti join lineage_drop using (quotation_id)").to_arrow_table()
+        con.unregister("lineage_drop")
+        found = pa.concat_tables([kept_rows.cast(found.schema).replace_schema_metadata(None),
+                                  found])
     for name in ("lineage_quotes", "lineage_known", "lineage_keys", "lineage_new"):
         con.execute(f"drop table if exists {name}")
-    return assemble(dict(sorted(holders.items())),
-                    {(text[a], text[b]): kind for (a, b), kind in edges.items()
-                     if a in text and b in text})
+    return found
+
+
+def _regroup(con: Any, cache: Path, previous: Path | None, edges: dict[tuple[int, int], str],
+             known: dict[tuple[int, int], str]) -> tuple[set[int], set[str] | None]:
+    """Which wordings to group again, and which of the last run's quotations to drop; (every
+    wording in lineage_rel, None) when the last run's table cannot be reused. A quotation is
+    regrouped when a change reaches it: a wording whose quotes changed (one added, gone, or
+    dated otherwise: lineage_rel against the last run's, kept as holders.parquet), a pair found
+    this run, and, to a fixed point, every wording of a last-run quotation so dropped. The rest
+    are the same quotations with the same rows as before."""
+    from collections import defaultdict
+
+    from tasks.corpus.dedup import Components
+
+    rel = {w for (w,) in con.sql("select distinct wid from lineage_rel").fetchall()}
+    sets = Components()
+    for a, b in edges:
+        sets.union(a, b)
+    members: dict[int, set[int]] = defaultdict(set)
+    for w in rel:
+        members[sets.find(w)].add(w)
+    holders_file = cache / "holders.parquet"
+    if previous is None or not _lineage_token(previous) or \
+            _lineage_token(previous) != _lineage_token(holders_file):
+        return rel, None
+    cols = "article_id, quote_index, seen_us, first_us, wid"
+    dirty = {w for (w,) in con.sql(
+        f"select wid from (select {cols} from lineage_rel except select {cols} from "
+        f"read_parquet({literal(holders_file)})) union select wid from (select {cols} from "
+        f"read_parquet({literal(holders_file)}) except select {cols} from lineage_rel)"
+    ).fetchall()}
+    dirty |= {w for pair in edges if pair not in known for w in pair}
+    old_q: dict[str, set[int | None]] = defaultdict(set)
+    for qid, wid in con.sql(
+            f"select o.quotation_id, r.wid from read_parquet({literal(previous)}) o "
+            "left join lineage_rel r using (article_id, quote_index)").fetchall():
+        old_q[qid].add(wid)
+    of_wid: dict[int, set[str]] = defaultdict(set)
+    for qid, wids in old_q.items():
+        for w in wids:
+            if w is not None:
+                of_wid[w].add(qid)
+    drop = {q for q, wids in old_q.items() if None in wids or wids & dirty}
+    roots = {sets.find(w) for w in dirty if w in rel}
+    while True:
+        todo = {w for r in roots for w in members[r]}
+        drop |= {q for w in todo for q in of_wid.get(w, ())}
+        more = {sets.find(w) for q in drop for w in old_q[q] if w is not None and w in rel} - roots
+        if not more:
+            return todo, drop
+        roots |= more
+
+
+def _lineage_token(path: Path) -> str | None:
+    """The token a lineage file was written with (the appearances and their holders share one)."""
+    import pyarrow.parquet as pq
+
+    if not path.is_file():
+        return None
+    return ((pq.read_schema(path).metadata or {}).get(b"lineage") or b"").decode() or None
 
 
 FOLD_ROWS = 50_000  # quote texts folded at a time
@@ -360,8 +435,19 @@ def write_quotation_appearances(con: Any, path: Path) -> None:
                 *path.parent.glob("quote_wordings.*.parquet")]:
         if old != cache:
             shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
-    table = quotation_table(con, cache).sort_by([("quotation_id", "ascending")])
+    import uuid
+
+    previous = path if path.is_file() else None
+    token = uuid.uuid4().hex
+    table = quotation_pairs(con, cache, previous).sort_by([("quotation_id", "ascending")])
+    table = table.replace_schema_metadata({"lineage": token})
     _write(table, path)
+    # the quotes grouped, last: a run that stops before this finds the tokens unmatched and
+    # groups every quotation again
+    with replacing(cache / "holders.parquet") as tmp:
+        con.execute(f"copy (select * from lineage_rel order by wid) to {literal(tmp)} "
+                    f"(format parquet, compression zstd, kv_metadata {{lineage: '{token}'}})")
+    con.execute("drop table lineage_rel")
     _read_from_now_on(con, "quotation_appearances", table)
 
 

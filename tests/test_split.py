@@ -94,11 +94,10 @@ def test_a_big_file_is_read_in_parts_resumed_and_redone_when_changed(tmp_path, p
     title, body = article(99)
     (raw / "a-note.txt").write_text(f"{title}\n\n{body}", encoding="utf-8")  # (in part 0's batch)
 
-    # the same folder read whole (one batch) and in parts of five: the same rows (a batch of one
-    # article's bytes, 3 KB, holds five of these 580-byte records: parts are cut by bytes)
+    # the same folder read whole (one batch) and in parts of five: the same rows
     run_pipeline(raw, ref, batch_articles=400)
     assert query(ref, "select parts from files where path = 'archive.jsonl'") == [(1,)]
-    summary = run_pipeline(raw, wh, batch_articles=1)
+    summary = run_pipeline(raw, wh, batch_articles=5)
     assert summary["status"] == "completed"
     parts = _parts(wh)
     assert [p[0] for p in parts] == list(range(6))
@@ -137,19 +136,19 @@ def test_a_big_file_is_read_in_parts_resumed_and_redone_when_changed(tmp_path, p
 
     # a reprocess that stops half-way: the complete earlier split stays what readers see, and
     # the next run completes the new one
-    run_pipeline(raw, wh, batch_articles=1, reprocess_all=True)
+    run_pipeline(raw, wh, batch_articles=5, reprocess_all=True)
     redone = _parts(wh)
     assert not {p[1] for p in redone} & {p[1] for p in resumed}
     shutil.rmtree(wh / "batches" / redone[4][1])
     views.publish_views(wh)
     assert _parts(wh) == resumed
-    summary = run_pipeline(raw, wh, batch_articles=1)
+    summary = run_pipeline(raw, wh, batch_articles=5)
     assert summary["articles"] == 5  # the one part left
     assert [p[1] for p in _parts(wh)][:4] == [p[1] for p in redone][:4]
 
     # a changed file is read again whole, in a new split; none of the old parts stays
     archive.write_bytes(_jsonl(31))
-    summary = run_pipeline(raw, wh, batch_articles=1)
+    summary = run_pipeline(raw, wh, batch_articles=5)
     assert summary["articles"] == 31
     changed = _parts(wh)
     assert not {p[1] for p in changed} & {p[1] for p in redone}
@@ -166,7 +165,7 @@ def test_a_big_file_is_read_in_parts_resumed_and_redone_when_changed(tmp_path, p
 
     # a file read in parts is pruned whole when it leaves the folder
     archive.unlink()
-    assert run_pipeline(raw, wh, batch_articles=1, prune=True)["files_pruned"] == 1
+    assert run_pipeline(raw, wh, batch_articles=5, prune=True)["files_pruned"] == 1
     assert query(wh, "select status, parts from files where path = 'archive.jsonl'") == [
         ("deleted", 1)]
     assert query(wh, "select count(*) from articles where source_path = 'archive.jsonl'") == [(0,)]
@@ -226,7 +225,7 @@ def test_a_file_of_short_records_is_cut_by_its_bytes_not_its_count(tmp_path):
     assert len(by_count) == 100
     assert len(by_bytes) == 4  # about a quarter of the file's bytes each
     assert abs(sum(p.share for p in by_bytes) - 1) < 1e-9
-    # a file of long records keeps per_part: five of them already pass a part's bytes
+    # a file of records of an article's length keeps per_part
     long_text = " ".join(["The council met on Tuesday to debate the harbour budget."] * 100)
     (raw / "briefs.jsonl").write_text("\n".join(json.dumps({"id": f"l{i}", "text": long_text})
                                                 for i in range(40)) + "\n", encoding="utf-8")

@@ -336,11 +336,17 @@ MIN_ARTICLE_BYTES = 1_000
 MAX_PART_RECORDS_FACTOR = 50
 
 
+# records shorter than this on average are short (a headline, a brief, a social post): a part of
+# per_part of them would be a batch of almost no text
+SHORT_RECORD_BYTES = 250
+
+
 def part_records(per_part: int, total: int, est_bytes: int, target_bytes: int | None) -> int:
     """Records per part of a file of ``total`` records and about ``est_bytes`` of text: per_part,
-    or, when its records are short, as many as make target_bytes (at most
+    or, when its records are short (SHORT_RECORD_BYTES), as many as make target_bytes (at most
     MAX_PART_RECORDS_FACTOR times per_part)."""
-    if target_bytes is None or total <= 0 or est_bytes <= 0:
+    if target_bytes is None or total <= 0 or est_bytes <= 0 or \
+            est_bytes / total >= SHORT_RECORD_BYTES:
         return per_part
     fit = int(target_bytes / (est_bytes / total))
     return max(per_part, min(fit, MAX_PART_RECORDS_FACTOR * per_part))

@@ -38,6 +38,11 @@ def _identity_schema() -> Any:
                       ("status", pa.string()), ("candidates", pa.list_(pa.string()))])
 
 
+# a batch's live articles, as one 64-bit value (the XOR of 64 bits of each id's MD5; DuckDB's
+# hash() gives some similar strings one value): a part kept for a batch is named after it, so a
+# batch one of whose articles was superseded is counted anew
+LIVE_SET_SQL = ("select batch_id, bit_xor(md5_number_lower(article_id)) from articles "
+                "group by 1")
 STAT_COLUMNS = ("name", "label", "mentions", "articles", "titled", "determined", "org_context",
                 "work_context", "backed")
 
@@ -62,7 +67,7 @@ def name_statistics(con: Any, cache: Path | None = None) -> list[tuple[Any, ...]
                        "order by all").fetchall()
     folder = cache / f"identity_parts.{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
     folder.mkdir(parents=True, exist_ok=True)
-    live = con.sql("select batch_id, bit_xor(hash(article_id)) from articles group by 1").fetchall()
+    live = con.sql(LIVE_SET_SQL).fetchall()
     want = {f"{b}.{h:016x}.parquet": b for b, h in live}
     todo = sorted({b for f, b in want.items() if not (folder / f).is_file()})
     if todo:
@@ -538,7 +543,7 @@ def _cooccurrence_parts(con: Any, folder: Path) -> dict[str, str]:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    live = con.sql("select batch_id, bit_xor(hash(article_id)) from articles group by 1").fetchall()
+    live = con.sql(LIVE_SET_SQL).fetchall()
     want = {f"{b}.{h:016x}.parquet": b for b, h in live}
     todo = sorted({b for f, b in want.items() if not (folder / f).is_file()})
     if todo:

@@ -43,6 +43,30 @@ def _identity_schema() -> Any:
 # batch one of whose articles was superseded is counted anew
 LIVE_SET_SQL = ("select batch_id, bit_xor(md5_number_lower(article_id)) from articles "
                 "group by 1")
+def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
+                keep_batch_id: bool = False) -> dict[str, str]:
+    """Per-batch parts kept in ``folder``: one file a batch, named after its id and its live
+    articles (LIVE_SET_SQL), so a batch one of whose articles a later one superseded is a new
+    part. ``compute`` makes the rows of the batches it is given (with a batch_id column) and is
+    called only for the batches no file holds. Returns the files wanted now, by batch; the
+    caller removes the others when it no longer needs them."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    want = {f"{b}.{h:016x}.parquet": b for b, h in con.sql(LIVE_SET_SQL).fetchall()}
+    todo = sorted({b for f, b in want.items() if not (folder / f).is_file()})
+    if todo:
+        rows = compute(todo)
+        for f, b in want.items():
+            if b in todo:
+                part = rows.filter(pc.equal(rows["batch_id"], b))
+                with replacing(folder / f) as tmp:
+                    pq.write_table(part if keep_batch_id else part.drop_columns(["batch_id"]),
+                                   tmp, compression="zstd")
+    return want
+
+
 STAT_COLUMNS = ("name", "label", "mentions", "articles", "titled", "determined", "org_context",
                 "work_context", "backed")
 
@@ -55,9 +79,6 @@ def name_statistics(con: Any, cache: Path | None = None) -> list[tuple[Any, ...]
     full count. The folder is named after the SQL, so a changed count starts afresh."""
     import hashlib
 
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
     sql = load_sql("identity_stats.sql")
     sums = ", ".join(f"sum({c})::bigint" for c in STAT_COLUMNS[2:])
     if cache is None:
@@ -66,22 +87,16 @@ def name_statistics(con: Any, cache: Path | None = None) -> list[tuple[Any, ...]
         return con.sql(f"select name, label, {sums} from ({sql}) group by all "
                        "order by all").fetchall()
     folder = cache / f"identity_parts.{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
-    folder.mkdir(parents=True, exist_ok=True)
-    live = con.sql(LIVE_SET_SQL).fetchall()
-    want = {f"{b}.{h:016x}.parquet": b for b, h in live}
-    todo = sorted({b for f, b in want.items() if not (folder / f).is_file()})
-    if todo:
+
+    def counts(todo: list[str]) -> Any:
         con.execute("create or replace temp table stat_batches as select unnest($b) as batch_id",
                     {"b": todo})
         for name in ("entities", "articles", "quotes"):
             con.execute(f"create or replace temp view stat_{name} as select * from {name} "
                         "where batch_id in (select batch_id from stat_batches)")
-        parts = con.sql(sql).to_arrow_table()
-        for f, b in want.items():
-            if b in todo:
-                part = parts.filter(pc.equal(parts["batch_id"], b))
-                with replacing(folder / f) as tmp:
-                    pq.write_table(part, tmp, compression="zstd")
+        return con.sql(sql).to_arrow_table()
+
+    want = batch_parts(con, folder, counts, keep_batch_id=True)
     for old in folder.glob("*.parquet"):
         if old.name not in want:
             old.unlink()  # a batch compacted away or superseded in part
@@ -146,10 +161,11 @@ APPEARANCE_FIELDS = (("quotation_id", "string"), ("article_id", "string"),
                      ("diff", "string"))
 # every direct quote, when it appeared (integers: they only order, and Python datetimes cost
 # seconds at 100k) and its text's hash, which keys its cached wording
+DIRECT_FROM = ("from quotes q join article_dates d using (article_id) "
+               "where q.quote_type = 'direct'")
 DIRECT_QUOTES = ("select q.article_id, q.quote_index, md5(coalesce(q.text, '')) as h, "
                  "epoch_us(d.seen_at) as seen_us, epoch_us(d.first_seen) as first_us "
-                 "from quotes q join article_dates d using (article_id) "
-                 "where q.quote_type = 'direct'")
+                 + DIRECT_FROM)
 
 
 def _appearance_table(found: list[Any]) -> Any:
@@ -169,9 +185,7 @@ def quotation_table(con: Any, cache: Path | None = None) -> Any:
 
     if cache is None:
         rows = con.sql("select q.article_id, q.quote_index, coalesce(q.text, ''), "
-                       "epoch_us(d.seen_at), epoch_us(d.first_seen) from quotes q "
-                       "join article_dates d using (article_id) "
-                       "where q.quote_type = 'direct'").fetchall()
+                       "epoch_us(d.seen_at), epoch_us(d.first_seen) " + DIRECT_FROM).fetchall()
         found, _ = quotations(QuoteRow(aid, qi, text, (seen, aid, qi), (first, aid, qi))
                               for aid, qi, text, seen, first in rows)
         return _appearance_table(found)
@@ -180,13 +194,15 @@ def quotation_table(con: Any, cache: Path | None = None) -> Any:
 
 def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
     """The appearances as quotations() finds them, working only on what changed. Kept in
-    ``cache`` (tasks/store/layout.lineage_dir, named after the table's version):
+    ``cache`` (aggregates/lineage.<version>, layout.LINEAGE_PREFIX):
 
     - ``words/<token>.parquet``: the quote texts a run folded first (text hash, wording, its
       hash ``wid``, whether it is traceable), and ``shingles/<token>.parquet`` the hashed 3-word
       shingles of the wordings it saw first; never rewritten, a run adds one of each;
     - ``pairs.parquet``: the pairs of wordings found to be one quotation (by wid);
-    - ``seen.parquet``: the traceable wordings the last run held.
+    - ``seen.parquet``: the traceable wordings the last run held;
+    - ``holders.parquet``: the quotes the last run grouped (written by
+      write_quotation_appearances, after the table: _regroup).
 
     A run folds only the texts no part holds, aligns only the pairs holding a wording the last
     run did not hold, found in DuckDB by the shingles they share with the kept ones
@@ -432,6 +448,7 @@ def write_quotation_appearances(con: Any, path: Path) -> None:
     folded and compared is kept beside it under the table's version (a new version starts
     afresh; so do the files of an earlier layout)."""
     import shutil
+    import uuid
 
     version = aggregates.BY_NAME["quotation_appearances"].version
     cache = path.parent / f"{layout.LINEAGE_PREFIX}{version}"
@@ -440,8 +457,6 @@ def write_quotation_appearances(con: Any, path: Path) -> None:
                 *path.parent.glob("quote_wordings.*.parquet")]:
         if old != cache:
             shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
-    import uuid
-
     previous = path if path.is_file() else None
     token = uuid.uuid4().hex
     table = quotation_pairs(con, cache, previous).sort_by([("quotation_id", "ascending")])
@@ -473,14 +488,12 @@ def write_quote_speakers(con: Any, path: Path) -> None:
     _write(said, path, ROW_GROUP_ROWS)
 
 
-NAMED_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART",
-                "LAW")  # the labels named_entities holds (sql/analysis.sql)
-
-
 def write_cooccurrence(con: Any, path: Path) -> None:
-    """Pairs of identities named in the same articles, updated by what changed (cooccurrence
-    _pairs) when the table kept from the last run and what it was computed from are at hand,
-    else computed whole from the views; written streamed, as the biggest table."""
+    """Pairs of identities named in the same articles, updated by what changed
+    (sql/cooccurrence_delta.sql) when the table kept from the last run and what it was
+    computed from (its basis: the identities and per-batch parts, matched by a token) are at
+    hand, else computed whole from the views; written streamed, as the biggest table."""
+    import shutil
     import uuid
 
     import pyarrow as pa
@@ -488,14 +501,15 @@ def write_cooccurrence(con: Any, path: Path) -> None:
 
     state = path.parent / f"cooccurrence_state.{aggregates.BY_NAME['entity_cooccurrence'].version}"
     parts_dir = state / "parts"
-    parts_dir.mkdir(parents=True, exist_ok=True)
     basis_file = state / "basis.parquet"
     for old in path.parent.glob("cooccurrence_state.*"):
         if old != state:
-            import shutil
-
             shutil.rmtree(old, ignore_errors=True)
-    want = _cooccurrence_parts(con, parts_dir)
+    # each batch's named entities (article, name, label): what the pairs are made from
+    want = batch_parts(con, parts_dir, lambda todo: con.sql(
+        "select distinct a.batch_id, n.article_id, n.canonical, n.label from named_entities n "
+        "join articles a using (article_id) where a.batch_id in (select unnest($todo))",
+        params={"todo": todo}).to_arrow_table())
     before = _cooccurrence_basis(path, basis_file)
     if before is None:
         sql = "select * from entity_cooccurrence_live"
@@ -534,30 +548,6 @@ def write_cooccurrence(con: Any, path: Path) -> None:
     for old in parts_dir.glob("*.parquet"):
         if old.name not in want:
             old.unlink()
-
-
-def _cooccurrence_parts(con: Any, folder: Path) -> dict[str, str]:
-    """Each batch's named entities (article, name, label: what co-occurrence pairs are made
-    from) kept in ``folder``, one file a batch named after its id and its live articles (a batch
-    one of whose articles was superseded is a new part); the files wanted now, by batch."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    live = con.sql(LIVE_SET_SQL).fetchall()
-    want = {f"{b}.{h:016x}.parquet": b for b, h in live}
-    todo = sorted({b for f, b in want.items() if not (folder / f).is_file()})
-    if todo:
-        rows = con.sql(
-            "select distinct e.batch_id, e.article_id, e.canonical, e.label from entities e "
-            "join article_dates d using (article_id) "
-            "where e.label in (select unnest($labels)) and e.batch_id in (select unnest($todo))",
-            params={"labels": list(NAMED_LABELS), "todo": todo}).to_arrow_table()
-        for f, b in want.items():
-            if b in todo:
-                part = rows.filter(pc.equal(rows["batch_id"], b)).drop_columns(["batch_id"])
-                with replacing(folder / f) as tmp:
-                    pq.write_table(part, tmp, compression="zstd")
-    return want
 
 
 def _cooccurrence_basis(path: Path, basis_file: Path) -> tuple[Any, set[str]] | None:

@@ -162,12 +162,7 @@ def dash_signature(c: Candidate, a: Reading) -> Outcome:
         while j < len(a.text) and a.text[j] in ".,!?;…":
             j += 1  # (the quote's own closing punctuation, when its span stops before it)
         m = DASH_LINE.match(a.text, after_mark(a.text, j))
-        # (a name the article gave someone: the NER reads a councillor as an ORG now and then)
-        if not m or not any(mm.label == "PERSON" and mm.start < m.end(1) and m.start(1) < mm.end
-                            for mm in a.mentions) and \
-                m.group(1).rstrip(".").split()[-1] not in {
-                    mm.canonical.split()[-1] for mm in a.mentions
-                    if mm.label in ("PERSON", "ORG") and mm.canonical.split()}:
+        if not m or not names_someone(m.group(1), m.start(1), a.mentions):
             return Outcome.PASS
     name = m.group(1)
     if name.endswith(".") and len(name.split()[-1]) > 2:
@@ -178,6 +173,18 @@ def dash_signature(c: Candidate, a: Reading) -> Outcome:
     q.speaker, q.speaker_label = fullest_name(clean_name(name), people), "PERSON"
     q.speaker_rule = "dash-signature"
     return a.keep(q)
+
+
+def names_someone(name: str, start: int, mentions: list[Mention]) -> bool:
+    """Whether a name written at ``start`` is a person's in the article's mentions, or ends
+    with the last word of a name the article gave a person or a body (the NER reads a
+    councillor as an ORG now and then): a signature line, not a dashed list item."""
+    end = start + len(name)
+    if any(m.label == "PERSON" and m.start < end and start < m.end for m in mentions):
+        return True
+    last = name.rstrip(".").split()[-1]
+    return any(m.label in ("PERSON", "ORG") and m.canonical.split()[-1:] == [last]
+               for m in mentions)
 
 
 def floating_paragraph(c: Candidate, a: Reading) -> Outcome:

@@ -6,6 +6,7 @@ articles, the corpus-level tables), because Prefect records a few dozen task run
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -45,12 +46,16 @@ def run_batch(spec: BatchSpec, executor: BatchExecutor | None = None) -> list[Ba
     return executor.run(spec) if executor is not None else [process_batch(spec)]
 
 
-def publish_batch(wh: Path, result: BatchResult, progress: Progress) -> None:
+def publish_batch(wh: Path, result: BatchResult, progress: Progress, views_too: bool = True
+                  ) -> None:
     """Publish a staged batch with one rename, then point news.duckdb's views at it. Once the
     rename is done the batch is committed: a failure to rewrite news.duckdb (disk full) is a
-    warning, since `query` builds its views itself and the next publish catches up."""
+    warning, since `query` builds its views itself and the next publish catches up. The run's
+    last batch leaves the views to the corpus step that follows (``views_too`` false): binding
+    them takes seconds at a million articles, and that step publishes them again anyway."""
     commit.commit_batch(wh, result.batch_id)
-    republish(wh)
+    if views_too:
+        republish(wh)
     progress.add(result)
 
 
@@ -68,15 +73,18 @@ def republish(wh: Path) -> None:
 
 @task(name="aggregate", cache_policy=NO_CACHE)
 def aggregate(wh: Path) -> None:
-    """Materialise the co-occurrence table for the batches committed now, then republish. A
-    failure here costs speed only: the view computes the pairs live until the next run."""
+    """Materialise the corpus-level tables for the batches committed now, then republish. A
+    failure here costs speed only: the views compute them live until the next run."""
+    timings: dict[str, float] = {}
     try:
-        secs = build.materialize(wh)
-        get_run_logger().info("co-occurrence table materialised in %.1fs", secs)
+        secs = build.materialize(wh, timings)
+        get_run_logger().info("corpus tables materialised in %.1fs (%s)", secs, ", ".join(
+            f"{name} {s:.1f}s" for name, s in timings.items()))
     except Exception as exc:  # noqa: BLE001
-        get_run_logger().warning("co-occurrence table not materialised (%s); the view stays live",
-                                 exc)
+        get_run_logger().warning("corpus tables not materialised (%s); the views stay live", exc)
+    t0 = time.perf_counter()
     republish(wh)
+    get_run_logger().info("news.duckdb republished in %.1fs", time.perf_counter() - t0)
 
 
 @task(name="publish", cache_policy=NO_CACHE)

@@ -78,13 +78,15 @@ def test_stories_across_outlets_and_runs(tmp_path, prefect_harness):
     assert query(wh, "select count(*), count(distinct story_id) from article_stories") == [(4, 2)]
 
 
-def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path):
-    """The warehouse's grouping (signatures, band buckets and similar pairs kept in
-    aggregates/, new texts joined to them in DuckDB) gives what stories() gives on every
-    signature at once, run after run: a later exact copy, an edited copy and a short text's
-    copy join; a superseded text leaves the kept files."""
+def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path, monkeypatch):
+    """The warehouse's grouping (signatures and band buckets kept in parts, one per run that
+    signed new texts, similar pairs in one file; new texts joined to them in DuckDB) gives what
+    stories() gives on every signature at once, run after run: a later exact copy, an edited
+    copy and a short text's copy join; a run stopped before its signatures is redone; too many
+    parts are merged into one of the live texts."""
     import pyarrow.parquet as pq
 
+    from tasks.corpus import dedup
     from tasks.ingest.records import article_id
     from tasks.store import layout
     from tests.test_identity import build_texts, views_connection
@@ -110,7 +112,8 @@ def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path):
                 hashes={"wire.txt": "h-wire", "s1.txt": "h-short"})
     first = grouped(kept)
     assert len(set(first.values())) == 3
-    first_signatures = (kept / layout.SIGNATURES_FILE).read_bytes()
+    parts = kept / layout.STORY_PARTS
+    first_parts = set(parts.iterdir())
     build_texts(wh, {"copy.txt": (WIRE, []), "edited.txt": (EDITED, []), "s2.txt": (short, []),
                      "other.txt": ("A different text now stands in this file, long enough to "
                                    "be signed and compared with the rest.", [])},
@@ -125,15 +128,32 @@ def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path):
     assert second[ids["copy.txt"]] == second[ids["edited.txt"]] == second[ids["wire.txt"]]
     assert second[ids["s2.txt"]] == second[ids["s1.txt"]]
     assert len(set(second.values())) == 3  # the wire story, the short text, the new text
-    signed = set(pq.read_table(kept / layout.SIGNATURES_FILE).column("content_hash").to_pylist())
-    assert "other.txt" not in signed and "h-other-2" in signed  # the superseded text left
-    banded = pq.read_table(kept / layout.STORY_BANDS_FILE)
+    second_parts = set(parts.iterdir()) - first_parts
+    assert len(second_parts) == 2  # the second run wrote a part of its own, the first's stays
+    signed = set(pq.read_table(sorted(parts.glob("*.sig.parquet"))).column(
+        "content_hash").to_pylist())
+    assert {"h-wire", "h-short", "h-other-2", "edited.txt"} <= signed
+    banded = pq.read_table(sorted(parts.glob("*.bands.parquet")))
     assert set(banded.column("content_hash").to_pylist()) == signed - {"h-short"}  # no signature
     assert banded.num_rows == 16 * len(signed - {"h-short"})
     edges = pq.read_table(kept / layout.STORY_EDGES_FILE).to_pylist()
     assert edges == [{"a": "edited.txt", "b": "h-wire"}]  # the one near copy (texts by hash)
     # a run stopped after writing the buckets but before the signatures: the next signs and
     # bands those texts again, and groups as before, each text's buckets once
-    (kept / layout.SIGNATURES_FILE).write_bytes(first_signatures)
+    next(p for p in second_parts if p.name.endswith(".sig.parquet")).unlink()
     assert grouped(kept) == second
-    assert pq.read_table(kept / layout.STORY_BANDS_FILE).num_rows == banded.num_rows
+    banded_again = pq.read_table(sorted(parts.glob("*.bands.parquet")))
+    assert banded_again.num_rows == banded.num_rows
+    # past MAX_STORY_PARTS the parts become one, of the live texts only (the first text of
+    # other.txt, superseded, leaves), and the next run reads it alone
+    monkeypatch.setattr(dedup, "MAX_STORY_PARTS", 1)
+    build_texts(wh, {"late.txt": (EDITED, [])}, batch="20261122T000000000000Z-3-00000",
+                hashes={"late.txt": "h-late"})  # the edited copy again, as a text of its own
+    third = grouped(kept)
+    assert third[next(a for a in third if a.startswith(article_id("late.txt", 0)))] == \
+        third[ids["wire.txt"]]
+    assert len(list(parts.glob("*.sig.parquet"))) == len(list(parts.glob("*.bands.parquet"))) == 1
+    merged = pq.read_table(next(parts.glob("*.sig.parquet")))
+    assert "other.txt" not in merged.column("content_hash").to_pylist()
+    assert merged.num_rows == len(signed) - 1 + 1  # the superseded text out, the late one in
+    assert grouped(kept) == third

@@ -578,8 +578,9 @@ WRITERS: dict[str, Callable[[Any, Path], None]] = {
 assert set(WRITERS) == set(aggregates.BY_NAME), "every registered aggregate has one writer"
 
 
-def materialize(wh: Path) -> float:
-    """Compute every registered corpus-level table from the committed batches; seconds taken."""
+def materialize(wh: Path, timings: dict[str, float] | None = None) -> float:
+    """Compute every registered corpus-level table from the committed batches; seconds taken.
+    ``timings`` receives the seconds of each step (the views, then each table) for the log."""
     import duckdb
 
     t0 = time.perf_counter()
@@ -600,8 +601,14 @@ def materialize(wh: Path) -> float:
     try:
         for stmt in views.view_statements(wh, batches):
             con.execute(stmt)
+        step = time.perf_counter()
+        if timings is not None:
+            timings["views"] = step - t0
         for agg in aggregates.AGGREGATES:
             WRITERS[agg.name](con, aggregates.path(wh, agg.name))
+            if timings is not None:
+                timings[agg.name] = time.perf_counter() - step
+            step = time.perf_counter()
     finally:
         con.close()
     aggregates.mark_current(wh, batches)

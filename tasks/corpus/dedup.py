@@ -11,14 +11,15 @@ only their exact copies.
 Stories are connected components, and a story's id is the ``article_id`` of its member first
 stored (then the smallest id): a copy arriving later joins the story without renaming it. The
 signatures of the texts already seen, their 16 band buckets and the pairs found to be one story
-are kept in ``aggregates/`` (signatures.parquet, story_bands.parquet, story_edges.parquet, by
-text hash), so a run signs its new and changed texts only, joins their buckets to the kept ones
+are kept in ``aggregates/`` by text hash (story_parts/, one part of signatures and buckets per
+run that signed texts; story_edges.parquet), so a run signs its new and changed texts only, joins their buckets to the kept ones
 in DuckDB and compares those pairs alone: no run holds every signature in Python. stories() is
 the same grouping done in memory, the reference the tests hold the warehouse's to.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -120,39 +121,45 @@ def stories(articles: Iterable[tuple[str, str, Any, list[int] | None]]
 SIGN_ROWS = 20_000  # texts signed at a time
 
 
+MAX_STORY_PARTS = 24  # more parts than this (or as many dead rows as live) are merged into one
+
+
 def story_table(con: Any, out_dir: Path) -> Any:
     """The stories of every live article (an Arrow table: article_id, story_id, similarity),
     from the views in ``con``, the same as stories() gives but without holding every signature
-    in Python: signatures, their LSH band buckets and the text pairs found similar are kept
-    under ``out_dir`` (signatures.parquet, story_bands.parquet, story_edges.parquet, each
-    rewritten to the live texts' by rename), and a run signs its new texts only, joins their
-    buckets to the kept ones in DuckDB and compares those pairs alone. Only the similar pairs'
+    in Python: signatures and their LSH band buckets are kept under ``out_dir/story_parts``, one
+    part per run that signed new texts (``<token>.bands.parquet`` written first, then
+    ``<token>.sig.parquet``, which makes the part count), and the text pairs found similar in
+    story_edges.parquet. A run signs its new texts only, joins their buckets to the kept ones
+    in DuckDB and compares those pairs alone, and writes only its own part: the signatures kept
+    are never rewritten, except when merged (merge_story_parts). Only the similar pairs'
     components are worked out in Python."""
     import pyarrow as pa
 
-    sig_path, bands_path, edges_path = (out_dir / layout.SIGNATURES_FILE,
-                                        out_dir / layout.STORY_BANDS_FILE,
-                                        out_dir / layout.STORY_EDGES_FILE)
-    con.execute("create or replace temp table story_live as select a.article_id, "
+    parts_dir, edges_path = out_dir / layout.STORY_PARTS, out_dir / layout.STORY_EDGES_FILE
+    _adopt_single_files(out_dir, parts_dir)
+    tokens = story_parts(parts_dir)
+    con.execute("create or replace temp table story_live as select a.article_id, a.batch_id, "
                 "a.content_hash, d.first_seen from articles a join article_dates d "
                 "using (article_id)")
     con.execute("create or replace temp table story_texts as "
                 "select distinct content_hash from story_live")
-    kept = all(p.is_file() for p in (sig_path, bands_path, edges_path))
+    kept = bool(tokens) and edges_path.is_file()
     if kept:  # what earlier runs signed, banded and found, for the texts still live
         # (views over the files: DuckDB reads what each step needs, never every signature)
         con.execute(f"create or replace temp view sig_kept as select content_hash, signature "
-                    f"from read_parquet({literal(sig_path)}) semi join story_texts "
-                    "using (content_hash)")
-        # (only the buckets of texts whose signature was kept: the signatures are written
-        # last, so a run stopped between the files signs and bands those texts again)
+                    f"from read_parquet({_part_files(parts_dir, tokens, 'sig')}) "
+                    "semi join story_texts using (content_hash)")
+        # (a text's buckets count only with its signature: a part's signatures are written
+        # last, and a part without them is not listed)
         con.execute(f"create or replace temp view bands_kept as select content_hash, band, "
-                    f"bucket from read_parquet({literal(bands_path)}) semi join sig_kept "
-                    "using (content_hash)")
+                    f"bucket from read_parquet({_part_files(parts_dir, tokens, 'bands')}) "
+                    "semi join sig_kept using (content_hash)")
         con.execute("create or replace temp table edges_kept as select a, b from "
                     "read_parquet($p) where a in (select content_hash from story_texts) "
                     "and b in (select content_hash from story_texts)", {"p": str(edges_path)})
     else:
+        tokens = []
         con.execute("create or replace temp view sig_kept as select ''::varchar as "
                     "content_hash, []::ubigint[] as signature limit 0")
         con.execute("create or replace temp view bands_kept as select ''::varchar as "
@@ -163,9 +170,18 @@ def story_table(con: Any, out_dir: Path) -> Any:
     # every text, and 64 Python integers an article would not fit in memory at a million
     schema = pa.schema([("content_hash", pa.string()), ("signature", pa.list_(pa.uint64()))])
     con.execute("create or replace temp table sig_new (content_hash varchar, signature ubigint[])")
+    # (the texts of the batches holding one only: a filter on batch_id skips the other files'
+    # text columns, which an anti-join over every article's text would read)
+    con.execute("create or replace temp table story_unsigned_h as "
+                "select content_hash from story_texts anti join sig_kept using (content_hash)")
+    holding = [b for (b,) in con.sql("select distinct batch_id from story_live "
+                                     "semi join story_unsigned_h using (content_hash)").fetchall()]
     con.execute("create or replace temp table story_unsigned as select row_number() over () as n, "
                 "content_hash, text from (select content_hash, any_value(text) as text "
-                "from articles anti join sig_kept using (content_hash) group by 1)")
+                "from articles where batch_id in (select unnest($b::varchar[])) "
+                "and content_hash in (select content_hash from story_unsigned_h) group by 1)",
+                {"b": holding})
+    con.execute("drop table story_unsigned_h")
     unsigned = con.sql("select count(*) from story_unsigned").fetchall()[0][0]
     for lo in range(0, unsigned, SIGN_ROWS):
         rb = con.sql("select content_hash, text from story_unsigned where n > $lo and n <= $hi",
@@ -185,7 +201,8 @@ def story_table(con: Any, out_dir: Path) -> Any:
                 "select * from sig_kept union all select * from sig_new")
     con.execute("create or replace temp view bands_all as "
                 "select * from bands_kept union all select * from bands_new")
-    # the new texts' buckets joined to every text's: each pair once, then compared
+    # the new texts' buckets joined to every text's: each pair once, then compared (no new
+    # text, no new pair: the buckets are not read)
     con.execute(f"""create or replace temp table edges_all as
         with pairs as (
             select distinct least(n.content_hash, o.content_hash) as a,
@@ -197,7 +214,8 @@ def story_table(con: Any, out_dir: Path) -> Any:
         where len(list_filter(list_zip(x.signature, y.signature), lambda v: v[1] = v[2]))
               >= {THRESHOLD} * {NUM_PERM}
         union
-        select a, b from edges_kept""")
+        select a, b from edges_kept""" if unsigned else
+        "create or replace temp table edges_all as select a, b from edges_kept")
     comps = Components()
     for a, b in con.sql("select a, b from edges_all").fetchall():
         comps.union(a, b)
@@ -232,23 +250,85 @@ def story_table(con: Any, out_dir: Path) -> Any:
         left join sig_need y on y.content_hash = f.content_hash
         order by f.article_id""").to_arrow_table()
     con.unregister("story_roots_arrow")
-    # rewritten only when they change: no new text, none gone and no new pair leaves them be
-    same_texts = kept and not unsigned and _rows(sig_path) == _count(con, "sig_kept")
+    # the pairs rewritten only when they change; the new texts' signatures as a part of their own
     same_pairs = kept and _rows(edges_path) == _count(con, "edges_kept") == \
         _count(con, "edges_all")
-    for path, name, same in ((edges_path, "edges_all", same_pairs),
-                             (bands_path, "bands_all", same_texts),
-                             (sig_path, "sig_all", same_texts)):  # signatures last (bands_kept)
-        if not same:
-            with replacing(path) as tmp:
-                con.execute(f"copy (select * from {name} order by all) to {literal(tmp)} "
-                            "(format parquet, compression zstd)")
+    if not same_pairs:
+        with replacing(edges_path) as tmp:
+            con.execute(f"copy (select * from edges_all order by all) to {literal(tmp)} "
+                        "(format parquet, compression zstd)")
+    if unsigned:
+        token = uuid.uuid4().hex
+        _write_part(con, parts_dir, token, "sig_new", "bands_new")
+        tokens.append(token)
+    merge_story_parts(con, parts_dir, tokens)
     for name in ("sig_all", "bands_all", "sig_kept", "bands_kept"):
         con.execute(f"drop view if exists {name}")
     for name in ("story_live", "story_texts", "edges_kept", "sig_new", "bands_new", "edges_all"):
         con.execute(f"drop table if exists {name}")
     return table.cast(pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
                                  ("similarity", pa.float32())]))
+
+
+def story_parts(parts_dir: Path) -> list[str]:
+    """The tokens of the parts a reader counts: those with their signatures written, less the
+    parts a merged part replaces (named in its metadata; a merge stopped before deleting them
+    leaves them on disk)."""
+    import pyarrow.parquet as pq
+
+    if not parts_dir.is_dir():
+        return []
+    tokens = {p.name.split(".")[0]: p for p in parts_dir.glob("*.sig.parquet")}
+    replaced: set[str] = set()
+    for p in tokens.values():
+        meta = pq.read_schema(p).metadata or {}
+        replaced |= set(meta.get(b"replaces", b"").decode().split()) - {""}
+    return sorted(set(tokens) - replaced)
+
+
+def merge_story_parts(con: Any, parts_dir: Path, tokens: list[str]) -> None:
+    """Merge the parts into one of the live texts' signatures when there are more than
+    MAX_STORY_PARTS or they hold as many rows of texts gone as of live ones; then delete what no
+    listed part needs (replaced parts, and buckets left without signatures by a stopped run).
+    ``con`` still holds the run's sig_all, bands_all and story_texts."""
+    import pyarrow.parquet as pq
+
+    rows = sum(pq.ParquetFile(parts_dir / f"{t}.sig.parquet").metadata.num_rows for t in tokens)
+    if len(tokens) > MAX_STORY_PARTS or rows > 2 * max(_count(con, "story_texts"), 1000):
+        token = uuid.uuid4().hex
+        _write_part(con, parts_dir, token, "sig_all", "bands_all", replaces=tokens)
+        tokens = [token]
+    for p in parts_dir.glob("*.parquet"):
+        if p.name.split(".")[0] not in tokens:
+            p.unlink()
+
+
+def _write_part(con: Any, parts_dir: Path, token: str, sigs: str, bands: str,
+                replaces: list[str] | None = None) -> None:
+    """One part: its buckets, then its signatures (which make it count), each sorted by text."""
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    meta = f", kv_metadata {{replaces: '{' '.join(replaces)}'}}" if replaces else ""
+    for name, kind, extra in ((bands, "bands", ""), (sigs, "sig", meta)):
+        with replacing(parts_dir / f"{token}.{kind}.parquet") as tmp:
+            con.execute(f"copy (select * from {name} order by content_hash) to {literal(tmp)} "
+                        f"(format parquet, compression zstd{extra})")
+
+
+def _part_files(parts_dir: Path, tokens: list[str], kind: str) -> str:
+    return "[" + ", ".join(literal(parts_dir / f"{t}.{kind}.parquet") for t in tokens) + "]"
+
+
+def _adopt_single_files(out_dir: Path, parts_dir: Path) -> None:
+    """Signatures kept in one file by an earlier version become the first part (by rename, the
+    buckets first), so an upgraded warehouse does not sign every text again."""
+    import os
+
+    sig, bands = out_dir / layout.SIGNATURES_FILE, out_dir / layout.STORY_BANDS_FILE
+    if not sig.is_file() or not bands.is_file():
+        return
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    os.replace(bands, parts_dir / "0-adopted.bands.parquet")
+    os.replace(sig, parts_dir / "0-adopted.sig.parquet")
 
 
 def _rows(path: Path) -> int:

@@ -635,7 +635,11 @@ def materialize(wh: Path, timings: dict[str, float] | None = None) -> float:
             if timings is not None:
                 timings[agg.name] = time.perf_counter() - step
             step = time.perf_counter()
+        aggregates.mark_current(wh, batches)
+        # news.duckdb over the tables just written, from this connection's live sets
+        views.publish_views(wh, con)
+        if timings is not None:
+            timings["news.duckdb"] = time.perf_counter() - step
     finally:
         con.close()
-    aggregates.mark_current(wh, batches)
     return time.perf_counter() - t0

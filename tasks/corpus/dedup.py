@@ -12,9 +12,10 @@ Stories are connected components, and a story's id is the ``article_id`` of its 
 stored (then the smallest id): a copy arriving later joins the story without renaming it. The
 signatures of the texts already seen, their 16 band buckets and the pairs found to be one story
 are kept in ``aggregates/`` by text hash (story_parts/, one part of signatures and buckets per
-run that signed texts; story_edges.parquet), so a run signs its new and changed texts only, joins their buckets to the kept ones
-in DuckDB and compares those pairs alone: no run holds every signature in Python. stories() is
-the same grouping done in memory, the reference the tests hold the warehouse's to.
+run that signed texts; story_edges.parquet), so a run signs its new and changed texts only,
+joins their buckets to the kept ones in DuckDB and compares those pairs alone: no run holds
+every signature in Python. stories() is the same grouping done in memory, the reference the
+tests hold the warehouse's to.
 """
 
 from __future__ import annotations

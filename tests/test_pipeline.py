@@ -44,7 +44,41 @@ def _aggregates_equal_a_rebuild(wh: Path, copy: Path) -> None:
         assert sorted(map(repr, kept)) == sorted(map(repr, rebuilt)), agg.name
 
 
-def test_sample_corpus_fills_every_view(tmp_path):
+def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkeypatch) -> None:
+    """The same on a generated warehouse (benchmarks/scale_sim.py's copies of ``src``, letters
+    and names altered, one copy a batch), its batches arriving one run at a time and one leaving:
+    the kept state follows additions and a removal and still equals a rebuild."""
+    import importlib.util
+
+    from tasks.corpus.build import materialize
+    from tasks.run import compact
+    from tasks.store import layout
+
+    spec = importlib.util.spec_from_file_location("scale_sim",
+                                                  PROJECT / "benchmarks" / "scale_sim.py")
+    assert spec and spec.loader
+    sim = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sim)
+    monkeypatch.setattr(compact, "DEFAULT_TARGET_ROWS", 1)  # one copy a batch
+    gen, aside = tmp_path / "generated", tmp_path / "aside"
+    made = sim.fabricate(src, gen, articles=1)
+    made = sim.fabricate(src, gen, articles=4 * made["articles"])
+    assert made["batches"] == 4
+    batches = sorted(p.name for p in layout.batches_dir(gen).iterdir()
+                     if p.name != layout.SCHEMA_BATCH)
+    aside.mkdir()
+    for b in batches[2:]:
+        shutil.move(layout.batches_dir(gen) / b, aside / b)
+    materialize(gen)
+    for b in batches[2:]:  # two runs adding a batch each
+        shutil.move(aside / b, layout.batches_dir(gen) / b)
+        materialize(gen)
+    shutil.move(layout.batches_dir(gen) / batches[0], aside / batches[0])  # one batch leaves
+    materialize(gen)
+    _aggregates_equal_a_rebuild(gen, tmp_path / "generated-rebuilt")
+
+
+def test_sample_corpus_fills_every_view(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     shutil.copytree(PROJECT / "data" / "raw", raw)
     wh = tmp_path / "wh"
@@ -78,6 +112,7 @@ def test_sample_corpus_fills_every_view(tmp_path):
     assert run == [("completed", n_files - wire, n_files - wire, first["articles"]),
                    ("completed", n_files, wire, s["articles"])]
     _aggregates_equal_a_rebuild(wh, tmp_path / "rebuilt")
+    _generated_warehouse_kept_equals_a_rebuild(wh, tmp_path, monkeypatch)
     # the run leaves a Prefect artifact summarising it
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey

@@ -11,6 +11,7 @@ import os
 import socket
 import threading
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,7 +25,7 @@ from tasks.ingest.records import ReadError, ReadResult
 from tasks.run.batch import BatchSpec, _article_row, process_batch
 from tasks.run.discover import NAME_WARNING, FileWork, missing_paths, plan, walk
 from tasks.store import schemas
-from tasks.store.ledger import LedgerEntry
+from tasks.store.ledger import Ledger, LedgerEntry
 from tasks.store.runs import now_utc
 from tests.helpers import deny_listing, unmount_after
 
@@ -247,6 +248,21 @@ def test_an_unlistable_folder_is_recorded_and_hides_nothing(tmp_path, monkeypatc
     assert p.unlisted == ["locked"]
     assert p.missing == ["gone.txt"]  # locked/a.txt is unknown, not missing
     assert missing_paths({"open.txt"}, ledger) == ["gone.txt", "locked/a.txt"]  # without it
+    # the same through the column-wise ledger a run reads (a deleted file is not missing again,
+    # a failed folder listable again is work)
+    rows = {**ledger, "pruned.txt": LedgerEntry("pruned.txt", None, 0, 0, "deleted"),
+            "was-locked": LedgerEntry("was-locked", None, 0, 0, "failed", format="folder")}
+    arrow = Ledger(pa.Table.from_pylist([
+        {"path": e.path, "content_hash": e.content_hash, "size": e.size, "mtime_ns": e.mtime_ns,
+         "status": e.status, "format": e.format, "retryable": e.retryable, "split_id": None,
+         "split_cuts": None, "stored": None, "torn": False, "batch_id": "b"}
+        for e in rows.values()]))
+    assert arrow["open.txt"] == replace(ledger["open.txt"], batch_id="b")
+    assert missing_paths({"open.txt"}, arrow) == missing_paths({"open.txt"}, rows) == \
+        ["gone.txt", "locked/a.txt", "was-locked"]
+    assert plan(raw, arrow).missing == plan(raw, rows).missing == ["gone.txt"]
+    assert [fw.path for fw in plan(raw, arrow).work if fw.folder] == \
+        [fw.path for fw in plan(raw, rows).work if fw.folder] == ["locked", "was-locked"]
     # the raw folder itself unlistable: the run cannot tell anything, it stops
     monkeypatch.setattr(os, "scandir", lambda *a, **k: (_ for _ in ()).throw(
         OSError(errno.EIO, "Input/output error", str(raw))))

@@ -8,7 +8,6 @@ between, the views compute the same tables live.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -614,12 +613,10 @@ def materialize(wh: Path, timings: dict[str, float] | None = None) -> float:
     # every view's binding re-reads the batch files' footers otherwise: 12.6 s of a run's
     # corpus step at a million articles, 2.3 s with them cached (views.connect does the same)
     con.execute("set parquet_metadata_cache = true")
-    # NEWS_ETL_DUCKDB_MEMORY_LIMIT ('2GB'): DuckDB's own cap for these tables, spilling to
-    # aggregates/.spill beyond it (benchmarks/scale_sim.py runs a rebuild under one)
-    if limit := os.environ.get("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "").strip():
-        con.execute("set memory_limit = $l", {"l": limit})
-        con.execute("set temp_directory = $d",
-                    {"d": str(wh / layout.AGGREGATES / ".spill")})
+    # DuckDB's cap for these tables, spilling to aggregates/.spill beyond it (views.cap_memory:
+    # 1 GB unless NEWS_ETL_DUCKDB_MEMORY_LIMIT says otherwise; benchmarks/scale_sim.py runs a
+    # rebuild under 2 GB)
+    views.cap_memory(con, wh / layout.AGGREGATES / ".spill")
     try:
         for stmt in views.view_statements(wh, batches):
             con.execute(stmt)
@@ -636,8 +633,12 @@ def materialize(wh: Path, timings: dict[str, float] | None = None) -> float:
                 timings[agg.name] = time.perf_counter() - step
             step = time.perf_counter()
         aggregates.mark_current(wh, batches)
-        # news.duckdb over the tables just written, from this connection's live sets
-        views.publish_views(wh, con)
+        # news.duckdb over the tables just written, from this connection's live sets; a failure
+        # (a full disk) is not the tables': the caller's republish tries again and warns
+        try:
+            views.publish_views(wh, con)
+        except Exception:  # noqa: BLE001
+            pass
         if timings is not None:
             timings["news.duckdb"] = time.perf_counter() - step
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from tasks.core.rawfs import RawLocation
 from tasks.core.status import KEPT_FILES, FileStatus
 from tasks.ingest.formats import Span
 from tasks.ingest.readers import is_supported, record_starts, splittable
-from tasks.store.ledger import LedgerEntry
+from tasks.store.ledger import Ledger, LedgerEntry
 
 
 @dataclass
@@ -189,7 +189,7 @@ def walk(raw: RawLocation, follow_links: bool = False,
     return found
 
 
-def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = False,
+def plan(raw: RawLocation, ledger: Mapping[str, LedgerEntry], retry_failed: bool = False,
          reprocess: Callable[[str], bool] | None = None, follow_links: bool = False,
          exclude: Path | None = None) -> Plan:
     """Compare the raw folder with the ledger: new and changed files become work, and so do
@@ -238,11 +238,16 @@ def plan(raw: RawLocation, ledger: dict[str, LedgerEntry], retry_failed: bool = 
         p.changed += 1
         p.work.append(fw)
     # folders that could not be listed before and now can: their rows give way to their files'
-    for path, e in ledger.items():
-        if e.format == FOLDER_FORMAT and e.status == FileStatus.FAILED and path not in present:
-            p.work.append(FileWork(path, folder=True, status=FileStatus.DELETED,
-                                   error="folder can be listed again; its files have their own rows"))
-            present.add(path)
+    if isinstance(ledger, Ledger):
+        listable = ledger.paths_where(present, format_is=FOLDER_FORMAT,
+                                      status_is=FileStatus.FAILED)
+    else:
+        listable = [path for path, e in ledger.items() if e.format == FOLDER_FORMAT
+                    and e.status == FileStatus.FAILED and path not in present]
+    for path in listable:
+        p.work.append(FileWork(path, folder=True, status=FileStatus.DELETED,
+                               error="folder can be listed again; its files have their own rows"))
+        present.add(path)
     p.missing = missing_paths(present, ledger, p.unlisted)
     return p
 
@@ -282,11 +287,14 @@ def _resume(raw: RawLocation, fw: FileWork, old: LedgerEntry, follow_links: bool
     return True
 
 
-def missing_paths(present: set[str], ledger: dict[str, LedgerEntry],
+def missing_paths(present: set[str], ledger: Mapping[str, LedgerEntry],
                   unlisted: list[str] | None = None) -> list[str]:
     """Paths the warehouse holds that are no longer in the raw folder (pruned ones excepted).
     Paths under a folder that could not be listed are not missing: nobody knows."""
     hidden = tuple(u.rstrip("/") + "/" for u in unlisted or [])
+    if isinstance(ledger, Ledger):
+        return [path for path in ledger.paths_where(present, status_not=FileStatus.DELETED)
+                if not (hidden and path.startswith(hidden))]
     return sorted(path for path, e in ledger.items()
                   if path not in present and e.status != FileStatus.DELETED
                   and not (hidden and path.startswith(hidden)))

@@ -3,8 +3,11 @@ table of the committed batches (a batch carries the rows that say which inputs i
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tasks.core.sql import load_sql, substitute
 from tasks.store.commit import committed_batches
@@ -36,7 +39,57 @@ class LedgerEntry:
         return sorted(set(range(len(self.cuts) + 1)) - set(self.stored))
 
 
-def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
+class Ledger(Mapping[str, LedgerEntry]):
+    """The ledger as one Arrow table and an index of its paths: a million recorded files take
+    about 300 MB here, against 1 GB as a dict of LedgerEntry (2 GB at its peak), and an entry is
+    made only for the paths a plan asks about. Missing paths are found column-wise."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self._row = {p: i for i, p in enumerate(table.column("path").to_pylist())}
+
+    def __getitem__(self, path: str) -> LedgerEntry:
+        i = self._row[path]
+        r = {name: self.table.column(name)[i].as_py() for name in self.table.column_names}
+        return LedgerEntry(path=path, content_hash=r["content_hash"], size=r["size"],
+                           mtime_ns=r["mtime_ns"], status=r["status"], format=r["format"],
+                           retryable=r["retryable"], split_id=r["split_id"],
+                           cuts=tuple(r["split_cuts"] or ()), stored=tuple(r["stored"] or ()),
+                           torn=r["torn"], batch_id=r["batch_id"])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._row
+
+    def paths_where(self, present: set[str], status_not: str | None = None,
+                    format_is: str | None = None, status_is: str | None = None) -> list[str]:
+        """Recorded paths not in ``present`` whose row matches, sorted: what a plan needs of
+        the whole ledger (missing files, folders listable again), without an entry per path."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        t = self.table
+        mask = pc.invert(pc.is_in(t.column("path"), value_set=pa.array(sorted(present),
+                                                                         pa.string())))
+        if status_not is not None:
+            mask = pc.and_(mask, pc.or_kleene(pc.is_null(t.column("status")),
+                                              pc.not_equal(t.column("status"), status_not)))
+        if status_is is not None:
+            mask = pc.and_(mask, pc.equal(t.column("status"), status_is))
+        if format_is is not None:
+            mask = pc.and_(mask, pc.equal(t.column("format"), format_is))
+        return sorted(t.filter(pc.fill_null(mask, False)).column("path").to_pylist())
+
+
+LEDGER_MEMORY = "512MB"  # DuckDB's cap while it works the ledger out
+
+
+def read_ledger(wh: Path) -> Ledger:
     """Latest files row per input path, across all committed batches."""
     import duckdb
 
@@ -45,16 +98,19 @@ def read_ledger(wh: Path) -> dict[str, LedgerEntry]:
     check_readable(wh)  # read only: a run upgraded an earlier version's seeds before planning
     files = [str(table_file(wh, b, "files").resolve()).replace("'", "''")
              for b in committed_batches(wh)]
-    con = duckdb.connect()
-    try:
-        sql = substitute(load_sql("ledger.sql"),
-                         {"{files_parquet}": "[" + ", ".join(f"'{f}'" for f in files) + "]"})
-        rows = con.sql(sql).fetchall()
-    finally:
-        con.close()
-    return {r[0]: LedgerEntry(path=r[0], content_hash=r[1], size=r[2], mtime_ns=r[3], status=r[4],
-                              format=r[5], retryable=r[6], split_id=r[7], cuts=tuple(r[8] or ()),
-                              stored=tuple(r[9] or ()), torn=r[10], batch_id=r[11]) for r in rows}
+    with tempfile.TemporaryDirectory(prefix="news-etl-ledger-") as spill:
+        con = duckdb.connect()
+        try:
+            # the latest row of a million paths: 1.7 GB at its peak unbounded, 0.7 GB (and 1.7 s
+            # more) within this, spilling to a folder of its own (no warehouse write: status
+            # reads the ledger too)
+            con.execute("set memory_limit = $m", {"m": LEDGER_MEMORY})
+            con.execute("set temp_directory = $d", {"d": spill})
+            sql = substitute(load_sql("ledger.sql"),
+                             {"{files_parquet}": "[" + ", ".join(f"'{f}'" for f in files) + "]"})
+            return Ledger(con.sql(sql).to_arrow_table())
+        finally:
+            con.close()
 
 
 def record_deleted(wh: Path, batch_id: str, run_id: str, paths: list[str]) -> None:

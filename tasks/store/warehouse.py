@@ -91,7 +91,7 @@ class Warehouse:
         return views.publish_views(self.root)
 
     # --- reading (never writes; an earlier version's warehouse is refused: WarehouseOutdated) ----
-    def ledger(self) -> dict[str, ledger.LedgerEntry]:
+    def ledger(self) -> ledger.Ledger:
         """What the warehouse last recorded for each input path."""
         return ledger.read_ledger(self.root)
 

@@ -861,3 +861,30 @@ def test_a_signature_line_under_a_quote_names_its_speaker(parse):
             '"We will not close the east end clinic while I sit on this council."\n\n'
             "- Harbour Board Agenda Items\n\nThe board meets again in March.")
     assert [q[1] for q in speakers_of(parse, text)] != ["Harbour Board Agenda Items"]
+
+
+def test_a_verb_in_the_attribution_slot_reports_whatever_the_word(parse):
+    # news writing puts the attribution right after a quote that breaks off on a comma or a
+    # question mark: the verb there reports, listed or not ('questioned', 'quipped', 'tweeted')
+    text = ("Councillor Marta Ruiz opened the hearing with a warning about the harbour costs.\n\n"
+            '"What did the board expect when it cut the maintenance budget in half?" Ruiz '
+            "questioned.\n\n"
+            "Harbour master Ken Doyle answered the council for an hour.\n\n"
+            '"Nobody should lose a berth over a paperwork error," the harbour master quipped '
+            "on Tuesday.\n\n"
+            '"We are not going to give up on this port, not now and not ever," tweeted council '
+            "spokeswoman Dana Whitfield.")
+    got = [(q[0], q[1]) for q in speakers_of(parse, text) if q[5] == "direct"]
+    assert got == [("Ruiz", "Marta Ruiz"), ("the harbour master", "Ken Doyle"),
+                   ("Dana Whitfield", "Dana Whitfield")]
+    # what cannot speak takes no quote from the slot, and a quote ending in a full stop is a
+    # sentence of its own: the words after it are another
+    text = ("Poet Lena Marsh read her new work at the library on Friday.\n\n"
+            '"The river keeps the names we drop in it, and it gives none of them back," the poem '
+            "began.\n\n"
+            "The reading was the first in a series of six.\n\n"
+            '"Tickets sold out in an hour." The organisers scrambled for a second evening.')
+    got = [(q[0], q[1]) for q in speakers_of(parse, text) if q[5] == "direct"]
+    assert ("the poem", "the poem") not in got and all(s != "the poem" for s, _ in got)
+    assert all(s != "The organisers" for s, _ in got)
+    assert len(got) == 2  # both quotes found, neither given to the poem or the organisers

@@ -12,12 +12,14 @@ from tasks.nlp.quotes.lexicons import (
     DETERMINERS,
     FRAMING_PREPS,
     NAMING_VERBS,
+    ORG_NOUNS,
     PHRASAL_CUES,
     PHRASAL_HEADS,
     PRONOUNS,
     PUT_IT,
     RELATIVES,
     REPORTING_VERBS,
+    ROLE_NOUNS,
 )
 from tasks.nlp.quotes.marks import after_mark
 from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, according_to, capitalised, np_head, subject
@@ -112,6 +114,8 @@ def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, 
                 subj = subject(tok)  # 'rejected its move as "legally null and void"'
             elif tok.lower_ in REPORTING_VERBS and tok.i in idx.sent_start_set:
                 subj = adjacent_subject(tok, start, end, idx)  # 'Said Ellis: "..."'
+            elif in_attribution_slot(tok, start, end, idx):
+                subj = adjacent_subject(tok, start, end, idx)  # '"...," tweeted Alex Conant.'
             else:
                 subj = according_to(tok)
             if subj is None or idx.in_quote(subj.idx):
@@ -164,6 +168,57 @@ def outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: Index
     return cue, subj
 
 
+CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "parataxis", "conj", "advcl"})
+
+
+def can_speak(tok: Token) -> bool:
+    """A subject that can be a speaker by what it is: a name (capitalised, or a person,
+    organisation or group the NER found), a pronoun for people, or a role or body."""
+    return capitalised(tok) or tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or \
+        tok.lower_ in PRONOUNS - {"it", "you"} or tok.lower_ in ROLE_NOUNS | ORG_NOUNS
+
+
+def in_attribution_slot(tok: Token, start: int, end: int, idx: Index) -> bool:
+    """A verb that stands where news writing puts the attribution is a reporting verb whatever
+    the word: the quote opens its sentence and breaks off on a comma, question or exclamation
+    mark inside the closing mark, and the verb follows it after a short subject of its own
+    ('"...?" Beck questioned', '"...," the nominee riffed') or at once, inverted ('"...,"
+    tweeted spokeswoman Dana Whitfield'). The lexicon of reporting verbs cannot list every
+    'exhorted' or 'quipped'; the position says it (adjacent_subject then finds the speaker's
+    noun phrase). Read from the parse alone: a run has no tagger."""
+    if tok.idx < end or not tok.is_lower or not tok.is_alpha or \
+            any(c.dep_ == "neg" for c in tok.children):
+        return False
+    text = idx.text
+    inner = text[start:end].rstrip(" \"”'’»`")
+    if not inner or inner[-1] not in ",?!":
+        return False  # a quote ending in a full stop is a sentence; what follows is another
+    sent = idx.sents[idx.sent_of(idx.token_at(start))]
+    para = text.rfind("\n", 0, start) + 1
+    if text[max(sent.start_char, para):start].strip(" \t\"“'`«\u00a0"):
+        return False  # words before the quote in its sentence attribute it, or frame it
+    after = after_mark(text, end)
+    gap = text[after:tok.idx]
+    if "\n" in gap or len(gap.split()) > SPEAKER_GAP_TOKENS:
+        return False
+    if gap.strip(" ,"):  # subject first: the verb heads a clause whose subject is the gap,
+        # and one that can speak: a name, a pronoun for people, a role ('"...," the poem
+        # began' has no speaker in the slot; the lexical cues keep their reach for that)
+        return tok.dep_ in CLAUSE_DEPS and any(
+            c.dep_ == "nsubj" and after <= c.idx < tok.idx and can_speak(c) for c in tok.children)
+    # inverted, at once after the mark: the parser often reads 'tweeted council spokeswoman
+    # Dana Whitfield' as a noun phrase, so a regular past form is taken unless a clause of its
+    # own follows ('"...," published reports say')
+    if len(tok.text) < 5 or not tok.lower_.endswith("ed") or tok.lower_.endswith("eed"):
+        return False
+    for t in idx.doc[tok.i + 1 : min(len(idx.doc), tok.i + SPEAKER_AFTER_CUE_TOKENS)]:
+        if t.text in GAP_STOP or t.is_space:
+            break
+        if any(c.dep_ in SUBJECT_DEPS for c in t.children):
+            return False
+    return True
+
+
 def adjacent_subject(cue: Token, start: int, end: int, idx: Index) -> Token | None:
     """The speaker written right next to a quote when the parse failed to make it the cue's
     subject, as it often does around quotation marks: '"...," Tulsa police Chief Chuck Jordan
@@ -183,8 +238,10 @@ def adjacent_subject(cue: Token, start: int, end: int, idx: Index) -> Token | No
                 if t.text in GAP_STOP or t.i in idx.sent_start_set or t.is_space:
                     break
                 after.append(t)
-            if not after or not (capitalised(after[0]) or after[0].lower_ in DETERMINERS):
-                return None
+            if not after or not (capitalised(after[0]) or after[0].lower_ in DETERMINERS or (
+                    after[0].is_alpha and after[0].lower_ not in PRONOUNS and
+                    any(t.ent_type_ in ("PERSON", "ORG") for t in after))):
+                return None  # (a title in lower case may come first: 'city spokeswoman Jo Roe')
             return np_head(after)
     elif text[cue.idx + len(cue.text) : start].strip(" \n\"“'`").endswith(":"):
         gap = [t for t in doc[cue.i + 1 : idx.token_at(start)]

@@ -3,7 +3,7 @@ table of the committed batches (a batch carries the rows that say which inputs i
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,24 +93,26 @@ def read_ledger(wh: Path) -> Ledger:
     """Latest files row per input path, across all committed batches."""
     import duckdb
 
-    from tasks.store.views import check_readable
+    from tasks.store.views import check_readable, spill_folder
 
     check_readable(wh)  # read only: a run upgraded an earlier version's seeds before planning
     files = [str(table_file(wh, b, "files").resolve()).replace("'", "''")
              for b in committed_batches(wh)]
-    with tempfile.TemporaryDirectory(prefix="news-etl-ledger-") as spill:
-        con = duckdb.connect()
-        try:
-            # the latest row of a million paths: 1.7 GB at its peak unbounded, 0.7 GB (and 1.7 s
-            # more) within this, spilling to a folder of its own (no warehouse write: status
-            # reads the ledger too)
-            con.execute("set memory_limit = $m", {"m": LEDGER_MEMORY})
-            con.execute("set temp_directory = $d", {"d": spill})
-            sql = substitute(load_sql("ledger.sql"),
-                             {"{files_parquet}": "[" + ", ".join(f"'{f}'" for f in files) + "]"})
-            return Ledger(con.sql(sql).to_arrow_table())
-        finally:
-            con.close()
+    spill = spill_folder("ledger")
+    con = duckdb.connect()
+    try:
+        # the latest row of a million paths: 1.7 GB at its peak unbounded, 0.7 GB (and 1.7 s
+        # more) within this, spilling to a folder of its own (no warehouse write: status reads
+        # the ledger too)
+        con.execute("set memory_limit = $m", {"m": LEDGER_MEMORY})
+        con.execute("set temp_directory = $d", {"d": str(spill)})
+        sql = substitute(load_sql("ledger.sql"),
+                         {"{files_parquet}": "[" + ", ".join(f"'{f}'" for f in files) + "]"})
+        return Ledger(con.sql(sql).to_arrow_table())
+    finally:
+        con.close()
+        if spill.exists():
+            shutil.rmtree(spill, ignore_errors=True)
 
 
 def record_deleted(wh: Path, batch_id: str, run_id: str, paths: list[str]) -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,12 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 PUBLISH_MEMORY_LIMIT = "512MB"
 
 
+def spill_folder(purpose: str) -> Path:
+    """A folder of this process's own for DuckDB to spill into, not made until DuckDB needs it
+    (the caller removes it if it exists): two processes never share one."""
+    return Path(tempfile.gettempdir()) / f"news-etl-{purpose}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
 def cap_memory(con: Any, spill: str | Path, default: str = DEFAULT_MEMORY_LIMIT) -> None:
     """Cap a run's DuckDB connection at NEWS_ETL_DUCKDB_MEMORY_LIMIT (else ``default``),
     spilling into ``spill``."""
@@ -99,11 +107,11 @@ def write_database(path: Path, stmts: list[str], con: Any = None) -> None:
     import duckdb
 
     own = con is None
-    spill = tempfile.TemporaryDirectory(prefix="news-etl-publish-") if own else None
+    spill = spill_folder("publish") if own else None
     if own:
         con = duckdb.connect()
         con.execute("set parquet_metadata_cache = true")  # (as build.materialize: footers once)
-        cap_memory(con, spill.name if spill else "", PUBLISH_MEMORY_LIMIT)
+        cap_memory(con, spill or "", PUBLISH_MEMORY_LIMIT)
     before = con.sql("select current_database()").fetchall()[0][0]
     try:
         con.execute(f"attach {literal(path)} as wh (storage_version '{STORAGE_VERSION}')")
@@ -128,8 +136,8 @@ def write_database(path: Path, stmts: list[str], con: Any = None) -> None:
         else:
             con.execute(f"use {before}")
             con.execute("detach wh")
-        if spill is not None:
-            spill.cleanup()
+        if spill is not None and spill.exists():
+            shutil.rmtree(spill, ignore_errors=True)
 
 
 def views_digest(stmts: list[str]) -> str:

@@ -89,13 +89,25 @@ def execute(settings: Settings, options: RunOptions | None = None) -> RunSummary
     return summary
 
 
+def report_due(age_seconds: float | None, changed: bool, every_hours: int) -> bool:
+    """Whether a run writes the report: there is none yet (``age_seconds`` None), or the run
+    changed the warehouse and the report is at least ``every_hours`` old (0: any age)."""
+    if age_seconds is None:
+        return True
+    return changed and age_seconds >= every_hours * 3600
+
+
 def _report(settings: Settings, wh: Path, changed: bool, log: Any) -> Path | None:
-    """Write the HTML report (tasks/report/page.py) when the run changed the warehouse or there is
-    none yet; a report that cannot be written is a warning, never a failed run."""
+    """Write the HTML report (tasks/report/page.py) when report_due says so; a report that
+    cannot be written is a warning, never a failed run."""
     from tasks.report.page import build_report, default_output
 
     path = default_output(wh)
-    if not settings.report or not (changed or not path.exists()):
+    age = time.time() - path.stat().st_mtime if path.exists() else None
+    if not settings.report or not report_due(age, changed, settings.report_every_hours):
+        if settings.report and changed and age is not None:
+            log.info("report kept (written %.1f h ago; rewritten after %d h, or by `news-etl "
+                     "report`)", age / 3600, settings.report_every_hours)
         return path if settings.report and path.exists() else None
     try:
         r = build_report(wh, path, settings.nlp.model)

@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--compact-batches", type=natural_int, default=None, metavar="N",
                      help="merge the small batches when a run leaves more than N (default 32; "
                           "0: never)")
+    run.add_argument("--report-every-hours", type=natural_int, default=None, metavar="N",
+                     help="rewrite the report only when it is older than N hours (default 0: "
+                          "after every run that changed the warehouse)")
     run.add_argument("--retry-failed", action="store_true",
                      help="process files that failed before even if they did not change")
     run.add_argument("--reprocess", action="store_true",
@@ -231,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--cron", help='cron schedule, e.g. "0 * * * *" (hourly)')
     group.add_argument("--interval", type=positive_seconds, help="seconds between runs")
     sv.add_argument("--name", default="news-etl-scheduled", help="deployment name")
+    sv.add_argument("--report-every-hours", type=natural_int, default=None, metavar="N",
+                    help="a scheduled run rewrites the report only when it is older than N "
+                         "hours (default 24; 0: after every run that changed the warehouse)")
     return parser
 
 

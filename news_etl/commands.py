@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tasks.core.errors import NewsEtlError, NoRawFolder, NoWarehouse, UsageError
-from tasks.core.settings import RunOptions, Settings, offline_environment
+from tasks.core.settings import (
+    SCHEDULED_REPORT_EVERY_HOURS,
+    RunOptions,
+    Settings,
+    offline_environment,
+)
 from tasks.core.status import RunStatus
 
 if TYPE_CHECKING:  # the type only: importing it loads the batch code
@@ -176,8 +181,12 @@ def cmd_shell(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    every = args.report_every_hours
+    if every is None and "NEWS_ETL_REPORT_EVERY_HOURS" not in os.environ:
+        every = SCHEDULED_REPORT_EVERY_HOURS
     settings = Settings.from_env(raw=args.raw, warehouse=args.warehouse, model=args.model,
-                                 processes=args.processes, progress=False)
+                                 processes=args.processes, progress=False,
+                                 report_every_hours=every)
     offline_environment()
     check_serve(args.cron)
     from tasks.run import interrupt
@@ -196,7 +205,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  runner="dask" if args.address else args.runner,
                                  dask_address=args.address, follow_links=args.follow_links,
                                  models=args.models, compact_batches=args.compact_batches,
-                                 gender_from_names=args.gender_from_names)
+                                 gender_from_names=args.gender_from_names,
+                                 report_every_hours=args.report_every_hours)
     from tasks.core import rawfs
     from tasks.run import interrupt
 

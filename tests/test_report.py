@@ -292,3 +292,24 @@ def test_a_dated_timeline_has_every_week_and_years_on_its_axis(tmp_path):
     assert [n for _, n in weeks[1:-1]] == [0] * 5  # the gap is shown as a gap
     spec = chart_specs(data)["people-timeline"]
     assert spec["encoding"]["x"]["axis"]["format"] == "%b %Y"
+
+
+def test_a_scheduled_run_rewrites_the_report_only_when_it_is_old_enough(monkeypatch):
+    """The report reads every article (83 s at a million): a run rewrites it after a change only
+    when it is report_every_hours old, writes one where there is none, and `serve` takes 24 h
+    unless told otherwise."""
+    from flows.pipeline import report_due
+    from tasks.core.settings import SCHEDULED_REPORT_EVERY_HOURS, Settings, SettingsError
+
+    assert report_due(None, changed=False, every_hours=24)  # none yet: always
+    assert report_due(5.0, changed=True, every_hours=0)  # the default: after every change
+    assert not report_due(5.0, changed=False, every_hours=0)  # nothing changed: kept
+    assert not report_due(3600.0, changed=True, every_hours=24)
+    assert report_due(24 * 3600.0, changed=True, every_hours=24)
+    monkeypatch.setenv("NEWS_ETL_REPORT_EVERY_HOURS", "6")
+    assert Settings.from_env().report_every_hours == 6
+    monkeypatch.setenv("NEWS_ETL_REPORT_EVERY_HOURS", "-1")
+    with pytest.raises(SettingsError):
+        Settings.from_env()
+    monkeypatch.delenv("NEWS_ETL_REPORT_EVERY_HOURS")
+    assert Settings.from_env().report_every_hours == 0 and SCHEDULED_REPORT_EVERY_HOURS == 24

@@ -47,6 +47,7 @@ def test_serve_registers_deployment_with_schedule(tmp_path, flag, value):
         assert stored["raw"] == str(raw.resolve())
         assert stored["warehouse"] == str((tmp_path / "wh").resolve())
         assert stored["progress"] is False and stored["nlp"]["model"]
+        assert stored["report_every_hours"] == 24  # a scheduled run's report: at most daily
     finally:
         proc.send_signal(signal.SIGINT)
         try:

@@ -26,7 +26,11 @@ class SettingsError(UsageError):
 
 
 # the whole-number settings and the least each takes (compact_batches 0: never)
-LEAST = {"processes": 1, "batch_articles": 1, "pipe_batch_size": 1, "compact_batches": 0}
+LEAST = {"processes": 1, "batch_articles": 1, "pipe_batch_size": 1, "compact_batches": 0,
+         "report_every_hours": 0}
+# what `news-etl serve` takes unless told: a scheduled run rewrites the report at most daily (the
+# report reads every article: 1.8 s at 2k articles, 83 s at a million), `news-etl report` any time
+SCHEDULED_REPORT_EVERY_HOURS = 24
 RUNNERS = ("threads", "dask")
 
 
@@ -65,6 +69,8 @@ class Settings:
     dask_address: str | None = None  # a running Dask scheduler; None starts a local cluster
     follow_links: bool = False  # read links that lead outside the raw folder (off: refused)
     report: bool = True  # write <warehouse>/report.html after a run that changed the warehouse
+    # ... only when the report there is older than this many hours (0: after every such run)
+    report_every_hours: int = 0
     # a run that leaves more small batches than this merges them (tasks/run/compact.py): every
     # scan pays per file, a search most of all (0: never; `news-etl compact` still does)
     compact_batches: int = 32
@@ -134,6 +140,8 @@ HELP: dict[str, str] = {
     "dask_address": "a running Dask scheduler (tcp://HOST:PORT); unset: a local cluster",
     "follow_links": "read links that lead outside the raw folder (refused when off)",
     "report": "write <warehouse>/report.html after a run that changed the warehouse",
+    "report_every_hours": "rewrite the report only when it is older than this many hours "
+                          "(0: after every run that changed the warehouse; serve: 24)",
     "compact_batches": "merge the small batches when a run leaves more than this many (0: never)",
     "model": "the installed spaCy pipeline for English (and undetected languages)",
     "disable": "pipeline components not run (the extractors read the parser and NER only)",

@@ -108,9 +108,11 @@ select e.article_id, e.canonical, e.label,
                                      when 'GPE' then 'place' when 'LOC' then 'place'
                                      when 'FAC' then 'place' when 'NORP' then 'group'
                                      else 'other' end) as kind,
-       e.text, e.start_char, e.end_char, d.seen_at, d.date_source, d.source, st.story_id
-from entities e join article_dates d using (article_id)
-left join article_stories st using (article_id)
+       e.text, e.start_char, e.end_char, m.seen_at, m.date_source, m.source, m.story_id
+from entities e
+-- (the article's date, outlet and story from article_meta, one small stored row an article,
+-- not derived again from every batch's articles: 3.6 -> 2.3 s for top-speakers at 1M)
+join article_meta m on m.article_id = e.article_id and m.batch_id = e.batch_id
 left join identity_names i on i.name = e.canonical
 where e.label in ('PERSON', 'ORG', 'GPE', 'NORP', 'LOC', 'FAC', 'EVENT', 'PRODUCT', 'WORK_OF_ART', 'LAW');
 
@@ -173,14 +175,12 @@ select q.speaker, q.speaker_label, coalesce(i.identity, q.speaker) as identity,
                                              when 'ORG' then 'organisation'
                                              when 'GPE' then 'place' when 'FAC' then 'place'
                                              when 'NORP' then 'group' else 'other' end) as kind,
-       d.seen_at, d.date_source, a.source, a.title, a.source_path, q.article_id,
+       m.seen_at, m.date_source, m.source, m.title, m.source_path, q.article_id,
        q.quote_index, q.quote_type, q.cue, q.text, q.speaker_text,
        q.speaker_role, q.speaker_organisation, q.speaker_gender, q.speaker_gender_source,
-       st.story_id
+       m.story_id
 from quotes q
-join articles a using (article_id)
-join article_dates d using (article_id)
-left join article_stories st using (article_id)
+join article_meta m on m.article_id = q.article_id and m.batch_id = q.batch_id
 left join identity_names i on i.name = q.speaker
 where q.speaker is not null and q.quote_type <> 'belief';
 

@@ -502,6 +502,11 @@ def write_article_meta(con: Any, path: Path) -> None:
     """One small row per live article: what a search ranks and shows without the text."""
     _stream(con, "select * from article_meta_live order by article_id", path,
             LOOKUP_GROUP_ROWS["article_meta"])
+    # the later tables (co-occurrence reads named_entities) read the rows just written
+    placeholder = aggregates.BY_NAME["article_meta"].placeholder
+    for stmt in statements(load_sql("analysis.sql")):
+        if placeholder in stmt:
+            con.execute(substitute(stmt, {placeholder: f"read_parquet({literal(path)})"}))
 
 
 def write_quote_speakers(con: Any, path: Path) -> None:

@@ -888,3 +888,14 @@ def test_a_verb_in_the_attribution_slot_reports_whatever_the_word(parse):
     assert ("the poem", "the poem") not in got and all(s != "the poem" for s, _ in got)
     assert all(s != "The organisers" for s, _ in got)
     assert len(got) == 2  # both quotes found, neither given to the poem or the organisers
+
+
+def test_it_is_a_body_never_a_people(parse):
+    # 'it' refers to one organisation or government; a people or a party's members (NORP:
+    # Canadians, Liberals) are 'they', however recently they were the subject
+    text = ("The Harbour Authority raised its mooring fees again in March. Many Canadians say "
+            "the fees are now too high for small boats.\n\n"
+            '"We are obliged to cover the cost of dredging the channel every spring," it said in '
+            "a statement.")
+    said = [q for q in speakers_of(parse, text) if q[5] == "direct"]
+    assert [(q[0], q[1]) for q in said] == [("it", "Harbour Authority")]

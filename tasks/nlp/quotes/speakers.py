@@ -28,7 +28,19 @@ from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised, subject
 from tasks.nlp.quotes.thresholds import CONTINUATION_CHARS, DESCRIPTION_WORDS, SUBJECT_WINDOW
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})  # labels a speaker's name may carry
-GROUP_LABELS = ("ORG", "NORP", "GPE")  # what they, them, it and we refer to
+GROUP_LABELS = ("ORG", "NORP", "GPE")  # what they, them and we refer to
+# 'it' is one body: an organisation or a place's government, never a people or a party's members
+# (NORP: 'Canadians', 'Liberals', 'Democrats'), whom only 'they' refers to
+BODY_LABELS = ("ORG", "GPE")
+SINGULAR_GROUP_PRONOUNS = frozenset({"it", "its"})
+
+
+def pronoun_labels(pron: Token) -> tuple[str, ...]:
+    """The entity labels a pronoun can refer to: a person's for he and she, a body's for it,
+    any group's for they and we."""
+    if pron.lower_ in PRONOUNS_PERSON or pron.lower_ in ("his", "her"):
+        return ("PERSON",)
+    return BODY_LABELS if pron.lower_ in SINGULAR_GROUP_PRONOUNS else GROUP_LABELS
 INSTITUTION_LABELS = ("ORG", "GPE", "FAC")  # what "the committee" may shorten
 
 def mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Mention | None:
@@ -164,7 +176,7 @@ def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
     (news refers back to the actor, not to whoever was named last); failing that, the nearest
     one."""
     if want is None:
-        want = ("PERSON",) if pron.lower_ in PRONOUNS_PERSON else GROUP_LABELS
+        want = pronoun_labels(pron)
     nearest: Mention | None = None
     doc = idx.doc
     unnamed = described_subject(pron, idx) if want == ("PERSON",) else None
@@ -318,8 +330,8 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             None)
         if author is not None and author.lower_ in PRONOUNS_PERSON | {"his", "its", "their"}:
             q.evidence.speaker_token = author.i
-            q.speaker, q.speaker_label = resolve_pronoun(author, mentions, idx, (
-                "PERSON",) if author.lower_ in ("his", "her") else GROUP_LABELS)
+            q.speaker, q.speaker_label = resolve_pronoun(author, mentions, idx,
+                                                         pronoun_labels(author))
             q.speaker_rule = "document-author"
         elif author is not None:
             _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people,

@@ -230,10 +230,13 @@ def story_table(con: Any, out_dir: Path) -> Any:
             select l.article_id, l.content_hash, coalesce(r.root, l.content_hash) as comp,
                    l.first_seen
             from story_live l left join story_roots_arrow r using (content_hash)
+        ), grouped as (  -- components of two articles or more; the rest are stories of one
+            select comp from m group by comp having count(*) > 1
         ), f as (
             select *, first_value(article_id) over w as story_id,
                    first_value(content_hash) over w as story_hash
-            from m window w as (partition by comp order by first_seen, article_id)
+            from m semi join grouped using (comp)
+            window w as (partition by comp order by first_seen, article_id)
         ), need as (  -- the signatures a similarity is computed from: copies and their firsts
             select story_hash as h from f where article_id <> story_id
             union select content_hash from f where article_id <> story_id
@@ -249,7 +252,9 @@ def story_table(con: Any, out_dir: Path) -> Any:
                 end)::float as similarity
         from f left join sig_need x on x.content_hash = f.story_hash
         left join sig_need y on y.content_hash = f.content_hash
-        order by f.article_id""").to_arrow_table()
+        union all
+        select article_id, article_id, 1.0::float from m anti join grouped using (comp)
+        order by 1""").to_arrow_table()
     con.unregister("story_roots_arrow")
     # the pairs rewritten only when they change; the new texts' signatures as a part of their own
     same_pairs = kept and _rows(edges_path) == _count(con, "edges_kept") == \

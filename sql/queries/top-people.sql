@@ -5,8 +5,7 @@
 select identity as person, count(distinct e.article_id) as articles, count(*) as mentions,
        list(distinct e.canonical order by e.canonical) as names
 from named_entities e
-join articles a using (article_id)
-where e.kind = 'person' and starts_with(a.source_path, $path_prefix)
+where e.kind = 'person' and starts_with(e.source_path, $path_prefix)
 group by identity
 order by articles desc, mentions desc, person
 limit $limit

@@ -42,6 +42,8 @@ def _identity_schema() -> Any:
 # batch one of whose articles was superseded is counted anew
 LIVE_SET_SQL = ("select batch_id, bit_xor(md5_number_lower(article_id)) from articles "
                 "group by 1")
+
+
 def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
                 keep_batch_id: bool = False) -> dict[str, str]:
     """Per-batch parts kept in ``folder``: one file a batch, named after its id and its live
@@ -160,13 +162,18 @@ def write_stories(con: Any, path: Path) -> None:
 
 
 def _read_from_now_on(con: Any, name: str, table: Any) -> None:
-    """The views in ``con`` that read a registered table read this one from here on (the later
-    tables of the same run are computed from it, not from the placeholder's empty stand-in)."""
-    con.register(f"{name}_now", table)
+    """The views in ``con`` that read a registered table read ``table`` from here on (an Arrow
+    table, or the SQL source of the file just written): the later tables of the same run are
+    computed from it, not from the placeholder's stand-in."""
+    if isinstance(table, str):
+        source = table
+    else:
+        con.register(f"{name}_now", table)
+        source = f"{name}_now"
     placeholder = aggregates.BY_NAME[name].placeholder
     for stmt in statements(load_sql("analysis.sql")):
         if placeholder in stmt:
-            con.execute(substitute(stmt, {placeholder: f"{name}_now"}))
+            con.execute(substitute(stmt, {placeholder: source}))
 
 
 APPEARANCE_FIELDS = (("quotation_id", "string"), ("article_id", "string"),
@@ -290,8 +297,10 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
             "{max_shingle_quotes}": str(MAX_SHINGLE_QUOTES), "{shingle_parts}": shingle_parts})
         for stmt in statements(sql):
             con.execute(stmt)
+        # (a candidate is ordered by wid, a pair by wording: compared as least/greatest, an
+        # equality a hash join takes, not an OR over every kept pair)
         candidates = con.sql("select i, j from lineage_candidates anti join lineage_edges e "
-                             "on (i = e.a and j = e.b) or (i = e.b and j = e.a)").fetchall()
+                             "on i = least(e.a, e.b) and j = greatest(e.a, e.b)").fetchall()
         text = _wordings(con, words_parts, {w for pair in candidates for w in pair})
         aligned: list[tuple[int, int, str]] = []
         for i, j in candidates:
@@ -306,7 +315,7 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
              "kind": pa.array([x[2] for x in aligned], pa.string())}))
         con.execute("insert into lineage_edges select a, b, kind, false from lineage_found")
         con.unregister("lineage_found")
-    if found_now or known + found_now != stored or known != stored:
+    if found_now or known != stored:  # a pair found, or one gone with its wordings
         with replacing(pairs_file) as tmp:
             con.execute(f"copy (select a, b, kind from lineage_edges order by a, b) to "
                         f"{literal(tmp)} (format parquet, compression zstd)")
@@ -503,10 +512,7 @@ def write_article_meta(con: Any, path: Path) -> None:
     _stream(con, "select * from article_meta_live order by article_id", path,
             LOOKUP_GROUP_ROWS["article_meta"])
     # the later tables (co-occurrence reads named_entities) read the rows just written
-    placeholder = aggregates.BY_NAME["article_meta"].placeholder
-    for stmt in statements(load_sql("analysis.sql")):
-        if placeholder in stmt:
-            con.execute(substitute(stmt, {placeholder: f"read_parquet({literal(path)})"}))
+    _read_from_now_on(con, "article_meta", f"read_parquet({literal(path)})")
 
 
 def write_quote_speakers(con: Any, path: Path) -> None:

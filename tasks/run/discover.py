@@ -197,6 +197,7 @@ def plan(raw: RawLocation, ledger: Mapping[str, LedgerEntry], retry_failed: bool
     that failed for a passing reason always). A file recorded before that cannot be read now
     for a passing reason keeps its rows; a folder that cannot be listed hides nothing: the
     files recorded under it are not missing."""
+    recorded = Ledger.of(ledger)
     p = Plan()
     files = walk(raw, follow_links, exclude)
     p.seen = sum(1 for fw in files if not fw.folder)
@@ -238,17 +239,12 @@ def plan(raw: RawLocation, ledger: Mapping[str, LedgerEntry], retry_failed: bool
         p.changed += 1
         p.work.append(fw)
     # folders that could not be listed before and now can: their rows give way to their files'
-    if isinstance(ledger, Ledger):
-        listable = ledger.paths_where(present, format_is=FOLDER_FORMAT,
-                                      status_is=FileStatus.FAILED)
-    else:
-        listable = [path for path, e in ledger.items() if e.format == FOLDER_FORMAT
-                    and e.status == FileStatus.FAILED and path not in present]
-    for path in listable:
+    for path in recorded.paths_where(present, format_is=FOLDER_FORMAT,
+                                     status_is=FileStatus.FAILED):
         p.work.append(FileWork(path, folder=True, status=FileStatus.DELETED,
                                error="folder can be listed again; its files have their own rows"))
         present.add(path)
-    p.missing = missing_paths(present, ledger, p.unlisted)
+    p.missing = missing_paths(present, recorded, p.unlisted)
     return p
 
 
@@ -292,12 +288,8 @@ def missing_paths(present: set[str], ledger: Mapping[str, LedgerEntry],
     """Paths the warehouse holds that are no longer in the raw folder (pruned ones excepted).
     Paths under a folder that could not be listed are not missing: nobody knows."""
     hidden = tuple(u.rstrip("/") + "/" for u in unlisted or [])
-    if isinstance(ledger, Ledger):
-        return [path for path in ledger.paths_where(present, status_not=FileStatus.DELETED)
-                if not (hidden and path.startswith(hidden))]
-    return sorted(path for path, e in ledger.items()
-                  if path not in present and e.status != FileStatus.DELETED
-                  and not (hidden and path.startswith(hidden)))
+    return [path for path in Ledger.of(ledger).paths_where(present, status_not=FileStatus.DELETED)
+            if not (hidden and path.startswith(hidden))]
 
 
 MIN_BATCH_BYTES = 64 * 1024

@@ -3,7 +3,6 @@ table of the committed batches (a batch carries the rows that say which inputs i
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,16 @@ class LedgerEntry:
         return sorted(set(range(len(self.cuts) + 1)) - set(self.stored))
 
 
+def _ledger_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema([("path", pa.string()), ("content_hash", pa.string()), ("size", pa.int64()),
+                      ("mtime_ns", pa.int64()), ("status", pa.string()), ("format", pa.string()),
+                      ("retryable", pa.bool_()), ("split_id", pa.string()),
+                      ("split_cuts", pa.list_(pa.int64())), ("stored", pa.list_(pa.int32())),
+                      ("torn", pa.bool_()), ("batch_id", pa.string())])
+
+
 class Ledger(Mapping[str, LedgerEntry]):
     """The ledger as one Arrow table and an index of its paths: a million recorded files take
     about 300 MB here, against 1 GB as a dict of LedgerEntry (2 GB at its peak), and an entry is
@@ -47,6 +56,22 @@ class Ledger(Mapping[str, LedgerEntry]):
     def __init__(self, table: Any) -> None:
         self.table = table
         self._row = {p: i for i, p in enumerate(table.column("path").to_pylist())}
+
+    @classmethod
+    def of(cls, entries: Mapping[str, LedgerEntry]) -> Ledger:
+        """A ledger of these entries (a Ledger is returned as it is): what plan() takes from a
+        caller holding LedgerEntry objects."""
+        import pyarrow as pa
+
+        if isinstance(entries, Ledger):
+            return entries
+        return cls(pa.Table.from_pylist(
+            [{"path": e.path, "content_hash": e.content_hash, "size": e.size,
+              "mtime_ns": e.mtime_ns, "status": e.status, "format": e.format,
+              "retryable": e.retryable, "split_id": e.split_id,
+              "split_cuts": list(e.cuts) or None, "stored": list(e.stored) or None,
+              "torn": e.torn, "batch_id": e.batch_id} for e in entries.values()],
+            schema=_ledger_schema()))
 
     def __getitem__(self, path: str) -> LedgerEntry:
         i = self._row[path]
@@ -93,26 +118,23 @@ def read_ledger(wh: Path) -> Ledger:
     """Latest files row per input path, across all committed batches."""
     import duckdb
 
-    from tasks.store.views import check_readable, spill_folder
+    from tasks.store.views import cap_memory, check_readable, spill_folder
 
     check_readable(wh)  # read only: a run upgraded an earlier version's seeds before planning
     files = [str(table_file(wh, b, "files").resolve()).replace("'", "''")
              for b in committed_batches(wh)]
-    spill = spill_folder("ledger")
-    con = duckdb.connect()
-    try:
-        # the latest row of a million paths: 1.7 GB at its peak unbounded, 0.7 GB (and 1.7 s
-        # more) within this, spilling to a folder of its own (no warehouse write: status reads
-        # the ledger too)
-        con.execute("set memory_limit = $m", {"m": LEDGER_MEMORY})
-        con.execute("set temp_directory = $d", {"d": str(spill)})
-        sql = substitute(load_sql("ledger.sql"),
-                         {"{files_parquet}": "[" + ", ".join(f"'{f}'" for f in files) + "]"})
-        return Ledger(con.sql(sql).to_arrow_table())
-    finally:
-        con.close()
-        if spill.exists():
-            shutil.rmtree(spill, ignore_errors=True)
+    # the latest row of a million paths: 1.7 GB at its peak unbounded, 0.7 GB (and 1.7 s more)
+    # within LEDGER_MEMORY, spilling to a folder of its own (no warehouse write: status reads
+    # the ledger too)
+    with spill_folder("ledger") as spill:
+        con = duckdb.connect()
+        try:
+            cap_memory(con, spill, LEDGER_MEMORY)
+            sql = substitute(load_sql("ledger.sql"),
+                             {"{files_parquet}": "[" + ", ".join(f"'{f}'" for f in files) + "]"})
+            return Ledger(con.sql(sql).to_arrow_table())
+        finally:
+            con.close()
 
 
 def record_deleted(wh: Path, batch_id: str, run_id: str, paths: list[str]) -> None:

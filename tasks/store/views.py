@@ -16,6 +16,8 @@ import shutil
 import tempfile
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +84,16 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 PUBLISH_MEMORY_LIMIT = "512MB"
 
 
-def spill_folder(purpose: str) -> Path:
-    """A folder of this process's own for DuckDB to spill into, not made until DuckDB needs it
-    (the caller removes it if it exists): two processes never share one."""
-    return Path(tempfile.gettempdir()) / f"news-etl-{purpose}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+@contextmanager
+def spill_folder(purpose: str) -> Iterator[Path]:
+    """A folder of this process's own for DuckDB to spill into: DuckDB makes it only if it
+    spills, and it is removed afterwards if it was made (two processes never share one)."""
+    path = Path(tempfile.gettempdir()) / f"news-etl-{purpose}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        yield path
+    finally:
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def cap_memory(con: Any, spill: str | Path, default: str = DEFAULT_MEMORY_LIMIT) -> None:
@@ -106,38 +114,44 @@ def write_database(path: Path, stmts: list[str], con: Any = None) -> None:
     3.6 at a million articles), and its cached footers serve the views' binding."""
     import duckdb
 
-    own = con is None
-    spill = spill_folder("publish") if own else None
-    if own:
-        con = duckdb.connect()
-        con.execute("set parquet_metadata_cache = true")  # (as build.materialize: footers once)
-        cap_memory(con, spill or "", PUBLISH_MEMORY_LIMIT)
+    if con is None:
+        with spill_folder("publish") as spill:
+            own = duckdb.connect()
+            try:
+                own.execute("set parquet_metadata_cache = true")  # (footers once)
+                cap_memory(own, spill, PUBLISH_MEMORY_LIMIT)
+                _write_views(own, path, stmts, reuse_live=False)
+            finally:
+                own.close()
+        return
     before = con.sql("select current_database()").fetchall()[0][0]
     try:
-        con.execute(f"attach {literal(path)} as wh (storage_version '{STORAGE_VERSION}')")
-        con.execute("use wh")
-        for stmt in stmts:
-            table = next((t for t in LIVE_TABLES
-                          if stmt.startswith(f"create or replace table {t} as")), None)
-            if table and not own:
-                con.execute(f"create table wh.main.{table} as select * from {before}.main.{table}")
-                continue
-            # another client never sets the variable, so it always takes the semi-join; stored
-            # as a constant, the views need no getvariable (DuckDB 1.1) to open in 1.0 either
-            con.execute(stmt.replace(ALL_LIVE, "false"))
-        # whether every row in the files is live, as the statements found it: a news-etl
-        # connection opening this file reads the files without the semi-join when it is
-        con.execute(f"create or replace table {STATE_TABLE} as select "
-                    f"coalesce(getvariable('news_etl_all_live'), false) as all_live")
-        con.execute("checkpoint wh")
+        _write_views(con, path, stmts, reuse_live=True, source=before)
     finally:
-        if own:
-            con.close()
-        else:
-            con.execute(f"use {before}")
-            con.execute("detach wh")
-        if spill is not None and spill.exists():
-            shutil.rmtree(spill, ignore_errors=True)
+        con.execute(f"use {before}")
+        con.execute("detach wh")
+
+
+def _write_views(con: Any, path: Path, stmts: list[str], reuse_live: bool,
+                 source: str = "memory") -> None:
+    """Attach path as wh and write the views there; ``reuse_live``: copy the live sets from
+    the ``source`` database instead of deriving them."""
+    con.execute(f"attach {literal(path)} as wh (storage_version '{STORAGE_VERSION}')")
+    con.execute("use wh")
+    for stmt in stmts:
+        table = next((t for t in LIVE_TABLES
+                      if stmt.startswith(f"create or replace table {t} as")), None)
+        if table and reuse_live:
+            con.execute(f"create table wh.main.{table} as select * from {source}.main.{table}")
+            continue
+        # another client never sets the variable, so it always takes the semi-join; stored
+        # as a constant, the views need no getvariable (DuckDB 1.1) to open in 1.0 either
+        con.execute(stmt.replace(ALL_LIVE, "false"))
+    # whether every row in the files is live, as the statements found it: a news-etl
+    # connection opening this file reads the files without the semi-join when it is
+    con.execute(f"create or replace table {STATE_TABLE} as select "
+                f"coalesce(getvariable('news_etl_all_live'), false) as all_live")
+    con.execute("checkpoint wh")
 
 
 def views_digest(stmts: list[str]) -> str:

@@ -66,9 +66,9 @@ def republish(wh: Path) -> None:
     try:
         views.publish_views(wh)
     except Exception as exc:  # noqa: BLE001
-        get_run_logger().warning("news.duckdb was not refreshed (%s); `news-etl query` sees every "
-                                 "committed batch, other clients see the earlier ones until the "
-                                 "next run", exc)
+        get_run_logger().warning("news.duckdb was not refreshed (%s); `news-etl query` sees "
+                                 "every committed batch, other clients see the earlier ones "
+                                 "until the next run", views.short_reason(exc))
 
 
 @task(name="aggregate", cache_policy=NO_CACHE)
@@ -81,7 +81,8 @@ def aggregate(wh: Path) -> None:
         get_run_logger().info("corpus tables materialised in %.1fs (%s)", secs, ", ".join(
             f"{name} {s:.1f}s" for name, s in timings.items()))
     except Exception as exc:  # noqa: BLE001
-        get_run_logger().warning("corpus tables not materialised (%s); the views stay live", exc)
+        get_run_logger().warning("corpus tables not materialised (%s); the views stay live",
+                                 views.short_reason(exc))
     t0 = time.perf_counter()
     republish(wh)
     get_run_logger().info("news.duckdb republished in %.1fs", time.perf_counter() - t0)

@@ -118,7 +118,7 @@ def read_ledger(wh: Path) -> Ledger:
     """Latest files row per input path, across all committed batches."""
     import duckdb
 
-    from tasks.store.views import cap_memory, check_readable, spill_folder
+    from tasks.store.views import cap_memory, check_readable, short_reason, spill_folder
 
     check_readable(wh)  # read only: a run upgraded an earlier version's seeds before planning
     files = [str(table_file(wh, b, "files").resolve()).replace("'", "''")
@@ -133,6 +133,8 @@ def read_ledger(wh: Path) -> Ledger:
             sql = substitute(load_sql("ledger.sql"),
                              {"{files_parquet}": "[" + ", ".join(f"'{f}'" for f in files) + "]"})
             return Ledger(con.sql(sql).to_arrow_table())
+        except duckdb.OutOfMemoryException as exc:
+            raise MemoryError(f"reading the file ledger: {short_reason(exc)}") from exc
         finally:
             con.close()
 

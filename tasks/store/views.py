@@ -106,6 +106,18 @@ def cap_memory(con: Any, spill: str | Path, default: str = DEFAULT_MEMORY_LIMIT)
     con.execute("set temp_directory = $d", {"d": str(spill)})
 
 
+def short_reason(exc: BaseException) -> str:
+    """An error as one line, and what to do when DuckDB ran out of the memory a run gives it
+    (its own message runs on for lines of SET advice the user cannot act on here)."""
+    import duckdb
+
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if not isinstance(exc, duckdb.OutOfMemoryException):
+        return first
+    return (f"{first}: set NEWS_ETL_DUCKDB_MEMORY_LIMIT higher than the run's cap (e.g. 4GB), "
+            "or to 'none'")
+
+
 def write_database(path: Path, stmts: list[str], con: Any = None) -> None:
     """A new DuckDB file at path holding the views, in the oldest storage format DuckDB 1.x reads,
     so the CLI and tools built on DuckDB 1.x (DBeaver, the duckdb-cli package) open it too.

@@ -330,3 +330,18 @@ def test_an_escaped_name_never_collides_with_a_real_one(tmp_path):
                                    fw.size, fw.mtime_ns, "ok") for fw in found}
     again = plan(raw, ledger)
     assert (again.new, again.changed, again.unchanged, again.missing) == (0, 0, 2, [])
+
+
+def test_a_ledger_read_out_of_duckdb_memory_says_which_setting_to_raise(tmp_path, monkeypatch):
+    """The run's DuckDB caps are a new way to fail: the message is one line naming the setting,
+    not DuckDB's paragraph of SET advice, and the next read with room works."""
+    from tasks.store import ledger, staging
+
+    wh = tmp_path / "wh"
+    staging.init_warehouse(wh)
+    monkeypatch.setenv("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "1KB")
+    with pytest.raises(MemoryError) as err:
+        ledger.read_ledger(wh)
+    assert "\n" not in str(err.value) and "NEWS_ETL_DUCKDB_MEMORY_LIMIT" in str(err.value)
+    monkeypatch.setenv("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "none")
+    assert len(ledger.read_ledger(wh)) == 0

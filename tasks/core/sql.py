@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 
 def _sql_dir() -> Path:
@@ -52,3 +53,8 @@ def literal(value: object) -> str:
     """A string (a path) as a SQL string literal, for the places DuckDB takes no parameter: a
     view's read_parquet, COPY ... TO, ATTACH."""
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def count_rows(con: Any, name: str) -> int:
+    """Rows of a table or view in a DuckDB connection."""
+    return int(con.sql(f"select count(*) from {name}").fetchall()[0][0])

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.atomic import replacing
-from tasks.core.sql import literal, load_sql, statements, substitute
+from tasks.core.sql import count_rows, literal, load_sql, statements, substitute
 from tasks.corpus.dedup import story_table
 from tasks.store import aggregates, layout, views
 from tasks.store.commit import committed_batches
@@ -135,17 +135,20 @@ def _write(table: Any, path: Path, row_group_size: int | None = None) -> None:
         pq.write_table(table, tmp, compression="zstd", row_group_size=row_group_size)
 
 
-def _stream(con: Any, sql: str, path: Path, row_group_size: int | None = None) -> None:
+def _stream(con: Any, sql: str, path: Path, row_group_size: int | None = None,
+            schema: Any = None) -> None:
     """Write a query's rows to path as DuckDB hands them over, a batch at a time: a table of
     millions of rows (6M quote speakers at a million articles, 600 MB in Arrow) is never held
-    whole in Python. The schema is the query's, which the views declare."""
+    whole in Python. The schema is the query's, which the views declare, unless one is given
+    (each batch is cast to it)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     reader = con.sql(sql).arrow()
-    with replacing(path) as tmp, pq.ParquetWriter(tmp, reader.schema, compression="zstd") as out:
+    schema = schema or reader.schema
+    with replacing(path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as out:
         for rb in reader:
-            out.write_table(pa.Table.from_batches([rb], reader.schema),
+            out.write_table(pa.Table.from_batches([rb]).cast(schema),
                             row_group_size=row_group_size)
 
 
@@ -295,7 +298,7 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
                     "lineage_keys) and b in (select wid from lineage_keys)")
         stored = con.sql(f"select count(*) from read_parquet({literal(pairs_file)})"
                          ).fetchall()[0][0]
-    known = _count_rows(con, "lineage_edges")
+    known = count_rows(con, "lineage_edges")
     new_count = con.sql("select count(*) from lineage_new").fetchall()[0][0]
     found_now = 0
     if new_count:
@@ -405,7 +408,7 @@ def _regroup(con: Any, cache: Path, previous: Path | None) -> tuple[set[int], se
         con.execute("insert into lineage_dropped select distinct quotation_id from lineage_old "
                     "where wid in (select wid from lineage_reach) and quotation_id not in "
                     "(select quotation_id from lineage_dropped)")
-        now = _count_rows(con, "lineage_reach") + _count_rows(con, "lineage_dropped")
+        now = count_rows(con, "lineage_reach") + count_rows(con, "lineage_dropped")
         if now == size:
             break
         size = now
@@ -415,10 +418,6 @@ def _regroup(con: Any, cache: Path, previous: Path | None) -> tuple[set[int], se
     for name in ("lineage_reach", "lineage_old", "lineage_dropped"):
         con.execute(f"drop table {name}")
     return todo, drop
-
-
-def _count_rows(con: Any, name: str) -> int:
-    return int(con.sql(f"select count(*) from {name}").fetchall()[0][0])
 
 
 def _lineage_token(path: Path) -> str | None:
@@ -571,10 +570,8 @@ def write_cooccurrence(con: Any, path: Path) -> None:
     token = uuid.uuid4().hex
     schema = pa.schema([pa.field(n, t) for n, t in COOCCURRENCE_SCHEMA_FIELDS],
                        metadata={"basis": token})
-    reader = con.sql(f"select * from ({sql}) order by articles desc, entity_a, entity_b").arrow()
-    with replacing(path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-        for rb in reader:
-            writer.write_table(pa.Table.from_batches([rb]).cast(schema), row_group_size=ROW_GROUP_ROWS)
+    _stream(con, f"select * from ({sql}) order by articles desc, entity_a, entity_b", path,
+            ROW_GROUP_ROWS, schema)
     if before is not None:
         con.unregister("cooc_basis")
     # what the table was computed from, last: a run stopped before this finds the table's token

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.atomic import replacing
-from tasks.core.sql import literal
+from tasks.core.sql import count_rows, literal
 from tasks.corpus.index import words as folded_words
 from tasks.store import layout
 
@@ -257,8 +257,8 @@ def story_table(con: Any, out_dir: Path) -> Any:
         order by 1""").to_arrow_table()
     con.unregister("story_roots_arrow")
     # the pairs rewritten only when they change; the new texts' signatures as a part of their own
-    same_pairs = kept and _rows(edges_path) == _count(con, "edges_kept") == \
-        _count(con, "edges_all")
+    same_pairs = kept and _rows(edges_path) == count_rows(con, "edges_kept") == \
+        count_rows(con, "edges_all")
     if not same_pairs:
         with replacing(edges_path) as tmp:
             con.execute(f"copy (select * from edges_all order by all) to {literal(tmp)} "
@@ -300,7 +300,7 @@ def merge_story_parts(con: Any, parts_dir: Path, tokens: list[str]) -> None:
     import pyarrow.parquet as pq
 
     rows = sum(pq.ParquetFile(parts_dir / f"{t}.sig.parquet").metadata.num_rows for t in tokens)
-    if len(tokens) > MAX_STORY_PARTS or rows > 2 * max(_count(con, "story_texts"), 1000):
+    if len(tokens) > MAX_STORY_PARTS or rows > 2 * max(count_rows(con, "story_texts"), 1000):
         token = uuid.uuid4().hex
         _write_part(con, parts_dir, token, "sig_all", "bands_all", replaces=tokens)
         tokens = [token]
@@ -341,10 +341,6 @@ def _rows(path: Path) -> int:
     import pyarrow.parquet as pq
 
     return int(pq.ParquetFile(path).metadata.num_rows)
-
-
-def _count(con: Any, name: str) -> int:
-    return int(con.sql(f"select count(*) from {name}").fetchall()[0][0])
 
 
 def copies(wh: Path) -> tuple[int, int]:

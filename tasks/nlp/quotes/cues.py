@@ -171,11 +171,15 @@ def outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: Index
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "parataxis", "conj", "advcl"})
 
 
+SPEAKING_NOUNS = ROLE_NOUNS | ORG_NOUNS  # a role or a body: 'the nominee', 'the council'
+SPEAKING_PRONOUNS = PRONOUNS - {"it", "you"}
+
+
 def can_speak(tok: Token) -> bool:
     """A subject that can be a speaker by what it is: a name (capitalised, or a person,
     organisation or group the NER found), a pronoun for people, or a role or body."""
     return capitalised(tok) or tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or \
-        tok.lower_ in PRONOUNS - {"it", "you"} or tok.lower_ in ROLE_NOUNS | ORG_NOUNS
+        tok.lower_ in SPEAKING_PRONOUNS or tok.lower_ in SPEAKING_NOUNS
 
 
 def in_attribution_slot(tok: Token, start: int, end: int, idx: Index) -> bool:

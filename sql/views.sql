@@ -14,9 +14,14 @@ with rows as (
     select *, coalesce(split_id, batch_id) as split
     from read_parquet({files_parquet}, union_by_name = true)
 ),
+-- a path with one row (most of them: a file read once, whole) is its own current contents;
+-- only the paths stored more than once go through the windows below (at a million files,
+-- 0.4 s rather than 2 s)
+counts as (select path, count(*) = 1 as single from rows group by path),
+many as (select r.* from rows r semi join counts n on n.path = r.path and not n.single),
 current as (
-    select r.* from rows r
-    join (select path, content_hash from rows
+    select r.* from many r
+    join (select path, content_hash from many
           qualify row_number() over (partition by path order by batch_id desc) = 1) l
       on r.path = l.path and r.content_hash is not distinct from l.content_hash
     qualify row_number() over (partition by r.path, r.split, r.part order by r.batch_id desc) = 1
@@ -28,11 +33,16 @@ chosen as (
         partition by path
         order by count(*) = coalesce(len(any_value(split_cuts)) + 1, 1) desc, max(batch_id) desc
     ) = 1
+),
+live as (
+    select c.* from current c semi join chosen h on c.path = h.path and c.split = h.split
+    union all
+    select r.* from rows r semi join counts n on n.path = r.path and n.single
 )
 select c.path, c.batch_id, c.run_id, c.content_hash, c.size, c.mtime_ns, c.format, c.status,
        c.error, c.warning, c.articles, c.records_failed, c.processed_at, c.retryable,
        c.record_kinds, c.split_id, c.part, c.split_cuts
-from current c semi join chosen h on c.path = h.path and c.split = h.split;
+from live c;
 
 -- live_parts: the (path, batch_id) pairs of file_parts, stored once when the views are written
 -- (in news.duckdb, or in a connection's memory): the article views semi-join this small table

@@ -5,14 +5,36 @@
 -- param: by_month = 1  1: a row per outlet and month; 0: a row per outlet over the whole period
 -- (articles with no outlet named count under '(no outlet named)', and articles with no
 -- publication date under the month 'undated': the month they were processed is no month of news)
-with quoted as (
-    select distinct coalesce(source, '(no outlet named)') as source,
+-- one pass over the quoted people's quotes gives both who is quoted where and each person's
+-- gender over all their quotes, as the speakers view gives it (the articles' own words first, a
+-- first name's only where no article's words gave one): joining the speakers view instead
+-- groups every speaker's quotes a second time (4.7 s against 2.2 at a million articles)
+with persons as materialized (
+    select coalesce(source, '(no outlet named)') as source, seen_at, date_source, identity,
+           speaker_gender, speaker_gender_source
+    from speaker_quotes
+    where kind = 'person'
+),
+gendered as (
+    select identity,
+           coalesce(mode(speaker_gender)
+                        filter (where coalesce(speaker_gender_source, 'text') = 'text'),
+                    mode(speaker_gender) filter (where speaker_gender_source = 'name')) as gender,
+           case when count(speaker_gender)
+                         filter (where coalesce(speaker_gender_source, 'text') = 'text') > 0
+                    then 'text'
+                when count(speaker_gender) > 0 then 'name' end as gender_source
+    from persons
+    group by identity
+),
+quoted as (
+    select distinct source,
            case when $by_month <> 1 then 'all'
                 when date_source = 'published' then strftime(seen_at, '%Y-%m')
                 else 'undated' end as month,
            identity
-    from speaker_quotes
-    where kind = 'person' and ($source = '' or source = $source)
+    from persons
+    where ($source = '' or source = $source)
       and ($since = '' or (date_source = 'published' and strftime(seen_at, '%Y-%m') >= $since))
 ),
 counted as (
@@ -24,7 +46,7 @@ counted as (
            count(*) filter (where s.gender = 'female' and s.gender_source = 'text') as women_text,
            count(*) filter (where s.gender = 'male' and s.gender_source = 'text') as men_text
     from quoted q
-    join speakers s on s.speaker = q.identity
+    join gendered s on s.identity = q.identity
     group by q.source, q.month
 ),
 -- the women's share of those of known gender, k of n, with the 95% Wilson score interval

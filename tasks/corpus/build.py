@@ -39,10 +39,12 @@ def _identity_schema() -> Any:
 
 # a batch's live articles, as one 64-bit value (the XOR of 64 bits of each id's MD5; DuckDB's
 # hash() gives some similar strings one value): a part kept for a batch is named after it, so a
-# batch one of whose articles was superseded is counted anew
-LIVE_SET_SQL = ("select batch_id, bit_xor(md5_number_lower(article_id)) from articles "
+# batch one of whose articles was superseded is counted anew. Read from live_articles, the
+# (article_id, batch_id) pairs views.sql stores in every connection it sets up, rather than
+# from the articles view (0.29 s against 0.5 at a million articles)
+LIVE_SET_SQL = ("select batch_id, bit_xor(md5_number_lower(article_id)) from live_articles "
                 "group by 1")
-# the same, worked out once by materialize for all its writers (0.6 s at a million articles)
+# the same, worked out once by materialize for all its writers
 LIVE_SETS_TABLE = "batch_live_sets"
 
 

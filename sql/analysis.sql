@@ -88,16 +88,24 @@ create or replace macro candidates_of(n) as (
     where lower(name) = lower(n) and status = 'ambiguous');
 
 -- quote_speakers: one narrow row per live quote with a named speaker: the name as stored and
--- its identity. Stored by a run after its last commit (aggregates/quote_speakers.parquet), so a
--- search for what one person said filters one small file instead of the speaker column of
--- every quote's row group; computed live until then.
+-- its identity. The names are stored by a run after its last commit, a part per batch sorted by
+-- name (aggregates/quote_speakers_parts/), so a search for what one person said reads a row
+-- group or two of each part instead of the speaker column of every quote's row group; read
+-- from the quotes until then. The identity is joined here, so a change of identity rewrites
+-- no part.
 create or replace view quote_speakers_live as
-select q.article_id, q.quote_index, q.batch_id, q.speaker,
-       coalesce(i.identity, q.speaker) as identity
-from quotes q left join identity_names i on i.name = q.speaker
+select q.article_id, q.quote_index, q.batch_id, q.speaker
+from quotes q
 where q.speaker is not null;
 
-create or replace view quote_speakers as select * from {quote_speakers_source};
+-- quote_speaker_names: the same without the identity, as stored (what a speaker search filters)
+create or replace view quote_speaker_names as
+select article_id, quote_index, batch_id, speaker from {quote_speakers_source};
+
+create or replace view quote_speakers as
+select s.article_id, s.quote_index, s.batch_id, s.speaker,
+       coalesce(i.identity, s.speaker) as identity
+from quote_speaker_names s left join identity_names i on i.name = s.speaker;
 
 -- named_entities: mentions of names (people, organisations, places, groups...), not of numbers
 -- or dates, with their corpus-level identity and kind.

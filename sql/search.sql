@@ -160,16 +160,31 @@ scored as materialized (
 ),
 -- the matching quotes of the speaker asked for, read only when one is: who said each matching
 -- quote is joined first, so the speaker's test runs on those quotes alone, not on every quote
-spoken as materialized (
-    select s.* from scored s
-    join quote_speakers qk on qk.article_id = s.article_id and qk.quote_index = s.quote_index
-                          and qk.batch_id = s.batch_id
+-- The test is on the names as stored (the parts of quote_speakers are sorted by name), not on
+-- the identity the view joins to each: first the names asked for, those of the identities
+-- asked for (identity_names) and stored names that are their own identity; then the quotes of
+-- those names alone.
+speaker_names as materialized (
+    select name from identity_names
     where by_speaker is not null
-      and (lower(qk.identity) = lower(identity_of(by_speaker))
-           or lower(qk.speaker) = lower(by_speaker)
+      and (lower(identity) = lower(identity_of(by_speaker))
            -- a surname alone finds the full names that end with it ('Novak': Pavel Novak);
            -- ends_with, not LIKE: '%' or '_' in a name is a character, not every speaker
-           or ends_with(lower(qk.identity), ' ' || lower(by_speaker)))
+           or ends_with(lower(identity), ' ' || lower(by_speaker)))
+    union
+    select distinct speaker from quote_speaker_names
+    where by_speaker is not null
+      and (lower(speaker) = lower(by_speaker) or lower(speaker) = lower(identity_of(by_speaker))
+           or ends_with(lower(speaker), ' ' || lower(by_speaker)))
+      and (lower(speaker) = lower(by_speaker)
+           or speaker not in (select name from identity_names))
+),
+spoken as materialized (
+    select s.* from scored s
+    semi join (select article_id, quote_index, batch_id from quote_speaker_names
+               where speaker in (select name from speaker_names)) qk
+      on qk.article_id = s.article_id and qk.quote_index = s.quote_index
+     and qk.batch_id = s.batch_id
 ),
 -- narrowed on the articles' narrow metadata (source, date, story, which quotes are beliefs);
 -- no quote is read to rank

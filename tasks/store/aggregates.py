@@ -27,6 +27,7 @@ class Aggregate:
     placeholder: str  # the {..._source} the view SQL reads it through
     live: str  # the view SQL's source until the table is current
     version: str  # bump when its writer changes what it writes
+    parts: bool = False  # a folder of Parquet parts (one per batch), not one file
 
 
 # Until a run has resolved identities for exactly the committed batches, every name is its own
@@ -51,8 +52,8 @@ AGGREGATES: tuple[Aggregate, ...] = (
     Aggregate("stories", "stories.parquet", "{stories_source}", NO_STORIES, "stories-1"),
     Aggregate("article_meta", "article_meta.parquet", "{article_meta_source}",
               "article_meta_live", "article-meta-2"),
-    Aggregate("quote_speakers", "quote_speakers.parquet", "{quote_speakers_source}",
-              "quote_speakers_live", "quote-speakers-1"),
+    Aggregate("quote_speakers", "quote_speakers_parts", "{quote_speakers_source}",
+              "quote_speakers_live", "quote-speakers-2", parts=True),
     Aggregate("entity_cooccurrence", "entity_cooccurrence.parquet", "{cooccurrence_source}",
               "entity_cooccurrence_live", "cooccurrence-1"),
     # quote lineage (tasks/corpus/lineage.py): which quotes are one quotation; then each
@@ -85,7 +86,9 @@ def current(wh: Path, batches: list[str]) -> bool:
     """Whether aggregates/ was computed from exactly these committed batches by these versions."""
     try:
         marker = (wh / layout.AGGREGATES / MARKER).read_text().strip()
-        return marker == digest(batches) and all(path(wh, a.name).is_file() for a in AGGREGATES)
+        return marker == digest(batches) and all(
+            path(wh, a.name).is_dir() if a.parts else path(wh, a.name).is_file()
+            for a in AGGREGATES)
     except OSError:
         return False
 

@@ -55,8 +55,13 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
         subs[f"{{{table}_parquet}}"] = _sql_list([str(f) for f in files])
     current = aggregates.current(wh, batches)
     for agg in aggregates.AGGREGATES:
-        where = str(root / layout.AGGREGATES / agg.file).replace("'", "''")
-        subs[agg.placeholder] = f"read_parquet('{where}')" if current else agg.live
+        where = root / layout.AGGREGATES / agg.file
+        if agg.parts:  # the parts the writer left (none: no batch, and the live SQL reads none)
+            parts = sorted(str(f) for f in where.glob("*.parquet")) if current else []
+            subs[agg.placeholder] = f"read_parquet({_sql_list(parts)})" if parts else agg.live
+            continue
+        subs[agg.placeholder] = (f"read_parquet('{str(where).replace(chr(39), chr(39) * 2)}')"
+                                 if current else agg.live)
     runs = sorted(e.name for e in os.scandir(layout.runs_dir(wh)) if e.name.endswith(".parquet"))
     subs["{runs_parquet}"] = _sql_list([str(layout.runs_dir(root) / r) for r in runs])
     return [substitute(stmt, subs) for f in VIEW_FILES for stmt in statements(load_sql(f))]

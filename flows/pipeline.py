@@ -217,13 +217,17 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
             Progress(sizes, settings.progress, wh,
                      bytes_per_article=TARGET_BYTES_PER_ARTICLE) as progress:
         futures = [steps.run_batch.submit(s, executor if local else None) for s in specs]
+        published = time.monotonic()
         for done, fut in enumerate(as_completed(futures), 1):
             try:
                 found = fut.result()
                 for i, result in enumerate(found, 1):
                     # the last batch's views come with the corpus tables (_finish aggregates)
                     last = done == len(futures) and i == len(found)
-                    steps.publish_batch(wh, result, progress, views_too=not last)
+                    due = time.monotonic() - published >= settings.publish_every_seconds
+                    steps.publish_batch(wh, result, progress, views_too=due and not last)
+                    if due and not last:
+                        published = time.monotonic()
                     results.append(result)
                     # counted as committed, on disk too: a run stopped or killed from here on
                     # is recorded with what it stored (the signal handler copies this record)

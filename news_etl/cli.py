@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report-every-hours", type=natural_int, default=None, metavar="N",
                      help="rewrite the report only when it is older than N hours (default 0: "
                           "after every run that changed the warehouse)")
+    run.add_argument("--publish-every-seconds", type=natural_int, default=None, metavar="N",
+                     help="while the run goes on, refresh news.duckdb for other DuckDB clients "
+                          "at most every N seconds (default 30; 0: after every batch)")
     run.add_argument("--retry-failed", action="store_true",
                      help="process files that failed before even if they did not change")
     run.add_argument("--reprocess", action="store_true",

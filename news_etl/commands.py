@@ -206,7 +206,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  dask_address=args.address, follow_links=args.follow_links,
                                  models=args.models, compact_batches=args.compact_batches,
                                  gender_from_names=args.gender_from_names,
-                                 report_every_hours=args.report_every_hours)
+                                 report_every_hours=args.report_every_hours,
+                                 publish_every_seconds=args.publish_every_seconds)
     from tasks.core import rawfs
     from tasks.run import interrupt
 

@@ -21,7 +21,9 @@ def run_pipeline(raw: Path, wh: Path, processes: int = 1, batch_articles: int = 
                                  follow_links=options.pop("follow_links", None),
                                  report=options.pop("report", False),  # test_report.py asks
                                  models=options.pop("models", None),
-                                 compact_batches=options.pop("compact_batches", None))
+                                 compact_batches=options.pop("compact_batches", None),
+                                 publish_every_seconds=options.pop("publish_every_seconds",
+                                                                   None))
     return run_flow(settings, RunOptions(**options))
 
 

@@ -31,8 +31,10 @@ TABLES = {
 
 def start(raw: Path, wh: Path, home: Path, processes: int) -> subprocess.Popen:
     env = cli_env(home)
+    # news.duckdb refreshed after every batch, so kills also land in the middle of one
     return subprocess.Popen([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh),
-                             "--batch-articles", "4", "--processes", str(processes), "--quiet"],
+                             "--batch-articles", "4", "--processes", str(processes), "--quiet",
+                             "--publish-every-seconds", "0"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True)
 

@@ -129,6 +129,34 @@ def test_sample_corpus_fills_every_view(tmp_path, monkeypatch):
                      "2026-11-19 14:30:00+00", "coastalledger.example", ["Hannah Cole"])]
 
 
+def test_news_duckdb_follows_a_run_at_most_as_often_as_asked(tmp_path, monkeypatch):
+    """publish_every_seconds: 0 refreshes news.duckdb after every batch but the last (the
+    corpus step publishes then); an hour refreshes it at no batch of a short run. Either way the
+    run ends with news.duckdb showing every article."""
+    from tasks.store import views
+    from tests.corpus import write_corpus
+
+    write_corpus(tmp_path / "raw", 24)
+    original, calls = views.publish_views, []
+
+    def counted(wh: Path, con: object = None) -> bool:
+        calls.append(con is None)  # the corpus step's own publish passes its connection
+        return original(wh, con)
+
+    monkeypatch.setattr(views, "publish_views", counted)
+    seen = {}
+    for every in (0, 3600):
+        calls.clear()
+        wh = tmp_path / f"wh-{every}"
+        run_pipeline(tmp_path / "raw", wh, batch_articles=1, publish_every_seconds=every)
+        batches = sum(1 for b in (wh / "batches").iterdir() if b.name != "0-schema")
+        assert batches >= 4
+        seen[every] = (len(calls), batches)
+        assert query(wh, "select count(*) from articles") == [(24,)]
+    (each, batches), (hourly, _) = seen[0], seen[3600]
+    assert each - hourly == batches - 1
+
+
 def test_incremental_new_changed_unchanged(raw, wh):
     write(raw / "a.txt", STORY)
     write(raw / "b.jsonl", "\n".join(json.dumps({"title": f"T{i}", "text": f"Story number {i} "

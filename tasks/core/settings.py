@@ -27,7 +27,7 @@ class SettingsError(UsageError):
 
 # the whole-number settings and the least each takes (compact_batches 0: never)
 LEAST = {"processes": 1, "batch_articles": 1, "pipe_batch_size": 1, "compact_batches": 0,
-         "report_every_hours": 0}
+         "report_every_hours": 0, "publish_every_seconds": 0}
 # what `news-etl serve` takes unless told: a scheduled run rewrites the report at most daily (the
 # report reads every article: 1.8 s at 2k articles, 83 s at a million), `news-etl report` any time
 SCHEDULED_REPORT_EVERY_HOURS = 24
@@ -71,6 +71,12 @@ class Settings:
     report: bool = True  # write <warehouse>/report.html after a run that changed the warehouse
     # ... only when the report there is older than this many hours (0: after every such run)
     report_every_hours: int = 0
+    # while a run goes on, news.duckdb (what other DuckDB clients open) follows its commits at
+    # most this often (0: after every batch): publishing binds the views over every batch, 2-4 s
+    # and up to its memory cap at a million articles, beside the workers parsing the next
+    # batches. `news-etl query` and search see every commit at once whatever this says, and the
+    # corpus step publishes at the end of the run
+    publish_every_seconds: int = 30
     # a run that leaves more small batches than this merges them (tasks/run/compact.py): every
     # scan pays per file, a search most of all (0: never; `news-etl compact` still does)
     compact_batches: int = 32
@@ -142,6 +148,9 @@ HELP: dict[str, str] = {
     "report": "write <warehouse>/report.html after a run that changed the warehouse",
     "report_every_hours": "rewrite the report only when it is older than this many hours "
                           "(0: after every run that changed the warehouse; serve: 24)",
+    "publish_every_seconds": "while a run goes on, refresh news.duckdb (what other DuckDB "
+                             "clients open) at most this often (0: after every batch); query "
+                             "and search see every commit at once",
     "compact_batches": "merge the small batches when a run leaves more than this many (0: never)",
     "model": "the installed spaCy pipeline for English (and undetected languages)",
     "disable": "pipeline components not run (the extractors read the parser and NER only)",

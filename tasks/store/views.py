@@ -85,8 +85,8 @@ LIVE_TABLES = ("live_parts", "live_articles")  # views.sql's stored live sets
 # ('2GB'; 'none' for DuckDB's own).
 # The views alone are published under half of it: a run publishes them after each batch,
 # while its workers parse the next ones.
-DEFAULT_MEMORY_LIMIT = "1GB"
-PUBLISH_MEMORY_LIMIT = "512MB"
+DEFAULT_MEMORY_LIMIT = "768MB"
+PUBLISH_MEMORY_LIMIT = "384MB"
 
 
 @contextmanager

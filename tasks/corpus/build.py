@@ -26,6 +26,9 @@ from tasks.store.staging import ROW_GROUP_ROWS
 # corpus statistics four times slower and the lookup no faster than one group of 37k.
 LOOKUP_GROUP_ROWS = {"article_meta": 2_048, "identity_names": 4_096}
 SPEAKER_GROUP_ROWS = 16_384  # quote_speakers parts: a name's quotes in a group or two
+# batches whose parts one query computes: a rebuild holds no more than these in Arrow at once
+# (at a million simulated articles, 16 batches of ~60k articles: about 100 MB of quote speakers)
+PART_CHUNK = 16
 COOCCURRENCE_SCHEMA_FIELDS = (("entity_a", "string"), ("kind_a", "string"),
                               ("entity_b", "string"), ("kind_b", "string"),
                               ("articles", "int64"))
@@ -50,14 +53,14 @@ LIVE_SETS_TABLE = "batch_live_sets"
 
 
 def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
-                keep_batch_id: bool = False, per_batch: bool = False,
+                keep_batch_id: bool = False, chunk: int = 0,
                 row_group_size: int | None = None) -> dict[str, str]:
     """Per-batch parts kept in ``folder``: one file a batch, named after its id and its live
     articles (LIVE_SET_SQL, or the LIVE_SETS_TABLE materialize made once), so a batch one of
     whose articles a later one superseded is a new part. ``compute`` makes the rows of the
     batches it is given (with a batch_id column) and is called only for the batches no file
-    holds (``per_batch``: once for each such batch, so a rebuild never holds every batch's rows
-    at once). Returns the files wanted now, by batch; the caller removes the others when it no
+    holds (``chunk``: for that many batches at a time, so a rebuild never holds every batch's
+    rows at once). Returns the files wanted now, by batch; the caller removes the others when it no
     longer needs them."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -68,10 +71,12 @@ def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
     live = con.sql(f"select * from {LIVE_SETS_TABLE}" if pinned else LIVE_SET_SQL).fetchall()
     want = {f"{b}.{h:016x}.parquet": b for b, h in live}
     todo = sorted({b for f, b in want.items() if not (folder / f).is_file()})
-    for chunk in ([[b] for b in todo] if per_batch else [todo] if todo else []):
-        rows = compute(chunk)
+    step = chunk or max(1, len(todo))
+    for k in range(0, len(todo), step):
+        some = todo[k:k + step]
+        rows = compute(some)
         for f, b in want.items():
-            if b in chunk:
+            if b in some:
                 part = rows.filter(pc.equal(rows["batch_id"], b))
                 with replacing(folder / f) as tmp:
                     pq.write_table(part if keep_batch_id else part.drop_columns(["batch_id"]),
@@ -197,9 +202,6 @@ APPEARANCE_FIELDS = (("quotation_id", "string"), ("article_id", "string"),
 # seconds at 100k) and its text's hash, which keys its cached wording
 DIRECT_FROM = ("from quotes q join article_dates d using (article_id) "
                "where q.quote_type = 'direct'")
-DIRECT_QUOTES = ("select q.article_id, q.quote_index, md5(coalesce(q.text, '')) as h, "
-                 "epoch_us(d.seen_at) as seen_us, epoch_us(d.first_seen) as first_us "
-                 + DIRECT_FROM)
 
 
 def _appearance_table(found: list[Any]) -> Any:
@@ -260,7 +262,7 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
         if orphan.stem not in tokens:
             orphan.unlink()  # a stopped run's: its texts are folded again
     kept = bool(tokens) and seen_file.is_file() and pairs_file.is_file()
-    con.execute(f"create or replace temp table lineage_quotes as {DIRECT_QUOTES}")
+    _direct_quote_hashes(con, cache / "hashes")
     con.execute("create or replace temp table lineage_known as "
                 + (f"select h, wid, traceable from read_parquet({_files(words_dir, tokens)})"
                    if tokens else "select ''::varchar as h, 0::ubigint as wid, "
@@ -437,6 +439,26 @@ def _lineage_token(path: Path) -> str | None:
 FOLD_ROWS = 50_000  # quote texts folded at a time
 
 
+def _direct_quote_hashes(con: Any, folder: Path) -> None:
+    """The temp table lineage_quotes (each direct quote, the MD5 of its text, when it appeared)
+    from the text hashes kept in ``folder``, a part per batch (batch_parts): a run hashes its
+    own batches' direct quotes, not every quote text of the corpus (1.6 s at a million)."""
+    want = batch_parts(con, folder, lambda todo: con.sql(
+        "select batch_id, article_id, quote_index, md5(coalesce(text, '')) as h from quotes "
+        "where quote_type = 'direct' and batch_id in (select unnest($b))",
+        params={"b": todo}).to_arrow_table(), keep_batch_id=True, chunk=PART_CHUNK)
+    for old in folder.glob("*.parquet"):
+        if old.name not in want:
+            old.unlink()  # a batch compacted away or superseded in part
+    source = (f"read_parquet({_files(folder, sorted(f.removesuffix('.parquet') for f in want))})"
+              if want else "(select ''::varchar as article_id, 0 as quote_index, "
+              "''::varchar as h where false)")
+    con.execute("create or replace temp table lineage_quotes as select q.article_id, "
+                "q.quote_index, q.h, epoch_us(d.seen_at) as seen_us, "
+                f"epoch_us(d.first_seen) as first_us from {source} q "
+                "join article_dates d using (article_id)")
+
+
 def _fold_new_texts(con: Any) -> int:
     """Fold the direct quote texts lineage_known lacks into the temp table lineage_fresh_words
     (h, wording, traceable), FOLD_ROWS at a time; how many."""
@@ -533,9 +555,9 @@ def write_quote_speakers(con: Any, path: Path) -> None:
     quote_speakers view joins each name's identity."""
     want = batch_parts(con, path, lambda todo: con.sql(
         "select article_id, quote_index, batch_id, speaker from quote_speakers_live "
-        "where batch_id = $b order by speaker, article_id, quote_index",
-        params={"b": todo[0]}).to_arrow_table(),
-        keep_batch_id=True, per_batch=True, row_group_size=SPEAKER_GROUP_ROWS)
+        "where batch_id in (select unnest($b)) order by speaker, article_id, quote_index",
+        params={"b": todo}).to_arrow_table(),
+        keep_batch_id=True, chunk=PART_CHUNK, row_group_size=SPEAKER_GROUP_ROWS)
     for old in path.glob("*.parquet"):
         if old.name not in want:
             old.unlink()  # a batch compacted away or superseded in part

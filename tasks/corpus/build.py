@@ -84,6 +84,14 @@ def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
     return want
 
 
+def drop_other_parts(folder: Path, want: dict[str, str]) -> None:
+    """Remove the parts in folder batch_parts did not ask for: a batch compacted away, or one
+    a later batch superseded in part (its part under its old live set)."""
+    for old in folder.glob("*.parquet"):
+        if old.name not in want:
+            old.unlink()
+
+
 STAT_COLUMNS = ("name", "label", "mentions", "articles", "titled", "determined", "org_context",
                 "work_context", "backed")
 
@@ -114,9 +122,7 @@ def name_statistics(con: Any, cache: Path | None = None) -> list[tuple[Any, ...]
         return con.sql(sql).to_arrow_table()
 
     want = batch_parts(con, folder, counts, keep_batch_id=True)
-    for old in folder.glob("*.parquet"):
-        if old.name not in want:
-            old.unlink()  # a batch compacted away or superseded in part
+    drop_other_parts(folder, want)
     if not want:
         return []
     files = [str(folder / f) for f in sorted(want)]
@@ -447,9 +453,7 @@ def _direct_quote_hashes(con: Any, folder: Path) -> None:
         "select batch_id, article_id, quote_index, md5(coalesce(text, '')) as h from quotes "
         "where quote_type = 'direct' and batch_id in (select unnest($b))",
         params={"b": todo}).to_arrow_table(), keep_batch_id=True, chunk=PART_CHUNK)
-    for old in folder.glob("*.parquet"):
-        if old.name not in want:
-            old.unlink()  # a batch compacted away or superseded in part
+    drop_other_parts(folder, want)
     source = (f"read_parquet({_files(folder, sorted(f.removesuffix('.parquet') for f in want))})"
               if want else "(select ''::varchar as article_id, 0 as quote_index, "
               "''::varchar as h where false)")
@@ -558,9 +562,7 @@ def write_quote_speakers(con: Any, path: Path) -> None:
         "where batch_id in (select unnest($b)) order by speaker, article_id, quote_index",
         params={"b": todo}).to_arrow_table(),
         keep_batch_id=True, chunk=PART_CHUNK, row_group_size=SPEAKER_GROUP_ROWS)
-    for old in path.glob("*.parquet"):
-        if old.name not in want:
-            old.unlink()  # a batch compacted away or superseded in part
+    drop_other_parts(path, want)
     (path.parent / "quote_speakers.parquet").unlink(missing_ok=True)  # the one file of before
 
 
@@ -619,9 +621,7 @@ def write_cooccurrence(con: Any, path: Path) -> None:
     basis = basis.replace_schema_metadata({"token": token, "parts": "\n".join(sorted(want))})
     with replacing(basis_file) as tmp:
         pq.write_table(basis, tmp, compression="zstd")
-    for old in parts_dir.glob("*.parquet"):
-        if old.name not in want:
-            old.unlink()
+    drop_other_parts(parts_dir, want)
 
 
 def _cooccurrence_basis(path: Path, basis_file: Path) -> tuple[Any, set[str]] | None:

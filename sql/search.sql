@@ -158,12 +158,10 @@ scored as materialized (
     from hits h join df using (term), corpus c
     group by h.article_id, h.quote_index
 ),
--- the matching quotes of the speaker asked for, read only when one is: who said each matching
--- quote is joined first, so the speaker's test runs on those quotes alone, not on every quote
--- The test is on the names as stored (the parts of quote_speakers are sorted by name), not on
--- the identity the view joins to each: first the names asked for, those of the identities
--- asked for (identity_names) and stored names that are their own identity; then the quotes of
--- those names alone.
+-- the matching quotes of the speaker asked for, read only when one is. The test is on the
+-- names as stored (the parts of quote_speakers are sorted by name), not on the identity the
+-- view joins to each: first the names meant (the name asked for, the names of the identities
+-- asked for, and stored names that are their own identity), then the quotes of those names.
 speaker_names as materialized (
     select name from identity_names
     where by_speaker is not null

@@ -60,8 +60,7 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
             parts = sorted(str(f) for f in where.glob("*.parquet")) if current else []
             subs[agg.placeholder] = f"read_parquet({_sql_list(parts)})" if parts else agg.live
             continue
-        subs[agg.placeholder] = (f"read_parquet('{str(where).replace(chr(39), chr(39) * 2)}')"
-                                 if current else agg.live)
+        subs[agg.placeholder] = f"read_parquet({literal(str(where))})" if current else agg.live
     runs = sorted(e.name for e in os.scandir(layout.runs_dir(wh)) if e.name.endswith(".parquet"))
     subs["{runs_parquet}"] = _sql_list([str(layout.runs_dir(root) / r) for r in runs])
     return [substitute(stmt, subs) for f in VIEW_FILES for stmt in statements(load_sql(f))]
@@ -83,8 +82,8 @@ LIVE_TABLES = ("live_parts", "live_articles")  # views.sql's stored live sets
 # tables), spilling to disk beyond it: unbounded, DuckDB takes up to 80% of the machine, and
 # a run at a million articles peaked at 3.4 GB. NEWS_ETL_DUCKDB_MEMORY_LIMIT sets another
 # ('2GB'; 'none' for DuckDB's own).
-# The views alone are published under half of it: a run publishes them after each batch,
-# while its workers parse the next ones.
+# The views alone are published under half of it: a run publishes them while its workers parse
+# the next batches (at most every publish_every_seconds).
 DEFAULT_MEMORY_LIMIT = "768MB"
 PUBLISH_MEMORY_LIMIT = "384MB"
 

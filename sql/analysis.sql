@@ -218,22 +218,40 @@ group by identity;
 -- does (gender_source says which; NULL where neither; the majority where articles differ, with
 -- gender_articles saying how many articles gave any), and
 -- how much and where they are quoted (outlets: distinct sources; stories: a syndicated story once).
+-- speaker_gender_of(f_text, m_text, f_name, m_name): the gender the counts of a person's quotes
+-- give: the articles' words first, a first name's only where the words give none or are split
+-- evenly; an even split of both is no gender (never the first of two in some order: a tie
+-- broken by chance made the women counted differ from one query to the next).
+create or replace macro speaker_gender_of(f_text, m_text, f_name, m_name) as
+    case when f_text > m_text then 'female' when m_text > f_text then 'male'
+         when f_name > m_name then 'female' when m_name > f_name then 'male' end;
+create or replace macro speaker_gender_source_of(f_text, m_text, f_name, m_name) as
+    case when f_text <> m_text then 'text' when f_name <> m_name then 'name' end;
+
 create or replace view speakers as
-select identity as speaker, any_value(kind) as kind,
-       mode(speaker_role) as role, mode(speaker_organisation) as organisation,
-       -- the articles' words first: a first name's gender only where no article gives one
-       -- (rows from before quotes-12 carry no source: theirs was the words')
-       coalesce(mode(speaker_gender) filter (where coalesce(speaker_gender_source, 'text') = 'text'),
-                mode(speaker_gender) filter (where speaker_gender_source = 'name'))
-           as gender,
-       case when count(speaker_gender) filter (where coalesce(speaker_gender_source, 'text')
-                                                     = 'text') > 0 then 'text'
-            when count(speaker_gender) > 0 then 'name' end as gender_source,
-       count(distinct article_id) filter (where speaker_gender is not null) as gender_articles,
-       count(*) as quotes, count(distinct article_id) as articles,
-       nullif(count(distinct source), 0) as outlets, count(distinct story_id) as stories
-from speaker_quotes
-group by identity;
+with counted as (
+    select identity, any_value(kind) as kind,
+           mode(speaker_role) as role, mode(speaker_organisation) as organisation,
+           -- (rows from before quotes-12 carry no source: theirs was the articles' words)
+           count(*) filter (where speaker_gender = 'female'
+                            and coalesce(speaker_gender_source, 'text') = 'text') as f_text,
+           count(*) filter (where speaker_gender = 'male'
+                            and coalesce(speaker_gender_source, 'text') = 'text') as m_text,
+           count(*) filter (where speaker_gender = 'female' and speaker_gender_source = 'name')
+               as f_name,
+           count(*) filter (where speaker_gender = 'male' and speaker_gender_source = 'name')
+               as m_name,
+           count(distinct article_id) filter (where speaker_gender is not null) as gender_articles,
+           count(*) as quotes, count(distinct article_id) as articles,
+           nullif(count(distinct source), 0) as outlets, count(distinct story_id) as stories
+    from speaker_quotes
+    group by identity
+)
+select identity as speaker, kind, role, organisation,
+       speaker_gender_of(f_text, m_text, f_name, m_name) as gender,
+       speaker_gender_source_of(f_text, m_text, f_name, m_name) as gender_source,
+       gender_articles, quotes, articles, outlets, stories
+from counted;
 
 -- speaker_source: how often each speaker (identity) is quoted per source.
 create or replace view speaker_source as

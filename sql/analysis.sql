@@ -218,38 +218,36 @@ group by identity;
 -- does (gender_source says which; NULL where neither; the majority where articles differ, with
 -- gender_articles saying how many articles gave any), and
 -- how much and where they are quoted (outlets: distinct sources; stories: a syndicated story once).
--- speaker_gender_of(f_text, m_text, f_name, m_name): the gender the counts of a person's quotes
--- give: the articles' words first, a first name's only where the words give none or are split
--- evenly; an even split of both is no gender (never the first of two in some order: a tie
--- broken by chance made the women counted differ from one query to the next).
-create or replace macro speaker_gender_of(f_text, m_text, f_name, m_name) as
-    case when f_text > m_text then 'female' when m_text > f_text then 'male'
-         when f_name > m_name then 'female' when m_name > f_name then 'male' end;
-create or replace macro speaker_gender_source_of(f_text, m_text, f_name, m_name) as
-    case when f_text <> m_text then 'text' when f_name <> m_name then 'name' end;
+-- gender_votes(gender, source): an aggregate over a person's quotes, how many gave female and
+-- male by the articles' own words (rows from before quotes-12 carry no source: theirs was the
+-- words) and by a first name. speaker_gender_of(votes): the articles' words by majority first, a
+-- first name's where the words give none or split evenly; an even split of both is no gender
+-- (never the first of two in some order: a tie broken by chance made the women counted differ
+-- from one query to the next). speaker_gender_source_of(votes): which of the two decided.
+create or replace macro gender_votes(g, src) as {
+    'f_text': count(*) filter (where g = 'female' and coalesce(src, 'text') = 'text'),
+    'm_text': count(*) filter (where g = 'male' and coalesce(src, 'text') = 'text'),
+    'f_name': count(*) filter (where g = 'female' and src = 'name'),
+    'm_name': count(*) filter (where g = 'male' and src = 'name')};
+create or replace macro speaker_gender_of(v) as
+    case when v.f_text > v.m_text then 'female' when v.m_text > v.f_text then 'male'
+         when v.f_name > v.m_name then 'female' when v.m_name > v.f_name then 'male' end;
+create or replace macro speaker_gender_source_of(v) as
+    case when v.f_text <> v.m_text then 'text' when v.f_name <> v.m_name then 'name' end;
 
 create or replace view speakers as
 with counted as (
     select identity, any_value(kind) as kind,
            mode(speaker_role) as role, mode(speaker_organisation) as organisation,
-           -- (rows from before quotes-12 carry no source: theirs was the articles' words)
-           count(*) filter (where speaker_gender = 'female'
-                            and coalesce(speaker_gender_source, 'text') = 'text') as f_text,
-           count(*) filter (where speaker_gender = 'male'
-                            and coalesce(speaker_gender_source, 'text') = 'text') as m_text,
-           count(*) filter (where speaker_gender = 'female' and speaker_gender_source = 'name')
-               as f_name,
-           count(*) filter (where speaker_gender = 'male' and speaker_gender_source = 'name')
-               as m_name,
+           gender_votes(speaker_gender, speaker_gender_source) as votes,
            count(distinct article_id) filter (where speaker_gender is not null) as gender_articles,
            count(*) as quotes, count(distinct article_id) as articles,
            nullif(count(distinct source), 0) as outlets, count(distinct story_id) as stories
     from speaker_quotes
     group by identity
 )
-select identity as speaker, kind, role, organisation,
-       speaker_gender_of(f_text, m_text, f_name, m_name) as gender,
-       speaker_gender_source_of(f_text, m_text, f_name, m_name) as gender_source,
+select identity as speaker, kind, role, organisation, speaker_gender_of(votes) as gender,
+       speaker_gender_source_of(votes) as gender_source,
        gender_articles, quotes, articles, outlets, stories
 from counted;
 

@@ -603,6 +603,7 @@ def test_a_speakers_gender_is_the_majority_and_an_even_split_none():
                         "'Wire', ?)", [who, gender, source, f"{who}-{k}", f"{who}-{k}"])
     for stmt in statements(load_sql("analysis.sql")):
         if stmt.startswith(("create or replace macro speaker_gender",
+                            "create or replace macro gender_votes",
                             "create or replace view speakers as")):
             con.execute(stmt)
     got = {r[0]: r[1:] for r in con.sql(

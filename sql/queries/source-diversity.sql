@@ -16,23 +16,11 @@ with persons as materialized (
     from speaker_quotes
     where kind = 'person'
 ),
-counts as (
-    select identity,
-           count(*) filter (where speaker_gender = 'female'
-                            and coalesce(speaker_gender_source, 'text') = 'text') as f_text,
-           count(*) filter (where speaker_gender = 'male'
-                            and coalesce(speaker_gender_source, 'text') = 'text') as m_text,
-           count(*) filter (where speaker_gender = 'female' and speaker_gender_source = 'name')
-               as f_name,
-           count(*) filter (where speaker_gender = 'male' and speaker_gender_source = 'name')
-               as m_name
-    from persons
-    group by identity
-),
 gendered as (
-    select identity, speaker_gender_of(f_text, m_text, f_name, m_name) as gender,
-           speaker_gender_source_of(f_text, m_text, f_name, m_name) as gender_source
-    from counts
+    select identity, speaker_gender_of(votes) as gender,
+           speaker_gender_source_of(votes) as gender_source
+    from (select identity, gender_votes(speaker_gender, speaker_gender_source) as votes
+          from persons group by identity)
 ),
 quoted as (
     select distinct source,

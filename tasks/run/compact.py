@@ -91,8 +91,6 @@ def compact_locked(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS, min_batches
     """Merge small batches; the caller holds the warehouse lock (`compact`, or a run merging
     what it leaves). Nothing is merged unless at least min_batches batches would be; with
     aggregate False the corpus-level tables are left to the caller, who recomputes them."""
-    import duckdb
-
     t0 = time.perf_counter()
     report = CompactionReport()
     staging.init_warehouse(wh)
@@ -112,35 +110,28 @@ def compact_locked(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS, min_batches
     for group in report.groups:
         new_id = runs.new_run_id() + commit.COMPACTED_SUFFIX
         staged = staging.StagedBatch(wh, new_id, group_rows=SEARCHED_GROUP_ROWS)
-        # capped as a run's other connections are (views.cap_memory), spilling to a folder of
-        # its own: uncapped, merging 35 small batches at a million articles peaked at 2.7 GB
-        with views.spill_folder("compact") as spill:
-            con = duckdb.connect(":memory:")
-            con.execute("set enable_progress_bar = false")
-            con.execute("set parquet_metadata_cache = true")  # every view binds the footers again
-            views.cap_memory(con, spill)
-            try:
-                for stmt in views.view_statements(wh):
-                    con.execute(stmt)
-                # the batch ids whose rows these folders hold (a compacted folder holds many;
-                # every live row of one batch id is in one folder)
-                ids = [r[0] for r in con.sql(
-                    "select distinct batch_id from read_parquet($files)",
-                    params={"files": [str(layout.table_file(wh, b, "files"))
-                                      for b in group]}).fetchall()]
-                for table in schemas.BATCH_TABLES:
-                    kept = 0
-                    query = sql_articles if table == "articles" else sql.replace(
-                        "{table}", "file_parts" if table == "files" else table).replace(
-                        "{order}", ", ".join(staging.LOOKUP_LAYOUT.get(table, (["batch_id"],))[0]))
-                    reader = con.sql(query, params={"batches": ids}).arrow()
-                    for rb in reader:
-                        staged.add_arrow(table, pa.Table.from_batches([rb]))
-                        kept += rb.num_rows
-                    before = sum(by_name[b].rows[table] for b in group)
-                    report.rows_dropped[table] = report.rows_dropped.get(table, 0) + before - kept
-            finally:
-                con.close()
+        # capped as a run's other connections are, spilling to a folder of its own: uncapped,
+        # merging 35 small batches at a million articles peaked at 2.7 GB
+        with views.capped_connection("compact") as con:
+            for stmt in views.view_statements(wh):
+                con.execute(stmt)
+            # the batch ids whose rows these folders hold (a compacted folder holds many;
+            # every live row of one batch id is in one folder)
+            ids = [r[0] for r in con.sql(
+                "select distinct batch_id from read_parquet($files)",
+                params={"files": [str(layout.table_file(wh, b, "files"))
+                                  for b in group]}).fetchall()]
+            for table in schemas.BATCH_TABLES:
+                kept = 0
+                query = sql_articles if table == "articles" else sql.replace(
+                    "{table}", "file_parts" if table == "files" else table).replace(
+                    "{order}", ", ".join(staging.LOOKUP_LAYOUT.get(table, (["batch_id"],))[0]))
+                reader = con.sql(query, params={"batches": ids}).arrow()
+                for rb in reader:
+                    staged.add_arrow(table, pa.Table.from_batches([rb]))
+                    kept += rb.num_rows
+                before = sum(by_name[b].rows[table] for b in group)
+                report.rows_dropped[table] = report.rows_dropped.get(table, 0) + before - kept
         (staged.path / commit.REPLACES_FILE).write_text("\n".join(group) + "\n")
         staged.close()  # flushes the tables, REPLACES and the folder to disk
         commit.commit_batch(wh, new_id)  # the merged rows appear and the old batches go, at once

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tasks.core.sql import load_sql, substitute
+from tasks.core.sql import literal, load_sql, substitute
 from tasks.store.commit import committed_batches
 from tasks.store.layout import table_file
 
@@ -118,25 +118,20 @@ def read_ledger(wh: Path) -> Ledger:
     """Latest files row per input path, across all committed batches."""
     import duckdb
 
-    from tasks.store.views import cap_memory, check_readable, short_reason, spill_folder
+    from tasks.store.views import capped_connection, check_readable, short_reason
 
     check_readable(wh)  # read only: a run upgraded an earlier version's seeds before planning
-    files = [str(table_file(wh, b, "files").resolve()).replace("'", "''")
-             for b in committed_batches(wh)]
+    files = [table_file(wh, b, "files").resolve() for b in committed_batches(wh)]
+    sql = substitute(load_sql("ledger.sql"),
+                     {"{files_parquet}": "[" + ", ".join(literal(f) for f in files) + "]"})
     # the latest row of a million paths: 1.7 GB at its peak unbounded, 0.7 GB (and 1.7 s more)
     # within LEDGER_MEMORY, spilling to a folder of its own (no warehouse write: status reads
     # the ledger too)
-    with spill_folder("ledger") as spill:
-        con = duckdb.connect()
+    with capped_connection("ledger", LEDGER_MEMORY) as con:
         try:
-            cap_memory(con, spill, LEDGER_MEMORY)
-            sql = substitute(load_sql("ledger.sql"),
-                             {"{files_parquet}": "[" + ", ".join(f"'{f}'" for f in files) + "]"})
             return Ledger(con.sql(sql).to_arrow_table())
         except duckdb.OutOfMemoryException as exc:
             raise MemoryError(f"reading the file ledger: {short_reason(exc)}") from exc
-        finally:
-            con.close()
 
 
 def record_deleted(wh: Path, batch_id: str, run_id: str, paths: list[str]) -> None:

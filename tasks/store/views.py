@@ -110,6 +110,25 @@ def cap_memory(con: Any, spill: str | Path, default: str = DEFAULT_MEMORY_LIMIT)
     con.execute("set temp_directory = $d", {"d": str(spill)})
 
 
+@contextmanager
+def capped_connection(purpose: str, limit: str = DEFAULT_MEMORY_LIMIT) -> Iterator[Any]:
+    """An in-memory DuckDB connection for a run's own work: capped (cap_memory, ``limit``
+    unless NEWS_ETL_DUCKDB_MEMORY_LIMIT says otherwise), spilling to a folder of its own
+    (spill_folder), Parquet footers cached, no progress bar; closed, and its spill folder
+    removed, on the way out."""
+    import duckdb
+
+    with spill_folder(purpose) as spill:
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute("set enable_progress_bar = false")
+            con.execute("set parquet_metadata_cache = true")  # every binding reads footers once
+            cap_memory(con, spill, limit)
+            yield con
+        finally:
+            con.close()
+
+
 def short_reason(exc: BaseException) -> str:
     """An error as one line, and what to do when DuckDB ran out of the memory a run gives it
     (its own message runs on for lines of SET advice the user cannot act on here)."""
@@ -128,17 +147,9 @@ def write_database(path: Path, stmts: list[str], con: Any = None) -> None:
     ``con``: a connection that already ran views.sql over the same batches (the corpus step's):
     its live sets are copied rather than derived again from every file's ledger rows (1.9 s of
     3.6 at a million articles), and its cached footers serve the views' binding."""
-    import duckdb
-
     if con is None:
-        with spill_folder("publish") as spill:
-            own = duckdb.connect()
-            try:
-                own.execute("set parquet_metadata_cache = true")  # (footers once)
-                cap_memory(own, spill, PUBLISH_MEMORY_LIMIT)
-                _write_views(own, path, stmts, reuse_live=False)
-            finally:
-                own.close()
+        with capped_connection("publish", PUBLISH_MEMORY_LIMIT) as own:
+            _write_views(own, path, stmts, reuse_live=False)
         return
     before = con.sql("select current_database()").fetchall()[0][0]
     try:

@@ -41,7 +41,10 @@ def pronoun_labels(pron: Token) -> tuple[str, ...]:
     if pron.lower_ in PRONOUNS_PERSON or pron.lower_ in ("his", "her"):
         return ("PERSON",)
     return BODY_LABELS if pron.lower_ in SINGULAR_GROUP_PRONOUNS else GROUP_LABELS
+
+
 INSTITUTION_LABELS = ("ORG", "GPE", "FAC")  # what "the committee" may shorten
+
 
 def mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Mention | None:
     k = bisect.bisect_right(starts, tok.idx) - 1

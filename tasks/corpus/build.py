@@ -60,8 +60,8 @@ def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
     whose articles a later one superseded is a new part. ``compute`` makes the rows of the
     batches it is given (with a batch_id column) and is called only for the batches no file
     holds (``chunk``: for that many batches at a time, so a rebuild never holds every batch's
-    rows at once). Returns the files wanted now, by batch; the caller removes the others when it no
-    longer needs them."""
+    rows at once). Returns the files wanted now, by batch; the caller removes the others
+    (drop_other_parts) when it no longer needs them."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -667,8 +667,9 @@ def materialize(wh: Path, timings: dict[str, float] | None = None) -> float:
     # corpus step at a million articles, 2.3 s with them cached (views.connect does the same)
     con.execute("set parquet_metadata_cache = true")
     # DuckDB's cap for these tables, spilling to aggregates/.spill beyond it (views.cap_memory:
-    # 1 GB unless NEWS_ETL_DUCKDB_MEMORY_LIMIT says otherwise; benchmarks/scale_sim.py runs a
-    # rebuild under 2 GB)
+    # DEFAULT_MEMORY_LIMIT, 768 MB, unless NEWS_ETL_DUCKDB_MEMORY_LIMIT says otherwise;
+    # benchmarks/scale_sim.py runs a rebuild under 2 GB). It spills inside the warehouse, not
+    # to the system's temporary folder: a rebuild may spill more than a small /tmp holds.
     views.cap_memory(con, wh / layout.AGGREGATES / ".spill")
     try:
         for stmt in views.view_statements(wh, batches):

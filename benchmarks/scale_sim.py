@@ -148,31 +148,24 @@ def sort_like_compaction(folder: Path) -> None:
     article) sorted over the whole batch in their small row groups, as compaction writes the
     batches it merges: a copy-by-copy layout would make a search read a row group of every
     copy (hundreds at a million articles), which no compacted warehouse does."""
-    import duckdb
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from tasks.store import staging
+    from tasks.core.sql import literal
+    from tasks.store import staging, views
 
-    con = duckdb.connect()
-    con.execute("set memory_limit = '1GB'")
-    con.execute("set enable_progress_bar = false")
-    con.execute(f"set temp_directory = '{folder / '.sort-spill'}'")
-    try:
+    with views.capped_connection("sim-sort", "1GB") as con:
         for name, (keys, group_rows) in staging.LOOKUP_LAYOUT.items():
             path = folder / f"{name}.parquet"
             schema = pq.read_schema(path)
             tmp = path.with_suffix(".sorted")
-            reader = con.sql(f"select * from read_parquet('{path}') order by "
+            reader = con.sql(f"select * from read_parquet({literal(path)}) order by "
                              + ", ".join(keys)).arrow()
             with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
                 for rb in reader:
                     writer.write_table(pa.Table.from_batches([rb]).cast(schema),
                                        row_group_size=group_rows)
             tmp.replace(path)
-    finally:
-        con.close()
-        shutil.rmtree(folder / ".sort-spill", ignore_errors=True)
 
 
 def fabricate(src: Path, out: Path, articles: int) -> dict[str, Any]:

@@ -47,9 +47,12 @@ def _aggregates_equal_a_rebuild(wh: Path, copy: Path) -> None:
 def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkeypatch) -> None:
     """The same on a generated warehouse (benchmarks/scale_sim.py's copies of ``src``, letters
     and names altered, one copy a batch), its batches arriving one run at a time and one leaving:
-    the kept state follows additions and a removal and still equals a rebuild."""
+    the kept state follows additions and a removal and still equals a rebuild. Per-batch parts
+    are merged two at a time here (tasks/corpus/parts.py), so merged parts are made, merged
+    again, and dropped when a batch they cover leaves."""
     import importlib.util
 
+    from tasks.corpus import parts
     from tasks.corpus.build import materialize
     from tasks.run import compact
     from tasks.store import layout
@@ -60,6 +63,7 @@ def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkey
     sim = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(sim)
     monkeypatch.setattr(compact, "DEFAULT_TARGET_ROWS", 1)  # one copy a batch
+    monkeypatch.setattr(parts, "MERGE_FANOUT", 2)
     gen, aside = tmp_path / "generated", tmp_path / "aside"
     made = sim.fabricate(src, gen, articles=1)
     made = sim.fabricate(src, gen, articles=4 * made["articles"])
@@ -73,6 +77,9 @@ def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkey
     for b in batches[2:]:  # two runs adding a batch each
         shutil.move(aside / b, layout.batches_dir(gen) / b)
         materialize(gen)
+    speakers = gen / "aggregates" / "quote_speakers_parts"
+    # four batches, merged two and two, then the two merged parts into one
+    assert [p.name[:4] for p in speakers.iterdir()] == ["m.2."]
     shutil.move(layout.batches_dir(gen) / batches[0], aside / batches[0])  # one batch leaves
     materialize(gen)
     _aggregates_equal_a_rebuild(gen, tmp_path / "generated-rebuilt")

@@ -16,6 +16,13 @@ from typing import Any
 from tasks.core.atomic import replacing
 from tasks.core.sql import count_rows, literal, load_sql, statements, substitute
 from tasks.corpus.dedup import story_table
+from tasks.corpus.parts import (
+    LIVE_SET_SQL,
+    LIVE_SETS_TABLE,
+    PART_CHUNK,
+    batch_parts,
+    drop_other_parts,
+)
 from tasks.store import aggregates, layout, views
 from tasks.store.commit import committed_batches
 from tasks.store.staging import ROW_GROUP_ROWS
@@ -26,9 +33,6 @@ from tasks.store.staging import ROW_GROUP_ROWS
 # corpus statistics four times slower and the lookup no faster than one group of 37k.
 LOOKUP_GROUP_ROWS = {"article_meta": 2_048, "identity_names": 4_096}
 SPEAKER_GROUP_ROWS = 16_384  # quote_speakers parts: a name's quotes in a group or two
-# batches whose parts one query computes: a rebuild holds no more than these in Arrow at once
-# (at a million simulated articles, 16 batches of ~60k articles: about 100 MB of quote speakers)
-PART_CHUNK = 16
 COOCCURRENCE_SCHEMA_FIELDS = (("entity_a", "string"), ("kind_a", "string"),
                               ("entity_b", "string"), ("kind_b", "string"),
                               ("articles", "int64"))
@@ -39,57 +43,6 @@ def _identity_schema() -> Any:
 
     return pa.schema([("name", pa.string()), ("identity", pa.string()), ("kind", pa.string()),
                       ("status", pa.string()), ("candidates", pa.list_(pa.string()))])
-
-
-# a batch's live articles, as one 64-bit value (the XOR of 64 bits of each id's MD5; DuckDB's
-# hash() gives some similar strings one value): a part kept for a batch is named after it, so a
-# batch one of whose articles was superseded is counted anew. Read from live_articles, the
-# (article_id, batch_id) pairs views.sql stores in every connection it sets up, rather than
-# from the articles view (0.29 s against 0.5 at a million articles)
-LIVE_SET_SQL = ("select batch_id, bit_xor(md5_number_lower(article_id)) from live_articles "
-                "group by 1")
-# the same, worked out once by materialize for all its writers
-LIVE_SETS_TABLE = "batch_live_sets"
-
-
-def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
-                keep_batch_id: bool = False, chunk: int = 0,
-                row_group_size: int | None = None) -> dict[str, str]:
-    """Per-batch parts kept in ``folder``: one file a batch, named after its id and its live
-    articles (LIVE_SET_SQL, or the LIVE_SETS_TABLE materialize made once), so a batch one of
-    whose articles a later one superseded is a new part. ``compute`` makes the rows of the
-    batches it is given (with a batch_id column) and is called only for the batches no file
-    holds (``chunk``: for that many batches at a time, so a rebuild never holds every batch's
-    rows at once). Returns the files wanted now, by batch; the caller removes the others
-    (drop_other_parts) when it no longer needs them."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    folder.mkdir(parents=True, exist_ok=True)
-    pinned = con.sql("select count(*) from duckdb_tables() where temporary and "
-                     f"table_name = '{LIVE_SETS_TABLE}'").fetchall()[0][0]
-    live = con.sql(f"select * from {LIVE_SETS_TABLE}" if pinned else LIVE_SET_SQL).fetchall()
-    want = {f"{b}.{h:016x}.parquet": b for b, h in live}
-    todo = sorted({b for f, b in want.items() if not (folder / f).is_file()})
-    step = chunk or max(1, len(todo))
-    for k in range(0, len(todo), step):
-        some = todo[k:k + step]
-        rows = compute(some)
-        for f, b in want.items():
-            if b in some:
-                part = rows.filter(pc.equal(rows["batch_id"], b))
-                with replacing(folder / f) as tmp:
-                    pq.write_table(part if keep_batch_id else part.drop_columns(["batch_id"]),
-                                   tmp, compression="zstd", row_group_size=row_group_size)
-    return want
-
-
-def drop_other_parts(folder: Path, want: dict[str, str]) -> None:
-    """Remove the parts in folder batch_parts did not ask for: a batch compacted away, or one
-    a later batch superseded in part (its part under its old live set)."""
-    for old in folder.glob("*.parquet"):
-        if old.name not in want:
-            old.unlink()
 
 
 STAT_COLUMNS = ("name", "label", "mentions", "articles", "titled", "determined", "org_context",
@@ -561,7 +514,8 @@ def write_quote_speakers(con: Any, path: Path) -> None:
         "select article_id, quote_index, batch_id, speaker from quote_speakers_live "
         "where batch_id in (select unnest($b)) order by speaker, article_id, quote_index",
         params={"b": todo}).to_arrow_table(),
-        keep_batch_id=True, chunk=PART_CHUNK, row_group_size=SPEAKER_GROUP_ROWS)
+        keep_batch_id=True, chunk=PART_CHUNK, row_group_size=SPEAKER_GROUP_ROWS,
+        order="speaker, article_id, quote_index")
     drop_other_parts(path, want)
     (path.parent / "quote_speakers.parquet").unlink(missing_ok=True)  # the one file of before
 
@@ -583,26 +537,26 @@ def write_cooccurrence(con: Any, path: Path) -> None:
     for old in path.parent.glob("cooccurrence_state.*"):
         if old != state:
             shutil.rmtree(old, ignore_errors=True)
-    # each batch's named entities (article, name, label): what the pairs are made from
+    # each batch's named entities (article, name, label): what the pairs are made from, kept
+    # with their batch, so what a run adds or takes away is read by batch from merged parts
     want = batch_parts(con, parts_dir, lambda todo: con.sql(
         "select distinct a.batch_id, n.article_id, n.canonical, n.label from named_entities n "
         "join articles a using (article_id) where a.batch_id in (select unnest($todo))",
-        params={"todo": todo}).to_arrow_table())
+        params={"todo": todo}).to_arrow_table(), keep_batch_id=True, chunk=PART_CHUNK,
+        order="batch_id, article_id")
+    now = {k: f for f, keys in want.items() for k in keys}
     before = _cooccurrence_basis(path, basis_file)
+    if before is not None and not all((parts_dir / f).is_file() for f in before[1].values()):
+        before = None  # a part it counted is gone: compute the table whole
     if before is None:
         sql = "select * from entity_cooccurrence_live"
     else:
-        old_map, old_parts = before
+        old_map, then = before
         con.register("cooc_basis", old_map)
-        for name, files in (("cooc_removed", sorted(old_parts - set(want))),
-                            ("cooc_kept", sorted(old_parts & set(want))),
-                            ("cooc_added", sorted(set(want) - old_parts))):
-            listed = ", ".join(literal(parts_dir / f) for f in files)
-            source = (f"select article_id, canonical, label from read_parquet([{listed}])"
-                      if files else
-                      "select ''::varchar as article_id, ''::varchar as canonical, "
-                      "''::varchar as label where false")
-            con.execute(f"create or replace temp view {name} as {source}")
+        for name, held in (("cooc_removed", {k: f for k, f in then.items() if k not in now}),
+                           ("cooc_kept", {k: f for k, f in now.items() if k in then}),
+                           ("cooc_added", {k: f for k, f in now.items() if k not in then})):
+            con.execute(f"create or replace temp view {name} as {_held_rows(parts_dir, held)}")
         for stmt in statements(load_sql("cooccurrence_delta.sql")):
             con.execute(stmt)
         sql = (f"select entity_a, kind_a, entity_b, kind_b, sum(articles)::bigint as articles "
@@ -618,15 +572,17 @@ def write_cooccurrence(con: Any, path: Path) -> None:
     # what the table was computed from, last: a run stopped before this finds the table's token
     # unmatched and computes it whole
     basis = con.sql("select name, identity, kind from identity_names").to_arrow_table()
-    basis = basis.replace_schema_metadata({"token": token, "parts": "\n".join(sorted(want))})
+    basis = basis.replace_schema_metadata(
+        {"token": token, "held": "\n".join(f"{k} {f}" for k, f in sorted(now.items()))})
     with replacing(basis_file) as tmp:
         pq.write_table(basis, tmp, compression="zstd")
     drop_other_parts(parts_dir, want)
 
 
-def _cooccurrence_basis(path: Path, basis_file: Path) -> tuple[Any, set[str]] | None:
-    """The identities and parts the kept table was computed from, when the table is that
-    computation's (its token matches); else None."""
+def _cooccurrence_basis(path: Path, basis_file: Path) -> tuple[Any, dict[str, str]] | None:
+    """The identities the kept table was computed with, and the batches it counted (each with
+    the part that held it), when the table is that computation's (its token matches); else
+    None."""
     import pyarrow.parquet as pq
 
     if not path.is_file() or not basis_file.is_file():
@@ -636,8 +592,23 @@ def _cooccurrence_basis(path: Path, basis_file: Path) -> tuple[Any, set[str]] | 
     bmeta = basis.schema.metadata or {}
     if not meta.get(b"basis") or meta.get(b"basis") != bmeta.get(b"token"):
         return None
-    parts = set(bmeta.get(b"parts", b"").decode().split("\n")) - {""}
-    return basis.replace_schema_metadata(None), parts
+    held = dict(line.split(" ", 1) for line in bmeta.get(b"held", b"").decode().split("\n")
+                if line)
+    return basis.replace_schema_metadata(None), held
+
+
+def _held_rows(folder: Path, held: dict[str, str]) -> str:
+    """SQL for the rows of the batches ``held`` names (key: the part that holds it), read from
+    those parts by batch: a merged part also holds batches that did not change."""
+    from tasks.corpus.parts import part_batch
+
+    if not held:
+        return ("select ''::varchar as article_id, ''::varchar as canonical, "
+                "''::varchar as label where false")
+    files = ", ".join(literal(folder / f) for f in sorted(set(held.values())))
+    batches = ", ".join(literal(part_batch(k)) for k in sorted(held))
+    return (f"select article_id, canonical, label from read_parquet([{files}]) "
+            f"where batch_id in ({batches})")
 
 
 WRITERS: dict[str, Callable[[Any, Path], None]] = {

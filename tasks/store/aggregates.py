@@ -55,7 +55,7 @@ AGGREGATES: tuple[Aggregate, ...] = (
     Aggregate("quote_speakers", "quote_speakers_parts", "{quote_speakers_source}",
               "quote_speakers_live", "quote-speakers-2", parts=True),
     Aggregate("entity_cooccurrence", "entity_cooccurrence.parquet", "{cooccurrence_source}",
-              "entity_cooccurrence_live", "cooccurrence-1"),
+              "entity_cooccurrence_live", "cooccurrence-2"),
     # quote lineage (tasks/corpus/lineage.py): which quotes are one quotation; then each
     # quotation's summary, computed in SQL from them (quotations_live)
     Aggregate("quotation_appearances", "quotation_appearances.parquet",

@@ -1,0 +1,73 @@
+"""Per-batch parts of the corpus-level tables (tasks/corpus/parts.py): merged by level so a
+folder stays small over thousands of runs, each live batch's rows held exactly once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+from tasks.corpus import parts
+
+
+def _rows(folder: Path, files: list[str]) -> list[tuple[str, str]]:
+    table = pq.ParquetDataset([str(folder / f) for f in files]).read()
+    return sorted(zip(table["batch_id"].to_pylist(), table["article_id"].to_pylist(),
+                      strict=True))
+
+
+def test_parts_merge_by_level_and_unmerge_when_a_batch_they_cover_changes(tmp_path, monkeypatch):
+    monkeypatch.setattr(parts, "MERGE_FANOUT", 3)
+    con = duckdb.connect()
+    con.execute("create table live_articles (article_id varchar, batch_id varchar)")
+    folder = tmp_path / "parts"
+    computed: list[str] = []
+
+    def compute(todo: list[str]):
+        computed.extend(todo)
+        return con.sql("select batch_id, article_id from live_articles "
+                       "where batch_id in (select unnest($b)) order by article_id",
+                       params={"b": todo}).to_arrow_table()
+
+    def run() -> list[str]:
+        covered = parts.batch_parts(con, folder, compute, keep_batch_id=True, order="article_id")
+        want = sorted(covered)
+        parts.drop_other_parts(folder, want)
+        assert sorted(p.name for p in folder.iterdir()) == want
+        live = sorted(con.sql("select batch_id, article_id from live_articles").fetchall())
+        assert _rows(folder, want) == live  # every live row, once
+        # each file says which batches it holds, each live batch held by one
+        held = sorted(parts.part_batch(k) for keys in covered.values() for k in keys)
+        assert held == sorted({b for b, _ in live})
+        return want
+
+    before = tmp_path / "before"
+    for i in range(9):  # nine hourly runs of a batch each
+        if i == 8:
+            shutil.copytree(folder, before)
+        con.execute("insert into live_articles values (?, ?), (?, ?)",
+                    [f"a{i}-1", f"b{i}", f"a{i}-2", f"b{i}"])
+        want = run()
+    # three parts became a merged part of level 1, three of those one of level 2
+    assert [w[:4] for w in want] == ["m.2."]
+    assert computed == [f"b{i}" for i in range(9)]  # each batch computed once
+    merged = folder / want[0]
+    assert (pq.read_schema(merged).metadata or {})[b"level"] == b"2"
+
+    # a run stopped after the merge, before it dropped what it merged (the parts of before are
+    # back beside the merged one): the part covering more stands, nothing is computed again
+    for p in before.iterdir():
+        shutil.copy(p, folder / p.name)
+    assert run() == want and computed == [f"b{i}" for i in range(9)]
+    computed.clear()
+
+    # a later batch supersedes one of b4's articles: the merged part covering b4 falls, and
+    # its batches' parts are made again; the live rows are still each there once
+    con.execute("delete from live_articles where article_id = 'a4-2'")
+    con.execute("insert into live_articles values ('a4-2', 'b11')")
+    want = run()
+    assert set(computed) == {f"b{i}" for i in range(9)} | {"b11"}
+    assert not (folder / merged.name).exists()
+    assert len(want) < 2 * parts.MERGE_FANOUT  # merged again, level by level

@@ -261,6 +261,16 @@ def test_negated_reporting_verb_reports_nothing(parse):
     assert quotes_of(parse, text) == []
 
 
+def test_a_negation_inside_the_quote_is_not_the_verbs(parse):
+    """'"Absolutely not," Ortiz replied': the parser hangs the quote's 'not' on the verb; the
+    quote is still hers. A verb negated outside the marks still reports nothing."""
+    text = ('\u201cAbsolutely not,\u201d Lena Ortiz replied on Tuesday.'
+            '\n\n\u201cNot this year,\u201d the mayor said.')
+    assert [(q[1], q[2], q[4]) for q in quotes_of(parse, text)] == [
+        (["Absolutely not,"], "replied", "Lena Ortiz"), (["Not this year,"], "said", "Lena Ortiz")]
+    assert quotes_of(parse, 'Lena Ortiz did not say \u201cthe bridge will close\u201d.') == []
+
+
 def test_participle_speaker_is_the_person_it_follows(parse):
     text = ('The ad concludes with footage of Mayor Lena Ortiz saying during the debate, '
             '"That makes me smart," when her rival laughed.')

@@ -38,7 +38,10 @@ GAP_STOP = frozenset('.!?;"“”«»')
 NOT_VERB_DEPS = frozenset({"amod", "compound", "nsubj", "dobj", "pobj", "nsubjpass"})
 
 
-def is_cue(tok: Token) -> bool:
+def is_cue(tok: Token, idx: Index | None = None) -> bool:
+    """A reporting verb (or 'put it', or a phrasal cue) that is not negated. With ``idx``, a
+    negation inside quotation marks is the quoted words' ('"Absolutely not," Trump said': the
+    parser hangs the quote's 'not' on 'said'), not the verb's."""
     word = tok.lower_
     if word in PUT_IT and any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children):
         return True  # 'as the prosecutor put it, "..."'
@@ -47,7 +50,13 @@ def is_cue(tok: Token) -> bool:
             for c in tok.children)):
         return False
     return (tok.dep_ not in NOT_VERB_DEPS or any(c.dep_ == "nsubj" for c in tok.children)) and \
-        not any(c.dep_ == "neg" for c in tok.children)  # "did not mention" reports nothing
+        not negated(tok, idx)  # "did not mention" reports nothing
+
+
+def negated(verb: Token, idx: Index | None = None) -> bool:
+    """The verb has a negation of its own (one inside quotation marks is the quote's, with
+    ``idx``)."""
+    return any(c.dep_ == "neg" and (idx is None or not idx.in_quote(c.idx)) for c in verb.children)
 
 
 def sentences_between(idx: Index, start: int, end: int) -> list[Span]:
@@ -105,7 +114,7 @@ def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, 
                 continue
             subj: Token | None = None
             cue = tok
-            if is_cue(tok):
+            if is_cue(tok, idx):
                 subj = subject(tok)
                 if subj is None or idx.in_quote(subj.idx):
                     subj = adjacent_subject(tok, start, end, idx)
@@ -190,8 +199,7 @@ def in_attribution_slot(tok: Token, start: int, end: int, idx: Index) -> bool:
     tweeted spokeswoman Dana Whitfield'). The lexicon of reporting verbs cannot list every
     'exhorted' or 'quipped'; the position says it (adjacent_subject then finds the speaker's
     noun phrase). Read from the parse alone: a run has no tagger."""
-    if tok.idx < end or not tok.is_lower or not tok.is_alpha or \
-            any(c.dep_ == "neg" for c in tok.children):
+    if tok.idx < end or not tok.is_lower or not tok.is_alpha or negated(tok, idx):
         return False
     text = idx.text
     inner = text[start:end].rstrip(" \"”'’»`")

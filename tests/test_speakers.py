@@ -899,3 +899,13 @@ def test_it_is_a_body_never_a_people(parse):
             "a statement.")
     said = [q for q in speakers_of(parse, text) if q[5] == "direct"]
     assert [(q[0], q[1]) for q in said] == [("it", "Harbour Authority")]
+
+
+def test_i_and_you_in_the_articles_own_words_are_its_writer_and_reader(parse):
+    # an opinion piece's 'I' is its writer and 'you' its reader: never the body named last
+    text = ("The Harbour Authority raised its mooring fees again in March.\n\n"
+            "I told the authority last spring that the fees would drive small boats away. "
+            "If you asked the harbour master, you were told the channel needed dredging.")
+    got = [(q[0], q[1]) for q in speakers_of(parse, text) if q[0] and q[0].lower() in
+           ("i", "you")]
+    assert got and all(name is None for _, name in got), got

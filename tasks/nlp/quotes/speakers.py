@@ -33,6 +33,8 @@ GROUP_LABELS = ("ORG", "NORP", "GPE")  # what they, them and we refer to
 # (NORP: 'Canadians', 'Liberals', 'Democrats'), whom only 'they' refers to
 BODY_LABELS = ("ORG", "GPE")
 SINGULAR_GROUP_PRONOUNS = frozenset({"it", "its"})
+# 'I' and 'you' in the article's own words are its writer and its reader, never someone it names
+NARRATOR_PRONOUNS = frozenset({"i", "you"})
 
 
 def pronoun_labels(pron: Token) -> tuple[str, ...]:
@@ -263,8 +265,13 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
     if subj.lower_ in PRONOUNS:
         q.speaker_span = (subj.idx, subj.idx + len(subj.text))
         q.speaker_text = subj.text
-        q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx)
         q.speaker_rule = "pronoun"
+        if subj.lower_ in NARRATOR_PRONOUNS:
+            # 'I believe ...' in an opinion piece is its writer, 'if you wondered' its reader:
+            # not the organisation or place named last (which the group labels would give)
+            q.speaker = q.speaker_label = None
+            return
+        q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx)
         return
     people = person_names(mentions)
     if subj.lower_ in RELATIVES and subj.head.dep_ == "relcl" and subj.head.head.i != subj.i:

@@ -909,3 +909,17 @@ def test_i_and_you_in_the_articles_own_words_are_its_writer_and_reader(parse):
     got = [(q[0], q[1]) for q in speakers_of(parse, text) if q[0] and q[0].lower() in
            ("i", "you")]
     assert got and all(name is None for _, name in got), got
+
+
+def test_he_added_goes_on_with_the_speaker_before_whoever_was_named_between(parse):
+    # 'add' says the speaker goes on: the person of the quote before (here the councillor),
+    # not the man the added words name, whom the foreground would give
+    text = ("Councillor Tomas Reyes says harbour chief Gordon Ashby has cut the ferry budget "
+            "twice. Mr Reyes wants it restored.\n\n"
+            '"The island is being left behind," the councillor said at the depot. Mr Ashby\'s '
+            'plan was "a slow abandonment of the harbour," he added.')
+    got = [(q[0], q[1]) for q in speakers_of(parse, text)]
+    assert got[-1] == ("he", "Tomas Reyes"), got
+    # a pronoun whose gender is not the speaker's does not continue them
+    text = text.replace("he added", "she added")
+    assert [(q[0], q[1]) for q in speakers_of(parse, text)][-1] != ("she", "Tomas Reyes")

@@ -26,6 +26,7 @@ is never evidence.
 from __future__ import annotations
 
 import bisect
+import re
 
 from spacy.tokens import Token
 
@@ -394,13 +395,38 @@ class Cast(CastQueries):
             return None
         return qs
 
+# cues that say the speaker goes on with what they were saying ('..., he added')
+CONTINUING_CUES = frozenset({"add", "added", "adds", "adding", "continued", "continues",
+                             "continuing", "went on", "goes on", "going on"})
+
+
+_BREAKS = re.compile(r"\n+")  # a paragraph break, however written
+
+
+def continued_by(q: Quote, pron: Token, last: tuple[Quote, Person] | None,
+                 text: str) -> Person | None:
+    """'"Britain is heading the wrong way," the Tory leader said. Mr Blair's government was
+    "bossy", he added': add, continue and go on say the speaker goes on, so a he or she subject
+    of one is the person of the quote just before (in its paragraph or the one before), when
+    their gender agrees, whoever was named in between."""
+    if last is None or (q.cue or "").lower() not in CONTINUING_CUES or \
+            pron.lower_ not in SUBJECT_PRONOUNS:
+        return None
+    prev, person = last
+    if prev.end > q.start or len(_BREAKS.findall(text, prev.end, q.start)) > 1:
+        return None
+    return person if person.gender in (None, PRONOUN_GENDER[pron.lower_]) else None
+
+
 def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -> None:
     """Give each quote the person of the article its speaker mention stands for, where the cast
     knows better than the mention alone (see the module docstring)."""
     cast = Cast(idx, mentions, quotes)
     if not cast.people:
         return
+    before: tuple[Quote, Person] | None = None  # the quote before, with its person
     for q in quotes:
+        last, before = before, None
         if q.speaker_span is None or not q.speaker_text:
             continue
         tok = idx.doc[idx.token_at(q.speaker_span[0])]
@@ -413,6 +439,9 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             person, how = cast.pronoun(idx.doc[q.evidence.speaker_token]), "pronoun"  # "her statement said"
         elif q.speaker_text.lower() in FOLLOWED:
             person, how = cast.pronoun(tok), "pronoun"
+            same = continued_by(q, tok, last, idx.text)
+            if same is not None and same is not person:
+                person, how = same, "continues"
         elif q.speaker_span[0] in cast.at:
             person, how = cast.at[q.speaker_span[0]], "mention"
         elif q.speaker_label in ("PERSON", None):
@@ -438,7 +467,12 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             person, how = cast.identified_next(head), "identified-next"
         if person is None and q.speaker_label == "PERSON" and q.speaker is not None:
             person, how = cast.people.get(q.speaker), "name"
+            said = PRONOUN_GENDER.get(q.speaker_text.lower())
+            if person is not None and said is not None and person.gender not in (None, said):
+                # 'she' read as a man the article calls Mr: the cast found no one she can be
+                person, q.speaker, q.speaker_label = None, None, None
         if person is not None:
+            before = (q, person)
             if person.name != q.speaker or q.speaker_label != "PERSON":
                 q.speaker_rule = f"cast-{how}"  # the cast changed who it is
             q.speaker, q.speaker_label = person.name, "PERSON"

@@ -923,3 +923,12 @@ def test_he_added_goes_on_with_the_speaker_before_whoever_was_named_between(pars
     # a pronoun whose gender is not the speaker's does not continue them
     text = text.replace("he added", "she added")
     assert [(q[0], q[1]) for q in speakers_of(parse, text)][-1] != ("she", "Tomas Reyes")
+
+
+def test_a_name_written_against_a_rank_is_the_speaker_not_the_rank(parse):
+    # 'said Navy Lt. Dana Whitfield': the parse makes both the rank and the name subjects of
+    # 'said' (the NER tagging 'Navy Lt' a person too); the name, not the nearer rank, speaks
+    text = ('"The ferry timetable makes no sense for families on the base," said Navy Lt. Dana '
+            'Whitfield, who has served on the island for six years.')
+    assert [(q[0], q[1]) for q in speakers_of(parse, text)][0] == ("Dana Whitfield",
+                                                                    "Dana Whitfield")

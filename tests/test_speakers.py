@@ -932,3 +932,14 @@ def test_a_name_written_against_a_rank_is_the_speaker_not_the_rank(parse):
             'Whitfield, who has served on the island for six years.')
     assert [(q[0], q[1]) for q in speakers_of(parse, text)][0] == ("Dana Whitfield",
                                                                     "Dana Whitfield")
+
+
+def test_it_standing_for_an_infinitive_is_no_one(parse):
+    # 'it is too early to say' puts 'it' in front of the infinitive: no one in particular says;
+    # 'it was quick to say' is the body itself saying
+    text = ("The Harbour Trust met on Monday. It is too early to say whether the channel will "
+            "need dredging.")
+    assert [(q[0], q[1]) for q in speakers_of(parse, text)] == [(None, None)]
+    text = ("The Harbour Trust met on Monday. It was quick to say that the channel needs "
+            "dredging.")
+    assert [(q[0], q[1]) for q in speakers_of(parse, text)] == [("It", "Harbour Trust")]

@@ -35,6 +35,15 @@ BODY_LABELS = ("ORG", "GPE")
 SINGULAR_GROUP_PRONOUNS = frozenset({"it", "its"})
 # 'I' and 'you' in the article's own words are its writer and its reader, never someone it names
 NARRATOR_PRONOUNS = frozenset({"i", "you"})
+# adjectives whose subject does the infinitive ('it was quick to say', 'it is due to announce':
+# the body says it), unlike those an 'it' merely stands in front of ('it is too early to say',
+# 'it is fair to say')
+CONTROL_ADJECTIVES = frozenset("""quick quicker quickest swift eager keen reluctant ready willing
+    unwilling happy glad careful slow anxious unable able first last prepared determined loath
+    hesitant due likely unlikely certain sure bound set poised about expected scheduled
+    supposed""".split())
+COPULAS = frozenset({"is", "was", "be", "been", "being", "are", "were", "'s", "’s", "seems",
+                     "seemed", "remains", "remained"})
 
 
 def pronoun_labels(pron: Token) -> tuple[str, ...]:
@@ -261,6 +270,14 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             q.evidence.cue_token:
         # an impersonal passive ('It is predicted that ...', 'It was reported that ...') says
         # who holds the view by not saying it: the 'it' refers to no one, so there is no speaker
+        return
+    if subj.lower_ == "it" and cue is not None and subj.head.i != cue.i and \
+            subj.head.lower_ in COPULAS and \
+            any(c.dep_ in ("acomp", "attr") and c.lower_ not in CONTROL_ADJECTIVES
+                for c in subj.head.children) and \
+            any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
+        # 'It is too early to say whether ...', 'it is fair to say ...': the 'it' stands for
+        # the infinitive, whose sayer is no one in particular
         return
     if subj.lower_ in PRONOUNS:
         q.speaker_span = (subj.idx, subj.idx + len(subj.text))

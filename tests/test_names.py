@@ -16,6 +16,10 @@ from tasks.nlp.names import canonical_names, clean_name
         ("Dr. Ingrid Solberg", "PERSON", "Ingrid Solberg"),
         ("the Foreign Ministry", "ORG", "Foreign Ministry"),
         ("Madonna", "PERSON", "Madonna"),
+        # letters for an office or an honour are not the name; a surname alone keeps them
+        ("Judge Marcus Hale QC", "PERSON", "Marcus Hale"),
+        ("Ruth Calloway MP,", "PERSON", "Ruth Calloway"),
+        ("Hale QC", "PERSON", "Hale QC"),
     ],
 )
 def test_clean_name(text, label, expected):

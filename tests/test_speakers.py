@@ -943,3 +943,27 @@ def test_it_standing_for_an_infinitive_is_no_one(parse):
     text = ("The Harbour Trust met on Monday. It was quick to say that the channel needs "
             "dredging.")
     assert [(q[0], q[1]) for q in speakers_of(parse, text)] == [("It", "Harbour Trust")]
+
+
+def test_a_hyphenated_surname_the_ner_missed_is_one_name(parse):
+    # 'Mr Ashby-Clarke said': the NER tags the double-barrelled name as an organisation; the
+    # subject the cast reads is the whole name (its person), not 'Clarke', a new one
+    text = ("Gordon Ashby-Clarke was struck by a bucket of slurry outside the studio on "
+            "Thursday. Mr Ashby-Clarke said the man ran off.\n\n"
+            'He told reporters he was "very angry" and would press charges.')
+    assert [(q[0], q[1]) for q in speakers_of(parse, text)][-1] == ("He", "Gordon Ashby-Clarke")
+
+
+def test_every_and_each_describe_anyone_not_someone_named(parse):
+    # 'Every runner' is anyone who runs, not the runner the article named
+    text = ("Marathon runner Liz Okafor has trained for months. Every runner will hit the wall "
+            'at some stage and see written on it, "Are you strong enough to finish?"')
+    assert [(q[0], q[1]) for q in speakers_of(parse, text)] == [("Every runner", None)]
+
+
+def test_a_survey_is_not_the_person_the_next_paragraph_names(parse):
+    # ('A coach says ...' at the top is the person the next paragraph opens on; a survey is not)
+    text = ("A quarterly survey found output at small firms had risen in the spring.\n\n"
+            "Chamber director Lena Ortiz said costs were rising.")
+    got = [(q[0], q[1]) for q in speakers_of(parse, text)]
+    assert ("A quarterly survey", None) in got, got

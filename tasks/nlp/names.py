@@ -29,6 +29,9 @@ TITLES = frozenset(
 )
 
 PERSON_LABELS = frozenset({"PERSON"})
+# letters written after a name for an office or an honour, not part of it
+POST_NOMINALS = frozenset("""QC KC MP MEP MSP MLA MPP MNA MHA MS AM TD OBE CBE MBE KBE DBE GBE
+    FRS""".split())
 # Words that mark a mention as an organisation even when its last word is also someone's surname.
 ORG_WORDS = frozenset(
     """inc inc. ltd ltd. llc corp corp. co co. company group bank energy association union council
@@ -88,11 +91,14 @@ def written_as_name(text: str) -> bool:
 
 
 def clean_name(text: str, label: str = "PERSON") -> str:
-    """Drop leading titles and a trailing possessive: "President Vladimir Putin's" -> "Vladimir Putin"."""
+    """Drop leading titles, trailing post-nominal letters and a trailing possessive: "President
+    Vladimir Putin's" -> "Vladimir Putin", "Charles Harris QC" -> "Charles Harris"."""
     words = tidy_name(text).split()
     if label in PERSON_LABELS:
         while len(words) > 1 and words[0].lower().strip(",") in TITLES:
             words = words[1:]
+        while len(words) > 2 and words[-1].strip(",.") in POST_NOMINALS:
+            words = words[:-1]  # 'Charles Harris QC', 'Ruth Kelly MP': the person's name
     else:
         while len(words) > 1 and words[0].lower() in ("the",):
             words = words[1:]

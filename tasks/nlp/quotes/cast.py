@@ -362,9 +362,15 @@ class Cast(CastQueries):
             return None
         tok = found[-1] if last else found[0]
         run = [tok]
-        while run[0].i > 0 and doc[run[0].i - 1].dep_ in ("compound", "flat") and \
-                doc[run[0].i - 1].head.i == tok.i and capitalised(doc[run[0].i - 1]):
-            run.insert(0, doc[run[0].i - 1])
+        while run[0].i > 0:
+            prev = doc[run[0].i - 1]
+            if prev.dep_ in ("compound", "flat") and prev.head.i == tok.i and capitalised(prev):
+                run.insert(0, prev)
+            elif prev.text == "-" and not prev.whitespace_ and prev.i > 0 and \
+                    capitalised(doc[prev.i - 1]) and not doc[prev.i - 1].whitespace_:
+                run[:0] = [doc[prev.i - 1], prev]  # 'Mr Kilroy-Silk': one name, not 'Silk'
+            else:
+                break
         first = run[0]
         k = bisect.bisect_right(self._starts, tok.idx) - 1
         tagged = self.mentions[k] if k >= 0 and self.mentions[k].end > tok.idx else None
@@ -372,7 +378,7 @@ class Cast(CastQueries):
                 tagged is not None and tagged.label == "PERSON" or \
                 first.i > 0 and doc[first.i - 1].lower_ in ("the", "a", "an"):
             return None
-        name = clean_name(" ".join(t.text for t in run))
+        name = clean_name("".join(t.text_with_ws for t in run).strip())
         if not name or ORG_WORDS.intersection(name_words(name)) or name.lower() in TITLES:
             return None
         person = self.named(name, first.idx)  # 'Jayme' for Jayme Closs
@@ -400,6 +406,8 @@ CONTINUING_CUES = frozenset({"add", "added", "adds", "adding", "continued", "con
                              "continuing", "went on", "goes on", "going on"})
 
 
+# 'every runner', 'each player', 'no one', 'any fan': anyone of a kind, no one the article names
+GENERIC_DETS = frozenset({"every", "each", "any", "no", "all"})
 _BREAKS = re.compile(r"\n+")  # a paragraph break, however written
 
 
@@ -448,8 +456,10 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
             if q.speaker is not None or q.speaker_text[:1].isupper():
                 person, how = cast.named(q.speaker or q.speaker_text, q.speaker_span[0]), "name"
             head = idx.doc[q.evidence.speaker_head] if q.evidence.speaker_head is not None else None
-            if head is not None and head.text.islower() and (person is None or q.speaker is None
-                                                              or head.lower_ in ROLE_NOUNS):
+            generic = head is not None and any(c.dep_ == "det" and c.lower_ in GENERIC_DETS
+                                               for c in head.children)
+            if head is not None and head.text.islower() and not generic and (
+                    person is None or q.speaker is None or head.lower_ in ROLE_NOUNS):
                 # "the rookie defenceman": whom the article gave that role; else the person the
                 # description was already read as (the one just quoted: "the Kremlin leader"
                 # between two of Putin's quotes); else, for a definite description of a

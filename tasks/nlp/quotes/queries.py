@@ -11,6 +11,7 @@ from spacy.tokens import Token
 from tasks.nlp.names import ORG_WORDS, clean_name
 from tasks.nlp.quotes.lexicons import (
     DOCUMENT_NOUNS,
+    FINDING_NOUNS,
     ORG_NOUNS,
 )
 from tasks.nlp.quotes.parse import Index
@@ -86,8 +87,8 @@ class CastQueries:
         is the person the next paragraph opens on as its main subject, named in full (news's
         delayed identification); not a body ('The council issued a statement', 'the county
         heritage trust said': any word that names an institution), nor one speaking for an
-        organisation it names."""
-        body = head.lower_ in DOCUMENT_NOUNS | ORG_NOUNS | ORG_WORDS
+        organisation it names; nor a poll or survey ('A CBI quarterly survey found ...')."""
+        body = head.lower_ in DOCUMENT_NOUNS | FINDING_NOUNS | ORG_NOUNS | ORG_WORDS
         if not head.text.islower() or body or not any(
                 c.dep_ == "det" and c.lower_ in ("a", "an", "the") for c in head.children):
             return None

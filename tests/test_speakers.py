@@ -967,3 +967,13 @@ def test_a_survey_is_not_the_person_the_next_paragraph_names(parse):
             "Chamber director Lena Ortiz said costs were rising.")
     got = [(q[0], q[1]) for q in speakers_of(parse, text)]
     assert ("A quarterly survey", None) in got, got
+
+
+def test_a_body_the_ner_took_for_a_person_has_no_gender(parse):
+    # the NER tags 'Brennan Center' PERSON, and 'Brennan' is a man's first name; a name
+    # ending in an organisation's word is a body, with no gender
+    text = ('Judges hand down longer sentences near elections. According to a 2015 Brennan '
+            'Center study, "The pressure of a coming campaign changes how judges sentence."')
+    got = extract_doc(parse(text), "t").quotes
+    assert [(q["speaker"], q["speaker_label"], q["speaker_gender"]) for q in got] == [
+        ("Brennan Center", "ORG", None)]

@@ -35,6 +35,8 @@ POST_NOMINALS = frozenset("""QC KC MP MEP MSP MLA MPP MNA MHA MS AM TD OBE CBE M
 # Words that mark a mention as an organisation even when its last word is also someone's surname.
 ORG_WORDS = frozenset(
     """inc inc. ltd ltd. llc corp corp. co co. company group bank energy association union council
+    center centre society network coalition alliance federation bureau organization organisation
+    academy league institution
     commission committee department ministry party agency authority trust fund university college
     school hospital institute foundation club court police army news times post press
     international holdings industries systems technologies airlines airways motors brewery

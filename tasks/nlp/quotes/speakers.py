@@ -71,6 +71,13 @@ def paragraph_of(tok: Token, text: str) -> tuple[int, int]:
     return text.rfind("\n", 0, tok.idx) + 1, len(text) if hi < 0 else hi
 
 
+def body_tagged_person(m: Mention) -> bool:
+    """'a Brennan Center study', 'the Harbour Society': a name the NER tagged PERSON whose last
+    word is an organisation's is a body (which has no gender, nor a first name)."""
+    return m.label == "PERSON" and " " in m.canonical and \
+        m.canonical.lower().split()[-1] in ORG_WORDS
+
+
 def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str],
                     sent_starts: frozenset[int] = frozenset(), text: str | None = None
                     ) -> tuple[tuple[int, int], str | None, str | None]:
@@ -81,6 +88,8 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
     if m is not None and not written_as_name(m.canonical):
         m = None  # 'the rookie defenceman' tagged ORG: a description, not a name
     if m is not None and m.label in NAME_LABELS:
+        if body_tagged_person(m):
+            return (m.start, m.end), m.canonical, "ORG"
         if m.label != "PERSON" and " " not in m.canonical:
             full = fullest_name(m.canonical, people)  # "Reyes" mis-tagged ORG, "Daniel Reyes" known
             if full != m.canonical:
@@ -108,7 +117,8 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
             if mc is not None and (mc.label == "PERSON" or mc.label == "ORG" and
                                    subj.lower_ in ORG_NOUNS and subj.i < child.i):
                 # 'the Somali group al-Shabaab', 'the agency, TransLink,': the name it is given
-                return (mc.start, mc.end), mc.canonical, mc.label
+                return (mc.start, mc.end), mc.canonical, "ORG" if body_tagged_person(mc) else \
+                    mc.label
     if m is None and subj.text.isupper() and len(subj.text) > 1:
         # initials the NER tagged elsewhere in the article ('EDC says'): that organisation
         doc = subj.doc

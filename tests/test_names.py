@@ -43,3 +43,28 @@ def test_canonical_names_do_not_cross_labels_or_partial_words():
     assert canonical_names([("Jordan", "GPE"), ("Michael Jordan", "PERSON"), ("Jo", "PERSON")]) == [
         "Jordan", "Michael Jordan", "Jo",
     ]
+
+
+def test_a_word_the_ner_tags_a_body_twice_as_often_is_that_body_not_a_person():
+    from tasks.nlp.names import resolve_mentions
+
+    # 'Harbourgas' is a company the NER once took for a person
+    got = resolve_mentions([("Harbourgas", "ORG"), ("Harbourgas", "PERSON"), ("Harbourgas", "ORG")])
+    assert [lab for _, lab in got] == ["ORG", "ORG", "ORG"]
+    # a person the NER mixes up with a body about as often stays a person; so does one written
+    # after a title, or a word of a person's full name in the article
+    got = resolve_mentions([("Ferris", "ORG"), ("Ferris", "PERSON")])
+    assert [lab for _, lab in got] == ["ORG", "PERSON"]
+    got = resolve_mentions([("Mayor Ferris", "PERSON"), ("Ferris", "ORG"), ("Ferris", "ORG")])
+    assert got[0] == ("Ferris", "PERSON")
+    got = resolve_mentions([("Dougal Ferris", "PERSON"), ("Ferris", "ORG"), ("Ferris", "ORG"),
+                            ("Ferris", "PERSON")])
+    assert got[-1] == ("Dougal Ferris", "PERSON")
+    # nor a name the NER reads as a nationality (an unusual given name)
+    got = resolve_mentions([("Onwuka", "NORP"), ("Onwuka", "NORP"), ("Onwuka", "PERSON")])
+    assert got[-1] == ("Onwuka", "PERSON")
+
+
+def test_a_surname_alone_is_the_full_name_with_its_generation():
+    assert canonical_names([("Ruth D. Calloway Jr.", "PERSON"), ("Calloway", "PERSON")]) == [
+        "Ruth D. Calloway Jr.", "Ruth D. Calloway Jr."]

@@ -977,3 +977,11 @@ def test_a_body_the_ner_took_for_a_person_has_no_gender(parse):
     got = extract_doc(parse(text), "t").quotes
     assert [(q["speaker"], q["speaker_label"], q["speaker_gender"]) for q in got] == [
         ("Brennan Center", "ORG", None)]
+
+
+def test_general_opening_a_companys_name_is_not_a_rank(parse):
+    # 'General Electric' tagged an organisation is a company, not General somebody 'Electric'
+    text = ('General Electric posted a loss on Friday. "Demand for turbines fell sharply," '
+            "General Electric said in a statement.")
+    got = [(q[1], q[5]) for q in speakers_of(parse, text) if q[5] == "direct"]
+    assert got == [("General Electric", "direct")], got

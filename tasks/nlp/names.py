@@ -129,7 +129,11 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]]) -> list[tuple[str, str
     shorter mention to a longer one of the same label that contains it as whole words.
     """
     cleaned = [(clean_name(t, lab), lab) for t, lab in mentions]
+    # a person mention written after a title ('President Trump', 'Mr Blair') is a person's
+    titled = {_tokens(c)[0] for (t, lab), (c, _) in zip(mentions, cleaned, strict=True)
+              if lab in PERSON_LABELS and len(_tokens(c)) == 1 and _tokens(t)[:1] != _tokens(c)[:1]}
     cleaned = _person_like(cleaned)
+    cleaned = _body_like(cleaned, titled)
     cleaned = _expand_acronyms(cleaned)
     by_label: dict[str, list[str]] = {}
     for name, lab in cleaned:
@@ -186,6 +190,39 @@ def _person_like(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+# (not NORP: an unusual given name the NER reads as a nationality, 'Onyeka', is a person's)
+BODY_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC"})
+GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _body_like(cleaned: list[tuple[str, str]], titled: set[str]) -> list[tuple[str, str]]:
+    """Relabel a one-word person mention as the organisation or place the article tags the same
+    word as at least twice as often ('Gazprom', 'Labour', 'Kirkcaldy' tagged PERSON here and ORG
+    or GPE there; the NER mixes 'Trump' up with an organisation about as often), unless it is
+    a word of a person's full name in the article ('Blair' with 'Tony Blair') or written after
+    a title (``titled``: 'President Trump'): people are introduced by their full names or
+    titles, bodies by one word."""
+    person_words = {w for n, lab in cleaned if lab in PERSON_LABELS and len(_tokens(n)) > 1
+                    for w in _tokens(n)}
+    votes: dict[str, dict[str, int]] = {}
+    for n, lab in cleaned:
+        toks = _tokens(n)
+        if len(toks) == 1:
+            key = "PERSON" if lab in PERSON_LABELS else lab
+            votes.setdefault(toks[0], {}).setdefault(key, 0)
+            votes[toks[0]][key] += 1
+    out = []
+    for n, lab in cleaned:
+        toks = _tokens(n)
+        if lab in PERSON_LABELS and len(toks) == 1 and toks[0] not in person_words | titled:
+            v = votes[toks[0]]
+            body = max((k for k in v if k in BODY_LABELS), key=lambda k: v[k], default=None)
+            if body is not None and v[body] >= 2 * v.get("PERSON", 0):
+                lab = body
+        out.append((n, lab))
+    return out
+
+
 def fullest_name(name: str, candidates: Iterable[str]) -> str:
     """The longest person name among candidates that ends or begins with this name's words."""
     return _fullest(name, candidates, person=True)
@@ -199,6 +236,9 @@ def _fullest(name: str, candidates: Iterable[str], person: bool) -> str:
     best_len = len(toks)
     for cand in candidates:
         ct = _tokens(cand)
+        if person:
+            while len(ct) > 2 and ct[-1].rstrip(".") in GENERATIONS:
+                ct = ct[:-1]  # 'Joe D. Tackitt Jr.' is the Tackitt of the article
         if len(ct) <= best_len:
             continue
         n = len(toks)

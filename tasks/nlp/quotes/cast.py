@@ -146,7 +146,9 @@ class Cast(CastQueries):
             return m.canonical if written_as_name(m.canonical) and not ORG_WORDS.intersection(
                 name_words(m.canonical)) else None
         words = m.canonical.split()
-        titled = [k for k, w in enumerate(words) if w.lower().rstrip(".") in PERSONAL_TITLES]
+        # (not 'General' opening a body's name: General Electric, General Motors, General Mills)
+        titled = [k for k, w in enumerate(words) if w.lower().rstrip(".") in PERSONAL_TITLES
+                  and not (k == 0 and w.lower() == "general" and m.label == "ORG")]
         if titled:
             rest = words[titled[-1] + 1 :]
             if 1 <= len(rest) <= MAX_NAME_WORDS and all(w[:1].isupper() for w in rest):

@@ -312,17 +312,17 @@ create or replace macro quote_norm(t) as
 -- nearly, in two or more places: tasks/corpus/lineage.py), with its role (canonical: the
 -- earliest full wording; copy; variant, whose diff says how its words differ, [-dropped-]
 -- {+added+}; fragment: an excerpt of a longer wording), the speaker it was credited to (the
--- identity), where and when it appeared (seen_at, and whether that is the publication date).
+-- identity), where and when it appeared (seen_at, and whether that is the publication date;
+-- from article_meta, one small row an article, not every batch's articles and their dates).
 -- Written by a run after its last commit; empty until then.
 create or replace view quotation_appearances as
 select qa.quotation_id, qa.article_id, qa.quote_index, qa.role, qa.similarity, qa.diff,
        q.text, nullif(trim(coalesce(i.identity, q.speaker)), '') as speaker,
        nullif(trim(q.speaker), '') as speaker_name,
-       a.source, a.title, a.url, d.seen_at, d.date_source
+       m.source, m.title, m.url, m.seen_at, m.date_source
 from {quotation_appearances_source} qa
 join quotes q on q.article_id = qa.article_id and q.quote_index = qa.quote_index
-join articles a on a.article_id = qa.article_id
-join article_dates d on d.article_id = qa.article_id
+join article_meta m on m.article_id = qa.article_id
 left join identity_names i on i.name = q.speaker;
 
 -- quotations: one row per quotation: its canonical wording, its first appearance (article,

@@ -501,3 +501,15 @@ def test_clause_wrapped_around_its_attribution_keeps_the_words_after_the_cue(par
     [q] = quotes_of(parse, text)
     assert q[0] == "indirect" and q[1] == ["will power 900,000 homes by 2030"]
     assert q[3] == "Northwind Energy"  # the speaker is not inside the content
+
+
+def test_a_link_line_is_another_storys_headline_not_a_statement(parse):
+    """'READ MORE: Mayor says ...' and 'WATCH: ...' lines send the reader to another story: what
+    they say is that story's headline. The paragraph after one keeps its own quote."""
+    text = ("The harbour council voted on Monday to close the old ferry pier.\n\n"
+            "READ MORE: Mayor says ferry pier will stay open through the winter\n\n"
+            "WATCH: Residents warn the council that closing the pier will cut off the island\n\n"
+            '"We have run out of ways to keep the pier safe," councillor Tomas Reyes said.')
+    got = quotes_of(parse, text)
+    assert [(q[1], q[4]) for q in got] == [(["We have run out of ways to keep the pier safe,"],
+                                            "Tomas Reyes")], got

@@ -428,8 +428,40 @@ def cast_speakers(quotes: list[Quote], a: Reading) -> list[Quote]:
 
 # After the marked spans, in order: each pass takes every quote so far, in text order from the
 # first pass on, and returns them.
+# A line a web page puts between paragraphs to send the reader to another story or a video
+# ('READ MORE: Mayor says ...', 'WATCH: ...'): its words are that story's headline, not this
+# article's statements. Written in capitals, as the pages write them.
+LINK_LINE = re.compile(r"[ \t]*(?:READ MORE|ALSO READ|READ ALSO|WATCH(?: BELOW| LIVE)?|"
+                       r"RELATED(?: STORIES| STORY| ARTICLES?)?|SEE ALSO|MORE FROM|LISTEN|"
+                       r"CLICK HERE|SIGN UP|SUBSCRIBE)\b")
+
+
+def not_in_link_lines(quotes: list[Quote], a: Reading) -> list[Quote]:
+    """Drop what a link line ('READ MORE: ...', 'WATCH: ...') says: another story's headline,
+    when the quote or its cue lies in the line (the parser may run the line into the
+    paragraph after it, whose own '"...," Kaine said' stays)."""
+    text = a.text
+
+    def link_line(char: int) -> tuple[int, int] | None:
+        start = text.rfind("\n", 0, char) + 1
+        if not LINK_LINE.match(text, start):
+            return None
+        end = text.find("\n", char)
+        return start, len(text) if end < 0 else end
+
+    out = []
+    for q in quotes:
+        line = link_line(q.start)
+        at = q.cue_span[0] if q.cue_span is not None else q.start
+        if line is not None and (q.end <= line[1] or line[0] <= at < line[1]):
+            continue
+        out.append(q)
+    return out
+
+
 PASSES: tuple[Callable[[list[Quote], Reading], list[Quote]], ...] = (
     with_indirect_speech,
+    not_in_link_lines,
     refloat,
     unsigned_documents,
     embedding_subjects,

@@ -71,3 +71,23 @@ def test_parts_merge_by_level_and_unmerge_when_a_batch_they_cover_changes(tmp_pa
     assert set(computed) == {f"b{i}" for i in range(9)} | {"b11"}
     assert not (folder / merged.name).exists()
     assert len(want) < 2 * parts.MERGE_FANOUT  # merged again, level by level
+
+
+def test_a_parts_folder_is_named_after_its_version_and_another_versions_goes(tmp_path):
+    """Parts are kept from run to run by batch: a folder another version of the writer left is
+    neither read nor kept."""
+    from tasks.corpus.build import materialize
+    from tasks.store import aggregates
+    from tests.test_identity import build_texts
+
+    wh = tmp_path / "wh"
+    build_texts(wh, {"a.txt": ("Ruth Calloway said the ferry would run.",
+                               [("Ruth Calloway", "PERSON")])})
+    materialize(wh)
+    folder = aggregates.path(wh, "quote_speakers")
+    assert folder.name.endswith(aggregates.BY_NAME["quote_speakers"].version)
+    assert list(folder.glob("*.parquet"))
+    stale = folder.with_name("quote_speakers_parts.quote-speakers-0")
+    shutil.copytree(folder, stale)
+    materialize(wh)
+    assert folder.is_dir() and not stale.exists()

@@ -77,7 +77,9 @@ def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkey
     for b in batches[2:]:  # two runs adding a batch each
         shutil.move(aside / b, layout.batches_dir(gen) / b)
         materialize(gen)
-    speakers = gen / "aggregates" / "quote_speakers_parts"
+    from tasks.store import aggregates
+
+    speakers = aggregates.path(gen, "quote_speakers")
     # four batches, merged two and two, then the two merged parts into one
     assert [p.name[:4] for p in speakers.iterdir()] == ["m.2."]
     shutil.move(layout.batches_dir(gen) / batches[0], aside / batches[0])  # one batch leaves

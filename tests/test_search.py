@@ -18,6 +18,7 @@ from news_etl import cli
 from tasks.core.sql import load_sql, statements
 from tasks.corpus import index
 from tasks.store import commit, layout, views
+from tasks.store.aggregates import path as aggregates_path
 from tests.conftest import PROJECT
 from tests.helpers import CLI, query, run_pipeline
 
@@ -122,7 +123,7 @@ def test_quote_search_by_speaker_source_and_date(corpus_wh):
         (0,)]
     # the speaker search reads who said what from the stored parts of quote_speakers (one a
     # batch); their names are what the live view reads from the quotes, with identities joined
-    assert list((wh / "aggregates" / "quote_speakers_parts").glob("*.parquet"))
+    assert list(aggregates_path(wh, "quote_speakers").glob("*.parquet"))
     stored = query(wh, "select * from quote_speakers order by all")
     assert "Pavel Novak" in {r[4] for r in stored}
     assert [r[:4] for r in stored] == query(wh, "select * from quote_speakers_live order by all")

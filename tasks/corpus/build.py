@@ -510,6 +510,8 @@ def write_quote_speakers(con: Any, path: Path) -> None:
     whole table, sorted by identity, took 3 s at a million articles), and a speaker search,
     which asks for the names of one identity, reads a row group or two of each part. The
     quote_speakers view joins each name's identity."""
+    import shutil
+
     want = batch_parts(con, path, lambda todo: con.sql(
         "select article_id, quote_index, batch_id, speaker from quote_speakers_live "
         "where batch_id in (select unnest($b)) order by speaker, article_id, quote_index",
@@ -518,6 +520,9 @@ def write_quote_speakers(con: Any, path: Path) -> None:
         order="speaker, article_id, quote_index")
     drop_other_parts(path, want)
     (path.parent / "quote_speakers.parquet").unlink(missing_ok=True)  # the one file of before
+    for old in path.parent.glob("quote_speakers_parts*"):  # another version's parts
+        if old != path and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def write_cooccurrence(con: Any, path: Path) -> None:

@@ -68,8 +68,10 @@ MARKER = layout.AGGREGATE_MARKER
 
 
 def path(wh: Path, name: str) -> Path:
-    """Where one registered table lives."""
-    return wh / layout.AGGREGATES / BY_NAME[name].file
+    """Where one registered table lives. A folder of parts is named after its version too: its
+    parts are kept from run to run by batch, so parts another version wrote must not be read."""
+    agg = BY_NAME[name]
+    return wh / layout.AGGREGATES / (f"{agg.file}.{agg.version}" if agg.parts else agg.file)
 
 
 def digest(batches: list[str]) -> str:

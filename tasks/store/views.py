@@ -55,7 +55,7 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
         subs[f"{{{table}_parquet}}"] = _sql_list([str(f) for f in files])
     current = aggregates.current(wh, batches)
     for agg in aggregates.AGGREGATES:
-        where = root / layout.AGGREGATES / agg.file
+        where = aggregates.path(root, agg.name)
         if agg.parts:  # the parts the writer left (none: no batch, and the live SQL reads none)
             parts = sorted(str(f) for f in where.glob("*.parquet")) if current else []
             subs[agg.placeholder] = f"read_parquet({_sql_list(parts)})" if parts else agg.live

@@ -697,12 +697,13 @@ def test_a_party_of_someones_and_a_name_with_the_are_not_quoted_people(parse):
 
 
 def test_a_gender_only_our_resolver_inferred_yields_to_an_unambiguous_first_name(parse):
-    """'she said' linked to Tim Lohmar by salience alone (the article states nothing about him)
-    is our guess, not the article's word: the first name's gender wins; an honorific would not
-    yield (test_the_articles_words_win_over_a_first_name)."""
+    """'she said' after Tim Lohmar, of whom the article states nothing: with names on, his first
+    name says he is not the 'she' (quotes-36: she is someone unnamed, and Tim stays a man);
+    with names off, salience alone links her to him, a guess the text's pronoun makes female.
+    An honorific would not yield to a name (test_the_articles_words_win_over_a_first_name)."""
     text = ('Tim Lohmar said the office would review the case on Monday.\n\n'
             '"We will look at every file," she said.')
-    assert _genders(parse, text) == [("Tim Lohmar", "male", "name")] * 2
+    assert _genders(parse, text) == [("Tim Lohmar", "male", "name"), (None, None, None)]
     assert _genders(parse, text, names=False)[1][1] == "female"  # what the text alone gave
 
 
@@ -985,3 +986,16 @@ def test_general_opening_a_companys_name_is_not_a_rank(parse):
             "General Electric said in a statement.")
     got = [(q[1], q[5]) for q in speakers_of(parse, text) if q[5] == "direct"]
     assert got == [("General Electric", "direct")], got
+
+
+def test_she_is_not_a_man_whose_first_name_says_so_when_names_are_on(parse):
+    # the article gives Gordon Ashby no pronoun or title; his first name is a man's, so the
+    # 'she' of an unnamed woman is no one rather than him (names off: the words alone decide)
+    text = ("Gordon Ashby chaired the meeting of the harbour board on Tuesday.\n\n"
+            '"We were never told the pier would close," she said.')
+    doc = parse(text)
+    with_names = [(q["speaker_text"], q["speaker"]) for q in extract_doc(doc, "t").quotes]
+    assert with_names == [("she", None)], with_names
+    without = [(q["speaker_text"], q["speaker"])
+               for q in extract_doc(doc, "t", gender_from_names=False).quotes]
+    assert without == [("she", "Gordon Ashby")], without

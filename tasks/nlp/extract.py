@@ -100,7 +100,7 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     if not quotes:
         return Extracted(entities, rows)
     guessed: list[bool] = []  # a gender our resolver inferred, per row (add_name_genders)
-    for qi, q in enumerate(extract_quotes(doc, mentions, text, sents)):
+    for qi, q in enumerate(extract_quotes(doc, mentions, text, sents, names=gender_from_names)):
         guessed.append(q.evidence.gender_inferred)
         rows.append(
             {

@@ -86,8 +86,10 @@ def begins_name(tok: Token) -> bool:
 class Cast(CastQueries):
     """The people of one article, built from its PERSON mentions and its parse."""
 
-    def __init__(self, idx: Index, mentions: list[Mention], quotes: list[Quote]):
+    def __init__(self, idx: Index, mentions: list[Mention], quotes: list[Quote],
+                 names: bool = True):
         self.idx = idx
+        self.names = names
         self.doc = idx.doc
         self.mentions = mentions
         self._starts = [m.start for m in mentions]
@@ -335,19 +337,19 @@ class Cast(CastQueries):
                          e.main), None)
             person = last.person if last is not None else \
                 self._unnamed_subject(before, opening, last=True)
-            return person if person is not None and person.gender in (None, gender) else None
+            return person if person is not None and self.agrees(person, gender) else None
         if any(t.dep_ not in ("cc", "punct", "advmod") for t in self.doc[start : tok.i]):
             return None
         for e in self.events:
             if e.sent == sent - 1 and e.main:
-                return e.person if e.person.gender in (None, gender) else None
+                return e.person if self.agrees(e.person, gender) else None
             if e.sent >= sent:
                 break
         if sent == 0:
             return None
         prior = self.idx.sents[sent - 1]  # (``before`` above is a character offset)
         person = self._unnamed_subject(prior.start_char, prior.end_char, last=False)
-        return person if person is not None and person.gender in (None, gender) else None
+        return person if person is not None and self.agrees(person, gender) else None
 
     def _unnamed_subject(self, lo: int, hi: int, last: bool) -> Person | None:
         """'Mulder didn't hesitate. "It's this for sure," he said.': a name the NER did not
@@ -428,10 +430,12 @@ def continued_by(q: Quote, pron: Token, last: tuple[Quote, Person] | None,
     return person if person.gender in (None, PRONOUN_GENDER[pron.lower_]) else None
 
 
-def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -> None:
+def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index,
+                     names: bool = True) -> None:
     """Give each quote the person of the article its speaker mention stands for, where the cast
-    knows better than the mention alone (see the module docstring)."""
-    cast = Cast(idx, mentions, quotes)
+    knows better than the mention alone (see the module docstring). ``names``: a he or she is
+    not a person the article gives no gender but whose first name is the other one's."""
+    cast = Cast(idx, mentions, quotes, names=names)
     if not cast.people:
         return
     before: tuple[Quote, Person] | None = None  # the quote before, with its person
@@ -450,7 +454,8 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
         elif q.speaker_text.lower() in FOLLOWED:
             person, how = cast.pronoun(tok), "pronoun"
             same = continued_by(q, tok, last, idx.text)
-            if same is not None and same is not person:
+            if same is not None and same is not person and \
+                    cast.agrees(same, PRONOUN_GENDER[tok.lower_]):
                 person, how = same, "continues"
         elif q.speaker_span[0] in cast.at:
             person, how = cast.at[q.speaker_span[0]], "mention"
@@ -480,7 +485,7 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index) -
         if person is None and q.speaker_label == "PERSON" and q.speaker is not None:
             person, how = cast.people.get(q.speaker), "name"
             said = PRONOUN_GENDER.get(q.speaker_text.lower())
-            if person is not None and said is not None and person.gender not in (None, said):
+            if person is not None and said is not None and not cast.agrees(person, said):
                 # 'she' read as a man the article calls Mr: the cast found no one she can be
                 person, q.speaker, q.speaker_label = None, None, None
         if person is not None:

@@ -69,6 +69,13 @@ class Person:
         return None
 
     @property
+    def name_gender(self) -> str | None:
+        """The gender the first name carries, when unambiguous (tasks/nlp/gender.py)."""
+        from tasks.nlp.gender import gender_of_name
+
+        return gender_of_name(self.name)
+
+    @property
     def gender_inferred(self) -> bool:
         """The gender rests on resolved pronouns alone: nothing the article states backs it."""
         g = self.gender

@@ -29,6 +29,7 @@ class CastQueries:
     people: dict[str, Person]
     events: list[Event]
     _pronouns: dict[int, Person]
+    names: bool  # first names' gender keeps a he or she from a person (gender_from_names)
 
     # --- asking --------------------------------------------------------------------------------
 
@@ -51,13 +52,19 @@ class CastQueries:
         for p in candidates:
             w, last = weights.get(p.name, (0.0, 0))
             if gender is not None:
-                if p.gender is not None and p.gender != gender:
-                    continue
+                if not self.agrees(p, gender):
+                    continue  # ('she' is not Donald Trump, whom the article calls nothing)
                 if p.gender is None:
                     w *= UNKNOWN_GENDER
             if w > 0 and (round(w, 9), last) > best_w:
                 best, best_w = p, (round(w, 9), last)
         return best
+
+    def agrees(self, person: Person, gender: str | None) -> bool:
+        """Whether a he or she of ``gender`` can be the person: the article gives them no other
+        gender, nor (with names on) does their first name when the article gives none."""
+        said = person.gender or (person.name_gender if self.names else None)
+        return gender is None or said in (None, gender)
 
     def pronoun(self, tok: Token) -> Person | None:
         """The person a he or she stands for (None when the article has no one it agrees with)."""

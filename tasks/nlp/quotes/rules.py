@@ -76,6 +76,7 @@ class Reading:
     starts: list[int]
     quotes: list[Quote] = field(default_factory=list)
     used_cues: dict[int, Quote] = field(default_factory=dict)  # cue token -> the quote it cues
+    names: bool = True  # a he or she never resolves to a person whose first name says otherwise
 
     @functools.cached_property
     def surnames(self) -> frozenset[str]:
@@ -422,7 +423,7 @@ def continuing_speakers(quotes: list[Quote], a: Reading) -> list[Quote]:
 
 def cast_speakers(quotes: list[Quote], a: Reading) -> list[Quote]:
     """Each speaker resolved against the article's cast (cast.py): names, he/she, roles."""
-    resolve_speakers(quotes, a.mentions, a.idx)
+    resolve_speakers(quotes, a.mentions, a.idx, names=a.names)
     return quotes
 
 
@@ -526,16 +527,17 @@ def own_clause(t: Token, verb: Token) -> bool:
 
 
 def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
-                   sents: list[Span] | None = None) -> list[Quote]:
+                   sents: list[Span] | None = None, names: bool = True) -> list[Quote]:
     """All attributions in a parsed article, in text order (pass doc.text and list(doc.sents)
-    if already computed: both walk the whole Doc)."""
+    if already computed: both walk the whole Doc). ``names``: first names' gender may keep a
+    he or she from a person (the gender_from_names setting)."""
     text = doc.text if text is None else text
     marks = quote_mark_spans(text)
     idx = Index(doc, text, marks, sents)
     neuter = called_it(doc, mentions, idx)
     mentions = sorted((not_a_person(m, text, neuter) for m in mentions
                        if not in_credit_line(m, text)), key=lambda m: m.start)
-    a = Reading(doc, text, idx, mentions, [m.start for m in mentions])
+    a = Reading(doc, text, idx, mentions, [m.start for m in mentions], names=names)
     for frags in marks:
         q = Quote(spans=list(frags), quote_type="direct")
         cue, subj = find_cue(doc, a.idx, q.start, q.end)

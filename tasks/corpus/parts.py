@@ -67,6 +67,8 @@ def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
     keys = {f"{b}.{h:016x}": b for b, h, _ in live}
     sizes = {b: n for b, _, n in live}
     merged = merged_parts(folder, set(keys))
+    if keep_batch_id:
+        merged |= salvage_parts(con, folder, set(keys), merged, order, row_group_size)
     covered = {k for _, covers in merged.values() for k in covers}
     singles = {k: b for k, b in keys.items() if k not in covered}
     todo = sorted({b for k, b in singles.items() if not (folder / f"{k}.parquet").is_file()})
@@ -100,6 +102,51 @@ def _chunks(todo: list[str], sizes: dict[str, int], chunk: int) -> list[list[str
 def part_batch(key: str) -> str:
     """The batch id of a covered batch's key (``{batch_id}.{live set}``)."""
     return key.rsplit(".", 1)[0]
+
+
+def salvage_parts(con: Any, folder: Path, live: set[str],
+                  standing: dict[str, tuple[int, list[str]]], order: str | None = None,
+                  row_group_size: int | None = None) -> dict[str, tuple[int, list[str]]]:
+    """Merged parts that fell (a batch they cover was superseded or left) made again from their
+    own rows of the batches still live as they were, read by batch_id, so a reprocessed article
+    costs its own batch's part, not every batch a level-3 part covers. Returns the new parts,
+    as merged_parts gives them; the fallen ones are the caller's to drop."""
+    import pyarrow.parquet as pq
+
+    taken = {k for _, covers in standing.values() for k in covers}
+    fallen = []
+    for p in folder.glob(f"{MERGED_PREFIX}*.parquet"):
+        if p.name in standing:
+            continue
+        try:
+            schema = pq.read_schema(p)
+        except Exception:  # noqa: BLE001 - not a whole Parquet file: not a part
+            continue
+        covers = (schema.metadata or {}).get(b"covers", b"").decode().split()
+        if covers and "batch_id" in schema.names:
+            fallen.append((p, int((schema.metadata or {}).get(b"level", b"1")), covers))
+    made: dict[str, tuple[int, list[str]]] = {}
+    for p, level, covers in sorted(fallen, key=lambda f: (-len(f[2]), f[0].name)):
+        keep = sorted(k for k in covers if k in live and k not in taken)
+        if not keep:
+            continue
+        name = _merged_name(level, keep)
+        batches = ", ".join(literal(part_batch(k)) for k in keep)
+        sort = f" order by {order}" if order else ""
+        groups = f", row_group_size {row_group_size}" if row_group_size else ""
+        if not (folder / name).is_file():
+            with replacing(folder / name) as tmp:
+                con.execute(f"copy (select * from read_parquet({literal(p)}) where batch_id in "
+                            f"({batches}){sort}) to {literal(tmp)} (format parquet, compression "
+                            f"zstd{groups}, kv_metadata {{covers: {literal(' '.join(keep))}, "
+                            f"level: '{level}'}})")
+        made[name] = (level, keep)
+        taken |= set(keep)
+    return made
+
+
+def _merged_name(level: int, covers: list[str]) -> str:
+    return f"{MERGED_PREFIX}{level}.{hashlib.sha256(' '.join(covers).encode()).hexdigest()[:16]}.parquet"
 
 
 def merged_parts(folder: Path, live: set[str]) -> dict[str, tuple[int, list[str]]]:
@@ -145,8 +192,7 @@ def merge_parts(con: Any, folder: Path, files: dict[str, tuple[int, list[str]]],
             return files
         level, names = full[0], sorted(levels[full[0]])[:MERGE_FANOUT]
         covers = sorted(k for n in names for k in files[n][1])
-        name = (f"{MERGED_PREFIX}{level + 1}."
-                f"{hashlib.sha256(' '.join(covers).encode()).hexdigest()[:16]}.parquet")
+        name = _merged_name(level + 1, covers)
         listed = ", ".join(literal(folder / n) for n in names)
         sort = f" order by {order}" if order else ""
         groups = f", row_group_size {row_group_size}" if row_group_size else ""

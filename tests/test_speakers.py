@@ -999,3 +999,16 @@ def test_she_is_not_a_man_whose_first_name_says_so_when_names_are_on(parse):
     without = [(q["speaker_text"], q["speaker"])
                for q in extract_doc(doc, "t", gender_from_names=False).quotes]
     assert without == [("she", "Gordon Ashby")], without
+
+
+def test_what_a_video_or_sign_says_is_its_makers(parse):
+    # 'released a video that said', 'held up a sign which read': the maker speaks; a thing that
+    # carries no words ('a row that threatened') has no speaker
+    for text, who in (('Councillor Tomas Reyes released a video that said the ferry "will be '
+                       'gone by spring."', "Tomas Reyes"),
+                      ('Lena Ortiz held up a sign which read "Save the pier" as the council '
+                       'voted.', "Lena Ortiz"),
+                      ("The harbour board cut the ferry budget in a row that threatened the "
+                       "island economy.", None)):
+        got = [q[1] for q in speakers_of(parse, text)]
+        assert got == [who], (text, got)

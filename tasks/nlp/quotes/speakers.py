@@ -261,6 +261,38 @@ def person_names(mentions: list[Mention]) -> list[str]:
     return names
 
 
+# Things that carry words someone put there: documents, and what is held up, worn or aired
+CARRIERS = DOCUMENT_NOUNS | frozenset("""sign banner placard poster ad advert advertisement video
+    clip resolution motion petition bill headline caption slogan shirt t-shirt note card piece
+    leaflet flyer mailer billboard""".split())
+
+
+def made_by(rel: Token) -> Token | None:
+    """The maker of the thing a 'that' or 'which' refers back to, when the thing is the object
+    of an active verb whose subject can speak: 'Sanders is releasing an ad that urges ...' ->
+    Sanders; 'She held up a sign which read ...' -> She. Only a thing that carries words
+    (CARRIERS), the object of an active verb: not 'a dispute that threatened ...', nor
+    'comments that ...' in 'was fired over comments that ...'."""
+    if rel.lower_ not in ("that", "which") or rel.head.dep_ != "relcl":
+        return None
+    thing = rel.head.head
+    if thing.i == rel.i or not thing.text.islower() or \
+            thing.lower_.removesuffix("s") not in CARRIERS and thing.lower_ not in CARRIERS:
+        return None
+    verb = thing.head if thing.dep_ == "dobj" else \
+        thing.head.head if thing.dep_ == "pobj" and thing.head.dep_ == "prep" else None
+    if verb is None:
+        return None
+    maker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if maker is None or maker.lower_ in RELATIVES:
+        return None
+    if capitalised(maker) or maker.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or \
+            maker.lower_ in PRONOUNS_PERSON or maker.lower_ in ("they", "we", "it") or \
+            maker.lower_ in ORG_NOUNS:
+        return maker
+    return None
+
+
 def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
                starts: list[int], idx: Index, recent: Iterable[Quote] | None = None) -> None:
     if cue is not None:
@@ -299,6 +331,15 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             q.speaker = q.speaker_label = None
             return
         q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx)
+        return
+    maker = made_by(subj)
+    if maker is not None:
+        # 'Trump released a video that said ...', 'the council voted for a resolution which
+        # said ...': what a thing says is its maker's, the subject of the verb that made,
+        # posted or held it up (the same reading as a letter's writer)
+        attribute(q, cue, maker, mentions, starts, idx, recent)
+        if q.speaker_rule in ("subject", "pronoun"):
+            q.speaker_rule = "made-by"
         return
     people = person_names(mentions)
     if subj.lower_ in RELATIVES and subj.head.dep_ == "relcl" and subj.head.head.i != subj.i:

@@ -22,6 +22,7 @@ from tasks.corpus.parts import (
     PART_CHUNK,
     batch_parts,
     drop_other_parts,
+    part_batch,
 )
 from tasks.store import aggregates, layout, views
 from tasks.store.commit import committed_batches
@@ -605,8 +606,6 @@ def _cooccurrence_basis(path: Path, basis_file: Path) -> tuple[Any, dict[str, st
 def _held_rows(folder: Path, held: dict[str, str]) -> str:
     """SQL for the rows of the batches ``held`` names (key: the part that holds it), read from
     those parts by batch: a merged part also holds batches that did not change."""
-    from tasks.corpus.parts import part_batch
-
     if not held:
         return ("select ''::varchar as article_id, ''::varchar as canonical, "
                 "''::varchar as label where false")

@@ -191,7 +191,7 @@ def _person_like(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 # (not NORP: an unusual given name the NER reads as a nationality, 'Onyeka', is a person's)
-BODY_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC"})
+_BODY_VOTES = frozenset({"ORG", "GPE", "LOC", "FAC"})  # labels that outvote PERSON
 GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
@@ -216,7 +216,7 @@ def _body_like(cleaned: list[tuple[str, str]], titled: set[str]) -> list[tuple[s
         toks = _tokens(n)
         if lab in PERSON_LABELS and len(toks) == 1 and toks[0] not in person_words | titled:
             v = votes[toks[0]]
-            body = max((k for k in v if k in BODY_LABELS), key=lambda k: v[k], default=None)
+            body = max((k for k in v if k in _BODY_VOTES), key=lambda k: v[k], default=None)
             if body is not None and v[body] >= 2 * v.get("PERSON", 0):
                 lab = body
         out.append((n, lab))

@@ -419,15 +419,15 @@ def continued_by(q: Quote, pron: Token, last: tuple[Quote, Person] | None,
                  text: str) -> Person | None:
     """'"Britain is heading the wrong way," the Tory leader said. Mr Blair's government was
     "bossy", he added': add, continue and go on say the speaker goes on, so a he or she subject
-    of one is the person of the quote just before (in its paragraph or the one before), when
-    their gender agrees, whoever was named in between."""
+    of one is the person of the quote just before (in its paragraph or the one before),
+    whoever was named in between; the caller asks whether their gender agrees (Cast.agrees)."""
     if last is None or (q.cue or "").lower() not in CONTINUING_CUES or \
             pron.lower_ not in SUBJECT_PRONOUNS:
         return None
     prev, person = last
     if prev.end > q.start or len(_BREAKS.findall(text, prev.end, q.start)) > 1:
         return None
-    return person if person.gender in (None, PRONOUN_GENDER[pron.lower_]) else None
+    return person
 
 
 def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index,

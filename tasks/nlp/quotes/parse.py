@@ -140,15 +140,13 @@ def _parsed_subject(verb: Token) -> Token | None:
     if len(subjects) > 1:  # '12:15 p.m.\n\nDonald Trump says': the one next to the verb
         subjects.sort(key=lambda c: (c.ent_type_ in ("TIME", "DATE"), abs(verb.i - c.i)))
         near = subjects[0]
-        role = near.ent_type_ != "PERSON" or near.lower_.rstrip(".") in TITLES
-        named = next((c for c in subjects[1:] if role and c.ent_type_ == "PERSON" and
-                      c.lower_.rstrip(".") not in TITLES and
-                      (c.right_edge.i + 1 == near.left_edge.i or
-                       near.right_edge.i + 1 == c.left_edge.i)), None)
-        if named is not None:
+        if near.ent_type_ != "PERSON" or near.lower_.rstrip(".") in TITLES:
             # a name written against a role or rank, the parse making both subjects ('Dr Mike
             # Watts head of exploration said', 'said Navy Lt. Dana Whitfield'): the person
-            subjects[0] = named
+            subjects[0] = next((c for c in subjects[1:] if c.ent_type_ == "PERSON" and
+                                c.lower_.rstrip(".") not in TITLES and
+                                (c.right_edge.i + 1 == near.left_edge.i or
+                                 near.right_edge.i + 1 == c.left_edge.i)), near)
     for child in subjects[:1]:
         return child  # "Smith, who said ...": "who", resolved to Smith by attribute
     if verb.tag_ == "VBG" or verb.lower_.endswith("ing"):

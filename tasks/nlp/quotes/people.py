@@ -4,6 +4,7 @@ moves them into the foreground (tasks/nlp/quotes/cast.py builds them)."""
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -68,9 +69,10 @@ class Person:
             return FEMALE
         return None
 
-    @property
+    @functools.cached_property
     def name_gender(self) -> str | None:
-        """The gender the first name carries, when unambiguous (tasks/nlp/gender.py)."""
+        """The gender the first name carries, when unambiguous (tasks/nlp/gender.py); asked for
+        each he or she the foreground weighs, so worked out once."""
         from tasks.nlp.gender import gender_of_name
 
         return gender_of_name(self.name)

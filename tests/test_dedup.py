@@ -157,3 +157,50 @@ def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path, monkeypatch):
     assert "other.txt" not in merged.column("content_hash").to_pylist()
     assert merged.num_rows == len(signed) - 1 + 1  # the superseded text out, the late one in
     assert grouped(kept) == third
+
+
+def test_article_meta_follows_a_story_changed_by_a_later_batch(tmp_path):
+    """article_meta keeps a part per batch and a run computes only its own batches' rows; but a
+    later batch can change the story of an article it does not hold (the story's first copy is
+    superseded by another text). That article's row follows, and the kept parts equal a
+    rebuild from scratch."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from tasks.corpus.build import materialize
+    from tasks.ingest.records import article_id
+    from tasks.store import aggregates
+    from tests.test_identity import build_texts
+
+    wh = tmp_path / "wh"
+    # stored at the same time, a story is named by its smaller article id: that copy goes first
+    first, later = sorted(("wire.txt", "copy.txt"), key=lambda p: article_id(p, 0))
+    ids = {p: article_id(p, 0) for p in (first, later)}
+    build_texts(wh, {first: (WIRE, []), "other.txt": (OTHER, [])}, hashes={first: "h-wire"})
+    materialize(wh)
+    build_texts(wh, {later: (WIRE, [])}, batch="20261121T000000000000Z-2-00000",
+                hashes={later: "h-wire"})
+    materialize(wh)
+
+    def meta(w):
+        rows = pq.read_table(aggregates.path(w, "article_meta")).to_pylist()
+        return {r["article_id"]: r for r in rows}
+
+    assert meta(wh)[ids[later]]["story_id"] == ids[first]
+    parts = set(aggregates.path(wh, "article_meta").glob("*.parquet"))
+    assert len(parts) == 2  # a part a batch
+    # the first copy's file now holds another text: the later copy, in a batch no run touches,
+    # is a story of its own
+    build_texts(wh, {first: ("A council report on road repairs, with nothing of the ferries "
+                             "in it at all, long enough to be signed and compared.", [])},
+                batch="20261122T000000000000Z-3-00000", hashes={first: "h-roads"})
+    materialize(wh)
+    kept = meta(wh)
+    assert kept[ids[later]]["story_id"] == ids[later]
+    assert len(kept) == 3
+    copy = tmp_path / "rebuilt"
+    shutil.copytree(wh, copy)
+    shutil.rmtree(copy / "aggregates")
+    materialize(copy)
+    assert kept == meta(copy)

@@ -46,7 +46,8 @@ MERGED_PREFIX = "m."  # a merged part's file name starts with it; a batch's part
 def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
                 keep_batch_id: bool = False, chunk: int = 0,
                 row_group_size: int | None = None,
-                order: str | None = None) -> dict[str, list[str]]:
+                order: str | None = None,
+                redo: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     """The files of ``folder`` that hold every live batch's rows once, each with the batches it
     covers (as ``{batch_id}.{live set}``, see part_batch): a part a batch, named
     after its id and its live articles (LIVE_SET_SQL, or the LIVE_SETS_TABLE materialize made
@@ -54,7 +55,9 @@ def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
     parts (merge_parts) covering many. ``compute`` makes the rows of the batches it is given
     (with a batch_id column) and is called only for the live batches no file holds, for
     ``chunk`` batches (0: any number) and PART_ARTICLES articles at a time at most, so a rebuild
-    never holds every batch's rows at once.
+    never holds every batch's rows at once. ``redo``: batches whose rows changed though their
+    articles did not (an article_meta row's story): their parts are computed again, and a
+    merged part covering one falls as if the batch had been superseded.
     ``order`` (SQL) sorts a merged part's rows as ``compute`` sorts a batch's. The caller
     removes the other files (drop_other_parts) when it no longer needs them."""
     import pyarrow.compute as pc
@@ -66,12 +69,14 @@ def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
     live = con.sql(f"select * from {LIVE_SETS_TABLE}" if pinned else LIVE_SET_SQL).fetchall()
     keys = {f"{b}.{h:016x}": b for b, h, _ in live}
     sizes = {b: n for b, _, n in live}
-    merged = merged_parts(folder, set(keys))
+    standing = {k for k, b in keys.items() if b not in redo}
+    merged = merged_parts(folder, standing)
     if keep_batch_id:
-        merged |= salvage_parts(con, folder, set(keys), merged, order, row_group_size)
+        merged |= salvage_parts(con, folder, standing, merged, order, row_group_size)
     covered = {k for _, covers in merged.values() for k in covers}
     singles = {k: b for k, b in keys.items() if k not in covered}
-    todo = sorted({b for k, b in singles.items() if not (folder / f"{k}.parquet").is_file()})
+    todo = sorted({b for k, b in singles.items()
+                   if b in redo or not (folder / f"{k}.parquet").is_file()})
     for some in _chunks(todo, sizes, chunk):
         rows = compute(some)
         for k, b in singles.items():

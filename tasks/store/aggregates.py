@@ -50,8 +50,9 @@ AGGREGATES: tuple[Aggregate, ...] = (
               "identity-3"),
     # MinHash signature, LSH bands and the near-copy threshold (tasks/corpus/dedup.py)
     Aggregate("stories", "stories.parquet", "{stories_source}", NO_STORIES, "stories-1"),
-    Aggregate("article_meta", "article_meta.parquet", "{article_meta_source}",
-              "article_meta_live", "article-meta-2"),
+    # a part per batch, computed again for a batch one of whose articles changed story
+    Aggregate("article_meta", "article_meta_parts", "{article_meta_source}",
+              "article_meta_live", "article-meta-3", parts=True),
     Aggregate("quote_speakers", "quote_speakers_parts", "{quote_speakers_source}",
               "quote_speakers_live", "quote-speakers-2", parts=True),
     Aggregate("entity_cooccurrence", "entity_cooccurrence.parquet", "{cooccurrence_source}",

@@ -1012,3 +1012,19 @@ def test_what_a_video_or_sign_says_is_its_makers(parse):
                        "island economy.", None)):
         got = [q[1] for q in speakers_of(parse, text)]
         assert got == [who], (text, got)
+
+
+def test_someone_a_verb_leads_or_asks_to_speak_speaks(parse):
+    """Object control: in 'led X to announce' and 'urged X to say' the infinitive is X's, not
+    the subject's; but what a subject uses or takes to speak with is its own speech."""
+    text = ("Falling ticket sales led Northwind Airlines to announce that it would cut 400 jobs "
+            "at its Port Alder base.\n\n"
+            "The closure prompted airport staff to warn that the terminal might shut by "
+            "the spring.\n\n"
+            "Mayor Helen Brandt used the council meeting to announce that the city would buy "
+            "the terminal building.")
+    got = [(q["cue"], q["speaker_text"], q["speaker"])
+           for q in extract_doc(parse(text), "t").quotes]
+    assert got == [("announce", "Northwind Airlines", "Northwind Airlines"),
+                   ("warn", "airport staff", None),
+                   ("announce", "Helen Brandt", "Helen Brandt")]

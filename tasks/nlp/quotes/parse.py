@@ -170,6 +170,10 @@ def _parsed_subject(verb: Token) -> Token | None:
         if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG") \
                 and not listener:
             return child
+    if verb.dep_ == "xcomp" and verb.head.i != verb.i:
+        controller = _object_controller(verb)
+        if controller is not None:
+            return controller
     if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
         return _parsed_subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i \
@@ -179,6 +183,31 @@ def _parsed_subject(verb: Token) -> Token | None:
         # 'he was quoted as saying': the one quoted
         return _parsed_subject(verb.head.head)
 
+    return None
+
+
+OBJECT_PRONOUNS = frozenset({"him", "her", "them", "us", "me"})
+# verbs whose object is what their subject acts with, not who acts
+INSTRUMENT_VERBS = frozenset("use used uses using take took takes taking taken".split())
+
+
+def _object_controller(verb: Token) -> Token | None:
+    """The one an infinitive is done by when the verb it complements has someone as its object
+    (object control): 'led the French manufacturer to announce' (the manufacturer announced,
+    not what led it), 'urged voters to say', 'asked him to comment'. Only someone: in 'took the
+    opportunity to say' the one who took it says."""
+    from tasks.nlp.quotes.people import is_role_noun
+
+    head = verb.head
+    if head.lower_ in INSTRUMENT_VERBS:
+        return None  # 'used the State of the Union to call for', 'took the chance to say'
+    for obj in head.children:
+        if obj.dep_ != "dobj" or not head.i < obj.i < verb.i:
+            continue
+        word = obj.lower_
+        if obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or word in OBJECT_PRONOUNS or \
+                is_role_noun(word) or word.endswith("s") and is_role_noun(word[:-1]):
+            return obj
     return None
 
 

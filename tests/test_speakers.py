@@ -1028,3 +1028,18 @@ def test_someone_a_verb_leads_or_asks_to_speak_speaks(parse):
     assert got == [("announce", "Northwind Airlines", "Northwind Airlines"),
                    ("warn", "airport staff", None),
                    ("announce", "Helen Brandt", "Helen Brandt")]
+
+
+def test_a_pronoun_in_how_the_speaker_is_described_is_not_theirs(parse):
+    """'said Ruth Alder, one of his producers': the his is the playwright's; it says nothing of
+    Alder's gender, so her first name gives it. A pronoun in a clause of that description
+    ('who writes on his blog') is the speaker's own."""
+    text = ("The playwright Tom Fenwick died last week at 71.\n\n"
+            "\u201cEvery one of his plays hid a riddle for the audience,\u201d said Ruth Alder, one "
+            "of his producers at the Harbour Theatre.\n\n"
+            "\u201cThe theatre will stage all of them next year,\u201d said Ashley Brand, the "
+            "theatre's director, who announced the season on his website.")
+    got = {q["speaker"]: (q["speaker_gender"], q["speaker_gender_source"])
+           for q in extract_doc(parse(text), "t").quotes}
+    assert got["Ruth Alder"] == ("female", "name")
+    assert got["Ashley Brand"] == ("male", "text")

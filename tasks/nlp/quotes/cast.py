@@ -276,10 +276,13 @@ class Cast(CastQueries):
                 head = head.head
             verb = head.head
             nxt = self.events[n + 1].char if n + 1 < len(self.events) else None
+            appos = [c for c in head.children if c.dep_ == "appos"]
             for i in pronouns[bisect.bisect_right(pronouns, tok):]:
                 t = self.doc[i]
                 if i >= end or nxt is not None and t.idx >= nxt:
                     break
+                if appos and _in_description(t, appos):
+                    continue
                 if any(w.lower_ in GENDERED_NOUNS for w in self.doc[head.i + 1 : i]):
                     break  # a nearer antecedent: 'Garnier, who strangled the woman ... her body'
                 if not self.idx.in_quote(t.idx):
@@ -413,6 +416,18 @@ CONTINUING_CUES = frozenset({"add", "added", "adds", "adding", "continued", "con
 # 'every runner', 'each player', 'no one', 'any fan': anyone of a kind, no one the article names
 GENERIC_DETS = frozenset({"every", "each", "any", "no", "all"})
 _BREAKS = re.compile(r"\n+")  # a paragraph break, however written
+
+
+def _in_description(t: Token, appos: list[Token]) -> bool:
+    """'said Beth Meacham, one of his editors': a pronoun in the noun phrase the subject is
+    described by is someone else's (no one is one of their own editors); not one in a clause
+    of that phrase ('medical director ..., who writes on his blog' is about the subject)."""
+    path = t
+    while path.dep_ != "appos" or path not in appos:
+        if path.dep_ in ("relcl", "acl", "advcl", "ccomp") or path.head.i == path.i:
+            return False
+        path = path.head
+    return True
 
 
 def continued_by(q: Quote, pron: Token, last: tuple[Quote, Person] | None,

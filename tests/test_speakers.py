@@ -1043,3 +1043,17 @@ def test_a_pronoun_in_how_the_speaker_is_described_is_not_theirs(parse):
            for q in extract_doc(parse(text), "t").quotes}
     assert got["Ruth Alder"] == ("female", "name")
     assert got["Ashley Brand"] == ("male", "text")
+
+
+def test_the_one_warned_reminded_or_urged_did_not_speak(parse):
+    """The object of warn, remind, urge, advise is the one addressed, as of tell and ask: not
+    the speaker, whether the parse makes it the object or a second subject after the verb."""
+    text = ("The inspectors' report was published on Monday, warning Mayor Helen Brandt that "
+            "the building was unsafe.\n\n"
+            "Union leaders met on Friday, urging Mayor Helen Brandt to keep the terminal open.\n\n"
+            "Tenants at Calder Court wrote to the council last week. The letter \u2013 a copy of "
+            "which was seen by the Ledger \u2013 warns Mayor Helen Brandt: 'If the heating is not "
+            "fixed by December, families will leave the building.'")
+    got = [(q["cue"], q["speaker_text"]) for q in extract_doc(parse(text), "t").quotes]
+    assert got == [("warning", "The inspectors' report"), ("urging", "Union leaders"),
+                   ("warns", "The letter")]

@@ -154,7 +154,8 @@ PLAN_VERBS = word_set("""
     refuses refused decline declines declined propose proposes proposed vowing pledging promising
 """)
 # The object of these is the listener, not the speaker ('telling Reuters', 'asked Smith').
-LISTENER_VERB_PREFIXES = ("tell", "told", "ask", "inform", "assur", "reassur")
+LISTENER_VERB_PREFIXES = ("tell", "told", "ask", "inform", "assur", "reassur", "warn", "remind",
+                          "urg", "advis", "caution", "notif", "brief")
 # Verbs whose object (or 'to' object) is the one addressed: 'wrote to Blair demanding ...',
 # 'told the minister, demanding ...' -- the participle that follows is the sender's, not theirs.
 ADDRESS_VERB_PREFIXES = LISTENER_VERB_PREFIXES + ("writ", "wrote", "sent", "send", "appeal",

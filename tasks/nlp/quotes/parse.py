@@ -139,6 +139,11 @@ def _parsed_subject(verb: Token) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
     if len(subjects) > 1:  # '12:15 p.m.\n\nDonald Trump says': the one next to the verb
         subjects.sort(key=lambda c: (c.ent_type_ in ("TIME", "DATE"), abs(verb.i - c.i)))
+        if verb.lower_.startswith(LISTENER_VERB_PREFIXES) and subjects[0].i > verb.i and \
+                any(c.i < verb.i for c in subjects):
+            # 'The letter - a copy of which ... - warns Mayor Brandt: "..."': the parse makes
+            # the one warned a second subject; the one before the verb warns
+            subjects.sort(key=lambda c: c.i > verb.i)
         near = subjects[0]
         if near.ent_type_ != "PERSON" or near.lower_.rstrip(".") in TITLES:
             # a name written against a role or rank, the parse making both subjects ('Dr Mike

@@ -1057,3 +1057,17 @@ def test_the_one_warned_reminded_or_urged_did_not_speak(parse):
     got = [(q["cue"], q["speaker_text"]) for q in extract_doc(parse(text), "t").quotes]
     assert got == [("warning", "The inspectors' report"), ("urging", "Union leaders"),
                    ("warns", "The letter")]
+
+
+def test_he_after_a_sentence_whose_one_person_subject_is_in_a_clause_is_that_person(parse):
+    """'Dunmore's plans were kept so secret that Wayne Kessler ... did not learn of them. He
+    said ...': no person is the main subject of the sentence before; the one person who is
+    the subject of one of its clauses is the he, not the story's salient Dunmore."""
+    text = ("Congressman Ray Dunmore will retire at the end of his term, he announced on Friday. "
+            "Dunmore has represented the district since 2012, and he had been expected to run "
+            "again.\n\n"
+            "Dunmore's plans were kept so secret that Wayne Kessler, the congressman's district "
+            "director, did not learn about the retirement until Thursday. He said he was asked "
+            "to break the news to the staff.")
+    got = [(q["cue"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    assert got[-1] == ("said", "Wayne Kessler")

@@ -352,7 +352,15 @@ class Cast(CastQueries):
             return None
         prior = self.idx.sents[sent - 1]  # (``before`` above is a character offset)
         person = self._unnamed_subject(prior.start_char, prior.end_char, last=False)
-        return person if person is not None and self.agrees(person, gender) else None
+        if person is None:
+            # 'Meadows' plans were kept so secret that Wayne King ... did not learn of them.
+            # He said ...': no person is the main subject; the one person who is the subject
+            # of a clause of that sentence, if the gender agrees
+            clause = {e.person.name: e.person for e in self.events
+                      if e.sent == sent - 1 and e.weight >= SUBJECT_WEIGHT and
+                      self.agrees(e.person, gender)}
+            return next(iter(clause.values())) if len(clause) == 1 else None
+        return person if self.agrees(person, gender) else None
 
     def _unnamed_subject(self, lo: int, hi: int, last: bool) -> Person | None:
         """'Mulder didn't hesitate. "It's this for sure," he said.': a name the NER did not

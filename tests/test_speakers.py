@@ -1071,3 +1071,13 @@ def test_he_after_a_sentence_whose_one_person_subject_is_in_a_clause_is_that_per
             "to break the news to the staff.")
     got = [(q["cue"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
     assert got[-1] == ("said", "Wayne Kessler")
+
+
+def test_a_dateline_credit_is_no_one_a_role_refers_back_to(parse):
+    """'HOUSTON (KTRK) -- ... the owner said': the station in the dateline's brackets is a
+    credit, as a photo credit is; 'the owner' is no one named, not the station."""
+    text = ("PORT ALDER (WJLA) -- A salon on Calder Street is changing how it books clients "
+            "after the owner said a man walked in on Tuesday and asked about the staff.")
+    got = [(q["cue"], q["speaker_text"], q["speaker"]) for q in
+           extract_doc(parse(text), "t").quotes]
+    assert got == [("said", "the owner", None)]

@@ -25,6 +25,7 @@ from tasks.nlp.quotes.lexicons import (
 from tasks.nlp.quotes.marks import opens_paragraph
 from tasks.nlp.quotes.model import Mention, Quote
 from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised, subject
+from tasks.nlp.quotes.people import is_credit
 from tasks.nlp.quotes.thresholds import CONTINUATION_CHARS, DESCRIPTION_WORDS, SUBJECT_WINDOW
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})  # labels a speaker's name may carry
@@ -205,8 +206,9 @@ def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
     doc = idx.doc
     unnamed = described_subject(pron, idx) if want == ("PERSON",) else None
     for m in reversed(mentions):
-        if m.end > pron.idx or m.label not in want or idx.in_quote(m.start):
-            continue
+        if m.end > pron.idx or m.label not in want or idx.in_quote(m.start) or \
+                is_credit(m, idx.text):
+            continue  # (not a photo credit or a dateline's '(KTRK) --': no actor of the story)
         if unnamed is not None and m.end <= unnamed.idx:
             # 'A lawyer for the bank said ... "...," he said': a person the article describes
             # without naming is the subject nearer than any named one: he is that person, not

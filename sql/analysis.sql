@@ -48,8 +48,9 @@ group by s.story_id;
 -- article_meta: one row per live article with what a search ranks, narrows, groups and shows
 -- (not the text): its story, its date and whether that date is its publication's, and which of
 -- its quotes are beliefs (attributed, not said: a quote search leaves them out unless asked).
--- Stored by a run after its last commit (aggregates/article_meta.parquet), so a search reads
--- one small file instead of the metadata columns of every batch; computed live until then.
+-- Stored by a run after its last commit (aggregates/article_meta_parts.<version>/, a part per
+-- batch), so a search reads small files instead of the metadata columns of every batch;
+-- computed live until then.
 create or replace view article_meta_live as
 select a.article_id, a.batch_id, a.title, a.source, a.url, a.source_path, a.word_count,
        d.seen_at, d.date_source, st.story_id, coalesce(qc.quote_count, 0) as quote_count,

@@ -319,8 +319,8 @@ def _print_summary(s: RunSummary, quiet: bool = False, elapsed: float | None = N
     if len(partials) > SHOWN:
         notices.append(f"  ... {len(partials) - SHOWN:,} more partial files "
                        "(`news-etl query failed-files` lists them all)")
-    if s.get("missing") and not s["files_pruned"]:
-        notices.append(f"  missing: {plural(len(s['missing']), 'file')} gone from the raw folder; "
+    if s.get("files_missing") and not s["files_pruned"]:
+        notices.append(f"  missing: {plural(s['files_missing'], 'file')} gone from the raw folder; "
                        "their rows stay (`news-etl run --prune` removes them)")
     for folder in s.get("unlisted", []):
         notices.append(f"  unlisted: folder {folder} cannot be listed; the files recorded under "

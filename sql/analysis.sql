@@ -51,17 +51,25 @@ group by s.story_id;
 -- Stored by a run after its last commit (aggregates/article_meta_parts.<version>/, a part per
 -- batch), so a search reads small files instead of the metadata columns of every batch;
 -- computed live until then.
-create or replace view article_meta_live as
+-- article_meta_of(batch_ids): the same rows for the articles of some batches, each read filtered
+-- (a run computes its new batches' rows: through article_meta_live, which filters after its
+-- joins, that read every article and quote, 2.5 s at a million articles, against 0.4)
+create or replace macro article_meta_of(batch_ids) as table
 select a.article_id, a.batch_id, a.title, a.source, a.url, a.source_path, a.word_count,
-       d.seen_at, d.date_source, st.story_id, coalesce(qc.quote_count, 0) as quote_count,
+       d.seen_at, d.date_source, coalesce(st.story_id, a.article_id) as story_id,
+       coalesce(qc.quote_count, 0) as quote_count,
        coalesce(qc.belief_quotes, []::int[]) as belief_quotes
 from articles a join article_dates d using (article_id)
-join article_stories st using (article_id)
+left join {stories_source} st using (article_id)
 left join (select article_id, batch_id, count(*) as quote_count,
                   coalesce(list(quote_index order by quote_index)
                            filter (where quote_type = 'belief'), []) as belief_quotes
-           from quotes group by all) qc
-       using (article_id, batch_id);
+           from quotes where batch_id in (select unnest(batch_ids)) group by all) qc
+       using (article_id, batch_id)
+where a.batch_id in (select unnest(batch_ids));
+
+create or replace view article_meta_live as
+select * from article_meta_of((select list(distinct batch_id) from live_articles));
 
 create or replace view article_meta as select * from {article_meta_source};
 

@@ -3,6 +3,8 @@ runs at once."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import time
@@ -10,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from news_etl.commands import _print_summary
 from tasks.nlp.quotes import EXTRACTOR_VERSION
+from tasks.run import discover
 from tasks.store import runs
 from tests.corpus import write_corpus
 from tests.helpers import CLI, cli_env, query, run_pipeline, table
@@ -74,7 +78,7 @@ def test_model_change_reports_stale_rows_until_reprocessed(tmp_path, nlp):
     assert query(wh, "select stale_articles from runs order by started_at") == [(0,), (6,), (0,)]
 
 
-def test_deleted_inputs_reported_kept_then_pruned(tmp_path):
+def test_deleted_inputs_reported_kept_then_pruned(tmp_path, monkeypatch):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 8)
     run_pipeline(raw, wh)
@@ -87,6 +91,19 @@ def test_deleted_inputs_reported_kept_then_pruned(tmp_path):
     s = run_pipeline(raw, wh)
     assert s["files_missing"] == 1 and s["missing"] == ["story-0003.txt"]
     assert query(wh, "select count(*) from articles") == [(8,)]  # kept without --prune
+    # the summary names a bounded number of them (a flow's return value is walked by Prefect:
+    # a million paths took 12 s); the run's line counts them all
+    (raw / "story-0004.txt").unlink()
+    monkeypatch.setattr(discover, "MISSING_KEPT", 1)
+    s = run_pipeline(raw, wh)
+    assert s["files_missing"] == 2 and s["missing"] == ["story-0003.txt"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        _print_summary(s, quiet=True)
+    assert "missing: 2 files gone from the raw folder" in out.getvalue()
+    write_corpus(raw, 8)
+    run_pipeline(raw, wh)
+    (raw / "story-0003.txt").unlink()
 
     s = run_pipeline(raw, wh, prune=True)
     assert s["files_pruned"] == 1

@@ -529,8 +529,8 @@ def write_article_meta(con: Any, path: Path) -> None:
             old.unlink()
     basis.unlink(missing_ok=True)
     want = batch_parts(con, path, lambda todo: _utc(con.sql(
-        "select * from article_meta_live where batch_id in (select unnest($b)) "
-        "order by article_id", params={"b": todo}).to_arrow_table()),
+        "select * from article_meta_of($b) order by article_id",
+        params={"b": todo}).to_arrow_table()),
         keep_batch_id=True, chunk=PART_CHUNK, row_group_size=LOOKUP_GROUP_ROWS["article_meta"],
         order="article_id", redo=redo)
     drop_other_parts(path, want)

@@ -16,6 +16,9 @@ from tasks.ingest.formats import Span
 from tasks.ingest.readers import is_supported, record_starts, splittable
 from tasks.store.ledger import Ledger, LedgerEntry
 
+# a run's summary lists this many of the missing files (files_missing counts them all)
+MISSING_KEPT = 100
+
 
 @dataclass
 class FileWork:

@@ -98,7 +98,8 @@ def nothing_to_do(settings: Settings, opts: RunOptions) -> RunSummary | None:
         views.publish_views(wh)  # the views list the run records: this one too
     summary = cast("RunSummary", run.row())
     summary["failures"], summary["nlp_seconds"] = [], 0.0
-    summary["missing"], summary["unlisted"], summary["quarantined"] = plan.missing, plan.unlisted, {}
+    summary["missing"], summary["unlisted"] = plan.missing[:discover.MISSING_KEPT], plan.unlisted
+    summary["quarantined"] = {}
     summary["stale_message"] = stale.message() if stale.stale else None
     summary["report"], summary["quick"], summary["notices"] = None, True, []
     if asked:

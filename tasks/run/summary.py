@@ -39,7 +39,9 @@ class RunSummary(TypedDict, total=False):
     failures: list[tuple[str, str]]  # (path, reason) of files that could not be read
     partials: list[tuple[str, int, str]]  # (path, records that failed, why) of files read in part
     nlp_seconds: float
-    missing: list[str]  # recorded files no longer in the raw folder
+    # recorded files no longer in the raw folder: the first discover.MISSING_KEPT (files_missing
+    # counts them all; a flow's return value is walked by Prefect, and a million paths took 12 s)
+    missing: list[str]
     unlisted: list[str]  # folders that could not be listed
     quarantined: dict[str, str]  # unreadable batches set aside, with why
     stale_message: str | None

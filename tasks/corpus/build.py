@@ -542,14 +542,22 @@ def write_article_meta(con: Any, path: Path) -> None:
         except OSError:  # a file system without hard links
             shutil.copyfile(stories, tmp)
         os.replace(tmp, basis)
-    (path.parent / "article_meta.parquet").unlink(missing_ok=True)  # the one file of before
-    for old in path.parent.glob("article_meta_parts*"):  # another version's parts
+    _drop_earlier_layouts(path, "article_meta")
+    # the later tables (co-occurrence reads named_entities) read the rows just written
+    parts = sorted(f.removesuffix(".parquet") for f in want)
+    _read_from_now_on(con, "article_meta", f"read_parquet({_files(path, parts)})" if parts
+                      else aggregates.BY_NAME["article_meta"].live)
+
+
+def _drop_earlier_layouts(path: Path, name: str) -> None:
+    """Remove what earlier versions kept of a table now kept as parts in ``path``: its single
+    file of before (``<name>.parquet``) and another version's parts folder."""
+    import shutil
+
+    (path.parent / f"{name}.parquet").unlink(missing_ok=True)
+    for old in path.parent.glob(f"{name}_parts*"):
         if old != path and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
-    # the later tables (co-occurrence reads named_entities) read the rows just written
-    files = sorted(str(path / f) for f in want)
-    _read_from_now_on(con, "article_meta", f"read_parquet({_sql_list(files)})" if files
-                      else aggregates.BY_NAME["article_meta"].live)
 
 
 def _utc(table: Any) -> Any:
@@ -562,17 +570,12 @@ def _utc(table: Any) -> Any:
     return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
 
-def _sql_list(items: list[str]) -> str:
-    return "[" + ", ".join(literal(i) for i in items) + "]"
-
-
 def write_quote_speakers(con: Any, path: Path) -> None:
     """Who said each quote, as the name stored, in a part for each batch (batch_parts), sorted
     by name in small row groups: a run writes the parts of its own batches only (rewriting the
     whole table, sorted by identity, took 3 s at a million articles), and a speaker search,
     which asks for the names of one identity, reads a row group or two of each part. The
     quote_speakers view joins each name's identity."""
-    import shutil
 
     want = batch_parts(con, path, lambda todo: con.sql(
         "select article_id, quote_index, batch_id, speaker from quote_speakers_live "
@@ -581,10 +584,7 @@ def write_quote_speakers(con: Any, path: Path) -> None:
         keep_batch_id=True, chunk=PART_CHUNK, row_group_size=SPEAKER_GROUP_ROWS,
         order="speaker, article_id, quote_index")
     drop_other_parts(path, want)
-    (path.parent / "quote_speakers.parquet").unlink(missing_ok=True)  # the one file of before
-    for old in path.parent.glob("quote_speakers_parts*"):  # another version's parts
-        if old != path and old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
+    _drop_earlier_layouts(path, "quote_speakers")
 
 
 def write_cooccurrence(con: Any, path: Path) -> None:

@@ -17,6 +17,7 @@ from tasks.nlp.quotes.lexicons import (
     LISTENER_VERB_PREFIXES,
     NAMING_VERBS,
 )
+from tasks.nlp.quotes.people import is_role_noun
 from tasks.nlp.quotes.thresholds import MIN_CLAUSE_TOKENS, MIN_CONTENT_WORDS
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -201,8 +202,6 @@ def _object_controller(verb: Token) -> Token | None:
     (object control): 'led the French manufacturer to announce' (the manufacturer announced,
     not what led it), 'urged voters to say', 'asked him to comment'. Only someone: in 'took the
     opportunity to say' the one who took it says."""
-    from tasks.nlp.quotes.people import is_role_noun
-
     head = verb.head
     if head.lower_ in INSTRUMENT_VERBS:
         return None  # 'used the State of the Union to call for', 'took the chance to say'

@@ -4,6 +4,7 @@ one story share a story_id, kept when later copies arrive; different stories do 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime
 
 from tasks.corpus.dedup import THRESHOLD, signature, similarity, stories, story_table
@@ -84,6 +85,7 @@ def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path, monkeypatch):
     stories() gives on every signature at once, run after run: a later exact copy, an edited
     copy and a short text's copy join; a run stopped before its signatures is redone; too many
     parts are merged into one of the live texts."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from tasks.corpus import dedup
@@ -103,9 +105,14 @@ def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path, monkeypatch):
             got = story_table(con, out).to_pylist()
         finally:
             con.close()
-        assert {r["article_id"]: (r["story_id"], round(r["similarity"], 3)) for r in got} == {
-            k: (v[0], round(v[1], 3)) for k, v in ref.items()}
-        return {r["article_id"]: r["story_id"] for r in got}
+        # an article without a row is a story of its own; a row is an article of a story of
+        # two or more
+        sizes = Counter(story for story, _ in ref.values())
+        assert all(sizes[r["story_id"]] > 1 for r in got)
+        have = {aid: (aid, 1.0) for aid in ref} | {
+            r["article_id"]: (r["story_id"], round(r["similarity"], 3)) for r in got}
+        assert have == {k: (v[0], round(v[1], 3)) for k, v in ref.items()}
+        return {aid: story for aid, (story, _) in have.items()}
 
     short = "Too short to shingle."
     build_texts(wh, {"wire.txt": (WIRE, []), "other.txt": (OTHER, []), "s1.txt": (short, [])},
@@ -138,6 +145,31 @@ def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path, monkeypatch):
     assert banded.num_rows == 16 * len(signed - {"h-short"})
     edges = pq.read_table(kept / layout.STORY_EDGES_FILE).to_pylist()
     assert edges == [{"a": "edited.txt", "b": "h-wire"}]  # the one near copy (texts by hash)
+    # each copy's similarity to its story's first text is kept by the pair of texts: the exact
+    # copies (their first's text: 1.0; a text too short to sign: 0.0) and the near copy
+    sims = {(r["a"], r["b"]): r["similarity"]
+            for r in pq.read_table(kept / layout.STORY_SIMILARITY_FILE).to_pylist()}
+    assert set(sims) == {("h-wire", "h-wire"), ("h-wire", "edited.txt"), ("h-short", "h-short")}
+    assert sims[("h-wire", "h-wire")] == 1.0 and sims[("h-short", "h-short")] == 0.0
+    assert THRESHOLD <= sims[("h-wire", "edited.txt")] < 1.0
+    # a kept pair is not computed again: a value planted in the file is what the table shows
+    # (the file is a cache: a pair's similarity cannot change)
+    planted = pq.read_table(kept / layout.STORY_SIMILARITY_FILE).to_pylist()
+    for r in planted:
+        if r["b"] == "edited.txt":
+            r["similarity"] = 0.75
+    pq.write_table(pa.Table.from_pylist(planted, schema=pq.read_schema(
+        kept / layout.STORY_SIMILARITY_FILE)), kept / layout.STORY_SIMILARITY_FILE)
+    con = views_connection(wh)
+    try:
+        table = story_table(con, kept).to_pylist()
+    finally:
+        con.close()
+    assert {r["similarity"] for r in table if r["article_id"] == ids["edited.txt"]} == {0.75}
+    pq.write_table(pa.Table.from_pylist([r for r in planted if r["b"] != "edited.txt"],
+                                        schema=pq.read_schema(kept / layout.STORY_SIMILARITY_FILE)),
+                   kept / layout.STORY_SIMILARITY_FILE)  # the pair lost: computed again
+    assert grouped(kept) == second
     # a run stopped after writing the buckets but before the signatures: the next signs and
     # bands those texts again, and groups as before, each text's buckets once
     next(p for p in second_parts if p.name.endswith(".sig.parquet")).unlink()

@@ -516,13 +516,17 @@ def write_article_meta(con: Any, path: Path) -> None:
     basis = path / STORIES_BASIS
     path.mkdir(parents=True, exist_ok=True)
     if basis.is_file() and stories.is_file():
-        # (rows of the new table not in the old: new articles, whose batches are new, and
-        # articles whose story changed; a batch of either is computed again)
+        # (the rows in one table and not the other: articles whose story changed, and new
+        # articles, whose batches are new; a batch holding one is computed again. A row naming
+        # its own article as its story is the same as no row, which is how the table leaves
+        # a story of one article out)
+        def rows(path: Path) -> str:
+            return (f"select article_id, story_id, similarity from read_parquet({literal(path)}) "
+                    "where not (story_id = article_id and similarity = 1.0)")
         redo = frozenset(b for (b,) in con.sql(
             "select distinct l.batch_id from live_articles l semi join ("
-            f"select article_id, story_id, similarity from read_parquet({literal(stories)}) "
-            f"except select article_id, story_id, similarity from read_parquet({literal(basis)})"
-            ") c using (article_id)").fetchall())
+            f"({rows(stories)} except {rows(basis)}) union all "
+            f"({rows(basis)} except {rows(stories)})) c using (article_id)").fetchall())
     else:
         redo = frozenset()  # no basis: every part is computed again
         for old in path.glob("*.parquet"):

@@ -126,8 +126,9 @@ MAX_STORY_PARTS = 24  # more parts than this (or as many dead rows as live) are 
 
 
 def story_table(con: Any, out_dir: Path) -> Any:
-    """The stories of every live article (an Arrow table: article_id, story_id, similarity),
-    from the views in ``con``, the same as stories() gives but without holding every signature
+    """The stories of more than one article (an Arrow table: article_id, story_id, similarity,
+    a row for each of their articles; an article without a row is a story of its own), from the
+    views in ``con``, the same as stories() gives for those articles but without holding every signature
     in Python: signatures and their LSH band buckets are kept under ``out_dir/story_parts``, one
     part per run that signed new texts (``<token>.bands.parquet`` written first, then
     ``<token>.sig.parquet``, which makes the part count), and the text pairs found similar in
@@ -225,35 +226,31 @@ def story_table(con: Any, out_dir: Path) -> Any:
                                                 "root": [r for _, r in roots]},
                                                schema=pa.schema([("content_hash", pa.string()),
                                                                  ("root", pa.string())])))
-    table = con.sql(f"""
+    # only the texts in a pair or stored twice can be in a story of more than one article: the
+    # rest, nearly every article, are stories of one, which the table leaves out (the views take
+    # a missing article as its own story): no pass over every live article's row
+    con.execute("create or replace temp table story_linked as select a as content_hash "
+                "from edges_all union select b from edges_all union select content_hash "
+                "from story_live group by content_hash having count(*) > 1")
+    con.execute("""create or replace temp table story_f as
         with m as (
             select l.article_id, l.content_hash, coalesce(r.root, l.content_hash) as comp,
                    l.first_seen
-            from story_live l left join story_roots_arrow r using (content_hash)
-        ), grouped as (  -- components of two articles or more; the rest are stories of one
+            from story_live l semi join story_linked k using (content_hash)
+            left join story_roots_arrow r using (content_hash)
+        ), grouped as (  -- components of two articles or more
             select comp from m group by comp having count(*) > 1
-        ), f as (
-            select *, first_value(article_id) over w as story_id,
-                   first_value(content_hash) over w as story_hash
-            from m semi join grouped using (comp)
-            window w as (partition by comp order by first_seen, article_id)
-        ), need as (  -- the signatures a similarity is computed from: copies and their firsts
-            select story_hash as h from f where article_id <> story_id
-            union select content_hash from f where article_id <> story_id
-        ), sig_need as (
-            select s.content_hash, s.signature from sig_all s
-            where s.content_hash in (select h from need)
         )
+        select article_id, content_hash, first_value(article_id) over w as story_id,
+               first_value(content_hash) over w as story_hash
+        from m semi join grouped using (comp)
+        window w as (partition by comp order by first_seen, article_id)""")
+    _similarities(con, out_dir / layout.STORY_SIMILARITY_FILE)
+    table = con.sql("""
         select f.article_id, f.story_id,
                (case when f.article_id = f.story_id then 1.0
-                     when x.signature is null or y.signature is null then 0.0
-                     else round_even(len(list_filter(list_zip(x.signature, y.signature),
-                                                lambda v: v[1] = v[2])) / {NUM_PERM}, 3)
-                end)::float as similarity
-        from f left join sig_need x on x.content_hash = f.story_hash
-        left join sig_need y on y.content_hash = f.content_hash
-        union all
-        select article_id, article_id, 1.0::float from m anti join grouped using (comp)
+                     else coalesce(s.similarity, 0.0) end)::float as similarity
+        from story_f f left join story_sim s on s.a = f.story_hash and s.b = f.content_hash
         order by 1""").to_arrow_table()
     con.unregister("story_roots_arrow")
     # the pairs rewritten only when they change; the new texts' signatures as a part of their own
@@ -270,10 +267,48 @@ def story_table(con: Any, out_dir: Path) -> Any:
     merge_story_parts(con, parts_dir, tokens)
     for name in ("sig_all", "bands_all", "sig_kept", "bands_kept"):
         con.execute(f"drop view if exists {name}")
-    for name in ("story_live", "story_texts", "edges_kept", "sig_new", "bands_new", "edges_all"):
+    for name in ("story_live", "story_texts", "edges_kept", "sig_new", "bands_new", "edges_all",
+                 "story_linked", "story_f", "story_sim"):
         con.execute(f"drop table if exists {name}")
     return table.cast(pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
                                  ("similarity", pa.float32())]))
+
+
+def _similarities(con: Any, path: Path) -> None:
+    """The temp table story_sim (a, b, similarity): for each copy in story_f, its story's first
+    text ``a`` and its own ``b`` (the same text for an exact copy: 1.0, or 0.0 for a text too
+    short to sign), with the similarity of their signatures. Kept in ``path`` between runs: a
+    pair's similarity never changes (a text hash's signature does not), so only the pairs the
+    file lacks read the signatures, which at a million articles is a scan of 0.5 GB of them;
+    the file is rewritten when the pairs change."""
+    con.execute("create or replace temp table story_need as select distinct story_hash as a, "
+                "content_hash as b from story_f where article_id <> story_id")
+    kept = path.is_file()
+    con.execute("create or replace temp table story_sim as select n.a, n.b, k.similarity "
+                f"from story_need n join read_parquet({literal(path)}) k using (a, b)" if kept
+                else "create or replace temp table story_sim (a varchar, b varchar, "
+                "similarity float)")
+    con.execute("create or replace temp table story_missing as "
+                "select a, b from story_need anti join story_sim using (a, b)")
+    missing = count_rows(con, "story_missing")
+    if missing:
+        con.execute(f"""insert into story_sim
+            with h as (select a as h from story_missing union select b from story_missing),
+            sig as (select s.content_hash, s.signature from sig_all s
+                    semi join h on h.h = s.content_hash)
+            select m.a, m.b,
+                   (case when x.signature is null or y.signature is null then 0.0
+                         else round_even(len(list_filter(list_zip(x.signature, y.signature),
+                                                    lambda v: v[1] = v[2])) / {NUM_PERM}, 3)
+                    end)::float
+            from story_missing m left join sig x on x.content_hash = m.a
+            left join sig y on y.content_hash = m.b""")
+    if missing or not kept or _rows(path) != count_rows(con, "story_sim"):
+        with replacing(path) as tmp:
+            con.execute(f"copy (select * from story_sim order by a, b) to {literal(tmp)} "
+                        "(format parquet, compression zstd)")
+    for name in ("story_need", "story_missing"):
+        con.execute(f"drop table {name}")
 
 
 def story_parts(parts_dir: Path) -> list[str]:

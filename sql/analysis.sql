@@ -324,24 +324,34 @@ create or replace macro quote_norm(t) as
 -- identity), where and when it appeared (seen_at, and whether that is the publication date;
 -- from article_meta, one small row an article, not every batch's articles and their dates).
 -- Written by a run after its last commit; empty until then.
-create or replace view quotation_appearances as
+-- quotation_appearances_in(batch_ids): the same for the quotes of some batches, each read
+-- filtered (a run computes again only the quotations a change reached: tasks/corpus/build.py);
+-- null: every batch.
+create or replace macro quotation_appearances_in(batch_ids) as table
 select qa.quotation_id, qa.article_id, qa.quote_index, qa.role, qa.similarity, qa.diff,
        q.text, nullif(trim(coalesce(i.identity, q.speaker)), '') as speaker,
        nullif(trim(q.speaker), '') as speaker_name,
        m.source, m.title, m.url, m.seen_at, m.date_source
 from {quotation_appearances_source} qa
-join quotes q on q.article_id = qa.article_id and q.quote_index = qa.quote_index
-join article_meta m on m.article_id = qa.article_id
+join (select * from quotes
+      where batch_ids is null or batch_id in (select unnest(batch_ids))) q
+    on q.article_id = qa.article_id and q.quote_index = qa.quote_index
+join (select * from article_meta
+      where batch_ids is null or batch_id in (select unnest(batch_ids))) m
+    on m.article_id = qa.article_id
 left join identity_names i on i.name = q.speaker;
+
+create or replace view quotation_appearances as select * from quotation_appearances_in(null);
 
 -- quotations: one row per quotation: its canonical wording, its first appearance (article,
 -- outlet, time, and whether that time is the publication's or when it was first seen), in how
 -- many articles and outlets, its variants and fragments, the speakers it was credited to with
 -- each one's share of the credited appearances, and conflict: two or more speakers credited
 -- with the same words. Stored by a run after its last commit (aggregates/quotations.parquet);
--- quotations_live computes it.
-create or replace view quotations_live as
-with app as (select * from quotation_appearances),
+-- quotations_live computes it; quotations_from(app), the quotations of the appearances in the
+-- table or view named app (a run's: those of the quotations a change reached).
+create or replace macro quotations_from(app) as table
+with app as (select * from query_table(app)),
 credited as (
     select quotation_id, speaker, count(*) as quotes from app
     where speaker is not null group by all
@@ -370,5 +380,7 @@ select a.quotation_id,
        coalesce(any_value(sl.named), 0) > 1 as conflict
 from app a left join speaker_lists sl using (quotation_id)
 group by a.quotation_id;
+
+create or replace view quotations_live as select * from quotations_from('quotation_appearances');
 
 create or replace view quotations as select * from {quotations_source};

@@ -297,3 +297,44 @@ def test_a_blank_speaker_is_no_speaker_and_no_conflict(tmp_path):
         assert conflict is False
     finally:
         con.close()
+
+
+def test_quotations_follow_a_name_whose_identity_a_later_batch_changed(tmp_path):
+    """A run computes again only the quotations a change reached: here no appearance and no
+    batch of the quotation changed, but the name one of its quotes was credited to now belongs
+    to someone else (a second Quill arrived: 'Quill' alone is no longer Marta Quill). The
+    stored quotations follow, and equal the quotations computed whole."""
+    from tasks.corpus import build as corpus_build
+    from tasks.store import views
+    from tests.test_identity import build
+
+    wh = lineage_wh(tmp_path)
+    build(wh, {"surname.txt": ([("Quill", "PERSON")], [("Quill", FULL)])},
+          published=DAY + timedelta(days=5), source="Bay Courier",
+          batch="20261125T000000000000Z-1-00000")
+    corpus_build.materialize(wh)
+
+    def speakers() -> tuple[list, list, str]:
+        con = views.connect(wh)
+        try:
+            stored = con.sql("select quotation_id, speakers, articles from quotations "
+                             "order by all").fetchall()
+            whole = con.sql("select quotation_id, speakers, articles from quotations_live "
+                            "order by all").fetchall()
+            [(who,)] = con.sql("select identity from identity_names where name = 'Quill'"
+                               ).fetchall()
+            return stored, whole, who
+        finally:
+            con.close()
+
+    before, whole, who = speakers()
+    assert before == whole and who == "Marta Quill"
+    assert [s["quotes"] for q in before for s in q[1] if s["speaker"] == "Marta Quill"] == [4]
+    build(wh, {"brother.txt": ([("Jonas Quill", "PERSON")], [("Jonas Quill", OTHER)])},
+          published=DAY + timedelta(days=6), source="Bay Courier",
+          batch="20261126T000000000000Z-1-00000")
+    corpus_build.materialize(wh)
+    after, whole, who = speakers()
+    assert who != "Marta Quill"
+    assert after == whole
+    assert [s["quotes"] for q in after for s in q[1] if s["speaker"] == "Marta Quill"] == [3]

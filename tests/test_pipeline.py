@@ -40,7 +40,8 @@ def _aggregates_equal_a_rebuild(wh: Path, copy: Path) -> None:
     for agg in aggregates.AGGREGATES:
         kept = pq.read_table(aggregates.path(wh, agg.name)).to_pylist()
         rebuilt = pq.read_table(aggregates.path(copy, agg.name)).to_pylist()
-        assert kept, agg.name
+        # (stories holds only stories of two or more articles: none in a corpus without copies)
+        assert kept or agg.name == "stories", agg.name
         assert sorted(map(repr, kept)) == sorted(map(repr, rebuilt)), agg.name
 
 

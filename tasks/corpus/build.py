@@ -495,9 +495,102 @@ def write_quotation_appearances(con: Any, path: Path) -> None:
     _read_from_now_on(con, "quotation_appearances", table)
 
 
+# the quotation appearances as the run stored them (_read_from_now_on registers them)
+APPEARANCES_NOW = "quotation_appearances_now"
+
+
 def write_quotations(con: Any, path: Path) -> None:
-    """One row per quotation (quotations_live over the appearances just written)."""
-    _stream(con, "select * from quotations_live order by quotation_id", path)
+    """One row per quotation (quotations_from over the appearances just written), computed
+    again only for the quotations a change reached, the rest kept from the last run's table: a
+    quotation whose appearances changed (a fingerprint of them, kept per quotation), one
+    appearing in a batch the last run did not hold (a new or reprocessed article: its quote,
+    speaker or date may differ), and one credited to a name whose identity changed. What the
+    table was computed from (the fingerprints, the batches, the names' identities) is kept in
+    ``quotations_state.<version>/``, written after the table with its token: a run stopped in
+    between, or any mismatch, computes the table whole."""
+    import shutil
+    import uuid
+
+    import pyarrow.parquet as pq
+
+    state = path.parent / f"quotations_state.{aggregates.BY_NAME['quotations'].version}"
+    for old in path.parent.glob("quotations_state.*"):
+        if old != state:
+            shutil.rmtree(old, ignore_errors=True)
+    state.mkdir(exist_ok=True)
+    files = {name: state / f"{name}.parquet" for name in ("prints", "batches", "names")}
+    # (the appearances as stored: write_quotation_appearances registered them)
+    con.execute("create or replace temp table quot_prints as select quotation_id, "
+                "bit_xor(hash(article_id, quote_index, role, similarity, diff)) as fp, "
+                f"count(*) as n from {APPEARANCES_NOW} group by all")
+    con.execute("create or replace temp table quot_batches as "
+                "select distinct batch_id from live_articles")
+    con.execute("create or replace temp table quot_names as "
+                "select name, identity from identity_names")
+    token = _quotations_token(path)
+    kept = token is not None and all(
+        f.is_file() and ((pq.read_schema(f).metadata or {}).get(b"token") or b"").decode()
+        == token for f in files.values())
+    if not kept:
+        sql = "select * from quotations_live"
+    else:
+        then = {name: f"read_parquet({literal(f)})" for name, f in files.items()}
+        # (each reach worked out alone, and the joins made only for what changed: a join of the
+        # appearances to every quote's speaker costs a second at a million articles)
+        con.execute("create or replace temp table quot_new_batches as select batch_id from "
+                    f"quot_batches except select batch_id from {then['batches']}")
+        # (a name without an identity row is credited as written: only a name credited
+        # otherwise than before changes its quotes)
+        con.execute("create or replace temp table quot_new_names as select name from "
+                    f"quot_names n full join {then['names']} o using (name) "
+                    "where coalesce(n.identity, name) is distinct from coalesce(o.identity, name)")
+        con.execute("create or replace temp table quot_touched as select quotation_id from ("
+                    "select quotation_id, fp, n from quot_prints except select quotation_id, "
+                    f"fp, n from {then['prints']})")
+        if count_rows(con, "quot_new_batches"):
+            con.execute(f"insert into quot_touched select qa.quotation_id from {APPEARANCES_NOW} "
+                        "qa join live_articles l using (article_id) where l.batch_id in "
+                        "(select batch_id from quot_new_batches)")
+        if count_rows(con, "quot_new_names"):
+            con.execute(f"insert into quot_touched select qa.quotation_id from {APPEARANCES_NOW} "
+                        "qa join quote_speakers s using (article_id, quote_index) "
+                        "where s.speaker in (select name from quot_new_names)")
+        batches = [b for (b,) in con.sql(
+            f"select distinct l.batch_id from {APPEARANCES_NOW} qa "
+            "join live_articles l using (article_id) "
+            "where qa.quotation_id in (select quotation_id from quot_touched)").fetchall()]
+        con.execute("create or replace temp table quot_touched_app as "
+                    "select * from quotation_appearances_in($b) "
+                    "where quotation_id in (select quotation_id from quot_touched)",
+                    {"b": batches})
+        # the last run's rows of the quotations still here that no change reached, and the
+        # touched ones computed again
+        sql = (f"select * from read_parquet({literal(path)}) where quotation_id in "
+               "(select quotation_id from quot_prints) and quotation_id not in "
+               "(select quotation_id from quot_touched) union all "
+               "select * from quotations_from('quot_touched_app')")
+    token = uuid.uuid4().hex
+    schema = con.sql("select * from quotations_live limit 0").arrow().schema
+    _stream(con, f"select * from ({sql}) order by quotation_id", path,
+            schema=schema.with_metadata({"token": token}))
+    # what the table was computed from, last (each file carries the table's token)
+    for name, f in files.items():
+        table = con.sql(f"select * from quot_{name} order by all").to_arrow_table()
+        with replacing(f) as tmp:
+            pq.write_table(table.replace_schema_metadata({"token": token}), tmp,
+                           compression="zstd")
+    for name in ("quot_prints", "quot_batches", "quot_names", "quot_touched",
+                 "quot_touched_app", "quot_new_batches", "quot_new_names"):
+        con.execute(f"drop table if exists {name}")
+
+
+def _quotations_token(path: Path) -> str | None:
+    """The token the quotations table was written with, or None."""
+    import pyarrow.parquet as pq
+
+    if not path.is_file():
+        return None
+    return ((pq.read_schema(path).metadata or {}).get(b"token") or b"").decode() or None
 
 
 def write_article_meta(con: Any, path: Path) -> None:

@@ -427,10 +427,18 @@ def _fold_new_texts(con: Any) -> int:
 
     from tasks.corpus.lineage import traceable, wording
 
+    # (the quotes of hashes no part holds first, then their texts from their batches only: a
+    # join of every quote's text read the text column of every batch, 0.8 s at a million)
+    con.execute("create or replace temp table lineage_unknown as select article_id, "
+                "quote_index, h from lineage_quotes q anti join lineage_known k on k.h = q.h")
+    holding = [b for (b,) in con.sql("select distinct l.batch_id from live_articles l "
+                                     "semi join lineage_unknown u using (article_id)").fetchall()]
     con.execute("create or replace temp table lineage_texts as select row_number() over () as n, "
-                "h, text from (select distinct q.h, coalesce(t.text, '') as text "
-                "from lineage_quotes q join quotes t using (article_id, quote_index) "
-                "anti join lineage_known k on k.h = q.h)")
+                "h, text from (select distinct u.h, coalesce(t.text, '') as text "
+                "from lineage_unknown u join (select article_id, quote_index, text from quotes "
+                "where batch_id in (select unnest($b::varchar[]))) t "
+                "using (article_id, quote_index))", {"b": holding})
+    con.execute("drop table lineage_unknown")
     con.execute("create or replace temp table lineage_fresh_words "
                 "(h varchar, wording varchar, traceable boolean)")
     schema = pa.schema([("h", pa.string()), ("wording", pa.string()), ("traceable", pa.bool_())])

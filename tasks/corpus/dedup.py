@@ -123,6 +123,9 @@ SIGN_ROWS = 20_000  # texts signed at a time
 
 
 MAX_STORY_PARTS = 24  # more parts than this (or as many dead rows as live) are merged into one
+# rows a row group of signatures: a lookup of a few texts reads a few small groups (parts are
+# sorted by text); a part of bigger groups, written by an earlier version, is merged once
+SIG_GROUP_ROWS = 4_096
 
 
 def story_table(con: Any, out_dir: Path) -> Any:
@@ -157,6 +160,12 @@ def story_table(con: Any, out_dir: Path) -> Any:
         con.execute(f"create or replace temp view bands_kept as select content_hash, band, "
                     f"bucket from read_parquet({_part_files(parts_dir, tokens, 'bands')}) "
                     "semi join sig_kept using (content_hash)")
+        # (the same unfiltered, for lookups: a join of a few rows to them reads the few row
+        # groups holding those keys, where a filter to the live texts first reads them all)
+        con.execute(f"create or replace temp view sig_parts as select content_hash, signature "
+                    f"from read_parquet({_part_files(parts_dir, tokens, 'sig')})")
+        con.execute(f"create or replace temp view bands_parts as select content_hash, band, "
+                    f"bucket from read_parquet({_part_files(parts_dir, tokens, 'bands')})")
         con.execute("create or replace temp table edges_kept as select a, b from "
                     "read_parquet($p) where a in (select content_hash from story_texts) "
                     "and b in (select content_hash from story_texts)", {"p": str(edges_path)})
@@ -166,6 +175,8 @@ def story_table(con: Any, out_dir: Path) -> Any:
                     "content_hash, []::ubigint[] as signature limit 0")
         con.execute("create or replace temp view bands_kept as select ''::varchar as "
                     "content_hash, 0::smallint as band, 0::ubigint as bucket limit 0")
+        con.execute("create or replace temp view sig_parts as select * from sig_kept")
+        con.execute("create or replace temp view bands_parts as select * from bands_kept")
         con.execute("create or replace temp table edges_kept as select ''::varchar as a, "
                     "''::varchar as b limit 0")
     # sign the texts not signed before (one copy of each), a slice at a time: a rebuild signs
@@ -203,21 +214,31 @@ def story_table(con: Any, out_dir: Path) -> Any:
                 "select * from sig_kept union all select * from sig_new")
     con.execute("create or replace temp view bands_all as "
                 "select * from bands_kept union all select * from bands_new")
-    # the new texts' buckets joined to every text's: each pair once, then compared (no new
-    # text, no new pair: the buckets are not read)
-    con.execute(f"""create or replace temp table edges_all as
-        with pairs as (
+    # the new texts' buckets joined to every text's: each pair of live texts once, then
+    # compared (no new text, no new pair: the buckets are not read)
+    con.execute("create or replace temp table story_sigs "
+                "(content_hash varchar, signature ubigint[])")
+    if unsigned:
+        con.execute("""create or replace temp table story_pairs as
             select distinct least(n.content_hash, o.content_hash) as a,
                    greatest(n.content_hash, o.content_hash) as b
-            from bands_new n join bands_all o on n.band = o.band and n.bucket = o.bucket
-                and n.content_hash <> o.content_hash)
-        select p.a, p.b from pairs p
-        join sig_all x on x.content_hash = p.a join sig_all y on y.content_hash = p.b
-        where len(list_filter(list_zip(x.signature, y.signature), lambda v: v[1] = v[2]))
-              >= {THRESHOLD} * {NUM_PERM}
-        union
-        select a, b from edges_kept""" if unsigned else
-        "create or replace temp table edges_all as select a, b from edges_kept")
+            from bands_new n join (select * from bands_parts union all select * from bands_new) o
+                on n.band = o.band and n.bucket = o.bucket and n.content_hash <> o.content_hash""")
+        con.execute("delete from story_pairs where a not in (select content_hash from story_texts) "
+                    "or b not in (select content_hash from story_texts)")
+        con.execute("create or replace temp table story_want as select a as content_hash from "
+                    "story_pairs union select b from story_pairs")
+        _look_up_signatures(con)
+        con.execute(f"""create or replace temp table edges_all as
+            select p.a, p.b from story_pairs p
+            join story_sigs x on x.content_hash = p.a join story_sigs y on y.content_hash = p.b
+            where len(list_filter(list_zip(x.signature, y.signature), lambda v: v[1] = v[2]))
+                  >= {THRESHOLD} * {NUM_PERM}
+            union
+            select a, b from edges_kept""")
+        con.execute("drop table story_pairs")
+    else:
+        con.execute("create or replace temp table edges_all as select a, b from edges_kept")
     comps = Components()
     for a, b in con.sql("select a, b from edges_all").fetchall():
         comps.union(a, b)
@@ -265,13 +286,30 @@ def story_table(con: Any, out_dir: Path) -> Any:
         _write_part(con, parts_dir, token, "sig_new", "bands_new")
         tokens.append(token)
     merge_story_parts(con, parts_dir, tokens)
-    for name in ("sig_all", "bands_all", "sig_kept", "bands_kept"):
+    for name in ("sig_all", "bands_all", "sig_kept", "bands_kept", "sig_parts", "bands_parts"):
         con.execute(f"drop view if exists {name}")
     for name in ("story_live", "story_texts", "edges_kept", "sig_new", "bands_new", "edges_all",
-                 "story_linked", "story_f", "story_sim"):
+                 "story_linked", "story_f", "story_sim", "story_sigs", "story_want"):
         con.execute(f"drop table if exists {name}")
     return table.cast(pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
                                  ("similarity", pa.float32())]))
+
+
+def _look_up_signatures(con: Any) -> None:
+    """Add to the temp table story_sigs the signatures of the texts in the temp table
+    story_want that it lacks: this run's new ones from sig_new, the rest from the parts, whose
+    row groups (SIG_GROUP_ROWS, sorted by text) a join of a few texts mostly skips: a lookup of
+    ten texts among a million reads 0.07 s against a second for the whole column."""
+    con.execute("create or replace temp table story_lookup as select content_hash from "
+                "story_want anti join story_sigs using (content_hash)")
+    con.execute("insert into story_sigs select content_hash, signature from sig_new "
+                "semi join story_lookup using (content_hash)")
+    con.execute("delete from story_lookup where content_hash in "
+                "(select content_hash from story_sigs)")
+    if count_rows(con, "story_lookup"):
+        con.execute("insert into story_sigs select content_hash, signature from sig_parts "
+                    "semi join story_lookup using (content_hash)")
+    con.execute("drop table story_lookup")
 
 
 def _similarities(con: Any, path: Path) -> None:
@@ -292,10 +330,12 @@ def _similarities(con: Any, path: Path) -> None:
                 "select a, b from story_need anti join story_sim using (a, b)")
     missing = count_rows(con, "story_missing")
     if missing:
+        con.execute("create or replace temp table story_want as select a as content_hash from "
+                    "story_missing union select b from story_missing")
+        _look_up_signatures(con)
         con.execute(f"""insert into story_sim
-            with h as (select a as h from story_missing union select b from story_missing),
-            sig as (select s.content_hash, s.signature from sig_all s
-                    semi join h on h.h = s.content_hash)
+            with sig as (select s.content_hash, s.signature from story_sigs s
+                         semi join story_want using (content_hash))
             select m.a, m.b,
                    (case when x.signature is null or y.signature is null then 0.0
                          else round_even(len(list_filter(list_zip(x.signature, y.signature),
@@ -334,8 +374,10 @@ def merge_story_parts(con: Any, parts_dir: Path, tokens: list[str]) -> None:
     ``con`` still holds the run's sig_all, bands_all and story_texts."""
     import pyarrow.parquet as pq
 
-    rows = sum(pq.ParquetFile(parts_dir / f"{t}.sig.parquet").metadata.num_rows for t in tokens)
-    if len(tokens) > MAX_STORY_PARTS or rows > 2 * max(count_rows(con, "story_texts"), 1000):
+    metas = [pq.ParquetFile(parts_dir / f"{t}.sig.parquet").metadata for t in tokens]
+    rows = sum(m.num_rows for m in metas)
+    if len(tokens) > MAX_STORY_PARTS or rows > 2 * max(count_rows(con, "story_texts"), 1000) or \
+            any(m.num_row_groups and m.row_group(0).num_rows > SIG_GROUP_ROWS for m in metas):
         token = uuid.uuid4().hex
         _write_part(con, parts_dir, token, "sig_all", "bands_all", replaces=tokens)
         tokens = [token]
@@ -349,7 +391,8 @@ def _write_part(con: Any, parts_dir: Path, token: str, sigs: str, bands: str,
     """One part: its buckets, then its signatures (which make it count), each sorted by text."""
     parts_dir.mkdir(parents=True, exist_ok=True)
     meta = f", kv_metadata {{replaces: '{' '.join(replaces)}'}}" if replaces else ""
-    for name, kind, extra in ((bands, "bands", ""), (sigs, "sig", meta)):
+    for name, kind, extra in ((bands, "bands", ""),
+                              (sigs, "sig", f", row_group_size {SIG_GROUP_ROWS}{meta}")):
         with replacing(parts_dir / f"{token}.{kind}.parquet") as tmp:
             con.execute(f"copy (select * from {name} order by content_hash) to {literal(tmp)} "
                         f"(format parquet, compression zstd{extra})")

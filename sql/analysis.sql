@@ -6,16 +6,27 @@
 -- article_dates: each article's time on the analysis clock and where it came from: 'published'
 -- (the source's date) or 'first_seen' (the first time any batch stored this article: kept when
 -- the article is reprocessed or its file changes).
+-- (When every stored row is live, no article was stored twice: each row's own time is its
+-- first, and the rows are read once, without the grouping and the join: 1.2-1.7 s -> 0.5 s at
+-- a million articles.)
 create or replace view article_dates as
-with first_stored as (
-    select article_id, min(coalesce(first_seen, processed_at)) as first_stored_at
+with stored as not materialized (
+    select article_id, source, source_path, published_at,
+           coalesce(first_seen, processed_at) as stored_at
     from read_parquet({articles_parquet}, union_by_name = true)
-    group by article_id
+), first_stored as not materialized (
+    select article_id, min(stored_at) as first_stored_at from stored group by article_id
 )
+select article_id, source, source_path, coalesce(published_at, stored_at) as seen_at,
+       case when published_at is not null then 'published' else 'first_seen' end as date_source,
+       published_at is null as date_from_processing, stored_at as first_seen
+from stored where coalesce(getvariable('news_etl_all_live'), false)
+union all
 select a.article_id, a.source, a.source_path, coalesce(a.published_at, f.first_stored_at) as seen_at,
        case when a.published_at is not null then 'published' else 'first_seen' end as date_source,
        a.published_at is null as date_from_processing, f.first_stored_at as first_seen
-from articles a join first_stored f using (article_id);
+from articles a join first_stored f using (article_id)
+where not coalesce(getvariable('news_etl_all_live'), false);
 
 -- section_of(path): the folder of a raw file within the raw folder ('politics/401.txt' ->
 -- 'politics'), what an undated corpus has to compare instead of time; '(top folder)' for a file

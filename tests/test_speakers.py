@@ -442,6 +442,24 @@ def test_a_name_the_ner_took_for_a_place_is_the_he_that_continues_it(parse):
     assert extract_quotes(parse(text2), mentions2)[-1].speaker != "Officials"
 
 
+
+def test_a_place_the_article_names_as_one_twice_is_no_he(parse):
+    # 'Wisconsin' read as a place in each of its mentions: the subject of 'Wisconsin is a
+    # battleground state' is no person a he continues; the he is the senator who spoke before
+    from tasks.nlp.quotes import Mention, extract_quotes
+
+    text = ("Senator Dale Okonkwo told the radio host that he would spend four days on a bus "
+            "across Wisconsin before the vote.\n\n"
+            "Wisconsin is a battleground state.\n\n"
+            '"Every county here can swing this race, and we are not taking one of them for '
+            'granted," he said.')
+    dale = text.index("Dale Okonkwo")
+    places = [i for i in range(len(text)) if text.startswith("Wisconsin", i)]
+    mentions = [Mention(dale, dale + len("Dale Okonkwo"), "PERSON", "Dale Okonkwo"),
+                *(Mention(i, i + len("Wisconsin"), "GPE", "Wisconsin") for i in places)]
+    q = extract_quotes(parse(text), mentions)[-1]
+    assert (q.speaker_text, q.speaker) == ("he", "Dale Okonkwo")
+
 def test_coordinated_names_speak_together(parse):
     # 'Both Halvorsen and Achebe have said ...': the two of them said it, each by full name,
     # and no one gender or role is theirs

@@ -391,6 +391,7 @@ class Cast(CastQueries):
         tagged = self.mentions[k] if k >= 0 and self.mentions[k].end > tok.idx else None
         if tagged is None and first.i in idx.sent_start_set or \
                 tagged is not None and tagged.label == "PERSON" or \
+                tagged is not None and self._tagged_elsewhere(tagged) or \
                 first.i > 0 and doc[first.i - 1].lower_ in ("the", "a", "an"):
             return None
         name = clean_name("".join(t.text_with_ws for t in run).strip())
@@ -404,6 +405,15 @@ class Cast(CastQueries):
                                          True), key=lambda e: e.char)
         return person
 
+    def _tagged_elsewhere(self, tagged: Mention) -> bool:
+        """Whether the NER read this name as a place in another mention of the article too: a
+        name read twice as a place is one ('Wisconsin is a battleground state.'), where a
+        one-off place is the NER's slip ('Mulder' GPE). (Not so an organisation: the NER
+        reads an unusual first name as one again and again, 'Colton' ORG.)"""
+        return tagged.label in PLACE_LABELS and sum(
+            m.canonical == tagged.canonical and m.label in PLACE_LABELS
+            for m in self.mentions) > 1
+
     def _opening_quote(self, tok: Token) -> int | None:
         """Where the quotation opens that a pronoun follows as its speaker, when the quotation
         opens its paragraph: '"...," she said.' (else None)."""
@@ -416,6 +426,7 @@ class Cast(CastQueries):
             return None
         return qs
 
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 # cues that say the speaker goes on with what they were saying ('..., he added')
 CONTINUING_CUES = frozenset({"add", "added", "adds", "adding", "continued", "continues",
                              "continuing", "went on", "goes on", "going on"})

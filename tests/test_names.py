@@ -20,6 +20,12 @@ from tasks.nlp.names import canonical_names, clean_name
         ("Judge Marcus Hale QC", "PERSON", "Marcus Hale"),
         ("Ruth Calloway MP,", "PERSON", "Ruth Calloway"),
         ("Hale QC", "PERSON", "Hale QC"),
+        # a party, its members or a chamber the NER ran into the name is no part of it
+        ("Senate Democrats Ines Okafor", "PERSON", "Ines Okafor"),
+        ("Republican Governors Dale Brandt", "PERSON", "Dale Brandt"),
+        ("Democrats Okafor", "PERSON", "Okafor"),
+        ("GOP Sen. Mara Lindqvist", "PERSON", "Mara Lindqvist"),
+        ("Senate", "ORG", "Senate"),
     ],
 )
 def test_clean_name(text, label, expected):

@@ -92,12 +92,22 @@ def written_as_name(text: str) -> bool:
     return any(p[:1].isupper() for w in text.split() for p in w.split("-"))
 
 
+# words the NER takes into a person's name from the description before it, that are no title
+# of one person ('Senate Democrats Chuck Schumer', 'Republican Governors Scott Walker', 'GOP
+# Sen. Ted Cruz'): a party, its members, a chamber, a title in the plural. Dropped from the front
+# of a person's name only (not titles elsewhere: 'Senate' before 'Democrats' is no title).
+LEADING_DESCRIPTORS = frozenset(
+    "democrat democrats republicans gop senate governors senators sens sens. reps reps. "
+    "congressmen lawmakers".split())
+
+
 def clean_name(text: str, label: str = "PERSON") -> str:
     """Drop leading titles, trailing post-nominal letters and a trailing possessive: "President
     Vladimir Putin's" -> "Vladimir Putin", "Charles Harris QC" -> "Charles Harris"."""
     words = tidy_name(text).split()
     if label in PERSON_LABELS:
-        while len(words) > 1 and words[0].lower().strip(",") in TITLES:
+        while len(words) > 1 and (words[0].lower().strip(",") in TITLES or
+                                  words[0].lower() in LEADING_DESCRIPTORS):
             words = words[1:]
         while len(words) > 2 and words[-1].strip(",.") in POST_NOMINALS:
             words = words[:-1]  # 'Charles Harris QC', 'Ruth Kelly MP': the person's name

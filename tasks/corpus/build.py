@@ -230,6 +230,13 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
                 + (f"select h, wid, traceable from read_parquet({_files(words_dir, tokens)})"
                    if tokens else "select ''::varchar as h, 0::ubigint as wid, "
                    "false as traceable where false"))
+    # each direct quote with its wording (null: a text no part holds yet), joined once: the
+    # texts to fold, the wordings held and the quotes grouped are all read from it (each its
+    # own join of 2.3M quotes to 2M wordings at a million articles, a second apiece)
+    con.execute("create or replace temp table lineage_qw as select q.article_id, "
+                "q.quote_index, q.h, q.seen_us, q.first_us, k.wid, k.traceable "
+                "from lineage_quotes q left join (select distinct h, wid, traceable "
+                "from lineage_known) k using (h)")
     # the texts no part holds are folded, a slice at a time (a rebuild folds every quote of the
     # corpus: never all in Python at once)
     token = uuid.uuid4().hex
@@ -252,9 +259,11 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
                         "(format parquet, compression zstd)")
         tokens.append(token)
         con.execute("insert into lineage_known select h, wid, traceable from lineage_new_words")
+        con.execute("update lineage_qw set wid = n.wid, traceable = n.traceable "
+                    "from lineage_new_words n where lineage_qw.h = n.h and lineage_qw.wid is null")
     words_parts, shingle_parts = _files(words_dir, tokens), _files(shingles_dir, tokens)
-    con.execute("create or replace temp table lineage_keys as select distinct k.wid from "
-                "lineage_known k semi join lineage_quotes q on q.h = k.h where k.traceable")
+    con.execute("create or replace temp table lineage_keys as select distinct wid from "
+                "lineage_qw where traceable")
     con.execute("create or replace temp table lineage_new as select wid from lineage_keys "
                 + (f"anti join read_parquet({literal(seen_file)}) using (wid)" if kept else ""))
     # the pairs among the wordings held now: the kept ones (known), then those found this run;
@@ -306,9 +315,8 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
                         "(format parquet, compression zstd)")
     # the wordings that can be in a quotation: said twice, or in a pair
     con.execute(
-        "create or replace temp table lineage_rel as with said as (select q.article_id, "
-        "q.quote_index, q.seen_us, q.first_us, k.wid from lineage_quotes q join (select distinct "
-        "h, wid from lineage_known where traceable) k using (h)) "
+        "create or replace temp table lineage_rel as with said as (select article_id, "
+        "quote_index, seen_us, first_us, wid from lineage_qw where traceable) "
         "select * from said where wid in (select wid from said group by wid "
         "having count(*) > 1 union select a from lineage_edges union select b from lineage_edges)")
     todo, drop = _regroup(con, cache, previous)
@@ -335,7 +343,7 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
         con.unregister("lineage_drop")
         found = pa.concat_tables([kept_rows.cast(found.schema).replace_schema_metadata(None),
                                   found])
-    for name in ("lineage_quotes", "lineage_known", "lineage_keys", "lineage_new",
+    for name in ("lineage_quotes", "lineage_qw", "lineage_known", "lineage_keys", "lineage_new",
                  "lineage_edges"):
         con.execute(f"drop table if exists {name}")
     return found
@@ -421,8 +429,8 @@ def _direct_quote_hashes(con: Any, folder: Path) -> None:
 
 
 def _fold_new_texts(con: Any) -> int:
-    """Fold the direct quote texts lineage_known lacks into the temp table lineage_fresh_words
-    (h, wording, traceable), FOLD_ROWS at a time; how many."""
+    """Fold the direct quote texts no part holds (lineage_qw's without a wording) into the temp
+    table lineage_fresh_words (h, wording, traceable), FOLD_ROWS at a time; how many."""
     import pyarrow as pa
 
     from tasks.corpus.lineage import traceable, wording
@@ -430,7 +438,7 @@ def _fold_new_texts(con: Any) -> int:
     # (the quotes of hashes no part holds first, then their texts from their batches only: a
     # join of every quote's text read the text column of every batch, 0.8 s at a million)
     con.execute("create or replace temp table lineage_unknown as select article_id, "
-                "quote_index, h from lineage_quotes q anti join lineage_known k on k.h = q.h")
+                "quote_index, h from lineage_qw where wid is null")
     holding = [b for (b,) in con.sql("select distinct l.batch_id from live_articles l "
                                      "semi join lineage_unknown u using (article_id)").fetchall()]
     con.execute("create or replace temp table lineage_texts as select row_number() over () as n, "

@@ -460,6 +460,17 @@ def test_a_place_the_article_names_as_one_twice_is_no_he(parse):
     q = extract_quotes(parse(text), mentions)[-1]
     assert (q.speaker_text, q.speaker) == ("he", "Dale Okonkwo")
 
+
+def test_a_title_of_an_office_is_the_person_named_after_it(parse):
+    # "Vice Director of Norway's National Fisheries Administration Liu Weimin said": the parse
+    # hangs the name on the office's 'of'; the person named at the end of its phrase speaks
+    text = ("Vice Director of Norway's National Fisheries Administration Liu Weimin said the "
+            "first survey would be sent to the Arctic by 2027.\n\n"
+            "Director of the agency said the budget had not yet been approved.")
+    got = speakers_of(parse, text)
+    assert [g[:2] for g in got] == [("Liu Weimin", "Liu Weimin"),
+                                    ("Director of the agency", None)]
+
 def test_coordinated_names_speak_together(parse):
     # 'Both Halvorsen and Achebe have said ...': the two of them said it, each by full name,
     # and no one gender or role is theirs

@@ -120,6 +120,18 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
                 # 'the Somali group al-Shabaab', 'the agency, TransLink,': the name it is given
                 return (mc.start, mc.end), mc.canonical, "ORG" if body_tagged_person(mc) else \
                     mc.label
+    if m is None and capitalised(subj) and subj.lower_ in TITLES:
+        # 'Vice Director of China's National Space Administration Wu Yanhua said', 'Director of
+        # National Intelligence Dan Coats said': the parse hangs the name on the office's
+        # preposition; a person's name closing the title's phrase is whose title it is
+        for child in subj.rights:
+            if child.dep_ != "prep" or not lo <= child.idx < hi:
+                continue
+            last = child.right_edge
+            mc = mention_for(last, mentions, starts)
+            if mc is not None and mc.label == "PERSON" and mc.end == last.idx + len(last.text) \
+                    and written_as_name(mc.canonical) and not body_tagged_person(mc):
+                return (mc.start, mc.end), mc.canonical, "PERSON"
     if m is None and subj.text.isupper() and len(subj.text) > 1:
         # initials the NER tagged elsewhere in the article ('EDC says'): that organisation
         doc = subj.doc

@@ -471,6 +471,17 @@ def test_a_title_of_an_office_is_the_person_named_after_it(parse):
     assert [g[:2] for g in got] == [("Liu Weimin", "Liu Weimin"),
                                     ("Director of the agency", None)]
 
+
+def test_a_gendered_description_is_no_one_of_the_other_gender(parse):
+    # 'The actress learned ...' right after the director's quote: the last quoted is a man the
+    # article calls he; an actress is the woman in the foreground, not him
+    text = ("Director Paul Verhoeven praised the cast. \"She did every stunt herself,\" "
+            "Verhoeven said. He called the accident a lesson for the whole crew.\n\n"
+            "Maren Holt broke her wrist on the last day of filming. The actress learned that "
+            "the car had been faulty.")
+    got = speakers_of(parse, text)
+    assert got[-1][:2] == ("The actress", "Maren Holt")
+
 def test_coordinated_names_speak_together(parse):
     # 'Both Halvorsen and Achebe have said ...': the two of them said it, each by full name,
     # and no one gender or role is theirs

@@ -514,6 +514,18 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index,
                         c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children):
                     person = cast.foreground(q.speaker_span[0], list(cast.people.values()))
                     how = "foreground"
+        noun_gender = GENDERED_NOUNS.get(head.lower_) \
+            if head is not None and head.text.islower() else None
+        if person is not None and noun_gender is not None and not cast.agrees(person, noun_gender):
+            # 'The actress learned ...' after the director's quote: an actress is no man; for
+            # a definite description the person in the foreground of her gender, else no one
+            # ('a Clinton spokesman': someone the article does not name)
+            definite = head is not None and any(c.dep_ == "det" and c.lower_ in DEFINITE
+                                                for c in head.children)
+            person, how = (cast.foreground(q.speaker_span[0], list(cast.people.values()),
+                                           noun_gender) if definite else None), "gendered-noun"
+            if person is None:
+                q.speaker, q.speaker_label = None, None
         if person is None and q.speaker is None and head is not None and q is quotes[0]:
             person, how = cast.identified_next(head), "identified-next"
         if person is None and q.speaker_label == "PERSON" and q.speaker is not None:

@@ -391,7 +391,7 @@ class Cast(CastQueries):
         tagged = self.mentions[k] if k >= 0 and self.mentions[k].end > tok.idx else None
         if tagged is None and first.i in idx.sent_start_set or \
                 tagged is not None and tagged.label == "PERSON" or \
-                tagged is not None and self._tagged_elsewhere(tagged) or \
+                tagged is not None and self._read_as_a_place(tagged) or \
                 first.i > 0 and doc[first.i - 1].lower_ in ("the", "a", "an"):
             return None
         name = clean_name("".join(t.text_with_ws for t in run).strip())
@@ -405,7 +405,7 @@ class Cast(CastQueries):
                                          True), key=lambda e: e.char)
         return person
 
-    def _tagged_elsewhere(self, tagged: Mention) -> bool:
+    def _read_as_a_place(self, tagged: Mention) -> bool:
         """Whether the NER read this name as a place in another mention of the article too: a
         name read twice as a place is one ('Wisconsin is a battleground state.'), where a
         one-off place is the NER's slip ('Mulder' GPE). (Not so an organisation: the NER
@@ -426,6 +426,7 @@ class Cast(CastQueries):
             return None
         return qs
 
+
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # cues that say the speaker goes on with what they were saying ('..., he added')
 CONTINUING_CUES = frozenset({"add", "added", "adds", "adding", "continued", "continues",
@@ -435,6 +436,11 @@ CONTINUING_CUES = frozenset({"add", "added", "adds", "adding", "continued", "con
 # 'every runner', 'each player', 'no one', 'any fan': anyone of a kind, no one the article names
 GENERIC_DETS = frozenset({"every", "each", "any", "no", "all"})
 _BREAKS = re.compile(r"\n+")  # a paragraph break, however written
+
+
+def _definite(head: Token) -> bool:
+    """A noun phrase with a definite determiner: 'the spokesman', 'this actress'."""
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children)
 
 
 def _in_description(t: Token, appos: list[Token]) -> bool:
@@ -510,20 +516,19 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index,
                 by_role = cast.in_role(head.lower_, q.speaker_span[0], qualifiers)
                 if by_role is not None:
                     person, how = by_role, "role"
-                elif person is None and head.lower_ in ROLE_NOUNS and any(
-                        c.dep_ == "det" and c.lower_ in DEFINITE for c in head.children):
+                elif person is None and head.lower_ in ROLE_NOUNS and _definite(head):
                     person = cast.foreground(q.speaker_span[0], list(cast.people.values()))
                     how = "foreground"
         noun_gender = GENDERED_NOUNS.get(head.lower_) \
             if head is not None and head.text.islower() else None
-        if person is not None and noun_gender is not None and not cast.agrees(person, noun_gender):
+        if person is not None and head is not None and noun_gender is not None and \
+                not cast.agrees(person, noun_gender):
             # 'The actress learned ...' after the director's quote: an actress is no man; for
             # a definite description the person in the foreground of her gender, else no one
             # ('a Clinton spokesman': someone the article does not name)
-            definite = head is not None and any(c.dep_ == "det" and c.lower_ in DEFINITE
-                                                for c in head.children)
             person, how = (cast.foreground(q.speaker_span[0], list(cast.people.values()),
-                                           noun_gender) if definite else None), "gendered-noun"
+                                           noun_gender) if _definite(head) else None), \
+                "gendered-noun"
             if person is None:
                 q.speaker, q.speaker_label = None, None
         if person is None and q.speaker is None and head is not None and q is quotes[0]:

@@ -218,9 +218,15 @@ class _Group:
     articles: int = 0
     forms: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # surface -> mentions
     names: set[str] = field(default_factory=set)
+    # what kind() found, by its arguments: a group is asked again after every merge, and most
+    # groups join nothing (cleared when the group absorbs another)
+    voted: dict[bool, tuple[str, bool | None]] = field(default_factory=dict, repr=False)
+    plural: float | None = field(default=None, repr=False)  # plural_share(), once found
 
     def absorb(self, other: _Group) -> None:
         """Add another group's evidence to this one (a variant joining its root name)."""
+        self.voted.clear()
+        self.plural = None
         for k, v in other.votes.items():
             self.votes[k] += v
         for f, n in other.forms.items():
@@ -255,18 +261,32 @@ class _Group:
         """The kind the votes give; ``unsupported``: a lone word no full name or title backs;
         ``plurals``: whether a name counted in the plural is a kind of thing (not before a party's
         name has joined its members': "Liberals" and "Liberal Party")."""
+        if unsupported not in self.voted:
+            self.voted[unsupported] = self._voted(unsupported)
+        best, people = self.voted[unsupported]
+        if plurals and people is not None and best in ("organisation", "place") and \
+                self.plural_share() >= PLURAL_SHARE:
+            # no one speaks of two BBCs: a name counted in the plural names a kind of thing, an
+            # award, a product, a people ("Oscars", "iPods", "Britons"), not one body
+            return "group" if people else "other"
+        return best
+
+    def _voted(self, unsupported: bool) -> tuple[str, bool | None]:
+        """kind() before the plural test: the kind, and whether the votes read the name as a
+        people often enough ("Mormons") to make its plural a group; None when the kind is
+        settled without that test."""
         if HONORIFICS.intersection(self.key[1:]):
-            return "other"  # "Brown and Mr Blair": two people, not one name
+            return "other", None  # "Brown and Mr Blair": two people, not one name
         if any(_ACRONYM_PLURAL.match(f.split()[-1]) for f in self.forms if f.split()):
-            return "group"  # "Labour MPs", "GPs": members, many of them
+            return "group", None  # "Labour MPs", "GPs": members, many of them
         if len(self.key) > 1 and self.key[-1] in EVENT_WORDS:
-            return "other"
+            return "other", None
         votes = dict(self.votes)
         if ORG_NAME_WORDS.intersection(self.key) and len(self.key) > 1:
             # an organisation word makes a name an organisation ("Manchester United", whatever
             # the NER said), unless most of its mentions read it as a place ("United States")
             place = votes.get("place", 0.0)
-            return "place" if 2 * place > sum(votes.values()) else "organisation"
+            return ("place" if 2 * place > sum(votes.values()) else "organisation"), None
         if unsupported:
             votes["person"] = 0.0
         if votes.get("person", 0.0) >= max(votes.values()) and self.presented_as_no_person():
@@ -281,10 +301,10 @@ class _Group:
             votes["person"] = 0.0  # titles too: "best actor Oscar" is no title
             word = self.key[0] if len(self.key) == 1 else ""
             if word in NATIONALITY_WORDS or len(word) > 4 and word.endswith(NATIONALITY_SUFFIXES):
-                return "group"
+                return "group", None
             votes["other"] = votes.get("other", 0.0) + 0.5  # what remains when nothing else does
         if not any(v > 0 for v in votes.values()):
-            return "other"
+            return "other", None
         # ties go to the kind listed first in KINDS
         best = max(KINDS, key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
         if best == "person":
@@ -294,21 +314,23 @@ class _Group:
             rest = sum(v for k, v in votes.items() if k != "person")
             if votes["person"] < PERSON_MARGIN * rest:
                 return max((k for k in KINDS if k != "person"),
-                           key=lambda k: (votes.get(k, 0.0), -KINDS.index(k)))
-        if plurals and best in ("organisation", "place") and self.plural_share() >= PLURAL_SHARE:
-            # no one speaks of two BBCs: a name counted in the plural names a kind of thing, an
-            # award, a product, a people ("Oscars", "iPods", "Britons"), not one body
-            people = votes.get("group", 0.0) >= 0.1 * sum(votes.values())  # "Mormons"
-            return "group" if people else "other"
-        return best
+                           key=lambda k: (votes.get(k, 0.0), -KINDS.index(k))), None
+        return best, votes.get("group", 0.0) >= 0.1 * sum(votes.values())  # "Mormons"
 
     def plural_share(self) -> float:
         """Share of the mentions written as the plural of the name ("Oscars" of "Oscar"); 0 when
         fewer than ``MIN_PLURAL`` are, when most are (the name itself ends in s), when the name
         is also a party's ("Liberals", "Liberal Party": the members of one body), or is of three
         words or more (a body's spelling varies: "Laboratory", "Laboratories")."""
+        if self.plural is None:
+            self.plural = self._plural_share()
+        return self.plural
+
+    def _plural_share(self) -> float:
+        if len(self.key) > 2:
+            return 0.0
         plural = sum(n for f, n in self.forms.items() if _singular(name_key(f, False)) == self.key)
-        if len(self.key) > 2 or plural < MIN_PLURAL or 2 * plural > self.mentions or \
+        if plural < MIN_PLURAL or 2 * plural > self.mentions or \
                 any("party" in name_key(f, False) for f in self.forms):
             return 0.0  # (mostly plural: a name that ends in s, "Fox News" beside "Fox New")
         return plural / self.mentions
@@ -326,11 +348,19 @@ BODY_KINDS = ("organisation", "place", "group")
 
 def _merge(groups: dict[tuple[str, ...], _Group], target: dict[tuple[str, ...], tuple[str, ...]]
            ) -> dict[tuple[str, ...], _Group]:
-    """Groups joined to their targets (each target a root, not itself joined elsewhere)."""
-    merged: dict[tuple[str, ...], _Group] = {}
+    """Groups joined to their targets (each target a root, not itself joined elsewhere). A root
+    nothing joins is the group it was, with what kind() found kept: most names join nothing."""
+    members: dict[tuple[str, ...], list[_Group]] = defaultdict(list)
     for key, g in groups.items():
-        root = target.get(key, key)
-        merged.setdefault(root, _Group(root)).absorb(g)
+        members[target.get(key, key)].append(g)
+    merged: dict[tuple[str, ...], _Group] = {}
+    for root, gs in members.items():
+        if len(gs) == 1 and gs[0].key == root:
+            merged[root] = gs[0]
+            continue
+        merged[root] = _Group(root)
+        for g in gs:
+            merged[root].absorb(g)
     return merged
 
 
@@ -474,27 +504,28 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
         identity, status, candidates = g.display(), "exact", []
         # a lone word some full person name ends or begins with, used as a person often enough
         # ("Trump" ORG 15,726 / PERSON 4,587: "the Trump administration" is still Trump)
-        surnames, first_names = (by_last.get(key[0], []), by_first.get(key[0], [])) \
-            if len(key) == 1 else ([], [])
+        if len(key) != 1:
+            for name in sorted(g.names):
+                out.append(Identity(name, identity, kind, _status(name, key, "exact"), []))
+            continue
         # full names far rarer than the lone word are not what it stands for ("Twitter" in
         # 1,064 articles against "Twitter Pinterest", share-button text, in 15)
-        surnames, first_names = (
-            c if sum(x.articles for x in c) >= MIN_BACKING * g.articles else []
-            for c in (surnames, first_names))
+        (surnames, last_total), (first_names, first_total) = (
+            (c, n) if (n := sum(x.articles for x in c)) >= MIN_BACKING * g.articles else ([], 0)
+            for c in (by_last.get(key[0], []), by_first.get(key[0], [])))
         # (the determiner rule does not apply: "the Mueller investigation" is Mueller's)
         if (surnames or first_names) and (g.person_share() >= PERSON_SHARE
                                           or g.backed >= BACKED_SHARE * g.mentions):
             kind = "person"
-        if len(key) == 1 and kind == "person":
+        if kind == "person":
             # read as a surname or as a first name, whichever more articles back
-            cands = surnames if sum(c.articles for c in surnames) >= sum(
-                c.articles for c in first_names) else first_names
+            cands, total = (surnames, last_total) if last_total >= first_total else \
+                (first_names, first_total)
             if not cands and g.titled < MIN_TITLED_SHARE * g.mentions:
                 # news introduces a person by full name or title somewhere: a lone word with
                 # neither anywhere in the corpus is a misread name ("Yukos", "Euronext")
                 kind = g.kind(unsupported=True)
             elif cands:
-                total = sum(c.articles for c in cands)
                 best = max(cands, key=lambda c: (c.articles, c.display()))
                 if best.articles >= DOMINANT_SHARE * total:
                     identity, status = best.display(), "resolved"
@@ -503,9 +534,13 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
                     ranked = sorted(cands, key=lambda c: (-c.articles, c.display()))
                     candidates = [c.display() for c in ranked]
         for name in sorted(g.names):
-            st = status
-            written = _PUNCT.sub(" ", name.replace("'", "").replace("’", "")).lower().split()
-            if st == "exact" and written != [w for w in key if w != LOWER_CASE]:
-                st = "joined"
-            out.append(Identity(name, identity, kind, st, candidates))
+            out.append(Identity(name, identity, kind, _status(name, key, status), candidates))
     return out
+
+
+def _status(name: str, key: tuple[str, ...], status: str) -> str:
+    """A name's status in its group: 'joined' for an exact identity written otherwise than its
+    key ("Mr Hague" of Hague)."""
+    written = _PUNCT.sub(" ", name.replace("'", "").replace("’", "")).lower().split()
+    return "joined" if status == "exact" and written != [w for w in key if w != LOWER_CASE] \
+        else status

@@ -1121,3 +1121,19 @@ def test_a_dateline_credit_is_no_one_a_role_refers_back_to(parse):
     got = [(q["cue"], q["speaker_text"], q["speaker"]) for q in
            extract_doc(parse(text), "t").quotes]
     assert got == [("said", "the owner", None)]
+
+
+def test_who_reports_a_clause_is_referred_to_not_its_subject(parse):
+    """'Okonkwo said Halvorsen should have consulted the council. "...," the Ohio Democrat
+    said': the description, like a pronoun, refers back to the actor of the sentence, who
+    reports the clause, not to the subject of what was reported; so does a they."""
+    text = ("State Senator Ada Okonkwo said Governor Lars Halvorsen should have consulted the "
+            "council before closing the clinics. \"Given how many families rely on them, the "
+            "governor owes them an explanation,\" the Ohio Democrat said.")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    assert got[-1] == ("Democrat", "Ada Okonkwo")
+    text = ("Republicans in the Senate say Democrats are only trying to delay the vote on the "
+            "budget. They say the Democrats already tried the same tactic in the spring, with "
+            "no success.")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    assert got[-1] == ("They", "Republicans")

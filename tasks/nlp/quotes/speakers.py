@@ -217,7 +217,8 @@ def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
     nearest: Mention | None = None
     doc = idx.doc
     unnamed = described_subject(pron, idx) if want == ("PERSON",) else None
-    for m in reversed(mentions):
+    for k in range(len(mentions) - 1, -1, -1):
+        m = mentions[k]
         if m.end > pron.idx or m.label not in want or idx.in_quote(m.start) or \
                 is_credit(m, idx.text):
             continue  # (not a photo credit or a dateline's '(KTRK) --': no actor of the story)
@@ -234,10 +235,31 @@ def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
         if head.dep_ in ("compound", "flat") and head.head.i > head.i:
             head = head.head
         if head.dep_ in SUBJECT_DEPS:
-            return m.canonical, m.label
+            reporter = _reporter(head, mentions[:k], want, idx)
+            return (reporter or m).canonical, (reporter or m).label
     if nearest is not None:
         return nearest.canonical, nearest.label
     return None, None
+
+
+def _reporter(head: Token, before: list[Mention], want: tuple[str, ...],
+              idx: Index) -> Mention | None:
+    """The mention that reports the clause a subject stands in: 'Royce said Obama should have
+    tapped someone' -> Royce, the actor of the sentence, where Obama is what it is about (a
+    subject of a complement clause, whose verb's own subject is one of the mentions ``before``
+    it, of the labels wanted); else None."""
+    clause = head.head
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head.i == clause.i:
+        return None
+    subj = next((c for c in clause.head.children if c.dep_ in SUBJECT_DEPS), None)
+    if subj is None or subj.i > head.i:
+        return None
+    m = next((m for m in reversed(before) if m.start <= subj.idx), None)
+    if m is None or m.end <= subj.idx or m.label not in want or idx.in_quote(m.start):
+        return None
+    return m
 
 
 def described_subject(pron: Token, idx: Index) -> Token | None:

@@ -1137,3 +1137,18 @@ def test_who_reports_a_clause_is_referred_to_not_its_subject(parse):
             "no success.")
     got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
     assert got[-1] == ("They", "Republicans")
+
+
+def test_the_role_brought_in_unnamed_is_no_one_named(parse):
+    """'... but a spokesman pushed back. "...," the spokesman told the Ledger': the
+    spokesman is the one the article brought in without a name, not the person it named
+    last; a spokesman given a name is that person."""
+    text = ("Mayor Dana Whitcombe and two council members backed the stadium deal, but a "
+            "spokesman pushed back on any suggestion that donors had shaped it.\n\n"
+            "Whitcombe \"supported the deal because it keeps the team in the city. Any claim "
+            "otherwise is simply wrong,\" the spokesman told the Ledger.")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    assert got[-1] == ("the spokesman", None)
+    named = text.replace("but a spokesman pushed", "but a spokesman, Colin Mabry, pushed")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(named), "t").quotes]
+    assert got[-1] == ("the spokesman", "Colin Mabry")

@@ -22,7 +22,7 @@ from tasks.nlp.quotes.lexicons import (
     ROLE_NOUNS,
     STANCE_PREPS,
 )
-from tasks.nlp.quotes.marks import opens_paragraph
+from tasks.nlp.quotes.marks import opens_paragraph, previous_paragraph
 from tasks.nlp.quotes.model import Mention, Quote
 from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised, subject
 from tasks.nlp.quotes.people import is_credit
@@ -262,6 +262,26 @@ def _reporter(head: Token, before: list[Mention], want: tuple[str, ...],
     return m
 
 
+def introduced_unnamed(noun: Token, idx: Index) -> bool:
+    """Whether a definite role noun ('the spokesman') goes back to the same noun brought in
+    with 'a' or 'an' and no name, in its paragraph or the one before: no person in its phrase,
+    not in apposition to a name or said of one ('Doe, a spokesman', 'Doe is a spokesman'). The
+    nearest earlier use of the noun outside quotation marks decides; a definite one before it
+    is the same chain. (Further back, 'a black actor' is anyone, not who 'the actor' is.)"""
+    since = previous_paragraph(idx.text, noun.idx)
+    for t in reversed(idx.doc[: noun.i]):
+        if t.idx < since:
+            return False
+        if t.lower_ != noun.lower_ or idx.in_quote(t.idx):
+            continue
+        dets = {c.lower_ for c in t.children if c.dep_ == "det"}
+        if "the" in dets:
+            continue
+        return bool(dets & {"a", "an"}) and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") \
+            and not any(x.ent_type_ == "PERSON" or x.dep_ == "appos" for x in t.subtree)
+    return False
+
+
 def described_subject(pron: Token, idx: Index) -> Token | None:
     """The subject of the sentence before the pronoun's, when it brings in a person described
     and not named ('A lawyer for the bank'): an indefinite role noun with no name in its phrase.
@@ -409,7 +429,12 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         # one in view (as for "the senator")
         q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx, ("PERSON",))
         q.speaker_rule = "member-of-group"
-    if name is None and definite and subj.lower_ in ROLE_NOUNS:
+    if name is None and definite and subj.lower_ in ROLE_NOUNS and introduced_unnamed(subj, idx):
+        # 'a spokesman pushed back ... "...," the spokesman told the Journal': the one the
+        # article brought in without a name, not whoever it named last
+        q.speaker, q.speaker_label = None, None
+        q.speaker_rule = "role-noun-unnamed"
+    elif name is None and definite and subj.lower_ in ROLE_NOUNS:
         # "the Kremlin leader", "the spokesman": the person just quoted, when there is one (news
         # names its protagonist by role between two of their quotes), else the person of that
         # role named earlier

@@ -1152,3 +1152,18 @@ def test_the_role_brought_in_unnamed_is_no_one_named(parse):
     named = text.replace("but a spokesman pushed", "but a spokesman, Colin Mabry, pushed")
     got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(named), "t").quotes]
     assert got[-1] == ("the spokesman", "Colin Mabry")
+
+
+def test_they_after_a_described_plural_is_no_one_named(parse):
+    """'Nurses at the Westbrook clinic objected to the new rota. They said ...': they are the
+    nurses, whom the article does not name, not the organisation named before them; a
+    relative pronoun stands for its antecedent, and he or she is never whom they refer to."""
+    text = ("Harlow Health announced the new rota on Monday. Nurses at the Westbrook clinic "
+            "objected to the change. They said the rota would leave the night ward short.")
+    got = [(q["speaker_text"], q["speaker"], q["speaker_rule"])
+           for q in extract_doc(parse(text), "t").quotes]
+    assert got[-1] == ("They", None, "pronoun-description")
+    named = ("Harlow Health announced the new rota on Monday, and Harlow Health defended it. "
+             "They said the rota would keep every ward staffed.")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(named), "t").quotes]
+    assert got[-1] == ("They", "Harlow Health")

@@ -282,6 +282,37 @@ def introduced_unnamed(noun: Token, idx: Index) -> bool:
     return False
 
 
+SINGULAR_PRONOUNS = frozenset({"he", "she", "it", "i", "you"})
+
+
+def described_group(pron: Token, idx: Index) -> Token | None:
+    """'Authorities described the attack as a carjacking. They said ...', 'Powerful forces were
+    pushing for it, and they will continue': the nearest subject before a 'they', in its
+    sentence or the one before, when it is a plural noun no entity names. They are those, whom
+    the article does not name, not the organisation or people named before them. A relative
+    pronoun stands for its antecedent, the subject of a reported clause for its reporter
+    ('Democrats agree pills should be sold over the counter. But they argue ...')."""
+    if pron.lower_ != "they":
+        return None
+    sent = idx.sent_of(pron.i)
+    lo = idx.sents[max(sent - 1, 0)].start
+    for t in reversed(idx.doc[lo : pron.i]):
+        if t.dep_ not in SUBJECT_DEPS or idx.in_quote(t.idx) or t.lower_ in SINGULAR_PRONOUNS:
+            continue  # (he, she or it is not whom they refer to)
+        if t.lower_ in RELATIVES and t.head.dep_ == "relcl":
+            t = t.head.head
+        clause = t.head
+        reporter = next((c for c in clause.head.children if c.dep_ in SUBJECT_DEPS), None) \
+            if clause.dep_ == "ccomp" else None
+        if reporter is not None and reporter.i < t.i:
+            t = reporter
+        if t.ent_type_ or t.lower_ in PRONOUNS or t.lower_ in RELATIVES or \
+                not t.lower_.endswith("s") or t.lower_.endswith("ss"):
+            return None  # a name, a pronoun's chain or one of a kind: the mentions decide
+        return t
+    return None
+
+
 def described_subject(pron: Token, idx: Index) -> Token | None:
     """The subject of the sentence before the pronoun's, when it brings in a person described
     and not named ('A lawyer for the bank'): an indefinite role noun with no name in its phrase.
@@ -385,6 +416,13 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             # 'I believe ...' in an opinion piece is its writer, 'if you wondered' its reader:
             # not the organisation or place named last (which the group labels would give)
             q.speaker = q.speaker_label = None
+            return
+        group = described_group(subj, idx)
+        if group is not None:
+            # they are the plural the article just described ('Authorities'), not whoever
+            # it named before them: no name rather than the wrong one
+            q.speaker = q.speaker_label = None
+            q.speaker_rule = "pronoun-description"
             return
         q.speaker, q.speaker_label = resolve_pronoun(subj, mentions, idx)
         return

@@ -59,15 +59,24 @@ def name_statistics(con: Any, cache: Path | None = None) -> list[tuple[Any, ...]
     the batches it has not counted before (a batch is known by its id and its live articles: one
     whose articles a later batch superseded is counted again) and sums the rest; the sum equals a
     full count. The folder is named after the SQL, so a changed count starts afresh."""
+    table = identity_stats(con, cache)
+    return con.sql(f"select * from {table} order by all").fetchall()
+
+
+def identity_stats(con: Any, cache: Path | None = None) -> str:
+    """name_statistics as a temporary table in ``con`` (its name returned): a run compares it
+    with the last run's in DuckDB and fetches only the names a change reaches."""
     import hashlib
 
     sql = load_sql("identity_stats.sql")
-    sums = ", ".join(f"sum({c})::bigint" for c in STAT_COLUMNS[2:])
+    sums = ", ".join(f"sum({c})::bigint as {c}" for c in STAT_COLUMNS[2:])
+    out = "identity_stats_now"
     if cache is None:
         for name in ("entities", "articles", "quotes"):
             con.execute(f"create or replace temp view stat_{name} as select * from {name}")
-        return con.sql(f"select name, label, {sums} from ({sql}) group by all "
-                       "order by all").fetchall()
+        con.execute(f"create or replace temp table {out} as select name, label, {sums} "
+                    f"from ({sql}) group by all")
+        return out
     folder = cache / f"identity_parts.{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
 
     def counts(todo: list[str]) -> Any:
@@ -81,24 +90,30 @@ def name_statistics(con: Any, cache: Path | None = None) -> list[tuple[Any, ...]
     want = batch_parts(con, folder, counts, keep_batch_id=True)
     drop_other_parts(folder, want)
     if not want:
-        return []
+        con.execute(f"create or replace temp table {out} as select name, label, {sums} "
+                    f"from (select * from ({sql}) where false) group by all")
+        return out
     files = [str(folder / f) for f in sorted(want)]
-    return con.sql(f"select name, label, {sums} from read_parquet($f) group by all order by all",
-                   params={"f": files}).fetchall()
+    con.execute(f"create or replace temp table {out} as select name, label, {sums} "
+                "from read_parquet($f) group by all", {"f": files})
+    return out
 
 
 def identity_table(con: Any, cache: Path | None = None) -> Any:
     """Resolve every stored entity and speaker name to its corpus-level identity
     (tasks/corpus/identity.py) from the name statistics of the views in ``con`` (name_statistics,
     ``cache`` its per-batch counts); an Arrow table."""
-    import pyarrow as pa
-
     from tasks.corpus.identity import NameStats, resolve_identities
 
-    resolved = resolve_identities(NameStats(*r) for r in name_statistics(con, cache))
+    return _identity_rows(resolve_identities(NameStats(*r) for r in name_statistics(con, cache)))
+
+
+def _identity_rows(identities: list[Any]) -> Any:
+    import pyarrow as pa
+
     return pa.Table.from_pylist(
         [{"name": i.name, "identity": i.identity, "kind": i.kind, "status": i.status,
-          "candidates": i.candidates} for i in resolved], schema=_identity_schema())
+          "candidates": i.candidates} for i in identities], schema=_identity_schema())
 
 
 def _write(table: Any, path: Path, row_group_size: int | None = None) -> None:
@@ -127,12 +142,55 @@ def _stream(con: Any, sql: str, path: Path, row_group_size: int | None = None,
 
 def write_identities(con: Any, path: Path) -> None:
     """Every name's identity, sorted by name in row groups a search's lookup mostly skips; the
-    views in ``con`` read it from here on (the co-occurrence pairs identities)."""
-    identities = identity_table(con, path.parent).sort_by("name")
-    _write(identities, path, LOOKUP_GROUP_ROWS["identity_names"])
+    views in ``con`` read it from here on (the co-occurrence pairs identities). Only the names
+    a change of the name statistics reaches are resolved again (tasks/corpus/identity_delta.py),
+    the rest kept from the last run's table; with no usable state, every name."""
+    identities = update_identities(con, identity_stats(con, path.parent), path)
     con.register("identities_now", identities)
     con.execute("create or replace view identity_names as "
                 "select name, identity, kind, status, candidates from identities_now")
+
+
+def update_identities(con: Any, stats: str, path: Path) -> Any:
+    """The identity table for the name statistics in table ``stats``, written to ``path`` (and
+    its state beside it) unless no name's statistics changed; an Arrow table."""
+    import shutil
+    import uuid
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks.corpus import identity_delta as delta
+    from tasks.corpus.identity import NameStats, resolve
+
+    state = delta.state_folder(path, aggregates.BY_NAME["identity_names"].version)
+    for old in path.parent.glob("identity_state.*"):
+        if old != state:
+            shutil.rmtree(old, ignore_errors=True)
+    try:
+        res, redo = delta.resolve_kept(con, stats, state, _table_token(path))
+    except LookupError:
+        res = resolve(NameStats(*r) for r in con.sql(f"select * from {stats} order by all"
+                                                     ).fetchall())
+        redo = None
+    if res is None:  # no name's statistics changed: the table stands
+        identities = pq.read_table(path).replace_schema_metadata(None)
+    else:
+        identities = _identity_rows(res.identities)
+        if redo is not None:
+            con.execute("create or replace temp table idd_redo as select unnest($n) as name",
+                        {"n": sorted(redo)})
+            kept = con.sql(f"select * from read_parquet({literal(path)}) "
+                           "where name not in (select name from idd_redo)").to_arrow_table()
+            identities = pa.concat_tables([kept.cast(identities.schema)
+                                           .replace_schema_metadata(None), identities])
+        identities = identities.sort_by("name")
+        token = uuid.uuid4().hex
+        _write(identities.replace_schema_metadata({"token": token}), path,
+               LOOKUP_GROUP_ROWS["identity_names"])
+        delta.write_state(con, state, stats, res, token, redo)  # last: it names the table
+        identities = identities.replace_schema_metadata(None)
+    return identities
 
 
 def write_stories(con: Any, path: Path) -> None:
@@ -543,7 +601,7 @@ def write_quotations(con: Any, path: Path) -> None:
                 "select distinct batch_id from live_articles")
     con.execute("create or replace temp table quot_names as "
                 "select name, identity from identity_names")
-    token = _quotations_token(path)
+    token = _table_token(path)
     kept = token is not None and all(
         f.is_file() and ((pq.read_schema(f).metadata or {}).get(b"token") or b"").decode()
         == token for f in files.values())
@@ -600,8 +658,8 @@ def write_quotations(con: Any, path: Path) -> None:
         con.execute(f"drop table if exists {name}")
 
 
-def _quotations_token(path: Path) -> str | None:
-    """The token the quotations table was written with, or None."""
+def _table_token(path: Path) -> str | None:
+    """The token a table was written with (its Parquet metadata), or None."""
     import pyarrow.parquet as pq
 
     if not path.is_file():

@@ -364,11 +364,13 @@ def _merge(groups: dict[tuple[str, ...], _Group], target: dict[tuple[str, ...], 
     return merged
 
 
-def _short_forms(groups: dict[tuple[str, ...], _Group]) -> dict[tuple[str, ...], tuple[str, ...]]:
+def _short_forms(groups: dict[tuple[str, ...], _Group]
+                 ) -> tuple[dict[tuple[str, ...], tuple[str, ...]], dict[tuple[str, ...], str]]:
     """Which organisation or place names join which: a name with its generic noun joins the name
     without it ("Labour Party" -> "Labour"), and an acronym the one full name of its initials
     of the same kind that the corpus points to ("EU" and "European Union", "US" and "United
-    States"), the one with fewer mentions joining the other."""
+    States"), the one with fewer mentions joining the other. Also each full name an acronym
+    may stand for, with its initials."""
     kinds = {key: g.kind(plurals=False) for key, g in groups.items()}
     target: dict[tuple[str, ...], tuple[str, ...]] = {}
     for key in groups:
@@ -400,22 +402,76 @@ def _short_forms(groups: dict[tuple[str, ...], _Group]) -> dict[tuple[str, ...],
         while root in target and target[root] != key:
             root = target[root]
         target[key] = root
-    return target
+    return target, {k: w for w, keys in by_initials.items() for k in keys}
+
+
+def _personal(stats: list[NameStats]) -> set[str]:
+    """The names read as a person's (their titles stripped): a person label or a title anywhere
+    among a name's mentions, or a name opening with Mr, Mrs, Ms or Miss. "Mr Hague" tagged ORG
+    twice is still Hague; "Dr Pepper", never tagged a person, keeps its Dr."""
+    return {s.name for s in stats if s.label in ("PERSON", None) or s.titled
+            or _MISTER.match(tidy_name(s.name).strip(_STRAY))}
+
+
+def name_keys(stats: Iterable[NameStats]) -> dict[str, tuple[str, ...]]:
+    """Each name's key as resolve() reads it (a name with an empty key has none)."""
+    stats = list(stats)
+    personal = _personal(stats)
+    return {s.name: key for s in stats if (key := name_key(s.name, s.name in personal))}
+
+
+@dataclass
+class Outside:
+    """What resolving some of the corpus's names needs to know of the rest (identity_delta):
+    the first and last words of the full person names among the rest, and the rest's full
+    person names a lone word may stand for, each as (key, articles, display)."""
+
+    name_words: set[str]
+    full_names: list[tuple[tuple[str, ...], int, str]]
+
+
+@dataclass
+class Resolution:
+    """Identities with how they were reached: each name's key, each key's kind by its own
+    votes (``first_kinds``) and the key of the group it ended in (``roots``), each such
+    group's (kind, articles, display), and the full names an acronym may stand for, with
+    their initials (``initials``)."""
+
+    identities: list[Identity]
+    keys: dict[str, tuple[str, ...]]
+    first_kinds: dict[tuple[str, ...], str]
+    roots: dict[tuple[str, ...], tuple[str, ...]]
+    groups: dict[tuple[str, ...], tuple[str, int, str]]
+    initials: dict[tuple[str, ...], str]
+
+
+class _Known:
+    """A full person name outside the names being resolved, as the lone-word rule reads it."""
+
+    def __init__(self, articles: int, shown: str) -> None:
+        self.articles, self.shown = articles, shown
+
+    def display(self) -> str:
+        return self.shown
 
 
 def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
     """One Identity per stored name (see the module docstring for the rules)."""
+    return resolve(stats).identities
+
+
+def resolve(stats: Iterable[NameStats], outside: Outside | None = None) -> Resolution:
+    """resolve_identities, with what the rest of the corpus contributes when ``stats`` are some
+    of its names only (``outside``), and how each name was reached."""
     groups: dict[tuple[str, ...], _Group] = {}
     stats = list(stats)
-    # a name is read as a person's (its titles stripped) when a person label or a title is
-    # anywhere among its mentions, or it opens with Mr, Mrs, Ms or Miss: "Mr Hague" tagged ORG
-    # twice is still Hague; "Dr Pepper", never tagged a person, keeps its Dr
-    personal = {s.name for s in stats if s.label in ("PERSON", None) or s.titled
-                or _MISTER.match(tidy_name(s.name).strip(_STRAY))}
+    personal = _personal(stats)
+    keyed: dict[str, tuple[str, ...]] = {}
     for s in stats:
         key = name_key(s.name, s.name in personal)
         if not key:
             continue
+        keyed[s.name] = key
         g = groups.setdefault(key, _Group(key))
         kind = LABEL_KIND.get(s.label or "", "other")
         g.votes[kind] += s.mentions
@@ -476,7 +532,7 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
     # plural groups and parties join their singular ("tories" -> "tory"); a person's name never
     # does, nor a word some full person name begins or ends with ("Smiths" is not Smith)
     name_words = {w for k in groups if len(k) >= 2 and first_kinds[k] == "person"
-                  for w in (k[0], k[-1])}
+                  for w in (k[0], k[-1])} | (outside.name_words if outside else set())
     for key, g in groups.items():
         sing = _singular(key)
         if sing and sing in groups and key not in target and \
@@ -487,16 +543,20 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
     merged = _merge(groups, target)
     # an organisation and its short forms are one: "Labour Party" and "Labour", "European
     # Union" and "EU"
-    merged = _merge(merged, _short_forms(merged))
+    short, initials = _short_forms(merged)
+    merged = _merge(merged, short)
     kinds = {key: g.kind() for key, g in merged.items()}  # by the votes alone
 
     # full person names, indexed by their last and by their first word
-    by_last: dict[str, list[_Group]] = defaultdict(list)
-    by_first: dict[str, list[_Group]] = defaultdict(list)
+    by_last: dict[str, list[_Group | _Known]] = defaultdict(list)
+    by_first: dict[str, list[_Group | _Known]] = defaultdict(list)
     for key, g in merged.items():
         if len(key) >= 2 and kinds[key] == "person" and g.articles >= MIN_FULL_NAME_ARTICLES:
             by_last[key[-1]].append(g)
             by_first[key[0]].append(g)
+    for key, articles, shown in outside.full_names if outside else []:
+        by_last[key[-1]].append(_Known(articles, shown))
+        by_first[key[0]].append(_Known(articles, shown))
 
     out: list[Identity] = []
     for key, g in merged.items():
@@ -535,7 +595,13 @@ def resolve_identities(stats: Iterable[NameStats]) -> list[Identity]:
                     candidates = [c.display() for c in ranked]
         for name in sorted(g.names):
             out.append(Identity(name, identity, kind, _status(name, key, status), candidates))
-    return out
+    roots = {}
+    for key in groups:
+        first = target.get(key, key)
+        roots[key] = short.get(first, first)
+    return Resolution(out, keyed, first_kinds, roots,
+                      {key: (kinds[key], g.articles, g.display()) for key, g in merged.items()},
+                      initials)
 
 
 def _status(name: str, key: tuple[str, ...], status: str) -> str:

@@ -74,3 +74,14 @@ def test_a_word_the_ner_tags_a_body_twice_as_often_is_that_body_not_a_person():
 def test_a_surname_alone_is_the_full_name_with_its_generation():
     assert canonical_names([("Ruth D. Calloway Jr.", "PERSON"), ("Calloway", "PERSON")]) == [
         "Ruth D. Calloway Jr.", "Ruth D. Calloway Jr."]
+
+
+def test_a_shared_surname_goes_to_the_person_named_first_not_to_a_studio():
+    # the subject first, a relative by full name after: the surname alone is the subject, in
+    # that person's fullest form; a studio named after its founder is no person sharing it
+    got = canonical_names([("Chris Mallory", "PERSON"), ("Anne Marie Mallory", "PERSON"),
+                           ("Mallory", "PERSON"), ("Christopher J. Mallory", "PERSON")])
+    assert got[2] == "Chris Mallory"
+    got = canonical_names([("Studio Vesna", "PERSON"), ("Ana Vesna", "PERSON"),
+                           ("Vesna", "PERSON")])
+    assert got[2] == "Ana Vesna"

@@ -1167,3 +1167,14 @@ def test_they_after_a_described_plural_is_no_one_named(parse):
              "They said the rota would keep every ward staffed.")
     got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(named), "t").quotes]
     assert got[-1] == ("They", "Harlow Health")
+
+
+def test_a_shared_surname_is_the_person_the_article_named_first(parse):
+    """'Senator Chris Mallory ... his mother, Anne Marie Mallory, ... Mallory said': news writes
+    its subject by surname and a relative by full name; the surname is the person named first,
+    not the longest name that ends with it."""
+    text = ("Senator Chris Mallory spent the morning at the school where the shooting happened. "
+            "His mother, Anne Marie Mallory, taught there for thirty years.\n\n"
+            "\"We owe these families more than a moment of silence,\" Mallory said.")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    assert got[-1] == ("Mallory", "Chris Mallory")

@@ -40,7 +40,7 @@ ORG_WORDS = frozenset(
     commission committee department ministry party agency authority trust fund university college
     school hospital institute foundation club court police army news times post press
     international holdings industries systems technologies airlines airways motors brewery
-    partners associates laboratories labs media diocese church""".split()
+    partners associates laboratories labs media diocese church studio studios""".split()
 )
 ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
 
@@ -242,20 +242,36 @@ def _fullest(name: str, candidates: Iterable[str], person: bool) -> str:
     toks = _tokens(name)
     if not toks:
         return name
-    best = name
-    best_len = len(toks)
+    n = len(toks)
+    best, best_len = name, n
+    body, body_len = name, n  # a body's name holding the words: taken only if no person's is
+    first: str | None = None  # the first name of the first person the words name
     for cand in candidates:
         ct = _tokens(cand)
         if person:
             while len(ct) > 2 and ct[-1].rstrip(".") in GENERATIONS:
                 ct = ct[:-1]  # 'Joe D. Tackitt Jr.' is the Tackitt of the article
-        if len(ct) <= best_len:
+        if len(ct) <= n:
             continue
-        n = len(toks)
-        if person:
-            ok = ct[-n:] == toks or ct[:n] == toks
-        else:
-            ok = any(ct[i : i + n] == toks for i in range(len(ct) - n + 1))
-        if ok:
+        if not person:
+            if len(ct) > best_len and any(ct[i : i + n] == toks for i in range(len(ct) - n + 1)):
+                best, best_len = cand, len(ct)
+            continue
+        if ct[-n:] != toks and ct[:n] != toks:
+            continue
+        if ORG_WORDS.intersection(ct):
+            # 'Studio Schicketanz', 'Covington Catholic High School' tagged PERSON: a body
+            # named after a person is none of the people who share the name
+            if len(ct) > body_len:
+                body, body_len = cand, len(ct)
+            continue
+        if ct[-n:] == toks:
+            # a surname several people of the article share is the one it named first, as
+            # news writes the subject by surname and a relative by full name ('Donald Trump'
+            # before 'Ivana Zelnicek Trump'): the longest of that person's names
+            first = first or ct[0]
+            if ct[0] != first:
+                continue
+        if len(ct) > best_len:
             best, best_len = cand, len(ct)
-    return best
+    return best if best_len > n else body

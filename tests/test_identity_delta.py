@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks.corpus.build import update_identities
-from tasks.corpus.identity import NameStats, resolve_identities
-from tasks.corpus.identity_delta import STAT_FIELDS, state_folder
+from tasks.corpus.identity import STAT_COLUMNS, NameStats, resolve_identities
+from tasks.corpus.identity_delta import state_folder
 
 FIRST = ["Tony", "Anthony", "Bill", "William", "Bernie", "Bernard", "Liz", "Elizabeth", "Marta",
          "Kofi", "Ana", "George", "Hillary", "Jean"]
@@ -72,10 +72,10 @@ def _changed(rng: random.Random, rows: list[tuple], names: list[str]) -> list[tu
 
 
 def _table(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> str:
-    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in STAT_FIELDS]
+    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in STAT_COLUMNS]
     con.register("stats_rows", pa.table(
         {f: pa.array(c, pa.string() if f in ("name", "label") else pa.int64())
-         for f, c in zip(STAT_FIELDS, cols, strict=True)}))
+         for f, c in zip(STAT_COLUMNS, cols, strict=True)}))
     con.execute("create or replace temp table stats_now as select * from stats_rows")
     con.unregister("stats_rows")
     return "stats_now"

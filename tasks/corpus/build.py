@@ -16,6 +16,7 @@ from typing import Any
 from tasks.core.atomic import replacing
 from tasks.core.sql import count_rows, literal, load_sql, statements, substitute
 from tasks.corpus.dedup import story_table
+from tasks.corpus.identity import STAT_COLUMNS
 from tasks.corpus.parts import (
     LIVE_SET_SQL,
     LIVE_SETS_TABLE,
@@ -47,10 +48,6 @@ def _identity_schema() -> Any:
 
     return pa.schema([("name", pa.string()), ("identity", pa.string()), ("kind", pa.string()),
                       ("status", pa.string()), ("candidates", pa.list_(pa.string()))])
-
-
-STAT_COLUMNS = ("name", "label", "mentions", "articles", "titled", "determined", "org_context",
-                "work_context", "backed")
 
 
 def name_statistics(con: Any, cache: Path | None = None) -> list[tuple[Any, ...]]:

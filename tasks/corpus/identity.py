@@ -112,6 +112,11 @@ class NameStats:
     backed: int = 0  # one-word mentions in an article whose full person name holds the word
 
 
+# NameStats's fields, in order: the columns of sql/identity_stats.sql and of the kept counts
+STAT_COLUMNS = ("name", "label", "mentions", "articles", "titled", "determined", "org_context",
+                "work_context", "backed")
+
+
 @dataclass
 class Identity:
     """What a stored name refers to across the corpus."""

@@ -36,6 +36,7 @@ from tasks.corpus.identity import (
     GENERIC_ORG_NOUNS,
     INITIAL_SKIP,
     MIN_FULL_NAME_ARTICLES,
+    STAT_COLUMNS,
     NameStats,
     Outside,
     Resolution,
@@ -47,8 +48,6 @@ from tasks.corpus.identity import (
 
 SEP = "\x1f"  # between a key's words (a key's word may hold a space: the lower-case marker)
 STATE_FILES = ("stats", "names", "keys", "tags", "groups")
-STAT_FIELDS = ("name", "label", "mentions", "articles", "titled", "determined", "org_context",
-               "work_context", "backed")
 
 
 def joined(key: tuple[str, ...]) -> str:
@@ -115,7 +114,7 @@ def resolve_kept(con: Any, stats_table: str, state: Path, token: str | None
             == token for f in files.values()):
         raise LookupError("no state for this table")
     then = {name: f"read_parquet({literal(f)})" for name, f in files.items()}
-    cols = ", ".join(STAT_FIELDS)
+    cols = ", ".join(STAT_COLUMNS)
     con.execute("create or replace temp table idd_changed as select distinct name from ("
                 f"(select {cols} from {stats_table} except select {cols} from {then['stats']}) "
                 f"union all (select {cols} from {then['stats']} except "
@@ -135,7 +134,7 @@ def resolve_kept(con: Any, stats_table: str, state: Path, token: str | None
     held = sorted({joined(k) for k in now.values()})
     con.execute("create or replace temp table idd_held as select unnest($k) as key", {"k": held})
     rows = rows + con.sql(
-        f"select {', '.join('s.' + c for c in STAT_FIELDS)} from {stats_table} s join "
+        f"select {', '.join('s.' + c for c in STAT_COLUMNS)} from {stats_table} s join "
         f"{then['names']} n using (name) where n.key in (select key from idd_held) "
         "and s.name not in (select name from idd_changed)").fetchall()
     acronyms = acronym_keys(name_keys(_stats(rows)))
@@ -263,7 +262,7 @@ def write_state(con: Any, state: Path, stats_table: str, res: Resolution, token:
     state.mkdir(parents=True, exist_ok=True)
     new = state_tables(res)
     out: dict[str, Any] = {"stats": con.sql(
-        f"select {', '.join(STAT_FIELDS)} from {stats_table}").to_arrow_table()}
+        f"select {', '.join(STAT_COLUMNS)} from {stats_table}").to_arrow_table()}
     if redo is None:
         out.update(new)
     else:

@@ -187,6 +187,11 @@ def update_identities(con: Any, stats: str, path: Path) -> Any:
                LOOKUP_GROUP_ROWS["identity_names"])
         delta.write_state(con, state, stats, res, token, redo)  # last: it names the table
         identities = identities.replace_schema_metadata(None)
+    for name in ("idd_tags", "idd_keys", "idd_held", "idd_acronyms", "idd_lone", "idd_more",
+                 "idd_redo", "idd_redo_keys"):
+        # (every key's tags and groups: millions of rows at a million articles; what was
+        # resolved again, idd_names, stays for the caller to read)
+        con.execute(f"drop table if exists {name}")
     return identities
 
 

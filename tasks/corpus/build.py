@@ -96,15 +96,6 @@ def identity_stats(con: Any, cache: Path | None = None) -> str:
     return out
 
 
-def identity_table(con: Any, cache: Path | None = None) -> Any:
-    """Resolve every stored entity and speaker name to its corpus-level identity
-    (tasks/corpus/identity.py) from the name statistics of the views in ``con`` (name_statistics,
-    ``cache`` its per-batch counts); an Arrow table."""
-    from tasks.corpus.identity import NameStats, resolve_identities
-
-    return _identity_rows(resolve_identities(NameStats(*r) for r in name_statistics(con, cache)))
-
-
 def _identity_rows(identities: list[Any]) -> Any:
     import pyarrow as pa
 

@@ -481,7 +481,7 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index,
     before: tuple[Quote, Person] | None = None  # the quote before, with its person
     for q in quotes:
         last, before = before, None
-        if q.speaker_span is None or not q.speaker_text or q.speaker_rule == "role-noun-unnamed":
+        if q.speaker_span is None or not q.speaker_text or q.evidence.unnamed:
             continue  # (someone the article does not name: speakers.introduced_unnamed)
         tok = idx.doc[idx.token_at(q.speaker_span[0])]
         person, how = None, ""

@@ -40,6 +40,9 @@ class Evidence:
     floats: str | None = None
     also: list[tuple[int, int]] = field(default_factory=list)  # joint speakers' names
     gender_inferred: bool = False  # the speaker's gender rests on resolved pronouns alone
+    # the speaker is someone the article brought in without a name ('a spokesman ... the
+    # spokesman said'): the cast gives them no one's name
+    unnamed: bool = False
 
 
 @dataclass

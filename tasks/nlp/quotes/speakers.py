@@ -235,29 +235,35 @@ def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
         if head.dep_ in ("compound", "flat") and head.head.i > head.i:
             head = head.head
         if head.dep_ in SUBJECT_DEPS:
-            reporter = _reporter(head, mentions[:k], want, idx)
+            reporter = _reporter(head, mentions, k, want, idx)
             return (reporter or m).canonical, (reporter or m).label
     if nearest is not None:
         return nearest.canonical, nearest.label
     return None, None
 
 
-def _reporter(head: Token, before: list[Mention], want: tuple[str, ...],
-              idx: Index) -> Mention | None:
-    """The mention that reports the clause a subject stands in: 'Royce said Obama should have
-    tapped someone' -> Royce, the actor of the sentence, where Obama is what it is about (a
-    subject of a complement clause, whose verb's own subject is one of the mentions ``before``
-    it, of the labels wanted); else None."""
-    clause = head.head
+def reporter_of(subj: Token) -> Token | None:
+    """The subject of the verb that reports the clause ``subj`` is the subject of, when it
+    stands before it: 'Royce said Obama should have tapped someone' -> Royce, the actor of the
+    sentence, where Obama is what it is about; else None."""
+    clause = subj.head
     while clause.dep_ == "conj" and clause.head.i != clause.i:
         clause = clause.head
     if clause.dep_ != "ccomp" or clause.head.i == clause.i:
         return None
-    subj = next((c for c in clause.head.children if c.dep_ in SUBJECT_DEPS), None)
-    if subj is None or subj.i > head.i:
+    rep = next((c for c in clause.head.children if c.dep_ in SUBJECT_DEPS), None)
+    return rep if rep is not None and rep.i < subj.i else None
+
+
+def _reporter(head: Token, mentions: list[Mention], k: int, want: tuple[str, ...],
+              idx: Index) -> Mention | None:
+    """The mention, among ``mentions`` before the k-th and of the labels wanted, that reports
+    the clause ``head`` is the subject of (reporter_of); else None."""
+    rep = reporter_of(head)
+    if rep is None:
         return None
-    m = next((m for m in reversed(before) if m.start <= subj.idx), None)
-    if m is None or m.end <= subj.idx or m.label not in want or idx.in_quote(m.start):
+    m = next((mentions[j] for j in range(k - 1, -1, -1) if mentions[j].start <= rep.idx), None)
+    if m is None or m.end <= rep.idx or m.label not in want or idx.in_quote(m.start):
         return None
     return m
 
@@ -301,11 +307,7 @@ def described_group(pron: Token, idx: Index) -> Token | None:
             continue  # (he, she or it is not whom they refer to)
         if t.lower_ in RELATIVES and t.head.dep_ == "relcl":
             t = t.head.head
-        clause = t.head
-        reporter = next((c for c in clause.head.children if c.dep_ in SUBJECT_DEPS), None) \
-            if clause.dep_ == "ccomp" else None
-        if reporter is not None and reporter.i < t.i:
-            t = reporter
+        t = reporter_of(t) or t
         if t.ent_type_ or t.lower_ in PRONOUNS or t.lower_ in RELATIVES or \
                 not t.lower_.endswith("s") or t.lower_.endswith("ss"):
             return None  # a name, a pronoun's chain or one of a kind: the mentions decide
@@ -472,6 +474,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         # article brought in without a name, not whoever it named last
         q.speaker, q.speaker_label = None, None
         q.speaker_rule = "role-noun-unnamed"
+        q.evidence.unnamed = True
     elif name is None and definite and subj.lower_ in ROLE_NOUNS:
         # "the Kremlin leader", "the spokesman": the person just quoted, when there is one (news
         # names its protagonist by role between two of their quotes), else the person of that

@@ -82,12 +82,12 @@ def check_consistent(wh: Path) -> set[str]:
 
 def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
     raw = tmp_path / "raw"
-    write_corpus(raw, 240, archive=40)
+    write_corpus(raw, 120, archive=40)
     ref = tmp_path / "ref"
     p = start(raw, ref, tmp_path / "ph", processes=1)
     assert p.wait(timeout=600) == 0
     expected = snapshot(ref)
-    assert len(expected["articles"]) == 240 and len(expected["quotes"]) > 240
+    assert len(expected["articles"]) == 120 and len(expected["quotes"]) > 120
     total_batches = committed(ref)
     assert total_batches >= 8
     n_parts = len(check_consistent(ref))
@@ -97,8 +97,7 @@ def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
     rng = random.Random(20261128)
     # kill moments: once the run has recorded itself (start-up: recovery and planning), on the
     # first staged batch, and after k committed batches
-    plans = [("startup", 0), ("staging", 0), ("after", 1), ("after", 3), ("staging", 0),
-             ("after", 2)]
+    plans = [("startup", 0), ("staging", 0), ("after", 1), ("after", 3)]
     kills = 0
     kept: set[str] = set()  # archive parts committed by killed runs
     for round_no, (when, arg) in enumerate(plans):
@@ -125,7 +124,7 @@ def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
             kills += 1
         proc.wait(timeout=60)
         kept |= check_consistent(wh)
-    assert kills >= 5
+    assert kills >= 3
     assert 0 < len(kept) < n_parts  # some runs died in the middle of the big file
 
     final = start(raw, wh, tmp_path / "ph", processes=2)
@@ -136,11 +135,11 @@ def test_repeated_sigkill_then_clean_run_equals_uninterrupted_run(tmp_path):
     statuses = [r[0] for r in con.sql("select status from runs order by started_at").fetchall()]
     con.close()
     assert statuses[-1] == "completed"
-    assert statuses.count("crashed") >= 4  # killed runs are recorded as such, not forgotten
+    assert statuses.count("crashed") >= 3  # killed runs are recorded as such, not forgotten
     # and with the articles they committed (they said 0): every article was stored by one run
     # exactly, so the runs' counts add up to the corpus
     con = views.connect(wh)
-    assert con.sql("select sum(articles) from runs").fetchall() == [(240,)]
+    assert con.sql("select sum(articles) from runs").fetchall() == [(120,)]
     assert con.sql("select count(*) from runs where status = 'crashed' and articles > 0"
                    ).fetchall()[0][0] >= 1
     con.close()

@@ -1178,3 +1178,30 @@ def test_a_shared_surname_is_the_person_the_article_named_first(parse):
             "\"We owe these families more than a moment of silence,\" Mallory said.")
     got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
     assert got[-1] == ("Mallory", "Chris Mallory")
+
+
+def test_a_surname_alone_whose_gender_contradicts_the_full_name_is_someone_else(parse):
+    """A profile writes its subject by surname and names only her father in full: 'Her father,
+    Robert Vance, ... "...," Vance says. She ...'. What the article says where it writes the
+    surname alone (she, Ms.) contradicts the full name's (father), so the surname alone is not
+    him: another full name of that surname whose gender agrees, else the surname alone."""
+    text = ("The actress spent the winter in Vermont. Her father, Robert Vance, teaches "
+            "philosophy at a college there.\n\n"
+            "\"It was the quietest year of my life,\" Vance says. She laughs at the memory.\n\n"
+            "\"I learned to split wood and to sit still,\" she said.\n\n"
+            "Ms. Vance returns to the stage in March.")
+    got = [(q["speaker_text"], q["speaker"], q["speaker_gender"])
+           for q in extract_doc(parse(text), "t").quotes]
+    assert got == [("Vance", "Vance", "female"), ("she", "Vance", "female")]
+    text = ("Senator Paul Dalton, a father of three, opened the hearing. His sister, Anne "
+            "Dalton, runs the clinic the hearing was about.\n\n"
+            "\"Nobody from the ministry has visited us,\" Dalton said. She called the funding "
+            "cut cruel.\n\n"
+            "Ms. Dalton has run the clinic since 2009.")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    assert ("Dalton", "Anne Dalton") in got
+    # the same surname with nothing said against the full name stays the full name
+    text = ("Her father, Robert Vance, teaches philosophy.\n\n"
+            "\"It was the quietest year of my life,\" Vance says.")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    assert got == [("Vance", "Robert Vance")]

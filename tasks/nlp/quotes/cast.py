@@ -35,9 +35,11 @@ from tasks.nlp.quotes.lexicons import (
     APPOSITION_ONLY,
     DEFINITE,
     DOCUMENT_NOUNS,
+    FEMALE,
     FOLLOWED,
     GENDERED_NOUNS,
     HONORIFICS,
+    MALE,
     NOT_ROLES,
     PERSONAL_TITLES,
     PORTFOLIO_WORDS,
@@ -53,6 +55,7 @@ from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised
 from tasks.nlp.quotes.people import (
     ORG_ENTS,
     SILENT_LABELS,
+    Alone,
     Event,
     Person,
     Role,
@@ -60,6 +63,7 @@ from tasks.nlp.quotes.people import (
     is_role_noun,
     main_clause,
     name_words,
+    said_gender,
     within,
 )
 from tasks.nlp.quotes.queries import CastQueries
@@ -113,13 +117,20 @@ class Cast(CastQueries):
         self.events: list[Event] = []
         self._pronouns: dict[int, Person] = {}
         self.at: dict[int, Person] = {}  # first character of a mention -> its person
+        # a full name's surname written alone, and what the article says of the person there
+        self._alone: dict[str, Alone] = {}
         taken: set[int] = set()  # tokens already counted as a mention
         for m, name in named:
             first, last = idx.token_at(m.start), idx.token_at(m.end - 1)
             taken.update(range(first, last + 1))
             self.at[m.start] = self.people[name]
+            words = name_words(name)
+            alone = len(words) > 1 and \
+                name_words(clean_name(idx.text[m.start : m.end])) == words[-1:]
+            if alone:
+                self._alone.setdefault(name, Alone()).chars.append(m.start)
             if not idx.in_quote(m.start) and not is_credit(m, idx.text):
-                self._observe(self.people[name], first, last, m.start in speaking)
+                self._observe(self.people[name], first, last, m.start in speaking, alone)
         doc = self.doc
         for i in idx.tokens_of(set(self.by_surname)):  # the NER missed it: "Lonechild said"
             tok = doc[i]
@@ -130,10 +141,12 @@ class Cast(CastQueries):
             if people and len(people) == 1 and len(people[0].words) > 1 and \
                     not (tok.i > 0 and tok.doc[tok.i - 1].lower_ in ("the", "a", "an")):
                 self.at[tok.idx] = people[0]
+                self._alone.setdefault(people[0].name, Alone()).chars.append(tok.idx)
                 self._observe(people[0], tok.i, tok.i,
-                              within(tok.idx, tok.idx + len(tok.text), spans))
+                              within(tok.idx, tok.idx + len(tok.text), spans), True)
         self.events.sort(key=lambda e: e.char)
         self._bind_pronouns()
+        self._split_surnames()
         self._follow_pronouns()
 
     # --- building ------------------------------------------------------------------------------
@@ -173,7 +186,22 @@ class Cast(CastQueries):
                     found.setdefault(tok.text, set()).add(f"{prev.text} {tok.text}")
         return {n: next(iter(f)) for n, f in found.items() if len(f) == 1}
 
-    def _observe(self, person: Person, first: int, last: int, speaks: bool) -> None:
+    def _observe(self, person: Person, first: int, last: int, speaks: bool,
+                 alone: bool = False) -> None:
+        """A mention of the person outside quotation marks: its weight in the foreground, and
+        the gender and roles the words around it give. ``alone``: a full name's surname
+        written alone, whose evidence is also kept apart (Cast._split_surnames)."""
+        votes, n_roles = dict(person.votes), len(person.roles)
+        self._observed(person, first, last, speaks, alone)
+        if alone:
+            kept = self._alone[person.name]
+            for g, v in person.votes.items():
+                if v != votes.get(g, 0.0):
+                    kept.votes[g] += v - votes.get(g, 0.0)
+            kept.roles.extend(person.roles[n_roles:])
+
+    def _observed(self, person: Person, first: int, last: int, speaks: bool,
+                  alone: bool) -> None:
         doc = self.doc
         head = doc[last]
         if head.dep_ in ("compound", "flat") and head.head.i > head.i:
@@ -191,7 +219,7 @@ class Cast(CastQueries):
             person.votes[GENDERED_NOUNS[before.lower_]] += ROLE_VOTES
         self._roles(person, doc[first], head)
         self.events.append(Event(doc[first].idx, self.idx.sent_of(first), person, weight,
-                                 head.dep_ in SUBJECT_DEPS and main_clause(head.head)))
+                                 head.dep_ in SUBJECT_DEPS and main_clause(head.head), alone))
 
     def _roles(self, person: Person, first: Token, head: Token) -> None:
         """'rookie defenceman Caleb Jones', 'Kremlin spokesman Dmitry Peskov', 'Ron Robison, the
@@ -288,7 +316,58 @@ class Cast(CastQueries):
                 if not self.idx.in_quote(t.idx):
                     if verb in t.ancestors:
                         e.person.votes[PRONOUN_GENDER[t.lower_]] += BOUND_VOTES
+                        if e.alone:
+                            self._alone[e.person.name].votes[PRONOUN_GENDER[t.lower_]] += \
+                                BOUND_VOTES
                     break
+
+    def _split_surnames(self) -> None:
+        """'Thurman says she ...' in a profile whose one full name is 'her father, Robert
+        Thurman': a surname written alone joins the article's full name before anything is
+        known of either, and here they are two people. When what the article says where it
+        writes the surname alone (honorifics, gendered nouns, bound pronouns) gives one gender
+        and the full name's own mentions the other, the surname alone is someone else: the one
+        other full name of that surname whose gender agrees (with names on, its first name's
+        when the article gives none), else a person of the surname alone. Each side's gender
+        must be clear, ahead by what a gendered noun counts; a first name never splits a person
+        (the article's words win over it: 'Ms Okafor ... Michael Okafor')."""
+        def stated(votes: dict[str, float]) -> str | None:
+            # one gender ahead by as much as a gendered noun says: a single pronoun the parse
+            # bound to the name ('Patterson kidnapped her') does not split a person
+            m, f = votes.get(MALE, 0.0), votes.get(FEMALE, 0.0)
+            return said_gender(votes) if abs(m - f) >= ROLE_VOTES else None
+
+        for name, seen in self._alone.items():
+            person = self.people[name]
+            alone = stated(seen.votes)
+            if alone is None:
+                continue
+            full = stated({g: v - seen.votes.get(g, 0.0) for g, v in person.votes.items()})
+            if full is None or full == alone:
+                continue
+            surname = person.words[-1]
+            agreeing = [p for p in self.by_surname.get(surname, []) if p is not person and
+                        len(p.words) > 1 and (p.gender or (p.name_gender if self.names else None))
+                        == alone]
+            if len(agreeing) == 1:
+                other = agreeing[0]
+            else:
+                written = name.split()[-1]
+                if written in self.people:
+                    continue
+                other = self.people[written] = Person(written, (surname,))
+                self.by_surname[surname].append(other)
+            for g, v in seen.votes.items():
+                person.votes[g] -= v
+                other.votes[g] += v
+            other.roles.extend(seen.roles)
+            person.roles = [r for r in person.roles if all(r is not x for x in seen.roles)]
+            chars = set(seen.chars)
+            for c in chars:
+                self.at[c] = other
+            for e in self.events:
+                if e.person is person and e.char in chars:
+                    e.person = other
 
     def _follow_pronouns(self) -> None:
         """Every he and she outside quotation marks, in reading order: each goes to the person

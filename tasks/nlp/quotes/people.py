@@ -62,12 +62,7 @@ class Person:
     @property
     def gender(self) -> str | None:
         """The gender the article's words give, or None when they give none or disagree."""
-        m, f = self.votes[MALE], self.votes[FEMALE]
-        if m > f:
-            return MALE
-        if f > m:
-            return FEMALE
-        return None
+        return said_gender(self.votes)
 
     @functools.cached_property
     def name_gender(self) -> str | None:
@@ -93,6 +88,23 @@ class Event:
     person: Person
     weight: float
     main: bool = False  # the subject of its sentence's main clause
+    alone: bool = False  # the surname of a full name written alone ('Thurman')
+
+
+@dataclass
+class Alone:
+    """What the article says of a person where it writes their surname alone, kept apart from
+    their full name's until the two are known to agree (Cast._split_surnames)."""
+
+    votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    roles: list[Role] = field(default_factory=list)
+    chars: list[int] = field(default_factory=list)  # first character of each such mention
+
+
+def said_gender(votes: dict[str, float]) -> str | None:
+    """The gender the larger share of the votes gives (None for none or a tie)."""
+    m, f = votes.get(MALE, 0.0), votes.get(FEMALE, 0.0)
+    return MALE if m > f else FEMALE if f > m else None
 
 
 def main_clause(verb: Token) -> bool:

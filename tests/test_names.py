@@ -71,6 +71,28 @@ def test_a_word_the_ner_tags_a_body_twice_as_often_is_that_body_not_a_person():
     assert got[-1] == ("Onwuka", "PERSON")
 
 
+def test_a_whole_name_the_ner_tags_a_body_twice_as_often_is_that_body():
+    """'Harbour City Gulls' tagged PERSON once and ORG twice is the team, and its one PERSON tag
+    does not make its other mentions a person's (a he after it is the shortstop's)."""
+    from tasks.nlp.names import resolve_mentions
+
+    got = resolve_mentions([("the Harbour City Gulls", "ORG"), ("Harbour City Gulls", "PERSON"),
+                            ("Dara Okafor", "PERSON"), ("Harbour City Gulls", "ORG"),
+                            ("Okafor", "PERSON")])
+    assert [lab for _, lab in got] == ["ORG", "ORG", "PERSON", "ORG", "PERSON"]
+    # a person's full name the NER once tags a body stays the person's
+    got = resolve_mentions([("Dara Okafor", "PERSON"), ("Dara Okafor", "ORG"),
+                            ("Dara Okafor", "PERSON")])
+    assert [lab for _, lab in got] == ["PERSON", "PERSON", "PERSON"]
+    # nor one written after a title somewhere, whatever the NER takes its other mentions for
+    got = resolve_mentions([("Dara Okafor", "GPE"), ("Dara Okafor", "GPE"),
+                            ("Founder Dara Okafor", "PERSON")])
+    assert got == [("Dara Okafor", "PERSON")] * 3
+    # and a two-word name a surname alone shows to be a person's still becomes one
+    got = resolve_mentions([("Marcus Hale", "ORG"), ("Hale", "PERSON")])
+    assert got[0] == ("Marcus Hale", "PERSON")
+
+
 def test_a_surname_alone_is_the_full_name_with_its_generation():
     assert canonical_names([("Ruth D. Calloway Jr.", "PERSON"), ("Calloway", "PERSON")]) == [
         "Ruth D. Calloway Jr.", "Ruth D. Calloway Jr."]

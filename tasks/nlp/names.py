@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 # Words that precede a name without being part of it.
@@ -139,10 +140,11 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]]) -> list[tuple[str, str
     shorter mention to a longer one of the same label that contains it as whole words.
     """
     cleaned = [(clean_name(t, lab), lab) for t, lab in mentions]
-    # a person mention written after a title ('President Trump', 'Mr Blair') is a person's
-    titled = {_tokens(c)[0] for (t, lab), (c, _) in zip(mentions, cleaned, strict=True)
-              if lab in PERSON_LABELS and len(_tokens(c)) == 1 and _tokens(t)[:1] != _tokens(c)[:1]}
-    cleaned = _person_like(cleaned)
+    # a person mention written after a title ('President Trump', 'Mr Blair', 'Founder Beverly
+    # Bond') is a person's
+    titled = {_tokens(c) for (t, lab), (c, _) in zip(mentions, cleaned, strict=True)
+              if lab in PERSON_LABELS and _tokens(c) and _tokens(t)[:1] != _tokens(c)[:1]}
+    cleaned = _person_like(cleaned, titled)
     cleaned = _body_like(cleaned, titled)
     cleaned = _expand_acronyms(cleaned)
     by_label: dict[str, list[str]] = {}
@@ -186,14 +188,21 @@ def _expand_acronyms(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def _person_like(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _person_like(cleaned: list[tuple[str, str]],
+                 titled: set[tuple[str, ...]]) -> list[tuple[str, str]]:
     """Relabel a two- or three-word non-person mention as a person when its last word is used
     alone as a person elsewhere in the article ("Marcus Hale" tagged ORG, then "Hale" PERSON)."""
     surnames = {_tokens(n)[-1] for n, lab in cleaned if lab in PERSON_LABELS and _tokens(n)}
+    # (not a name the NER tags a body at least twice as often as a person, unless written after
+    # a title: 'Chicago Cubs' tagged PERSON once and ORG twice is the team, its own PERSON tag
+    # no evidence of a surname)
+    tags = Counter((_tokens(n), lab in PERSON_LABELS) for n, lab in cleaned)
     out = []
     for name, lab in cleaned:
         toks = _tokens(name)
         if (lab not in PERSON_LABELS and 2 <= len(toks) <= 3 and toks[-1] in surnames
+                and (toks in titled or not (tags[toks, True]
+                                            and tags[toks, False] >= 2 * tags[toks, True]))
                 and not ORG_WORDS.intersection(toks) and all(w[:1].isupper() for w in name.split())):
             lab = "PERSON"
         out.append((name, lab))
@@ -205,27 +214,31 @@ _BODY_VOTES = frozenset({"ORG", "GPE", "LOC", "FAC"})  # labels that outvote PER
 GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
-def _body_like(cleaned: list[tuple[str, str]], titled: set[str]) -> list[tuple[str, str]]:
-    """Relabel a one-word person mention as the organisation or place the article tags the same
-    word as at least twice as often ('Gazprom', 'Labour', 'Kirkcaldy' tagged PERSON here and ORG
-    or GPE there; the NER mixes 'Trump' up with an organisation about as often), unless it is
-    a word of a person's full name in the article ('Blair' with 'Tony Blair') or written after
-    a title (``titled``: 'President Trump'): people are introduced by their full names or
-    titles, bodies by one word."""
+def _body_like(cleaned: list[tuple[str, str]],
+               titled: set[tuple[str, ...]]) -> list[tuple[str, str]]:
+    """Relabel a person mention as the organisation or place the article tags the same words as
+    at least twice as often ('Gazprom', 'Labour', 'Kirkcaldy' tagged PERSON here and ORG or GPE
+    there; the NER mixes 'Trump' up with an organisation about as often; 'Chicago Cubs' tagged
+    PERSON once, ORG twice), unless it is one word of a person's full name in the article
+    ('Blair' with 'Tony Blair') or written after a title somewhere (``titled``: 'President
+    Trump', 'Founder Beverly Bond', whatever the NER makes of its other mentions):
+    people are introduced by their full names or titles, bodies by one word."""
     person_words = {w for n, lab in cleaned if lab in PERSON_LABELS and len(_tokens(n)) > 1
                     for w in _tokens(n)}
-    votes: dict[str, dict[str, int]] = {}
+    votes: dict[tuple[str, ...], dict[str, int]] = {}
     for n, lab in cleaned:
         toks = _tokens(n)
-        if len(toks) == 1:
+        if toks:
             key = "PERSON" if lab in PERSON_LABELS else lab
-            votes.setdefault(toks[0], {}).setdefault(key, 0)
-            votes[toks[0]][key] += 1
+            votes.setdefault(toks, {}).setdefault(key, 0)
+            votes[toks][key] += 1
     out = []
     for n, lab in cleaned:
         toks = _tokens(n)
-        if lab in PERSON_LABELS and len(toks) == 1 and toks[0] not in person_words | titled:
-            v = votes[toks[0]]
+        # a whole name counts too: 'Chicago Cubs' tagged PERSON once and ORG twice is the team
+        if lab in PERSON_LABELS and toks and toks not in titled and (
+                len(toks) > 1 or toks[0] not in person_words):
+            v = votes[toks]
             body = max((k for k in v if k in _BODY_VOTES), key=lambda k: v[k], default=None)
             if body is not None and v[body] >= 2 * v.get("PERSON", 0):
                 lab = body

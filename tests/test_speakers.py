@@ -1205,3 +1205,18 @@ def test_a_surname_alone_whose_gender_contradicts_the_full_name_is_someone_else(
             "\"It was the quietest year of my life,\" Vance says.")
     got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
     assert got == [("Vance", "Robert Vance")]
+
+
+def test_they_whose_nearest_group_is_a_place_is_no_one_named(parse):
+    """A place is searched as the nearest subject a 'they' may follow, but 'they' are its
+    people, whom the article does not name: no speaker name, not 'Ohio'. An organisation
+    before it still is whom they are."""
+    text = ("Hundreds of workers packed the union hall in Dayton on Tuesday. Ohio has lost "
+            "40,000 factory jobs since 2010.\n\n"
+            "\"We were promised those jobs would come back,\" they said.")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    assert got == [("they", None)]
+    text = ("The Teamsters packed the union hall in Dayton on Tuesday.\n\n"
+            "\"We were promised those jobs would come back,\" they said.")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    assert got == [("they", "Teamsters")]

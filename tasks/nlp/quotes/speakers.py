@@ -214,6 +214,11 @@ def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
     one."""
     if want is None:
         want = pronoun_labels(pron)
+        if want == GROUP_LABELS:
+            # a place is in the search, as the nearest subject it may be ('Iowa voted ...
+            # they'), but it is not whom they are: they are its people, unnamed
+            name, label = resolve_pronoun(pron, mentions, idx, want)
+            return (None, None) if label == "GPE" else (name, label)
     nearest: Mention | None = None
     doc = idx.doc
     unnamed = described_subject(pron, idx) if want == ("PERSON",) else None

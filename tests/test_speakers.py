@@ -1220,3 +1220,15 @@ def test_they_whose_nearest_group_is_a_place_is_no_one_named(parse):
             "\"We were promised those jobs would come back,\" they said.")
     got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
     assert got == [("they", "Teamsters")]
+
+
+def test_their_report_after_a_described_plural_is_no_one_named(parse):
+    """'the auditors ... found ... According to their report, "..."': the report is the
+    auditors', whom the article does not name, not the ministry named before them."""
+    text = ("The Finance Ministry dismissed the audit as politically motivated. But the "
+            "auditors examining the accounts found a pattern of payments to one contractor. "
+            "According to their report, \u201cthe payments suggest the contract was never put "
+            "to tender.\u201d")
+    got = [(q["speaker_text"], q["speaker"], q["speaker_rule"])
+           for q in extract_doc(parse(text), "t").quotes if q["quote_type"] == "direct"]
+    assert got == [("their report", None, "pronoun-description")]

@@ -214,11 +214,16 @@ def resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
     one."""
     if want is None:
         want = pronoun_labels(pron)
-        if want == GROUP_LABELS:
-            # a place is in the search, as the nearest subject it may be ('Iowa voted ...
-            # they'), but it is not whom they are: they are its people, unnamed
-            name, label = resolve_pronoun(pron, mentions, idx, want)
-            return (None, None) if label == "GPE" else (name, label)
+    name, label = _resolve_pronoun(pron, mentions, idx, want)
+    if want == GROUP_LABELS and label == "GPE":
+        # a place is in the search, as the nearest subject it may be ('Iowa voted ... they'),
+        # but it is not whom they are: they are its people, unnamed
+        return None, None
+    return name, label
+
+
+def _resolve_pronoun(pron: Token, mentions: list[Mention], idx: Index,
+                     want: tuple[str, ...]) -> tuple[str | None, str | None]:
     nearest: Mention | None = None
     doc = idx.doc
     unnamed = described_subject(pron, idx) if want == ("PERSON",) else None
@@ -298,12 +303,13 @@ SINGULAR_PRONOUNS = frozenset({"he", "she", "it", "i", "you"})
 
 def described_group(pron: Token, idx: Index) -> Token | None:
     """'Authorities described the attack as a carjacking. They said ...', 'Powerful forces were
-    pushing for it, and they will continue': the nearest subject before a 'they', in its
+    pushing for it, and they will continue': the nearest subject before a 'they' (or 'their
+    report'), in its
     sentence or the one before, when it is a plural noun no entity names. They are those, whom
     the article does not name, not the organisation or people named before them. A relative
     pronoun stands for its antecedent, the subject of a reported clause for its reporter
     ('Democrats agree pills should be sold over the counter. But they argue ...')."""
-    if pron.lower_ != "they":
+    if pron.lower_ not in ("they", "their"):
         return None
     sent = idx.sent_of(pron.i)
     lo = idx.sents[max(sent - 1, 0)].start
@@ -518,6 +524,10 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
             q.speaker, q.speaker_label = resolve_pronoun(author, mentions, idx,
                                                          pronoun_labels(author))
             q.speaker_rule = "document-author"
+            if described_group(author, idx) is not None:
+                # 'the reporters found ... According to their report': theirs, unnamed
+                q.speaker = q.speaker_label = None
+                q.speaker_rule = "pronoun-description"
         elif author is not None:
             _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people,
                                                            text=idx.text)

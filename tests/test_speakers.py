@@ -1232,3 +1232,18 @@ def test_their_report_after_a_described_plural_is_no_one_named(parse):
     got = [(q["speaker_text"], q["speaker"], q["speaker_rule"])
            for q in extract_doc(parse(text), "t").quotes if q["quote_type"] == "direct"]
     assert got == [("their report", None, "pronoun-description")]
+
+
+def test_the_name_opening_a_paragraph_is_not_one_that_owns_the_next_word(parse):
+    """When the parser takes a verb's subject from the paragraph before (a tweet's signature
+    line run into the next paragraph), the name that opens the verb's own paragraph speaks:
+    'Calloway's spokeswoman, Dana Whitley, ...' is hers, not Calloway's."""
+    from tasks.nlp.quotes.parse import np_head
+
+    doc = parse("Ruth Calloway\u2019s spokeswoman, Dana Whitley, on Tuesday walked back the "
+                "remarks.")
+    assert np_head(list(doc)).text == "Whitley"
+    doc = parse("Senator Ruth Calloway on Tuesday described the plan as reckless.")
+    assert np_head(list(doc)).text == "Calloway"
+    doc = parse("Ruth Calloway\u2019s office on Tuesday described the plan as reckless.")
+    assert np_head(list(doc)).i <= 2  # no one else: the owner's name, as before

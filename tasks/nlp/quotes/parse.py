@@ -238,18 +238,26 @@ def according_to(tok: Token) -> Token | None:
     return None
 
 
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+
+
 def np_head(toks: list[Token]) -> Token | None:
     """The head of the noun phrase that opens toks: a person's name first, then an
-    organisation, else the word before the first comma ("Flynn, a top surrogate," -> Flynn)."""
+    organisation, else the word before the first comma ("Flynn, a top surrogate," -> Flynn).
+    A name that owns the next word is passed over for a later one ("Cuomo's spokeswoman, Dani
+    Lever": hers, not his), when there is one."""
     for label in ("PERSON", "ORG"):
-        ent = [t for t in toks if t.ent_type_ == label]
-        if ent:
-            first = ent[0]
-            run = [t for t in toks if t.i >= first.i]
-            k = 0
-            while k + 1 < len(run) and run[k + 1].ent_type_ == label and run[k + 1].ent_iob_ == "I":
-                k += 1
-            return run[k]
+        heads = []
+        for t in toks:
+            if t.ent_type_ == label and (t.ent_iob_ == "B" or not heads or heads[-1].i != t.i - 1):
+                heads.append(t)
+            elif t.ent_type_ == label and heads and heads[-1].i == t.i - 1:
+                heads[-1] = t  # the run's last word
+        if heads:
+            # (the NER takes the possessive in now and then: 'Ruth Calloway’s')
+            own = [h for h in heads if h.lower_ not in _POSSESSIVE and not (
+                h.i + 1 < len(h.doc) and h.doc[h.i + 1].lower_ in _POSSESSIVE)]
+            return (own or heads)[0]
     words = []
     for t in toks:
         if t.is_punct or t.text == "(":

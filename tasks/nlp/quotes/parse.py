@@ -247,7 +247,7 @@ def np_head(toks: list[Token]) -> Token | None:
     A name that owns the next word is passed over for a later one ("Cuomo's spokeswoman, Dani
     Lever": hers, not his), when there is one."""
     for label in ("PERSON", "ORG"):
-        heads = []
+        heads: list[Token] = []
         for t in toks:
             if t.ent_type_ == label and (t.ent_iob_ == "B" or not heads or heads[-1].i != t.i - 1):
                 heads.append(t)

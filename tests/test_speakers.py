@@ -1247,3 +1247,22 @@ def test_the_name_opening_a_paragraph_is_not_one_that_owns_the_next_word(parse):
     assert np_head(list(doc)).text == "Calloway"
     doc = parse("Ruth Calloway\u2019s office on Tuesday described the plan as reckless.")
     assert np_head(list(doc)).i <= 2  # no one else: the owner's name, as before
+
+
+def test_a_name_in_apposition_to_the_main_subject_is_whom_the_sentence_is_about(parse):
+    """A name in apposition to the main clause's subject ('The new head of the bank, Maria
+    Delgado, also said') is whom the sentence is about: a description speaking just before a
+    paragraph that opens so ('a senior mining executive described ...') is that person, as news
+    delays an identification; and a he after such a sentence continues the name."""
+    text = ("Senator Paul Dalton's lawyer, Tom Reyes, said the claim was false. He said "
+            "\u201cnobody in this office ever signed that agreement, and we can prove it.\u201d")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes
+           if q["quote_type"] == "direct"]
+    assert got == [("He", "Tom Reyes")]
+    text = ("The price of copper fell again on Tuesday. The slide came as a senior mining "
+            "executive described the market as \u201ca slow-motion collapse with no floor in "
+            "sight\u201d.\n\n"
+            "The new head of the Bank for International Payments, Maria Delgado, also said "
+            "regulators must be ready to act.")
+    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    assert got[0] == ("a senior mining executive", "Maria Delgado")

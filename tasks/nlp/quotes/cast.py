@@ -218,8 +218,11 @@ class Cast(CastQueries):
                 before.lower_ not in APPOSITION_ONLY:
             person.votes[GENDERED_NOUNS[before.lower_]] += ROLE_VOTES
         self._roles(person, doc[first], head)
+        # the main clause's subject, or a name in apposition to it ('The new head of the bank,
+        # Ana Ruiz, said ...': she is whom the sentence is about)
+        subj = head.head if head.dep_ == "appos" and head.head.dep_ in SUBJECT_DEPS else head
         self.events.append(Event(doc[first].idx, self.idx.sent_of(first), person, weight,
-                                 head.dep_ in SUBJECT_DEPS and main_clause(head.head), alone))
+                                 subj.dep_ in SUBJECT_DEPS and main_clause(subj.head), alone))
 
     def _roles(self, person: Person, first: Token, head: Token) -> None:
         """'rookie defenceman Caleb Jones', 'Kremlin spokesman Dmitry Peskov', 'Ron Robison, the

@@ -251,19 +251,22 @@ def _cli() -> list[str]:
 def post_commit_seconds(wh: Path) -> float | None:
     """Seconds the last run spent after its last batch commit (its aggregates and report): from
     the moment its last batch folder was renamed into batches/ (the folder's change time) to the
-    run's recorded end."""
+    run's recorded end. Its folders are those renamed in after it started (one writer at a
+    time): its own batches, and the batch a merge of small batches commits under a name of its
+    own ('...-compact')."""
     from tasks.store import layout, views
 
     con = views.connect(wh)
     try:
-        rows = con.sql("select run_id, finished_at from runs where status = 'completed' "
+        rows = con.sql("select started_at, finished_at from runs where status = 'completed' "
                        "order by started_at desc limit 1").fetchall()
     finally:
         con.close()
     if not rows:
         return None
-    run_id, finished = rows[0]
-    mine = [e for e in os.scandir(layout.batches_dir(wh)) if e.name.startswith(run_id)]
+    started, finished = rows[0]
+    mine = [e for e in os.scandir(layout.batches_dir(wh))
+            if e.stat().st_ctime >= started.timestamp()]
     if not mine:
         return None
     last_commit = max(e.stat().st_ctime for e in mine)

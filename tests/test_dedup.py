@@ -7,6 +7,8 @@ import json
 from collections import Counter
 from datetime import datetime
 
+import pytest
+
 from tasks.corpus.dedup import THRESHOLD, signature, similarity, stories, story_table
 from tests.helpers import query, run_pipeline
 
@@ -79,6 +81,8 @@ def test_stories_across_outlets_and_runs(tmp_path, prefect_harness):
     assert query(wh, "select count(*), count(distinct story_id) from article_stories") == [(4, 2)]
 
 
+# slow tier: the corpus stages run again and again against a full computation
+@pytest.mark.slow
 def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path, monkeypatch):
     """The warehouse's grouping (signatures and band buckets kept in parts, one per run that
     signed new texts, similar pairs in one file; new texts joined to them in DuckDB) gives what
@@ -191,6 +195,8 @@ def test_stories_kept_between_runs_equal_a_full_grouping(tmp_path, monkeypatch):
     assert grouped(kept) == third
 
 
+# slow tier: the corpus stages run again and again against a full computation
+@pytest.mark.slow
 def test_article_meta_follows_a_story_changed_by_a_later_batch(tmp_path):
     """article_meta keeps a part per batch and a run computes only its own batches' rows; but a
     later batch can change the story of an article it does not hold (the story's first copy is

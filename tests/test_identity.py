@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from tasks.corpus import build as corpus_build
 from tasks.corpus.identity import NameStats, bare_name, name_key, resolve_identities, tidy_name
 from tasks.ingest.records import article_id
@@ -527,6 +529,8 @@ def test_name_statistics_kept_per_batch_equal_a_full_count(tmp_path):
     assert len(list(cache.glob("identity_parts.*/*.parquet"))) == 3
 
 
+# slow tier: the corpus stages run again and again against a full computation
+@pytest.mark.slow
 def test_cooccurrence_kept_between_runs_equals_a_full_computation(tmp_path):
     """Co-occurrence is updated by what a run changed: the articles added, those superseded, and
     the kept articles naming a name whose identity moved (here "Ferris", an organisation until

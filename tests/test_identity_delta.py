@@ -12,6 +12,7 @@ import shutil
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from tasks.corpus.build import update_identities
 from tasks.corpus.identity import STAT_COLUMNS, NameStats, resolve_identities
@@ -91,6 +92,8 @@ def _table_rows(table: pa.Table) -> list[tuple]:
                   for r in table.to_pylist())
 
 
+# slow tier: the corpus stages run again and again against a full computation
+@pytest.mark.slow
 def test_identities_resolved_again_where_statistics_changed_equal_a_full_resolution(tmp_path):
     con = duckdb.connect()
     path = tmp_path / "identity_names.parquet"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tasks.corpus.lineage import QuoteRow, quotations, word_diff
 
 FULL = ("We will rebuild the harbour wall before the winter storms arrive, and no family on "
@@ -299,6 +301,8 @@ def test_a_blank_speaker_is_no_speaker_and_no_conflict(tmp_path):
         con.close()
 
 
+# slow tier: the corpus stages run again and again against a full computation
+@pytest.mark.slow
 def test_quotations_follow_a_name_whose_identity_a_later_batch_changed(tmp_path):
     """A run computes again only the quotations a change reached: here no appearance and no
     batch of the quotation changed, but the name one of its quotes was credited to now belongs

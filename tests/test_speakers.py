@@ -5,6 +5,8 @@ mistake it must not make."""
 
 from __future__ import annotations
 
+import pytest
+
 from tasks.nlp.extract import extract_doc
 from tasks.nlp.quotes.speakers import named_or_described
 
@@ -630,6 +632,8 @@ def test_ambiguous_names_surnames_and_groups_get_no_gender_from_names(parse):
     assert gender_of_name("Zog Blarf") is None  # a name the data does not hold
 
 
+# slow tier: reads the name data package's 22 MB file more than once
+@pytest.mark.slow
 def test_the_name_table_is_cached_and_a_tampered_cache_is_not_believed(tmp_path, monkeypatch):
     from tasks.nlp import gender
 

@@ -304,11 +304,10 @@ SINGULAR_PRONOUNS = frozenset({"he", "she", "it", "i", "you"})
 def described_group(pron: Token, idx: Index) -> Token | None:
     """'Authorities described the attack as a carjacking. They said ...', 'Powerful forces were
     pushing for it, and they will continue': the nearest subject before a 'they' (or 'their
-    report'), in its
-    sentence or the one before, when it is a plural noun no entity names. They are those, whom
-    the article does not name, not the organisation or people named before them. A relative
-    pronoun stands for its antecedent, the subject of a reported clause for its reporter
-    ('Democrats agree pills should be sold over the counter. But they argue ...')."""
+    report'), in its sentence or the one before, when it is a plural noun no entity names. They
+    are those, whom the article does not name, not the organisation or people named before
+    them. A relative pronoun stands for its antecedent, the subject of a reported clause for its
+    reporter ('Democrats agree pills should be sold over the counter. But they argue ...')."""
     if pron.lower_ not in ("they", "their"):
         return None
     sent = idx.sent_of(pron.i)

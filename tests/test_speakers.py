@@ -21,6 +21,14 @@ def by_text(parse, text):
     return {q["text"].split()[0]: q for q in extract_doc(parse(text), "t").quotes}
 
 
+def said(parse, text, *fields, direct=False):
+    """(speaker as written, resolved speaker, and any further fields asked for) per quote; with
+    ``direct``, of the direct quotes only."""
+    return [(q["speaker_text"], q["speaker"], *(q[f] for f in fields))
+            for q in extract_doc(parse(text), "t").quotes
+            if not direct or q["quote_type"] == "direct"]
+
+
 def test_pronoun_chain_keeps_its_person_past_someone_merely_mentioned(parse):
     text = ("Priya Nandakumar has spent six years running the food bank on Calder Street, and "
             "she has made herself its loudest advocate.\n\n"
@@ -1134,12 +1142,12 @@ def test_who_reports_a_clause_is_referred_to_not_its_subject(parse):
     text = ("State Senator Ada Okonkwo said Governor Lars Halvorsen should have consulted the "
             "council before closing the clinics. \"Given how many families rely on them, the "
             "governor owes them an explanation,\" the Ohio Democrat said.")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text)
     assert got[-1] == ("Democrat", "Ada Okonkwo")
     text = ("Republicans in the Senate say Democrats are only trying to delay the vote on the "
             "budget. They say the Democrats already tried the same tactic in the spring, with "
             "no success.")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text)
     assert got[-1] == ("They", "Republicans")
 
 
@@ -1151,10 +1159,10 @@ def test_the_role_brought_in_unnamed_is_no_one_named(parse):
             "spokesman pushed back on any suggestion that donors had shaped it.\n\n"
             "Whitcombe \"supported the deal because it keeps the team in the city. Any claim "
             "otherwise is simply wrong,\" the spokesman told the Ledger.")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text)
     assert got[-1] == ("the spokesman", None)
     named = text.replace("but a spokesman pushed", "but a spokesman, Colin Mabry, pushed")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(named), "t").quotes]
+    got = said(parse, named)
     assert got[-1] == ("the spokesman", "Colin Mabry")
 
 
@@ -1164,12 +1172,11 @@ def test_they_after_a_described_plural_is_no_one_named(parse):
     relative pronoun stands for its antecedent, and he or she is never whom they refer to."""
     text = ("Harlow Health announced the new rota on Monday. Nurses at the Westbrook clinic "
             "objected to the change. They said the rota would leave the night ward short.")
-    got = [(q["speaker_text"], q["speaker"], q["speaker_rule"])
-           for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text, "speaker_rule")
     assert got[-1] == ("They", None, "pronoun-description")
     named = ("Harlow Health announced the new rota on Monday, and Harlow Health defended it. "
              "They said the rota would keep every ward staffed.")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(named), "t").quotes]
+    got = said(parse, named)
     assert got[-1] == ("They", "Harlow Health")
 
 
@@ -1180,7 +1187,7 @@ def test_a_shared_surname_is_the_person_the_article_named_first(parse):
     text = ("Senator Chris Mallory spent the morning at the school where the shooting happened. "
             "His mother, Anne Marie Mallory, taught there for thirty years.\n\n"
             "\"We owe these families more than a moment of silence,\" Mallory said.")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text)
     assert got[-1] == ("Mallory", "Chris Mallory")
 
 
@@ -1194,20 +1201,19 @@ def test_a_surname_alone_whose_gender_contradicts_the_full_name_is_someone_else(
             "\"It was the quietest year of my life,\" Vance says. She laughs at the memory.\n\n"
             "\"I learned to split wood and to sit still,\" she said.\n\n"
             "Ms. Vance returns to the stage in March.")
-    got = [(q["speaker_text"], q["speaker"], q["speaker_gender"])
-           for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text, "speaker_gender")
     assert got == [("Vance", "Vance", "female"), ("she", "Vance", "female")]
     text = ("Senator Paul Dalton, a father of three, opened the hearing. His sister, Anne "
             "Dalton, runs the clinic the hearing was about.\n\n"
             "\"Nobody from the ministry has visited us,\" Dalton said. She called the funding "
             "cut cruel.\n\n"
             "Ms. Dalton has run the clinic since 2009.")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text)
     assert ("Dalton", "Anne Dalton") in got
     # the same surname with nothing said against the full name stays the full name
     text = ("Her father, Robert Vance, teaches philosophy.\n\n"
             "\"It was the quietest year of my life,\" Vance says.")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text)
     assert got == [("Vance", "Robert Vance")]
 
 
@@ -1218,11 +1224,11 @@ def test_they_whose_nearest_group_is_a_place_is_no_one_named(parse):
     text = ("Hundreds of workers packed the union hall in Dayton on Tuesday. Ohio has lost "
             "40,000 factory jobs since 2010.\n\n"
             "\"We were promised those jobs would come back,\" they said.")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text)
     assert got == [("they", None)]
     text = ("The Teamsters packed the union hall in Dayton on Tuesday.\n\n"
             "\"We were promised those jobs would come back,\" they said.")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text)
     assert got == [("they", "Teamsters")]
 
 
@@ -1233,8 +1239,7 @@ def test_their_report_after_a_described_plural_is_no_one_named(parse):
             "auditors examining the accounts found a pattern of payments to one contractor. "
             "According to their report, \u201cthe payments suggest the contract was never put "
             "to tender.\u201d")
-    got = [(q["speaker_text"], q["speaker"], q["speaker_rule"])
-           for q in extract_doc(parse(text), "t").quotes if q["quote_type"] == "direct"]
+    got = said(parse, text, "speaker_rule", direct=True)
     assert got == [("their report", None, "pronoun-description")]
 
 
@@ -1260,13 +1265,12 @@ def test_a_name_in_apposition_to_the_main_subject_is_whom_the_sentence_is_about(
     delays an identification; and a he after such a sentence continues the name."""
     text = ("Senator Paul Dalton's lawyer, Tom Reyes, said the claim was false. He said "
             "\u201cnobody in this office ever signed that agreement, and we can prove it.\u201d")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes
-           if q["quote_type"] == "direct"]
+    got = said(parse, text, direct=True)
     assert got == [("He", "Tom Reyes")]
     text = ("The price of copper fell again on Tuesday. The slide came as a senior mining "
             "executive described the market as \u201ca slow-motion collapse with no floor in "
             "sight\u201d.\n\n"
             "The new head of the Bank for International Payments, Maria Delgado, also said "
             "regulators must be ready to act.")
-    got = [(q["speaker_text"], q["speaker"]) for q in extract_doc(parse(text), "t").quotes]
+    got = said(parse, text)
     assert got[0] == ("a senior mining executive", "Maria Delgado")

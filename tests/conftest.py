@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,15 +28,28 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
+    import prefect.testing.utilities as harness
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
-    from tests.helpers import SHARED_API
+    from tests.helpers import SHARED_API, prefect_db_template
 
-    with prefect_test_harness(server_startup_timeout=120):
-        SHARED_API.append(str(PREFECT_API_URL.value()))
-        yield
-        SHARED_API.clear()
+    # the harness's server starts on its temporary folder's database: put a migrated one there
+    template, make_folder = prefect_db_template(), harness.mkdtemp
+
+    def folder_with_database() -> str:
+        made = make_folder()
+        shutil.copyfile(template, Path(made) / "prefect-test.db")
+        return made
+
+    harness.mkdtemp = folder_with_database  # type: ignore[assignment]
+    try:
+        with prefect_test_harness(server_startup_timeout=120):
+            SHARED_API.append(str(PREFECT_API_URL.value()))
+            yield
+            SHARED_API.clear()
+    finally:
+        harness.mkdtemp = make_folder
 
 
 @pytest.fixture

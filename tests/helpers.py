@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -53,12 +54,48 @@ SHARED_API: list[str] = []
 def cli_env(prefect_home: Path, own_server: bool = False, report: bool = False) -> dict[str, str]:
     """Environment for a `news-etl` subprocess: its own Prefect home, and the session harness's
     API when one is up (a test that asks for ``prefect_harness``), else, or with ``own_server``,
-    the temporary server a user's run starts. Runs write no HTML report unless asked."""
+    the temporary server a user's run starts, on a database already migrated (as a user's is
+    after the first run). Runs write no HTML report unless asked."""
     env = dict(os.environ, PREFECT_HOME=str(prefect_home), NEWS_ETL_REPORT="1" if report else "0")
     env.pop("PREFECT_API_URL", None)
     if SHARED_API and not own_server:
         env["PREFECT_API_URL"] = SHARED_API[0]
+    else:
+        db = prefect_home / "prefect.db"  # Prefect's default database, in its home
+        if not db.exists():
+            prefect_home.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(prefect_db_template(), db)
     return env
+
+
+def prefect_db_template() -> Path:
+    """A Prefect database with every migration applied, made once per machine and Prefect
+    version (under a lock: two xdist workers may ask at once). A server started on an empty
+    database migrates it first, 15 s of CPU here: the session harness on each worker and
+    every command run with a home of its own paid it."""
+    import fcntl
+    import subprocess
+
+    import prefect
+
+    from tests.conftest import PROJECT
+
+    cache = PROJECT / ".pytest_cache"
+    cache.mkdir(exist_ok=True)
+    template = cache / f"prefect-{prefect.__version__}.db"
+    with open(cache / "prefect-db.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            part = template.with_suffix(".part")
+            part.unlink(missing_ok=True)
+            code = ("import asyncio; from prefect.server.database import "
+                    "provide_database_interface as db; asyncio.run(db().create_db())")
+            env = dict(os.environ,
+                       PREFECT_SERVER_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{part}")
+            subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=600,
+                           capture_output=True)
+            part.rename(template)
+    return template
 
 
 def deny_listing(monkeypatch: Any, folder: str) -> Any:

@@ -1,4 +1,6 @@
-"""The installed command in a subprocess, as a user runs it: sample corpus, rerun, locked warehouse."""
+"""The installed command in a subprocess, as a user runs it: a locked warehouse, a missing folder,
+a regular install, serve's refusals (the sample corpus run as a user runs it, and its rerun: in
+test_progress.py, on a terminal)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 
 from tasks.store.lock import warehouse_lock
 from tests.conftest import PROJECT
-from tests.helpers import CLI, cli_env, query
+from tests.helpers import CLI, cli_env
 
 pytestmark = pytest.mark.slow  # runs the flow or the command in a process of its own
 
@@ -19,31 +21,6 @@ pytestmark = pytest.mark.slow  # runs the flow or the command in a process of it
 def run_cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     env = cli_env(tmp_path / "prefect-home", own_server=True, report=True)  # as a user runs it
     return subprocess.run([str(CLI), *args], capture_output=True, text=True, env=env, timeout=600)
-
-
-def test_run_sample_corpus_then_rerun_does_nothing(tmp_path):
-    raw = tmp_path / "raw"
-    shutil.copytree(PROJECT / "data" / "raw", raw)
-    wh = tmp_path / "wh"
-    first = run_cli(["run", "--raw", str(raw), "--warehouse", str(wh)], tmp_path)
-    assert first.returncode == 0, first.stderr[-3000:]
-    n_files = sum(1 for p in raw.rglob("*") if p.is_file())
-    assert f"files: {n_files} seen, {n_files} new" in first.stdout
-    assert "batch 1/1" in first.stderr  # progress lines
-    articles = query(wh, "select count(*) from articles")[0][0]
-    assert articles >= 14
-    report = wh / "report.html"  # the run writes its report and says where
-    assert f"report: {report}" in first.stdout and report.stat().st_size > 100_000
-    written = report.stat().st_mtime_ns
-
-    second = run_cli(["run", "--raw", str(raw), "--warehouse", str(wh)], tmp_path)
-    assert second.returncode == 0, second.stderr[-3000:]
-    assert f"0 new, 0 changed, {n_files} unchanged" in second.stdout
-    assert "rows:  0 articles" in second.stdout
-    assert report.stat().st_mtime_ns == written  # nothing changed: the report is not redrawn
-    assert query(wh, "select count(*) from articles") == [(articles,)]
-    assert query(wh, "select status, files_new from runs order by started_at") == [
-        ("completed", n_files), ("completed", 0)]
 
 
 def test_second_run_on_a_locked_warehouse_exits_at_once(tmp_path):

@@ -96,12 +96,14 @@ def run_in_a_terminal(args: list[str], env: dict[str, str],
 @pytest.mark.slow
 def test_a_run_on_a_terminal_shows_a_live_bar_and_a_quiet_run_only_its_result(tmp_path,
                                                                            prefect_harness):
+    """The sample corpus run as a user runs it (its own temporary Prefect server, the report
+    written), on a terminal; then what a rerun, a piped run and --quiet runs show."""
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     shutil.copytree(PROJECT / "data" / "raw", raw)
     n_files = sum(1 for p in raw.rglob("*") if p.is_file())
-    env = cli_env(tmp_path / "ph")
+    as_a_user = cli_env(tmp_path / "ph", own_server=True, report=True)
     code, shown = run_in_a_terminal(["run", "--raw", str(raw), "--warehouse", str(wh),
-                                     "--batch-articles", "3", "--processes", "1"], env)
+                                     "--batch-articles", "3", "--processes", "1"], as_a_user)
     assert code == 0, shown[-2000:]
     frames = [f for f in shown.split("\r\x1b[K") if f.strip()]
     assert len(frames) >= 3  # drawn at the start, at each batch, at the end
@@ -109,11 +111,27 @@ def test_a_run_on_a_terminal_shows_a_live_bar_and_a_quiet_run_only_its_result(tm
     assert any("ETA " in f for f in frames)
     assert f"100%  {n_files}/{n_files} files  17 articles" in frames[-1]
     assert "| INFO" not in shown  # Prefect's log lines do not tear the bar
-    assert "completed in" in shown
+    assert "completed in" in shown and f"files: {n_files} seen, {n_files} new" in shown
+    report = wh / "report.html"  # the run writes its report and says where
+    assert f"report: {report}" in shown and report.stat().st_size > 100_000
+    written = report.stat().st_mtime_ns
 
-    # a second run with nothing to do answers at once, without Prefect, and says so
-    code, shown = run_in_a_terminal(["run", "--raw", str(raw), "--warehouse", str(wh)], env)
+    # a second run with nothing to do answers at once, without Prefect, and says so; the
+    # report is not redrawn
+    code, shown = run_in_a_terminal(["run", "--raw", str(raw), "--warehouse", str(wh)], as_a_user)
     assert code == 0 and "(nothing to do)" in shown and "Prefect" not in shown
+    assert f"0 new, 0 changed, {n_files} unchanged" in shown and "rows:  0 articles" in shown
+    assert report.stat().st_mtime_ns == written
+
+    # piped, a run says a plain line per batch on stderr and its summary on stdout
+    env = cli_env(tmp_path / "ph")
+    (raw / "sport" / "early.txt").write_text("Early result\n\nThe Rovers lost 0-1 away.\n",
+                                           encoding="utf-8")
+    res = subprocess.run([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh)],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "batch 1/1 committed: 1 articles" in res.stderr and "\r" not in res.stderr
+    assert "rows:  1 articles" in res.stdout and "\x1b" not in res.stdout + res.stderr
 
     (raw / "sport" / "late.txt").write_text("Late result\n\nThe Rovers won 2-1 at home.\n",
                                           encoding="utf-8")
@@ -122,7 +140,7 @@ def test_a_run_on_a_terminal_shows_a_live_bar_and_a_quiet_run_only_its_result(tm
     assert res.returncode == 0, res.stderr[-2000:]
     # quiet is quiet: nothing failed, so nothing is printed (cron mails no one)
     assert res.stdout == "" and res.stderr == "", (res.stdout, res.stderr)
-    assert query(wh, "select count(*) from articles")[0][0] == 18  # the sample's 17 and one
+    assert query(wh, "select count(*) from articles")[0][0] == 19  # the sample's 17 and two
     # and with nothing to do, nothing either
     res = subprocess.run([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh), "--quiet"],
                          capture_output=True, text=True, env=env, timeout=300)
@@ -133,6 +151,9 @@ def test_a_run_on_a_terminal_shows_a_live_bar_and_a_quiet_run_only_its_result(tm
                          capture_output=True, text=True, env=env, timeout=300)
     assert "completed in" in res.stdout and "failed: sport/broken.json: malformed JSON" in res.stdout
     assert "INFO" not in res.stderr and "batch" not in res.stderr
+    assert query(wh, "select status, files_new from runs order by started_at") == [
+        ("completed", n_files), ("completed", 0), ("completed", 1), ("completed", 1),
+        ("completed", 0), ("completed", 1)]
 
 
 def test_the_live_bar_never_goes_back_while_batches_leave_staging():
@@ -171,7 +192,7 @@ def test_ctrl_c_prints_a_few_lines_and_the_next_plain_run_finishes_the_reprocess
 
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     write_corpus(raw, 60)
-    assert run_pipeline(raw, wh, batch_articles=3)["status"] == "completed"
+    assert run_pipeline(raw, wh)["status"] == "completed"  # (one batch: the reprocess is cut small)
     first_run = query(wh, "select max(run_id) from runs")[0][0]
     before = {p.name for p in (wh / "batches").iterdir()}
     sent: list[bool] = []

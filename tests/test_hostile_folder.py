@@ -486,9 +486,9 @@ def test_sigterm_stops_a_run_with_its_children_and_keeps_what_was_committed(tmp_
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_killed_worker_is_replaced_and_its_batch_run_again(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
-    write_corpus(raw, 60)
+    write_corpus(raw, 36)
     args = ["run", "--raw", str(raw), "--warehouse", str(wh), "--processes", "2",
-            "--batch-articles", "5", "--quiet"]
+            "--batch-articles", "4", "--quiet"]
     proc = subprocess.Popen([str(CLI), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=cli_env(tmp_path / "prefect-home"))
     me = psutil.Process(proc.pid)
@@ -497,7 +497,7 @@ def test_a_killed_worker_is_replaced_and_its_batch_run_again(tmp_path):
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err[-3000:]
     assert out == "", out  # --quiet: nothing failed, so nothing is said
-    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(60, 60)]
+    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(36, 36)]
     assert query(wh, "select count(*) from files where status <> 'ok'") == [(0,)]
 
 

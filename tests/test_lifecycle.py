@@ -139,10 +139,10 @@ def test_status_exits_nonzero_after_a_failed_or_crashed_run(tmp_path):
 
 def test_second_concurrent_run_exits_at_once_and_first_finishes(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "wh"
-    write_corpus(raw, 120)
+    write_corpus(raw, 48)  # twelve batches on one process: the first is still at work
     env = cli_env(tmp_path / "ph")
     first = subprocess.Popen([str(CLI), "run", "--raw", str(raw), "--warehouse", str(wh),
-                              "--batch-articles", "4", "--quiet"], env=env,
+                              "--batch-articles", "4", "--processes", "1", "--quiet"], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while time.time() < deadline and not (wh / "_staging").is_dir():
@@ -154,5 +154,5 @@ def test_second_concurrent_run_exits_at_once_and_first_finishes(tmp_path):
     assert f"another news-etl run (pid {first.pid}) is writing to" in second.stderr
     out, err = first.communicate(timeout=600)
     assert first.returncode == 0, err[-2000:]
-    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(120, 120)]
+    assert query(wh, "select count(*), count(distinct article_id) from articles") == [(48, 48)]
     assert query(wh, "select count(*) from runs") == [(1,)]

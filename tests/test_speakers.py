@@ -1274,3 +1274,49 @@ def test_a_name_in_apposition_to_the_main_subject_is_whom_the_sentence_is_about(
             "regulators must be ready to act.")
     got = said(parse, text)
     assert got[0] == ("a senior mining executive", "Maria Delgado")
+
+
+def test_a_he_after_a_quote_opening_a_sentence_is_the_subject_of_the_sentence_before(parse):
+    """'Balderson and Republicans claimed victory, but O'Connor did not concede. "We are in a
+    tie ballgame," he told supporters': the he continues the last main subject of the sentence
+    before the quote (O'Connor), not the story's most frequent man; a surname alone stands for
+    the one full name that ends in it, whatever the NER tagged it ('O'Connor' ORG there)."""
+    text = ("Republican Peter Lindqvist held a narrow lead over Democrat Tomas O'Donnell in the "
+            "race for the open seat, with absentee ballots still to count.\n\n"
+            "Lindqvist led by 0.8 points on election night. Lindqvist and his party claimed "
+            "victory on Tuesday, but O'Donnell did not concede the race. \"We are in a dead "
+            "heat,\" he told supporters at his campaign office.")
+    assert said(parse, text, direct=True) == [("he", "Tomas O'Donnell")]
+    # with no main subject in the sentence before, the he is not whoever came further back
+    text = ("Peter Lindqvist praised the volunteers at the rally.\n\n"
+            "The trip drew national attention to the campaign. \"They changed this town,\" he "
+            "said.")
+    assert said(parse, text, direct=True) == [("he", "Peter Lindqvist")]
+
+
+def test_a_lone_surname_the_ner_missed_or_called_a_body_is_the_full_names_person(parse):
+    """The quote pass reads a surname written alone as the one full name ending in it, where the
+    NER tagged it as nothing or as an organisation it tags nowhere else, when it acts in its
+    sentence (subject, object): not a name modifying a noun ('an Okafor supporter'), a surname
+    two full names share, or a hashtag."""
+    from tasks.nlp.quotes.model import Mention
+    from tasks.nlp.quotes.rules import handle, missed_surnames
+
+    text = ("Democrat Tomas Okafor trailed Republican Peter Lindqvist and Anna Lindqvist. An "
+            "Okafor supporter cheered, but Okafor did not concede and Lindqvist waited.")
+    doc = parse(text)
+
+    def at(word: str, nth: int = 0) -> int:
+        return [i for i in range(len(text)) if text.startswith(word, i)][nth]
+
+    full = [Mention(at("Tomas Okafor"), at("Tomas Okafor") + 12, "PERSON", "Tomas Okafor"),
+            Mention(at("Peter"), at("Peter") + 15, "PERSON", "Peter Lindqvist"),
+            Mention(at("Anna"), at("Anna") + 14, "PERSON", "Anna Lindqvist")]
+    tagged_org = Mention(at("Okafor", 2), at("Okafor", 2) + 6, "ORG", "Okafor")
+    got = {(text[m.start : m.end], m.start, m.label, m.canonical)
+           for m in missed_surnames(doc, [*full, tagged_org], text)}
+    assert ("Okafor", at("Okafor", 2), "PERSON", "Tomas Okafor") in got  # the ORG read as him
+    assert not any(start == at("Okafor", 1) for _, start, _, _ in got)  # 'An Okafor supporter'
+    assert not any(w == "Lindqvist" and s == at("Lindqvist", 2) for w, s, _, _ in got)  # two
+    assert handle(Mention(6, 24, "PERSON", "UneBougiePourParis"), "Tag: #UneBougiePourParis")
+    assert not handle(full[0], text)

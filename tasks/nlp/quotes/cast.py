@@ -49,7 +49,7 @@ from tasks.nlp.quotes.lexicons import (
     SUBJECT_PRONOUNS,
     TITLE_QUALIFIERS,
 )
-from tasks.nlp.quotes.marks import opens_paragraph, previous_paragraph
+from tasks.nlp.quotes.marks import opens_paragraph, paragraph_start, previous_paragraph
 from tasks.nlp.quotes.model import Mention, Quote
 from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised
 from tasks.nlp.quotes.people import (
@@ -220,7 +220,10 @@ class Cast(CastQueries):
         self._roles(person, doc[first], head)
         # the main clause's subject, or a name in apposition to it ('The new head of the bank,
         # Ana Ruiz, said ...': she is whom the sentence is about)
-        subj = head.head if head.dep_ == "appos" and head.head.dep_ in SUBJECT_DEPS else head
+        # (the name itself in apposition: not a name modifying the noun that is, 'Simmons, an
+        # Obama supporter, said')
+        subj = head.head if doc[last].dep_ == "appos" and head.head.dep_ in SUBJECT_DEPS \
+            else head
         self.events.append(Event(doc[first].idx, self.idx.sent_of(first), person, weight,
                                  subj.dep_ in SUBJECT_DEPS and main_clause(subj.head), alone))
 
@@ -417,7 +420,7 @@ class Cast(CastQueries):
         if opening is not None:
             # '"...," she said.' opening its paragraph: the last main subject of the paragraph
             # before (the parser's sentences often run over a paragraph break)
-            before = previous_paragraph(self.idx.text, opening)
+            before = self._before_quote(opening)
             last = next((e for e in reversed(self.events) if before <= e.char < opening and
                          e.main), None)
             person = last.person if last is not None else \
@@ -454,7 +457,8 @@ class Cast(CastQueries):
         doc, idx = self.doc, self.idx
         found = [t for t in doc[idx.token_at(lo) : idx.token_at(hi) + 1]
                  if lo <= t.idx < hi and t.dep_ in SUBJECT_DEPS and main_clause(t.head) and
-                 capitalised(t) and t.lower_ not in PRONOUNS and not idx.in_quote(t.idx)]
+                 capitalised(t) and t.lower_ not in PRONOUNS and not idx.in_quote(t.idx) and
+                 idx.text[t.idx - 1 : t.idx] not in ("#", "@")]  # (no hashtag, no handle)
         if not found:
             return None
         tok = found[-1] if last else found[0]
@@ -498,15 +502,27 @@ class Cast(CastQueries):
 
     def _opening_quote(self, tok: Token) -> int | None:
         """Where the quotation opens that a pronoun follows as its speaker, when the quotation
-        opens its paragraph: '"...," she said.' (else None)."""
+        opens its paragraph or a sentence: '"...," she said.' (else None)."""
         span = self.idx.mark_span_before(tok.idx)
         if span is None:
             return None
         qs, qe = span
         text = self.idx.text
-        if text[qe : tok.idx].strip(" ,\"”’'»") or not opens_paragraph(text, qs):
+        if text[qe : tok.idx].strip(" ,\"”’'»") or not (
+                opens_paragraph(text, qs) or text[:qs].rstrip(" \"“‘'«").endswith((".", "!", "?"))):
             return None
         return qs
+
+    def _before_quote(self, opening: int) -> int:
+        """Where the speaker of a quotation opening at ``opening`` is looked for: the paragraph
+        before when it opens its paragraph, else the sentence before it in its own ('..., but
+        O'Connor did not concede. "We are in a tie," he said': not a subject further back)."""
+        text = self.idx.text
+        if opens_paragraph(text, opening):
+            return previous_paragraph(text, opening)
+        sent = self.idx.sent_of(self.idx.token_at(opening))
+        prior = self.idx.sents[sent - 1] if sent > 0 else self.idx.sents[sent]
+        return max(prior.start_char, paragraph_start(text, opening))
 
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})

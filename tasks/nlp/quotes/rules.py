@@ -221,6 +221,57 @@ def surnames_of(mentions: list[Mention]) -> frozenset[str]:
 CREDIT_WORDS = frozenset("and of the by for photo photograph file courtesy credit handout".split())
 
 
+def missed_surnames(doc: Doc, mentions: list[Mention], text: str) -> list[Mention]:
+    """A person's surname written alone that the NER tagged as nothing, or as an organisation
+    it tags nowhere else: a mention of the one full name of the article ending in it
+    ('Republican Troy Balderson ... Democrat Danny O'Connor', then 'Balderson and Republicans
+    claimed victory, but O'Connor did not concede. "We are in a tie ballgame," he told
+    supporters', with O'Connor tagged ORG there: the he is O'Connor, not Balderson). Returns
+    the mentions to use: those tagged so replaced, those missed added. A surname two full
+    names share names no one; a capitalised word opening a sentence counts only as a
+    subject or object (not 'Young voters')."""
+    people: dict[str, set[str]] = {}
+    body_words: dict[str, int] = {}  # words of a non-person mention: how many mentions
+    for m in mentions:
+        words = text[m.start : m.end].split()
+        if m.label != "PERSON":
+            for w in words:
+                body_words[w] = body_words.get(w, 0) + 1
+        elif len(words) >= 2 and not any(w.endswith(("'s", "’s")) for w in words):
+            people.setdefault(words[-1], set()).add(m.canonical)
+    sole = {w: next(iter(c)) for w, c in people.items() if len(c) == 1}
+    for m in mentions:  # the name the surname got where the NER tagged it alone, if it did
+        if m.label == "PERSON" and text[m.start : m.end] in sole:
+            sole[text[m.start : m.end]] = m.canonical
+    out = []
+    at = {t.idx: t for t in doc}
+    for m in mentions:
+        written = text[m.start : m.end]
+        tok = at.get(m.start)
+        if m.label == "ORG" and written in sole and body_words.get(written) == 1 and \
+                tok is not None and tok.dep_ in ACTING_DEPS:
+            m = Mention(m.start, m.end, "PERSON", sole[written])
+        out.append(m)
+    for t in doc:
+        if t.text not in sole or t.text in body_words or t.ent_iob_ != "O" or \
+                not t.text[:1].isupper() or t.text.isupper() or t.dep_ not in ACTING_DEPS or \
+                text[t.idx - 1 : t.idx] in ("#", "@"):
+            continue
+        out.append(Mention(t.idx, t.idx + len(t.text), "PERSON", sole[t.text]))
+    return out
+
+
+# where a surname alone stands as a person (not 'an Obama supporter', 'the Ford plant')
+ACTING_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", "conj"})
+
+
+def handle(m: Mention, text: str) -> bool:
+    """A hashtag or an account's handle ('#UneBougiePourParis', '@NYGovCuomo'): no one of the
+    story, whatever the NER took it for."""
+    return text[max(0, m.start - 1) : m.start + 1].startswith(("#", "@")) or \
+        text[m.start : m.start + 1] in ("#", "@")
+
+
 def in_credit_line(m: Mention, text: str) -> bool:
     """A mention in a photo credit: a paragraph that is all parenthesis, or a parenthesis that
     ends a caption's paragraph and holds only names ('... at Windsor station. ( Library and
@@ -535,8 +586,9 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
     marks = quote_mark_spans(text)
     idx = Index(doc, text, marks, sents)
     neuter = called_it(doc, mentions, idx)
-    mentions = sorted((not_a_person(m, text, neuter) for m in mentions
-                       if not in_credit_line(m, text)), key=lambda m: m.start)
+    mentions = sorted((not_a_person(m, text, neuter) for m in missed_surnames(doc, mentions, text)
+                       if not in_credit_line(m, text) and not handle(m, text)),
+                      key=lambda m: m.start)
     a = Reading(doc, text, idx, mentions, [m.start for m in mentions], names=names)
     for frags in marks:
         q = Quote(spans=list(frags), quote_type="direct")

@@ -1320,3 +1320,18 @@ def test_a_lone_surname_the_ner_missed_or_called_a_body_is_the_full_names_person
     assert not any(w == "Lindqvist" and s == at("Lindqvist", 2) for w, s, _, _ in got)  # two
     assert handle(Mention(6, 24, "PERSON", "UneBougiePourParis"), "Tag: #UneBougiePourParis")
     assert not handle(full[0], text)
+
+
+def test_a_speaker_after_a_quote_may_open_with_a_title_and_carry_an_appositive(parse):
+    """'"...," lead author Tomasz Wrona, a Leeds professor of geology and geophysics, said in a
+    press release, "..."': the words between the quote and its cue are the speaker's phrase,
+    a title in lower case first and an appositive between commas (the parser often reads the
+    title as a verb); a phrase opening with a preposition is no speaker's."""
+    text = ("Depending on the results, the scientists may widen the trial. \"With rising use of "
+            "these devices in the country today,\" lead author Tomasz Wrona, a Leeds professor "
+            "of geology and geophysics, said in a press release, \"it is vital that we "
+            "understand the risks.\"")
+    assert said(parse, text, direct=True) == [("Tomasz Wrona", "Tomasz Wrona")]
+    text = ("Her safe slogans were far less compelling than the \"fresh start\" of Senator Maria "
+            "Delgado or Mr. Pell's rousing promise to \"bring the jobs home to this valley.\"")
+    assert all(who != "Maria Delgado" for _, who in said(parse, text))

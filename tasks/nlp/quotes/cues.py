@@ -231,6 +231,11 @@ def in_attribution_slot(tok: Token, start: int, end: int, idx: Index) -> bool:
     return True
 
 
+# a word that opens no title: 'of Senator Bernie Sanders or ...' is a phrase, not a speaker
+NOT_TITLE_DEPS = frozenset({"prep", "cc", "mark", "advmod", "aux", "auxpass", "neg", "det",
+                            "poss", "case"})
+
+
 def adjacent_subject(cue: Token, start: int, end: int, idx: Index) -> Token | None:
     """The speaker written right next to a quote when the parse failed to make it the cue's
     subject, as it often does around quotation marks: '"...," Tulsa police Chief Chuck Jordan
@@ -260,10 +265,15 @@ def adjacent_subject(cue: Token, start: int, end: int, idx: Index) -> Token | No
                if not t.is_punct and not t.is_space]
     else:
         return None
-    if not gap or len(gap) > SPEAKER_GAP_TOKENS or any(t.text in GAP_STOP or t.is_space for t in gap):
+    words = [t for t in gap if not t.is_punct]  # (a name's appositive sits between commas)
+    if not gap or len(words) > SPEAKER_GAP_TOKENS or \
+            any(t.text in GAP_STOP or t.is_space for t in gap):
         return None
-    if not capitalised(gap[0]) and gap[0].lower_ not in PRONOUNS and gap[0].lower_ not in ARTICLES:
-        return None
+    if not capitalised(gap[0]) and gap[0].lower_ not in PRONOUNS and \
+            gap[0].lower_ not in ARTICLES and not (
+                gap[0].is_alpha and gap[0].dep_ not in NOT_TITLE_DEPS and
+                any(t.ent_type_ == "PERSON" for t in gap)):
+        return None  # (a title in lower case may come first: 'lead researcher Jo Roe, a ...')
     return np_head(gap)
 
 

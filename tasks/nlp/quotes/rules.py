@@ -243,21 +243,29 @@ def missed_surnames(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
     for m in mentions:  # the name the surname got where the NER tagged it alone, if it did
         if m.label == "PERSON" and text[m.start : m.end] in sole:
             sole[text[m.start : m.end]] = m.canonical
+    if not sole:
+        return mentions
+    starts = doc.to_array("IDX")  # (the surnames' few tokens looked up, not every token made)
+
+    def token(char: int) -> Token | None:
+        t = doc[max(0, int(starts.searchsorted(char, side="right")) - 1)]
+        return t if t.idx == char else None
+
     out = []
-    at = {t.idx: t for t in doc}
     for m in mentions:
         written = text[m.start : m.end]
-        tok = at.get(m.start)
         if m.label == "ORG" and written in sole and body_words.get(written) == 1 and \
-                tok is not None and tok.dep_ in ACTING_DEPS:
+                (tok := token(m.start)) is not None and tok.dep_ in ACTING_DEPS:
             m = Mention(m.start, m.end, "PERSON", sole[written])
         out.append(m)
-    for t in doc:
-        if t.text not in sole or t.text in body_words or t.ent_iob_ != "O" or \
-                not t.text[:1].isupper() or t.text.isupper() or t.dep_ not in ACTING_DEPS or \
-                text[t.idx - 1 : t.idx] in ("#", "@"):
+    for word, name in sole.items():
+        if word in body_words or not word[:1].isupper() or word.isupper():
             continue
-        out.append(Mention(t.idx, t.idx + len(t.text), "PERSON", sole[t.text]))
+        for found in re.finditer(rf"(?<![\w#@]){re.escape(word)}(?!\w)", text):
+            t = token(found.start())
+            if t is not None and t.text == word and t.ent_iob_ == "O" and \
+                    t.dep_ in ACTING_DEPS:
+                out.append(Mention(t.idx, t.idx + len(word), "PERSON", name))
     return out
 
 

@@ -1335,3 +1335,17 @@ def test_a_speaker_after_a_quote_may_open_with_a_title_and_carry_an_appositive(p
     text = ("Her safe slogans were far less compelling than the \"fresh start\" of Senator Maria "
             "Delgado or Mr. Pell's rousing promise to \"bring the jobs home to this valley.\"")
     assert all(who != "Maria Delgado" for _, who in said(parse, text))
+
+
+def test_a_she_after_a_sentence_opening_with_quotes_is_the_subject_of_the_sentence_before(
+        parse):
+    """'Amber McReynolds is the chief executive of ... "The crisis" calls for localities to "be
+    creative," she said.': the sentence opens with a quotation, so its she continues the main
+    subject of the sentence before, as after a quote that opens the sentence alone (quotes-57),
+    not the story's foreground woman."""
+    text = ("Election clerk Dana Whitfield said her county had ordered extra envelopes. Whitfield "
+            "expects a record turnout.\n\n"
+            "Marisol Ventura is the director of Ballots First, which advises counties on postal "
+            "voting. \u201cThe present emergency\u201d calls for counties to \u201cthink far "
+            "beyond the usual plans,\u201d she said.")
+    assert said(parse, text)[-1] == ("she", "Marisol Ventura")

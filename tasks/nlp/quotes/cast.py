@@ -508,10 +508,15 @@ class Cast(CastQueries):
             return None
         qs, qe = span
         text = self.idx.text
-        if text[qe : tok.idx].strip(" ,\"”’'»") or not (
-                opens_paragraph(text, qs) or text[:qs].rstrip(" \"“‘'«").endswith((".", "!", "?"))):
+        if text[qe : tok.idx].strip(" ,\"”’'»"):
             return None
-        return qs
+        # the quotation, or the first of its sentence ('"The crisis" calls for localities to
+        # "be creative," she said.'), opens its paragraph or a sentence
+        first = self.idx.first_quote_of_sentence(qs)
+        if opens_paragraph(text, first) or \
+                text[:first].rstrip(" \"“‘'«").endswith((".", "!", "?")):
+            return first
+        return None
 
     def _before_quote(self, opening: int) -> int:
         """Where the speaker of a quotation opening at ``opening`` is looked for: the paragraph

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
 from spacy.tokens import Doc, Span, Token
@@ -89,6 +90,20 @@ class Index:
         """The quotation-mark span that starts last before char (None when there is none)."""
         k = bisect.bisect_right(self._inside_starts, char) - 1
         return self.inside[k] if k >= 0 else None
+
+    def first_quote_of_sentence(self, start: int) -> int:
+        """Where the first quotation of the sentence holding the one opening at ``start`` opens:
+        an earlier one joins it when no sentence ends between them (a full stop, question or
+        exclamation mark after the earlier one or at its end, or a line break)."""
+        k = bisect.bisect_right(self._inside_starts, start) - 1
+        while k > 0:
+            ps, pe = self.inside[k - 1]
+            between = self.text[pe : self.inside[k][0]]
+            if "\n" in between or re.search(r"[.!?]", between) or \
+                    self.text[ps:pe].rstrip(" \"”’'»").endswith((".", "!", "?")):
+                break
+            k -= 1
+        return self.inside[k][0] if k >= 0 else start
 
     def in_quote(self, char: int) -> bool:
         k = bisect.bisect_right(self._inside_starts, char) - 1

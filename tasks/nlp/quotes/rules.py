@@ -227,9 +227,10 @@ def missed_surnames(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
     ('Republican Troy Balderson ... Democrat Danny O'Connor', then 'Balderson and Republicans
     claimed victory, but O'Connor did not concede. "We are in a tie ballgame," he told
     supporters', with O'Connor tagged ORG there: the he is O'Connor, not Balderson). Returns
-    the mentions to use: those tagged so replaced, those missed added. A surname two full
-    names share names no one; a capitalised word opening a sentence counts only as a
-    subject or object (not 'Young voters')."""
+    the mentions to use: those tagged so replaced, those missed added. Only where the word
+    acts in its sentence (ACTING_DEPS: not 'an O'Connor supporter', not 'Young voters'), and
+    not after # or @; a surname two full names share names no one. The lone surnames the NER
+    did tag keep the name it gave them."""
     people: dict[str, set[str]] = {}
     body_words: dict[str, int] = {}  # words of a non-person mention: how many mentions
     for m in mentions:

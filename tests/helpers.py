@@ -92,8 +92,11 @@ def prefect_db_template() -> Path:
                     "provide_database_interface as db; asyncio.run(db().create_db())")
             env = dict(os.environ,
                        PREFECT_SERVER_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{part}")
-            subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=600,
-                           capture_output=True)
+            made = subprocess.run([sys.executable, "-c", code], env=env, timeout=600,
+                                  capture_output=True, text=True)
+            if made.returncode != 0:
+                raise RuntimeError("could not make the Prefect database the tests start on: "
+                                   + (made.stderr.strip().splitlines() or ["no output"])[-1])
             part.rename(template)
     return template
 

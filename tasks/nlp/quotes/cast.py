@@ -49,7 +49,12 @@ from tasks.nlp.quotes.lexicons import (
     SUBJECT_PRONOUNS,
     TITLE_QUALIFIERS,
 )
-from tasks.nlp.quotes.marks import opens_paragraph, paragraph_start, previous_paragraph
+from tasks.nlp.quotes.marks import (
+    HANDLE_MARKS,
+    opens_paragraph,
+    paragraph_start,
+    previous_paragraph,
+)
 from tasks.nlp.quotes.model import Mention, Quote
 from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised
 from tasks.nlp.quotes.people import (
@@ -219,9 +224,8 @@ class Cast(CastQueries):
             person.votes[GENDERED_NOUNS[before.lower_]] += ROLE_VOTES
         self._roles(person, doc[first], head)
         # the main clause's subject, or a name in apposition to it ('The new head of the bank,
-        # Ana Ruiz, said ...': she is whom the sentence is about)
-        # (the name itself in apposition: not a name modifying the noun that is, 'Simmons, an
-        # Obama supporter, said')
+        # Ana Ruiz, said ...': she is whom the sentence is about); the name itself, not one
+        # modifying the appositive noun ('Simmons, an Obama supporter, said')
         subj = head.head if doc[last].dep_ == "appos" and head.head.dep_ in SUBJECT_DEPS \
             else head
         self.events.append(Event(doc[first].idx, self.idx.sent_of(first), person, weight,
@@ -458,7 +462,7 @@ class Cast(CastQueries):
         found = [t for t in doc[idx.token_at(lo) : idx.token_at(hi) + 1]
                  if lo <= t.idx < hi and t.dep_ in SUBJECT_DEPS and main_clause(t.head) and
                  capitalised(t) and t.lower_ not in PRONOUNS and not idx.in_quote(t.idx) and
-                 idx.text[t.idx - 1 : t.idx] not in ("#", "@")]  # (no hashtag, no handle)
+                 idx.text[t.idx - 1 : t.idx] not in HANDLE_MARKS]  # (no hashtag, no handle)
         if not found:
             return None
         tok = found[-1] if last else found[0]
@@ -513,8 +517,8 @@ class Cast(CastQueries):
         # the quotation, or the first of its sentence ('"The crisis" calls for localities to
         # "be creative," she said.'), opens its paragraph or a sentence
         first = self.idx.first_quote_of_sentence(qs)
-        if opens_paragraph(text, first) or \
-                text[:first].rstrip(" \"“‘'«").endswith((".", "!", "?")):
+        if opens_paragraph(text, first) or text[paragraph_start(text, first) : first].rstrip(
+                " \"“‘'«").endswith((".", "!", "?")):  # (its paragraph only: no copy of the text)
             return first
         return None
 

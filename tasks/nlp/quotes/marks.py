@@ -12,6 +12,8 @@ OPENERS = "“„«"
 
 CLOSERS = "”»"
 # Characters where quote_mark_spans has something to decide: a line break or a possible mark.
+# the first character of a hashtag or an account's handle: what follows names no one of the story
+HANDLE_MARKS = frozenset("#@")
 _MARK_OR_BREAK = re.compile("[\n\"'`“„«”»]")
 
 

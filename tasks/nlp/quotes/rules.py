@@ -34,6 +34,7 @@ from tasks.nlp.quotes.lexicons import (
 from tasks.nlp.quotes.marks import (
     DASH_LINE,
     DASH_NAME,
+    HANDLE_MARKS,
     after_mark,
     looks_like_title,
     opens_paragraph,
@@ -277,8 +278,7 @@ ACTING_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", 
 def handle(m: Mention, text: str) -> bool:
     """A hashtag or an account's handle ('#UneBougiePourParis', '@NYGovCuomo'): no one of the
     story, whatever the NER took it for."""
-    return text[max(0, m.start - 1) : m.start + 1].startswith(("#", "@")) or \
-        text[m.start : m.start + 1] in ("#", "@")
+    return any(c in HANDLE_MARKS for c in text[max(0, m.start - 1) : m.start + 1])
 
 
 def in_credit_line(m: Mention, text: str) -> bool:

@@ -66,6 +66,8 @@ def main() -> int:
     docs = list(nlp.pipe(texts, batch_size=settings.nlp.pipe_batch_size))
     nlp_s = time.perf_counter() - t0
 
+    if docs:  # loads the first names' table: once per worker process, as the language model
+        extract_doc(docs[0], "0", text=texts[0])
     t0 = time.perf_counter()
     extracted = [extract_doc(doc, str(i), text=text)  # as a batch calls it
                  for i, (doc, text) in enumerate(zip(docs, texts, strict=True))]

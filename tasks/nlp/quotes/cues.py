@@ -4,6 +4,8 @@ next to the marks when the parse missed them."""
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.tokens import Doc, Span, Token
 
 from tasks.nlp.quotes.lexicons import (
@@ -22,7 +24,15 @@ from tasks.nlp.quotes.lexicons import (
     ROLE_NOUNS,
 )
 from tasks.nlp.quotes.marks import after_mark
-from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, according_to, capitalised, np_head, subject
+from tasks.nlp.quotes.parse import (
+    SUBJECT_DEPS,
+    Index,
+    according_to,
+    capitalised,
+    np_head,
+    subject,
+    word_hashes,
+)
 from tasks.nlp.quotes.thresholds import (
     COLON_CLAUSE_TOKENS,
     MARK_SLACK_CHARS,
@@ -79,6 +89,40 @@ def introduces_paragraph(between: str) -> bool:
     return own.rstrip(" \"“'`").endswith(":") and not rest.strip(" \n\"“'`")
 
 
+# the words that attribute a quote by what they are (is_cue, CHARACTERISE_VERBS, according_to)
+CUE_WORDS = REPORTING_VERBS | PUT_IT | PHRASAL_HEADS | CHARACTERISE_VERBS | {"according"}
+
+
+def slot_after(start: int, end: int, idx: Index) -> bool:
+    """Whether the quote [start, end) leaves an attribution slot after it (in_attribution_slot):
+    it opens its sentence and breaks off on a comma, question or exclamation mark."""
+    text = idx.text
+    inner = text[start:end].rstrip(" \"”'’»`")
+    if not inner or inner[-1] not in ",?!":
+        return False  # a quote ending in a full stop is a sentence; what follows is another
+    sent = idx.sents[idx.sent_of(idx.token_at(start))]
+    para = text.rfind("\n", 0, start) + 1
+    # words before the quote in its sentence attribute it, or frame it
+    return not text[max(sent.start_char, para):start].strip(" \t\"“'`«\u00a0")
+
+
+def slot_tokens(idx: Index, start: int, end: int) -> range:
+    """The tokens after the quote [start, end) that in_attribution_slot may take: none when it
+    leaves no slot (slot_after), else from its end on, while the words between the closing
+    mark and the token stay on its line and within SPEAKER_GAP_TOKENS (both only grow with
+    the token)."""
+    if not slot_after(start, end, idx):
+        return range(0)
+    after = after_mark(idx.text, end)
+    first = last = bisect.bisect_left(idx.starts, end)
+    while last < len(idx.starts):
+        gap = idx.text[after : idx.starts[last]]
+        if "\n" in gap or len(gap.split()) > SPEAKER_GAP_TOKENS:
+            break
+        last += 1
+    return range(first, last)
+
+
 def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, Token | None]:
     """The reporting token and its subject for a quote spanning [start, end)."""
     sents = sentences_between(idx, start, end)
@@ -106,8 +150,16 @@ def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, 
     best: tuple[int, Token, Token] | None = None
     gov: tuple[int, Token, Token] | None = None
     text = idx.text
+    # a word can attribute the quote only by its form (a cue word, 'according') or its place
+    # (in_attribution_slot's reach after the closing mark): the rest are passed over without
+    # a Token made for each (most of an article's words)
+    cue_words, hashes = word_hashes(CUE_WORDS), idx.lower_hashes
+    slot = slot_tokens(idx, start, end)
     for sent in candidates:
-        for tok in sent:
+        for i in range(sent.start, sent.end):
+            if hashes[i] not in cue_words and i not in slot:
+                continue
+            tok = doc[i]
             if idx.in_quote(tok.idx):
                 continue
             if sent is opening and any(c.dep_ == "ccomp" for c in tok.children):
@@ -199,16 +251,10 @@ def in_attribution_slot(tok: Token, start: int, end: int, idx: Index) -> bool:
     tweeted spokeswoman Dana Whitfield'). The lexicon of reporting verbs cannot list every
     'exhorted' or 'quipped'; the position says it (adjacent_subject then finds the speaker's
     noun phrase). Read from the parse alone: a run has no tagger."""
-    if tok.idx < end or not tok.is_lower or not tok.is_alpha or negated(tok, idx):
+    if tok.idx < end or not tok.is_lower or not tok.is_alpha or negated(tok, idx) or \
+            not slot_after(start, end, idx):
         return False
     text = idx.text
-    inner = text[start:end].rstrip(" \"”'’»`")
-    if not inner or inner[-1] not in ",?!":
-        return False  # a quote ending in a full stop is a sentence; what follows is another
-    sent = idx.sents[idx.sent_of(idx.token_at(start))]
-    para = text.rfind("\n", 0, start) + 1
-    if text[max(sent.start_char, para):start].strip(" \t\"“'`«\u00a0"):
-        return False  # words before the quote in its sentence attribute it, or frame it
     after = after_mark(text, end)
     gap = text[after:tok.idx]
     if "\n" in gap or len(gap.split()) > SPEAKER_GAP_TOKENS:

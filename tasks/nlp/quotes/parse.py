@@ -36,7 +36,7 @@ def sentences(doc: Doc) -> list[Span]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _word_hashes(words: frozenset[str]) -> frozenset[int]:
+def word_hashes(words: frozenset[str]) -> frozenset[int]:
     """The string-store hashes of words (the lexicons are constants: hashed once)."""
     return frozenset(hash_string(w) for w in words)
 
@@ -66,7 +66,7 @@ class Index:
         """Indices of the tokens whose lower-case form is one of words, in text order (through
         the article's word -> positions table, built on the first call)."""
         # a lexicon is hashed once; an article's own few words (its surnames) each time
-        wanted = _word_hashes(words) if isinstance(words, frozenset) and len(words) > 8 else \
+        wanted = word_hashes(words) if isinstance(words, frozenset) and len(words) > 8 else \
             {hash_string(w) for w in words}
         if self._positions is None:
             self._positions = {}

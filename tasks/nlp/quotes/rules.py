@@ -263,8 +263,13 @@ def missed_surnames(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
     for word, name in sole.items():
         if word in body_words or not word[:1].isupper() or word.isupper():
             continue
-        for found in re.finditer(rf"(?<![\w#@]){re.escape(word)}(?!\w)", text):
-            t = token(found.start())
+        at = text.find(word)
+        while at >= 0:  # (a text search: a pattern per surname compiles per article)
+            here, at = at, text.find(word, at + 1)
+            before, after = text[here - 1 : here] if here else "", text[here + len(word) :][:1]
+            if before.isalnum() or before in ("_", "#", "@") or after.isalnum() or after == "_":
+                continue  # within a word, or a hashtag or handle
+            t = token(here)
             if t is not None and t.text == word and t.ent_iob_ == "O" and \
                     t.dep_ in ACTING_DEPS:
                 out.append(Mention(t.idx, t.idx + len(word), "PERSON", name))

@@ -9,11 +9,12 @@
 -- (When every stored row is live, no article was stored twice: each row's own time is its
 -- first, and the rows are read once, without the grouping and the join: 1.2-1.7 s -> 0.5 s at
 -- a million articles.)
+-- (Read from {article_keys}: the articles files' key columns, or a run's narrow copy of them.)
 create or replace view article_dates as
 with stored as not materialized (
-    select article_id, source, source_path, published_at,
+    select article_id, batch_id, source, source_path, published_at,
            coalesce(first_seen, processed_at) as stored_at
-    from read_parquet({articles_parquet}, union_by_name = true)
+    from {article_keys}
 ), first_stored as not materialized (
     select article_id, min(stored_at) as first_stored_at from stored group by article_id
 )
@@ -25,7 +26,7 @@ union all
 select a.article_id, a.source, a.source_path, coalesce(a.published_at, f.first_stored_at) as seen_at,
        case when a.published_at is not null then 'published' else 'first_seen' end as date_source,
        a.published_at is null as date_from_processing, f.first_stored_at as first_seen
-from articles a join first_stored f using (article_id)
+from live_article_keys() a join first_stored f using (article_id)
 where not coalesce(getvariable('news_etl_all_live'), false);
 
 -- section_of(path): the folder of a raw file within the raw folder ('politics/401.txt' ->

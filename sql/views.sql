@@ -114,10 +114,19 @@ where not coalesce(getvariable('news_etl_all_live'), false);
 
 -- live_articles: the (article_id, batch_id) pairs of articles, stored as live_parts is: the
 -- entities, quotes and postings views semi-join it, so they read no article file to know which
--- of their rows are live. (Read through the semi-join: a variable left from earlier statements
--- on this connection must not decide what is live.)
+-- of their rows are live. The rows of the articles view, read through its semi-join (a
+-- variable left from earlier statements on this connection must not decide what is live) from
+-- {article_keys}: the articles files' key columns, or a run's narrow copy of them.
 set variable news_etl_all_live = false;
-create or replace table live_articles as select article_id, batch_id from articles;
+create or replace table live_articles as
+select k.article_id, k.batch_id from {article_keys} k
+semi join live_parts f on k.source_path = f.path and k.batch_id = f.batch_id;
+
+-- live_article_keys(): those columns of the live articles alone, which article_dates and the
+-- stories read without a whole article row (a macro: no view of its own in the contract).
+create or replace macro live_article_keys() as table
+select k.* from {article_keys} k
+semi join live_articles l on k.article_id = l.article_id and k.batch_id = l.batch_id;
 
 -- news_etl_all_live: whether every article row in the batch files is live (none superseded by a
 -- later batch or pruned since the files were written or compacted), counted from the Parquet

@@ -616,3 +616,63 @@ def test_a_speakers_gender_is_the_majority_and_an_even_split_none():
         "Old Row": ("male", "text", 1),
         "No One": (None, None, 0),
     }
+
+
+def test_a_runs_key_files_give_the_live_sets_and_dates_the_articles_files_give(tmp_path):
+    """The corpus step reads each batch's article keys from a narrow file of its own
+    (tasks/corpus/keys.py); what is live and each article's date must be what the articles
+    files say, with an article reprocessed in a later batch and a batch from before first_seen
+    existed."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from tasks.corpus.keys import key_files
+    from tasks.store import layout
+
+    wh = tmp_path / "wh"
+    ids = build_warehouse(wh)
+    later = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    batch2 = "20261120T080000000000Z-2-00000"
+    # a5 (undated) reprocessed: its row in batch 2 supersedes batch 1's, its date stays the
+    # first time it was stored
+    staging.stage_batch(wh, batch2, {
+        "articles": [{"article_id": ids["a5"], "batch_id": batch2, "source_path": ARTICLES["a5"][0],
+                      "record_index": 0, "title": "Story a5, again", "text": "Jonah Mbeki.",
+                      "published_at": None, "source": None, "url": None, "authors": [],
+                      "language": "en", "word_count": 2, "content_hash": "a5b", "extra": None,
+                      "model": "m", "extractor_version": "y", "processed_at": later}],
+        "files": [{"path": ARTICLES["a5"][0], "batch_id": batch2, "run_id": "r2",
+                   "content_hash": "a5b", "size": 2, "mtime_ns": 2, "format": "txt",
+                   "status": "ok", "error": None, "articles": 1, "records_failed": 0,
+                   "processed_at": later}],
+        "entities": [], "quotes": [], "postings": []})
+    commit.commit_batch(wh, batch2)
+    # batch 1 as a warehouse from before first_seen was a column wrote it
+    first = layout.table_file(wh, "20261118T120000000000Z-1-00000", "articles")
+    pq.write_table(pq.read_table(first).drop_columns(["first_seen"]), first)
+    batches = build.committed_batches(wh)
+
+    def read(keys: list[Path] | None) -> tuple[list, list]:
+        con = duckdb.connect()
+        for stmt in views.view_statements(wh, batches, keys):
+            con.execute(stmt)
+        out = (con.sql("select * from live_articles order by all").fetchall(),
+               con.sql("select * from article_dates order by all").fetchall())
+        con.close()
+        return out
+
+    con = duckdb.connect()
+    files = key_files(con, wh, batches)
+    assert [f.stem for f in files] == batches
+    live, dates = read(files)
+    assert (live, dates) == read(None)
+    assert (ids["a5"], batch2) in live and (ids["a5"], "20261118T120000000000Z-1-00000") not in live
+    a5 = [d for d in dates if d[0] == ids["a5"]]
+    assert [(d[3], d[4], d[6]) for d in a5] == [(PROCESSED, "first_seen", PROCESSED)]
+    assert len(dates) == len(ARTICLES)
+    # written once a folder, and gone with it
+    stamps = [f.stat().st_mtime_ns for f in files]
+    assert [f.stat().st_mtime_ns for f in key_files(con, wh, batches)] == stamps
+    shutil.rmtree(layout.batches_dir(wh) / batch2)
+    assert not key_files(con, wh, batches[:-1])[-1].name.startswith(batch2)
+    assert not files[-1].exists()

@@ -17,6 +17,7 @@ from tasks.core.atomic import replacing
 from tasks.core.sql import count_rows, literal, load_sql, statements, substitute
 from tasks.corpus.dedup import story_table
 from tasks.corpus.identity import STAT_COLUMNS
+from tasks.corpus.keys import key_files
 from tasks.corpus.parts import (
     LIVE_SET_SQL,
     LIVE_SETS_TABLE,
@@ -872,7 +873,7 @@ def materialize(wh: Path, timings: dict[str, float] | None = None) -> float:
     # to the system's temporary folder: a rebuild may spill more than a small /tmp holds.
     views.cap_memory(con, wh / layout.AGGREGATES / ".spill")
     try:
-        for stmt in views.view_statements(wh, batches):
+        for stmt in views.view_statements(wh, batches, key_files(con, wh, batches)):
             con.execute(stmt)
         # every article's date, derived once: stories, lineage, article_meta and quotations
         # each join it, and deriving it reads every batch's articles (0.8 s at a million)

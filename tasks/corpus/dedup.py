@@ -145,7 +145,7 @@ def story_table(con: Any, out_dir: Path) -> Any:
     _adopt_single_files(out_dir, parts_dir)
     tokens = story_parts(parts_dir)
     con.execute("create or replace temp table story_live as select a.article_id, a.batch_id, "
-                "a.content_hash, d.first_seen from articles a join article_dates d "
+                "a.content_hash, d.first_seen from live_article_keys() a join article_dates d "
                 "using (article_id)")
     con.execute("create or replace temp table story_texts as "
                 "select distinct content_hash from story_live")

@@ -42,8 +42,12 @@ def _sql_list(paths: list[str]) -> str:
     return "[" + ", ".join(literal(p) for p in paths) + "]"
 
 
-def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
-    """The view definitions over one snapshot of committed batches."""
+def view_statements(wh: Path, batches: list[str] | None = None,
+                    article_keys: list[Path] | None = None) -> list[str]:
+    """The view definitions over one snapshot of committed batches. ``article_keys``: the
+    batches' keys files (tasks/corpus/keys.py, one a batch, in the same order), which the live
+    sets and article_dates read instead of the articles files; a connection that outlives the
+    run (news.duckdb, a reader's) reads the articles files, which no run removes under it."""
     root = wh.resolve()
     if batches is None:
         batches = committed_batches(wh)
@@ -53,6 +57,9 @@ def view_statements(wh: Path, batches: list[str] | None = None) -> list[str]:
         if table in layout.ADDED_TABLES:  # a batch from before the table existed, until backfilled
             files = [f for f in files if f.is_file()]
         subs[f"{{{table}_parquet}}"] = _sql_list([str(f) for f in files])
+    subs["{article_keys}"] = f"read_parquet({_sql_list([str(f) for f in article_keys])})" \
+        if article_keys is not None else \
+        f"read_parquet({subs['{articles_parquet}']}, union_by_name = true)"
     current = aggregates.current(wh, batches)
     for agg in aggregates.AGGREGATES:
         where = aggregates.path(root, agg.name)

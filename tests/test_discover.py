@@ -67,3 +67,9 @@ def test_batches_split_by_size_and_spread_over_workers():
     assert [f.path for b in batches for f in b] == [f.path for f in work]
     gz = [FileWork("big.jsonl.gz", size=300_000), FileWork("small.txt", size=1)]
     assert [len(b) for b in split_batches(gz, 1_000_000)] == [1, 1]
+    # two parts of a split file never share a batch; small files go with either
+    parts = [FileWork("a.txt", size=10), FileWork("big.jsonl", size=900, part=0, cuts=(5,)),
+             FileWork("big.jsonl", size=900, part=1, cuts=(5,)), FileWork("b.txt", size=10),
+             FileWork("c.txt", size=10)]
+    assert [[(f.path, f.part) for f in b] for b in split_batches(parts, 1_000_000)] == [
+        [("a.txt", None), ("big.jsonl", 0)], [("big.jsonl", 1), ("b.txt", None), ("c.txt", None)]]

@@ -84,6 +84,21 @@ def test_indirect_speech_and_according_to(parse):
     ]
 
 
+def test_a_second_attribution_set_off_in_a_reported_clause_is_its_own_quote(parse):
+    # the parser hangs ', while a third said ...' and ', saying ...' on the reported verb: each
+    # is another attribution, with its own speaker, not more of what the first one reported
+    text = ("Most of the islanders surveyed said they want the ferry to keep its winter "
+            "timetable, while a third said they would accept fewer crossings. The harbourmaster "
+            "said the channel would be dredged by June and would stay open, saying that the "
+            "delay had already cost the port two cruise visits.")
+    qs = {q[1][0]: q[3] for q in quotes_of(parse, text)}
+    assert qs["they want the ferry to keep its winter timetable"].startswith("Most of the")
+    assert qs["they would accept fewer crossings"] == "a third"
+    assert qs["the channel would be dredged by June and would stay open"] == "The harbourmaster"
+    # the participle's speaker is the one reporting, not the channel
+    assert qs["the delay had already cost the port two cruise visits"] == "The harbourmaster"
+
+
 def test_mixed_quote_covers_the_reported_clause(parse):
     text = 'The minister added that the sanctions "have failed completely."'
     [q] = quotes_of(parse, text)

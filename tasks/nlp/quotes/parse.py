@@ -17,6 +17,7 @@ from tasks.nlp.quotes.lexicons import (
     CIRCUMSTANCE_PREPS,
     LISTENER_VERB_PREFIXES,
     NAMING_VERBS,
+    REPORTING_VERBS,
 )
 from tasks.nlp.quotes.people import is_role_noun
 from tasks.nlp.quotes.thresholds import MIN_CLAUSE_TOKENS, MIN_CONTENT_WORDS
@@ -142,6 +143,20 @@ def subject(verb: Token) -> Token | None:
     return None
 
 
+def _reporter_of(verb: Token) -> Token | None:
+    """The reporting verb whose reported clause (ccomp) holds this token, if any: the first
+    ccomp up the token's heads, when a reporting verb written before the clause governs it
+    (in '... mocked the campaign, calling it "a circus," Susan said' the participle after
+    the clause is its own subject's, the friends who mocked)."""
+    node = verb
+    while node.head.i != node.i:
+        if node.dep_ == "ccomp":
+            cue = node.head
+            return cue if cue.lower_ in REPORTING_VERBS and cue.i < node.left_edge.i else None
+        node = node.head
+    return None
+
+
 def _conj_heads(verb: Token) -> set[int]:
     """The verbs this one is coordinated with ('described ... and said')."""
     out = set()
@@ -195,6 +210,13 @@ def _parsed_subject(verb: Token) -> Token | None:
         controller = _object_controller(verb)
         if controller is not None:
             return controller
+    if verb.dep_ == "advcl" and verb.lower_.endswith("ing") and verb.lower_ in REPORTING_VERBS:
+        # 'She said her father would do the same, saying that ...': a participle set off in a
+        # reported clause continues its reporter's words (attribution_break), whatever verb
+        # of the clause the parser hung it on
+        reporter = _reporter_of(verb)
+        if reporter is not None:
+            return _parsed_subject(reporter)
     if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
         return _parsed_subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i \
@@ -306,10 +328,38 @@ def complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, int
                 # 'a wind farm that developer Northwind says will power 900,000 homes': the
                 # clause wraps around its own attribution; keep what follows the cue
                 toks = [t for t in toks if t.i > cue.i]
-            toks = trim(toks, lead_mark=True)
+            toks = trim(attribution_break(toks, child), lead_mark=True)
             if len(toks) >= MIN_CLAUSE_TOKENS:
                 return char_span(toks)
     return None
+
+
+# what may stand between a reported clause and a second attribution set off after it
+BREAK_LINKS = frozenset({",", ";", "while", "and", "but", "as", "whereas", "although", "though"})
+
+
+def attribution_break(toks: list[Token], head: Token) -> list[Token]:
+    """A reported clause (``toks``, the subtree of ``head``) up to a second attribution set off
+    inside it by a comma or semicolon: a reporting verb of its own that speaks for someone
+    named ('..., while 22 percent said they might change their mind') or a participle that
+    continues the speaker's words ('..., saying that he supports equal pay', '..., telling
+    the crowd that ...'). The parser hangs such a clause on the reported verb; it is another
+    attribution, not what was reported (the participle's speaker: _parsed_subject)."""
+    for k, t in enumerate(toks):
+        if t.i == head.i or t.dep_ not in ("advcl", "conj") or t.lower_ not in REPORTING_VERBS:
+            continue
+        own = any(c.dep_ in SUBJECT_DEPS for c in t.children)
+        participle = t.lower_.endswith("ing") and not own and t.dep_ == "advcl"
+        if not (own or participle) or any(c.dep_ == "neg" for c in t.children):
+            continue
+        start = t.left_edge.i
+        j = next((m for m, x in enumerate(toks) if x.i == start), k)
+        links = j
+        while links > 0 and toks[links - 1].lower_ in BREAK_LINKS:
+            links -= 1
+        if links < j and any(x.text in (",", ";") for x in toks[links:j + 1]):
+            return toks[:links]
+    return toks
 
 
 def within_paragraph(span: tuple[int, int], at: int, text: str,

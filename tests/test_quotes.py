@@ -99,6 +99,21 @@ def test_a_second_attribution_set_off_in_a_reported_clause_is_its_own_quote(pars
     assert qs["the delay had already cost the port two cruise visits"] == "The harbourmaster"
 
 
+def test_a_mixed_quote_stays_in_its_cues_paragraph(parse):
+    # the parser ran the first paragraph's clause on into the next: the mixed quote took the
+    # whole of it, and the second paragraph's own attribution was lost
+    text = ("Mayor Tomas Reyes has hailed the island's vote to leave the harbour trust as "
+            "\u201cfantastic,\u201d telling reporters during a visit to Greyford on Tuesday that he "
+            "thinks the move is \u201ca great thing.\u201d\n\nOkafor, who was speaking to the "
+            "Chamber of Commerce, did not mention Reyes by name, but told business owners that the "
+            "town should be run by people \u201cwho put the interest of residents ahead of their "
+            "own.\u201d")
+    qs = quotes_of(parse, text)
+    assert qs and all("\n" not in span for q in qs for span in q[1])
+    assert any(q[2] == "told" and "who put the interest of residents" in q[1][-1] for q in qs)
+    assert any(q[2] == "hailed" and q[1][0].endswith("\u201ca great thing.\u201d") for q in qs)
+
+
 def test_mixed_quote_covers_the_reported_clause(parse):
     text = 'The minister added that the sanctions "have failed completely."'
     [q] = quotes_of(parse, text)

@@ -13,7 +13,20 @@ from tasks.nlp.quotes.thresholds import MARK_SLACK_CHARS
 def mixed_clause(cue: Token, start: int, end: int, idx: Index) -> tuple[int, int] | None:
     """The reported material around a quoted fragment: the cue's clausal complement, the
     'according to' sentence, or the dependent (object + complement, as in 'called his rivals
-    "deplorables"') that holds the fragment. None when the fragment stands on its own."""
+    "deplorables"') that holds the fragment. None when the fragment stands on its own. It
+    stays in the cue's paragraph, as reported speech does (within_paragraph): the parser runs
+    a clause on into the next paragraph now and then; only the fragment's own marks may."""
+    clause = _mixed_clause(cue, start, end, idx)
+    if clause is None:
+        return None
+    text = idx.text
+    lo = text.rfind("\n", 0, cue.idx) + 1
+    hi = text.find("\n", cue.idx)
+    hi = len(text) if hi < 0 else hi
+    return max(clause[0], min(lo, start)), min(clause[1], max(hi, end))
+
+
+def _mixed_clause(cue: Token, start: int, end: int, idx: Index) -> tuple[int, int] | None:
     if cue.lower_ in CHARACTERISE_VERBS:
         rights = [c for c in cue.rights if not c.is_punct and c.dep_ not in ("cc", "conj")]
         if not rights:

@@ -99,6 +99,15 @@ def test_a_second_attribution_set_off_in_a_reported_clause_is_its_own_quote(pars
     assert qs["the delay had already cost the port two cruise visits"] == "The harbourmaster"
 
 
+def test_a_clause_across_a_semicolon_is_not_the_report_of_the_verb_after_it(parse):
+    # the parser made both clauses objects of 'said': the one after it is what was said
+    text = ("Most commuters are not looking forward to the next few months of roadworks; "
+            "46 percent said they would take the ferry instead until the bridge reopens.")
+    qs = quotes_of(parse, text)
+    assert [(q[1], q[3]) for q in qs if q[2] == "said"] == [
+        (["they would take the ferry instead until the bridge reopens"], "46 percent")]
+
+
 def test_a_mixed_quote_stays_in_its_cues_paragraph(parse):
     # the parser ran the first paragraph's clause on into the next: the mixed quote took the
     # whole of it, and the second paragraph's own attribution was lost

@@ -320,17 +320,24 @@ def char_span(toks: list[Token]) -> tuple[int, int]:
 
 
 def complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, int] | None:
-    """Character span of the reported clause of a cue verb (its ccomp), without 'that'."""
+    """Character span of the reported clause of a cue verb (its ccomp), without 'that'. A
+    clause before the cue is its report in the inverted order ('..., she said'), never across
+    a semicolon or a paragraph break ('... of the campaign; 46 percent said they were
+    unenthusiastic', 'as we were."\n\nGates, in contrast, told AP he was working ...': the
+    parser made both clauses the verb's)."""
     for child in cue.children:
-        if child.dep_ in deps:
-            toks = [t for t in child.subtree]
-            if toks and toks[0].i < cue.i < toks[-1].i:
-                # 'a wind farm that developer Northwind says will power 900,000 homes': the
-                # clause wraps around its own attribution; keep what follows the cue
-                toks = [t for t in toks if t.i > cue.i]
-            toks = trim(attribution_break(toks, child), lead_mark=True)
-            if len(toks) >= MIN_CLAUSE_TOKENS:
-                return char_span(toks)
+        if child.dep_ not in deps or child.i < cue.i and any(
+                t.text == ";" or "\n" in t.text or "\n" in t.whitespace_
+                for t in cue.doc[child.right_edge.i : cue.i]):
+            continue
+        toks = [t for t in child.subtree]
+        if toks and toks[0].i < cue.i < toks[-1].i:
+            # 'a wind farm that developer Northwind says will power 900,000 homes': the
+            # clause wraps around its own attribution; keep what follows the cue
+            toks = [t for t in toks if t.i > cue.i]
+        toks = trim(attribution_break(toks, child), lead_mark=True)
+        if len(toks) >= MIN_CLAUSE_TOKENS:
+            return char_span(toks)
     return None
 
 

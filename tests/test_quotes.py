@@ -108,6 +108,17 @@ def test_a_clause_across_a_semicolon_is_not_the_report_of_the_verb_after_it(pars
         (["they would take the ferry instead until the bridge reopens"], "46 percent")]
 
 
+def test_an_attribution_parsed_as_a_conjunct_reports_the_clause_before_it(parse):
+    # '<clause>, her campaign manager, X, told The Harbour Times.': the parser made 'told' a
+    # conjunct of the clause (and the one told was taken for a topic of what was said)
+    text = ("Despite a series of costly defeats on Tuesday night, Sen. Ruth Abara (D-Ore.) "
+            "remains determined to take the race all the way to the convention, his campaign "
+            "manager, Dana Whitfield, told The Harbour Times.")
+    qs = quotes_of(parse, text)
+    assert [(q[2], q[4]) for q in qs] == [("told", "Dana Whitfield")]
+    assert qs[0][1][0].endswith("all the way to the convention")
+
+
 def test_a_mixed_quote_stays_in_its_cues_paragraph(parse):
     # the parser ran the first paragraph's clause on into the next: the mixed quote took the
     # whole of it, and the second paragraph's own attribution was lost

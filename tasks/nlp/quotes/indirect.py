@@ -117,11 +117,40 @@ def speech_content(tok: Token, idx: Index) -> Content | None:
         span = (parts[0][0], parts[-1][1]) if parts else None
     if span is None and subj is not None and is_stance(tok):
         return Content(subj, object_content(tok), stance=True)
+    if span is None and subj is not None:
+        # '... remains committed to the race, his top aide, Tad Devine, told The Post.': the
+        # parser made the attribution a conjunct of the clause it reports
+        span = inverted_conjunct(tok, subj)
     if span is None and topic_holder(tok, subj):
         # 'Clinton noted the clot's existence', 'told his advisers to find a way': a reporting
         # verb with no clause attributes what it governs, a topic rather than words said
         return Content(subj, object_content(tok), stance=True, belief=True)
     return Content(subj, span, parts)
+
+
+def inverted_conjunct(tok: Token, subj: Token) -> tuple[int, int] | None:
+    """The clause a reporting verb follows when the parser made the verb its conjunct, with a
+    subject of its own set off by a comma and nothing reported after it ('<clause>, his aide,
+    Tad Devine, told The Huffington Post.'): the inverted attribution '<clause>, X said'. The
+    head clause up to the comma before the subject."""
+    if tok.dep_ != "conj" or subj.i < tok.head.i or subj.head.i != tok.i or \
+            subj.dep_ not in ("nsubj", "nsubjpass") or \
+            not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < subj.i for c in tok.head.children):
+        return None  # a subject of its own after a whole clause (a subject and its verb)
+    if any(c.dep_ in ("cc", "ccomp", "xcomp") for c in tok.children) or \
+            any(c.dep_ == "cc" and c.i < subj.i for c in tok.head.children):
+        return None  # 'said X and told Y ...', 'won, and Smith told reporters': coordination
+    start = subj.left_edge.i
+    doc = tok.doc
+    if start == 0 or doc[start - 1].text != ",":
+        return None
+    after = [t for t in doc[tok.i + 1 : tok.sent.end] if not t.is_punct]
+    if any(t.dep_ not in ("dobj", "dative", "prep", "pobj", "det", "compound", "amod", "npadvmod",
+                          "poss", "case", "nummod", "advmod") for t in after):
+        return None  # the verb reports something after it
+    head = doc[tok.head.left_edge.i : start - 1]
+    toks = trim([t for t in head if not t.is_space])
+    return (toks[0].idx, toks[-1].idx + len(toks[-1].text)) if len(toks) >= 3 else None
 
 
 def topic_holder(tok: Token, subj: Token | None) -> bool:

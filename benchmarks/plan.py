@@ -19,7 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flows.pipeline import TARGET_BYTES_PER_ARTICLE  # noqa: E402
 from tasks.core import rawfs  # noqa: E402
 from tasks.core.settings import Settings  # noqa: E402
 from tasks.run import discover  # noqa: E402
@@ -47,11 +46,8 @@ def main() -> int:
         location = rawfs.parse_location(str(top))
         plan = discover.plan(location, {})
         t1 = time.perf_counter()
-        target = discover.batch_target(plan.work, settings.batch_articles *
-                                       TARGET_BYTES_PER_ARTICLE, settings.processes)
-        work = discover.split_files(plan.work, location, max(1, target // TARGET_BYTES_PER_ARTICLE),
-                                    "bench", False, target)
-        batches = discover.split_batches(work, target)
+        batches = discover.batches_for(plan.work, location, settings.batch_articles,
+                                       settings.processes, "bench")
         t2 = time.perf_counter()
         print(f"files {args.files:,}: plan {t1 - t0:.1f} s, batches {t2 - t1:.1f} s "
               f"({len(batches)} batches); peak {peak_mb():.0f} MB (before planning {before:.0f} MB)")

@@ -27,7 +27,7 @@ from tasks.run.summary import RunSummary, languages_of, summary_markdown
 from tasks.store import commit, layout, lock, reprocess, runs, staging, views
 from tasks.store.warehouse import Warehouse
 
-TARGET_BYTES_PER_ARTICLE = 3_000  # a batch of batch_articles articles is about this much text each
+TARGET_BYTES_PER_ARTICLE = discover.TARGET_BYTES_PER_ARTICLE
 
 
 def execute(settings: Settings, options: RunOptions | None = None) -> RunSummary:
@@ -194,11 +194,8 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
              results: list[BatchResult], log: Any) -> tuple[int, list[str]]:
     """Split the work into batches, run them on the workers and commit each as it finishes
     (appending to results); returns how many batches there were and the errors of those lost."""
-    target = discover.batch_target(plan.work, settings.batch_articles * TARGET_BYTES_PER_ARTICLE,
-                                   settings.processes)
-    work = discover.split_files(plan.work, settings.raw, max(1, target // TARGET_BYTES_PER_ARTICLE),
-                                run.run_id, settings.follow_links, target)
-    batches = discover.split_batches(work, target)
+    batches = discover.batches_for(plan.work, settings.raw, settings.batch_articles,
+                                   settings.processes, run.run_id, settings.follow_links)
     specs = [
         BatchSpec(f"{run.run_id}-{i:05d}", run.run_id, rawfs.display(settings.raw),
                   str(wh.resolve()), files, settings.nlp, settings.follow_links)

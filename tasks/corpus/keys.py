@@ -10,6 +10,7 @@ finds it missing, and removed with the folder.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,5 @@ def key_files(con: Any, wh: Path, batches: list[str]) -> list[Path]:
             old.unlink(missing_ok=True)
     for old in (wh / layout.AGGREGATES).glob("article_keys.*"):
         if old != folder and old.is_dir():
-            import shutil
-
             shutil.rmtree(old, ignore_errors=True)  # an earlier layout's
     return out

@@ -387,6 +387,20 @@ def split_files(work: list[FileWork], raw: RawLocation, per_part: int, split_id:
     return out
 
 
+TARGET_BYTES_PER_ARTICLE = 3_000  # a batch of batch_articles articles is about this much text each
+
+
+def batches_for(work: list[FileWork], raw: RawLocation, batch_articles: int, processes: int,
+                split_id: str, follow_links: bool = False) -> list[list[FileWork]]:
+    """A run's work in batches: the byte target (batch_target), big record streams cut into
+    parts (split_files), files grouped (split_batches). One place, for the run and for
+    benchmarks/plan.py."""
+    target = batch_target(work, batch_articles * TARGET_BYTES_PER_ARTICLE, processes)
+    parts = split_files(work, raw, max(1, target // TARGET_BYTES_PER_ARTICLE), split_id,
+                        follow_links, target)
+    return split_batches(parts, target)
+
+
 def split_batches(work: list[FileWork], target_bytes: int) -> list[list[FileWork]]:
     """Group files, in path order, into batches of about target_bytes of text; each part of a
     split file is a batch of its own (with small files around it at most)."""

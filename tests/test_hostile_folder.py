@@ -534,6 +534,45 @@ def test_a_file_that_kills_its_worker_is_named_and_the_rest_of_its_batch_kept(tm
     shutil.rmtree(wh)
 
 
+def batch_name(spec):  # runs in a worker process
+    return spec.batch_id
+
+
+def test_a_batch_the_pool_lost_as_it_broke_is_run_again_not_waited_for_forever(tmp_path,
+                                                                              monkeypatch):
+    """CPython 3.11 fails a broken pool's pending futures without the lock submit takes, so a
+    batch submitted in that instant is never finished nor failed: the run hung (seen once in
+    CI). Here the pool breaks as the batch is submitted and the batch's future is left out."""
+    import threading
+    from concurrent.futures import Future
+
+    from tasks.core.settings import NlpSettings
+    from tasks.run import runner
+    from tasks.run.batch import BatchSpec
+
+    monkeypatch.setattr(runner, "POLL_SECONDS", 0.2)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    spec = BatchSpec("b0", "r0", str(tmp_path), str(tmp_path / "wh"), [], NlpSettings())
+    got: list = []
+    with runner.BatchExecutor(2, "blank:en", (), fn=batch_name) as ex:
+        broken = ex._pool
+        assert broken is not None
+        real_submit = broken.submit
+
+        def submit_as_it_breaks(fn, *args):
+            real_submit(os.getpid).result()  # the workers are up
+            for proc in list(broken._processes.values()):
+                proc.kill()
+            return Future()  # never finished nor failed by the broken pool
+
+        broken.submit = submit_as_it_breaks
+        waiter = threading.Thread(target=lambda: got.extend(ex.run(spec)), daemon=True)
+        waiter.start()
+        waiter.join(60)
+        assert not waiter.is_alive(), "the batch was waited for forever"
+        assert got == ["b0"] and ex.restarts == 1 and ex._pool is not broken
+
+
 def test_gzip_helpers_agree_with_the_stream_reader():
     """The bytes API (used by benchmarks and fuzzing) applies the same limits as the stream."""
     from tasks.ingest.readers import read_bytes

@@ -12,7 +12,8 @@ import multiprocessing as mp
 import shutil
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,9 @@ from tasks.store.layout import staging_dir
 WORKER_DIED = ("the worker process died while reading or parsing this file (killed, or out of "
                "memory); the other files of its batch were stored")
 
+
+# How often a thread waiting for its batch checks that the pool can still run it.
+POLL_SECONDS = 2.0
 
 # Set by the run's SIGTERM/SIGINT handler (tasks/run/interrupt.py) before it stops the workers: a
 # pool broken by that must not be replaced by a new one the handler would never see.
@@ -93,13 +97,40 @@ class BatchExecutor:
     def _try(self, spec: BatchSpec) -> BatchResult | None:
         """The batch's result, or None when its worker died."""
         pool = self._pool
-        assert pool is not None
+        if pool is None:
+            raise RuntimeError("the run is stopping: no worker pool")
         try:
-            return pool.submit(self.fn, spec).result()
+            fut = pool.submit(self.fn, spec)
+            return self._wait(pool, fut)
         except BrokenProcessPool:
             shutil.rmtree(staging_dir(Path(spec.warehouse)) / spec.batch_id, ignore_errors=True)
             self._replace(pool)
             return None
+
+    def _wait(self, pool: ProcessPoolExecutor, fut: Future[BatchResult]) -> BatchResult:
+        """The future's result; raises BrokenProcessPool when the pool can no longer give it.
+
+        A pool fails its pending futures when a worker dies, but a batch submitted in the same
+        instant can be left out (CPython 3.11 marks the pool broken and fails its futures
+        without the lock that submit takes): that future would never finish and the run would
+        hang. So the wait wakes up every POLL_SECONDS and gives the batch up when the pool is
+        broken, or has had a dead worker for two checks in a row without noticing."""
+        dead_checks = 0
+        while True:
+            try:
+                return fut.result(timeout=POLL_SECONDS)
+            except FutureTimeout:
+                if getattr(pool, "_broken", False):
+                    dead_checks = 2
+                elif _has_dead_worker(pool):
+                    dead_checks += 1
+                else:
+                    dead_checks = 0
+                if dead_checks >= 2 and not fut.done():
+                    fut.cancel()
+                    for proc in _processes(pool):
+                        proc.kill()
+                    raise BrokenProcessPool("a worker died and the pool lost this batch") from None
 
     def run(self, spec: BatchSpec) -> list[BatchResult]:
         """Process one batch and wait for it (called from one thread per worker). Returns one
@@ -127,7 +158,7 @@ class BatchExecutor:
         if pool is None:
             return
         if not wait:
-            for proc in list(getattr(pool, "_processes", {}).values()):
+            for proc in _processes(pool):
                 proc.kill()
         pool.shutdown(wait=wait, cancel_futures=True)
 
@@ -136,3 +167,12 @@ class BatchExecutor:
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         self.close(wait=exc_type is None)
+
+
+def _processes(pool: ProcessPoolExecutor) -> list[mp.process.BaseProcess]:
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _has_dead_worker(pool: ProcessPoolExecutor) -> bool:
+    """A worker that exited: workers only end with their pool, so the pool is broken."""
+    return any(proc.exitcode is not None for proc in _processes(pool))

@@ -11,6 +11,7 @@ import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "false")  # as the CLI sets it
 
 PROJECT = Path(__file__).resolve().parent.parent
 # ../shared, or where NEWS_ETL_SHARED says (as the benchmarks read it): a clone elsewhere still

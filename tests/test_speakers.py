@@ -1349,3 +1349,23 @@ def test_a_she_after_a_sentence_opening_with_quotes_is_the_subject_of_the_senten
             "voting. \u201cThe present emergency\u201d calls for counties to \u201cthink far "
             "beyond the usual plans,\u201d she said.")
     assert said(parse, text)[-1] == ("she", "Marisol Ventura")
+
+
+def test_a_descriptions_appositive_written_as_a_persons_name_is_the_speaker(parse):
+    """'One pastor supporting Mr. Cruz, Darran Whiting of ..., said': the name set off after a
+    description is whose description it is, though the NER tagged it an organisation or
+    nothing and the parse hung it on the description's last noun. A name here: two or three
+    capitalised words after a comma, opening with a given name of the name table, none an
+    organisation's word; an organisation's name in that place leaves the description."""
+    for text, name in (
+            ("One pastor supporting Mr. Okafor, Grace Field of Harbour Chapel in Eastport, said "
+             "she had made more than 200 calls to other churches.", "Grace Field"),
+            ("A woman in the crowd, Eva Day, said she had waited four hours to get in.",
+             "Eva Day"),
+            ("A student outside the hall, Grace Field, said the vote had been rushed.",
+             "Grace Field")):
+        got = [(s, lab) for _, s, lab, cue in said(parse, text, "speaker_label", "cue")
+               if cue == "said"]
+        assert got == [(name, "PERSON")], text
+    text = "A worker at the plant, Northgate Steel, said the furnace had been shut for a week."
+    assert said(parse, text) == [("A worker at the plant", None)]

@@ -79,6 +79,25 @@ def body_tagged_person(m: Mention) -> bool:
         m.canonical.lower().split()[-1] in ORG_WORDS
 
 
+def given_name_apposition(tok: Token) -> tuple[int, int] | None:
+    """The span of an appositive written as a person's name (two or three capitalised words, the
+    first a given name of the name table) that the NER tagged an organisation or missed: 'One
+    pastor supporting Mr. Cruz, Darran Whiting of Liberty Baptist Church, said', 'A woman in
+    the crowd, Eva Day, said'. A description's appositive name is whose description it is,
+    wherever the parse hung it (here on 'Cruz', on 'crowd')."""
+    from tasks.nlp.gender import gender_of_name
+
+    run = [c for c in tok.lefts if c.dep_ in ("compound", "flat")] + [tok]
+    if not 2 <= len(run) <= 3 or run[-1].i - run[0].i != len(run) - 1 or \
+            not all(capitalised(w) and w.is_alpha for w in run) or run[0].i == 0 or \
+            tok.doc[run[0].i - 1].text != ",":
+        return None  # set off by a comma: 'the consulting firm Oxford Economics' is no one's
+    name = " ".join(w.text for w in run)
+    if ORG_WORDS.intersection(w.lower_ for w in run) or gender_of_name(name) is None:
+        return None
+    return run[0].idx, run[-1].idx + len(run[-1].text)
+
+
 def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str],
                     sent_starts: frozenset[int] = frozenset(), text: str | None = None
                     ) -> tuple[tuple[int, int], str | None, str | None]:
@@ -120,6 +139,11 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
                 # 'the Somali group al-Shabaab', 'the agency, TransLink,': the name it is given
                 return (mc.start, mc.end), mc.canonical, "ORG" if body_tagged_person(mc) else \
                     mc.label
+            if child.dep_ == "appos" and subj.i < child.i and subj.lower_ not in ORG_NOUNS \
+                    and (mc is None or mc.label == "ORG"):
+                named = given_name_apposition(child)
+                if named is not None:
+                    return named, clean_name(subj.doc.text[named[0]:named[1]]), "PERSON"
     if m is None and capitalised(subj) and subj.lower_ in TITLES:
         # 'Vice Director of China's National Space Administration Wu Yanhua said', 'Director of
         # National Intelligence Dan Coats said': the parse hangs the name on the office's

@@ -538,6 +538,7 @@ def batch_name(spec):  # runs in a worker process
     return spec.batch_id
 
 
+@pytest.mark.slow  # starts a pool of worker processes
 def test_a_batch_the_pool_lost_as_it_broke_is_run_again_not_waited_for_forever(tmp_path,
                                                                               monkeypatch):
     """CPython 3.11 fails a broken pool's pending futures without the lock submit takes, so a

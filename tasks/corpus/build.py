@@ -771,9 +771,11 @@ def write_cooccurrence(con: Any, path: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
     # each batch's named entities (article, name, label): what the pairs are made from, kept
     # with their batch, so what a run adds or takes away is read by batch from merged parts
+    # (from the entities' own batch column: joined to the articles view, a run's few batches
+    # took 1.3 s at a million articles, 0.04 s so)
     want = batch_parts(con, parts_dir, lambda todo: con.sql(
-        "select distinct a.batch_id, n.article_id, n.canonical, n.label from named_entities n "
-        "join articles a using (article_id) where a.batch_id in (select unnest($todo))",
+        "select distinct batch_id, article_id, canonical, label from entity_identities "
+        "where batch_id in (select unnest($todo))",
         params={"todo": todo}).to_arrow_table(), keep_batch_id=True, chunk=PART_CHUNK,
         order="batch_id, article_id")
     now = {k: f for f, keys in want.items() for k in keys}

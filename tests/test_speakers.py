@@ -1369,3 +1369,31 @@ def test_a_descriptions_appositive_written_as_a_persons_name_is_the_speaker(pars
         assert got == [(name, "PERSON")], text
     text = "A worker at the plant, Northgate Steel, said the furnace had been shut for a week."
     assert said(parse, text) == [("A worker at the plant", None)]
+
+
+def test_a_headlines_title_cased_words_are_not_part_of_a_name(parse):
+    """'Dana Whitfield Refuses to Back the Harbour Plan': the NER runs a title-cased verb into the
+    name, and as the longest form 'Dana Whitfield Refuses' became the canonical name of every
+    mention and the speaker of every quote ('Obama Says', 'Trump Calls', 'Will Twitter' on
+    PolNeAR). A headline's person name keeps only the words the body's names use."""
+    for text in ("Dana Whitfield Refuses to Back the Harbour Plan\n\nThe councillor Dana "
+                 "Whitfield said on Monday that the plan would cost too much. \"We cannot pay for "
+                 "it,\" Whitfield said.",
+                 "Will Whitfield Be Next?\n\nDana Whitfield said on Monday that the plan would "
+                 "cost too much."):
+        got = extract_doc(parse(text), "t")
+        assert {e["canonical"] for e in got.entities if e["label"] == "PERSON"} == {
+            "Dana Whitfield"}, text
+        assert {q["speaker"] for q in got.quotes} == {"Dana Whitfield"}, text
+    from tasks.nlp.names import headline_trimmed, title_case_line
+
+    assert title_case_line("Will Whitfield Be Next?")
+    assert not title_case_line("Dana Whitfield said on Monday that the plan would cost too much.")
+    # a headline name the body never uses is left whole; body names are never cut
+    assert headline_trimmed([("Ines Calder Wins", "PERSON", True), ("Mr Calder", "PERSON", False),
+                             ("Calder Wins", "PERSON", True)]) == [
+        "Calder", "Mr Calder", "Calder"]
+    assert headline_trimmed([("Ines Calder Wins", "PERSON", True),
+                             ("Dana Whitfield", "PERSON", False)])[0] == "Ines Calder Wins"
+    assert headline_trimmed([("Ines Calder Wins", "PERSON", True),
+                             ("Ines Calder", "PERSON", False)])[0] == "Ines Calder"

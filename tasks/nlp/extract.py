@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from tasks.core.version import _meta_id, installed_model_id  # noqa: F401  (re-exported)
 from tasks.ingest.language import LABELS
 from tasks.ingest.records import Article
-from tasks.nlp.names import resolve_mentions
+from tasks.nlp.names import PERSON_LABELS, headline_trimmed, resolve_mentions, title_case_line
 from tasks.nlp.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
 from tasks.nlp.quotes.parse import sentences
 
@@ -79,7 +79,18 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
     ents = [(e.start, offsets[e.start][0], offsets[e.end - 1][0] + offsets[e.end - 1][1],
              LABELS.get(e.label_, e.label_)) for e in doc.ents]  # one label set: PER is PERSON
-    canon = resolve_mentions([(text[a:b], label) for _, a, b, label in ents])
+    lines: dict[int, bool] = {}  # line start -> written in title case (a headline)
+
+    def in_headline(a: int) -> bool:
+        start = text.rfind("\n", 0, a) + 1
+        if start not in lines:
+            end = text.find("\n", a)
+            lines[start] = title_case_line(text[start : end if end >= 0 else len(text)])
+        return lines[start]
+
+    named = headline_trimmed([(text[a:b], label, label in PERSON_LABELS and in_headline(a))
+                              for _, a, b, label in ents])
+    canon = resolve_mentions([(t, label) for t, (_, _, _, label) in zip(named, ents, strict=True)])
     entities = []
     mentions = []
     for i, ((tok, a, b, label), (c, resolved_label)) in enumerate(zip(ents, canon, strict=True)):

@@ -132,6 +132,32 @@ def canonical_names(mentions: Sequence[tuple[str, str]]) -> list[str]:
     return [name for name, _ in resolve_mentions(mentions)]
 
 
+def title_case_line(line: str) -> bool:
+    """A headline written in title case: three words of four letters or more, each capitalised."""
+    long = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
+    return len(long) >= 3 and all(w[0].isupper() for w in long)
+
+
+def headline_trimmed(mentions: Sequence[tuple[str, str, bool]]) -> list[str]:
+    """Each (text, label, in a title-case headline) mention's text, a headline's person name
+    cut to the words from its first to its last that a person mention outside the headlines
+    has: the NER runs title-cased words into the name ('Trump Calls on Obama to Resign': 'Trump
+    Calls'; 'Will Twitter Be Next?': 'Will Twitter'), which as the longest form would become
+    every body mention's canonical name. A name none of whose words the body uses is left
+    whole."""
+    body = {w for t, lab, head in mentions if not head and lab in PERSON_LABELS
+            for w in _tokens(clean_name(t, lab))}
+    out = []
+    for t, lab, head in mentions:
+        if head and lab in PERSON_LABELS and body:
+            words = t.split()
+            known = [k for k, w in enumerate(words) if set(_tokens(w)) & body]
+            if known:
+                t = " ".join(words[known[0] : known[-1] + 1])
+        out.append(t)
+    return out
+
+
 def resolve_mentions(mentions: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """(canonical name, resolved label) per (text, label) mention within one article.
 

@@ -133,9 +133,21 @@ def canonical_names(mentions: Sequence[tuple[str, str]]) -> list[str]:
 
 
 def title_case_line(line: str) -> bool:
-    """A headline written in title case: three words of four letters or more, each capitalised."""
-    long = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
-    return len(long) >= 3 and all(w[0].isupper() for w in long)
+    """A headline written in title case: three words of four letters or more, each capitalised
+    (a line of a paragraph's length is none: the test stops at its first small word)."""
+    if len(line) > TITLE_LINE_CHARS:
+        return False
+    n = 0
+    for m in _TITLE_WORD.finditer(line):
+        if len(m.group()) >= 4:
+            if not m.group()[0].isupper():
+                return False
+            n += 1
+    return n >= 3
+
+
+TITLE_LINE_CHARS = 200
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 def headline_trimmed(mentions: Sequence[tuple[str, str, bool]]) -> list[str]:
@@ -145,6 +157,8 @@ def headline_trimmed(mentions: Sequence[tuple[str, str, bool]]) -> list[str]:
     Calls'; 'Will Twitter Be Next?': 'Will Twitter'), which as the longest form would become
     every body mention's canonical name. A name none of whose words the body uses is left
     whole."""
+    if not any(head for _, _, head in mentions):
+        return [t for t, _, _ in mentions]
     body = {w for t, lab, head in mentions if not head and lab in PERSON_LABELS
             for w in _tokens(clean_name(t, lab))}
     out = []

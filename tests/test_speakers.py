@@ -1395,5 +1395,9 @@ def test_a_headlines_title_cased_words_are_not_part_of_a_name(parse):
         "Calder", "Mr Calder", "Calder"]
     assert headline_trimmed([("Ines Calder Wins", "PERSON", True),
                              ("Dana Whitfield", "PERSON", False)])[0] == "Ines Calder Wins"
+    # two names run together: the first is the headline's subject
+    assert headline_trimmed([("Dana Whitfield Slams Ines Calder", "PERSON", True),
+                             ("Ines Calder", "PERSON", False),
+                             ("Dana Whitfield", "PERSON", False)])[0] == "Dana Whitfield"
     assert headline_trimmed([("Ines Calder Wins", "PERSON", True),
                              ("Ines Calder", "PERSON", False)])[0] == "Ines Calder"

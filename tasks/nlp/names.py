@@ -152,11 +152,11 @@ _TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 def headline_trimmed(mentions: Sequence[tuple[str, str, bool]]) -> list[str]:
     """Each (text, label, in a title-case headline) mention's text, a headline's person name
-    cut to the words from its first to its last that a person mention outside the headlines
-    has: the NER runs title-cased words into the name ('Trump Calls on Obama to Resign': 'Trump
-    Calls'; 'Will Twitter Be Next?': 'Will Twitter'), which as the longest form would become
-    every body mention's canonical name. A name none of whose words the body uses is left
-    whole."""
+    cut to its first run of words that person mentions outside the headlines have: the NER
+    runs title-cased words into the name ('Trump Calls on Obama to Resign': 'Trump Calls';
+    'Will Twitter Be Next?': 'Will Twitter'; 'Hillary Clinton Slams Donald Trump': one name),
+    which as the longest form would become every body mention's canonical name. A name none
+    of whose words the body uses is left whole."""
     if not any(head for _, _, head in mentions):
         return [t for t, _, _ in mentions]
     body = {w for t, lab, head in mentions if not head and lab in PERSON_LABELS
@@ -165,9 +165,11 @@ def headline_trimmed(mentions: Sequence[tuple[str, str, bool]]) -> list[str]:
     for t, lab, head in mentions:
         if head and lab in PERSON_LABELS and body:
             words = t.split()
-            known = [k for k, w in enumerate(words) if set(_tokens(w)) & body]
-            if known:
-                t = " ".join(words[known[0] : known[-1] + 1])
+            known = [bool(set(_tokens(w)) & body) for w in words]
+            if any(known):
+                first = known.index(True)
+                end = known.index(False, first) if False in known[first:] else len(words)
+                t = " ".join(words[first:end])
         out.append(t)
     return out
 

@@ -670,9 +670,24 @@ def test_a_runs_key_files_give_the_live_sets_and_dates_the_articles_files_give(t
     a5 = [d for d in dates if d[0] == ids["a5"]]
     assert [(d[3], d[4], d[6]) for d in a5] == [(PROCESSED, "first_seen", PROCESSED)]
     assert len(dates) == len(ARTICLES)
+    # the corpus step counts the live articles by model and extractor from them, for staleness
+    # after a run and `status` (a5's batch-1 row, extractor x, is superseded by its y row)
+    from tasks.core.sql import load_sql
+    from tasks.store import reprocess
+
+    build.materialize(wh)
+    counted = reprocess.counted_versions(wh)
+    reader = views.connect(wh)
+    assert counted == reader.sql(load_sql("stale.sql")).fetchall() == [
+        ("m", "x", len(ARTICLES) - 1), ("m", "y", 1)]
+    reader.close()
+    with pytest.MonkeyPatch.context() as mp:  # answered from those counts, no article read
+        mp.setattr(views, "connect", lambda *a, **k: pytest.fail("read the articles"))
+        assert reprocess.staleness(wh, "m").stale == len(ARTICLES)
     # written once a folder, and gone with it
     stamps = [f.stat().st_mtime_ns for f in files]
     assert [f.stat().st_mtime_ns for f in key_files(con, wh, batches)] == stamps
     shutil.rmtree(layout.batches_dir(wh) / batch2)
+    assert reprocess.counted_versions(wh) is None  # counts of other batches are not believed
     assert not key_files(con, wh, batches[:-1])[-1].name.startswith(batch2)
     assert not files[-1].exists()

@@ -22,7 +22,8 @@ from tasks.store import layout
 KEY_COLUMNS = (("article_id", "varchar"), ("batch_id", "varchar"), ("source", "varchar"),
                ("source_path", "varchar"), ("published_at", "timestamptz"),
                ("first_seen", "timestamptz"), ("processed_at", "timestamptz"),
-               ("content_hash", "varchar"))
+               ("content_hash", "varchar"), ("model", "varchar"),
+               ("extractor_version", "varchar"))
 
 
 def key_files(con: Any, wh: Path, batches: list[str]) -> list[Path]:

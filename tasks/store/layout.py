@@ -36,7 +36,9 @@ STORY_EDGES_FILE = "story_edges.parquet"  # in aggregates/: text pairs found to 
 # in aggregates/: each copy's text and its story's first text, with the two's similarity
 STORY_SIMILARITY_FILE = "story_similarity.parquet"
 # in aggregates/: each batch folder's article keys and dates, a file a folder (tasks/corpus/keys.py)
-ARTICLE_KEYS = "article_keys.1"
+ARTICLE_KEYS = "article_keys.2"
+# in aggregates/: live articles counted by model and extractor version (sql/article_versions.sql)
+ARTICLE_VERSIONS_FILE = "article_versions.parquet"
 LINEAGE_PREFIX = "lineage."  # in aggregates/: what quote lineage folded and compared (a folder)
 SCHEMA_BATCH = "0-schema"  # an empty batch that gives every view its columns before any data
 SCHEMAS_MARKER = "schemas.sha256"  # in the schema batch: schemas.digest() of its seed files

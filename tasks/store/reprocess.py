@@ -12,7 +12,7 @@ from typing import Any
 from tasks.core.sql import load_sql
 from tasks.core.version import EXTRACTOR_VERSION
 from tasks.store import views
-from tasks.store.layout import PENDING_FILE
+from tasks.store.layout import AGGREGATES, ARTICLE_VERSIONS_FILE, PENDING_FILE
 
 
 @dataclass
@@ -48,13 +48,40 @@ def is_stale(model: str | None, extractor: str, current_model: str | None) -> bo
 def staleness(wh: Path, current_model: str | None) -> Staleness:
     if not views.is_warehouse(wh):
         return Staleness(current_model, EXTRACTOR_VERSION, 0, [])
-    con = views.connect(wh)
-    try:
-        rows = con.sql(load_sql("stale.sql")).fetchall()
-    finally:
-        con.close()
+    rows = counted_versions(wh)
+    if rows is None:
+        con = views.connect(wh)
+        try:
+            rows = con.sql(load_sql("stale.sql")).fetchall()
+        finally:
+            con.close()
     stale = sum(n for m, e, n in rows if is_stale(m, e, current_model))
     return Staleness(current_model, EXTRACTOR_VERSION, stale, [(m, e, n) for m, e, n in rows])
+
+
+def counted_versions(wh: Path) -> list[tuple[Any, ...]] | None:
+    """The counts by model and extractor version the last corpus step wrote
+    (layout.ARTICLE_VERSIONS_FILE), when it counted exactly the committed batches; else None."""
+    import duckdb
+
+    from tasks.store import aggregates
+    from tasks.store.commit import committed_batches
+
+    path = wh / AGGREGATES / ARTICLE_VERSIONS_FILE
+    if not path.is_file():
+        return None
+    con = duckdb.connect(":memory:")
+    try:
+        marks = con.sql("select value from parquet_kv_metadata($p) where key = 'batches'",
+                        params={"p": str(path)}).fetchall()
+        if not marks or bytes(marks[0][0]).decode() != aggregates.digest(committed_batches(wh)):
+            return None
+        return con.sql("select model, extractor_version, articles from read_parquet($p) "
+                       "order by articles desc", params={"p": str(path)}).fetchall()
+    except duckdb.Error:
+        return None  # a torn or foreign file: count again
+    finally:
+        con.close()
 
 
 def selector(wh: Path, everything: bool = False, since: str | None = None,

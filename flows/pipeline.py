@@ -27,8 +27,6 @@ from tasks.run.summary import RunSummary, languages_of, summary_markdown
 from tasks.store import commit, layout, lock, reprocess, runs, staging, views
 from tasks.store.warehouse import Warehouse
 
-TARGET_BYTES_PER_ARTICLE = discover.TARGET_BYTES_PER_ARTICLE
-
 
 def execute(settings: Settings, options: RunOptions | None = None) -> RunSummary:
     """The body of the flow, callable with or without Prefect around it: under the warehouse
@@ -212,7 +210,7 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
     workers = min(settings.processes, len(specs)) if local else 0
     with BatchExecutor(workers, settings.nlp.model, tuple(settings.nlp.disable)) as executor, \
             Progress(sizes, settings.progress, wh,
-                     bytes_per_article=TARGET_BYTES_PER_ARTICLE) as progress:
+                     bytes_per_article=discover.TARGET_BYTES_PER_ARTICLE) as progress:
         futures = [steps.run_batch.submit(s, executor if local else None) for s in specs]
         published = time.monotonic()
         for done, fut in enumerate(as_completed(futures), 1):

@@ -18,6 +18,7 @@ from tasks.ingest.language import LABELS
 from tasks.ingest.records import Article
 from tasks.nlp.names import PERSON_LABELS, headline_trimmed, resolve_mentions, title_case_line
 from tasks.nlp.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
+from tasks.nlp.quotes.marks import paragraph_span
 from tasks.nlp.quotes.parse import sentences
 
 MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts fail with a reason instead
@@ -79,14 +80,13 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
     ents = [(e.start, offsets[e.start][0], offsets[e.end - 1][0] + offsets[e.end - 1][1],
              LABELS.get(e.label_, e.label_)) for e in doc.ents]  # one label set: PER is PERSON
-    lines: dict[int, bool] = {}  # line start -> written in title case (a headline)
+    lines: dict[tuple[int, int], bool] = {}  # a paragraph -> written in title case (a headline)
 
     def in_headline(a: int) -> bool:
-        start = text.rfind("\n", 0, a) + 1
-        if start not in lines:
-            end = text.find("\n", a)
-            lines[start] = title_case_line(text[start : end if end >= 0 else len(text)])
-        return lines[start]
+        span = paragraph_span(text, a)
+        if span not in lines:
+            lines[span] = title_case_line(text[span[0] : span[1]])
+        return lines[span]
 
     named = headline_trimmed([(text[a:b], label, label in PERSON_LABELS and in_headline(a))
                               for _, a, b, label in ents])

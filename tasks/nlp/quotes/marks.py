@@ -107,6 +107,12 @@ def paragraph_start(text: str, pos: int) -> int:
     return text.rfind("\n", 0, pos) + 1
 
 
+def paragraph_span(text: str, pos: int) -> tuple[int, int]:
+    """The character span of the paragraph (the line) holding pos."""
+    end = text.find("\n", pos)
+    return paragraph_start(text, pos), len(text) if end < 0 else end
+
+
 def opens_paragraph(text: str, pos: int) -> bool:
     """Nothing but blanks and quotation marks stands before pos in its paragraph (a quote or a
     word that opens it: the parser's sentences often run over a paragraph break)."""

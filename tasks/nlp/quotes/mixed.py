@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from tasks.nlp.quotes.lexicons import CHARACTERISE_VERBS
-from tasks.nlp.quotes.marks import paragraph_start
+from tasks.nlp.quotes.marks import paragraph_span
 from tasks.nlp.quotes.parse import Index, according_content, complement
 from tasks.nlp.quotes.thresholds import MARK_SLACK_CHARS
 
@@ -20,10 +20,7 @@ def mixed_clause(cue: Token, start: int, end: int, idx: Index) -> tuple[int, int
     clause = _mixed_clause(cue, start, end, idx)
     if clause is None:
         return None
-    text = idx.text
-    lo = paragraph_start(text, cue.idx)
-    hi = text.find("\n", cue.idx)
-    hi = len(text) if hi < 0 else hi
+    lo, hi = paragraph_span(idx.text, cue.idx)
     return max(clause[0], min(lo, start)), min(clause[1], max(hi, end))
 
 

@@ -22,7 +22,7 @@ from tasks.nlp.quotes.lexicons import (
     ROLE_NOUNS,
     STANCE_PREPS,
 )
-from tasks.nlp.quotes.marks import opens_paragraph, previous_paragraph
+from tasks.nlp.quotes.marks import opens_paragraph, paragraph_span, previous_paragraph
 from tasks.nlp.quotes.model import Mention, Quote
 from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised, subject
 from tasks.nlp.quotes.people import is_credit
@@ -68,8 +68,7 @@ def mention_for(tok: Token, mentions: list[Mention], starts: list[int]) -> Menti
 def paragraph_of(tok: Token, text: str) -> tuple[int, int]:
     """The character span of a token's paragraph in the article's text (the Index's: Doc.text
     rebuilds the whole text on every access)."""
-    hi = text.find("\n", tok.idx)
-    return text.rfind("\n", 0, tok.idx) + 1, len(text) if hi < 0 else hi
+    return paragraph_span(text, tok.idx)
 
 
 def body_tagged_person(m: Mention) -> bool:
@@ -79,7 +78,7 @@ def body_tagged_person(m: Mention) -> bool:
         m.canonical.lower().split()[-1] in ORG_WORDS
 
 
-def given_name_apposition(tok: Token) -> tuple[int, int] | None:
+def given_name_apposition(tok: Token) -> tuple[tuple[int, int], str] | None:
     """The span of an appositive written as a person's name (two or three capitalised words, the
     first a given name of the name table) that the NER tagged an organisation or missed: 'One
     pastor supporting Mr. Cruz, Darran Whiting of Liberty Baptist Church, said', 'A woman in
@@ -95,7 +94,7 @@ def given_name_apposition(tok: Token) -> tuple[int, int] | None:
     name = " ".join(w.text for w in run)
     if ORG_WORDS.intersection(w.lower_ for w in run) or gender_of_name(name) is None:
         return None
-    return run[0].idx, run[-1].idx + len(run[-1].text)
+    return (run[0].idx, run[-1].idx + len(run[-1].text)), name
 
 
 def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str],
@@ -143,7 +142,7 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
                     and (mc is None or mc.label == "ORG"):
                 named = given_name_apposition(child)
                 if named is not None:
-                    return named, clean_name(subj.doc.text[named[0]:named[1]]), "PERSON"
+                    return named[0], clean_name(named[1]), "PERSON"
     if m is None and capitalised(subj) and subj.lower_ in TITLES:
         # 'Vice Director of China's National Space Administration Wu Yanhua said', 'Director of
         # National Intelligence Dan Coats said': the parse hangs the name on the office's

@@ -1401,3 +1401,22 @@ def test_a_headlines_title_cased_words_are_not_part_of_a_name(parse):
                              ("Dana Whitfield", "PERSON", False)])[0] == "Dana Whitfield"
     assert headline_trimmed([("Ines Calder Wins", "PERSON", True),
                              ("Ines Calder", "PERSON", False)])[0] == "Ines Calder"
+
+
+def test_a_name_and_its_description_then_said_sign_the_quote_closed_before_them(parse):
+    """'"... ready." Kofi Mensah, a senior strategist at Harbour Bank, said in a note.': the
+    parser ends the sentence at the closing mark, and the cue stands past the next sentence's
+    opening words behind a long description. A reporting verb with nothing reported of its own
+    and its subject opening the sentence signs the quote before it, over a section label before
+    a colon; one that reports a clause of its own does not."""
+    text = ("MARKETS: Shares fell in Tokyo and Seoul on Tuesday.\n\n"
+            "STRATEGIST'S TAKE: \"What matters most is the second day of the talks. Let's see "
+            "who blinks first.\" Kofi Mensah, a senior strategist for Asia at Harbour Bank, "
+            "said in a note to clients.")
+    assert said(parse, text, "cue") == [("Kofi Mensah", "Kofi Mensah", "said")]
+    text = ("The union met on Friday.\n\n\"We will win this.\" Ines Calder, who leads the "
+            "dockers' branch in the port, said after the vote.")
+    assert said(parse, text) == [("Ines Calder", "Ines Calder")]
+    text = ("The union met on Friday.\n\n\"We will win this. We are ready for a long strike.\" "
+            "Ines Calder, who leads the dockers' branch in the port, said the talks would go on.")
+    assert ("Ines Calder", "Ines Calder") not in said(parse, text, direct=True)

@@ -38,6 +38,7 @@ from tasks.nlp.quotes.thresholds import (
     MARK_SLACK_CHARS,
     OPENING_CUE_TOKENS,
     SHORT_SENTENCE_TOKENS,
+    SIGNING_SUBJECT_TOKENS,
     SPEAKER_AFTER_CUE_TOKENS,
     SPEAKER_GAP_TOKENS,
 )
@@ -79,6 +80,25 @@ def sentences_between(idx: Index, start: int, end: int) -> list[Span]:
         if s.end_char > start:
             out.append(s)
     return out
+
+
+# what a reporting verb that signs the quote before it may carry: where, when, how
+SIGNING_DEPS = frozenset({"nsubj", "prep", "npadvmod", "advmod", "punct", "aux", "agent"})
+
+
+def signing_verb(sent: Span) -> Token | None:
+    """The reporting verb that signs a quote closed just before the sentence: the sentence is
+    its subject, opening it, and the verb with only where, when and how after it ('Jo Roe, a
+    strategist at the bank, said in a note.'). A verb with a clause or an object of its own
+    reports that instead ('Jo Roe said the bank would wait.')."""
+    verb = sent.root
+    if verb.lower_ not in REPORTING_VERBS or verb.i - sent.start > SIGNING_SUBJECT_TOKENS:
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.left_edge.i != sent.start or subj.lower_ in PRONOUNS or \
+            any(c.dep_ not in SIGNING_DEPS for c in verb.children):
+        return None
+    return verb
 
 
 def introduces_paragraph(between: str) -> bool:
@@ -147,6 +167,13 @@ def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, 
             # reported clause of its own, attributes the quote
             opening = nxt[:OPENING_CUE_TOKENS]
             candidates.append(opening)
+            signing = signing_verb(nxt)
+            if signing is not None and signing.i >= opening.end:
+                # '"... ready." Jo Roe, a strategist at the bank, said in a note.': a
+                # subject, however long its description, and a reporting verb that reports
+                # nothing of its own sign the quote before them
+                opening = nxt[signing.i - nxt.start : signing.i - nxt.start + 1]
+                candidates.append(opening)
     best: tuple[int, Token, Token] | None = None
     gov: tuple[int, Token, Token] | None = None
     text = idx.text

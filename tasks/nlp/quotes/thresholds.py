@@ -12,6 +12,9 @@ SHORT_SENTENCE_TOKENS = 8
 # When the parser ends the sentence at a closing mark, a cue in this many tokens of the next one
 # still attributes the quote ('"... votes" Trump said, looking out on the crowd.').
 OPENING_CUE_TOKENS = 6
+# Further on, a cue still signs it when only its subject comes first, a name and its
+# description ('"..." Jo Roe, a strategist at the bank, said in a note.'), up to this many tokens.
+SIGNING_SUBJECT_TOKENS = 24
 # How far after a cue (in tokens) the speaker of '"...," said Smith, a former aide' is sought.
 SPEAKER_AFTER_CUE_TOKENS = 14
 # The most words between a closing mark and its cue that can still be the speaker's noun phrase.

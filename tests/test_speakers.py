@@ -1420,3 +1420,19 @@ def test_a_name_and_its_description_then_said_sign_the_quote_closed_before_them(
     text = ("The union met on Friday.\n\n\"We will win this. We are ready for a long strike.\" "
             "Ines Calder, who leads the dockers' branch in the port, said the talks would go on.")
     assert ("Ines Calder", "Ines Calder") not in said(parse, text, direct=True)
+
+
+def test_the_subject_of_a_passive_naming_or_judging_verb_is_what_was_named(parse):
+    """'The levy has been called "a tax on the poor" by Ada Marsh': whoever named it is the
+    agent of the passive, not its subject; with no agent ('what had been dubbed "the quiet
+    week"', 'The scheme was condemned as "reckless"') the sentence names no one. The active
+    form keeps its subject."""
+    text = ("The levy has been called \"a tax on the poor and nothing else\" by Ada Marsh, a "
+            "professor at Eastport University.")
+    assert said(parse, text) == [("Ada Marsh", "Ada Marsh")]
+    for text in ("The council dropped what had been dubbed \"the quiet week\" from the calendar.",
+                 "The new fund will informally be dubbed the \"Harbour Rescue Fund\" and will "
+                 "buy boats."):
+        assert [who for who in said(parse, text)] == [(None, None)], text
+    text = "Ada Marsh called the levy \"a tax on the poor and nothing else\" on Monday."
+    assert said(parse, text) == [("Ada Marsh", "Ada Marsh")]

@@ -12,8 +12,10 @@ from spacy.tokens import Token
 from tasks.nlp.names import ORG_WORDS, TITLES, clean_name, fullest_name, written_as_name
 from tasks.nlp.quotes.lexicons import (
     ACCORDING_TO,
+    CHARACTERISE_VERBS,
     DEFINITE,
     DOCUMENT_NOUNS,
+    NAMING_VERBS,
     ORG_NOUNS,
     PHRASAL_CUES,
     PRONOUNS,
@@ -415,6 +417,23 @@ def made_by(rel: Token) -> Token | None:
     return None
 
 
+def passive_agent(verb: Token, idx: Index) -> Token | None:
+    """The agent of a passive verb, outside quotation marks: the object of a 'by' after it
+    that the parser hangs on the verb or on what the verb named ('called "a tax on the poor"
+    by Jo Roe'), not inside a clause of another verb."""
+    for by in verb.subtree:
+        if by.i <= verb.i or by.lower_ != "by" or by.dep_ not in ("agent", "prep") or \
+                idx.in_quote(by.idx):
+            continue
+        node = by.head
+        while node.i != verb.i and node.pos_ not in ("VERB", "AUX"):
+            node = node.head
+        agent = next((c for c in by.children if c.dep_ == "pobj"), None)
+        if node.i == verb.i and agent is not None:
+            return agent
+    return None
+
+
 def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
                starts: list[int], idx: Index, recent: Iterable[Quote] | None = None) -> None:
     if cue is not None:
@@ -435,6 +454,16 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         # an impersonal passive ('It is predicted that ...', 'It was reported that ...') says
         # who holds the view by not saying it: the 'it' refers to no one, so there is no speaker
         return
+    if cue is not None and subj.dep_ == "nsubjpass" and subj.head.i == cue.i and \
+            cue.lower_ in NAMING_VERBS | CHARACTERISE_VERBS:
+        # 'The plan has been called "reckless" by Ada Marsh', 'what had been dubbed "Golden
+        # Week"': the subject of a passive naming or judging verb is what was named; the one
+        # who named it is the agent, or no one the sentence says
+        agent = passive_agent(cue, idx)
+        if agent is None:
+            return
+        q.evidence.speaker_head = agent.i
+        subj = agent
     if subj.lower_ == "it" and cue is not None and subj.head.i != cue.i and \
             subj.head.lower_ in COPULAS and \
             any(c.dep_ in ("acomp", "attr") and c.lower_ not in CONTROL_ADJECTIVES

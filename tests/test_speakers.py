@@ -1436,3 +1436,22 @@ def test_the_subject_of_a_passive_naming_or_judging_verb_is_what_was_named(parse
         assert [who for who in said(parse, text)] == [(None, None)], text
     text = "Ada Marsh called the levy \"a tax on the poor and nothing else\" on Monday."
     assert said(parse, text) == [("Ada Marsh", "Ada Marsh")]
+
+
+def test_words_set_after_someones_speech_noun_are_its_owners(parse):
+    """'Voters cheered Ada Marsh's vow to "..."', 'backed her comment that "..."': the quoted
+    words are what the vow's or comment's owner said, not the cheering subject's (the parser
+    hangs 'to "fight ..."' on the verb as often as on the noun). A speech noun with no owner
+    leaves the sentence's subject; a noun that is not speech ('her plan to') gives no owner."""
+    text = ("Ada Marsh spoke at noon to the dockers. Voters cheered her vow to \"fight for every "
+            "last job in this valley and the next.\"")
+    assert said(parse, text, "speaker_rule") == [("her", "Ada Marsh", "speech-noun-owner")]
+    text = ("Ada Marsh spoke at noon to the dockers. The crowd backed her comment that \"no "
+            "family should have to choose between heat and food.\"")
+    assert said(parse, text) == [("her", "Ada Marsh")]
+    text = ("Voters cheered Ada Marsh's vow to \"fight for every last job in this valley and "
+            "the next.\"")
+    assert said(parse, text)[0][1] == "Ada Marsh"
+    text = ("Ada Marsh spoke at noon. Union leader Tom Reyes cheered the vow to \"fight for "
+            "every last job in this valley and the next.\"")
+    assert said(parse, text) == [("Tom Reyes", "Tom Reyes")]

@@ -241,6 +241,13 @@ DOCUMENT_NOUNS = word_set("""
     message book article column report study research document website blog interview speech
     remarks testimony
 """)
+# What someone says, as a noun whose owner spoke ('his call for "...", 'Marsh's vow to "..."').
+SPEECH_NOUNS = word_set("""
+    comment comments remark remarks call calls vow vows pledge pledges promise promises claim
+    claims assertion insistence demand demands warning warnings criticism description plea
+    appeal suggestion argument accusation accusations boast quip response reply answer
+    declaration admission denial threat threats prediction proposal words rhetoric slogan
+""")
 # What polls, studies and reports find ('In the latest poll, Clinton led by five points').
 FINDING_NOUNS = word_set("""
     poll polls survey surveys study studies report reports analysis review audit census

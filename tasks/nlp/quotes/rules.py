@@ -46,7 +46,12 @@ from tasks.nlp.quotes.mixed import after_cue, mixed_clause
 from tasks.nlp.quotes.model import Mention, Quote
 from tasks.nlp.quotes.parse import Index
 from tasks.nlp.quotes.people import is_role_noun
-from tasks.nlp.quotes.speakers import attribute, continue_speakers
+from tasks.nlp.quotes.speakers import (
+    attribute,
+    attribute_to_owner,
+    continue_speakers,
+    speech_owner,
+)
 from tasks.nlp.quotes.thresholds import (
     FLOATING_QUOTE_CHARS,
     MARK_SLACK_CHARS,
@@ -464,6 +469,12 @@ def embedding_subjects(quotes: list[Quote], a: Reading) -> list[Quote]:
         sent = tok.sent
         before = [t for t in a.doc[sent.start : tok.i] if t.is_alpha]
         if len(before) < 2:
+            continue
+        owner = speech_owner(tok, a.idx)
+        if owner is not None:
+            # 'cheered Marsh's vow to "..."': the words are the vow's owner's, not the cheering
+            # subject's
+            attribute_to_owner(q, owner, a.mentions, a.starts, a.idx)
             continue
         root = sent.root
         subj = next((c for c in root.children if c.dep_ in EMBEDDING_SUBJECT_DEPS), None)

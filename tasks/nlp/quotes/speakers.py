@@ -22,6 +22,7 @@ from tasks.nlp.quotes.lexicons import (
     PRONOUNS_PERSON,
     RELATIVES,
     ROLE_NOUNS,
+    SPEECH_NOUNS,
     STANCE_PREPS,
 )
 from tasks.nlp.quotes.marks import opens_paragraph, paragraph_span, previous_paragraph
@@ -597,6 +598,65 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
                 _, q.speaker, q.speaker_label = speaker_phrase(issuer, mentions, starts, people,
                                                                text=idx.text)
                 q.speaker_rule = "document-issuer"
+
+
+# how far up the parse from a quote's words its speech noun may stand ('call' <- 'for' <- 'ban')
+OWNER_HOPS = 4
+# the words between a speech noun and what was said ('vow to', 'comment that', 'call for')
+OWNER_LINKS = frozenset({"to", "that", "for", "of", "about", "on", "as"})
+# a clause of its own between the quote and the noun: the words are that clause's
+CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "csubj", "xcomp", "parataxis"})
+
+
+def speech_owner(first: Token, idx: Index) -> Token | None:
+    """The owner of the speech noun whose complement a quote is, written before the quote:
+    'his call for "a total ban"', 'Marsh's vow to "fight for every job"', 'his comment that
+    "..."': the possessive (his, Marsh's). Found up the parse from the quoted words, or next to
+    the opening mark (the parser hangs 'to "fight ..."' on the verb before 'vow' as often as
+    not). None when a clause of its own comes between or the noun has no owner."""
+    def owner_of(noun: Token) -> Token | None:
+        if noun.lower_ not in SPEECH_NOUNS or noun.idx >= first.idx or noun.dep_ in CLAUSE_DEPS:
+            return None
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        return owner if owner is not None and not idx.in_quote(owner.idx) else None
+
+    k = first.i - 1
+    while k >= 0 and idx.in_quote(first.doc[k].idx) is False and first.doc[k].is_punct and \
+            first.doc[k].i >= first.i - 2:
+        k -= 1  # the opening mark
+    if k >= 1 and first.doc[k].lower_ in OWNER_LINKS:
+        k -= 1
+    if k >= 0 and (owner := owner_of(first.doc[k])) is not None:
+        return owner
+    node = first
+    while idx.in_quote(node.idx) and node.head.i != node.i:
+        node = node.head  # out of the quoted words to the word they hang on
+    for _ in range(OWNER_HOPS):
+        if (owner := owner_of(node)) is not None:
+            return owner
+        if node.dep_ in CLAUSE_DEPS and not idx.in_quote(node.idx) or node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def attribute_to_owner(q: Quote, owner: Token, mentions: list[Mention], starts: list[int],
+                       idx: Index) -> None:
+    """The quote is what the owner of its speech noun said: a his or her resolved like he and
+    she, a name as the subject's name is."""
+    if owner.lower_ in ("his", "her", "their", "its"):
+        q.speaker_span = (owner.idx, owner.idx + len(owner.text))
+        q.speaker_text = owner.text
+        q.evidence.speaker_token = owner.i
+        q.speaker, q.speaker_label = resolve_pronoun(owner, mentions, idx, pronoun_labels(owner))
+        if owner.lower_ in ("their", "its") and described_group(owner, idx) is not None:
+            q.speaker = q.speaker_label = None
+    elif owner.lower_ in PRONOUNS or owner.lower_ in ("my", "our", "your"):
+        return
+    else:
+        attribute(q, None, owner, mentions, starts, idx)
+    if q.speaker_span is not None:
+        q.speaker_rule = "speech-noun-owner"
 
 
 def name_head(name: str) -> str | None:

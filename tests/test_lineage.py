@@ -224,7 +224,7 @@ def test_a_later_article_joins_its_quotation(tmp_path):
                        ).fetchall() == [("copy",)]
         # the second run aligned only the new wording against the rest (what the first compared
         # is kept beside the table), and its quotations are a full comparison's
-        kept = wh / "aggregates" / "lineage.quotations-1"
+        kept = wh / "aggregates" / "lineage.quotations-2"
         assert (kept / "pairs.parquet").is_file() and (kept / "seen.parquet").is_file()
         # one part of folded texts a run that folded any: the late article's added one
         assert len(list((kept / "words").glob("*.parquet"))) == 2

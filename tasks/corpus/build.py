@@ -280,7 +280,7 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
     _direct_quote_hashes(con, cache / "hashes")
     con.execute("create or replace temp table lineage_known as "
                 + (f"select h, wid, traceable from read_parquet({_files(words_dir, tokens)})"
-                   if tokens else "select ''::varchar as h, 0::ubigint as wid, "
+                   if tokens else "select 0::ubigint as h, 0::ubigint as wid, "
                    "false as traceable where false"))
     # each direct quote with its wording (null: a text no part holds yet), joined once: the
     # texts to fold, the wordings held and the quotes grouped are all read from it (each its
@@ -463,17 +463,19 @@ FOLD_ROWS = 50_000  # quote texts folded at a time
 
 
 def _direct_quote_hashes(con: Any, folder: Path) -> None:
-    """The temp table lineage_quotes (each direct quote, the MD5 of its text, when it appeared)
-    from the text hashes kept in ``folder``, a part per batch (batch_parts): a run hashes its
-    own batches' direct quotes, not every quote text of the corpus (1.6 s at a million)."""
+    """The temp table lineage_quotes (each direct quote, 64 bits of its text's MD5, when it
+    appeared) from the text hashes kept in ``folder``, a part per batch (batch_parts): a run
+    hashes its own batches' direct quotes, not every quote text of the corpus (1.6 s at a
+    million). (An integer, not the MD5's 32 hex letters: the join of every quote to the
+    wordings is 2.3M rows to 2M at a million articles.)"""
     want = batch_parts(con, folder, lambda todo: con.sql(
-        "select batch_id, article_id, quote_index, md5(coalesce(text, '')) as h from quotes "
-        "where quote_type = 'direct' and batch_id in (select unnest($b))",
+        "select batch_id, article_id, quote_index, md5_number_lower(coalesce(text, '')) as h "
+        "from quotes where quote_type = 'direct' and batch_id in (select unnest($b))",
         params={"b": todo}).to_arrow_table(), keep_batch_id=True, chunk=PART_CHUNK)
     drop_other_parts(folder, want)
     source = (f"read_parquet({_files(folder, sorted(f.removesuffix('.parquet') for f in want))})"
               if want else "(select ''::varchar as article_id, 0 as quote_index, "
-              "''::varchar as h where false)")
+              "0::ubigint as h where false)")
     con.execute("create or replace temp table lineage_quotes as select q.article_id, "
                 "q.quote_index, q.h, epoch_us(d.seen_at) as seen_us, "
                 f"epoch_us(d.first_seen) as first_us from {source} q "
@@ -500,8 +502,8 @@ def _fold_new_texts(con: Any) -> int:
                 "using (article_id, quote_index))", {"b": holding})
     con.execute("drop table lineage_unknown")
     con.execute("create or replace temp table lineage_fresh_words "
-                "(h varchar, wording varchar, traceable boolean)")
-    schema = pa.schema([("h", pa.string()), ("wording", pa.string()), ("traceable", pa.bool_())])
+                "(h ubigint, wording varchar, traceable boolean)")
+    schema = pa.schema([("h", pa.uint64()), ("wording", pa.string()), ("traceable", pa.bool_())])
     count = con.sql("select count(*) from lineage_texts").fetchall()[0][0]
     for lo in range(0, count, FOLD_ROWS):
         batch = con.sql("select h, text from lineage_texts where n > $lo and n <= $hi",

@@ -60,7 +60,7 @@ AGGREGATES: tuple[Aggregate, ...] = (
     # quote lineage (tasks/corpus/lineage.py): which quotes are one quotation; then each
     # quotation's summary, computed in SQL from them (quotations_live)
     Aggregate("quotation_appearances", "quotation_appearances.parquet",
-              "{quotation_appearances_source}", NO_QUOTATIONS, "quotations-1"),
+              "{quotation_appearances_source}", NO_QUOTATIONS, "quotations-2"),
     Aggregate("quotations", "quotations.parquet", "{quotations_source}", "quotations_live",
               "quotations-1"),
 )

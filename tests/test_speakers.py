@@ -1455,3 +1455,15 @@ def test_words_set_after_someones_speech_noun_are_its_owners(parse):
     text = ("Ada Marsh spoke at noon. Union leader Tom Reyes cheered the vow to \"fight for "
             "every last job in this valley and the next.\"")
     assert said(parse, text) == [("Tom Reyes", "Tom Reyes")]
+
+
+def test_a_first_name_alone_outweighs_a_gender_only_the_resolver_inferred(parse):
+    """'Catherine, the target of the line, retorted, "..."' on a dating show's recap, after a
+    'he' the resolver linked to her: that gender rests on a guess, and her first name, which
+    the article uses alone and no speaker has for a surname, says otherwise (the same reading
+    a lone first name gets where the words gave no gender at all)."""
+    text = ("The first group date went to Demi, Nicole and Catherine. He had planned it for "
+            "weeks, and he wanted a pool.\n\nCatherine, the target of the joke, retorted, "
+            "\u201cI\u2019m a good swimmer, and I always have been.\u201d")
+    got = {who: (gender, source) for who, gender, source in _genders(parse, text)}
+    assert got.get("Catherine") == ("female", "name")

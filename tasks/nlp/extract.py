@@ -148,13 +148,16 @@ def add_name_genders(rows: list[dict[str, Any]], inferred: list[bool] | None = N
     our resolver only inferred from pronouns it linked to the person (``inferred``) does not."""
     from tasks.nlp.gender import gender_of_name
 
+    # (a one-word name is read as a first name when it is no other speaker's surname: 'Heather,
+    # a nurse in Halifax, said', as where the words gave no gender at all)
+    surnames = {r["speaker"].split()[-1] for r in rows if r["speaker"] and " " in r["speaker"]}
     for r, guess in zip(rows, inferred or [False] * len(rows), strict=True):
         name = r["speaker"]
         if guess and name and r["speaker_label"] == "PERSON" and " and " not in name and \
-                (g := gender_of_name(name)) is not None and g != r["speaker_gender"]:
+                (g := gender_of_name(name, alone=name not in surnames)) is not None and \
+                g != r["speaker_gender"]:
             r["speaker_gender"], r["speaker_gender_source"] = g, "name"
     said = {r["speaker"]: r["speaker_gender"] for r in rows if r["speaker_gender_source"] == "text"}
-    surnames = {r["speaker"].split()[-1] for r in rows if r["speaker"] and " " in r["speaker"]}
     for r in rows:
         name = r["speaker"]
         if r["speaker_gender"] or not name or r["speaker_label"] != "PERSON" or " and " in name:

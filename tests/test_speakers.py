@@ -1467,3 +1467,22 @@ def test_a_first_name_alone_outweighs_a_gender_only_the_resolver_inferred(parse)
             "\u201cI\u2019m a good swimmer, and I always have been.\u201d")
     got = {who: (gender, source) for who, gender, source in _genders(parse, text)}
     assert got.get("Catherine") == ("female", "name")
+
+
+def test_a_name_an_organisations_noun_introduces_is_no_person(parse):
+    """'The Canadian aid group Gatsby said its ...': the NER tagged the one-word name a
+    person, and it was counted among the quoted people with a man's gender. A name written
+    after an organisation's noun ('group', 'firm', 'charity') names that body; a person is
+    introduced by what they do ('the lawyer Gatsby Jones', 'team captain Joe Smith')."""
+    from tasks.nlp.extract import extract_doc
+
+    for text in ("The children's charity Barnaby said its shelters in the north were full.",
+                 "The Canadian aid group Gatsby said its field director was safe after the "
+                 "attack."):
+        [q] = extract_doc(parse(text), "t").quotes
+        assert q["speaker_label"] == "ORG" and q["speaker_gender"] is None, text
+    for text, name in (("The club hired the lawyer Gatsby Jones. Jones said he would appeal the "
+                        "ruling.", "Gatsby Jones"),
+                       ("Team captain Joe Smith said the club would fight on.", "Joe Smith")):
+        assert [(q["speaker"], q["speaker_label"]) for q in extract_doc(parse(text), "t").quotes
+                if q["cue"] == "said"] == [(name, "PERSON")], text

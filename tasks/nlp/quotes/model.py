@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tasks.nlp.quotes.lexicons import ORG_NOUNS
+
 
 @dataclass
 class Mention:
@@ -20,11 +22,18 @@ class Mention:
         Catholic'), the article inside the mention or before it: a place, body or bloc the NER
         took for a person. People's names take no article, so such a mention is never a person
         for the quote rules. So is a name holding a possessive ("Justin Trudeau's Liberals"):
-        what belongs to someone is a group, not them."""
+        what belongs to someone is a group, not them. So is a name an organisation's noun
+        introduces ('the British aid group Gatsby said its ...', 'the consulting firm Oxford
+        Economics'): people are introduced by what they do, not by such a noun."""
         written = text[self.start : self.end]
+        before = _LAST_WORD.search(text, max(0, self.start - 24), self.start)
         return written[:4].lower() == "the " or \
             text[max(0, self.start - 4) : self.start].lower() == "the " or \
-            bool(re.search(r"['’]s\s+\w", written))
+            bool(re.search(r"['’]s\s+\w", written)) or \
+            before is not None and before.group(1) in ORG_NOUNS
+
+
+_LAST_WORD = re.compile(r"\b([a-z]+)[ \t]+$")
 
 
 @dataclass

@@ -1486,3 +1486,17 @@ def test_a_name_an_organisations_noun_introduces_is_no_person(parse):
                        ("Team captain Joe Smith said the club would fight on.", "Joe Smith")):
         assert [(q["speaker"], q["speaker_label"]) for q in extract_doc(parse(text), "t").quotes
                 if q["cue"] == "said"] == [(name, "PERSON")], text
+
+
+def test_a_name_before_a_prizes_word_is_the_prizes_not_a_she(parse):
+    """'... any Pulitzer prizes, but it works. She knows ...': the NER tagged 'Pulitzer' a
+    person, and the she went to it; a name before 'prize', 'award' or 'medal' is the prize's.
+    The winner named beside the prize keeps her quotes."""
+    from tasks.nlp.extract import extract_doc
+
+    text = ("The advert is not going to win any Pulitzer prizes, but it works. She knows it is "
+            "something that can be debated.")
+    assert [q["speaker"] for q in extract_doc(parse(text), "t").quotes] == [None]
+    text = ("Author Jane Hollis won the Booker Prize last year. She said the award had changed "
+            "her life.")
+    assert [q["speaker"] for q in extract_doc(parse(text), "t").quotes] == ["Jane Hollis"]

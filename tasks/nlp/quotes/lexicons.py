@@ -235,6 +235,9 @@ ORG_NOUNS = word_set("""
     diocese league union university school board council commission corporation business bank
     network airline retailer charity party
 """)
+# Words after a name that make it a prize's, not a person's ('any Pulitzer prizes', 'a Nobel
+# Prize winner').
+AWARD_WORDS = word_set("prize prizes award awards medal medals trophy trophies cup")
 # Things written that speak for their author ('her statement said', 'the RCMP statement').
 DOCUMENT_NOUNS = word_set("""
     statement release post complaint lawsuit suit claim filing letter memo email e-mail tweet

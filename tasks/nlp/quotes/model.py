@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tasks.nlp.quotes.lexicons import ORG_NOUNS
+from tasks.nlp.quotes.lexicons import AWARD_WORDS, ORG_NOUNS
 
 
 @dataclass
@@ -24,16 +24,20 @@ class Mention:
         for the quote rules. So is a name holding a possessive ("Justin Trudeau's Liberals"):
         what belongs to someone is a group, not them. So is a name an organisation's noun
         introduces ('the British aid group Gatsby said its ...', 'the consulting firm Oxford
-        Economics'): people are introduced by what they do, not by such a noun."""
+        Economics'): people are introduced by what they do, not by such a noun. And a name
+        before a prize's word ('any Pulitzer prizes') is the prize's."""
         written = text[self.start : self.end]
         before = _LAST_WORD.search(text, max(0, self.start - 24), self.start)
+        after = _NEXT_WORD.match(text, self.end)
         return written[:4].lower() == "the " or \
             text[max(0, self.start - 4) : self.start].lower() == "the " or \
             bool(re.search(r"['’]s\s+\w", written)) or \
-            before is not None and before.group(1) in ORG_NOUNS
+            before is not None and before.group(1) in ORG_NOUNS or \
+            after is not None and after.group(1).lower() in AWARD_WORDS
 
 
 _LAST_WORD = re.compile(r"\b([a-z]+)[ \t]+$")
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
 
 
 @dataclass

@@ -1436,6 +1436,10 @@ def test_the_subject_of_a_passive_naming_or_judging_verb_is_what_was_named(parse
         assert [who for who in said(parse, text)] == [(None, None)], text
     text = "Ada Marsh called the levy \"a tax on the poor and nothing else\" on Monday."
     assert said(parse, text) == [("Ada Marsh", "Ada Marsh")]
+    # a 'by' in a clause of its own is that clause's agent, not the naming's
+    text = ("The levy was called \"a tax on the poor and nothing else\" after it was mocked by "
+            "Ada Marsh.")
+    assert said(parse, text) == [(None, None)]
 
 
 def test_words_set_after_someones_speech_noun_are_its_owners(parse):

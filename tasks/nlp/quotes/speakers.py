@@ -421,18 +421,24 @@ def made_by(rel: Token) -> Token | None:
 def passive_agent(verb: Token, idx: Index) -> Token | None:
     """The agent of a passive verb, outside quotation marks: the object of a 'by' after it
     that the parser hangs on the verb or on what the verb named ('called "a tax on the poor"
-    by Jo Roe'), not inside a clause of another verb."""
+    by Jo Roe'), not inside a clause of its own ('called "X" after being mocked by Y'). (By
+    dependency labels: the pipeline runs without the tagger, so no part of speech is set.)"""
     for by in verb.subtree:
         if by.i <= verb.i or by.lower_ != "by" or by.dep_ not in ("agent", "prep") or \
                 idx.in_quote(by.idx):
             continue
         node = by.head
-        while node.i != verb.i and node.pos_ not in ("VERB", "AUX"):
+        while node.i != verb.i and node.dep_ not in AGENT_CLAUSE_DEPS:
             node = node.head
         agent = next((c for c in by.children if c.dep_ == "pobj"), None)
         if node.i == verb.i and agent is not None:
             return agent
     return None
+
+
+# a clause between a 'by' and the passive verb: the agent is that clause's
+AGENT_CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "pcomp", "xcomp", "csubj",
+                               "parataxis"})
 
 
 def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
@@ -621,8 +627,7 @@ def speech_owner(first: Token, idx: Index) -> Token | None:
         return owner if owner is not None and not idx.in_quote(owner.idx) else None
 
     k = first.i - 1
-    while k >= 0 and idx.in_quote(first.doc[k].idx) is False and first.doc[k].is_punct and \
-            first.doc[k].i >= first.i - 2:
+    while k >= max(0, first.i - 2) and first.doc[k].is_punct:
         k -= 1  # the opening mark
     if k >= 1 and first.doc[k].lower_ in OWNER_LINKS:
         k -= 1

@@ -1504,3 +1504,20 @@ def test_a_name_before_a_prizes_word_is_the_prizes_not_a_she(parse):
     text = ("Author Jane Hollis won the Booker Prize last year. She said the award had changed "
             "her life.")
     assert [q["speaker"] for q in extract_doc(parse(text), "t").quotes] == ["Jane Hollis"]
+
+
+def test_a_persons_name_before_a_common_noun_is_whom_they_work_for(parse):
+    """'Okafor aides said', 'Okafor supporters say': the name before the noun is whose aides
+    or supporters they are, not who spoke; the quote goes to the description, not to Dana
+    Okafor (who would be counted as quoted). A role the article gave someone by initials the
+    NER took for a person ('the WHL commissioner') is still theirs, and a name before a time
+    ('Okafor Sunday night') is still the speaker."""
+    text = ("Dana Okafor toured the harbour on Monday. Okafor aides said the speech would be "
+            "short and would focus on jobs.")
+    assert said(parse, text)[-1] == ("Okafor aides", None)
+    text = ("Dana Okafor toured the harbour on Monday. Okafor supporters say the port plan "
+            "is the best the region has seen in decades.")
+    assert said(parse, text)[-1][1] != "Dana Okafor"
+    text = ("Dana Okafor spoke to reporters. Okafor Sunday night recounted how the vote had "
+            "been lost in the last hour.")
+    assert "Dana Okafor" in [who for _, who in said(parse, text)]

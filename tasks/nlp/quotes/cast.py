@@ -72,7 +72,7 @@ from tasks.nlp.quotes.people import (
     within,
 )
 from tasks.nlp.quotes.queries import CastQueries
-from tasks.nlp.quotes.speakers import described_subject
+from tasks.nlp.quotes.speakers import described_subject, works_for
 from tasks.nlp.quotes.thresholds import (
     BOUND_VOTES,
     HONORIFIC_VOTES,
@@ -594,8 +594,12 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index,
         person, how = None, ""
         head = idx.doc[q.evidence.speaker_head] if q.evidence.speaker_head is not None else None
         if head is not None and head.text.islower() and head.lower_ not in DOCUMENT_NOUNS and \
-                any(c.dep_ == "poss" and c.ent_type_ for c in head.children):
-            continue  # "Trudeau's office", "McCallum's staff" speak for, but are not, the person
+                any(c.dep_ == "poss" and c.ent_type_ or works_for(c, head) and
+                    (c.ent_type_ == "PERSON" or c.idx in cast.at) for c in head.children):
+            # "Trudeau's office", "McCallum's staff", "Obama aides" speak for, but are not,
+            # the person (initials the NER took for a person are a body: 'the WHL
+            # commissioner' is whom the article gave that role)
+            continue
         if q.evidence.speaker_token is not None and idx.doc[q.evidence.speaker_token].lower_ in FOLLOWED:
             person, how = cast.pronoun(idx.doc[q.evidence.speaker_token]), "pronoun"  # "her statement said"
         elif q.speaker_text.lower() in FOLLOWED:

@@ -100,6 +100,15 @@ def given_name_apposition(tok: Token) -> tuple[tuple[int, int], str] | None:
     return (run[0].idx, run[-1].idx + len(run[-1].text)), name
 
 
+def works_for(name: Token, head: Token) -> bool:
+    """'Surrey staff', 'Obama aides', 'a Trudeau spokesman': a name written before a common
+    noun, as its modifier, is whom they work for or back, not who they are. Not before a time
+    ('Okafor Sunday night recounted': the parser's subject), nor initials (a body's)."""
+    return name.dep_ == "compound" and name.i < head.i and head.text.islower() and \
+        not name.text.isupper() and \
+        not any(t.ent_type_ in ("DATE", "TIME") for t in head.doc[name.i + 1 : head.i + 1])
+
+
 def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], people: list[str],
                     sent_starts: frozenset[int] = frozenset(), text: str | None = None
                     ) -> tuple[tuple[int, int], str | None, str | None]:
@@ -135,6 +144,8 @@ def speaker_phrase(subj: Token, mentions: list[Mention], starts: list[int], peop
         if child.dep_ in ("appos", "compound", "flat") and (child.head.i == subj.i or
                                                            child.dep_ == "appos") and \
                 lo <= child.idx < hi:
+            if works_for(child, subj):
+                continue
             mc = mention_for(child, mentions, starts)
             if mc is not None and (mc.label == "PERSON" or mc.label == "ORG" and
                                    subj.lower_ in ORG_NOUNS and subj.i < child.i):

@@ -1521,3 +1521,25 @@ def test_a_persons_name_before_a_common_noun_is_whom_they_work_for(parse):
     text = ("Dana Okafor spoke to reporters. Okafor Sunday night recounted how the vote had "
             "been lost in the last hour.")
     assert "Dana Okafor" in [who for _, who in said(parse, text)]
+
+
+def test_initials_are_the_name_spelled_out_before_them_even_where_the_ner_tagged_none():
+    """'The Parliamentary Budget Officer released ... But the PBO added' (GGT): the NER tagged
+    the initials and not the name, so 'PBO' was the speaker and a name of its own. With the
+    article's text, the capitalised words whose initials they are, written before them, are
+    the name. Words written only after the initials, or whose initials differ, are not; nor
+    are two letters ('US')."""
+    from tasks.nlp.names import resolve_mentions, spelled_out
+
+    text = ("The Harbour Budget Office released a detailed valuation of the port on Thursday.\n\n"
+            "But the HBO added the caveat that the valuation assumes the work will be done on "
+            "time and on budget.")
+    tagged = [("Thursday", "DATE"), ("HBO", "ORG")]  # the NER's mentions: no spelled-out name
+    assert resolve_mentions(tagged) == tagged
+    assert resolve_mentions(tagged, text) == [("Thursday", "DATE"),
+                                              ("Harbour Budget Office", "ORG")]
+    assert spelled_out("HBO", "The HBO said so. The Harbour Budget Office agreed.") is None
+    assert spelled_out("HBO", "The Harbour Bridge Authority met. The HBO said so.") is None
+    assert spelled_out("EDC", "Export Development Canada lent it. EDC said") == \
+        "Export Development Canada"
+    assert resolve_mentions([("US", "ORG")], "Urban Studies grew. US said") == [("US", "ORG")]

@@ -90,7 +90,8 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
 
     named = headline_trimmed([(text[a:b], label, label in PERSON_LABELS and in_headline(a))
                               for _, a, b, label in ents])
-    canon = resolve_mentions([(t, label) for t, (_, _, _, label) in zip(named, ents, strict=True)])
+    canon = resolve_mentions([(t, label) for t, (_, _, _, label) in zip(named, ents, strict=True)],
+                             text)
     entities = []
     mentions = []
     for i, ((tok, a, b, label), (c, resolved_label)) in enumerate(zip(ents, canon, strict=True)):

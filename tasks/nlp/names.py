@@ -174,7 +174,8 @@ def headline_trimmed(mentions: Sequence[tuple[str, str, bool]]) -> list[str]:
     return out
 
 
-def resolve_mentions(mentions: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+def resolve_mentions(mentions: Sequence[tuple[str, str]],
+                     text: str | None = None) -> list[tuple[str, str]]:
     """(canonical name, resolved label) per (text, label) mention within one article.
 
     A person mention whose words end (or begin) the words of a longer person mention takes the
@@ -188,7 +189,7 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]]) -> list[tuple[str, str
               if lab in PERSON_LABELS and _tokens(c) and _tokens(t)[:1] != _tokens(c)[:1]}
     cleaned = _person_like(cleaned, titled)
     cleaned = _body_like(cleaned, titled)
-    cleaned = _expand_acronyms(cleaned)
+    cleaned = _expand_acronyms(cleaned, text)
     by_label: dict[str, list[str]] = {}
     for name, lab in cleaned:
         key = "PERSON" if lab in PERSON_LABELS else lab
@@ -214,9 +215,13 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())
 
 
-def _expand_acronyms(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _expand_acronyms(cleaned: list[tuple[str, str]],
+                     text: str | None = None) -> list[tuple[str, str]]:
     """An organisation written as its initials ('EDC', 'PBO') is the one the article spelled out
-    with those initials ('Export Development Canada'), whatever label the NER gave either."""
+    with those initials ('Export Development Canada'), whatever label the NER gave either; with
+    the article's ``text``, also where the NER tagged no spelled-out name: an organisation's
+    initials of three letters or more, spelled out in capitalised words before they are first
+    used ('The Parliamentary Budget Officer released ... the PBO added')."""
     spelled: dict[str, tuple[str, str]] = {}
     for name, lab in cleaned:
         if lab not in PERSON_LABELS and " " in name:
@@ -224,10 +229,32 @@ def _expand_acronyms(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
     out = []
     for name, lab in cleaned:
         key = name.replace(".", "")
+        if lab not in PERSON_LABELS and _ACRONYM.match(name) and key not in spelled and \
+                lab == "ORG" and text is not None and len(key) >= 3:
+            found = spelled_out(key, text)
+            if found is not None:
+                spelled[key] = (found, lab)
         if lab not in PERSON_LABELS and _ACRONYM.match(name) and key in spelled:
             name, lab = spelled[key]
         out.append((name, lab))
     return out
+
+
+# the small words a name's initials skip ('Bank of Canada', 'Friends of the Earth')
+_NAME_LINKS = r"(?:(?:of|for|and|the|on|de|du|la|&)\s+)*"
+
+
+def spelled_out(initials_: str, text: str) -> str | None:
+    """The capitalised words whose initials these are, written before the initials first
+    appear: 'PBO' in '... The Parliamentary Budget Officer released ... the PBO added' ->
+    'Parliamentary Budget Officer'; None when the article never spells them out."""
+    first = re.search(rf"\b{re.escape(initials_)}\b", text)
+    if first is None:
+        return None
+    words = [rf"{c}[\w'’-]*" for c in initials_]
+    pattern = r"\b" + (r"\s+" + _NAME_LINKS).join(words) + r"\b"
+    m = re.search(pattern, text[: first.start()])
+    return m.group(0) if m is not None else None
 
 
 def _person_like(cleaned: list[tuple[str, str]],

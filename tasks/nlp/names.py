@@ -227,10 +227,12 @@ def _expand_acronyms(cleaned: list[tuple[str, str]],
         if lab not in PERSON_LABELS and " " in name:
             spelled.setdefault(initials(name), (name, lab))
     out = []
+    tried: set[str] = set()  # initials looked for in the text (an article repeats them)
     for name, lab in cleaned:
         key = name.replace(".", "")
-        if lab not in PERSON_LABELS and _ACRONYM.match(name) and key not in spelled and \
-                lab == "ORG" and text is not None and len(key) >= 3:
+        if lab == "ORG" and _ACRONYM.match(name) and key not in spelled and key not in tried \
+                and text is not None and len(key) >= 3:
+            tried.add(key)
             found = spelled_out(key, text)
             if found is not None:
                 spelled[key] = (found, lab)

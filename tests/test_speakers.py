@@ -1459,6 +1459,9 @@ def test_words_set_after_someones_speech_noun_are_its_owners(parse):
     text = ("Ada Marsh spoke at noon. Union leader Tom Reyes cheered the vow to \"fight for "
             "every last job in this valley and the next.\"")
     assert said(parse, text) == [("Tom Reyes", "Tom Reyes")]
+    text = ("Ada Marsh spoke at noon. Union leader Tom Reyes cheered her plan to \"fight for "
+            "every last job in this valley and the next.\"")
+    assert said(parse, text)[0][1] != "Ada Marsh"
 
 
 def test_a_first_name_alone_outweighs_a_gender_only_the_resolver_inferred(parse):

@@ -9,7 +9,7 @@ between, the views compute the same tables live.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +208,14 @@ def _read_from_now_on(con: Any, name: str, table: Any) -> None:
     for stmt in statements(load_sql("analysis.sql")):
         if placeholder in stmt:
             con.execute(substitute(stmt, {placeholder: source}))
+
+
+def _read_parts_from_now_on(con: Any, name: str, folder: Path, want: Iterable[str]) -> None:
+    """_read_from_now_on for a table kept as parts: the part files just written in ``folder``
+    (``want``, file names), or the table's live stand-in when there are none."""
+    parts = sorted(f.removesuffix(".parquet") for f in want)
+    _read_from_now_on(con, name, f"read_parquet({_files(folder, parts)})" if parts
+                      else aggregates.BY_NAME[name].live)
 
 
 APPEARANCE_FIELDS = (("quotation_id", "string"), ("article_id", "string"),
@@ -713,9 +721,7 @@ def write_article_meta(con: Any, path: Path) -> None:
         os.replace(tmp, basis)
     _drop_earlier_layouts(path, "article_meta")
     # the later tables (co-occurrence reads named_entities) read the rows just written
-    parts = sorted(f.removesuffix(".parquet") for f in want)
-    _read_from_now_on(con, "article_meta", f"read_parquet({_files(path, parts)})" if parts
-                      else aggregates.BY_NAME["article_meta"].live)
+    _read_parts_from_now_on(con, "article_meta", path, want)
 
 
 def _drop_earlier_layouts(path: Path, name: str) -> None:
@@ -756,9 +762,7 @@ def write_quote_speakers(con: Any, path: Path) -> None:
     _drop_earlier_layouts(path, "quote_speakers")
     # the later tables (quotations asks whose names changed) read the parts just written, sorted
     # by name, not every quote's speaker (1.6 s at a million articles)
-    parts = sorted(f.removesuffix(".parquet") for f in want)
-    _read_from_now_on(con, "quote_speakers", f"read_parquet({_files(path, parts)})" if parts
-                      else aggregates.BY_NAME["quote_speakers"].live)
+    _read_parts_from_now_on(con, "quote_speakers", path, want)
 
 
 def write_cooccurrence(con: Any, path: Path) -> None:

@@ -452,6 +452,19 @@ AGENT_CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "pcomp", "xcomp
                                "parataxis"})
 
 
+POSSESSIVES = frozenset({"his", "her", "its", "their"})
+
+
+def resolve_possessive(owner: Token, mentions: list[Mention],
+                       idx: Index) -> tuple[str | None, str | None, bool]:
+    """Whose 'his', 'her', 'its', 'their' (or he, she) a document or a remark is: resolved as
+    the pronoun is; no one for a 'their' the article gave an unnamed plural ('the reporters
+    found ... their report'). The name, its label, and whether it was that unnamed plural."""
+    if described_group(owner, idx) is not None:
+        return None, None, True
+    return (*resolve_pronoun(owner, mentions, idx, pronoun_labels(owner)), False)
+
+
 def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
                starts: list[int], idx: Index, recent: Iterable[Quote] | None = None) -> None:
     if cue is not None:
@@ -588,15 +601,11 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         author = next((c for c in subj.children if c.dep_ == "poss"), None) or next(
             (c for c in subj.children if c.dep_ == "compound" and c.ent_type_ in ("ORG", "PERSON")),
             None)
-        if author is not None and author.lower_ in PRONOUNS_PERSON | {"his", "its", "their"}:
+        if author is not None and author.lower_ in PRONOUNS_PERSON | POSSESSIVES:
             q.evidence.speaker_token = author.i
-            q.speaker, q.speaker_label = resolve_pronoun(author, mentions, idx,
-                                                         pronoun_labels(author))
-            q.speaker_rule = "document-author"
-            if described_group(author, idx) is not None:
-                # 'the reporters found ... According to their report': theirs, unnamed
-                q.speaker = q.speaker_label = None
-                q.speaker_rule = "pronoun-description"
+            q.speaker, q.speaker_label, described = resolve_possessive(author, mentions, idx)
+            # 'the reporters found ... According to their report': theirs, unnamed
+            q.speaker_rule = "pronoun-description" if described else "document-author"
         elif author is not None:
             _, q.speaker, q.speaker_label = speaker_phrase(author, mentions, starts, people,
                                                            text=idx.text)
@@ -660,13 +669,11 @@ def attribute_to_owner(q: Quote, owner: Token, mentions: list[Mention], starts: 
                        idx: Index) -> None:
     """The quote is what the owner of its speech noun said: a his or her resolved like he and
     she, a name as the subject's name is."""
-    if owner.lower_ in ("his", "her", "their", "its"):
+    if owner.lower_ in POSSESSIVES:
         q.speaker_span = (owner.idx, owner.idx + len(owner.text))
         q.speaker_text = owner.text
         q.evidence.speaker_token = owner.i
-        q.speaker, q.speaker_label = resolve_pronoun(owner, mentions, idx, pronoun_labels(owner))
-        if owner.lower_ in ("their", "its") and described_group(owner, idx) is not None:
-            q.speaker = q.speaker_label = None
+        q.speaker, q.speaker_label, _ = resolve_possessive(owner, mentions, idx)
     elif owner.lower_ in PRONOUNS or owner.lower_ in ("my", "our", "your"):
         return
     else:

@@ -154,7 +154,8 @@ def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, 
     prev_tok = first.start - 1
     if prev_tok >= 0:
         prev = idx.sents[idx.sent_of(prev_tok)]
-        if prev.text.rstrip().endswith(":") or doc[prev_tok].text == ":":
+        # (its text sliced from the article's: Span.text makes a Token object for every word)
+        if idx.text[idx.starts[prev.start] : idx.starts[first.start]].rstrip().endswith(":"):
             candidates.append(prev)
     opening: Span | None = None
     if last.end < len(doc):

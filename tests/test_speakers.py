@@ -1546,3 +1546,54 @@ def test_initials_are_the_name_spelled_out_before_them_even_where_the_ner_tagged
     assert spelled_out("EDC", "Export Development Canada lent it. EDC said") == \
         "Export Development Canada"
     assert resolve_mentions([("US", "ORG")], "Urban Studies grew. US said") == [("US", "ORG")]
+
+
+def test_who_is_the_person_named_right_before_it_not_a_body_the_parser_chose():
+    """'Telegram ... was singled out by prime minister Theresa May who said the app ...'
+    (newsplease): the parser hung the relative clause on the sentence's subject, an app, and
+    the words went to it. 'who' stands for a person: the one named right before it, a comma
+    between or not, where the parser's antecedent is something named that is no person. A
+    person or a description the parser chose keeps the clause ('the wife of Jo Roe, who
+    said': hers)."""
+    from spacy.lang.en import English
+    from spacy.tokens import Doc
+
+    from tasks.nlp.quotes.model import Mention
+    from tasks.nlp.quotes.speakers import relative_antecedent
+
+    vocab = English().vocab  # (its lexical attributes: the lower-case forms)
+
+    def antecedent(words, heads, deps, tagged):
+        doc = Doc(vocab, words=words, heads=heads, deps=deps)
+        mentions = [Mention(doc[a].idx, doc[b].idx + len(doc[b]), label, " ".join(words[a:b + 1]))
+                    for a, b, label in tagged]
+        who = next(t for t in doc if t.lower_ == "who")
+        return relative_antecedent(who, mentions, [m.start for m in mentions]).text
+
+    # (the parse as the model gave it: 'said' a relative clause of 'Snapgram', token 0)
+    words = "Snapgram was singled out by minister Helen Carver who said the app is a haven .".split()
+    heads = [2, 2, 2, 2, 2, 7, 7, 4, 9, 0, 11, 12, 9, 14, 12, 2]
+    deps = ["nsubjpass", "auxpass", "ROOT", "prt", "agent", "compound", "compound", "pobj",
+            "nsubj", "relcl", "det", "nsubj", "ccomp", "det", "attr", "punct"]
+    assert antecedent(words, heads, deps, [(0, 0, "ORG"), (6, 7, "PERSON")]) == "Carver"
+    assert antecedent(words, heads, deps, [(0, 0, "PERSON"), (6, 7, "PERSON")]) == "Snapgram"
+    words = "They met the wife of Jo Roe , who said the plan was fair .".split()
+    heads = [1, 1, 3, 1, 3, 4, 6, 3, 9, 3, 11, 12, 9, 12, 1]
+    deps = ["nsubj", "ROOT", "det", "dobj", "prep", "compound", "pobj", "punct", "nsubj",
+            "relcl", "det", "nsubj", "ccomp", "acomp", "punct"]
+    assert antecedent(words, heads, deps, [(5, 6, "PERSON")]) == "wife"
+
+
+def test_a_name_the_article_calls_it_continues_as_no_he_or_she(parse):
+    """'Telegram has previously been accused of harbouring ... content on its platform and was
+    recently singled out by prime minister Theresa May ... "...," she said.' (newsplease):
+    the main subject before the quote is the app, which the cast took for a person the NER
+    had not tagged and made the she (a woman, by the pronoun). An 'its' in the clause the
+    name is the subject of says it is a thing: the she stays the woman just named."""
+    text = ("The app store's owner said on Tuesday that it had restored the messaging service "
+            "after a week.\n\n"
+            "Telegram has long been accused of hosting extremist content on its platform and was "
+            "recently singled out by interior minister Helen Carver, who said the app was a "
+            "refuge for criminals.\n\n"
+            '"No company wants to be known as the first choice of criminals," she said.')
+    assert said(parse, text, direct=True) == [("she", "Helen Carver")]

@@ -100,6 +100,24 @@ def given_name_apposition(tok: Token) -> tuple[tuple[int, int], str] | None:
     return (run[0].idx, run[-1].idx + len(run[-1].text)), name
 
 
+def relative_antecedent(rel: Token, mentions: list[Mention], starts: list[int]) -> Token:
+    """What a relative pronoun stands for: the parser's antecedent, except that 'who' is a
+    person's, the one named right before it (a comma between), where the parser hung the
+    clause on something named that is no person ('Telegram ... was singled out by Theresa
+    May who said ...': the clause went to 'Telegram', the sentence's subject)."""
+    ante = rel.head.head
+    if rel.lower_ != "who" or rel.i == 0:
+        return ante
+    prev = rel.doc[rel.i - 1]
+    if prev.text == "," and prev.i > 0:
+        prev = rel.doc[prev.i - 1]
+    named, there = mention_for(prev, mentions, starts), mention_for(ante, mentions, starts)
+    if named is None or named.label != "PERSON" or there is None or there.label == "PERSON" \
+            or there.start <= prev.idx < there.end:
+        return ante  # (a description, 'the wife of Jo Roe, who said', keeps the parser's)
+    return prev
+
+
 def works_for(name: Token, head: Token) -> bool:
     """'Surrey staff', 'Obama aides', 'a Trudeau spokesman': a name written before a common
     noun, as its modifier, is whom they work for or back, not who they are. Not before a time
@@ -533,8 +551,9 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
     people = person_names(mentions)
     if subj.lower_ in RELATIVES and subj.head.dep_ == "relcl" and subj.head.head.i != subj.i:
         # "Smith, who said ...": the mention is "who", the speaker its antecedent
-        _, q.speaker, q.speaker_label = speaker_phrase(subj.head.head, mentions, starts, people,
-                                                        idx.sent_start_set, idx.text)
+        _, q.speaker, q.speaker_label = speaker_phrase(
+            relative_antecedent(subj, mentions, starts), mentions, starts, people,
+            idx.sent_start_set, idx.text)
         q.speaker_rule = "relative-clause"
         q.speaker_span = (subj.idx, subj.idx + len(subj.text))
         q.speaker_text = subj.text

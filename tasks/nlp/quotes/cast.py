@@ -56,7 +56,7 @@ from tasks.nlp.quotes.marks import (
     previous_paragraph,
 )
 from tasks.nlp.quotes.model import Mention, Quote
-from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised
+from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised, own_clause
 from tasks.nlp.quotes.people import (
     ORG_ENTS,
     SILENT_LABELS,
@@ -483,7 +483,7 @@ class Cast(CastQueries):
                 tagged is not None and tagged.label == "PERSON" or \
                 tagged is not None and self._read_as_a_place(tagged) or \
                 first.i > 0 and doc[first.i - 1].lower_ in ("the", "a", "an") or \
-                called_it(tok, idx):
+                written_as_a_thing(tok, idx):
             return None
         name = clean_name("".join(t.text_with_ws for t in run).strip())
         if not name or ORG_WORDS.intersection(name_words(name)) or name.lower() in TITLES:
@@ -535,23 +535,13 @@ class Cast(CastQueries):
         return max(prior.start_char, paragraph_start(text, opening))
 
 
-def called_it(subj: Token, idx: Index) -> bool:
+def written_as_a_thing(subj: Token, idx: Index) -> bool:
     """'Telegram has been accused of harbouring extremist content on its platform': an 'its'
-    in the clause the name is the subject of, with no subject of its own between, is the
-    name's: the article writes of it as a thing, which no he or she continues."""
+    in the clause the name is the subject of is the name's (rules.called_it reads PERSON
+    mentions so): the article writes of it as a thing, which no he or she continues."""
     verb = subj.head
-    for t in verb.subtree:
-        if t.lower_ not in NEUTER_POSSESSIVES or idx.in_quote(t.idx):
-            continue
-        a = t.head
-        while a.i != verb.i and not any(c.dep_ in SUBJECT_DEPS for c in a.children):
-            a = a.head
-        if a.i == verb.i:
-            return True
-    return False
-
-
-NEUTER_POSSESSIVES = frozenset({"its", "itself"})
+    return any(t.lower_ == "its" and t.dep_ == "poss" and not idx.in_quote(t.idx) and
+               own_clause(t, verb) for t in verb.subtree)
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # cues that say the speaker goes on with what they were saying ('..., he added')
 CONTINUING_CUES = frozenset({"add", "added", "adds", "adding", "continued", "continues",

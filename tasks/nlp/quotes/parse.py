@@ -391,3 +391,14 @@ def according_content(tok: Token, idx: Index) -> tuple[int, int] | None:
     phrase = {t.i for t in tok.subtree}
     toks = trim([t for t in sent if t.i not in phrase and not t.is_space])
     return char_span(toks) if len(toks) >= MIN_CLAUSE_TOKENS else None
+
+
+def own_clause(t: Token, verb: Token) -> bool:
+    """Whether ``t`` belongs to ``verb``'s own clause: no other clause with a subject of its own
+    lies between them."""
+    node = t.head
+    while node.i != verb.i:
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children) or node.dep_ == "ROOT":
+            return False
+        node = node.head
+    return True

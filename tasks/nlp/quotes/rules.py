@@ -44,7 +44,7 @@ from tasks.nlp.quotes.marks import (
 )
 from tasks.nlp.quotes.mixed import after_cue, mixed_clause
 from tasks.nlp.quotes.model import Mention, Quote
-from tasks.nlp.quotes.parse import Index
+from tasks.nlp.quotes.parse import Index, own_clause
 from tasks.nlp.quotes.people import is_role_noun
 from tasks.nlp.quotes.speakers import (
     attribute,
@@ -590,16 +590,6 @@ def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
                 it.add(m.canonical)
     return frozenset(it - personal)
 
-
-def own_clause(t: Token, verb: Token) -> bool:
-    """Whether ``t`` belongs to ``verb``'s own clause: no other clause with a subject of its own
-    lies between them."""
-    node = t.head
-    while node.i != verb.i:
-        if any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children) or node.dep_ == "ROOT":
-            return False
-        node = node.head
-    return True
 
 
 def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,

@@ -1597,3 +1597,25 @@ def test_a_name_the_article_calls_it_continues_as_no_he_or_she(parse):
             "refuge for criminals.\n\n"
             '"No company wants to be known as the first choice of criminals," she said.')
     assert said(parse, text, direct=True) == [("she", "Helen Carver")]
+
+
+def test_a_name_written_with_a_capital_inside_is_a_brand_not_a_person(parse):
+    """The small model tags 'SpaceX' a person, again and again (newsplease: 72 mentions), so
+    'The firm said' found no organisation and went to the rocket. A capital inside one word
+    after lower-case letters is how companies and products write their names; a person's
+    name has one only after a particle ('McCain', 'DeSantis', 'LeBron')."""
+    from tasks.nlp.quotes import extract_quotes
+    from tasks.nlp.quotes.model import Mention
+    from tasks.nlp.quotes.rules import written_as_a_brand
+
+    assert [w for w in ("SkyHaul", "YouTube", "PayPal", "McCain", "MacKenzie", "DeSantis",
+                        "LeBron", "DiCaprio", "O'Neill", "Kilroy-Silk", "NATO", "iPhone")
+            if written_as_a_brand(w)] == ["SkyHaul", "YouTube", "PayPal"]
+    text = ("SkyHaul said on Friday that it had delayed the launch of its giant rocket until "
+            "2019. The firm said it was still on course to test the engines this year.")
+    doc = parse(text)
+    at = text.index("SkyHaul")
+    # the NER's reading as the small model gives it for such names: a person
+    mentions = [Mention(at, at + len("SkyHaul"), "PERSON", "SkyHaul")]
+    firm = [q for q in extract_quotes(doc, mentions, text) if q.speaker_text == "The firm"]
+    assert [(q.speaker, q.speaker_label) for q in firm] == [("SkyHaul", "ORG")]

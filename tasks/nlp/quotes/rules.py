@@ -227,6 +227,22 @@ def surnames_of(mentions: list[Mention]) -> frozenset[str]:
 CREDIT_WORDS = frozenset("and of the by for photo photograph file courtesy credit handout".split())
 
 
+# what a person's name may open with before a capital of its own: 'McCain', 'MacKenzie',
+# 'DeSantis', 'LeBron', 'DiCaprio', 'JaVale', 'VanderWaal', 'FitzGerald', 'ElBaradei'
+NAME_PARTICLES = frozenset("mc mac de di da du la le lo van vander vanden von fitz ja ke ta "
+                           "sha el al ben bin abu st".split())
+
+
+def written_as_a_brand(word: str) -> bool:
+    """A capital inside one word after lower-case letters ('SpaceX', 'YouTube', 'PayPal',
+    'WhatsApp') is how companies and products write their names, and no person's, except
+    after a particle ('McCain', 'DeSantis', 'LeBron')."""
+    for k in range(1, len(word)):
+        if word[k].isupper() and word[k - 1].islower():
+            return word[0].isupper() and word[:k].lower() not in NAME_PARTICLES
+    return False
+
+
 def missed_surnames(doc: Doc, mentions: list[Mention], text: str) -> list[Mention]:
     """A person's surname written alone that the NER tagged as nothing, or as an organisation
     it tags nowhere else: a mention of the one full name of the article ending in it
@@ -576,6 +592,9 @@ def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
             it.add(m.canonical)
             continue
         if " " in m.canonical.strip():
+            continue
+        if written_as_a_brand(m.canonical.strip()):
+            it.add(m.canonical)  # 'SpaceX', 'YouTube': no person's name is written so
             continue
         if head.dep_ not in ("nsubj", "nsubjpass"):
             continue

@@ -1619,3 +1619,18 @@ def test_a_name_written_with_a_capital_inside_is_a_brand_not_a_person(parse):
     mentions = [Mention(at, at + len("SkyHaul"), "PERSON", "SkyHaul")]
     firm = [q for q in extract_quotes(doc, mentions, text) if q.speaker_text == "The firm"]
     assert [(q.speaker, q.speaker_label) for q in firm] == [("SkyHaul", "ORG")]
+
+
+def test_no_name_runs_over_a_line_break(parse):
+    """'REUTERS/Jonathan Ernst\\nTrump said ...' (newsplease), 'Justin Trudeau\\n\\nTrudeau'
+    (GGT): the NER ran a photo credit into the name opening the next paragraph, and the
+    speaker was 'Jonathan Ernst Trump'. Each line's words are a mention of their own; past
+    the first line, only a person's."""
+    text = ("Prime Minister Dana Okafor met the premiers in Halifax on Monday.\n\n"
+            "A protester holds a sign outside the court. REUTERS/Maria Olsen\n"
+            "Okafor said the ruling would be appealed within a week.")
+    doc = parse(text)
+    ex = extract_doc(doc, "t", text=text)
+    assert "Maria Olsen" in [e["text"] for e in ex.entities]
+    assert all("\n" not in e["text"] for e in ex.entities)
+    assert [q["speaker"] for q in ex.quotes] == ["Dana Okafor"]

@@ -57,6 +57,31 @@ def model_id(nlp: Language) -> str:
 
 
 
+def line_pieces(text: str, start: int, end: int, offsets: list[list[int]], label: str
+                ) -> list[tuple[int, int, int, str]]:
+    """An entity's (first token, start char, end char, label), one per line it spans: no name
+    runs over a line break, where the NER joins a photo credit to the name opening the next
+    paragraph ('Jonathan Ernst\nTrump', 'Justin Trudeau\n\nTrudeau'): each line's words are a
+    mention of their own, with the same label; past the first line only a person's (a line's
+    first word that ran on from an organisation is seldom one: 'The Associated
+    Press\n\nWarning: This story contains ...')."""
+    a, b = offsets[start][0], offsets[end - 1][0] + offsets[end - 1][1]
+    if "\n" not in text[a:b]:
+        return [(start, a, b, label)]
+    out: list[tuple[int, int, int, str]] = []
+    for k in range(start, end):
+        s, n = offsets[k]
+        if not text[s : s + n].strip():
+            continue  # a line break's own token
+        if out and "\n" not in text[out[-1][2] : s]:
+            out[-1] = (out[-1][0], out[-1][1], s + n, label)  # the same line goes on
+        elif not out or label == "PERSON":
+            out.append((k, s, s + n, label))
+        else:
+            break
+    return out
+
+
 @dataclass
 class Extracted:
     """Entity and quote rows of one article (plain dicts in the table schemas' column order)."""
@@ -78,8 +103,8 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     # character offsets from the token arrays: a Span's start_char, end_char and text each
     # build Token objects
     offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-    ents = [(e.start, offsets[e.start][0], offsets[e.end - 1][0] + offsets[e.end - 1][1],
-             LABELS.get(e.label_, e.label_)) for e in doc.ents]  # one label set: PER is PERSON
+    ents = [piece for e in doc.ents for piece in line_pieces(
+        text, e.start, e.end, offsets, LABELS.get(e.label_, e.label_))]  # PER is PERSON
     lines: dict[tuple[int, int], bool] = {}  # a paragraph -> written in title case (a headline)
 
     def in_headline(a: int) -> bool:

@@ -1634,3 +1634,18 @@ def test_no_name_runs_over_a_line_break(parse):
     assert "Maria Olsen" in [e["text"] for e in ex.entities]
     assert all("\n" not in e["text"] for e in ex.entities)
     assert [q["speaker"] for q in ex.quotes] == ["Dana Okafor"]
+
+
+def test_a_name_before_a_long_description_set_off_by_commas_speaks(parse):
+    """'"...," Trump, the 2016 GOP presidential frontrunner nationally and ... by a wide margin
+    after winning the New Hampshire primaries, said when Boyle asked him a question.' (PolNeAR
+    train): the parse made the name no subject of 'said', the words between the mark and the
+    verb were too many for a speaker's phrase, and the quote went to the asker. The name before
+    the first comma speaks, however long the description (quoted words in it too)."""
+    text = ('"That was a fair question, a very fair question," Dana Okafor, the party\'s '
+            "frontrunner nationally and the polling leader in the province by a wide margin "
+            "after winning the first primary, said when Lee asked her about the budget.")
+    assert said(parse, text)[0][:2] == ("Dana Okafor", "Dana Okafor")
+    text = ('"We have had better conventions than this one," Ohio delegate Marta Quill, '
+            'wearing a wide hat and "Okafor for Premier" campaign pins, said.')
+    assert said(parse, text)[0][:2] == ("Marta Quill", "Marta Quill")

@@ -340,6 +340,10 @@ def adjacent_subject(cue: Token, start: int, end: int, idx: Index) -> Token | No
     else:
         return None
     words = [t for t in gap if not t.is_punct]  # (a name's appositive sits between commas)
+    if gap and cue.idx >= end and (len(words) > SPEAKER_GAP_TOKENS or
+                                   any(t.text in GAP_STOP for t in gap)):
+        gap = described_name(gap, cue)
+        words = gap
     if not gap or len(words) > SPEAKER_GAP_TOKENS or \
             any(t.text in GAP_STOP or t.is_space for t in gap):
         return None
@@ -349,6 +353,24 @@ def adjacent_subject(cue: Token, start: int, end: int, idx: Index) -> Token | No
                 any(t.ent_type_ == "PERSON" for t in gap)):
         return None  # (a title in lower case may come first: 'lead researcher Jo Roe, a ...')
     return np_head(gap)
+
+
+def described_name(gap: list[Token], cue: Token) -> list[Token]:
+    """'"...," Texas delegate Bill Eastland, wearing a cowboy hat and "Ted Cruz" campaign pins,
+    said.': a name, then a description set off by commas however long (quoted words in it
+    too), then the verb: the words before the first comma, when they hold a person's name and
+    the description closes with a comma just before the verb, on one line and in one sentence
+    (the parse had made the name no subject of 'said'). Else no words."""
+    comma = next((k for k, t in enumerate(gap) if t.text == ","), None)
+    if comma is None or not 0 < comma <= SPEAKER_GAP_TOKENS or gap[-1].text != "," or \
+            gap[-1].i != cue.i - 1:
+        return []
+    name = gap[:comma]
+    if any(t.text in GAP_STOP or t.is_space for t in name) or \
+            not any(t.ent_type_ == "PERSON" for t in name) or \
+            any(t.is_space or t.text in (".", "!", "?", ";") for t in gap[comma:]):
+        return []
+    return name
 
 
 def colon_attribution(start: int, idx: Index) -> tuple[Token | None, Token] | None:

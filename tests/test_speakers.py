@@ -1649,3 +1649,18 @@ def test_a_name_before_a_long_description_set_off_by_commas_speaks(parse):
     text = ('"We have had better conventions than this one," Ohio delegate Marta Quill, '
             'wearing a wide hat and "Okafor for Premier" campaign pins, said.')
     assert said(parse, text)[0][:2] == ("Marta Quill", "Marta Quill")
+
+
+def test_a_quote_paragraph_after_an_issued_statement_is_the_issuers(parse):
+    """'At Brazile's direction, the DNC issued a statement apologizing to Sanders for the
+    emails, which included staff members suggesting someone should question ...' then a
+    paragraph that is all quote (PolNeAR train): the statement's words, its issuer's. A belief
+    reported earlier in that paragraph ('someone should question') gives the floor to no one."""
+    text = ("Party chair Lena Moss will step down after the convention.\n\n"
+            "At her direction, the Westshore Party issued a statement apologizing to Tom Reyes "
+            "for the emails, which included staff members suggesting someone should question "
+            "his record.\n\n"
+            '"On behalf of everyone at the party, we want to offer a deep and sincere apology '
+            'to Tom Reyes and his supporters for the remarks made over email."')
+    assert said(parse, text, "speaker_rule", direct=True) == [
+        ("the Westshore Party", "Westshore Party", "issued-document")]

@@ -44,7 +44,7 @@ from tasks.nlp.quotes.marks import (
 )
 from tasks.nlp.quotes.mixed import after_cue, mixed_clause
 from tasks.nlp.quotes.model import Mention, Quote
-from tasks.nlp.quotes.parse import Index, own_clause
+from tasks.nlp.quotes.parse import Index, capitalised, own_clause
 from tasks.nlp.quotes.people import is_role_noun
 from tasks.nlp.quotes.speakers import (
     attribute,
@@ -346,6 +346,7 @@ def after_its_speaker(c: Candidate, a: Reading) -> Outcome:
 
 def refloat(quotes: list[Quote], a: Reading) -> list[Quote]:
     """A floating paragraph belongs to whoever the paragraph before it gives the floor: the
+    issuer of a statement or letter that paragraph ends on (issued_document), else the
     speaker of reported speech there ('Brooks said he obtained housing'; the direct quotes the
     rules saw first may lie further back), else a person that paragraph ends on as its subject
     ('Mary Nicholson ... agreed with Williamson's approach.'), news's way of introducing the
@@ -356,19 +357,46 @@ def refloat(quotes: list[Quote], a: Reading) -> list[Quote]:
         if q.evidence.floats:
             para = paragraph_start(a.text, q.start)
             before = previous_paragraph(a.text, q.start)
-            if latest is not None and latest.end > before and latest.speaker_span != q.speaker_span \
-                    and latest.speaker:
+            last = a.idx.sents[a.idx.sent_of(a.idx.token_at(max(before, para - 2)))]
+            issuer = issued_document(last, a.idx) if last.start_char >= before else None
+            if issuer is not None and (latest is None or not latest.speaker or
+                                       latest.end <= last.start_char):
+                # 'the DNC issued a statement apologizing ...' ends the paragraph before: the
+                # statement follows, whatever was reported before it
+                attribute(q, None, issuer, a.mentions, a.starts, a.idx, quotes)
+                q.speaker_rule = "issued-document"
+            elif latest is not None and latest.end > before and \
+                    latest.speaker_span != q.speaker_span and latest.speaker:
                 q.speaker, q.speaker_label = latest.speaker, latest.speaker_label
                 q.speaker_rule = "refloat"
                 q.speaker_span, q.speaker_text = latest.speaker_span, latest.speaker_text
             elif q.evidence.floats == "continues" and (latest is None or latest.end <= before):
-                last = a.idx.sents[a.idx.sent_of(a.idx.token_at(max(before, para - 2)))]
                 subj = person_subject(last, a.surnames)
                 if last.start_char >= before and subj is not None and not a.idx.in_quote(subj.idx):
                     attribute(q, None, subj, a.mentions, a.starts, a.idx, quotes)
         if q.speaker_span is not None:
             latest = q
     return quotes
+
+
+ISSUING_VERBS = frozenset("issue issued issues release released releases publish published "
+                          "publishes post posted posts send sent sends".split())
+
+
+def issued_document(sent: Span, idx: Index) -> Token | None:
+    """'The DNC issued a statement apologizing to Sanders for the emails.' ending the paragraph
+    before a paragraph that is all quote: the quote is the statement, the issuer's words. The
+    subject of the verb that issued, released, published, posted or sent a document, when it
+    names someone (a name, an organisation) or is a he or she (attribute resolves it)."""
+    for tok in sent:
+        if tok.dep_ != "dobj" or tok.lower_ not in DOCUMENT_NOUNS or \
+                tok.head.lower_ not in ISSUING_VERBS or idx.in_quote(tok.idx):
+            continue
+        subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None and (subj.lower_ in ("he", "she") or subj.ent_type_ in (
+                "PERSON", "ORG", "NORP") or capitalised(subj)):
+            return subj
+    return None
 
 
 def unsigned_documents(quotes: list[Quote], a: Reading) -> list[Quote]:

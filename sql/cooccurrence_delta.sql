@@ -21,9 +21,14 @@ select coalesce(o.name, n.name) as name
 from cooc_basis o full outer join identity_names n on o.name = n.name
 where o.identity is distinct from n.identity or o.kind is distinct from n.kind;
 
+-- the kept articles naming a changed name, found first and then read (one 'article_id in
+-- (subquery over cooc_kept)' planned both scans of 16M rows into one join: 1.7 s at a million
+-- articles, 0.5 s in two steps)
+create or replace temp table cooc_affected_ids as
+select distinct article_id from cooc_kept where canonical in (select name from cooc_changed);
+
 create or replace temp table cooc_affected as
-select * from cooc_kept
-where article_id in (select k.article_id from cooc_kept k join cooc_changed c on c.name = k.canonical);
+select k.* from cooc_kept k semi join cooc_affected_ids using (article_id);
 
 create or replace temp table cooc_delta as
 with minus_ids as (

@@ -374,11 +374,13 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
             con.execute(f"copy (select wid from lineage_keys order by wid) to {literal(tmp)} "
                         "(format parquet, compression zstd)")
     # the wordings that can be in a quotation: said twice, or in a pair
+    # (each wording's count as a window over one scan of the quotes: a 'wid in (group by)'
+    # scanned them twice, 0.5 s against 0.3 at a million articles)
     con.execute(
-        "create or replace temp table lineage_rel as with said as (select article_id, "
-        "quote_index, seen_us, first_us, wid from lineage_qw where traceable) "
-        "select * from said where wid in (select wid from said group by wid "
-        "having count(*) > 1 union select a from lineage_edges union select b from lineage_edges)")
+        "create or replace temp table lineage_rel as select article_id, quote_index, seen_us, "
+        "first_us, wid from (select article_id, quote_index, seen_us, first_us, wid, "
+        "count(*) over (partition by wid) as said from lineage_qw where traceable) "
+        "where said > 1 or wid in (select a from lineage_edges union select b from lineage_edges)")
     todo, drop = _regroup(con, cache, previous)
     con.register("lineage_todo", pa.table({"wid": pa.array(sorted(todo), pa.uint64())}))
     rows = con.sql("select article_id, quote_index, seen_us, first_us, wid from lineage_rel "

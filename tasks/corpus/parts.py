@@ -41,6 +41,20 @@ PART_ARTICLES = 50_000
 # (each row once a level: log16 of the batches, 3 levels for 4,096 batches)
 MERGE_FANOUT = 16
 MERGED_PREFIX = "m."  # a merged part's file name starts with it; a batch's part never does
+# a batch of up to this many live articles is a part of level 0; a bigger one (a compacted
+# batch, a bulk run's) starts at the level whose merged parts hold as many (level_of), so its
+# rows are not rewritten by the merge of the next few hourly batches' parts
+PART_BASE_ARTICLES = 1_000
+
+
+def level_of(articles: int) -> int:
+    """The level of a batch's own part: 0 up to PART_BASE_ARTICLES live articles, then the
+    level at which MERGE_FANOUT-fold merging of such parts reaches its size (a batch of 100k
+    articles: 2). Merging then rewrites parts of like size: each row about once a level."""
+    level, cap = 0, PART_BASE_ARTICLES
+    while articles > cap:
+        level, cap = level + 1, cap * MERGE_FANOUT
+    return level
 
 
 def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
@@ -85,7 +99,7 @@ def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
                 with replacing(folder / f"{k}.parquet") as tmp:
                     pq.write_table(part if keep_batch_id else part.drop_columns(["batch_id"]),
                                    tmp, compression="zstd", row_group_size=row_group_size)
-    files = {f"{k}.parquet": (0, [k]) for k in singles} | merged
+    files = {f"{k}.parquet": (level_of(sizes[b]), [k]) for k, b in singles.items()} | merged
     return {f: covers for f, (_, covers) in
             sorted(merge_parts(con, folder, files, order, row_group_size).items())}
 
@@ -183,7 +197,8 @@ def merge_parts(con: Any, folder: Path, files: dict[str, tuple[int, list[str]]],
                 order: str | None = None,
                 row_group_size: int | None = None) -> dict[str, tuple[int, list[str]]]:
     """Merge MERGE_FANOUT parts of any level that has as many into one part of the next (the
-    first by name: a batch's parts oldest first), until no level has; the files standing
+    first by name: a batch's parts oldest first; a batch's own part is of its size's level,
+    level_of), until no level has; the files standing
     after, as ``files`` gives them (by file: level and batches covered). The merged part is
     written whole before anything reads it; the parts it replaces stay until the caller drops
     them."""

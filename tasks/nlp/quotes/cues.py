@@ -185,11 +185,9 @@ def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, 
     slot = slot_tokens(idx, start, end)
     for sent in candidates:
         for i in range(sent.start, sent.end):
-            if hashes[i] not in cue_words and i not in slot:
-                continue
+            if hashes[i] not in cue_words and i not in slot or idx.in_quote(idx.starts[i]):
+                continue  # (a word inside the quote's own marks: no Token made for it)
             tok = doc[i]
-            if idx.in_quote(tok.idx):
-                continue
             if sent is opening and any(c.dep_ == "ccomp" for c in tok.children):
                 continue
             subj: Token | None = None

@@ -1664,3 +1664,18 @@ def test_a_quote_paragraph_after_an_issued_statement_is_the_issuers(parse):
             'to Tom Reyes and his supporters for the remarks made over email."')
     assert said(parse, text, "speaker_rule", direct=True) == [
         ("the Westshore Party", "Westshore Party", "issued-document")]
+
+
+def test_what_a_verb_of_saying_is_about_is_a_belief_not_words_said(parse):
+    """'Adrienne Tanner is a journalist who writes about civic affairs', 'Kevin Haley agreed
+    with this finding' (GGT), 'he railed against Democratic debate moderators' (PolNeAR): a verb
+    of saying or taking a side whose topic a preposition introduces attributes that topic to
+    its subject, as PolNeAR's attributions count it, every form of the verb alike; it is what
+    the words were about, not words said, so GGT's quotes and speech analyses leave it out.
+    ('called for a ban' too, which had been typed as speech.)"""
+    text = ("Councillor Dana Okafor called for a ban on new towers along the waterfront.\n\n"
+            "Marta Quill, who writes about civic affairs for the Harbour Times, agreed with the "
+            "finding.")
+    assert [(who, kind, cue) for _, who, kind, cue in said(parse, text, "quote_type", "cue")] == [
+        ("Dana Okafor", "belief", "called for"), ("Marta Quill", "belief", "writes about"),
+        ("Marta Quill", "belief", "agreed with")]

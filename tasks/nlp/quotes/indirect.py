@@ -64,6 +64,12 @@ def is_stance(tok: Token) -> bool:
                           for c in tok.children)
 
 
+def about_a_topic(tok: Token) -> bool:
+    """Whether a verb of saying governs what it is about through a preposition ('complained
+    about the delays', 'railed against the moderators', STANCE_PREPS), not words said."""
+    return any(c.dep_ == "prep" and (tok.lower_, c.lower_) in STANCE_PREPS for c in tok.children)
+
+
 def object_content(tok: Token) -> tuple[int, int] | None:
     """The material a stance verb governs: its object and complements, or the object of its
     particle preposition ('referring to X', 'called for X')."""
@@ -116,7 +122,10 @@ def speech_content(tok: Token, idx: Index) -> Content | None:
         parts = parenthetical_content(tok, subj, idx)
         span = (parts[0][0], parts[-1][1]) if parts else None
     if span is None and subj is not None and is_stance(tok):
-        return Content(subj, object_content(tok), stance=True)
+        # 'called for a ban', 'wrote about the Kremlin', 'agreed with the finding': what the
+        # words were about, not the words: a belief-like attribution (speech analyses and GGT's
+        # quotes leave it out; PolNeAR's attributions count it)
+        return Content(subj, object_content(tok), stance=True, belief=about_a_topic(tok))
     if span is None and subj is not None:
         # '... remains committed to the race, his top aide, Tad Devine, told The Post.': the
         # parser made the attribution a conjunct of the clause it reports

@@ -122,14 +122,42 @@ STANCE_VERBS = verb_forms("""
 """)
 # Judging verbs that also take a stance (all but welcome).
 STANCE_CHARACTERISE = CHARACTERISE_VERBS - WELCOME
-# A verb and preposition whose object is a stance ('called for a ban', 'warned of').
-STANCE_PREPS = frozenset({("referring", "to"), ("refer", "to"), ("refers", "to"), ("referred", "to"),
-                          ("talking", "about"), ("talked", "about"), ("talks", "about"),
-                          ("called", "for"), ("calls", "for"), ("calling", "for"), ("call", "for"),
-                          ("asked", "about"), ("spoke", "about"), ("speaking", "about"),
-                          ("pointed", "to"), ("points", "to"), ("pointing", "to"),
-                          ("warned", "of"), ("warned", "against"), ("argued", "for"),
-                          ("argued", "against"), ("complained", "about")})
+# A verb and preposition whose object is a stance or what was said or thought about ('called for
+# a ban', 'warned of', 'railed against the moderators', 'bragged about her father'): verbs of
+# saying and of taking a side, every form of each, by the prepositions that introduce their topic.
+
+
+def prep_pairs(table: str) -> frozenset[tuple[str, str]]:
+    """(verb form, preposition) for every form of each verb ('verb forms : preps', one a line)."""
+    pairs: set[tuple[str, str]] = set()
+    for line in table.strip().splitlines():
+        verbs, preps = line.split(":")
+        pairs.update((v, p) for v in verb_forms(verbs) for p in preps.split())
+    return frozenset(pairs)
+
+
+STANCE_PREPS = prep_pairs("""
+    refer refers referred : to
+    point points pointed : to
+    talk talks talked : about
+    speak speaks spoke spoken : about of against
+    write writes wrote written : about of
+    complain complains complained : about of
+    brag brags bragged : about
+    boast boasts boasted : about of
+    joke jokes joked : about
+    rail rails railed : against
+    argue argues argued : for against
+    warn warns warned : of about against
+    call calls called : for
+    ask asks asked : about
+    comment comments commented : on
+    testify testifies testified : about
+    campaign campaigns campaigned : for against
+    advocate advocates advocated : for
+    agree agrees agreed : with
+    disagree disagrees disagreed : with
+""")
 STANCE_PREP_HEADS = frozenset(v for v, _ in STANCE_PREPS)
 # Verbs that give something a quoted name: 'called him "a con artist"', 'dubbed it "Plan B"'.
 NAMING_VERBS = verb_forms("""

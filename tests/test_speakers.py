@@ -1679,3 +1679,30 @@ def test_what_a_verb_of_saying_is_about_is_a_belief_not_words_said(parse):
     assert [(who, kind, cue) for _, who, kind, cue in said(parse, text, "quote_type", "cue")] == [
         ("Dana Okafor", "belief", "called for"), ("Marta Quill", "belief", "writes about"),
         ("Marta Quill", "belief", "agreed with")]
+
+
+def test_initials_the_ner_left_untagged_are_the_organisation_it_tags_elsewhere(parse):
+    """'EDC declined to answer most of The Globe's questions. "We are obligated to respect
+    the confidentiality of our policy holders," it said in a statement.' (GGT): the NER tagged
+    EDC three times but not there, so the 'it' went to the last organisation tagged as a
+    subject, a client of EDC's. Initials the article tags as an organisation elsewhere, or
+    spells out before they appear, are that organisation wherever they act in a sentence."""
+    from tasks.nlp.quotes import extract_quotes
+    from tasks.nlp.quotes.model import Mention
+    from tasks.nlp.quotes.rules import missed_initials
+
+    text = ("Harbour Export Finance has insured the port's lenders since 2006. Kestrel Oil won "
+            "the contract that year.\n\n"
+            "HEF declined to answer most of the Herald's questions about the policy. \"We are "
+            "obliged to respect the confidentiality of our clients,\" it said in a statement.")
+    doc = parse(text)
+    at = text.index("Harbour Export Finance")
+    oil = text.index("Kestrel Oil")
+    # as the NER read it: both companies tagged, the initials not
+    tagged = [Mention(at, at + len("Harbour Export Finance"), "ORG", "Harbour Export Finance"),
+              Mention(oil, oil + len("Kestrel Oil"), "ORG", "Kestrel Oil")]
+    hef = text.index("HEF")
+    assert missed_initials(doc, tagged, text) == [
+        Mention(hef, hef + 3, "ORG", "Harbour Export Finance")]
+    [q] = [q for q in extract_quotes(doc, tagged, text) if q.quote_type == "direct"]
+    assert (q.speaker_text, q.speaker) == ("it", "Harbour Export Finance")

@@ -1706,3 +1706,18 @@ def test_initials_the_ner_left_untagged_are_the_organisation_it_tags_elsewhere(p
         Mention(hef, hef + 3, "ORG", "Harbour Export Finance")]
     [q] = [q for q in extract_quotes(doc, tagged, text) if q.quote_type == "direct"]
     assert (q.speaker_text, q.speaker) == ("it", "Harbour Export Finance")
+
+
+def test_a_relative_brought_in_by_first_name_is_not_another_person_of_that_name(parse):
+    """'Police chief Joseph Boinnet ... Spindler's father, Joseph, says his son grew up in
+    Houston' (GGT): the first name joined the police chief's full name, and the father's words
+    went to him. A one-word name in apposition to a kinship noun names that relative; it joins
+    a full name only when that carries the family's surname ('his wife, Jane,' and 'Jane
+    Sanders' beside 'Bernie Sanders')."""
+    text = ("Police chief Joseph Okoth said the siege was over. Among the dead was Jason Reyes, "
+            "an engineer from Houston. Reyes's father, Joseph, says his son loved his work in "
+            "Nairobi.")
+    assert said(parse, text)[-1][:2] == ("Joseph", "Joseph")
+    text = ("Senator Tom Reyes and Jane Reyes arrived late. Reyes thanked the crowd, and his "
+            "wife, Jane, says the campaign will go on until June.")
+    assert said(parse, text)[-1][1] == "Jane Reyes"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,6 +83,41 @@ def line_pieces(text: str, start: int, end: int, offsets: list[list[int]], label
     return out
 
 
+# 'Spindler's father, Joseph, says ...': a relative, brought in by a first name in apposition
+KIN_APPOSITION = re.compile(
+    r"\b(?:father|mother|son|daughter|wife|husband|brother|sister|uncle|aunt|grandfather|"
+    r"grandmother|grandson|granddaughter|cousin|niece|nephew|stepfather|stepmother|stepson|"
+    r"stepdaughter|widow|widower|fianc[eé]e?|partner|girlfriend|boyfriend),\s*$", re.IGNORECASE)
+
+
+def kin_by_first_name(text: str, ents: list[tuple[int, int, int, str]],
+                      canon: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The canonical names with a relative brought in by first name (introduced_as_kin) kept
+    apart from the article's other person of that first name: their first name alone, unless
+    the full name it joined carries the surname of another person of the article, the family
+    ('his wife, Jane,' beside 'Jane Sanders' and 'Bernie Sanders')."""
+    people = [c.split() for c, label in canon if label in PERSON_LABELS]
+    out = []
+    for (_, a, b, label), (name, lab) in zip(ents, canon, strict=True):
+        if label in PERSON_LABELS and introduced_as_kin(text, a, b):
+            words = name.split()
+            family = len(words) > 1 and any(
+                len(p) > 1 and p[-1] == words[-1] and p[0] != words[0] for p in people)
+            if not family:
+                name = text[a:b]
+        out.append((name, lab))
+    return out
+
+
+def introduced_as_kin(text: str, start: int, end: int) -> bool:
+    """A one-word name in apposition to a kinship noun ("Spindler's father, Joseph,", 'his
+    wife, Ana,') names that relative: not the article's other person of that first name
+    ('Joseph Boinnet', the police chief), whom a first name alone would otherwise join."""
+    return " " not in text[start:end].strip() and \
+        KIN_APPOSITION.search(text, max(0, start - 40), start) is not None and \
+        text[end : end + 1] in (",", ")", ".")
+
+
 @dataclass
 class Extracted:
     """Entity and quote rows of one article (plain dicts in the table schemas' column order)."""
@@ -117,6 +153,7 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
                               for _, a, b, label in ents])
     canon = resolve_mentions([(t, label) for t, (_, _, _, label) in zip(named, ents, strict=True)],
                              text)
+    canon = kin_by_first_name(text, ents, canon)
     entities = []
     mentions = []
     for i, ((tok, a, b, label), (c, resolved_label)) in enumerate(zip(ents, canon, strict=True)):

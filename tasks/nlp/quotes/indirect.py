@@ -249,9 +249,10 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
     # (looked up by word in the Index: a Token object for every word costs more than the rules)
     speech = idx.tokens_of(SPEECH_WORDS)
     rest = idx.tokens_of(OTHER_WORDS - SPEECH_WORDS)
-    for tok in (doc[i] for i in speech + rest):
-        if tok.i in used or idx.in_quote(tok.idx):
-            continue
+    for i in speech + rest:
+        if i in used or idx.in_quote(idx.starts[i]):
+            continue  # (no Token made for a word inside quotation marks)
+        tok = doc[i]
         found = next(c for rule in INDIRECT_RULES if (c := rule(tok, idx)) is not None)
         if found.subj is None or found.span is None:
             continue

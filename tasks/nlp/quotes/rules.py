@@ -21,7 +21,7 @@ from enum import StrEnum
 from spacy.tokens import Doc, Span, Token
 
 from tasks.nlp.gender import gender_of_name
-from tasks.nlp.names import ORG_WORDS, clean_name, fullest_name, spelled_out
+from tasks.nlp.names import ORG_WORDS, clean_name, fullest_name, initials
 from tasks.nlp.quotes.cast import resolve_speakers
 from tasks.nlp.quotes.cues import colon_attribution, find_cue, within_clause
 from tasks.nlp.quotes.indirect import indirect_quotes
@@ -302,22 +302,20 @@ INITIALS = re.compile(r"\b[A-Z]{3,6}\b")
 
 def missed_initials(doc: Doc, mentions: list[Mention], text: str) -> list[Mention]:
     """An organisation's initials where the NER tagged nothing, though it tags the same
-    initials as an organisation elsewhere in the article or the article spells them out before
-    their first use (names.spelled_out): 'EDC declined to answer ... "...," it said in a
-    statement', with this 'EDC' untagged and the nearest organisation the subject of nothing. A
-    mention of that organisation wherever they act in their sentence (ACTING_DEPS), so an 'it'
-    can go back to it. Three letters or more, as the tagged initials' expansion (quotes-73)."""
+    initials as an organisation elsewhere in the article, or tags the organisation whose name
+    they are the initials of: 'EDC declined to answer ... "...," it said in a statement', with
+    this 'EDC' untagged and the nearest organisation the subject of nothing. A mention of that
+    organisation wherever they act in their sentence (ACTING_DEPS), so an 'it' can go back to
+    it. Three letters or more, as the tagged initials' expansion (quotes-73)."""
     covered = {m.start for m in mentions}
-    known = {text[m.start : m.end]: m.canonical for m in mentions if m.label == "ORG"}
+    orgs = [m for m in mentions if m.label == "ORG"]
+    known = {initials(m.canonical): m.canonical for m in orgs if len(initials(m.canonical)) >= 3}
+    known.update((text[m.start : m.end], m.canonical) for m in orgs)
     starts = doc.to_array("IDX")
     out: list[Mention] = []
     for found in INITIALS.finditer(text):
         word = found.group(0)
-        if found.start() in covered:
-            continue
-        if word not in known:
-            known[word] = spelled_out(word, text) or ""
-        if not known[word]:
+        if found.start() in covered or word not in known:
             continue
         t = doc[max(0, int(starts.searchsorted(found.start(), side="right")) - 1)]
         if t.idx == found.start() and t.text == word and t.dep_ in ACTING_DEPS:

@@ -1721,3 +1721,14 @@ def test_a_relative_brought_in_by_first_name_is_not_another_person_of_that_name(
     text = ("Senator Tom Reyes and Jane Reyes arrived late. Reyes thanked the crowd, and his "
             "wife, Jane, says the campaign will go on until June.")
     assert said(parse, text)[-1][1] == "Jane Reyes"
+
+
+def test_a_long_title_after_a_works_noun_is_a_name_not_a_quote(parse):
+    """'... but the book "The One Percenter Encyclopedia: The World of Outlaw Motorcycle Clubs
+    from Abyss Ghosts to Zombies Elite" says they were founded in Texas' (allsides): a title
+    in title case after the noun of a work it names is no quotation however long, where six
+    words had been the most a title could run (it was credited to the Justice Department)."""
+    text = ("The ministry had no such record for the Harbour Riders, but the book \"The Harbour "
+            "Riders Encyclopedia: The World of Coastal Motorcycle Clubs from Halifax to "
+            "Yarmouth\" says they were founded in 1969.")
+    assert [q["quote_type"] for q in extract_doc(parse(text), "t").quotes] == ["indirect"]

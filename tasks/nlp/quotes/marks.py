@@ -134,15 +134,26 @@ DASH_LINE = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0\n]*[―—–-]{1,2}[ \t\u00a0
                        r"[ \t\u00a0]*(?:\n|$)")
 
 
+# a work's own noun before a title-case quotation ('the book "..."'), and how long one may run
+TITLE_WORKS = frozenset({"book", "film", "movie", "song", "album", "series", "episode",
+                         "documentary", "novel", "memoir", "play", "report", "column", "essay",
+                         "article", "story", "poem", "show", "program", "programme"})
+NAMED_TITLE_WORDS = 20
+
+
 def looks_like_title(text: str, start: int, end: int) -> bool:
     """A short quoted phrase in title case inside a sentence, such as a show, book or song name
     ('told MSNBC's "Morning Joe"', 'on "Fox News Sunday,"'), not speech."""
     words = re.findall(r"[\w'’.-]+", text[start:end])
-    if not words or len(words) > TITLE_MAX_WORDS:
-        return False
     para = paragraph_start(text, start)
     before = text[para:start].rstrip(" \"“'`«").split()
-    if not before or before[-1].lower().rstrip(",") not in TITLE_CONTEXT and \
+    last = before[-1].lower().rstrip(",:") if before else ""
+    # (a work's noun just before lets a title run longer: 'the book "The One Percenter
+    # Encyclopedia: The World of Outlaw Motorcycle Clubs from Abyss Ghosts to Zombies Elite"')
+    most = NAMED_TITLE_WORDS if last in TITLE_WORKS else TITLE_MAX_WORDS
+    if not words or len(words) > most:
+        return False
+    if not before or last not in TITLE_CONTEXT and last not in TITLE_WORKS and \
             not before[-1].endswith(("'s", "’s")):
         return False  # 'on MSNBC's "Morning Joe"', 'his book, "Make Your Kid a Millionaire"'
     caps = [w for w in words if w[:1].isupper() or w[:1].isdigit()]

@@ -542,6 +542,8 @@ def written_as_a_thing(subj: Token, idx: Index) -> bool:
     verb = subj.head
     return any(t.lower_ == "its" and t.dep_ == "poss" and not idx.in_quote(t.idx) and
                own_clause(t, verb) for t in verb.subtree)
+
+
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # cues that say the speaker goes on with what they were saying ('..., he added')
 CONTINUING_CUES = frozenset({"add", "added", "adds", "adding", "continued", "continues",

@@ -122,11 +122,6 @@ STANCE_VERBS = verb_forms("""
 """)
 # Judging verbs that also take a stance (all but welcome).
 STANCE_CHARACTERISE = CHARACTERISE_VERBS - WELCOME
-# A verb and preposition whose object is a stance or what was said or thought about ('called for
-# a ban', 'warned of', 'railed against the moderators', 'bragged about her father'): verbs of
-# saying and of taking a side, every form of each, by the prepositions that introduce their topic.
-
-
 def prep_pairs(table: str) -> frozenset[tuple[str, str]]:
     """(verb form, preposition) for every form of each verb ('verb forms : preps', one a line)."""
     pairs: set[tuple[str, str]] = set()
@@ -136,6 +131,9 @@ def prep_pairs(table: str) -> frozenset[tuple[str, str]]:
     return frozenset(pairs)
 
 
+# A verb and preposition whose object is a stance or what was said or thought about ('called for
+# a ban', 'warned of', 'railed against the moderators', 'bragged about her father'): verbs of
+# saying and of taking a side, every form of each, by the prepositions that introduce their topic.
 STANCE_PREPS = prep_pairs("""
     refer refers referred : to
     point points pointed : to

@@ -1732,3 +1732,36 @@ def test_a_long_title_after_a_works_noun_is_a_name_not_a_quote(parse):
             "Riders Encyclopedia: The World of Coastal Motorcycle Clubs from Halifax to "
             "Yarmouth\" says they were founded in 1969.")
     assert [q["quote_type"] for q in extract_doc(parse(text), "t").quotes] == ["indirect"]
+
+
+def test_an_excerpt_signed_with_a_name_and_outlet_is_that_persons(parse):
+    """Round-ups of opinion print each excerpt with its author and outlet after it, on the
+    quote's line or a line of its own, no dash ('"..." James Downie, Washington Post'; allsides):
+    every excerpt had gone to the first author named, as paragraphs continuing him. A
+    signature names its excerpt's author; one naming no person ('Editorial Board, Los Angeles
+    Times') still ends the run. A signing first name is not cut from its surname where the
+    article has another person of that first name (the line is title case, as a headline is)."""
+    text = ("What the papers say about the harbour plan.\n\n"
+            "\u201cThe harbour plan is a bad deal for every family on the waterfront, and the "
+            "council should vote it down.\u201d Marta Quill, Harbour Times\n\n"
+            "\u201cElection promises cannot be a substitute for a budget that adds up, and this "
+            "one does not add up at all.\u201d\n\nTomas Reyes, Valley Wire\n\n"
+            "\u201cThe council has waited long enough, and every delay costs the port its best "
+            "season of the year.\u201d Editorial Board, Coast Ledger\n\n"
+            "\u201cNo one should pretend this is the last word on the harbour, whatever the "
+            "council decides tonight.\u201d\n\n"
+            "Mayor Mark Okafor did not comment.\n\n"
+            "\u201cA port that cannot plan for ten years cannot plan at all, and this plan looks "
+            "ahead for twenty.\u201d Mark Lindqvist, Port Review")
+    got = [(q["speaker"], q["speaker_text"]) for q in extract_doc(parse(text), "t").quotes
+           if q["quote_type"] == "direct"]
+    assert got[:3] == [("Marta Quill", "Marta Quill"), ("Tomas Reyes", "Tomas Reyes"),
+                       (None, "Editorial Board")]
+    assert got[3][0] is None  # (no voice before it goes on: the board signed the one before)
+    assert got[4] == ("Mark Lindqvist", "Mark Lindqvist")
+    from tasks.nlp.names import headline_trimmed
+
+    assert headline_trimmed([("Mark Lindqvist", "PERSON", True), ("Mark Okafor", "PERSON", False)]
+                            ) == ["Mark Lindqvist", "Mark Okafor"]
+    assert headline_trimmed([("Okafor Calls", "PERSON", True), ("Mark Okafor", "PERSON", False)]
+                            ) == ["Okafor", "Mark Okafor"]

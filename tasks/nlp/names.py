@@ -161,6 +161,9 @@ def headline_trimmed(mentions: Sequence[tuple[str, str, bool]]) -> list[str]:
         return [t for t, _, _ in mentions]
     body = {w for t, lab, head in mentions if not head and lab in PERSON_LABELS
             for w in _tokens(clean_name(t, lab))}
+    # (the words the body ends a person's name with: a first name alone is no one's name)
+    last = {_tokens(clean_name(t, lab))[-1] for t, lab, head in mentions
+            if not head and lab in PERSON_LABELS and _tokens(clean_name(t, lab))}
     out = []
     for t, lab, head in mentions:
         if head and lab in PERSON_LABELS and body:
@@ -169,7 +172,12 @@ def headline_trimmed(mentions: Sequence[tuple[str, str, bool]]) -> list[str]:
             if any(known):
                 first = known.index(True)
                 end = known.index(False, first) if False in known[first:] else len(words)
-                t = " ".join(words[first:end])
+                kept = words[first:end]
+                # 'Mark Thiessen, Washington Post' signing an excerpt, beside 'Mark Meadows':
+                # cut to 'Mark', the first name would join the other Mark; a surname the body
+                # does not use is no run-on word
+                if len(kept) > 1 or set(_tokens(kept[0])) & last:
+                    t = " ".join(kept)
         out.append(t)
     return out
 

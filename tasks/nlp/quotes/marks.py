@@ -134,6 +134,17 @@ DASH_LINE = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0\n]*[―—–-]{1,2}[ \t\u00a0
                        r"[ \t\u00a0]*(?:\n|$)")
 
 
+# a name with no dash closing the quote's line, and the outlet after a comma ('"..." James
+# Downie, Washington Post', as round-ups of opinion print each excerpt)
+SIGNED_LINE = re.compile(r"[ \t\u00a0]*([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){1,4})"
+                         r"(?:,[ \t\u00a0]*[A-Z][^\n,.;:!?]{0,60})?[ \t\u00a0]*(?:\n|$)")
+# the same as a line of its own under the quote, the outlet then required ('"..."\n\nAndrew
+# C. McCarthy, National Review\n\n"..."')
+SIGNED_NEXT_LINE = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0\n]*"
+                              r"([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){1,4}),[ \t\u00a0]*"
+                              r"[A-Z][^\n,.;:!?]{0,60}[ \t\u00a0]*(?:\n|$)")
+
+
 # a work's own noun before a title-case quotation ('the book "..."'), and how long one may run
 TITLE_WORKS = frozenset({"book", "film", "movie", "song", "album", "series", "episode",
                          "documentary", "novel", "memoir", "play", "report", "column", "essay",

@@ -35,6 +35,8 @@ from tasks.nlp.quotes.marks import (
     DASH_LINE,
     DASH_NAME,
     HANDLE_MARKS,
+    SIGNED_LINE,
+    SIGNED_NEXT_LINE,
     after_mark,
     looks_like_title,
     opens_paragraph,
@@ -169,6 +171,24 @@ def dash_signature(c: Candidate, a: Reading) -> Outcome:
         while j < len(a.text) and a.text[j] in ".,!?;…":
             j += 1  # (the quote's own closing punctuation, when its span stops before it)
         m = DASH_LINE.match(a.text, after_mark(a.text, j))
+        if not m:
+            # '"..." James Downie, Washington Post' closing the line: a person's name (and
+            # the outlet) with nothing else after the quote signs it too
+            m = SIGNED_LINE.match(a.text, after_mark(a.text, j)) \
+                if opens_paragraph(a.text, c.start) else None  # (not 'a "lyin'" Ted Cruz.')
+            if m and not any(mm.label == "PERSON" and mm.start == m.start(1)
+                             for mm in a.mentions):
+                # signed by no person the article names ('"..." Editorial Board, Los Angeles
+                # Times'): someone else's words, not the voice before them going on
+                q = c.q
+                q.speaker_span, q.speaker_text = (m.start(1), m.end(1)), m.group(1)
+                q.speaker_rule = "dash-signature"
+                return a.keep(q)
+        if not m and opens_paragraph(a.text, c.start):
+            m = SIGNED_NEXT_LINE.match(a.text, after_mark(a.text, j))
+            if m and not any(mm.label == "PERSON" and mm.start == m.start(1)
+                             for mm in a.mentions):
+                return Outcome.PASS
         if not m or not names_someone(m.group(1), m.start(1), a.mentions):
             return Outcome.PASS
     name = m.group(1)
@@ -538,8 +558,8 @@ def embedding_subjects(quotes: list[Quote], a: Reading) -> list[Quote]:
         tok = a.doc[first]
         sent = tok.sent
         before = [t for t in a.doc[sent.start : tok.i] if t.is_alpha]
-        if len(before) < 2:
-            continue
+        if len(before) < 2 or opens_paragraph(a.text, q.start):
+            continue  # (a quote opening its paragraph opens its sentence, whatever the parse)
         owner = speech_owner(tok, a.idx)
         if owner is not None:
             # 'cheered Marsh's vow to "..."': the words are the vow's owner's, not the cheering

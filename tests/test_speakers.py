@@ -1765,3 +1765,20 @@ def test_an_excerpt_signed_with_a_name_and_outlet_is_that_persons(parse):
                             ) == ["Mark Lindqvist", "Mark Okafor"]
     assert headline_trimmed([("Okafor Calls", "PERSON", True), ("Mark Okafor", "PERSON", False)]
                             ) == ["Okafor", "Mark Okafor"]
+
+
+def test_a_credit_run_into_a_caption_is_not_part_of_the_name():
+    """'Getty Images Massa sits down whilst the race was suspended' (newsplease): the photo
+    credit ran into the caption's name, and as the longest form 'Getty Images Massa' became
+    the name of every 'Massa' in the article, speaker of his quotes. An organisation the
+    article names (two words or more) opening a person's name is cut off; not where what
+    remains is itself a body's ('Covington Catholic High School')."""
+    from tasks.nlp.names import resolve_mentions
+
+    assert resolve_mentions([("Getty Images", "ORG"), ("Massa", "PERSON"),
+                             ("Getty Images Massa", "PERSON"), ("Felipe Massa", "PERSON")]) == [
+        ("Getty Images", "ORG"), ("Felipe Massa", "PERSON"), ("Felipe Massa", "PERSON"),
+        ("Felipe Massa", "PERSON")]
+    school = resolve_mentions([("Covington Catholic", "ORG"),
+                               ("Covington Catholic High School", "PERSON")])
+    assert school[1][0] == "Covington Catholic High School"

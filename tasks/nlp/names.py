@@ -195,6 +195,7 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]],
     # Bond') is a person's
     titled = {_tokens(c) for (t, lab), (c, _) in zip(mentions, cleaned, strict=True)
               if lab in PERSON_LABELS and _tokens(c) and _tokens(t)[:1] != _tokens(c)[:1]}
+    cleaned = _credited_names(cleaned)
     cleaned = _person_like(cleaned, titled)
     cleaned = _body_like(cleaned, titled)
     cleaned = _expand_acronyms(cleaned, text)
@@ -265,6 +266,26 @@ def spelled_out(initials_: str, text: str) -> str | None:
     pattern = r"\b" + (r"\s+" + _NAME_LINKS).join(words) + r"\b"
     m = re.search(pattern, text[: first.start()])
     return m.group(0) if m is not None else None
+
+
+def _credited_names(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A person's name run on from an organisation the article names elsewhere, as a photo
+    credit runs into a caption ('Getty Images Massa sits down ...': 'Getty Images Massa' would
+    become every 'Massa's name): the name without the organisation's words. Only for an
+    organisation of two words or more, which no one's first name is."""
+    orgs = {_tokens(n) for n, lab in cleaned if lab == "ORG" and len(_tokens(n)) >= 2}
+    if not orgs:
+        return cleaned
+    out = []
+    for name, lab in cleaned:
+        words = name.split()
+        if lab in PERSON_LABELS:
+            lower = tuple(w.lower() for w in words)
+            cut = next((len(o) for o in orgs if len(lower) > len(o) and lower[: len(o)] == o), 0)
+            if cut and not ORG_WORDS.intersection(_tokens(" ".join(words[cut:]))):
+                name = " ".join(words[cut:])  # (not 'Covington Catholic High School')
+        out.append((name, lab))
+    return out
 
 
 def _person_like(cleaned: list[tuple[str, str]],

@@ -329,7 +329,7 @@ def missed_initials(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
     it. Three letters or more, as the tagged initials' expansion (quotes-73)."""
     covered = {m.start for m in mentions}
     orgs = [m for m in mentions if m.label == "ORG"]
-    known = {initials(m.canonical): m.canonical for m in orgs if len(initials(m.canonical)) >= 3}
+    known = {i: m.canonical for m in orgs if len(i := initials(m.canonical)) >= 3}
     known.update((text[m.start : m.end], m.canonical) for m in orgs)
     starts = doc.to_array("IDX")
     out: list[Mention] = []

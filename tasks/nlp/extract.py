@@ -96,6 +96,9 @@ def kin_by_first_name(text: str, ents: list[tuple[int, int, int, str]],
     apart from the article's other person of that first name: their first name alone, unless
     the full name it joined carries the surname of another person of the article, the family
     ('his wife, Jane,' beside 'Jane Sanders' and 'Bernie Sanders')."""
+    if not any(label in PERSON_LABELS and introduced_as_kin(text, a, b)
+               for _, a, b, label in ents):
+        return canon
     people = [c.split() for c, label in canon if label in PERSON_LABELS]
     out = []
     for (_, a, b, label), (name, lab) in zip(ents, canon, strict=True):
@@ -113,9 +116,9 @@ def introduced_as_kin(text: str, start: int, end: int) -> bool:
     """A one-word name in apposition to a kinship noun ("Spindler's father, Joseph,", 'his
     wife, Ana,') names that relative: not the article's other person of that first name
     ('Joseph Boinnet', the police chief), whom a first name alone would otherwise join."""
-    return " " not in text[start:end].strip() and \
-        KIN_APPOSITION.search(text, max(0, start - 40), start) is not None and \
-        text[end : end + 1] in (",", ")", ".")
+    return text[end : end + 1] in (",", ")", ".") and "," in text[max(0, start - 3) : start] \
+        and " " not in text[start:end].strip() and \
+        KIN_APPOSITION.search(text, max(0, start - 40), start) is not None
 
 
 @dataclass

@@ -60,8 +60,7 @@ def is_stance(tok: Token) -> bool:
         return False
     if tok.dep_ in NOT_VERB_DEPS or any(c.dep_ == "neg" for c in tok.children):
         return False
-    return lexical or any(c.dep_ == "prep" and (word, c.lower_) in STANCE_PREPS
-                          for c in tok.children)
+    return lexical or about_a_topic(tok)
 
 
 def about_a_topic(tok: Token) -> bool:

@@ -283,8 +283,14 @@ FINDING_NOUNS = word_set("""
 """)
 # Words before a quoted title ('on "Fox News Sunday"', 'his book "..."') and the small words a
 # title in title case leaves in lower case.
-TITLE_CONTEXT = word_set("""on of in book show program programme film movie song album series
-    episode column broadcast documentary novel memoir titled entitled""")
+# A work's own noun before a title-case quotation ('the book "..."'): after it a title may run
+# longer (marks.looks_like_title).
+TITLE_WORKS = word_set("""book show program programme film movie song album series episode
+    column documentary novel memoir play report essay article story poem""")
+TITLE_CONTEXT = TITLE_WORKS | word_set("on of in broadcast titled entitled")
+# Verbs that put a document out ('the DNC issued a statement'): its words are then the issuer's.
+ISSUING_VERBS = verb_forms("""issue issues issued | release releases released
+    | publish publishes published | post posts posted | send sends sent""")
 TITLE_SMALL = word_set("a an the and of on in at to for with from by or nor but vs")
 ACCORDING_TO = "according to"
 # Words that may open a speaker's noun phrase written between a quote and its cue.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.nlp.quotes.lexicons import TITLE_CONTEXT, TITLE_SMALL
+from tasks.nlp.quotes.lexicons import TITLE_CONTEXT, TITLE_SMALL, TITLE_WORKS
 from tasks.nlp.quotes.thresholds import TITLE_MAX_WORDS
 
 OPENERS = "“„«"
@@ -145,11 +145,7 @@ SIGNED_NEXT_LINE = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0\n]*"
                               r"[A-Z][^\n,.;:!?]{0,60}[ \t\u00a0]*(?:\n|$)")
 
 
-# a work's own noun before a title-case quotation ('the book "..."'), and how long one may run
-TITLE_WORKS = frozenset({"book", "film", "movie", "song", "album", "series", "episode",
-                         "documentary", "novel", "memoir", "play", "report", "column", "essay",
-                         "article", "story", "poem", "show", "program", "programme"})
-NAMED_TITLE_WORDS = 20
+NAMED_TITLE_WORDS = 20  # how long a title after a work's noun (TITLE_WORKS) may run
 
 
 def looks_like_title(text: str, start: int, end: int) -> bool:
@@ -164,8 +160,7 @@ def looks_like_title(text: str, start: int, end: int) -> bool:
     most = NAMED_TITLE_WORDS if last in TITLE_WORKS else TITLE_MAX_WORDS
     if not words or len(words) > most:
         return False
-    if not before or last not in TITLE_CONTEXT and last not in TITLE_WORKS and \
-            not before[-1].endswith(("'s", "’s")):
+    if not before or last not in TITLE_CONTEXT and not before[-1].endswith(("'s", "’s")):
         return False  # 'on MSNBC's "Morning Joe"', 'his book, "Make Your Kid a Millionaire"'
     caps = [w for w in words if w[:1].isupper() or w[:1].isdigit()]
     return bool(caps) and all(w in caps or w.lower() in TITLE_SMALL for w in words) and \

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -28,6 +29,7 @@ from tasks.nlp.quotes.indirect import indirect_quotes
 from tasks.nlp.quotes.lexicons import (
     CHARACTERISE_VERBS,
     DOCUMENT_NOUNS,
+    ISSUING_VERBS,
     NAMING_VERBS,
     ORG_NOUNS,
 )
@@ -160,46 +162,57 @@ def colon_introduced(c: Candidate, a: Reading) -> Outcome:
 def dash_signature(c: Candidate, a: Reading) -> Outcome:
     """'"..." ― Pamela Padilla': a name after a dash signs the quote, on the quote's line or
     as a line of its own under it ('"..."\n\n- Hillary Clinton.', as fact-checks and
-    round-ups print a claim) when it names one of the article's people."""
+    round-ups print a claim) when it names one of the article's people; so does a person's
+    name and outlet with no dash closing the line of a quote opening its paragraph, or on a
+    line of its own under it ('"..." James Downie, Washington Post', as round-ups of opinion
+    print each excerpt). Signed by no person the article names ('"..." Editorial Board, Los
+    Angeles Times'), the words are someone else's, not the voice before them going on."""
     if c.cue is not None:
         return Outcome.PASS
-    at = after_mark(a.text, c.end)
-    m = DASH_NAME.match(a.text, at)
-    people = [mm.canonical for mm in a.mentions if mm.label == "PERSON"]
-    if not m:
-        j = c.end
-        while j < len(a.text) and a.text[j] in ".,!?;…":
-            j += 1  # (the quote's own closing punctuation, when its span stops before it)
-        m = DASH_LINE.match(a.text, after_mark(a.text, j))
-        if not m:
-            # '"..." James Downie, Washington Post' closing the line: a person's name (and
-            # the outlet) with nothing else after the quote signs it too
-            m = SIGNED_LINE.match(a.text, after_mark(a.text, j)) \
-                if opens_paragraph(a.text, c.start) else None  # (not 'a "lyin'" Ted Cruz.')
-            if m and not any(mm.label == "PERSON" and mm.start == m.start(1)
-                             for mm in a.mentions):
-                # signed by no person the article names ('"..." Editorial Board, Los Angeles
-                # Times'): someone else's words, not the voice before them going on
-                q = c.q
-                q.speaker_span, q.speaker_text = (m.start(1), m.end(1)), m.group(1)
-                q.speaker_rule = "dash-signature"
-                return a.keep(q)
-        if not m and opens_paragraph(a.text, c.start):
-            m = SIGNED_NEXT_LINE.match(a.text, after_mark(a.text, j))
-            if m and not any(mm.label == "PERSON" and mm.start == m.start(1)
-                             for mm in a.mentions):
-                return Outcome.PASS
-        if not m or not names_someone(m.group(1), m.start(1), a.mentions):
-            return Outcome.PASS
+    found = signature(c, a)
+    if found is None:
+        return Outcome.PASS
+    m, person = found
+    q = c.q
+    q.speaker_rule = "dash-signature"
+    if not person:
+        q.speaker_span, q.speaker_text = (m.start(1), m.end(1)), m.group(1)
+        return a.keep(q)
     name = m.group(1)
     if name.endswith(".") and len(name.split()[-1]) > 2:
         name = name[:-1]  # the sentence's full stop, not an initial's ('- Hillary Clinton.')
-    q = c.q
     q.speaker_span = (m.start(1), m.start(1) + len(name))
     q.speaker_text = name
+    people = [mm.canonical for mm in a.mentions if mm.label == "PERSON"]
     q.speaker, q.speaker_label = fullest_name(clean_name(name), people), "PERSON"
-    q.speaker_rule = "dash-signature"
     return a.keep(q)
+
+
+def signature(c: Candidate, a: Reading) -> tuple[re.Match[str], bool] | None:
+    """The signature after a quote (its name is group 1) and whether a person of the article
+    signs it; None when there is none (dash_signature)."""
+    text = a.text
+    m = DASH_NAME.match(text, after_mark(text, c.end))
+    if m:
+        return m, True
+    j = c.end
+    while j < len(text) and text[j] in ".,!?;…":
+        j += 1  # (the quote's own closing punctuation, when its span stops before it)
+    at = after_mark(text, j)
+    m = DASH_LINE.match(text, at)
+    if m:
+        return (m, True) if names_someone(m.group(1), m.start(1), a.mentions) else None
+    if not opens_paragraph(text, c.start):
+        return None  # (not 'he tossed in a "lyin'" Ted Cruz.')
+
+    def person(m: re.Match[str]) -> bool:
+        return any(mm.label == "PERSON" and mm.start == m.start(1) for mm in a.mentions)
+
+    m = SIGNED_LINE.match(text, at)
+    if m:
+        return m, person(m)
+    m = SIGNED_NEXT_LINE.match(text, at)
+    return (m, True) if m and person(m) else None
 
 
 def names_someone(name: str, start: int, mentions: list[Mention]) -> bool:
@@ -291,8 +304,7 @@ def missed_surnames(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
     starts = doc.to_array("IDX")  # (the surnames' few tokens looked up, not every token made)
 
     def token(char: int) -> Token | None:
-        t = doc[max(0, int(starts.searchsorted(char, side="right")) - 1)]
-        return t if t.idx == char else None
+        return token_starting_at(doc, starts, char)
 
     out = []
     for m in mentions:
@@ -337,10 +349,17 @@ def missed_initials(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
         word = found.group(0)
         if found.start() in covered or word not in known:
             continue
-        t = doc[max(0, int(starts.searchsorted(found.start(), side="right")) - 1)]
-        if t.idx == found.start() and t.text == word and t.dep_ in ACTING_DEPS:
+        t = token_starting_at(doc, starts, found.start())
+        if t is not None and t.text == word and t.dep_ in ACTING_DEPS:
             out.append(Mention(t.idx, t.idx + len(word), "ORG", known[word]))
     return out
+
+
+def token_starting_at(doc: Doc, starts: Any, char: int) -> Token | None:
+    """The token that starts at character ``char`` (``starts``: the Doc's IDX array), or None:
+    a few tokens looked up without a Token made for every word."""
+    t = doc[max(0, int(starts.searchsorted(char, side="right")) - 1)]
+    return t if t.idx == char else None
 
 
 # where a surname alone stands as a person (not 'an Obama supporter', 'the Ford plant')
@@ -423,10 +442,6 @@ def refloat(quotes: list[Quote], a: Reading) -> list[Quote]:
         if q.speaker_span is not None:
             latest = q
     return quotes
-
-
-ISSUING_VERBS = frozenset("issue issued issues release released releases publish published "
-                          "publishes post posted posts send sent sends".split())
 
 
 def issued_document(sent: Span, idx: Index) -> Token | None:

@@ -96,19 +96,18 @@ def kin_by_first_name(text: str, ents: list[tuple[int, int, int, str]],
     apart from the article's other person of that first name: their first name alone, unless
     the full name it joined carries the surname of another person of the article, the family
     ('his wife, Jane,' beside 'Jane Sanders' and 'Bernie Sanders')."""
-    if not any(label in PERSON_LABELS and introduced_as_kin(text, a, b)
-               for _, a, b, label in ents):
+    kin = [k for k, (_, a, b, label) in enumerate(ents)
+           if label in PERSON_LABELS and introduced_as_kin(text, a, b)]
+    if not kin:
         return canon
     people = [c.split() for c, label in canon if label in PERSON_LABELS]
-    out = []
-    for (_, a, b, label), (name, lab) in zip(ents, canon, strict=True):
-        if label in PERSON_LABELS and introduced_as_kin(text, a, b):
-            words = name.split()
-            family = len(words) > 1 and any(
-                len(p) > 1 and p[-1] == words[-1] and p[0] != words[0] for p in people)
-            if not family:
-                name = text[a:b]
-        out.append((name, lab))
+    out = list(canon)
+    for k in kin:
+        words = canon[k][0].split()
+        family = len(words) > 1 and any(
+            len(p) > 1 and p[-1] == words[-1] and p[0] != words[0] for p in people)
+        if not family:
+            out[k] = (text[ents[k][1] : ents[k][2]], canon[k][1])
     return out
 
 

@@ -156,6 +156,23 @@ def test_a_line_opening_with_a_name_and_a_colon_reports_what_follows(parse):
         ("Tomas Lindqvist", "Harbour tolls will double before the new bridge opens")]
 
 
+def test_a_colon_label_names_whom_the_article_names_elsewhere_or_a_finding(parse):
+    # a transcript's label in capitals and a headline's surname: no entity where they stand,
+    # but the article names the person in full; a survey heading a line is a finding's source
+    text = ("Survey: Most commuters would pay more for a tram that runs all night\n\n"
+            "Analysis: What the tram vote means for the council budget\n\n"
+            "Mayor Linda Okafor and the transport chief Ivan Petrov met voters on "
+            "Thursday night.\n\n"
+            "OKAFOR: The line will reach the hospital before the end of next year.\n\n"
+            "PETROV: We have the money for the first two stations and no more.")
+    got = extract_doc(parse(text), "t").quotes
+    assert [(q["speaker"], q["speaker_text"], q["quote_type"], q["text"].split()[0])
+            for q in got] == [
+        (None, "Survey", "belief", "Most"),  # not 'Analysis:', a genre of article
+        ("Linda Okafor", "OKAFOR", "indirect", "The"),
+        ("Ivan Petrov", "PETROV", "indirect", "We")]
+
+
 def test_a_heading_before_a_paragraph_does_not_take_its_attribution(parse):
     text = ("Shelter beds filled early this winter.\n\n"
             "'A village of neighbours' grows in the shelter program\n\n"

@@ -309,6 +309,11 @@ def in_a_document(idx: Index, mentions: list[Mention], starts: list[int],
 
 # A line that opens with a name and a colon: 'Pat Caddell: Voters worried about ...'.
 _NAME_COLON = re.compile(r"(?m)^([^\n:]{2,80}):[ \t]+(?=\S)")
+# A label in a name's shape: one to four words, each capitalised or in capitals.
+_NAME_SHAPE = re.compile(r"(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*")
+# What a headline names before a colon when a finding is its source ('Poll: Trump leads'):
+# the findings' nouns less those that name a genre of article ('Analysis:', 'Review:').
+HEADLINE_FINDINGS = FINDING_NOUNS - {"analysis", "review", "audit", "census"}
 
 
 def name_colon_lines(idx: Index, mentions: list[Mention], starts: list[int],
@@ -316,28 +321,55 @@ def name_colon_lines(idx: Index, mentions: list[Mention], starts: list[int],
     """'Pat Caddell: Democrat voters worried about Clinton's health' (a headline), 'WALLACE:
     Let's start with ...' (a transcript): a line that opens with nothing but a person's or an
     organisation's name and a colon reports what follows, to the end of the line, as theirs.
-    Labels that name no one ('READ MORE:', 'UPDATE:') are not entities and are left alone."""
+    The name is an entity there, or one the article gives a person or body elsewhere, in any
+    case ('Rubio: I still believe ...', where the NER tags no name at a headline's start;
+    'BENENSON: Senator Sanders ...' after 'Joel Benenson' in the text: named_elsewhere). A
+    poll, survey, study or report so named is the source of a finding ('Poll: Trump and
+    Clinton hold narrow leads'). Labels that name no one ('READ MORE:', 'UPDATE:') are not
+    entities and are left alone."""
     out = []
     text = idx.text
     for m in _NAME_COLON.finditer(text):
         k = bisect.bisect_left(starts, m.start(1))
-        if k >= len(mentions) or mentions[k].start != m.start(1) or \
-                mentions[k].end != m.end(1) or mentions[k].label not in SPEAKER_LABELS:
-            continue
+        mention: Mention | None = None
+        if k < len(mentions) and mentions[k].start == m.start(1) and \
+                mentions[k].end == m.end(1) and mentions[k].label in SPEAKER_LABELS:
+            mention = mentions[k]
+        label = m.group(1).strip()
+        finding = mention is None and label.lower() in HEADLINE_FINDINGS
+        if mention is None and not finding:
+            mention = named_elsewhere(label, mentions)
+            if mention is None:
+                continue
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
         span = (m.end(), len(text[:end].rstrip()))
         if len(text[span[0] : span[1]].split()) < MIN_CONTENT_WORDS or idx.in_quote(span[0]) or \
                 taken.overlaps(*span):
             continue
-        mention = mentions[k]
-        q = Quote(spans=[span], quote_type="indirect", speaker_text=text[m.start(1) : m.end(1)],
-                  speaker_span=(mention.start, mention.end), speaker=mention.canonical,
-                  speaker_rule="name-colon-line",
-                  speaker_label=mention.label)
+        if finding or mention is None:
+            q = Quote(spans=[span], quote_type="belief", speaker_text=label,
+                      speaker_span=(m.start(1), m.end(1)), speaker_rule="name-colon-line")
+        else:
+            q = Quote(spans=[span], quote_type="indirect", speaker_text=text[m.start(1) : m.end(1)],
+                      speaker_span=(m.start(1), m.end(1)), speaker=mention.canonical,
+                      speaker_rule="name-colon-line", speaker_label=mention.label)
         out.append(q)
         taken.add(span)
     return out
+
+
+def named_elsewhere(label: str, mentions: list[Mention]) -> Mention | None:
+    """The one person or body the article names as ``label`` elsewhere, matched without case:
+    by the whole name, or a person by their surname ('Rubio', 'BENENSON' for Joel Benenson).
+    None when the label is no name's shape or names more than one of them."""
+    if not _NAME_SHAPE.fullmatch(label):
+        return None
+    want = label.lower()
+    found = {m.canonical: m for m in mentions if m.label in SPEAKER_LABELS and (
+        m.canonical.lower() == want or
+        m.label == "PERSON" and " " in m.canonical and m.canonical.lower().split()[-1] == want)}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 OWN_CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "conj", "advcl", "xcomp", "cc"})

@@ -203,6 +203,26 @@ group by all;
 create or replace view entity_cooccurrence as
 select entity_a, kind_a, entity_b, kind_b, articles from {cooccurrence_source};
 
+-- entity_counts_live: per identity and kind, the articles naming it and its mentions (canonical
+-- NULL), and the same for each name it is written as (canonical: the name); computed from the
+-- current rows on every query.
+create or replace view entity_counts_live as
+with r as (select article_id, identity, kind, canonical from entity_identities)
+select identity, kind, null::varchar as canonical, count(distinct article_id) as articles,
+       count(*) as mentions
+from r group by identity, kind
+union all
+select identity, kind, canonical, count(distinct article_id), count(*)
+from r group by identity, kind, canonical;
+
+-- entity_counts: the same, read from the table a run keeps up to date after its last commit
+-- (aggregates/entity_counts.parquet, with the co-occurrence pairs: what a run changes is added
+-- to it) when that table matches the batches committed now, else computed live. A count over
+-- every article reads a few rows an identity here, not every mention (top-people at a million
+-- articles: 2.4 s over the mentions).
+create or replace view entity_counts as
+select identity, kind, canonical, articles, mentions from {entity_counts_source};
+
 -- speaker_quotes: every attributed quote (speech: direct, mixed and indirect; not the beliefs,
 -- plans and stances of quote_type 'belief', which are attributed but not said) with its
 -- article's date, source and title, and the speaker's corpus-level identity and kind.

@@ -55,8 +55,12 @@ AGGREGATES: tuple[Aggregate, ...] = (
               "article_meta_live", "article-meta-3", parts=True),
     Aggregate("quote_speakers", "quote_speakers_parts", "{quote_speakers_source}",
               "quote_speakers_live", "quote-speakers-2", parts=True),
+    # (its per-batch parts hold each article's names with their mention counts)
     Aggregate("entity_cooccurrence", "entity_cooccurrence.parquet", "{cooccurrence_source}",
-              "entity_cooccurrence_live", "cooccurrence-2"),
+              "entity_cooccurrence_live", "cooccurrence-3"),
+    # written with the co-occurrence pairs, from the same parts and the same delta
+    Aggregate("entity_counts", "entity_counts.parquet", "{entity_counts_source}",
+              "entity_counts_live", "entity-counts-1"),
     # quote lineage (tasks/corpus/lineage.py): which quotes are one quotation; then each
     # quotation's summary, computed in SQL from them (quotations_live)
     Aggregate("quotation_appearances", "quotation_appearances.parquet",

@@ -61,6 +61,9 @@ AGGREGATES: tuple[Aggregate, ...] = (
     # written with the co-occurrence pairs, from the same parts and the same delta
     Aggregate("entity_counts", "entity_counts.parquet", "{entity_counts_source}",
               "entity_counts_live", "entity-counts-1"),
+    # a speaker's quotes, articles and gender votes per outlet and month, kept alike
+    Aggregate("speaker_counts", "speaker_counts.parquet", "{speaker_counts_source}",
+              "speaker_counts_live", "speaker-counts-1"),
     # quote lineage (tasks/corpus/lineage.py): which quotes are one quotation; then each
     # quotation's summary, computed in SQL from them (quotations_live)
     Aggregate("quotation_appearances", "quotation_appearances.parquet",

@@ -1812,3 +1812,31 @@ def test_a_credit_run_into_a_caption_is_not_part_of_the_name():
     school = resolve_mentions([("Covington Catholic", "ORG"),
                                ("Covington Catholic High School", "PERSON")])
     assert school[1][0] == "Covington Catholic High School"
+
+
+def test_a_place_run_into_a_caption_name_is_not_part_of_the_name():
+    """'Harrowing images of the truck attack in Nice Tony Molina, a U.S. police officer, ...'
+    (newsplease): the NER ran the place ending the caption into the name after it, and 'Nice
+    Tony Molina' became the name of every 'Molina'. A place the article names as a place,
+    right after a preposition and opening a name of three words or more, is cut off; a name
+    whose first word is a place and that follows no preposition keeps it."""
+    import re
+
+    from tasks.nlp.extract import place_run_on
+
+    text = ("Flood waters reached Dunmore on Friday. Photos: the flood in Dunmore Ruth Calloway, "
+            "a nurse, watched the river rise. Later Dunmore Ruth Calloway spoke again.")
+    offsets = [[m.start(), len(m.group())] for m in re.finditer(r"\S+", text)]
+    tok = {m.start(): i for i, m in enumerate(re.finditer(r"\S+", text))}
+
+    def ent(words: str, label: str, nth: int = 0) -> tuple[int, int, int, str]:
+        a = [m.start() for m in re.finditer(re.escape(words), text)][nth]
+        return (tok[a], a, a + len(words), label)
+
+    ents = [ent("Dunmore", "GPE"), ent("Dunmore Ruth Calloway", "FAC"),
+            ent("Dunmore Ruth Calloway", "PERSON", 1)]
+    got = [(text[a:b], label) for _, a, b, label in place_run_on(text, ents, offsets)]
+    assert got == [("Dunmore", "GPE"), ("Ruth Calloway", "PERSON"),
+                   ("Dunmore Ruth Calloway", "PERSON")]  # after 'Later', no preposition
+    # no place named elsewhere: nothing to cut
+    assert place_run_on(text, ents[1:], offsets) == ents[1:]

@@ -83,6 +83,36 @@ def line_pieces(text: str, start: int, end: int, offsets: list[list[int]], label
     return out
 
 
+# the words before a place that ends a phrase: '... truck attack in Nice Tony Molina, a ...'
+PLACE_PREPOSITIONS = frozenset("in at from near of outside across to".split())
+
+
+def place_run_on(text: str, ents: list[tuple[int, int, int, str]],
+                 offsets: list[list[int]]) -> list[tuple[int, int, int, str]]:
+    """A person's name of three words or more opening with a place the article names as a
+    place elsewhere, right after a preposition, ran on from the phrase before, as a caption
+    runs into the name that follows ('Harrowing images of the truck attack in Nice Tony Molina,
+    a U.S. police officer, ...' made 'Nice Tony Molina' the name of every 'Molina'): the name
+    starts after the place."""
+    from tasks.nlp.gender import gender_of_name
+
+    places = {text[a:b] for _, a, b, label in ents if label in ("GPE", "LOC")}
+    if not places:
+        return ents
+    out = []
+    for first, a, b, label in ents:
+        words = text[a:b].split()
+        if len(words) >= 3 and first + 1 < len(offsets) and words[0] in places:
+            before = text[max(0, a - 12) : a].split()
+            # (the NER may call the whole a facility: then the rest opens on a common first name)
+            if before and before[-1].lower() in PLACE_PREPOSITIONS and (
+                    label == "PERSON" or gender_of_name(words[1], alone=True) is not None):
+                first, a = first + 1, offsets[first + 1][0]
+                label = "PERSON"
+        out.append((first, a, b, label))
+    return out
+
+
 # 'Spindler's father, Joseph, says ...': a relative, brought in by a first name in apposition
 KIN_APPOSITION = re.compile(
     r"\b(?:father|mother|son|daughter|wife|husband|brother|sister|uncle|aunt|grandfather|"
@@ -141,8 +171,8 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     # character offsets from the token arrays: a Span's start_char, end_char and text each
     # build Token objects
     offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-    ents = [piece for e in doc.ents for piece in line_pieces(
-        text, e.start, e.end, offsets, LABELS.get(e.label_, e.label_))]  # PER is PERSON
+    ents = place_run_on(text, [piece for e in doc.ents for piece in line_pieces(
+        text, e.start, e.end, offsets, LABELS.get(e.label_, e.label_))], offsets)  # PER: PERSON
     lines: dict[tuple[int, int], bool] = {}  # a paragraph -> written in title case (a headline)
 
     def in_headline(a: int) -> bool:

@@ -574,6 +574,39 @@ def test_a_batch_the_pool_lost_as_it_broke_is_run_again_not_waited_for_forever(t
         assert got == ["b0"] and ex.restarts == 1 and ex._pool is not broken
 
 
+@pytest.mark.slow  # starts pools of worker processes
+def test_a_batch_whose_pool_another_batch_replaced_is_run_again(tmp_path, monkeypatch):
+    """Another batch's thread replaced the pool (its worker died) and shut the old one down:
+    a future the old pool left pending would never finish, and its pool shows no dead worker
+    any more (its process table is cleared). The batch waiting on it runs again in the new
+    pool instead of hanging the run (a run hung once so in a full suite under load)."""
+    import threading
+    from concurrent.futures import Future
+
+    from tasks.core.settings import NlpSettings
+    from tasks.run import runner
+    from tasks.run.batch import BatchSpec
+
+    monkeypatch.setattr(runner, "POLL_SECONDS", 0.2)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    spec = BatchSpec("b1", "r0", str(tmp_path), str(tmp_path / "wh"), [], NlpSettings())
+    got: list = []
+    with runner.BatchExecutor(2, "blank:en", (), fn=batch_name) as ex:
+        old = ex._pool
+        assert old is not None
+
+        def submit_then_replaced(fn, *args):
+            ex._replace(old)  # what the other batch's thread does
+            return Future()  # left pending by the pool shut down under it
+
+        old.submit = submit_then_replaced
+        waiter = threading.Thread(target=lambda: got.extend(ex.run(spec)), daemon=True)
+        waiter.start()
+        waiter.join(60)
+        assert not waiter.is_alive(), "the batch was waited for forever"
+        assert got == ["b1"] and ex._pool is not old
+
+
 def test_gzip_helpers_agree_with_the_stream_reader():
     """The bytes API (used by benchmarks and fuzzing) applies the same limits as the stream."""
     from tasks.ingest.readers import read_bytes

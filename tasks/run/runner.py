@@ -114,13 +114,16 @@ class BatchExecutor:
         instant can be left out (CPython 3.11 marks the pool broken and fails its futures
         without the lock that submit takes): that future would never finish and the run would
         hang. So the wait wakes up every POLL_SECONDS and gives the batch up when the pool is
-        broken, or has had a dead worker for two checks in a row without noticing."""
+        broken or was replaced, or has had a dead worker for two checks in a row without
+        noticing."""
         dead_checks = 0
         while True:
             try:
                 return fut.result(timeout=POLL_SECONDS)
             except FutureTimeout:
-                if getattr(pool, "_broken", False):
+                if getattr(pool, "_broken", False) or pool is not self._pool:
+                    # (a pool another batch's thread replaced was shut down with its futures:
+                    # one it left pending would never finish)
                     dead_checks = 2
                 elif _has_dead_worker(pool):
                     dead_checks += 1

@@ -100,7 +100,12 @@ class BatchExecutor:
         if pool is None:
             raise RuntimeError("the run is stopping: no worker pool")
         try:
-            fut = pool.submit(self.fn, spec)
+            try:
+                fut = pool.submit(self.fn, spec)
+            except RuntimeError:
+                if pool is self._pool:
+                    raise
+                return None  # another batch's thread shut this pool down as it was read
             return self._wait(pool, fut)
         except BrokenProcessPool:
             shutil.rmtree(staging_dir(Path(spec.warehouse)) / spec.batch_id, ignore_errors=True)

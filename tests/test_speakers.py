@@ -1840,3 +1840,18 @@ def test_a_place_run_into_a_caption_name_is_not_part_of_the_name():
                    ("Dunmore Ruth Calloway", "PERSON")]  # after 'Later', no preposition
     # no place named elsewhere: nothing to cut
     assert place_run_on(text, ents[1:], offsets) == ents[1:]
+
+
+def test_a_she_of_two_people_sharing_a_surname_is_the_woman(parse):
+    """Of two people sharing a surname, the surname alone and the he or she after it went to
+    the one named first: 'she said her husband ...' after 'Peter Okafor ... Linda Okafor ...
+    Okafor' was Peter Okafor's, a woman's words credited to a man (PolNeAR: Hillary Clinton's
+    to Bill Clinton). A he, she or honorific whose gender the chosen person's first name
+    contradicts goes to the one other person of that surname it fits; of two or more, no
+    guess."""
+    text = ("Peter Okafor ran the city for a decade. This spring Linda Okafor won the seat he "
+            "had held.\n\nAs mayor, Okafor has sought to distance herself from the old harbour "
+            "deals. At a rally, she said her husband would lead a jobs panel.")
+    got = {q["speaker_text"]: (q["speaker"], q["speaker_gender"])
+           for q in extract_doc(parse(text), "s").quotes}
+    assert got["she"] == ("Linda Okafor", "female")

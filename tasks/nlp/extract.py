@@ -231,8 +231,45 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
             }
         )
     if gender_from_names:
+        sharing_a_surname(rows, entities)
         add_name_genders(rows, guessed)
     return Extracted(entities, rows)
+
+
+# what a quote's own speaker words say of the speaker's gender: a he or she, an honorific
+WRITTEN_GENDER = {"he": "male", "mr": "male", "mr.": "male", "she": "female", "ms": "female",
+                  "ms.": "female", "mrs": "female", "mrs.": "female", "miss": "female"}
+
+
+def sharing_a_surname(rows: list[dict[str, Any]], entities: list[dict[str, Any]]) -> None:
+    """'Tony Molina ... Dominique Molina ... "...," she said', 'Ms. Molina said': of two people
+    of the article who share a surname, a surname written alone, and a he or she that follows
+    it, go to the one named first (tasks/nlp/names.py), whatever the words say of them. A quote
+    whose speaker is written with a he or she or an honorific that the chosen person's first
+    name contradicts goes to the other person of that surname whose first name agrees or gives
+    none, when there is exactly one such person."""
+    from tasks.nlp.gender import gender_of_name
+
+    sharing: dict[str, set[str]] = {}
+    for e in entities:
+        name = e["canonical"]
+        if e["label"] == "PERSON" and " " in name and " and " not in name:
+            sharing.setdefault(name.split()[-1], set()).add(name)
+    if not any(len(names) > 1 for names in sharing.values()):
+        return
+    for r in rows:
+        name = r["speaker"]
+        words = (r["speaker_text"] or "").lower().split()
+        said = WRITTEN_GENDER.get(words[0]) if words and len(words) <= 2 else None
+        if not name or r["speaker_label"] != "PERSON" or said is None or " " not in name:
+            continue
+        names = sharing.get(name.split()[-1], set())
+        if len(names) < 2 or name not in names or gender_of_name(name) in (None, said):
+            continue
+        others = [n for n in names if n != name and gender_of_name(n) in (None, said)]
+        if len(others) == 1:  # (of two or more who could be meant, no guess)
+            r["speaker"] = others[0]
+            r["speaker_gender"], r["speaker_gender_source"] = said, "text"
 
 
 def add_name_genders(rows: list[dict[str, Any]], inferred: list[bool] | None = None) -> None:

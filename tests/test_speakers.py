@@ -1838,6 +1838,14 @@ def test_a_place_run_into_a_caption_name_is_not_part_of_the_name():
     got = [(text[a:b], label) for _, a, b, label in place_run_on(text, ents, offsets)]
     assert got == [("Dunmore", "GPE"), ("Ruth Calloway", "PERSON"),
                    ("Dunmore Ruth Calloway", "PERSON")]  # after 'Later', no preposition
+    # a facility the NER so named stays whole: what follows the place ends as a place does
+    text2 = "Planes left Dunmore on Friday. Crews waited at Dunmore Logan Airport all night."
+    offsets2 = [[m.start(), len(m.group())] for m in re.finditer(r"\S+", text2)]
+    tok2 = {m.start(): i for i, m in enumerate(re.finditer(r"\S+", text2))}
+    ents2 = [(tok2[a], a, a + len(w), lab) for w, lab, a in (
+        ("Dunmore", "GPE", text2.index("Dunmore")),
+        ("Dunmore Logan Airport", "FAC", text2.index("Dunmore Logan Airport")))]
+    assert place_run_on(text2, ents2, offsets2) == ents2
     # no place named elsewhere: nothing to cut
     assert place_run_on(text, ents[1:], offsets) == ents[1:]
 

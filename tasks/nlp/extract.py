@@ -17,7 +17,13 @@ from spacy.tokens import Doc
 from tasks.core.version import _meta_id, installed_model_id  # noqa: F401  (re-exported)
 from tasks.ingest.language import LABELS
 from tasks.ingest.records import Article
-from tasks.nlp.names import PERSON_LABELS, headline_trimmed, resolve_mentions, title_case_line
+from tasks.nlp.names import (
+    ORG_WORDS,
+    PERSON_LABELS,
+    headline_trimmed,
+    resolve_mentions,
+    title_case_line,
+)
 from tasks.nlp.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
 from tasks.nlp.quotes.marks import paragraph_span
 from tasks.nlp.quotes.parse import sentences
@@ -85,6 +91,10 @@ def line_pieces(text: str, start: int, end: int, offsets: list[list[int]], label
 
 # the words before a place that ends a phrase: '... truck attack in Nice Tony Molina, a ...'
 PLACE_PREPOSITIONS = frozenset("in at from near of outside across to".split())
+# what ends the name of a place or a building, not a person's ('Boston Logan Airport')
+FACILITY_WORDS = frozenset("""airport station terminal street avenue road lane square park
+    bridge tower hall building hotel stadium arena beach harbour harbor port mall market
+    museum gallery theatre theater library prison cathedral palace castle""".split())
 
 
 def place_run_on(text: str, ents: list[tuple[int, int, int, str]],
@@ -104,9 +114,12 @@ def place_run_on(text: str, ents: list[tuple[int, int, int, str]],
         words = text[a:b].split()
         if len(words) >= 3 and first + 1 < len(offsets) and words[0] in places:
             before = text[max(0, a - 12) : a].split()
-            # (the NER may call the whole a facility: then the rest opens on a common first name)
+            # (the NER may call the whole a facility: then the rest is a first name, a common
+            # one, and a surname, which no place's or body's word ends: not 'Logan Airport')
             if before and before[-1].lower() in PLACE_PREPOSITIONS and (
-                    label == "PERSON" or gender_of_name(words[1], alone=True) is not None):
+                    label == "PERSON" or len(words) == 3 and
+                    gender_of_name(words[1], alone=True) is not None and
+                    words[2].lower() not in FACILITY_WORDS | ORG_WORDS):
                 first, a = first + 1, offsets[first + 1][0]
                 label = "PERSON"
         out.append((first, a, b, label))

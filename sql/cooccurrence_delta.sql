@@ -5,7 +5,8 @@
 --     the batches' live articles the last run counted and this one does not, both count, and this
 --     one counts alone (a batch one of whose articles was superseded is removed and added anew);
 --   cooc_basis: (name, identity, kind), the identities the kept table was computed with;
---   identity_names: the identities now.
+--   identity_names: the identities now;
+--   cooc_affected: the kept articles' rows a change of identity reaches (sql/kept_affected.sql).
 -- Writes cooc_delta: the pairs to take away (articles < 0: the removed articles, and the kept
 -- articles naming a name whose identity changed, as they were) and to add (the added articles and
 -- those kept ones, as they are now). Added to the kept table and summed, the pairs equal a full
@@ -15,27 +16,6 @@ create or replace temp macro cooc_kind(label) as
                when 'GPE' then 'place' when 'LOC' then 'place'
                when 'FAC' then 'place' when 'NORP' then 'group'
                else 'other' end;
-
-create or replace temp table cooc_changed as
-select coalesce(o.name, n.name) as name
-from cooc_basis o full outer join identity_names n on o.name = n.name
-where o.identity is distinct from n.identity or o.kind is distinct from n.kind;
-
--- the kept articles naming a changed name, found first and then read (one 'article_id in
--- (subquery over cooc_kept)' planned both scans of 16M rows into one join: 1.7 s at a million
--- articles, 0.5 s in two steps)
-create or replace temp table cooc_affected_ids as
-select distinct article_id from cooc_kept where canonical in (select name from cooc_changed);
-
--- (the optimizer swaps the join's sides by its estimate of cooc_kept, a filtered Parquet view,
--- and builds a hash table of all 16M rows, spilling: 1.6 s at a million articles, 0.1 s with
--- the few affected ids as the build side)
-set disabled_optimizers = 'build_side_probe_side';
-
-create or replace temp table cooc_affected as
-select k.* from cooc_kept k semi join cooc_affected_ids using (article_id);
-
-reset disabled_optimizers;
 
 create or replace temp table cooc_delta as
 with minus_ids as (

@@ -3,7 +3,8 @@
 -- write_speaker_counts), as sql/cooccurrence_delta.sql does for the pairs. Reads, as temp views
 -- or tables: spk_removed, spk_kept, spk_added (sql/speaker_parts.sql's rows of the batches the
 -- last run counted and this one does not, both count, and this one counts alone); spk_basis
--- (name, identity, kind: the identities the kept table was computed with); identity_names.
+-- (name, identity, kind: the identities the kept table was computed with); identity_names;
+-- spk_affected (sql/kept_affected.sql).
 -- Writes spk_delta: the counts to take away (the removed articles, and the kept articles quoting
 -- a name whose identity changed, as they were) and to add (the added articles and those kept
 -- ones, as they are now). An article has one outlet and one month: its speakers' articles are
@@ -12,22 +13,6 @@ create or replace temp macro spk_kind(label) as
     case label when 'PERSON' then 'person' when 'ORG' then 'organisation'
                when 'GPE' then 'place' when 'FAC' then 'place'
                when 'NORP' then 'group' else 'other' end;
-
-create or replace temp table spk_changed as
-select coalesce(o.name, n.name) as name
-from spk_basis o full outer join identity_names n on o.name = n.name
-where o.identity is distinct from n.identity or o.kind is distinct from n.kind;
-
-create or replace temp table spk_affected_ids as
-select distinct article_id from spk_kept where speaker in (select name from spk_changed);
-
--- (the few affected ids as the build side, as in sql/cooccurrence_delta.sql)
-set disabled_optimizers = 'build_side_probe_side';
-
-create or replace temp table spk_affected as
-select k.* from spk_kept k semi join spk_affected_ids using (article_id);
-
-reset disabled_optimizers;
 
 create or replace temp table spk_delta as
 with minus_rows as (

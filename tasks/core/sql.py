@@ -40,6 +40,12 @@ def statements(sql: str) -> list[str]:
     return [part.strip() for part in _END.split(body) if part.strip()]
 
 
+def run_script(con: Any, name: str, subs: dict[str, str] | None = None) -> None:
+    """Run every statement of sql/<name> on con, with its {placeholders} filled in."""
+    for stmt in statements(substitute(load_sql(name), subs) if subs else load_sql(name)):
+        con.execute(stmt)
+
+
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 

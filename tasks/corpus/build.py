@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.atomic import replacing
-from tasks.core.sql import count_rows, literal, load_sql, statements, substitute
+from tasks.core.sql import count_rows, literal, load_sql, run_script, statements, substitute
 from tasks.corpus.dedup import story_table
 from tasks.corpus.identity import STAT_COLUMNS
 from tasks.corpus.keys import key_files
@@ -355,10 +355,8 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
     new_count = con.sql("select count(*) from lineage_new").fetchall()[0][0]
     found_now = 0
     if new_count:
-        sql = substitute(load_sql("lineage_candidates.sql"), {
+        run_script(con, "lineage_candidates.sql", {
             "{max_shingle_quotes}": str(MAX_SHINGLE_QUOTES), "{shingle_parts}": shingle_parts})
-        for stmt in statements(sql):
-            con.execute(stmt)
         # (a candidate is ordered by wid, a pair by wording: compared as least/greatest, an
         # equality a hash join takes, not an OR over every kept pair)
         candidates = con.sql("select i, j from lineage_candidates anti join lineage_edges e "
@@ -799,20 +797,18 @@ def write_cooccurrence(con: Any, path: Path) -> None:
                           "select batch_id, article_id, canonical, label, count(*)::int as n "
                           "from entity_identities where batch_id in (select unnest($todo)) "
                           "group by all", params={"todo": todo}).to_arrow_table(),
-                      COOCCURRENCE_PART_COLUMNS)
+                      COOCCURRENCE_PART_COLUMNS, "canonical")
     if kept.before is None:
         sql = "select * from entity_cooccurrence_live"
     else:
-        for stmt in statements(load_sql("cooccurrence_delta.sql")):
-            con.execute(stmt)
+        run_script(con, "cooccurrence_delta.sql")
         sql = (f"select entity_a, kind_a, entity_b, kind_b, sum(articles)::bigint as articles "
                f"from (select * from read_parquet({literal(path)}) union all "
                "select * from cooc_delta) group by all having sum(articles) > 0")
     counts_path = path.parent / aggregates.BY_NAME["entity_counts"].file
     if kept.before is not None and _basis_token(counts_path) == _basis_token(path):
         # the counts the last run kept, from the same rows and identities: updated alike
-        for stmt in statements(load_sql("entity_counts_delta.sql")):
-            con.execute(stmt)
+        run_script(con, "entity_counts_delta.sql")
         counts = (f"select identity, kind, canonical, sum(articles)::bigint as articles, "
                   f"sum(mentions)::bigint as mentions from (select * from "
                   f"read_parquet({literal(counts_path)}) union all select * from counts_delta) "
@@ -838,12 +834,11 @@ def write_speaker_counts(con: Any, path: Path) -> None:
     kept = _open_kept(con, path, "speaker_counts_state", "speaker_counts", "spk",
                       lambda todo: con.sql(load_sql("speaker_parts.sql"),
                                            params={"todo": todo}).to_arrow_table(),
-                      SPEAKER_PART_COLUMNS)
+                      SPEAKER_PART_COLUMNS, "speaker")
     if kept.before is None:
         sql = "select * from speaker_counts_live"
     else:
-        for stmt in statements(load_sql("speaker_counts_delta.sql")):
-            con.execute(stmt)
+        run_script(con, "speaker_counts_delta.sql")
         # the rows no change reached copied as they are, the others summed with the change
         # (a speaker's row per outlet and month: 1.4M rows at a million articles, where
         # grouping them all again took 0.6 s and this 0.3)
@@ -878,14 +873,15 @@ class _Kept:
 
 
 def _open_kept(con: Any, path: Path, state_name: str, name: str, prefix: str,
-               compute: Callable[[list[str]], Any], columns: tuple[tuple[str, str], ...]
-               ) -> _Kept:
+               compute: Callable[[list[str]], Any], columns: tuple[tuple[str, str], ...],
+               name_column: str) -> _Kept:
     """The per-batch parts of a kept table brought up to date, and, when the table kept from
     the last run is that computation's (its token matches its basis), the views the delta
     SQL reads: <prefix>_basis (name, identity, kind: the identities it was computed with), and
     <prefix>_removed, _kept, _added: the parts' rows of the batches the last run counted and
     this one does not, both count, and this one counts alone (a batch one of whose articles
-    was superseded is removed and added anew)."""
+    was superseded is removed and added anew), and <prefix>_affected: the kept articles' rows
+    naming (``name_column``) a name whose identity changed (sql/kept_affected.sql)."""
     import shutil
     import uuid
 
@@ -909,6 +905,7 @@ def _open_kept(con: Any, path: Path, state_name: str, name: str, prefix: str,
                            ("added", {k: f for k, f in now.items() if k not in then})):
             con.execute(f"create or replace temp view {prefix}_{kind} as "
                         f"{_held_rows(parts_dir, held, columns)}")
+        run_script(con, "kept_affected.sql", {"{p}": prefix, "{name}": name_column})
     return _Kept(prefix, parts_dir, basis_file, want, now, before, uuid.uuid4().hex)
 
 

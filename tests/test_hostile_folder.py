@@ -538,23 +538,41 @@ def batch_name(spec):  # runs in a worker process
     return spec.batch_id
 
 
-@pytest.mark.slow  # starts a pool of worker processes
-def test_a_batch_the_pool_lost_as_it_broke_is_run_again_not_waited_for_forever(tmp_path,
-                                                                              monkeypatch):
-    """CPython 3.11 fails a broken pool's pending futures without the lock submit takes, so a
-    batch submitted in that instant is never finished nor failed: the run hung (seen once in
-    CI). Here the pool breaks as the batch is submitted and the batch's future is left out."""
+def _run_in_thread(ex, spec) -> list:
+    """ex.run(spec) in a thread of its own, as a run's batches are; its results, after at most a
+    minute (a batch waited for forever fails the test instead of hanging it)."""
     import threading
-    from concurrent.futures import Future
 
+    got: list = []
+    waiter = threading.Thread(target=lambda: got.extend(ex.run(spec)), daemon=True)
+    waiter.start()
+    waiter.join(60)
+    assert not waiter.is_alive(), "the batch was waited for forever"
+    return got
+
+
+def _batch_spec(tmp_path, batch_id: str, monkeypatch):
+    """An empty batch for BatchExecutor tests, the pool polled every 0.2 s."""
     from tasks.core.settings import NlpSettings
     from tasks.run import runner
     from tasks.run.batch import BatchSpec
 
     monkeypatch.setattr(runner, "POLL_SECONDS", 0.2)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    spec = BatchSpec("b0", "r0", str(tmp_path), str(tmp_path / "wh"), [], NlpSettings())
-    got: list = []
+    return BatchSpec(batch_id, "r0", str(tmp_path), str(tmp_path / "wh"), [], NlpSettings())
+
+
+@pytest.mark.slow  # starts a pool of worker processes
+def test_a_batch_the_pool_lost_as_it_broke_is_run_again_not_waited_for_forever(tmp_path,
+                                                                              monkeypatch):
+    """CPython 3.11 fails a broken pool's pending futures without the lock submit takes, so a
+    batch submitted in that instant is never finished nor failed: the run hung (seen once in
+    CI). Here the pool breaks as the batch is submitted and the batch's future is left out."""
+    from concurrent.futures import Future
+
+    from tasks.run import runner
+
+    spec = _batch_spec(tmp_path, "b0", monkeypatch)
     with runner.BatchExecutor(2, "blank:en", (), fn=batch_name) as ex:
         broken = ex._pool
         assert broken is not None
@@ -567,11 +585,8 @@ def test_a_batch_the_pool_lost_as_it_broke_is_run_again_not_waited_for_forever(t
             return Future()  # never finished nor failed by the broken pool
 
         broken.submit = submit_as_it_breaks
-        waiter = threading.Thread(target=lambda: got.extend(ex.run(spec)), daemon=True)
-        waiter.start()
-        waiter.join(60)
-        assert not waiter.is_alive(), "the batch was waited for forever"
-        assert got == ["b0"] and ex.restarts == 1 and ex._pool is not broken
+        assert _run_in_thread(ex, spec) == ["b0"]
+        assert ex.restarts == 1 and ex._pool is not broken
 
 
 @pytest.mark.slow  # starts pools of worker processes
@@ -580,17 +595,11 @@ def test_a_batch_whose_pool_another_batch_replaced_is_run_again(tmp_path, monkey
     a future the old pool left pending would never finish, and its pool shows no dead worker
     any more (its process table is cleared). The batch waiting on it runs again in the new
     pool instead of hanging the run (a run hung once so in a full suite under load)."""
-    import threading
     from concurrent.futures import Future
 
-    from tasks.core.settings import NlpSettings
     from tasks.run import runner
-    from tasks.run.batch import BatchSpec
 
-    monkeypatch.setattr(runner, "POLL_SECONDS", 0.2)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    spec = BatchSpec("b1", "r0", str(tmp_path), str(tmp_path / "wh"), [], NlpSettings())
-    got: list = []
+    spec = _batch_spec(tmp_path, "b1", monkeypatch)
     with runner.BatchExecutor(2, "blank:en", (), fn=batch_name) as ex:
         old = ex._pool
         assert old is not None
@@ -600,11 +609,8 @@ def test_a_batch_whose_pool_another_batch_replaced_is_run_again(tmp_path, monkey
             return Future()  # left pending by the pool shut down under it
 
         old.submit = submit_then_replaced
-        waiter = threading.Thread(target=lambda: got.extend(ex.run(spec)), daemon=True)
-        waiter.start()
-        waiter.join(60)
-        assert not waiter.is_alive(), "the batch was waited for forever"
-        assert got == ["b1"] and ex._pool is not old
+        assert _run_in_thread(ex, spec) == ["b1"]
+        assert ex._pool is not old
 
 
 def test_gzip_helpers_agree_with_the_stream_reader():

@@ -432,8 +432,8 @@ def _regroup(con: Any, cache: Path, previous: Path | None) -> tuple[set[int], se
     by a pair or by a last-run quotation so dropped. Worked out in DuckDB, a step of the
     closure a query: the rest are the same quotations with the same rows as before."""
     holders_file = cache / "holders.parquet"
-    if previous is None or not _lineage_token(previous) or \
-            _lineage_token(previous) != _lineage_token(holders_file):
+    if previous is None or not _token(previous, "lineage") or \
+            _token(previous, "lineage") != _token(holders_file, "lineage"):
         return {w for (w,) in con.sql("select distinct wid from lineage_rel").fetchall()}, None
     cols = "article_id, quote_index, seen_us, first_us, wid"
     held = f"read_parquet({literal(holders_file)})"
@@ -472,13 +472,15 @@ def _regroup(con: Any, cache: Path, previous: Path | None) -> tuple[set[int], se
     return todo, drop
 
 
-def _lineage_token(path: Path) -> str | None:
-    """The token a lineage file was written with (the appearances and their holders share one)."""
+def _token(path: Path, key: str) -> str | None:
+    """The token a table file was written with, under ``key`` in its Parquet metadata (the
+    quotation appearances and their holders share a 'lineage' one; a kept table and its
+    basis a 'basis' one); None when the file or the token is missing."""
     import pyarrow.parquet as pq
 
     if not path.is_file():
         return None
-    return ((pq.read_schema(path).metadata or {}).get(b"lineage") or b"").decode() or None
+    return ((pq.read_schema(path).metadata or {}).get(key.encode()) or b"").decode() or None
 
 
 FOLD_ROWS = 50_000  # quote texts folded at a time
@@ -806,7 +808,7 @@ def write_cooccurrence(con: Any, path: Path) -> None:
                f"from (select * from read_parquet({literal(path)}) union all "
                "select * from cooc_delta) group by all having sum(articles) > 0")
     counts_path = path.parent / aggregates.BY_NAME["entity_counts"].file
-    if kept.before is not None and _basis_token(counts_path) == _basis_token(path):
+    if kept.before is not None and _token(counts_path, "basis") == _token(path, "basis"):
         # the counts the last run kept, from the same rows and identities: updated alike
         run_script(con, "entity_counts_delta.sql")
         counts = (f"select identity, kind, canonical, sum(articles)::bigint as articles, "
@@ -931,13 +933,11 @@ def _kept_basis(path: Path, basis_file: Path) -> tuple[Any, dict[str, str]] | No
     None."""
     import pyarrow.parquet as pq
 
-    if not path.is_file() or not basis_file.is_file():
+    token = _token(path, "basis")
+    if token is None or token != _token(basis_file, "token"):
         return None
-    meta = pq.read_schema(path).metadata or {}
     basis = pq.read_table(basis_file)
     bmeta = basis.schema.metadata or {}
-    if not meta.get(b"basis") or meta.get(b"basis") != bmeta.get(b"token"):
-        return None
     held = dict(line.split(" ", 1) for line in bmeta.get(b"held", b"").decode().split("\n")
                 if line)
     return basis.replace_schema_metadata(None), held
@@ -955,15 +955,6 @@ def _held_rows(folder: Path, held: dict[str, str], columns: tuple[tuple[str, str
             f"where batch_id in ({batches})")
 
 
-def _basis_token(path: Path) -> str | None:
-    """The token of the computation a kept table came from (its 'basis' metadata)."""
-    import pyarrow.parquet as pq
-
-    if not path.is_file():
-        return None
-    return ((pq.read_schema(path).metadata or {}).get(b"basis") or b"").decode() or None
-
-
 def write_entity_counts(con: Any, path: Path) -> None:
     """Written by write_cooccurrence, from the same parts and delta, just before: here only
     computed whole when that table is not this run's (it carries the co-occurrence table's
@@ -971,8 +962,8 @@ def write_entity_counts(con: Any, path: Path) -> None:
     import pyarrow as pa
 
     cooc = path.parent / aggregates.BY_NAME["entity_cooccurrence"].file
-    token = _basis_token(cooc)
-    if token is not None and _basis_token(path) == token:
+    token = _token(cooc, "basis")
+    if token is not None and _token(path, "basis") == token:
         return
     _stream(con, "select * from entity_counts_live order by identity, kind, canonical nulls first",
             path, ROW_GROUP_ROWS, pa.schema([pa.field(n, t) for n, t in ENTITY_COUNTS_SCHEMA_FIELDS],

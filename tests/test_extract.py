@@ -101,3 +101,29 @@ def test_the_overlap_test_of_claimed_spans_matches_a_full_scan():
         a = rng.randrange(-10, 110_000)
         b = a + rng.choice([-3, 0, 1, 40, 9_000])
         assert taken.overlaps(a, b) == any(s < b and a < e for s, e in spans), (a, b)
+
+
+def test_entities_read_from_the_arrays_are_the_docs_own(nlp):
+    """extract_doc reads entities from the IOB arrays, not doc.ents (which makes a Span and
+    Tokens per entity): the same spans and labels, on parsed text and on entities set by hand
+    (one touching the end of the Doc, two adjacent with no O between them)."""
+    from spacy.tokens import Span
+
+    from tasks.nlp.extract import entity_spans
+    from tasks.nlp.quotes.parse import Index
+
+    text = ("Councillor Amara Nwosu told the Harbour Authority on Tuesday that the Eastgate "
+            "ferry terminal would close in March. The BBC and Reuters reported that 1,200 "
+            "workers in Leeds and Bradford could lose shifts, according to Unite.")
+    doc = nlp(text)
+    assert len(doc.ents) >= 5
+    assert entity_spans(doc) == [(e.start, e.end, e.label_) for e in doc.ents]
+    doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 2, 3, "ORG"), Span(doc, len(doc) - 2,
+                                                                        len(doc), "ORG")]
+    assert entity_spans(doc) == [(0, 2, "PERSON"), (2, 3, "ORG"), (len(doc) - 2, len(doc), "ORG")]
+    assert entity_spans(nlp("")) == []
+    # the word lookup that replaced a per-article table: positions in text order
+    idx = Index(doc, text, [])
+    assert idx.tokens_of(frozenset({"and"})) == [t.i for t in doc if t.lower_ == "and"]
+    assert idx.tokens_of({"leeds", "march", "nowhere"}) == \
+        [t.i for t in doc if t.lower_ in ("leeds", "march")]

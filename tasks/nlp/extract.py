@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from spacy.attrs import IDX, LENGTH
+import numpy as np
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -172,6 +173,24 @@ class Extracted:
     model: str | None = None  # the pipeline that read the article (None: no pipeline for it)
 
 
+def entity_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """(first token, end token, label) of each entity, as ``doc.ents`` gives them, read from the
+    Doc's IOB and type arrays: doc.ents builds a Span, and Tokens, for every entity."""
+    if not len(doc):
+        return []
+    arr = doc.to_array([ENT_IOB, ENT_TYPE])
+    iob, kind = arr[:, 0], arr[:, 1]
+    begins = np.flatnonzero((iob == 3) & (kind != 0))  # B with a label (spaCy's own test)
+    if not len(begins):
+        return []
+    breaks = np.flatnonzero(iob != 1)  # an entity runs on through its I tokens
+    ends = breaks[np.minimum(np.searchsorted(breaks, begins, side="right"), len(breaks) - 1)]
+    ends = np.where(ends > begins, ends, len(doc))
+    strings = doc.vocab.strings
+    return [(a, b, strings[k]) for a, b, k in zip(begins.tolist(), ends.tolist(),
+                                                   kind[begins].tolist(), strict=True)]
+
+
 def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
                 text: str | None = None, gender_from_names: bool = True) -> Extracted:
     """Entities with canonical names and sentence index, and (with ``quotes``: the rules are
@@ -184,8 +203,8 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     # character offsets from the token arrays: a Span's start_char, end_char and text each
     # build Token objects
     offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-    ents = place_run_on(text, [piece for e in doc.ents for piece in line_pieces(
-        text, e.start, e.end, offsets, LABELS.get(e.label_, e.label_))], offsets)  # PER: PERSON
+    ents = place_run_on(text, [piece for a, b, label in entity_spans(doc) for piece in line_pieces(
+        text, a, b, offsets, LABELS.get(label, label))], offsets)  # PER: PERSON
     lines: dict[tuple[int, int], bool] = {}  # a paragraph -> written in title case (a headline)
 
     def in_headline(a: int) -> bool:

@@ -102,9 +102,11 @@ LEADING_DESCRIPTORS = frozenset(
     "congressmen lawmakers".split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def clean_name(text: str, label: str = "PERSON") -> str:
     """Drop leading titles, trailing post-nominal letters and a trailing possessive: "President
-    Vladimir Putin's" -> "Vladimir Putin", "Charles Harris QC" -> "Charles Harris"."""
+    Vladimir Putin's" -> "Vladimir Putin", "Charles Harris QC" -> "Charles Harris". Cached: an
+    article writes the same few names many times, and the rules clean each again."""
     words = tidy_name(text).split()
     if label in PERSON_LABELS:
         while len(words) > 1 and (words[0].lower().strip(",") in TITLES or
@@ -259,13 +261,21 @@ def spelled_out(initials_: str, text: str) -> str | None:
     """The capitalised words whose initials these are, written before the initials first
     appear: 'PBO' in '... The Parliamentary Budget Officer released ... the PBO added' ->
     'Parliamentary Budget Officer'; None when the article never spells them out."""
-    first = re.search(rf"\b{re.escape(initials_)}\b", text)
+    used, spelled = _initials_patterns(initials_)
+    first = used.search(text)
     if first is None:
         return None
-    words = [rf"{c}[\w'’-]*" for c in initials_]
-    pattern = r"\b" + (r"\s+" + _NAME_LINKS).join(words) + r"\b"
-    m = re.search(pattern, text[: first.start()])
+    m = spelled.search(text, 0, first.start())
     return m.group(0) if m is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _initials_patterns(initials_: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The initials as a word, and the capitalised words they abbreviate: compiled once per
+    initials (re's own cache holds 512 patterns, fewer than a corpus's initials)."""
+    words = [rf"{re.escape(c)}[\w'’-]*" for c in initials_]
+    return (re.compile(rf"\b{re.escape(initials_)}\b"),
+            re.compile(r"\b" + (r"\s+" + _NAME_LINKS).join(words) + r"\b"))
 
 
 def _credited_names(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -210,6 +210,7 @@ INDIRECT_RULES: tuple[Callable[[Token, Index], Content | None], ...] = (
 
 SPEECH_WORDS = frozenset(REPORTING_VERBS | PHRASAL_HEADS | PUT_IT | {"according"})
 OTHER_WORDS = frozenset(BELIEF_VERBS | STANCE_VERBS | CHARACTERISE_VERBS | STANCE_PREP_HEADS)
+OTHER_ONLY_WORDS = OTHER_WORDS - SPEECH_WORDS
 
 
 class SpanSet:
@@ -247,7 +248,7 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
     # reporting verbs first, so that "X said Y endorsed Z" is X's attribution, not Y's stance
     # (looked up by word in the Index: a Token object for every word costs more than the rules)
     speech = idx.tokens_of(SPEECH_WORDS)
-    rest = idx.tokens_of(OTHER_WORDS - SPEECH_WORDS)
+    rest = idx.tokens_of(OTHER_ONLY_WORDS)
     for i in speech + rest:
         if i in used or idx.in_quote(idx.starts[i]):
             continue  # (no Token made for a word inside quotation marks)

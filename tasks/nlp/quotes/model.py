@@ -31,11 +31,12 @@ class Mention:
         after = _NEXT_WORD.match(text, self.end)
         return written[:4].lower() == "the " or \
             text[max(0, self.start - 4) : self.start].lower() == "the " or \
-            bool(re.search(r"['’]s\s+\w", written)) or \
+            _POSSESSIVE_IN.search(written) is not None or \
             before is not None and before.group(1) in ORG_NOUNS or \
             after is not None and after.group(1).lower() in AWARD_WORDS
 
 
+_POSSESSIVE_IN = re.compile(r"['’]s\s+\w")
 _LAST_WORD = re.compile(r"\b([a-z]+)[ \t]+$")
 _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
 

@@ -7,6 +7,7 @@ import bisect
 import functools
 import re
 
+import numpy as np
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
 from spacy.tokens import Doc, Span, Token
 
@@ -42,6 +43,12 @@ def word_hashes(words: frozenset[str]) -> frozenset[int]:
     return frozenset(hash_string(w) for w in words)
 
 
+@functools.lru_cache(maxsize=256)
+def hash_array(words: frozenset[str]) -> np.ndarray:
+    """A lexicon's string-store hashes, sorted, for Index.tokens_of's search."""
+    return np.array(sorted(word_hashes(words)), dtype=np.uint64)
+
+
 class Index:
     """Character -> token lookups and quote-interior tests for one Doc."""
 
@@ -53,7 +60,9 @@ class Index:
         self.starts: list[int] = doc.to_array("IDX").tolist() if len(doc) else []
         # each token's lower-case form as a string-store hash: passes that look for a few words
         # find them here without building a Token for every word of the article
-        self.lower_hashes: list[int] = doc.to_array("LOWER").tolist() if len(doc) else []
+        lower = doc.to_array("LOWER") if len(doc) else np.zeros(0, dtype=np.uint64)
+        self._lower = lower.astype(np.uint64, copy=False)  # (one word: a 1-d array too)
+        self.lower_hashes: list[int] = self._lower.tolist()
         self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
         # once: each doc.sents walks the whole Doc (the caller may have them already)
         self.sents: list[Span] = sentences(doc) if sents is None else sents
@@ -61,24 +70,18 @@ class Index:
         # Token.is_sent_start scans the whole Doc on every call; look starts up here instead
         self.sent_start_set = frozenset(self._sent_starts)
         self._inside_starts = [s for s, _ in self.inside]
-        self._positions: dict[int, list[int]] | None = None  # lower-case hash -> token indices
 
     def tokens_of(self, words: set[str] | frozenset[str]) -> list[int]:
-        """Indices of the tokens whose lower-case form is one of words, in text order (through
-        the article's word -> positions table, built on the first call)."""
-        # a lexicon is hashed once; an article's own few words (its surnames) each time
-        wanted = word_hashes(words) if isinstance(words, frozenset) and len(words) > 8 else \
-            {hash_string(w) for w in words}
-        if self._positions is None:
-            self._positions = {}
-            for i, h in enumerate(self.lower_hashes):
-                self._positions.setdefault(h, []).append(i)
-        table = self._positions
-        if len(wanted) < len(table):
-            hits = [table[h] for h in wanted if h in table]
-        else:
-            hits = [p for h, p in table.items() if h in wanted]
-        return list(hits[0]) if len(hits) == 1 else sorted(i for p in hits for i in p)
+        """Indices of the tokens whose lower-case form is one of words, in text order: a
+        search of the article's word-hash array in the words' sorted hashes (a lexicon's are
+        sorted once), a Token made for none of them."""
+        wanted = hash_array(words) if isinstance(words, frozenset) and len(words) > 8 else \
+            np.array(sorted({hash_string(w) for w in words}), dtype=np.uint64)
+        if not len(wanted) or not len(self._lower):
+            return []
+        at = np.searchsorted(wanted, self._lower)
+        at[at == len(wanted)] = 0
+        return np.flatnonzero(wanted[at] == self._lower).tolist()
 
     def token_at(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.starts, char) - 1)

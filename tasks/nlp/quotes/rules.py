@@ -343,6 +343,8 @@ def missed_initials(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
     orgs = [m for m in mentions if m.label == "ORG"]
     known = {i: m.canonical for m in orgs if len(i := initials(m.canonical)) >= 3}
     known.update((text[m.start : m.end], m.canonical) for m in orgs)
+    if not known:
+        return []
     starts = doc.to_array("IDX")
     out: list[Mention] = []
     for found in INITIALS.finditer(text):
@@ -378,7 +380,12 @@ def in_credit_line(m: Mention, text: str) -> bool:
     Archives Canada )', '(THE CANADIAN PRESS/Jane Roe)'): page furniture, not the story's cast."""
     start = text.rfind("\n", 0, m.start) + 1
     end = text.find("\n", m.end)
-    para = text[start : end if end >= 0 else len(text)].rstrip()
+    end = len(text) if end < 0 else end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end == start or text[end - 1] != ")":
+        return False  # (both kinds end their paragraph on the parenthesis: most do not)
+    para = text[start:end]
     if para.lstrip().startswith("(") and para.endswith(")"):
         return True
     opening, closing = text.rfind("(", start, m.start), text.find(")", m.end)

@@ -96,21 +96,29 @@ scored as materialized (
     from hits h join df using (term), corpus c
     group by h.article_id
 ),
--- every matching copy of a story counted, then its best copy kept (all of them with all_copies)
-narrowed as materialized (
-    select s.score, s.terms_matched, s.article_id, s.batch_id, a.story_id,
-           count(*) over story as copies, count(distinct a.source) over story as outlets,
-           row_number() over (partition by a.story_id order by s.score desc, s.article_id) as nth
+-- each story's matching copies counted and its best score found, grouped (a window over every
+-- match sorts them all); then the copies of the stories that can make the top few alone
+matched as materialized (
+    select s.score, s.terms_matched, s.article_id, s.batch_id, a.story_id, a.source
     from scored s
     join (select article_id, batch_id, source, seen_at, story_id from article_meta) a
       on a.article_id = s.article_id and a.batch_id = s.batch_id
     where (in_source is null or lower(a.source) = lower(in_source))
       and (since is null or a.seen_at >= cast(since as timestamptz))
-    window story as (partition by a.story_id)
+),
+stories as materialized (
+    select story_id, count(*) as copies, count(distinct source) as outlets, max(score) as best
+    from matched group by story_id
 ),
 top as materialized (
-    select * from narrowed where all_copies or nth = 1
-    order by score desc, article_id
+    select m.score, m.terms_matched, m.article_id, m.batch_id, m.story_id, s.copies, s.outlets
+    from matched m join stories s using (story_id)
+    -- (a story whose best copy scores below the lim-th best story's cannot make the few)
+    where all_copies or (m.score = s.best and m.score >= coalesce(
+        (select min(best) from (select best from stories order by best desc limit lim)),
+        '-infinity'::double))
+    qualify all_copies or row_number() over (partition by m.story_id order by m.article_id) = 1
+    order by m.score desc, m.article_id
     limit lim
 ),
 -- (the text looked up on its own: the planner, given a source as a prepared parameter, had

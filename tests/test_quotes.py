@@ -108,6 +108,20 @@ def test_a_clause_across_a_semicolon_is_not_the_report_of_the_verb_after_it(pars
         (["they would take the ferry instead until the bridge reopens"], "46 percent")]
 
 
+def test_a_clause_before_a_colon_is_not_the_report_of_the_verb_after_it(parse):
+    # 'X: Y said Z': what leads in to the colon is the writer's, not the speaker's; the
+    # speaker's report follows the verb
+    text = ("The closure of the Eastgate ferry set off another round of recriminations on "
+            "Monday: councillors said they were never told the terminal's lease had expired.")
+    qs = quotes_of(parse, text)
+    assert [(q[1], q[3]) for q in qs if q[2] == "said"] == [
+        (["they were never told the terminal's lease had expired"], "councillors")]
+    text = ("We have seen this before: the harbour board promised a new pier in 2019 and "
+            "delivered a car park.")
+    assert not [q for q in quotes_of(parse, text) if q[2] == "promised" and
+                any("seen this before" in s for s in q[1])]
+
+
 def test_an_attribution_parsed_as_a_conjunct_reports_the_clause_before_it(parse):
     # '<clause>, her campaign manager, X, told The Harbour Times.': the parser made 'told' a
     # conjunct of the clause (and the one told was taken for a topic of what was said)

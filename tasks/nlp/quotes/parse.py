@@ -330,7 +330,7 @@ def complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, int
     parser made both clauses the verb's)."""
     for child in cue.children:
         if child.dep_ not in deps or child.i < cue.i and any(
-                t.text == ";" or "\n" in t.text or "\n" in t.whitespace_
+                t.text in (";", ":") or "\n" in t.text or "\n" in t.whitespace_
                 for t in cue.doc[child.right_edge.i : cue.i]):
             continue
         toks = [t for t in child.subtree]

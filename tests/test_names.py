@@ -107,3 +107,46 @@ def test_a_shared_surname_goes_to_the_person_named_first_not_to_a_studio():
     got = canonical_names([("Studio Vesna", "PERSON"), ("Ana Vesna", "PERSON"),
                            ("Vesna", "PERSON")])
     assert got[2] == "Ana Vesna"
+
+
+def test_initials_spelled_out_match_as_the_pattern_would():
+    """spelled_out walks the text instead of compiling a pattern per initials: on generated
+    runs of words, link words, apostrophes, dashes, accents and odd spaces it finds exactly
+    what the pattern it replaced finds (the first spelling before the initials' first use)."""
+    import random
+    import re
+
+    from tasks.nlp.names import spelled_out
+
+    def pattern(initials, text):
+        first = re.search(rf"\b{initials}\b", text)
+        if first is None:
+            return None
+        words = [rf"{c}[\w'’-]*" for c in initials]
+        links = r"\s+(?:(?:of|for|and|the|on|de|du|la|&)\s+)*"
+        m = re.search(r"\b" + links.join(words) + r"\b", text[: first.start()])
+        return m.group(0) if m else None
+
+    rng = random.Random(11)
+
+    def word(c):
+        return c + "".join(rng.choice("ar'’-_és²") for _ in range(rng.randint(0, 4)))
+
+    def between():
+        s = rng.choice([" ", "  ", "\n", "\xa0", "", "-", ", "])
+        for _ in range(rng.randint(0, 2)):
+            s += rng.choice(["of", "the", "&", "for", "on", "one", "la", "lab"]) + \
+                rng.choice([" ", "", "\n"])
+        return s
+
+    found = 0
+    for _ in range(4_000):
+        initials = rng.choice(["PBO", "BOP", "OOO", "PBOB"])
+        text = rng.choice(["", "x", "The ", "O'", "-", "é"])
+        for _ in range(rng.randint(1, 3)):
+            text += "".join(word(c) + between() for c in initials) + rng.choice(["", ". "])
+        text += rng.choice([" ", "", "x"]) + initials + rng.choice(["", " ", "x"])
+        expected = pattern(initials, text)
+        found += expected is not None
+        assert spelled_out(initials, text) == expected, (initials, text)
+    assert found > 300  # the generator spells initials out often enough to test the match

@@ -260,22 +260,75 @@ _NAME_LINKS = r"(?:(?:of|for|and|the|on|de|du|la|&)\s+)*"
 def spelled_out(initials_: str, text: str) -> str | None:
     """The capitalised words whose initials these are, written before the initials first
     appear: 'PBO' in '... The Parliamentary Budget Officer released ... the PBO added' ->
-    'Parliamentary Budget Officer'; None when the article never spells them out."""
-    used, spelled = _initials_patterns(initials_)
-    first = used.search(text)
-    if first is None:
+    'Parliamentary Budget Officer'; None when the article never spells them out. ``initials_``
+    are capital letters. Matched as the pattern ``\\bP[\\w'’-]*\\s+(?:(?:of|...)\\s+)*B...\\b``
+    would, without compiling a pattern for each article's initials (a compilation costs
+    more than the rest of the names' work for the article)."""
+    first = _whole_word(initials_, text)
+    if first < 0:
         return None
-    m = spelled.search(text, 0, first.start())
-    return m.group(0) if m is not None else None
+    at = text.find(initials_[0], 0, first)
+    while at >= 0:
+        if at == 0 or not _is_word(text[at - 1]):
+            end = _spelled_from(initials_, text, at, first)
+            if end is not None:
+                return text[at:end]
+        at = text.find(initials_[0], at + 1, first)
+    return None
 
 
-@functools.lru_cache(maxsize=4096)
-def _initials_patterns(initials_: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The initials as a word, and the capitalised words they abbreviate: compiled once per
-    initials (re's own cache holds 512 patterns, fewer than a corpus's initials)."""
-    words = [rf"{re.escape(c)}[\w'’-]*" for c in initials_]
-    return (re.compile(rf"\b{re.escape(initials_)}\b"),
-            re.compile(r"\b" + (r"\s+" + _NAME_LINKS).join(words) + r"\b"))
+_LINKS = ("of", "for", "and", "the", "on", "de", "du", "la", "&")  # _NAME_LINKS, in its order
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # re's \w for str
+
+
+def _whole_word(word: str, text: str) -> int:
+    """Where ``word`` (word characters) first stands as a whole word in text, or -1."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _is_word(text[at - 1])) and (end == len(text) or not _is_word(text[end])):
+            return at
+        at = text.find(word, at + 1)
+    return -1
+
+
+def _spelled_from(initials_: str, text: str, at: int, limit: int) -> int | None:
+    """The end of the words from ``at`` whose first letters are the initials, each after the
+    last's whitespace and any link words; None if they are not there before ``limit``."""
+    pos = at
+    for k, letter in enumerate(initials_):
+        if pos >= limit or text[pos] != letter:
+            return None
+        end = pos + 1
+        while end < limit and (_is_word(text[end]) or text[end] in "'’-"):
+            end += 1
+        if k == len(initials_) - 1:  # the last word ends at a word boundary (backing off a
+            while end > pos + 1 and _is_word(text[end - 1]) == (   # trailing apostrophe, dash)
+                    end < limit and _is_word(text[end])):
+                end -= 1
+            ok = _is_word(text[end - 1]) != (end < limit and _is_word(text[end]))
+            return end if ok else None
+        pos = _after_space(text, end, limit)
+        if pos == end:
+            return None
+        while True:  # link words, each followed by whitespace
+            link = next((w for w in _LINKS if text.startswith(w, pos, limit)), None)
+            if link is None:
+                break
+            after = _after_space(text, pos + len(link), limit)
+            if after == pos + len(link):
+                break
+            pos = after
+    return None
+
+
+def _after_space(text: str, pos: int, limit: int) -> int:
+    while pos < limit and text[pos].isspace():
+        pos += 1
+    return pos
 
 
 def _credited_names(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:

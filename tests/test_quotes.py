@@ -296,6 +296,17 @@ def test_what_he_called_is_spoken_by_the_governing_subject(parse):
     assert q[3:] == ("Alan Brooks", "Alan Brooks")  # the mention, not the pronoun "he"
 
 
+def test_a_pronoun_calling_in_an_adverbial_clause_is_its_own_speaker(parse):
+    # 'Though she called ... , Okafor stopped short': the adverbial clause is a finite clause
+    # of its own, whose subject characterises; the name after it is the same person, written
+    # later (what he called inside the governing clause's object is the governing subject's)
+    text = ("In a statement on Tuesday, Mayor Ruth Okafor was more cautious than her council. "
+            "Though she called the contractor's delays \"unacceptable\" and asked for a new "
+            "timetable, Okafor stopped short of cancelling the harbour contract.")
+    [q] = [q for q in quotes_of(parse, text) if q[2] == "called"]
+    assert q[0] == "mixed" and q[3:] == ("she", "Ruth Okafor")
+
+
 def test_second_fragment_of_a_characterisation_joins_it(parse):
     text = ('Writing in the Harbor Gazette, Ortiz described the vote as a "turning point" that '
             '"settles the question of the bridge for a generation" and said the result showed '

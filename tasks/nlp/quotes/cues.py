@@ -229,7 +229,9 @@ def outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: Index
     reported by the outermost speaker whose reported clause holds them. So climb from the cue to
     the outermost reporting verb whose subtree covers the fragment; and a pronoun subject of a
     naming verb ('condemned what he called "a brazen breach"') gives way to the governing
-    clause's subject, who is the one characterising."""
+    clause's subject, who is the one characterising; not from an adverbial clause ('Though
+    she called the delays "unacceptable", Okafor ...'), a finite clause whose own subject
+    characterises (the name after it is the same person, written later)."""
     if cue.lower_ == "according":
         return cue, subj
     child = cue
@@ -246,7 +248,8 @@ def outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: Index
         if lo <= start and end <= hi + MARK_SLACK_CHARS and anc.idx < start and \
                 "\n" not in idx.text[anc.idx : start]:
             cue, subj = anc, outer
-    if subj.lower_ in PRONOUNS and cue.lower_ in NAMING_VERBS and cue.idx < start:
+    if subj.lower_ in PRONOUNS and cue.lower_ in NAMING_VERBS and cue.idx < start and \
+            cue.dep_ != "advcl":
         for anc in cue.ancestors:
             outer = next((c for c in anc.children if c.dep_ in SUBJECT_DEPS), None)
             if outer is not None and not idx.in_quote(outer.idx) and outer.i != subj.i and \

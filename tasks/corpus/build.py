@@ -271,7 +271,10 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
 
     - ``words/<token>.parquet``: the quote texts a run folded first (text hash, wording, its
       hash ``wid``, whether it is traceable), and ``shingles/<token>.parquet`` the hashed 3-word
-      shingles of the wordings it saw first; never rewritten, a run adds one of each;
+      shingles of the wordings it saw first; never rewritten, a run adds one of each for each
+      chunk of new batches (_quote_words);
+    - ``quote_words/``: each direct quote's text hash and wid, a part per batch (batch_parts),
+      written after the words part holding its wordings;
     - ``pairs.parquet``: the pairs of wordings found to be one quotation (by wid);
     - ``seen.parquet``: the traceable wordings the last run held;
     - ``holders.parquet``: the quotes the last run grouped (written by
@@ -284,7 +287,7 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
     Written shingles, words, pairs, seen, in that order: a shingle part without its words part
     is left over from a stopped run and ignored; a run stopped before ``seen`` sees the new
     wordings as new again and aligns them again."""
-    import uuid
+    import shutil
 
     import pyarrow as pa
 
@@ -299,42 +302,11 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
         if orphan.stem not in tokens:
             orphan.unlink()  # a stopped run's: its texts are folded again
     kept = bool(tokens) and seen_file.is_file() and pairs_file.is_file()
-    _direct_quote_hashes(con, cache / "hashes")
-    con.execute("create or replace temp table lineage_known as "
-                + (f"select h, wid, traceable from read_parquet({_files(words_dir, tokens)})"
-                   if tokens else "select 0::ubigint as h, 0::ubigint as wid, "
-                   "false as traceable where false"))
-    # each direct quote with its wording (null: a text no part holds yet), joined once: the
-    # texts to fold, the wordings held and the quotes grouped are all read from it (each its
-    # own join of 2.3M quotes to 2M wordings at a million articles, a second apiece)
-    con.execute("create or replace temp table lineage_qw as select q.article_id, "
-                "q.quote_index, q.h, q.seen_us, q.first_us, k.wid, k.traceable "
-                "from lineage_quotes q left join (select distinct h, wid, traceable "
-                "from lineage_known) k using (h)")
-    # the texts no part holds are folded, a slice at a time (a rebuild folds every quote of the
-    # corpus: never all in Python at once)
-    token = uuid.uuid4().hex
-    fresh = _fold_new_texts(con)
-    if fresh:
-        # (64 bits of the wording's MD5: DuckDB's hash() gives some pairs of similar short
-        # strings one value, 'why couldn't she ...' and 'why couldn't shl ...')
-        con.execute("create or replace temp table lineage_new_words as select h, "
-                    "md5_number_lower(wording) as wid, traceable, wording "
-                    "from lineage_fresh_words")
-        # shingled: the traceable wordings no part held
-        con.execute("create or replace temp table lineage_new_wordings as select distinct wid, "
-                    "wording from lineage_new_words where traceable and wid not in "
-                    "(select wid from lineage_known where traceable)")
-        with replacing(shingles_dir / f"{token}.parquet") as tmp:
-            con.execute(f"copy ({load_sql('lineage_shingles.sql').strip().rstrip(';')}) "
-                        f"to {literal(tmp)} (format parquet, compression zstd)")
-        with replacing(words_dir / f"{token}.parquet") as tmp:
-            con.execute(f"copy (select * from lineage_new_words order by wid) to {literal(tmp)} "
-                        f"(format parquet, compression zstd, row_group_size {WORDS_GROUP_ROWS})")
-        tokens.append(token)
-        con.execute("insert into lineage_known select h, wid, traceable from lineage_new_words")
-        con.execute("update lineage_qw set wid = n.wid, traceable = n.traceable "
-                    "from lineage_new_words n where lineage_qw.h = n.h and lineage_qw.wid is null")
+    shutil.rmtree(cache / "hashes", ignore_errors=True)  # (the parts before quote_words)
+    # each direct quote with its wording's wid, a part per batch (quote_words): a run folds and
+    # joins to the wordings only its own batches' quotes (the join of every quote to every
+    # wording, 2.3M rows to 2M, was 0.55 s a run at a million articles)
+    tokens.extend(_quote_words(con, cache / "quote_words", words_dir, shingles_dir, tokens))
     words_parts, shingle_parts = _files(words_dir, tokens), _files(shingles_dir, tokens)
     con.execute("create or replace temp table lineage_keys as select distinct wid from "
                 "lineage_qw where traceable")
@@ -425,7 +397,7 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
         con.unregister("lineage_drop")
         found = pa.concat_tables([kept_rows.cast(found.schema).replace_schema_metadata(None),
                                   found])
-    for name in ("lineage_quotes", "lineage_qw", "lineage_known", "lineage_keys", "lineage_new",
+    for name in ("lineage_qw", "lineage_keys", "lineage_new",
                  "lineage_edges"):
         con.execute(f"drop table if exists {name}")
     return found
@@ -494,45 +466,98 @@ def _token(path: Path, key: str) -> str | None:
 FOLD_ROWS = 50_000  # quote texts folded at a time
 
 
-def _direct_quote_hashes(con: Any, folder: Path) -> None:
-    """The temp table lineage_quotes (each direct quote, 64 bits of its text's MD5, when it
-    appeared) from the text hashes kept in ``folder``, a part per batch (batch_parts): a run
-    hashes its own batches' direct quotes, not every quote text of the corpus (1.6 s at a
-    million). (An integer, not the MD5's 32 hex letters: the join of every quote to the
-    wordings is 2.3M rows to 2M at a million articles.)"""
-    want = batch_parts(con, folder, lambda todo: con.sql(
-        "select batch_id, article_id, quote_index, md5_number_lower(coalesce(text, '')) as h "
-        "from quotes where quote_type = 'direct' and batch_id in (select unnest($b))",
-        params={"b": todo}).to_arrow_table(), keep_batch_id=True, chunk=PART_CHUNK)
+def _quote_words(con: Any, folder: Path, words_dir: Path, shingles_dir: Path,
+                 tokens: list[str]) -> list[str]:
+    """The temp table lineage_qw: each direct quote (article_id, quote_index), 64 bits of its
+    text's MD5 (h), when it appeared (seen_us, first_us), its wording's wid and whether it is
+    traceable, from the parts kept in ``folder``, one per batch (batch_parts). A batch's part is
+    made once: its quotes' texts hashed, joined to the wordings the words parts hold, and the
+    texts no part holds folded into a new words part (and its shingles part) written before the
+    batch's part, so a part never names a wid no words part holds. Returns the new tokens."""
+    import pyarrow as pa
+
+    from tasks.corpus.parts import batch_parts, drop_other_parts
+
+    made: list[str] = []
+
+    def held(where: str) -> str:
+        """The wordings the words parts hold (h, wid, traceable) that ``where`` keeps."""
+        parts = tokens + made
+        if not parts:
+            return ("(select 0::ubigint as h, 0::ubigint as wid, false as traceable "
+                    "where false)")
+        return (f"(select distinct h, wid, traceable from "
+                f"read_parquet({_files(words_dir, parts)}) where {where})")
+
+    def compute(todo: list[str]) -> Any:
+        import uuid
+
+        con.execute("create or replace temp table lineage_batch as select batch_id, article_id, "
+                    "quote_index, md5_number_lower(coalesce(text, '')) as h from quotes "
+                    "where quote_type = 'direct' and batch_id in (select unnest($b))",
+                    {"b": todo})
+        # (the wordings of these quotes' texts alone: not every wording held, 2M at a million)
+        con.execute("create or replace temp table lineage_bq as select q.*, k.wid, k.traceable "
+                    "from lineage_batch q left join "
+                    f"{held('h in (select h from lineage_batch)')} k using (h)")
+        con.execute("drop table lineage_batch")
+        if _fold_new_texts(con, todo):
+            token = uuid.uuid4().hex
+            # (64 bits of the wording's MD5: DuckDB's hash() gives some pairs of similar short
+            # strings one value, 'why couldn't she ...' and 'why couldn't shl ...')
+            con.execute("create or replace temp table lineage_new_words as select h, "
+                        "md5_number_lower(wording) as wid, traceable, wording "
+                        "from lineage_fresh_words")
+            # shingled: the traceable wordings no part held
+            con.execute("create or replace temp table lineage_new_wordings as select distinct "
+                        "wid, wording from lineage_new_words where traceable and wid not in "
+                        "(select wid from "
+                        f"{held('traceable and wid in (select wid from lineage_new_words)')})")
+            with replacing(shingles_dir / f"{token}.parquet") as tmp:
+                con.execute(f"copy ({load_sql('lineage_shingles.sql').strip().rstrip(';')}) "
+                            f"to {literal(tmp)} (format parquet, compression zstd)")
+            with replacing(words_dir / f"{token}.parquet") as tmp:
+                con.execute(f"copy (select * from lineage_new_words order by wid) to "
+                            f"{literal(tmp)} (format parquet, compression zstd, "
+                            f"row_group_size {WORDS_GROUP_ROWS})")
+            made.append(token)
+            con.execute("update lineage_bq set wid = n.wid, traceable = n.traceable from "
+                        "lineage_new_words n where lineage_bq.h = n.h and lineage_bq.wid is null")
+            for name in ("lineage_new_words", "lineage_new_wordings", "lineage_fresh_words"):
+                con.execute(f"drop table if exists {name}")
+        rows = con.sql("select batch_id, article_id, quote_index, h, wid, traceable "
+                       "from lineage_bq order by article_id, quote_index").to_arrow_table()
+        con.execute("drop table lineage_bq")
+        return rows.cast(pa.schema([("batch_id", pa.string()), ("article_id", pa.string()),
+                                    ("quote_index", pa.int32()), ("h", pa.uint64()),
+                                    ("wid", pa.uint64()), ("traceable", pa.bool_())]))
+
+    want = batch_parts(con, folder, compute, keep_batch_id=True, chunk=PART_CHUNK)
     drop_other_parts(folder, want)
     source = (f"read_parquet({_files(folder, sorted(f.removesuffix('.parquet') for f in want))})"
               if want else "(select ''::varchar as article_id, 0 as quote_index, "
-              "0::ubigint as h where false)")
-    con.execute("create or replace temp table lineage_quotes as select q.article_id, "
+              "0::ubigint as h, 0::ubigint as wid, false as traceable where false)")
+    con.execute("create or replace temp table lineage_qw as select q.article_id, "
                 "q.quote_index, q.h, epoch_us(d.seen_at) as seen_us, "
-                f"epoch_us(d.first_seen) as first_us from {source} q "
-                "join article_dates d using (article_id)")
+                "epoch_us(d.first_seen) as first_us, q.wid, q.traceable from "
+                f"{source} q join article_dates d using (article_id)")
+    return made
 
 
-def _fold_new_texts(con: Any) -> int:
-    """Fold the direct quote texts no part holds (lineage_qw's without a wording) into the temp
-    table lineage_fresh_words (h, wording, traceable), FOLD_ROWS at a time; how many."""
+def _fold_new_texts(con: Any, batches: list[str]) -> int:
+    """Fold the direct quote texts of these batches that no part holds (lineage_bq's without a
+    wording) into the temp table lineage_fresh_words (h, wording, traceable), FOLD_ROWS at a
+    time; how many."""
     import pyarrow as pa
 
     from tasks.corpus.lineage import traceable, wording
 
-    # (the quotes of hashes no part holds first, then their texts from their batches only: a
-    # join of every quote's text read the text column of every batch, 0.8 s at a million)
-    con.execute("create or replace temp table lineage_unknown as select article_id, "
-                "quote_index, h from lineage_qw where wid is null")
-    holding = [b for (b,) in con.sql("select distinct l.batch_id from live_articles l "
-                                     "semi join lineage_unknown u using (article_id)").fetchall()]
     con.execute("create or replace temp table lineage_texts as select row_number() over () as n, "
                 "h, text from (select distinct u.h, coalesce(t.text, '') as text "
-                "from lineage_unknown u join (select article_id, quote_index, text from quotes "
+                "from (select article_id, quote_index, h from lineage_bq where wid is null) u "
+                "join (select article_id, quote_index, text from quotes "
                 "where batch_id in (select unnest($b::varchar[]))) t "
-                "using (article_id, quote_index))", {"b": holding})
-    con.execute("drop table lineage_unknown")
+                "using (article_id, quote_index))", {"b": batches})
     con.execute("create or replace temp table lineage_fresh_words "
                 "(h ubigint, wording varchar, traceable boolean)")
     schema = pa.schema([("h", pa.uint64()), ("wording", pa.string()), ("traceable", pa.bool_())])

@@ -28,14 +28,18 @@ def write(path: Path, data: str | bytes) -> Path:
 
 def _aggregates_equal_a_rebuild(wh: Path, copy: Path) -> None:
     """Every corpus-level table as runs kept it up to date equals the same table computed from
-    scratch (no kept count, signature, wording or pair) in a copy of the warehouse."""
+    scratch (no kept count, signature, wording or pair) in a copy of the warehouse; so do the
+    live sets news.duckdb stores, which a run starts from when only new files came
+    (build.previous_live_sets), against the ones derived from every file's ledger rows."""
+    import duckdb
     import pyarrow.parquet as pq
 
     from tasks.corpus.build import materialize
-    from tasks.store import aggregates
+    from tasks.store import aggregates, views
 
     shutil.copytree(wh, copy)
     shutil.rmtree(copy / "aggregates")
+    views.db_path(copy).unlink()  # (no earlier live sets to start from)
     materialize(copy)
     for agg in aggregates.AGGREGATES:
         kept = pq.read_table(aggregates.path(wh, agg.name)).to_pylist()
@@ -43,6 +47,32 @@ def _aggregates_equal_a_rebuild(wh: Path, copy: Path) -> None:
         # (stories holds only stories of two or more articles: none in a corpus without copies)
         assert kept or agg.name == "stories", agg.name
         assert sorted(map(repr, kept)) == sorted(map(repr, rebuilt)), agg.name
+    for table in (*views.LIVE_TABLES, views.LIVE_SETS_TABLE):
+        rows = []
+        for w in (wh, copy):
+            con = duckdb.connect(str(views.db_path(w)), read_only=True)
+            rows.append(sorted(con.sql(f"select * from {table}").fetchall()))
+            con.close()
+        assert rows[0] and rows[0] == rows[1], table
+
+
+def _stored_live_sets_are_derived_ones(wh: Path) -> None:
+    """news.duckdb's live sets equal the ones views.sql derives from every file's rows."""
+    import duckdb
+
+    from tasks.corpus.parts import LIVE_SET_SQL
+    from tasks.store import views
+
+    derived = duckdb.connect()
+    for stmt in views.view_statements(wh):
+        derived.execute(stmt)
+    stored = duckdb.connect(str(views.db_path(wh)), read_only=True)
+    for table, sql in [(t, f"select * from {t}") for t in views.LIVE_TABLES] + \
+            [(views.LIVE_SETS_TABLE, LIVE_SET_SQL)]:
+        assert sorted(stored.sql(f"select * from {table}").fetchall()) == \
+            sorted(derived.sql(sql).fetchall()), table
+    stored.close()
+    derived.close()
 
 
 def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkeypatch) -> None:
@@ -74,10 +104,22 @@ def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkey
     aside.mkdir()
     for b in batches[2:]:
         shutil.move(layout.batches_dir(gen) / b, aside / b)
+    from tasks.corpus import build
+
+    started_from_stored: list[bool] = []  # whether a run took news.duckdb's live sets
+    real = build.previous_live_sets
+
+    def spied(*args):
+        found = real(*args)
+        started_from_stored.append(found is not None)
+        return found
+
+    monkeypatch.setattr(build, "previous_live_sets", spied)
     materialize(gen)
     for b in batches[2:]:  # two runs adding a batch each
         shutil.move(aside / b, layout.batches_dir(gen) / b)
         materialize(gen)
+        _stored_live_sets_are_derived_ones(gen)
     from tasks.store import aggregates
 
     speakers = aggregates.path(gen, "quote_speakers")
@@ -85,6 +127,9 @@ def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkey
     assert [p.name[:4] for p in speakers.iterdir()] == ["m.2."]
     shutil.move(layout.batches_dir(gen) / batches[0], aside / batches[0])  # one batch leaves
     materialize(gen)
+    # new files alone: the stored live sets and the new batch's rows; a batch gone: derived
+    assert started_from_stored == [False, True, True, False]
+    monkeypatch.setattr(build, "previous_live_sets", real)
     _aggregates_equal_a_rebuild(gen, tmp_path / "generated-rebuilt")
 
 

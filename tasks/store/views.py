@@ -80,11 +80,14 @@ _publish_lock = threading.Lock()
 # views.sql's test of whether every row in the batch files is live (set by each connection)
 ALL_LIVE = "coalesce(getvariable('news_etl_all_live'), false)"
 STATE_TABLE = "news_etl_state"  # in news.duckdb: what publish found (all_live)
-PUBLISH_FORMAT = "news.duckdb-2"  # bump when write_database writes something new
+PUBLISH_FORMAT = "news.duckdb-3"  # bump when write_database writes something new
 STORAGE_VERSION = "v1.0.0"  # news.duckdb's format: DuckDB 1.0 and every later client reads it
 
 
 LIVE_TABLES = ("live_parts", "live_articles")  # views.sql's stored live sets
+# each batch's live articles as one value (tasks/corpus/parts.py's LIVE_SETS_TABLE), which a
+# run's connection works out once and news.duckdb keeps with the live sets
+LIVE_SETS_TABLE = "batch_live_sets"
 # DuckDB's memory cap in a run's own connections (the views it publishes, the corpus-level
 # tables), spilling to disk beyond it: unbounded, DuckDB takes up to 80% of the machine, and
 # a run at a million articles peaked at 3.4 GB. NEWS_ETL_DUCKDB_MEMORY_LIMIT sets another
@@ -148,26 +151,29 @@ def short_reason(exc: BaseException) -> str:
             "or to 'none'")
 
 
-def write_database(path: Path, stmts: list[str], con: Any = None) -> None:
+def write_database(path: Path, stmts: list[str], con: Any = None,
+                   batches: list[str] | None = None) -> None:
     """A new DuckDB file at path holding the views, in the oldest storage format DuckDB 1.x reads,
     so the CLI and tools built on DuckDB 1.x (DBeaver, the duckdb-cli package) open it too.
     ``con``: a connection that already ran views.sql over the same batches (the corpus step's):
     its live sets are copied rather than derived again from every file's ledger rows (1.9 s of
-    3.6 at a million articles), and its cached footers serve the views' binding."""
+    3.6 at a million articles), and its cached footers serve the views' binding; with the
+    ``batches`` they were derived from, stored beside them, so the next run can start from them
+    (tasks/corpus/build.py, previous_live_sets)."""
     if con is None:
         with capped_connection("publish", PUBLISH_MEMORY_LIMIT) as own:
-            _write_views(own, path, stmts, reuse_live=False)
+            _write_views(own, path, stmts, reuse_live=False, batches=batches)
         return
     before = con.sql("select current_database()").fetchall()[0][0]
     try:
-        _write_views(con, path, stmts, reuse_live=True, source=before)
+        _write_views(con, path, stmts, reuse_live=True, source=before, batches=batches)
     finally:
         con.execute(f"use {before}")
         con.execute("detach wh")
 
 
 def _write_views(con: Any, path: Path, stmts: list[str], reuse_live: bool,
-                 source: str = "memory") -> None:
+                 source: str = "memory", batches: list[str] | None = None) -> None:
     """Attach path as wh and write the views there; ``reuse_live``: copy the live sets from
     the ``source`` database instead of deriving them."""
     con.execute(f"attach {literal(path)} as wh (storage_version '{STORAGE_VERSION}')")
@@ -184,7 +190,13 @@ def _write_views(con: Any, path: Path, stmts: list[str], reuse_live: bool,
     # whether every row in the files is live, as the statements found it: a news-etl
     # connection opening this file reads the files without the semi-join when it is
     con.execute(f"create or replace table {STATE_TABLE} as select "
-                f"coalesce(getvariable('news_etl_all_live'), false) as all_live")
+                f"coalesce(getvariable('news_etl_all_live'), false) as all_live, "
+                "$batches::varchar[] as batches", {"batches": batches})
+    if reuse_live and batches is not None and con.sql(
+            "select count(*) from duckdb_tables() where temporary and table_name = "
+            f"'{LIVE_SETS_TABLE}'").fetchall()[0][0]:
+        con.execute(f"create table wh.main.{LIVE_SETS_TABLE} as select * from "
+                    f"temp.main.{LIVE_SETS_TABLE}")
     con.execute("checkpoint wh")
 
 
@@ -204,7 +216,8 @@ def publish_views(wh: Path, con: Any = None) -> bool:
     write_database (the caller holds the lock that keeps the batches as they were)."""
 
     with _publish_lock:
-        stmts = view_statements(wh)
+        batches = committed_batches(wh)
+        stmts = view_statements(wh, batches)
         digest = views_digest(stmts)
         marker = wh / VIEWS_MARKER
         if db_path(wh).exists() and marker.exists() and marker.read_text().strip() == digest:
@@ -213,7 +226,7 @@ def publish_views(wh: Path, con: Any = None) -> bool:
             old.unlink(missing_ok=True)
         with replacing(db_path(wh)) as tmp:
             try:
-                write_database(Path(tmp), stmts, con)
+                write_database(Path(tmp), stmts, con, batches)
             finally:
                 Path(f"{tmp}.wal").unlink(missing_ok=True)
         atomic.write_text(marker, digest + "\n")

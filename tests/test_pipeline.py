@@ -47,13 +47,13 @@ def _aggregates_equal_a_rebuild(wh: Path, copy: Path) -> None:
         # (stories holds only stories of two or more articles: none in a corpus without copies)
         assert kept or agg.name == "stories", agg.name
         assert sorted(map(repr, kept)) == sorted(map(repr, rebuilt)), agg.name
-    for table in (*views.LIVE_TABLES, views.LIVE_SETS_TABLE):
+    for name in (*views.LIVE_TABLES, views.LIVE_SETS_TABLE):
         rows = []
         for w in (wh, copy):
             con = duckdb.connect(str(views.db_path(w)), read_only=True)
-            rows.append(sorted(con.sql(f"select * from {table}").fetchall()))
+            rows.append(sorted(con.sql(f"select * from {name}").fetchall()))
             con.close()
-        assert rows[0] and rows[0] == rows[1], table
+        assert rows[0] and rows[0] == rows[1], name
 
 
 def _stored_live_sets_are_derived_ones(wh: Path) -> None:
@@ -67,10 +67,10 @@ def _stored_live_sets_are_derived_ones(wh: Path) -> None:
     for stmt in views.view_statements(wh):
         derived.execute(stmt)
     stored = duckdb.connect(str(views.db_path(wh)), read_only=True)
-    for table, sql in [(t, f"select * from {t}") for t in views.LIVE_TABLES] + \
+    for name, sql in [(t, f"select * from {t}") for t in views.LIVE_TABLES] + \
             [(views.LIVE_SETS_TABLE, LIVE_SET_SQL)]:
-        assert sorted(stored.sql(f"select * from {table}").fetchall()) == \
-            sorted(derived.sql(sql).fetchall()), table
+        assert sorted(stored.sql(f"select * from {name}").fetchall()) == \
+            sorted(derived.sql(sql).fetchall()), name
     stored.close()
     derived.close()
 

@@ -226,13 +226,13 @@ def test_a_committed_batch_survives_a_failing_publish_and_leaves_no_temp_file(tm
     real_write = views.write_database
     failures = []
 
-    def full_disk(path, stmts, con=None):
+    def full_disk(path, stmts, con=None, batches=None):
         if (wh / "batches").is_dir() and any(
                 p.name != "0-schema" for p in (wh / "batches").iterdir()):
             Path(path).write_bytes(b"\0" * 4096)  # part of a database was written
             failures.append(path)
             raise duckdb.IOException("Could not write file: No space left on device")
-        return real_write(path, stmts, con)
+        return real_write(path, stmts, con, batches)
 
     monkeypatch.setattr(views, "write_database", full_disk)
     s = run_pipeline(raw, wh)

@@ -307,6 +307,16 @@ def test_a_pronoun_calling_in_an_adverbial_clause_is_its_own_speaker(parse):
     assert q[0] == "mixed" and q[3:] == ("she", "Ruth Okafor")
 
 
+def test_what_she_called_in_a_phrase_of_circumstance_stays_hers(parse):
+    # 'after what she called ...' says when, not what the subject above did: the naming verb's
+    # own subject is the mention (the governing subject, here the one reprimanded, is not the
+    # one characterising); 'condemned what he called' above still climbs
+    text = ('Councillor Ada Marsh was reprimanded by the ethics panel on Monday after what she '
+            'called a "private joke" about the harbour board.')
+    [q] = [q for q in quotes_of(parse, text) if q[2] == "called"]
+    assert q[0] == "mixed" and q[3:] == ("she", "Ada Marsh")
+
+
 def test_second_fragment_of_a_characterisation_joins_it(parse):
     text = ('Writing in the Harbor Gazette, Ortiz described the vote as a "turning point" that '
             '"settles the question of the bridge for a generation" and said the result showed '

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from tasks.nlp.quotes.lexicons import (
     ARTICLES,
     CHARACTERISE_VERBS,
+    CIRCUMSTANCE_PREPS,
     DETERMINERS,
     FRAMING_PREPS,
     NAMING_VERBS,
@@ -231,7 +232,9 @@ def outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: Index
     naming verb ('condemned what he called "a brazen breach"') gives way to the governing
     clause's subject, who is the one characterising; not from an adverbial clause ('Though
     she called the delays "unacceptable", Okafor ...'), a finite clause whose own subject
-    characterises (the name after it is the same person, written later)."""
+    characterises (the name after it is the same person, written later), nor out of a phrase
+    of circumstance ('was reprimanded after what she called a "private joke"': when, not what
+    the subject above did)."""
     if cue.lower_ == "according":
         return cue, subj
     child = cue
@@ -250,7 +253,11 @@ def outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: Index
             cue, subj = anc, outer
     if subj.lower_ in PRONOUNS and cue.lower_ in NAMING_VERBS and cue.idx < start and \
             cue.dep_ != "advcl":
+        node = cue
         for anc in cue.ancestors:
+            via, node = node.dep_, anc
+            if via == "pcomp" and anc.lower_ in CIRCUMSTANCE_PREPS:
+                break  # ('after what she called a "rant"': when, not what the one above did)
             outer = next((c for c in anc.children if c.dep_ in SUBJECT_DEPS), None)
             if outer is not None and not idx.in_quote(outer.idx) and outer.i != subj.i and \
                     outer.lower_ not in RELATIVES:

@@ -72,6 +72,14 @@ def _stored_live_sets_are_derived_ones(wh: Path) -> None:
         assert sorted(stored.sql(f"select * from {name}").fetchall()) == \
             sorted(derived.sql(sql).fetchall()), name
     stored.close()
+    # the live articles by model and version, which such a run adds up rather than counts
+    from tasks.core.sql import load_sql
+    from tasks.store import layout
+
+    counted = derived.sql("select * from read_parquet($p)", params={
+        "p": str(wh / layout.AGGREGATES / layout.ARTICLE_VERSIONS_FILE)}).fetchall()
+    assert counted and sorted(counted) == \
+        sorted(derived.sql(load_sql("article_versions.sql")).fetchall())
     derived.close()
 
 

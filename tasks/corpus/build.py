@@ -1030,21 +1030,61 @@ WRITERS: dict[str, Callable[[Any, Path], None]] = {
 assert set(WRITERS) == set(aggregates.BY_NAME), "every registered aggregate has one writer"
 
 
-def write_article_versions(con: Any, path: Path, batches_digest: str) -> None:
+def write_article_versions(con: Any, path: Path, batches_digest: str,
+                           since: StoredLive | None = None) -> None:
     """The live articles counted by model and extractor version, from the keys files, for
     reprocess.staleness: at a million articles a count through the articles view took 1.8-3.1 s
-    after every run. Marked with the digest of the batches it counts, which a reader compares."""
+    after every run. Marked with the digest of the batches it counts, which a reader compares,
+    and of its SQL. When the live sets started from news.duckdb's (``since``) and the file
+    counted exactly the batches news.duckdb was published for, by the same SQL, no earlier
+    article changed: its counts and the new batches' are added up (0.21 s -> 0.02 at a million
+    articles)."""
+    import hashlib
+
+    sql = load_sql("article_versions.sql").strip().rstrip(";")
+    sql_digest = hashlib.sha256(sql.encode()).hexdigest()
+    source = sql
+    if since is not None and path.is_file():
+        meta = _metadata(path)
+        if meta.get("batches") == aggregates.digest(since.before) and \
+                meta.get("sql") == sql_digest:
+            new = "" if not since.new else (
+                "union all select k.model, k.extractor_version, count(*)::bigint "
+                f"from {since.new_keys} k semi join live_articles l "
+                "on k.article_id = l.article_id and k.batch_id = l.batch_id group by all")
+            source = ("select model, extractor_version, sum(articles)::bigint as articles from ("
+                      f"select model, extractor_version, articles from read_parquet("
+                      f"{literal(path)}) {new}) group by all order by articles desc")
     with replacing(path) as tmp:
-        con.execute(f"copy ({load_sql('article_versions.sql').strip().rstrip(';')}) to "
-                    f"{literal(tmp)} (format parquet, kv_metadata {{batches: "
-                    f"{literal(batches_digest)}}})")
+        con.execute(f"copy ({source}) to {literal(tmp)} (format parquet, kv_metadata "
+                    f"{{batches: {literal(batches_digest)}, sql: {literal(sql_digest)}}})")
+
+
+def _metadata(path: Path) -> dict[str, str]:
+    """A Parquet file's key-value metadata, as text."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(path).metadata or {}
+    return {k.decode(): v.decode() for k, v in meta.items()}
 
 
 PREVIOUS = "previous_live"  # news.duckdb as the last publish left it, attached read-only
 
 
+@dataclass
+class StoredLive:
+    """How this run's live sets start from news.duckdb's: the statements that make them, the
+    batches news.duckdb was published for, and the batches committed since (their files all
+    new paths, read whole)."""
+
+    statements: dict[str, str]
+    before: list[str]
+    new: list[str]
+    new_keys: str  # (SQL: the keys files of the new batches)
+
+
 def previous_live_sets(con: Any, wh: Path, batches: list[str],
-                       keys: list[Path]) -> dict[str, str] | None:
+                       keys: list[Path]) -> StoredLive | None:
     """The statements that make the live sets (views.LIVE_TABLES and LIVE_SETS_TABLE) from the
     ones news.duckdb stores, when the batches it was published for are all still committed and
     every file of the batches since is a path no earlier batch holds, read whole: then no
@@ -1083,7 +1123,7 @@ def previous_live_sets(con: Any, wh: Path, batches: list[str],
         out[LIVE_SETS_TABLE] = f"create temp table {LIVE_SETS_TABLE} as " + \
             (f"select * from {prev}.{LIVE_SETS_TABLE}" if sets else LIVE_SET_SQL)
         if not new:
-            return out
+            return StoredLive(out, sorted(before), [], "")
         files = "read_parquet([" + ", ".join(
             literal(layout.table_file(wh, b, "files")) for b in new) + "], union_by_name = true)"
         new_keys = "read_parquet([" + ", ".join(
@@ -1104,7 +1144,7 @@ def previous_live_sets(con: Any, wh: Path, batches: list[str],
         if sets:
             out[LIVE_SETS_TABLE] += f" union all select {LIVE_SET_COLUMNS} from " \
                 f"live_articles where batch_id in ({listed}) group by 1"
-        return out
+        return StoredLive(out, sorted(before), new, new_keys)
     except (LookupError, duckdb.Error):
         con.execute(f"detach {PREVIOUS}")
         return None
@@ -1135,12 +1175,12 @@ def materialize(wh: Path, timings: dict[str, float] | None = None) -> float:
         for stmt in views.view_statements(wh, batches, keys):
             table = next((t for t in views.LIVE_TABLES
                           if stmt.startswith(f"create or replace table {t} as")), None)
-            con.execute(reuse[table] if reuse and table else stmt)
+            con.execute(reuse.statements[table] if reuse and table else stmt)
         # every article's date, derived once: stories, lineage, article_meta and quotations
         # each join it, and deriving it reads every batch's articles (0.8 s at a million)
         con.execute("create temp table article_dates_now as select * from article_dates")
         con.execute("create or replace view article_dates as select * from article_dates_now")
-        con.execute(reuse[LIVE_SETS_TABLE] if reuse else
+        con.execute(reuse.statements[LIVE_SETS_TABLE] if reuse else
                     f"create temp table {LIVE_SETS_TABLE} as {LIVE_SET_SQL}")
         if reuse:
             con.execute(f"detach {PREVIOUS}")
@@ -1153,7 +1193,7 @@ def materialize(wh: Path, timings: dict[str, float] | None = None) -> float:
                 timings[agg.name] = time.perf_counter() - step
             step = time.perf_counter()
         write_article_versions(con, wh / layout.AGGREGATES / layout.ARTICLE_VERSIONS_FILE,
-                               aggregates.digest(batches))
+                               aggregates.digest(batches), reuse)
         aggregates.mark_current(wh, batches)
         # news.duckdb over the tables just written, from this connection's live sets; a failure
         # (a full disk) is not the tables': the caller's republish tries again and warns

@@ -1197,8 +1197,8 @@ def materialize(wh: Path, timings: dict[str, float] | None = None) -> float:
         aggregates.mark_current(wh, batches)
         # news.duckdb over the tables just written, from this connection's live sets; a failure
         # (a full disk) is not the tables': the caller's republish tries again and warns
-        try:
-            views.publish_views(wh, con)
+        try:  # (started from news.duckdb's live sets: the new file copies it, adds the new rows)
+            views.publish_views(wh, con, reuse.new if reuse is not None else None)
         except Exception:  # noqa: BLE001
             pass
         if timings is not None:

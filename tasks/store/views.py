@@ -152,35 +152,52 @@ def short_reason(exc: BaseException) -> str:
 
 
 def write_database(path: Path, stmts: list[str], con: Any = None,
-                   batches: list[str] | None = None) -> None:
+                   batches: list[str] | None = None, appending: list[str] | None = None) -> None:
     """A new DuckDB file at path holding the views, in the oldest storage format DuckDB 1.x reads,
     so the CLI and tools built on DuckDB 1.x (DBeaver, the duckdb-cli package) open it too.
     ``con``: a connection that already ran views.sql over the same batches (the corpus step's):
     its live sets are copied rather than derived again from every file's ledger rows (1.9 s of
     3.6 at a million articles), and its cached footers serve the views' binding; with the
     ``batches`` they were derived from, stored beside them, so the next run can start from them
-    (tasks/corpus/build.py, previous_live_sets)."""
+    (tasks/corpus/build.py, previous_live_sets). ``appending``: path is a copy of the last
+    file, whose live sets lack only these batches' rows (publish_views)."""
     if con is None:
         with capped_connection("publish", PUBLISH_MEMORY_LIMIT) as own:
             _write_views(own, path, stmts, reuse_live=False, batches=batches)
         return
     before = con.sql("select current_database()").fetchall()[0][0]
     try:
-        _write_views(con, path, stmts, reuse_live=True, source=before, batches=batches)
+        _write_views(con, path, stmts, reuse_live=True, source=before, batches=batches,
+                     appending=appending)
     finally:
         con.execute(f"use {before}")
         con.execute("detach wh")
 
 
 def _write_views(con: Any, path: Path, stmts: list[str], reuse_live: bool,
-                 source: str = "memory", batches: list[str] | None = None) -> None:
+                 source: str = "memory", batches: list[str] | None = None,
+                 appending: list[str] | None = None) -> None:
     """Attach path as wh and write the views there; ``reuse_live``: copy the live sets from
-    the ``source`` database instead of deriving them."""
+    the ``source`` database instead of deriving them (``appending``: only these batches' rows,
+    into the copy of the last file that path is)."""
     con.execute(f"attach {literal(path)} as wh (storage_version '{STORAGE_VERSION}')")
     con.execute("use wh")
+    if appending is not None:  # the last file's views and macros go: the statements make them
+        for (name,) in con.sql("select view_name from duckdb_views() where database_name = "
+                               "'wh' and not internal").fetchall():
+            con.execute(f'drop view wh.main."{name}"')
+        for name, kind in con.sql("select distinct function_name, function_type from "
+                                  "duckdb_functions() where database_name = 'wh' and "
+                                  "function_type in ('macro', 'table_macro')").fetchall():
+            con.execute(f'drop {"macro table" if kind == "table_macro" else "macro"} '
+                        f'wh.main."{name}"')
     for stmt in stmts:
         table = next((t for t in LIVE_TABLES
                       if stmt.startswith(f"create or replace table {t} as")), None)
+        if table and reuse_live and appending is not None:
+            con.execute(f"insert into wh.main.{table} select * from {source}.main.{table} "
+                        "where batch_id in (select unnest($b::varchar[]))", {"b": appending})
+            continue
         if table and reuse_live:
             con.execute(f"create table wh.main.{table} as select * from {source}.main.{table}")
             continue
@@ -195,7 +212,7 @@ def _write_views(con: Any, path: Path, stmts: list[str], reuse_live: bool,
     if reuse_live and batches is not None and con.sql(
             "select count(*) from duckdb_tables() where temporary and table_name = "
             f"'{LIVE_SETS_TABLE}'").fetchall()[0][0]:
-        con.execute(f"create table wh.main.{LIVE_SETS_TABLE} as select * from "
+        con.execute(f"create or replace table wh.main.{LIVE_SETS_TABLE} as select * from "
                     f"temp.main.{LIVE_SETS_TABLE}")
     con.execute("checkpoint wh")
 
@@ -207,13 +224,16 @@ def views_digest(stmts: list[str]) -> str:
     return hashlib.sha256("\n;\n".join([PUBLISH_FORMAT, *stmts]).encode()).hexdigest()
 
 
-def publish_views(wh: Path, con: Any = None) -> bool:
+def publish_views(wh: Path, con: Any = None, appending: list[str] | None = None) -> bool:
     """Write news.duckdb with the views over the batches committed now, unless nothing changed.
 
     The new database is built beside the old one and renamed over it: no run ever holds a lock on
     the file analysts open, a client that opened the old file keeps a consistent snapshot, and the
     next connection sees the new one. Returns whether it rewrote the file. ``con``: as for
-    write_database (the caller holds the lock that keeps the batches as they were)."""
+    write_database (the caller holds the lock that keeps the batches as they were).
+    ``appending``: the batches ``con``'s live sets added to the ones news.duckdb holds now (and
+    nothing else changed): the new file starts as a copy of the old one and takes their rows,
+    rather than every live row again (0.4 s at a million articles)."""
 
     with _publish_lock:
         batches = committed_batches(wh)
@@ -226,7 +246,11 @@ def publish_views(wh: Path, con: Any = None) -> bool:
             old.unlink(missing_ok=True)
         with replacing(db_path(wh)) as tmp:
             try:
-                write_database(Path(tmp), stmts, con, batches)
+                if appending is not None and con is not None and db_path(wh).is_file():
+                    shutil.copyfile(db_path(wh), tmp)
+                else:
+                    appending = None
+                write_database(Path(tmp), stmts, con, batches, appending)
             finally:
                 Path(f"{tmp}.wal").unlink(missing_ok=True)
         atomic.write_text(marker, digest + "\n")

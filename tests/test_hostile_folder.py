@@ -226,13 +226,13 @@ def test_a_committed_batch_survives_a_failing_publish_and_leaves_no_temp_file(tm
     real_write = views.write_database
     failures = []
 
-    def full_disk(path, stmts, con=None, batches=None):
+    def full_disk(path, stmts, con=None, *rest):
         if (wh / "batches").is_dir() and any(
                 p.name != "0-schema" for p in (wh / "batches").iterdir()):
             Path(path).write_bytes(b"\0" * 4096)  # part of a database was written
             failures.append(path)
             raise duckdb.IOException("Could not write file: No space left on device")
-        return real_write(path, stmts, con, batches)
+        return real_write(path, stmts, con, *rest)
 
     monkeypatch.setattr(views, "write_database", full_disk)
     s = run_pipeline(raw, wh)
@@ -611,6 +611,44 @@ def test_a_batch_whose_pool_another_batch_replaced_is_run_again(tmp_path, monkey
         old.submit = submit_then_replaced
         assert _run_in_thread(ex, spec) == ["b1"]
         assert ex._pool is not old
+
+
+def stay_for_ten_minutes(started):  # runs in a worker process: one that does not leave
+    started.set()
+    time.sleep(600)
+
+
+@pytest.mark.slow  # starts a pool of worker processes
+def test_closing_the_pool_kills_a_worker_that_never_leaves(tmp_path, monkeypatch):
+    """A worker killed from outside while it held the pool's call-queue lock leaves its
+    siblings waiting for that lock for ever: they never read the pool's stop signal, and the
+    run hung in the pool's shutdown after its last batch (seen in a full suite: the worker left
+    was waiting on that lock). Closing gives the workers CLOSE_GRACE_SECONDS to leave, then
+    kills them; a worker busy for ten minutes stands in for the stuck one here."""
+    import multiprocessing as mp
+
+    from tasks.run import runner
+
+    monkeypatch.setattr(runner, "CLOSE_GRACE_SECONDS", 1.0)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    ex = runner.BatchExecutor(2, "blank:en", ())
+    pool = ex._pool
+    assert pool is not None
+    started = mp.get_context("spawn").Manager().Event()
+    pool.submit(stay_for_ten_minutes, started)
+    assert started.wait(60)
+    procs = list(pool._processes.values())
+    import threading
+
+    closing = threading.Thread(target=ex.close, daemon=True)
+    closing.start()
+    closing.join(30)
+    try:
+        assert not closing.is_alive(), "closing the pool waited for the stuck worker"
+        assert procs and not any(p.is_alive() for p in procs)
+    finally:
+        for p in procs:
+            p.kill()
 
 
 def test_gzip_helpers_agree_with_the_stream_reader():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -28,6 +29,7 @@ WORKER_DIED = ("the worker process died while reading or parsing this file (kill
 
 # How often a thread waiting for its batch checks that the pool can still run it.
 POLL_SECONDS = 2.0
+CLOSE_GRACE_SECONDS = 10.0  # for the workers to leave once the pool is told to stop
 
 # Set by the run's SIGTERM/SIGINT handler (tasks/run/interrupt.py) before it stops the workers: a
 # pool broken by that must not be replaced by a new one the handler would never see.
@@ -160,15 +162,31 @@ class BatchExecutor:
         return results
 
     def close(self, wait: bool = True) -> None:
-        """Stop the pool; ``wait=False`` kills the workers instead of letting batches finish."""
+        """Stop the pool; ``wait=False`` kills the workers instead of letting batches finish.
+        A worker still alive CLOSE_GRACE_SECONDS after the pool was told to stop is killed: a
+        worker killed from outside while it held the pool's queue lock leaves the others
+        waiting for that lock for ever, and the pool's shutdown would wait for them."""
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is None:
             return
+        procs = _processes(pool)
         if not wait:
-            for proc in _processes(pool):
+            for proc in procs:
                 proc.kill()
-        pool.shutdown(wait=wait, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
+            return
+        manager = getattr(pool, "_executor_manager_thread", None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + CLOSE_GRACE_SECONDS
+        for proc in procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
+        for proc in procs:
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+        if manager is not None:
+            manager.join(CLOSE_GRACE_SECONDS)
 
     def __enter__(self) -> BatchExecutor:
         return self

@@ -1045,9 +1045,8 @@ def write_article_versions(con: Any, path: Path, batches_digest: str,
     sql_digest = hashlib.sha256(sql.encode()).hexdigest()
     source = sql
     if since is not None and path.is_file():
-        meta = _metadata(path)
-        if meta.get("batches") == aggregates.digest(since.before) and \
-                meta.get("sql") == sql_digest:
+        if _token(path, "batches") == aggregates.digest(since.before) and \
+                _token(path, "sql") == sql_digest:
             new = "" if not since.new else (
                 "union all select k.model, k.extractor_version, count(*)::bigint "
                 f"from {since.new_keys} k semi join live_articles l "
@@ -1058,14 +1057,6 @@ def write_article_versions(con: Any, path: Path, batches_digest: str,
     with replacing(path) as tmp:
         con.execute(f"copy ({source}) to {literal(tmp)} (format parquet, kv_metadata "
                     f"{{batches: {literal(batches_digest)}, sql: {literal(sql_digest)}}})")
-
-
-def _metadata(path: Path) -> dict[str, str]:
-    """A Parquet file's key-value metadata, as text."""
-    import pyarrow.parquet as pq
-
-    meta = pq.read_schema(path).metadata or {}
-    return {k.decode(): v.decode() for k, v in meta.items()}
 
 
 PREVIOUS = "previous_live"  # news.duckdb as the last publish left it, attached read-only
@@ -1085,8 +1076,8 @@ class StoredLive:
 
 def previous_live_sets(con: Any, wh: Path, batches: list[str],
                        keys: list[Path]) -> StoredLive | None:
-    """The statements that make the live sets (views.LIVE_TABLES and LIVE_SETS_TABLE) from the
-    ones news.duckdb stores, when the batches it was published for are all still committed and
+    """How to make the live sets (views.LIVE_TABLES and LIVE_SETS_TABLE) from the ones
+    news.duckdb stores, when the batches it was published for are all still committed and
     every file of the batches since is a path no earlier batch holds, read whole: then no
     earlier row changed (a file's rows change only by a later batch holding the same path), and
     the live sets are the stored ones and the new batches' rows. Deriving them from every
@@ -1127,7 +1118,7 @@ def previous_live_sets(con: Any, wh: Path, batches: list[str],
         files = "read_parquet([" + ", ".join(
             literal(layout.table_file(wh, b, "files")) for b in new) + "], union_by_name = true)"
         new_keys = "read_parquet([" + ", ".join(
-            literal(k) for b, k in zip(batches, keys, strict=True) if b in set(new)) + "])"
+            literal(k) for b, k in zip(batches, keys, strict=True) if b not in before) + "])"
         clash = con.sql(f"select count(*) from (select path from {files} group by path "
                         "having count(*) > 1 or bool_or(split_id is not null) union all "
                         f"select path from {files} semi join {prev}.live_parts using (path))"

@@ -20,7 +20,7 @@ from typing import Any
 
 from tasks.core.atomic import replacing
 from tasks.core.sql import literal
-from tasks.store.views import LIVE_SETS_TABLE as LIVE_SETS
+from tasks.store.views import LIVE_SETS_TABLE  # LIVE_SET_SQL's rows, made once by materialize
 
 # a batch's live articles, as one 64-bit value (the XOR of 64 bits of each id's MD5; DuckDB's
 # hash() gives some similar strings one value): a part kept for a batch is named after it, so a
@@ -30,8 +30,6 @@ from tasks.store.views import LIVE_SETS_TABLE as LIVE_SETS
 # (with its number of live articles, which bounds how many batches one query computes)
 LIVE_SET_COLUMNS = "batch_id, bit_xor(md5_number_lower(article_id)), count(*)"
 LIVE_SET_SQL = f"select {LIVE_SET_COLUMNS} from live_articles group by 1"
-# the same, worked out once by materialize for all its writers
-LIVE_SETS_TABLE = LIVE_SETS  # (news.duckdb keeps it beside the live sets: tasks/store/views.py)
 # batches whose parts one query computes, and their live articles at most (a batch with more
 # is computed alone): a rebuild never holds more in Arrow at once. A co-occurrence part holds
 # about 20 rows an article: 50k articles are about 100 MB of Arrow; the ten 100k-article

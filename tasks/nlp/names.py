@@ -253,10 +253,6 @@ def _expand_acronyms(cleaned: list[tuple[str, str]],
     return out
 
 
-# the small words a name's initials skip ('Bank of Canada', 'Friends of the Earth')
-_NAME_LINKS = r"(?:(?:of|for|and|the|on|de|du|la|&)\s+)*"
-
-
 def spelled_out(initials_: str, text: str) -> str | None:
     """The capitalised words whose initials these are, written before the initials first
     appear: 'PBO' in '... The Parliamentary Budget Officer released ... the PBO added' ->
@@ -277,7 +273,9 @@ def spelled_out(initials_: str, text: str) -> str | None:
     return None
 
 
-_LINKS = ("of", "for", "and", "the", "on", "de", "du", "la", "&")  # _NAME_LINKS, in its order
+# the small words a name's initials skip ('Bank of Canada', 'Friends of the Earth'), each
+# followed by whitespace
+_LINKS = ("of", "for", "and", "the", "on", "de", "du", "la", "&")
 
 
 def _is_word(ch: str) -> bool:

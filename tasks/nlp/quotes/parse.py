@@ -60,8 +60,7 @@ class Index:
         self.starts: list[int] = doc.to_array("IDX").tolist() if len(doc) else []
         # each token's lower-case form as a string-store hash: passes that look for a few words
         # find them here without building a Token for every word of the article
-        lower = doc.to_array("LOWER") if len(doc) else np.zeros(0, dtype=np.uint64)
-        self._lower = lower.astype(np.uint64, copy=False)  # (one word: a 1-d array too)
+        self._lower = doc.to_array("LOWER") if len(doc) else np.zeros(0, dtype=np.uint64)
         self.lower_hashes: list[int] = self._lower.tolist()
         self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
         # once: each doc.sents walks the whole Doc (the caller may have them already)

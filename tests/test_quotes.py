@@ -99,23 +99,23 @@ def test_a_second_attribution_set_off_in_a_reported_clause_is_its_own_quote(pars
     assert qs["the delay had already cost the port two cruise visits"] == "The harbourmaster"
 
 
-def test_a_clause_across_a_semicolon_is_not_the_report_of_the_verb_after_it(parse):
+@pytest.mark.parametrize(("text", "reported", "speaker"), [
     # the parser made both clauses objects of 'said': the one after it is what was said
-    text = ("Most commuters are not looking forward to the next few months of roadworks; "
-            "46 percent said they would take the ferry instead until the bridge reopens.")
-    qs = quotes_of(parse, text)
-    assert [(q[1], q[3]) for q in qs if q[2] == "said"] == [
-        (["they would take the ferry instead until the bridge reopens"], "46 percent")]
+    ("Most commuters are not looking forward to the next few months of roadworks; 46 percent "
+     "said they would take the ferry instead until the bridge reopens.",
+     "they would take the ferry instead until the bridge reopens", "46 percent"),
+    # 'X: Y said Z': what leads in to the colon is the writer's, not the speaker's
+    ("The closure of the Eastgate ferry set off another round of recriminations on Monday: "
+     "councillors said they were never told the terminal's lease had expired.",
+     "they were never told the terminal's lease had expired", "councillors"),
+])
+def test_a_clause_across_a_semicolon_or_colon_is_not_the_report_of_the_verb_after_it(
+        parse, text, reported, speaker):
+    assert [(q[1], q[3]) for q in quotes_of(parse, text) if q[2] == "said"] == [
+        ([reported], speaker)]
 
 
-def test_a_clause_before_a_colon_is_not_the_report_of_the_verb_after_it(parse):
-    # 'X: Y said Z': what leads in to the colon is the writer's, not the speaker's; the
-    # speaker's report follows the verb
-    text = ("The closure of the Eastgate ferry set off another round of recriminations on "
-            "Monday: councillors said they were never told the terminal's lease had expired.")
-    qs = quotes_of(parse, text)
-    assert [(q[1], q[3]) for q in qs if q[2] == "said"] == [
-        (["they were never told the terminal's lease had expired"], "councillors")]
+def test_a_lead_in_before_a_colon_is_not_what_the_subject_after_it_did(parse):
     text = ("We have seen this before: the harbour board promised a new pier in 2019 and "
             "delivered a car park.")
     assert not [q for q in quotes_of(parse, text) if q[2] == "promised" and

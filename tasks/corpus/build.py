@@ -1164,8 +1164,7 @@ def materialize(wh: Path, timings: dict[str, float] | None = None) -> float:
         keys = key_files(con, wh, batches)
         reuse = previous_live_sets(con, wh, batches, keys)
         for stmt in views.view_statements(wh, batches, keys):
-            table = next((t for t in views.LIVE_TABLES
-                          if stmt.startswith(f"create or replace table {t} as")), None)
+            table = views.live_table_of(stmt)
             con.execute(reuse.statements[table] if reuse and table else stmt)
         # every article's date, derived once: stories, lineage, article_meta and quotations
         # each join it, and deriving it reads every batch's articles (0.8 s at a million)

@@ -174,6 +174,13 @@ def write_database(path: Path, stmts: list[str], con: Any = None,
         con.execute("detach wh")
 
 
+def live_table_of(stmt: str) -> str | None:
+    """The live set (LIVE_TABLES) a views.sql statement makes, if it makes one: the statements
+    a connection holding its live sets already replaces."""
+    return next((t for t in LIVE_TABLES if stmt.startswith(f"create or replace table {t} as")),
+                None)
+
+
 def _write_views(con: Any, path: Path, stmts: list[str], reuse_live: bool,
                  source: str = "memory", batches: list[str] | None = None,
                  appending: list[str] | None = None) -> None:
@@ -192,8 +199,7 @@ def _write_views(con: Any, path: Path, stmts: list[str], reuse_live: bool,
             con.execute(f'drop {"macro table" if kind == "table_macro" else "macro"} '
                         f'wh.main."{name}"')
     for stmt in stmts:
-        table = next((t for t in LIVE_TABLES
-                      if stmt.startswith(f"create or replace table {t} as")), None)
+        table = live_table_of(stmt)
         if table and reuse_live and appending is not None:
             con.execute(f"insert into wh.main.{table} select * from {source}.main.{table} "
                         "where batch_id in (select unnest($b::varchar[]))", {"b": appending})

@@ -110,9 +110,9 @@ def compact_locked(wh: Path, target_rows: int = DEFAULT_TARGET_ROWS, min_batches
     for group in report.groups:
         new_id = runs.new_run_id() + commit.COMPACTED_SUFFIX
         staged = staging.StagedBatch(wh, new_id, group_rows=SEARCHED_GROUP_ROWS)
-        # capped as a run's other connections are, spilling to a folder of its own: uncapped,
-        # merging 35 small batches at a million articles peaked at 2.7 GB
-        with views.capped_connection("compact") as con:
+        # capped, spilling to a folder of its own: uncapped, merging 35 small batches at a
+        # million articles peaked at 2.7 GB; under a run's cap at 1.55 GB (COMPACT_MEMORY_LIMIT)
+        with views.capped_connection("compact", views.COMPACT_MEMORY_LIMIT) as con:
             for stmt in views.view_statements(wh):
                 con.execute(stmt)
             # the batch ids whose rows these folders hold (a compacted folder holds many;

@@ -22,7 +22,7 @@ from tasks.corpus import dedup, index
 from tasks.run import discover, interrupt
 from tasks.run.batch import BatchResult, BatchSpec
 from tasks.run.progress import BatchSize, Progress
-from tasks.run.runner import BatchExecutor
+from tasks.run.runner import CLOSE_GRACE_SECONDS, BatchExecutor
 from tasks.run.summary import RunSummary, languages_of, summary_markdown
 from tasks.store import commit, layout, lock, reprocess, runs, staging, views
 from tasks.store.warehouse import Warehouse
@@ -236,6 +236,9 @@ def _process(settings: Settings, wh: Path, run: runs.RunRecord, plan: discover.P
         if executor.restarts:
             log.warning("%d worker process(es) died; their batches were run again",
                         executor.restarts)
+    if executor.killed_on_close:  # (every batch had ended: nothing is lost, but say why)
+        log.warning("%d worker process(es) did not leave within %.0f s of the last batch and "
+                    "were killed", executor.killed_on_close, CLOSE_GRACE_SECONDS)
     return len(specs), errors
 
 

@@ -646,6 +646,7 @@ def test_closing_the_pool_kills_a_worker_that_never_leaves(tmp_path, monkeypatch
     try:
         assert not closing.is_alive(), "closing the pool waited for the stuck worker"
         assert procs and not any(p.is_alive() for p in procs)
+        assert ex.killed_on_close >= 1  # (the run logs it: flows/pipeline.py)
     finally:
         for p in procs:
             p.kill()

@@ -416,7 +416,7 @@ def test_every_setting_reaches_the_flow_and_the_workers_as_given(tmp_path, monke
             seen.setdefault("specs", []).append(spec)
             return [process_batch(spec)]
 
-        restarts = 0
+        restarts = killed_on_close = 0
 
         def __enter__(self):
             return self

@@ -79,6 +79,7 @@ class BatchExecutor:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = self._new_pool() if processes > 1 else None
         self.restarts = 0
+        self.killed_on_close = 0  # workers that did not leave when closed (the run says so)
 
     def _new_pool(self) -> ProcessPoolExecutor:
         import os
@@ -185,6 +186,7 @@ class BatchExecutor:
             if proc.is_alive():
                 proc.kill()
                 proc.join(5)
+                self.killed_on_close += 1
         if manager is not None:
             manager.join(CLOSE_GRACE_SECONDS)
 

@@ -123,11 +123,18 @@ def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkey
         return found
 
     monkeypatch.setattr(build, "previous_live_sets", spied)
+    lineage_added: list[int] = []  # runs whose lineage started from the last run's holders
+    real_added = build._added_holders
+    monkeypatch.setattr(build, "_added_holders",
+                        lambda *a: lineage_added.append(1) or real_added(*a))
     materialize(gen)
     for b in batches[2:]:  # two runs adding a batch each
         shutil.move(aside / b, layout.batches_dir(gen) / b)
         materialize(gen)
         _stored_live_sets_are_derived_ones(gen)
+    assert len(lineage_added) == 2
+    _aggregates_equal_a_rebuild(gen, tmp_path / "generated-added")
+    assert started_from_stored.pop() is False  # (the copy's rebuild: no news.duckdb)
     from tasks.store import aggregates
 
     speakers = aggregates.path(gen, "quote_speakers")
@@ -137,6 +144,7 @@ def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkey
     materialize(gen)
     # new files alone: the stored live sets and the new batch's rows; a batch gone: derived
     assert started_from_stored == [False, True, True, False]
+    assert len(lineage_added) == 2  # (a batch gone: every quote grouped as it is now)
     monkeypatch.setattr(build, "previous_live_sets", real)
     _aggregates_equal_a_rebuild(gen, tmp_path / "generated-rebuilt")
 

@@ -266,7 +266,8 @@ def quotation_table(con: Any, cache: Path | None = None) -> Any:
     return quotation_pairs(con, cache)
 
 
-def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
+def quotation_pairs(con: Any, cache: Path, previous: Path | None = None,
+                    basis: dict[str, str] | None = None) -> Any:
     """The appearances as quotations() finds them, working only on what changed. Kept in
     ``cache`` (aggregates/lineage.<version>, layout.LINEAGE_PREFIX):
 
@@ -279,10 +280,14 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
     - ``pairs.parquet``: the pairs of wordings found to be one quotation (by wid);
     - ``seen.parquet``: the traceable wordings the last run held;
     - ``holders.parquet``: the quotes the last run grouped (written by
-      write_quotation_appearances, after the table: _regroup).
+      write_quotation_appearances, after the table: _regroup), with ``basis`` in its metadata:
+      the batch keys they were grouped from and the seen and pairs files' row counts then
+      (_holders_basis).
 
-    A run folds only the texts no part holds, aligns only the pairs holding a wording the last
-    run did not hold, found in DuckDB by the shingles they share with the kept ones
+    A run whose batches since the last run's holders were only added (each batch it grouped
+    still here with the same live articles) starts from those holders and reads only the added
+    batches' quotes (_added_holders); otherwise it reads every quote's part. A run folds only
+    the texts no part holds, aligns only the pairs holding a wording the last run did not hold, found in DuckDB by the shingles they share with the kept ones
     (sql/lineage_candidates.sql), and groups only the wordings said twice or in a pair (a
     wording said once and like no other is in no quotation). No run loads every wording.
     Written shingles, words, pairs, seen, in that order: a shingle part without its words part
@@ -307,12 +312,37 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
     # each direct quote with its wording's wid, a part per batch (quote_words): a run folds and
     # joins to the wordings only its own batches' quotes (the join of every quote to every
     # wording, 2.3M rows to 2M, was 0.55 s a run at a million articles)
-    tokens.extend(_quote_words(con, cache / "quote_words", words_dir, shingles_dir, tokens))
+    qw_dir = cache / "quote_words"
+    made, want = _quote_words(con, qw_dir, words_dir, shingles_dir, tokens)
+    tokens.extend(made)
     words_parts, shingle_parts = _files(words_dir, tokens), _files(shingles_dir, tokens)
-    con.execute("create or replace temp table lineage_keys as select distinct wid from "
-                "lineage_qw where traceable")
-    con.execute("create or replace temp table lineage_new as select wid from lineage_keys "
-                + (f"anti join read_parquet({literal(seen_file)}) using (wid)" if kept else ""))
+    now = {k: f for f, keys in want.items() for k in keys}
+    held = (_holders_basis(cache, previous) if kept else None) or set()
+    # only batches added since the last run's holders (their quotes, wordings and pairs) when
+    # every batch it grouped is still here with the same live articles: then no quote it
+    # held changed, nor its date, and what it kept is the start (an hourly run's case: the
+    # pass over every quote, 2.3M at a million articles, took a second and a half)
+    delta = bool(held) and held <= now.keys()
+    if delta:
+        added = {k: f for k, f in now.items() if k not in held}
+        con.execute(f"create or replace temp table lineage_qw as {_dated_quotes(qw_dir, added)}")
+        con.execute("create or replace temp table lineage_new as select distinct wid from "
+                    f"lineage_qw where traceable and wid not in (select wid from "
+                    f"read_parquet({literal(seen_file)}))")
+        con.execute("create or replace temp table lineage_keys as select wid from "
+                    f"read_parquet({literal(seen_file)}) union all select wid from lineage_new")
+    else:
+        source = (f"read_parquet({_files(qw_dir, sorted(f.removesuffix('.parquet') for f in want))})"
+                  if want else "(select ''::varchar as article_id, 0 as quote_index, "
+                  "0::ubigint as wid, false as traceable where false)")
+        con.execute("create or replace temp table lineage_qw as select q.article_id, "
+                    "q.quote_index, epoch_us(d.seen_at) as seen_us, "
+                    "epoch_us(d.first_seen) as first_us, q.wid, q.traceable from "
+                    f"{source} q join article_dates d using (article_id)")
+        con.execute("create or replace temp table lineage_keys as select distinct wid from "
+                    "lineage_qw where traceable")
+        con.execute("create or replace temp table lineage_new as select wid from lineage_keys "
+                    + (f"anti join read_parquet({literal(seen_file)}) using (wid)" if kept else ""))
     # the pairs among the wordings held now: the kept ones (known), then those found this run;
     # a DuckDB table, never a Python dict of every pair (700k at a million simulated articles)
     con.execute("create or replace temp table lineage_edges (a ubigint, b ubigint, kind varchar, "
@@ -367,14 +397,18 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
             con.execute(f"copy (select wid from lineage_keys order by wid) to {literal(tmp)} "
                         "(format parquet, compression zstd)")
     # the wordings that can be in a quotation: said twice, or in a pair
-    # (each wording's count as a window over one scan of the quotes: a 'wid in (group by)'
-    # scanned them twice, 0.5 s against 0.3 at a million articles)
-    con.execute(
-        "create or replace temp table lineage_rel as select article_id, quote_index, seen_us, "
-        "first_us, wid from (select article_id, quote_index, seen_us, first_us, wid, "
-        "count(*) over (partition by wid) as said from lineage_qw where traceable) "
-        "where said > 1 or wid in (select a from lineage_edges union select b from lineage_edges)")
-    todo, drop = _regroup(con, cache, previous)
+    if delta:
+        _added_holders(con, cache, qw_dir, {k: f for k, f in now.items() if k in held})
+    else:
+        # (each wording's count as a window over one scan of the quotes: a 'wid in (group
+        # by)' scanned them twice, 0.5 s against 0.3 at a million articles)
+        con.execute(
+            "create or replace temp table lineage_rel as select article_id, quote_index, "
+            "seen_us, first_us, wid from (select article_id, quote_index, seen_us, first_us, "
+            "wid, count(*) over (partition by wid) as said from lineage_qw where traceable) "
+            "where said > 1 or wid in (select a from lineage_edges union "
+            "select b from lineage_edges)")
+    todo, drop = _regroup(con, cache, previous, delta)
     con.register("lineage_todo", pa.table({"wid": pa.array(sorted(todo), pa.uint64())}))
     rows = con.sql("select article_id, quote_index, seen_us, first_us, wid from lineage_rel "
                    "semi join lineage_todo using (wid)").fetchall()
@@ -401,10 +435,71 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None) -> Any:
     for name in ("lineage_qw", "lineage_keys", "lineage_new",
                  "lineage_edges"):
         con.execute(f"drop table if exists {name}")
+    if basis is not None:
+        import pyarrow.parquet as pq
+
+        basis["held"] = "\n".join(sorted(now))
+        for name in ("seen", "pairs"):
+            basis[name] = str(pq.read_metadata(cache / f"{name}.parquet").num_rows)
     return found
 
 
-def _regroup(con: Any, cache: Path, previous: Path | None) -> tuple[set[int], set[str] | None]:
+def _holders_basis(cache: Path, previous: Path | None) -> set[str] | None:
+    """The batch keys (batch_parts') whose quotes the last run's holders.parquet grouped, when
+    it is the last run's (its lineage token is the table's) and the seen and pairs files are
+    the ones it was grouped with (a run stopped after rewriting them left other counts); else
+    None."""
+    import pyarrow.parquet as pq
+
+    holders = cache / "holders.parquet"
+    if previous is None or not _token(previous, "lineage") or \
+            _token(previous, "lineage") != _token(holders, "lineage"):
+        return None
+    meta = pq.read_schema(holders).metadata or {}
+    if b"held" not in meta:
+        return None
+    counts = {name: pq.read_metadata(cache / f"{name}.parquet").num_rows
+              for name in ("seen", "pairs")}
+    if any(meta.get(name.encode(), b"").decode() != str(n) for name, n in counts.items()):
+        return None
+    return {k for k in meta[b"held"].decode().split("\n") if k}
+
+
+def _added_holders(con: Any, cache: Path, qw_dir: Path, kept: dict[str, str]) -> None:
+    """lineage_rel when only batches were added (lineage_qw: their quotes): the last run's
+    holders, and the rows that join them: the added quotes, and the one quote that held a
+    wording alone before, of each wording they or a pair found now make said twice or paired.
+    The temp table lineage_added: those rows (what _regroup starts from)."""
+    holders = f"read_parquet({literal(cache / 'holders.parquet')})"
+    cols = "article_id, quote_index, seen_us, first_us, wid"
+    con.execute("create or replace temp table lineage_touch as select wid from lineage_qw "
+                "where traceable union select a from lineage_edges where not known "
+                "union select b from lineage_edges where not known")
+    con.execute("create or replace temp table lineage_alone as select wid from lineage_touch "
+                f"anti join (select distinct wid from {holders}) using (wid)")
+    wids = [w for (w,) in con.sql("select wid from lineage_alone order by wid limit "
+                                  f"{WORDS_LISTED + 1}").fetchall()]
+    # (named in the query when few: the Parquet reader skips what a constant list rules out)
+    alone = _dated_quotes(qw_dir, {}) if not wids else _dated_quotes(
+        qw_dir, kept, "wid in (" + ", ".join(str(int(w)) for w in wids) + ")"
+        if len(wids) <= WORDS_LISTED else "wid in (select wid from lineage_alone)")
+    con.execute(
+        f"create or replace temp table lineage_added as with c as (select {cols} from "
+        f"lineage_qw where traceable union all select {cols} from ({alone}) where traceable), "
+        f"h as (select wid, count(*) as n from {holders} semi join lineage_touch using (wid) "
+        "group by wid), "
+        "n as (select wid, count(*) as n from c group by wid) "
+        f"select {cols} from c join n using (wid) left join h using (wid) "
+        "where n.n + coalesce(h.n, 0) > 1 or h.n is not null or wid in "
+        "(select a from lineage_edges union select b from lineage_edges)")
+    con.execute(f"create or replace temp table lineage_rel as select {cols} from {holders} "
+                f"union all select {cols} from lineage_added")
+    con.execute("drop table lineage_touch")
+    con.execute("drop table lineage_alone")
+
+
+def _regroup(con: Any, cache: Path, previous: Path | None,
+             added: bool = False) -> tuple[set[int], set[str] | None]:
     """Which wordings to group again, and which of the last run's quotations to drop; (every
     wording in lineage_rel, None) when the last run's table cannot be reused. A quotation is
     regrouped when a change reaches it: a wording whose quotes changed (one added, gone, or
@@ -418,12 +513,15 @@ def _regroup(con: Any, cache: Path, previous: Path | None) -> tuple[set[int], se
         return {w for (w,) in con.sql("select distinct wid from lineage_rel").fetchall()}, None
     cols = "article_id, quote_index, seen_us, first_us, wid"
     held = f"read_parquet({literal(holders_file)})"
-    con.execute(
-        f"create or replace temp table lineage_reach as "
+    # (with ``added``, lineage_rel is the holders and lineage_added: what differs is known)
+    changed = "select wid from lineage_added" if added else (
         f"select wid from (select {cols} from lineage_rel except select {cols} from {held}) "
-        f"union select wid from (select {cols} from {held} except select {cols} from lineage_rel) "
+        f"union select wid from (select {cols} from {held} except select {cols} from lineage_rel)")
+    con.execute(
+        f"create or replace temp table lineage_reach as {changed} "
         "union select a from lineage_edges where not known "
         "union select b from lineage_edges where not known")
+    con.execute("drop table if exists lineage_added")
     # the last run's quotations, each with the wordings its quotes have now (null: a quote gone)
     con.execute(f"create or replace temp table lineage_old as select o.quotation_id, r.wid "
                 f"from read_parquet({literal(previous)}) o "
@@ -468,13 +566,13 @@ FOLD_ROWS = 50_000  # quote texts folded at a time
 
 
 def _quote_words(con: Any, folder: Path, words_dir: Path, shingles_dir: Path,
-                 tokens: list[str]) -> list[str]:
-    """The temp table lineage_qw: each direct quote (article_id, quote_index), 64 bits of its
-    text's MD5 (h), when it appeared (seen_us, first_us), its wording's wid and whether it is
-    traceable, from the parts kept in ``folder``, one per batch (batch_parts). A batch's part is
-    made once: its quotes' texts hashed, joined to the wordings the words parts hold, and the
-    texts no part holds folded into a new words part (and its shingles part) written before the
-    batch's part, so a part never names a wid no words part holds. Returns the new tokens."""
+                 tokens: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """The parts kept in ``folder``, one per batch (batch_parts), of each direct quote
+    (article_id, quote_index), 64 bits of its text's MD5 (h), its wording's wid and whether it
+    is traceable. A batch's part is made once: its quotes' texts hashed, joined to the wordings
+    the words parts hold, and the texts no part holds folded into a new words part (and its
+    shingles part) written before the batch's part, so a part never names a wid no words part
+    holds. Returns the new words tokens, and the parts (file -> the batch keys it covers)."""
     import pyarrow as pa
 
     from tasks.corpus.parts import batch_parts, drop_other_parts
@@ -535,14 +633,22 @@ def _quote_words(con: Any, folder: Path, words_dir: Path, shingles_dir: Path,
 
     want = batch_parts(con, folder, compute, keep_batch_id=True, chunk=PART_CHUNK)
     drop_other_parts(folder, want)
-    source = (f"read_parquet({_files(folder, sorted(f.removesuffix('.parquet') for f in want))})"
-              if want else "(select ''::varchar as article_id, 0 as quote_index, "
-              "0::ubigint as h, 0::ubigint as wid, false as traceable where false)")
-    con.execute("create or replace temp table lineage_qw as select q.article_id, "
-                "q.quote_index, q.h, epoch_us(d.seen_at) as seen_us, "
-                "epoch_us(d.first_seen) as first_us, q.wid, q.traceable from "
-                f"{source} q join article_dates d using (article_id)")
-    return made
+    return made, want
+
+
+QUOTE_WORDS_COLUMNS = (("article_id", "varchar"), ("quote_index", "integer"),
+                       ("wid", "ubigint"), ("traceable", "boolean"))
+
+
+def _dated_quotes(folder: Path, held: dict[str, str], where: str = "") -> str:
+    """SQL for the quotes of the batches ``held`` names (key -> the quote_words part holding
+    it): article_id, quote_index, when each appeared (seen_us, first_us: its article's dates),
+    wid and traceable. The join to the live articles' dates also keeps only live quotes."""
+    rows = _held_rows(folder, held, QUOTE_WORDS_COLUMNS)
+    return ("select q.article_id, q.quote_index, epoch_us(d.seen_at) as seen_us, "
+            "epoch_us(d.first_seen) as first_us, q.wid, q.traceable "
+            f"from ({rows}{' and ' + where if where and held else ''}) q "
+            "join article_dates d using (article_id)")
 
 
 def _fold_new_texts(con: Any, batches: list[str]) -> int:
@@ -623,14 +729,16 @@ def write_quotation_appearances(con: Any, path: Path) -> None:
             shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
     previous = path if path.is_file() else None
     token = uuid.uuid4().hex
-    table = quotation_pairs(con, cache, previous).sort_by([("quotation_id", "ascending")])
+    basis: dict[str, str] = {}
+    table = quotation_pairs(con, cache, previous, basis).sort_by([("quotation_id", "ascending")])
     table = table.replace_schema_metadata({"lineage": token})
     _write(table, path)
     # the quotes grouped, last: a run that stops before this finds the tokens unmatched and
     # groups every quotation again
+    meta = ", ".join(f"{k}: {literal(v)}" for k, v in {"lineage": token, **basis}.items())
     with replacing(cache / "holders.parquet") as tmp:
         con.execute(f"copy (select * from lineage_rel order by wid) to {literal(tmp)} "
-                    f"(format parquet, compression zstd, kv_metadata {{lineage: '{token}'}})")
+                    f"(format parquet, compression zstd, kv_metadata {{{meta}}})")
     con.execute("drop table lineage_rel")
     _read_from_now_on(con, "quotation_appearances", table)
 

@@ -287,9 +287,10 @@ def quotation_pairs(con: Any, cache: Path, previous: Path | None = None,
     A run whose batches since the last run's holders were only added (each batch it grouped
     still here with the same live articles) starts from those holders and reads only the added
     batches' quotes (_added_holders); otherwise it reads every quote's part. A run folds only
-    the texts no part holds, aligns only the pairs holding a wording the last run did not hold, found in DuckDB by the shingles they share with the kept ones
-    (sql/lineage_candidates.sql), and groups only the wordings said twice or in a pair (a
-    wording said once and like no other is in no quotation). No run loads every wording.
+    the texts no part holds, aligns only the pairs holding a wording the last run did not hold,
+    found in DuckDB by the shingles they share with the kept ones (sql/lineage_candidates.sql),
+    and groups only the wordings said twice or in a pair (a wording said once and like no
+    other is in no quotation). No run loads every wording.
     Written shingles, words, pairs, seen, in that order: a shingle part without its words part
     is left over from a stopped run and ignored; a run stopped before ``seen`` sees the new
     wordings as new again and aligns them again."""

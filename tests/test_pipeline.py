@@ -127,12 +127,18 @@ def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkey
     real_added = build._added_holders
     monkeypatch.setattr(build, "_added_holders",
                         lambda *a: lineage_added.append(1) or real_added(*a))
+    from tasks.corpus import dedup
+
+    stories_added: list[int] = []  # runs that worked out only the stories new articles join
+    real_stories = dedup._added_stories
+    monkeypatch.setattr(dedup, "_added_stories",
+                        lambda *a: stories_added.append(1) or real_stories(*a))
     materialize(gen)
     for b in batches[2:]:  # two runs adding a batch each
         shutil.move(aside / b, layout.batches_dir(gen) / b)
         materialize(gen)
         _stored_live_sets_are_derived_ones(gen)
-    assert len(lineage_added) == 2
+    assert len(lineage_added) == len(stories_added) == 2
     _aggregates_equal_a_rebuild(gen, tmp_path / "generated-added")
     assert started_from_stored.pop() is False  # (the copy's rebuild: no news.duckdb)
     from tasks.store import aggregates
@@ -144,7 +150,8 @@ def _generated_warehouse_kept_equals_a_rebuild(src: Path, tmp_path: Path, monkey
     materialize(gen)
     # new files alone: the stored live sets and the new batch's rows; a batch gone: derived
     assert started_from_stored == [False, True, True, False]
-    assert len(lineage_added) == 2  # (a batch gone: every quote grouped as it is now)
+    # (a batch gone: every quote grouped and every story worked out as they are now)
+    assert len(lineage_added) == len(stories_added) == 2
     monkeypatch.setattr(build, "previous_live_sets", real)
     _aggregates_equal_a_rebuild(gen, tmp_path / "generated-rebuilt")
 

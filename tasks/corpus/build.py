@@ -205,8 +205,9 @@ def update_identities(con: Any, stats: str, path: Path) -> Any:
 def write_stories(con: Any, path: Path) -> None:
     """Exact and near copies grouped into stories (tasks/corpus/dedup.py); the views in ``con``
     read them from here on (article_meta carries each article's story)."""
-    stories = story_table(con, path.parent)
-    _write(stories, path)
+    basis: dict[str, str] = {}
+    stories = story_table(con, path.parent, path if path.is_file() else None, basis)
+    _write(stories.replace_schema_metadata(basis), path)
     _read_from_now_on(con, "stories", stories)
 
 

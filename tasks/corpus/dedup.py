@@ -128,7 +128,8 @@ MAX_STORY_PARTS = 24  # more parts than this (or as many dead rows as live) are 
 SIG_GROUP_ROWS = 4_096
 
 
-def story_table(con: Any, out_dir: Path) -> Any:
+def story_table(con: Any, out_dir: Path, previous: Path | None = None,
+                basis: dict[str, str] | None = None) -> Any:
     """The stories of more than one article (an Arrow table: article_id, story_id, similarity,
     a row for each of their articles; an article without a row is a story of its own), from the
     views in ``con``, the same as stories() gives for those articles but without holding every signature
@@ -138,18 +139,38 @@ def story_table(con: Any, out_dir: Path) -> Any:
     story_edges.parquet. A run signs its new texts only, joins their buckets to the kept ones
     in DuckDB and compares those pairs alone, and writes only its own part: the signatures kept
     are never rewritten, except when merged (merge_story_parts). Only the similar pairs'
-    components are worked out in Python."""
+    components are worked out in Python.
+
+    ``previous``: the last run's table, whose metadata (``basis``, filled in for the caller to
+    write with the table) names the batch keys it was computed from, its live texts and its
+    pairs: when every one of those batches is still here with the same live articles (only
+    batches were added) and the pairs file is the one it was computed with, only the stories
+    an added article joins are worked out again (_added_stories), the rest kept from it."""
     import pyarrow as pa
 
     parts_dir, edges_path = out_dir / layout.STORY_PARTS, out_dir / layout.STORY_EDGES_FILE
     _adopt_single_files(out_dir, parts_dir)
     tokens = story_parts(parts_dir)
-    # (each article's date is joined to the few that can be in a story, story_f, not to
-    # every live article: 0.6 s at a million)
-    con.execute("create or replace temp table story_live as select article_id, batch_id, "
-                "content_hash from live_article_keys()")
-    con.execute("create or replace temp table story_texts as "
-                "select distinct content_hash from story_live")
+    now = _batch_keys(con)
+    kept_basis = _story_basis(previous, edges_path, tokens) if tokens else None
+    added = None if kept_basis is None or not kept_basis[0] <= now.keys() else \
+        sorted({b for k, b in now.items() if k not in kept_basis[0]})
+    if added is not None:
+        # only batches added: their live articles, and every kept pair (between texts still live)
+        con.execute("create or replace temp table story_new as select article_id, batch_id, "
+                    "content_hash from live_article_keys() where " +
+                    (f"batch_id in ({_listed(added)})" if added else "false"))
+        con.execute("create or replace temp table story_new_h as select distinct content_hash "
+                    "from story_new")
+        # (every live text only if the parts are merged: sig_kept's views read it then)
+        con.execute("create or replace temp table story_texts (content_hash varchar)")
+    else:
+        # (each article's date is joined to the few that can be in a story, story_f, not to
+        # every live article: 0.6 s at a million)
+        con.execute("create or replace temp table story_live as select article_id, batch_id, "
+                    "content_hash from live_article_keys()")
+        con.execute("create or replace temp table story_texts as "
+                    "select distinct content_hash from story_live")
     kept = bool(tokens) and edges_path.is_file()
     if kept:  # what earlier runs signed, banded and found, for the texts still live
         # (views over the files: DuckDB reads what each step needs, never every signature)
@@ -168,8 +189,10 @@ def story_table(con: Any, out_dir: Path) -> Any:
         con.execute(f"create or replace temp view bands_parts as select content_hash, band, "
                     f"bucket from read_parquet({_part_files(parts_dir, tokens, 'bands')})")
         con.execute("create or replace temp table edges_kept as select a, b from "
-                    "read_parquet($p) where a in (select content_hash from story_texts) "
-                    "and b in (select content_hash from story_texts)", {"p": str(edges_path)})
+                    "read_parquet($p)" + ("" if added is not None else
+                                          " where a in (select content_hash from story_texts) "
+                                          "and b in (select content_hash from story_texts)"),
+                    {"p": str(edges_path)})
     else:
         tokens = []
         con.execute("create or replace temp view sig_kept as select ''::varchar as "
@@ -188,9 +211,11 @@ def story_table(con: Any, out_dir: Path) -> Any:
     # text columns, which an anti-join over every article's text would read)
     # (against every part's text keys: sig_kept, the parts narrowed to the live texts first,
     # is the same set less a semi-join over every signature row)
+    texts, live = ("story_new_h", "story_new") if added is not None else \
+        ("story_texts", "story_live")
     con.execute("create or replace temp table story_unsigned_h as select content_hash from "
-                "story_texts anti join (select content_hash from sig_parts) using (content_hash)")
-    holding = [b for (b,) in con.sql("select distinct batch_id from story_live "
+                f"{texts} anti join (select content_hash from sig_parts) using (content_hash)")
+    holding = [b for (b,) in con.sql(f"select distinct batch_id from {live} "
                                      "semi join story_unsigned_h using (content_hash)").fetchall()]
     con.execute("create or replace temp table story_unsigned as select row_number() over () as n, "
                 "content_hash, text from (select content_hash, any_value(text) as text "
@@ -227,8 +252,13 @@ def story_table(con: Any, out_dir: Path) -> Any:
                    greatest(n.content_hash, o.content_hash) as b
             from bands_new n join (select * from bands_parts union all select * from bands_new) o
                 on n.band = o.band and n.bucket = o.bucket and n.content_hash <> o.content_hash""")
-        con.execute("delete from story_pairs where a not in (select content_hash from story_texts) "
-                    "or b not in (select content_hash from story_texts)")
+        live_texts = "story_texts"
+        if added is not None:  # (a text is live if an added article or a kept one holds it)
+            _live_texts(con, "story_pair_texts", "select a from story_pairs union "
+                        "select b from story_pairs")
+            live_texts = "story_pair_texts"
+        con.execute(f"delete from story_pairs where a not in (select content_hash from "
+                    f"{live_texts}) or b not in (select content_hash from {live_texts})")
         con.execute("create or replace temp table story_want as select a as content_hash from "
                     "story_pairs union select b from story_pairs")
         _look_up_signatures(con)
@@ -240,6 +270,8 @@ def story_table(con: Any, out_dir: Path) -> Any:
             union
             select a, b from edges_kept""")
         con.execute("drop table story_pairs")
+        if added is not None:
+            con.execute("drop table story_pair_texts")
     else:
         con.execute("create or replace temp table edges_all as select a, b from edges_kept")
     comps = Components()
@@ -250,27 +282,18 @@ def story_table(con: Any, out_dir: Path) -> Any:
                                                 "root": [r for _, r in roots]},
                                                schema=pa.schema([("content_hash", pa.string()),
                                                                  ("root", pa.string())])))
-    # only the texts in a pair or stored twice can be in a story of more than one article: the
-    # rest, nearly every article, are stories of one, which the table leaves out (the views take
-    # a missing article as its own story): no pass over every live article's row
-    con.execute("create or replace temp table story_linked as select a as content_hash "
-                "from edges_all union select b from edges_all union select content_hash "
-                "from story_live group by content_hash having count(*) > 1")
-    con.execute("""create or replace temp table story_f as
-        with m as (
-            select l.article_id, l.content_hash, coalesce(r.root, l.content_hash) as comp,
-                   d.first_seen
-            from story_live l semi join story_linked k using (content_hash)
-            join article_dates d using (article_id)
-            left join story_roots_arrow r using (content_hash)
-        ), grouped as (  -- components of two articles or more
-            select comp from m group by comp having count(*) > 1
-        )
-        select article_id, content_hash, first_value(article_id) over w as story_id,
-               first_value(content_hash) over w as story_hash
-        from m semi join grouped using (comp)
-        window w as (partition by comp order by first_seen, article_id)""")
-    _similarities(con, out_dir / layout.STORY_SIMILARITY_FILE)
+    if added is not None:
+        texts_now = _added_stories(con, previous, kept_basis[1] if kept_basis else 0)
+    else:
+        # only the texts in a pair or stored twice can be in a story of more than one article:
+        # the rest, nearly every article, are stories of one, which the table leaves out (the
+        # views take a missing article as its own story): no pass over every live article's row
+        con.execute("create or replace temp table story_linked as select a as content_hash "
+                    "from edges_all union select b from edges_all union select content_hash "
+                    "from story_live group by content_hash having count(*) > 1")
+        _story_f(con, "story_live")
+        texts_now = count_rows(con, "story_texts")
+    _similarities(con, out_dir / layout.STORY_SIMILARITY_FILE, keep=added is not None)
     table = con.sql("""
         select f.article_id, f.story_id,
                (case when f.article_id = f.story_id then 1.0
@@ -278,6 +301,14 @@ def story_table(con: Any, out_dir: Path) -> Any:
         from story_f f left join story_sim s on s.a = f.story_hash and s.b = f.content_hash
         order by 1""").to_arrow_table()
     con.unregister("story_roots_arrow")
+    if added is not None and previous is not None:
+        # the stories no added article joined, as the last run wrote them
+        con.register("story_redone", table)
+        table = pa.concat_tables([con.sql(
+            f"select * from read_parquet({literal(previous)}) where story_id not in "
+            "(select story_id from story_touched)").to_arrow_table()
+            .replace_schema_metadata(None).cast(table.schema), table]).sort_by("article_id")
+        con.unregister("story_redone")
     # the pairs rewritten only when they change; the new texts' signatures as a part of their own
     same_pairs = kept and _rows(edges_path) == count_rows(con, "edges_kept") == \
         count_rows(con, "edges_all")
@@ -289,14 +320,129 @@ def story_table(con: Any, out_dir: Path) -> Any:
         token = uuid.uuid4().hex
         _write_part(con, parts_dir, token, "sig_new", "bands_new")
         tokens.append(token)
-    merge_story_parts(con, parts_dir, tokens)
+    if added is not None and _merge_due(parts_dir, tokens, texts_now):
+        # (a merge keeps the live texts' signatures: they are worked out whole, as on a rebuild)
+        con.execute("create or replace temp table story_texts as select distinct content_hash "
+                    "from live_article_keys()")
+    tokens = merge_story_parts(con, parts_dir, tokens, texts_now)
+    if basis is not None:
+        basis.update(held="\n".join(sorted(now)), texts=str(texts_now),
+                     pairs=str(_rows(edges_path)), parts=" ".join(sorted(tokens)))
     for name in ("sig_all", "bands_all", "sig_kept", "bands_kept", "sig_parts", "bands_parts"):
         con.execute(f"drop view if exists {name}")
     for name in ("story_live", "story_texts", "edges_kept", "sig_new", "bands_new", "edges_all",
-                 "story_linked", "story_f", "story_sim", "story_sigs", "story_want"):
+                 "story_linked", "story_f", "story_sim", "story_sigs", "story_want", "story_new",
+                 "story_new_h", "story_touched"):
         con.execute(f"drop table if exists {name}")
     return table.cast(pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
                                  ("similarity", pa.float32())]))
+
+
+LISTED = 4_096  # up to this many keys named in a query (the Parquet reader prunes by a constant
+# list; a join to a table of them is no filter it can use)
+
+
+def _listed(values: Iterable[str]) -> str:
+    return ", ".join(literal(v) for v in values)
+
+
+def _batch_keys(con: Any) -> dict[str, str]:
+    """Each live batch's key (batch id and live articles, tasks/corpus/parts.py) -> its id."""
+    from tasks.corpus.parts import LIVE_SET_SQL, LIVE_SETS_TABLE
+
+    pinned = con.sql("select count(*) from duckdb_tables() where temporary and "
+                     f"table_name = '{LIVE_SETS_TABLE}'").fetchall()[0][0]
+    live = con.sql(f"select * from {LIVE_SETS_TABLE}" if pinned else LIVE_SET_SQL).fetchall()
+    return {f"{b}.{h:016x}": b for b, h, _ in live}
+
+
+def _story_basis(previous: Path | None, edges_path: Path,
+                 tokens: list[str]) -> tuple[set[str], int] | None:
+    """The batch keys and the number of live texts the last run's table was computed from,
+    when its pairs file and signature parts are the ones it was computed with (a run stopped
+    in between wrote others, or lost some); else None."""
+    import pyarrow.parquet as pq
+
+    if previous is None or not previous.is_file() or not edges_path.is_file():
+        return None
+    meta = pq.read_schema(previous).metadata or {}
+    if b"held" not in meta or meta.get(b"pairs", b"").decode() != str(_rows(edges_path)) or \
+            meta.get(b"parts", b"").decode() != " ".join(sorted(tokens)):
+        return None
+    return ({k for k in meta[b"held"].decode().split("\n") if k},
+            int(meta.get(b"texts", b"0").decode()))
+
+
+def _live_texts(con: Any, name: str, texts: str) -> None:
+    """The temp table ``name``: which of the texts the query ``texts`` names a live article
+    holds (named in the query when few, so the keys files' row groups are pruned)."""
+    con.execute(f"create or replace temp table {name}_want as select * from ({texts}) "
+                "t(content_hash)")
+    wanted = [h for (h,) in con.sql(f"select * from {name}_want limit {LISTED + 1}").fetchall()]
+    where = f"content_hash in ({_listed(wanted)})" if len(wanted) <= LISTED else \
+        f"content_hash in (select * from {name}_want)"
+    con.execute(f"create or replace temp table {name} as select distinct content_hash from "
+                f"live_article_keys() where {where}" if wanted else
+                f"create or replace temp table {name} as select content_hash from "
+                f"{name}_want where false")
+    con.execute(f"drop table {name}_want")
+
+
+def _added_stories(con: Any, previous: Path | None, texts_before: int) -> int:
+    """story_f for the stories an added article joins (story_new: their articles): every live
+    article of a text in a pair component holding an added text, or of an added text; the
+    temp table story_touched: the last run's story ids of those articles (their rows are
+    replaced). Returns how many texts are live now."""
+    # (a component's root is listed as the root of its other texts only)
+    con.execute("create or replace temp table story_reach as with roots as (select root from "
+                "story_roots_arrow semi join story_new_h using (content_hash) union select "
+                "content_hash from story_new_h) select content_hash from story_new_h union "
+                "select content_hash from story_roots_arrow where root in (select root from "
+                "roots) union select root from roots")
+    # the kept articles of those texts (a text an added article shares with a kept one too)
+    con.execute("create or replace temp table story_reach_h as select * from story_reach")
+    wanted = count_rows(con, "story_reach_h")
+    where = "content_hash in (select content_hash from story_reach_h)"
+    if wanted <= LISTED:
+        where = "content_hash in (" + _listed(h for (h,) in con.sql(
+            "select content_hash from story_reach_h").fetchall()) + ")"
+    con.execute("create or replace temp table story_live as select article_id, batch_id, "
+                f"content_hash from live_article_keys() where {where}")
+    new_texts = con.sql("select count(*) from story_new_h anti join (select content_hash from "
+                        "story_live anti join story_new using (article_id)) using "
+                        "(content_hash)").fetchall()[0][0]
+    con.execute("create or replace temp table story_linked as select content_hash from "
+                "story_reach")
+    _story_f(con, "story_live")
+    # (the last run's stories of these articles: a story an added article joins is replaced
+    # whole, as its first article may change)
+    then = f"read_parquet({literal(previous)})" if previous is not None else \
+        "(select ''::varchar as article_id, ''::varchar as story_id where false)"
+    con.execute("create or replace temp table story_touched as select distinct s.story_id from "
+                f"{then} s semi join story_live l using (article_id)")
+    for name in ("story_reach", "story_reach_h"):
+        con.execute(f"drop table {name}")
+    return texts_before + int(new_texts)
+
+
+def _story_f(con: Any, live: str) -> None:
+    """The temp table story_f: for the articles of ``live`` whose text is in story_linked, in a
+    component (story_roots_arrow) of two articles or more, its story: the component's first
+    article by first_seen, then id."""
+    con.execute(f"""create or replace temp table story_f as
+        with m as (
+            select l.article_id, l.content_hash, coalesce(r.root, l.content_hash) as comp,
+                   d.first_seen
+            from {live} l semi join story_linked k using (content_hash)
+            join article_dates d using (article_id)
+            left join story_roots_arrow r using (content_hash)
+        ), grouped as (  -- components of two articles or more
+            select comp from m group by comp having count(*) > 1
+        )
+        select article_id, content_hash, first_value(article_id) over w as story_id,
+               first_value(content_hash) over w as story_hash
+        from m semi join grouped using (comp)
+        window w as (partition by comp order by first_seen, article_id)""")
 
 
 def _look_up_signatures(con: Any) -> None:
@@ -316,13 +462,14 @@ def _look_up_signatures(con: Any) -> None:
     con.execute("drop table story_lookup")
 
 
-def _similarities(con: Any, path: Path) -> None:
+def _similarities(con: Any, path: Path, keep: bool = False) -> None:
     """The temp table story_sim (a, b, similarity): for each copy in story_f, its story's first
     text ``a`` and its own ``b`` (the same text for an exact copy: 1.0, or 0.0 for a text too
     short to sign), with the similarity of their signatures. Kept in ``path`` between runs: a
     pair's similarity never changes (a text hash's signature does not), so only the pairs the
     file lacks read the signatures, which at a million articles is a scan of 0.5 GB of them;
-    the file is rewritten when the pairs change."""
+    the file is rewritten when the pairs change. ``keep``: story_f holds only the stories a run
+    worked out again, so the file keeps its other pairs and gains the new ones."""
     con.execute("create or replace temp table story_need as select distinct story_hash as a, "
                 "content_hash as b from story_f where article_id <> story_id")
     kept = path.is_file()
@@ -347,7 +494,14 @@ def _similarities(con: Any, path: Path) -> None:
                     end)::float
             from story_missing m left join sig x on x.content_hash = m.a
             left join sig y on y.content_hash = m.b""")
-    if missing or not kept or _rows(path) != count_rows(con, "story_sim"):
+    if keep and kept and missing:
+        with replacing(path) as tmp:
+            con.execute(f"copy (select * from read_parquet({literal(path)}) union all select * "
+                        "from story_sim anti join read_parquet("
+                        f"{literal(path)}) using (a, b) order by a, b) to {literal(tmp)} "
+                        "(format parquet, compression zstd)")
+    elif (missing or not kept or _rows(path) != count_rows(con, "story_sim")) and \
+            not (keep and kept):
         with replacing(path) as tmp:
             con.execute(f"copy (select * from story_sim order by a, b) to {literal(tmp)} "
                         "(format parquet, compression zstd)")
@@ -371,23 +525,31 @@ def story_parts(parts_dir: Path) -> list[str]:
     return sorted(set(tokens) - replaced)
 
 
-def merge_story_parts(con: Any, parts_dir: Path, tokens: list[str]) -> None:
-    """Merge the parts into one of the live texts' signatures when there are more than
-    MAX_STORY_PARTS or they hold as many rows of texts gone as of live ones; then delete what no
-    listed part needs (replaced parts, and buckets left without signatures by a stopped run).
-    ``con`` still holds the run's sig_all, bands_all and story_texts."""
+def _merge_due(parts_dir: Path, tokens: list[str], live_texts: int) -> bool:
+    """Whether the parts are merged: more than MAX_STORY_PARTS of them, as many rows of texts
+    gone as of the ``live_texts``, or a part of an earlier layout's bigger row groups."""
     import pyarrow.parquet as pq
 
     metas = [pq.ParquetFile(parts_dir / f"{t}.sig.parquet").metadata for t in tokens]
     rows = sum(m.num_rows for m in metas)
-    if len(tokens) > MAX_STORY_PARTS or rows > 2 * max(count_rows(con, "story_texts"), 1000) or \
-            any(m.num_row_groups and m.row_group(0).num_rows > SIG_GROUP_ROWS for m in metas):
+    return len(tokens) > MAX_STORY_PARTS or rows > 2 * max(live_texts, 1000) or \
+        any(m.num_row_groups and m.row_group(0).num_rows > SIG_GROUP_ROWS for m in metas)
+
+
+def merge_story_parts(con: Any, parts_dir: Path, tokens: list[str],
+                      live_texts: int) -> list[str]:
+    """Merge the parts into one of the live texts' signatures when _merge_due; then delete what
+    no listed part needs (replaced parts, and buckets left without signatures by a stopped
+    run). ``con`` still holds the run's sig_all, bands_all and story_texts. Returns the parts'
+    tokens then."""
+    if _merge_due(parts_dir, tokens, live_texts):
         token = uuid.uuid4().hex
         _write_part(con, parts_dir, token, "sig_all", "bands_all", replaces=tokens)
         tokens = [token]
     for p in parts_dir.glob("*.parquet"):
         if p.name.split(".")[0] not in tokens:
             p.unlink()
+    return tokens
 
 
 def _write_part(con: Any, parts_dir: Path, token: str, sigs: str, bands: str,

@@ -179,11 +179,17 @@ class BatchExecutor:
             return
         manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
+        if manager is not None:
+            # the pool's own thread joins every worker as it shuts down: done, none is left
+            # (joined from here too, the two raced to reap a worker, which then looked alive)
+            manager.join(CLOSE_GRACE_SECONDS)
+            if not manager.is_alive():
+                return
         deadline = time.monotonic() + CLOSE_GRACE_SECONDS
         for proc in procs:
             proc.join(max(0.0, deadline - time.monotonic()))
         for proc in procs:
-            if proc.is_alive():
+            if proc.is_alive() and _running(proc.pid):
                 proc.kill()
                 proc.join(5)
                 self.killed_on_close += 1
@@ -195,6 +201,21 @@ class BatchExecutor:
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         self.close(wait=exc_type is None)
+
+
+def _running(pid: int | None) -> bool:
+    """Whether a process of that id still exists (a worker another thread reaped does not)."""
+    import os
+
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _processes(pool: ProcessPoolExecutor) -> list[mp.process.BaseProcess]:

@@ -1,6 +1,6 @@
--- Each article's quoted speakers, per batch in $todo, for speaker_counts (tasks/corpus/build.py,
--- write_speaker_counts): a row per article, speaker name, label, outlet and month (an article
--- has one of each), with its quotes (speech, as speaker_quotes counts them), the direct ones,
+-- Each article's quoted speakers in {quotes} (the live quotes of the batches asked for:
+-- build.py's batch_rows), for speaker_counts (tasks/corpus/build.py, write_speaker_counts): a row
+-- per article, speaker name, label, outlet and month (an article has one of each), with its quotes (speech, as speaker_quotes counts them), the direct ones,
 -- and the gender votes of gender_votes (sql/analysis.sql). Identity-free: a change of identity
 -- rewrites no part.
 -- (the dates read from article_dates, which a run derives once: through article_meta, whose
@@ -18,8 +18,7 @@ select q.batch_id, q.article_id, q.speaker, q.speaker_label, m.source,
                            and q.speaker_gender_source = 'name'))::int as f_name,
        (count(*) filter (where q.speaker_gender = 'male'
                            and q.speaker_gender_source = 'name'))::int as m_name
-from quotes q
+from {quotes} q
 join article_dates m on m.article_id = q.article_id
 where q.speaker is not null and q.quote_type <> 'belief'
-  and q.batch_id in (select unnest($todo))
 group by q.batch_id, q.article_id, q.speaker, q.speaker_label, m.source, month

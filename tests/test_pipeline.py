@@ -263,6 +263,21 @@ def test_incremental_new_changed_unchanged(raw, wh):
                         where a.source_path = 'b.jsonl'""")
     assert ("Greyford",) in ents and ("Port Alder",) not in ents
     assert query(wh, "select count(*) from runs where status = 'completed'") == [(3,)]
+    # a batch's live rows read from its own folder (how a run counts its new batches) are the
+    # views' rows of that batch, the superseded ones of the first batch left out
+    from tasks.corpus.build import batch_rows
+    from tasks.store.commit import committed_batches
+
+    batches = [b for b in committed_batches(wh) if not b.startswith("0-")]
+    assert len(batches) == 2  # (the second run stored nothing)
+    for name in ("articles", "entities", "quotes"):
+        columns = ", ".join(c for (c, *_) in query(wh, f"describe {name}"))  # (the view's)
+        for b in batches:
+            assert sorted(map(repr, query(wh, f"select {columns} from ({batch_rows(wh, name, [b])})"
+                                          ))) == sorted(map(repr, query(
+                wh, f"select {columns} from {name} where batch_id = '{b}'"))), (name, b)
+    assert len(query(wh, batch_rows(wh, "articles", batches[:1]))) == 1  # (a.txt; b.jsonl's two
+    # records of then are superseded)
 
     # the batch folders still hold b.jsonl's superseded rows; an export holds the live ones only,
     # for engines that know nothing of batches

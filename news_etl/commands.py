@@ -292,9 +292,11 @@ def cmd_compact(args: argparse.Namespace) -> int:
     _check_writable(wh)
     r = compact.compact(wh, args.target_rows or compact.DEFAULT_TARGET_ROWS)  # RunLocked: 75
     dropped = ", ".join(f"{n:,} {t}" for t, n in r.rows_dropped.items() if n) or "none"
+    groups = f", row groups {r.row_groups_before:,} -> {r.row_groups_after:,}" \
+        if r.row_groups_before >= 0 else ""  # (not counted when nothing could merge)
     print(f"compacted {wh} in {r.seconds:.1f}s: {r.batches_before:,} batches -> "
-          f"{r.batches_after:,} ({len(r.groups)} merged), row groups {r.row_groups_before:,} -> "
-          f"{r.row_groups_after:,}; replaced rows left behind: {dropped}")
+          f"{r.batches_after:,} ({len(r.groups)} merged){groups}; "
+          f"replaced rows left behind: {dropped}")
     return 0
 
 

@@ -172,6 +172,26 @@ def test_compact_command(small_batches, tmp_path):
     assert missing.returncode == 2
 
 
+def test_fewer_batches_than_would_merge_plan_nothing(small_batches, monkeypatch):
+    """A run asks for a merge after every commit: with fewer batches than would merge, nothing
+    is planned and no batch's footers are read (at a million articles, 0.8 s of every run);
+    with enough, the same call merges."""
+    _, wh = small_batches
+    n = len(batch_dirs(wh))
+
+    def no_footers(*args):
+        raise AssertionError("a batch's footers were read")
+
+    real = compact.batch_stats
+    monkeypatch.setattr(compact, "batch_stats", no_footers)
+    report = compact.compact_locked(wh, min_batches=n + 1, aggregate=False)
+    assert (report.groups, report.batches_before, report.batches_after) == ([], n, n)
+    assert batch_dirs(wh)[0] and len(batch_dirs(wh)) == n
+    monkeypatch.setattr(compact, "batch_stats", real)
+    report = compact.compact_locked(wh, min_batches=n, aggregate=False)
+    assert report.groups and len(batch_dirs(wh)) == 1
+
+
 def test_a_run_that_leaves_many_small_batches_merges_them(small_batches, tmp_path):
     """More small batches than compact_batches after a run: the run merges them before it
     computes the aggregates, and every view reads as it would have without the merge."""

@@ -144,8 +144,9 @@ def story_table(con: Any, out_dir: Path, previous: Path | None = None,
     ``previous``: the last run's table, whose metadata (``basis``, filled in for the caller to
     write with the table) names the batch keys it was computed from, its live texts and its
     pairs: when every one of those batches is still here with the same live articles (only
-    batches were added) and the pairs file is the one it was computed with, only the stories
-    an added article joins are worked out again (_added_stories), the rest kept from it."""
+    batches were added) and the pairs file and signature parts are the ones it was computed
+    with, only the stories an added article joins are worked out again (_added_stories), the
+    rest kept from it."""
     import pyarrow as pa
 
     parts_dir, edges_path = out_dir / layout.STORY_PARTS, out_dir / layout.STORY_EDGES_FILE
@@ -399,13 +400,12 @@ def _added_stories(con: Any, previous: Path | None, texts_before: int) -> int:
                 "content_hash from story_new_h) select content_hash from story_new_h union "
                 "select content_hash from story_roots_arrow where root in (select root from "
                 "roots) union select root from roots")
-    # the kept articles of those texts (a text an added article shares with a kept one too)
-    con.execute("create or replace temp table story_reach_h as select * from story_reach")
-    wanted = count_rows(con, "story_reach_h")
-    where = "content_hash in (select content_hash from story_reach_h)"
-    if wanted <= LISTED:
+    # the kept articles of those texts (a text an added article shares with a kept one too),
+    # named in the query when few
+    where = "content_hash in (select content_hash from story_reach)"
+    if count_rows(con, "story_reach") <= LISTED:
         where = "content_hash in (" + _listed(h for (h,) in con.sql(
-            "select content_hash from story_reach_h").fetchall()) + ")"
+            "select content_hash from story_reach").fetchall()) + ")"
     con.execute("create or replace temp table story_live as select article_id, batch_id, "
                 f"content_hash from live_article_keys() where {where}")
     new_texts = con.sql("select count(*) from story_new_h anti join (select content_hash from "
@@ -420,8 +420,7 @@ def _added_stories(con: Any, previous: Path | None, texts_before: int) -> int:
         "(select ''::varchar as article_id, ''::varchar as story_id where false)"
     con.execute("create or replace temp table story_touched as select distinct s.story_id from "
                 f"{then} s semi join story_live l using (article_id)")
-    for name in ("story_reach", "story_reach_h"):
-        con.execute(f"drop table {name}")
+    con.execute("drop table story_reach")
     return texts_before + int(new_texts)
 
 

@@ -152,7 +152,9 @@ def story_table(con: Any, out_dir: Path, previous: Path | None = None,
     parts_dir, edges_path = out_dir / layout.STORY_PARTS, out_dir / layout.STORY_EDGES_FILE
     _adopt_single_files(out_dir, parts_dir)
     tokens = story_parts(parts_dir)
-    now = _batch_keys(con)
+    from tasks.corpus.parts import batch_keys, live_sets
+
+    now = batch_keys(live_sets(con))
     kept_basis = _story_basis(previous, edges_path, tokens) if tokens else None
     added = None if kept_basis is None or not kept_basis[0] <= now.keys() else \
         sorted({b for k, b in now.items() if k not in kept_basis[0]})
@@ -345,16 +347,6 @@ LISTED = 4_096  # up to this many keys named in a query (the Parquet reader prun
 
 def _listed(values: Iterable[str]) -> str:
     return ", ".join(literal(v) for v in values)
-
-
-def _batch_keys(con: Any) -> dict[str, str]:
-    """Each live batch's key (batch id and live articles, tasks/corpus/parts.py) -> its id."""
-    from tasks.corpus.parts import LIVE_SET_SQL, LIVE_SETS_TABLE
-
-    pinned = con.sql("select count(*) from duckdb_tables() where temporary and "
-                     f"table_name = '{LIVE_SETS_TABLE}'").fetchall()[0][0]
-    live = con.sql(f"select * from {LIVE_SETS_TABLE}" if pinned else LIVE_SET_SQL).fetchall()
-    return {f"{b}.{h:016x}": b for b, h, _ in live}
 
 
 def _story_basis(previous: Path | None, edges_path: Path,

@@ -77,10 +77,8 @@ def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
     import pyarrow.parquet as pq
 
     folder.mkdir(parents=True, exist_ok=True)
-    pinned = con.sql("select count(*) from duckdb_tables() where temporary and "
-                     f"table_name = '{LIVE_SETS_TABLE}'").fetchall()[0][0]
-    live = con.sql(f"select * from {LIVE_SETS_TABLE}" if pinned else LIVE_SET_SQL).fetchall()
-    keys = {f"{b}.{h:016x}": b for b, h, _ in live}
+    live = live_sets(con)
+    keys = batch_keys(live)
     sizes = {b: n for b, _, n in live}
     standing = {k for k, b in keys.items() if b not in redo}
     merged = merged_parts(folder, standing)
@@ -101,6 +99,20 @@ def batch_parts(con: Any, folder: Path, compute: Callable[[list[str]], Any],
     files = {f"{k}.parquet": (level_of(sizes[b]), [k]) for k, b in singles.items()} | merged
     return {f: covers for f, (_, covers) in
             sorted(merge_parts(con, folder, files, order, row_group_size).items())}
+
+
+def live_sets(con: Any) -> list[tuple[str, int, int]]:
+    """Each live batch's id, live-set fingerprint and live articles (LIVE_SETS_TABLE when
+    materialize made it, else LIVE_SET_SQL)."""
+    pinned = con.sql("select count(*) from duckdb_tables() where temporary and "
+                     f"table_name = '{LIVE_SETS_TABLE}'").fetchall()[0][0]
+    return con.sql(f"select * from {LIVE_SETS_TABLE}" if pinned else LIVE_SET_SQL).fetchall()
+
+
+def batch_keys(live: list[tuple[str, int, int]]) -> dict[str, str]:
+    """Each live batch's key (``{batch_id}.{live set}``, part_batch) -> its id: what a part,
+    or a table kept from the last run, says it was computed from."""
+    return {f"{b}.{h:016x}": b for b, h, _ in live}
 
 
 def _chunks(todo: list[str], sizes: dict[str, int], chunk: int) -> list[list[str]]:

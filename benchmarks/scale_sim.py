@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("NEWS_ETL_SHARED", ROOT.parent / "shared"))
 
 TABLES = ("articles", "entities", "quotes", "files", "postings")
-GROUP_ROWS = {"articles": 128, "quotes": 1_024, "postings": 16_384}
+GROUP_ROWS = {"articles": 256, "quotes": 4_096, "postings": 16_384}  # (as staging.LOOKUP_LAYOUT)
 OUTLETS = 40
 LETTERS = "bcdfghjklmnpqrstuvwxyz"
 

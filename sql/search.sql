@@ -89,29 +89,73 @@ hits as materialized (
 ),
 corpus as (select count(*) as n, avg(word_count) as avgdl from article_meta),
 df as (select term, count(*) as df from hits group by term),
+-- (scores to nine places: a sum's last bits depend on the order threads add in, and they once
+-- broke ties between copies at random)
 scored as materialized (
     select h.article_id, any_value(h.batch_id) as batch_id, count(*) as terms_matched,
-           sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * 2.2
-               / (h.tf + 1.2 * (0.25 + 0.75 * h.doc_len / greatest(c.avgdl, 1)))) as score
+           round(sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * 2.2
+               / (h.tf + 1.2 * (0.25 + 0.75 * h.doc_len / greatest(c.avgdl, 1)))), 9) as score
     from hits h join df using (term), corpus c
     group by h.article_id
 ),
--- each story's matching copies counted and its best score found, grouped (a window over every
--- match sorts them all); then the copies of the stories that can make the top few alone
-matched as materialized (
-    select s.score, s.terms_matched, s.article_id, s.batch_id, a.story_id, a.source
-    from scored s
+-- The best matches first: those scoring at least the (2 x lim)-th best score (ties kept), with
+-- their metadata (few ids: the join's pushed-down filter reads their row groups alone). When
+-- they hold lim stories (lim matches with all_copies) after the narrowing, the best lim are
+-- among them: any other story's best copy scores below them all. Otherwise (a narrow source or
+-- date) every match is narrowed, as a broad query then must; that join reads nothing when the
+-- lead is enough (its build side is empty).
+lead_cut as materialized (
+    select case when count(*) < 2 * lim then '-infinity'::double else min(score) end as cut
+    from (select score from scored order by score desc limit 2 * lim)
+),
+-- (joined, then narrowed, the narrowing read from a row of its own: one written on the join's
+-- columns alone is pushed into the scan of every article, even through a materialized CTE)
+narrowing as materialized (
+    select lower(in_source) as source, cast(since as timestamptz) as since
+),
+lead_rows as materialized (
+    select s.score, s.terms_matched, s.article_id, s.batch_id, a.story_id, a.source, a.seen_at
+    from (select * from scored where score >= (select cut from lead_cut)) s
     join (select article_id, batch_id, source, seen_at, story_id from article_meta) a
       on a.article_id = s.article_id and a.batch_id = s.batch_id
-    where (in_source is null or lower(a.source) = lower(in_source))
-      and (since is null or a.seen_at >= cast(since as timestamptz))
 ),
+lead as materialized (
+    select l.score, l.terms_matched, l.article_id, l.batch_id, l.story_id, l.source
+    from lead_rows l, narrowing n
+    where (n.source is null or lower(l.source) = n.source)
+      and (n.since is null or l.seen_at >= n.since)
+),
+enough as materialized (
+    select (select cut from lead_cut) = '-infinity'::double
+           or (case when all_copies then (select count(*) from lead)
+                    else (select count(distinct story_id) from lead) end) >= lim as yes
+),
+-- (every match joined, when the lead is not enough: narrowed by source in the join, a filter
+-- in the scan that leaves few articles; by date after it, as the lead is: a date leaves most
+-- articles, which the planner, taking them for the smaller side, would hash even when the
+-- other side is empty)
+every_row as materialized (
+    select s.score, s.terms_matched, s.article_id, s.batch_id, a.story_id, a.source, a.seen_at
+    from (select * from scored where not (select yes from enough)) s
+    join (select article_id, batch_id, source, seen_at, story_id from article_meta
+          where in_source is null or lower(source) = lower(in_source)) a
+      on a.article_id = s.article_id and a.batch_id = s.batch_id
+),
+matched as materialized (
+    select * from lead where (select yes from enough)
+    union all
+    select e.score, e.terms_matched, e.article_id, e.batch_id, e.story_id, e.source
+    from every_row e, narrowing n
+    where (n.source is null or lower(e.source) = n.source)
+      and (n.since is null or e.seen_at >= n.since)
+),
+-- each story's best score (exact for the stories that can make the few), then the copies of
+-- the stories that can make the top few alone
 stories as materialized (
-    select story_id, count(*) as copies, count(distinct source) as outlets, max(score) as best
-    from matched group by story_id
+    select story_id, max(score) as best from matched group by story_id
 ),
 top as materialized (
-    select m.score, m.terms_matched, m.article_id, m.batch_id, m.story_id, s.copies, s.outlets
+    select m.score, m.terms_matched, m.article_id, m.batch_id, m.story_id
     from matched m join stories s using (story_id)
     -- (a story whose best copy scores below the lim-th best story's cannot make the few)
     where all_copies or (m.score = s.best and m.score >= coalesce(
@@ -121,10 +165,27 @@ top as materialized (
     order by m.score desc, m.article_id
     limit lim
 ),
+-- how many of those stories' copies matched, in how many outlets: counted in every match when
+-- every match was narrowed, else in those stories' articles (few stories: a filter in the
+-- scan) that are matches and pass the narrowing
+copies as materialized (
+    select story_id, count(*) as copies, count(distinct source) as outlets from matched
+    where not (select yes from enough) and story_id in (select story_id from top)
+    group by story_id
+    union all
+    select a.story_id, count(*) as copies, count(distinct a.source) as outlets
+    from (select article_id, batch_id, source, seen_at, story_id from article_meta
+          where story_id in (select story_id from top where (select yes from enough))) a
+    semi join scored s on s.article_id = a.article_id and s.batch_id = a.batch_id
+    where (in_source is null or lower(a.source) = lower(in_source))
+      and (since is null or a.seen_at >= cast(since as timestamptz))
+    group by a.story_id
+),
 -- (the text looked up on its own: the planner, given a source as a prepared parameter, had
 -- otherwise joined the live files to the whole text column before the best few)
 picked as materialized (
-    select t.*, x.text from top t
+    select t.*, c.copies, c.outlets, x.text from top t
+    join copies c using (story_id)
     join articles x on x.article_id = t.article_id and x.batch_id = t.batch_id
 )
 select round(t.score, 3) as score, t.terms_matched, a.title, a.source, a.seen_at,
@@ -161,8 +222,8 @@ df as (select term, count(*) as df from hits group by term),
 scored as materialized (
     select h.article_id, h.quote_index, any_value(h.batch_id) as batch_id,
            count(*) as terms_matched,
-           sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * 2.2
-               / (h.tf + 1.2 * (0.25 + 0.75 * h.doc_len / greatest(c.avgdl, 1)))) as score
+           round(sum(ln(1 + (c.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * 2.2
+               / (h.tf + 1.2 * (0.25 + 0.75 * h.doc_len / greatest(c.avgdl, 1)))), 9) as score
     from hits h join df using (term), corpus c
     group by h.article_id, h.quote_index
 ),
@@ -193,21 +254,69 @@ spoken as materialized (
      and qk.batch_id = s.batch_id
 ),
 -- narrowed on the articles' narrow metadata (source, date, story, which quotes are beliefs);
--- no quote is read to rank
-narrowed as materialized (
-    select s.score, s.terms_matched, s.article_id, s.quote_index, s.batch_id, a.story_id,
-           count(*) over copy as copies, count(distinct a.source) over copy as outlets,
-           row_number() over (copy order by s.article_id, s.quote_index) as nth
-    from (select * from scored where by_speaker is null
-          union all
-          select * from spoken) s
+-- no quote is read to rank. The best first, as search_articles does: the matches whose score
+-- (to six places: the score that tells copies of the same words apart) is at least the
+-- (2 x lim)-th best, with every copy of their words; when they make lim hits after the
+-- narrowing, the best lim are among them and their copies are all counted. Otherwise every
+-- match is narrowed (that join reads nothing when the lead is enough).
+candidates as materialized (
+    select * from scored where by_speaker is null
+    union all
+    select * from spoken
+),
+lead_cut as materialized (
+    select case when count(*) < 2 * lim then '-infinity'::double
+                else min(round(score, 6)) end as cut
+    from (select score from candidates order by score desc limit 2 * lim)
+),
+narrowing as materialized (
+    select lower(in_source) as source, cast(since as timestamptz) as since
+),
+lead_rows as materialized (
+    select s.*, a.story_id, a.source, a.seen_at, a.belief_quotes
+    from (select * from candidates where round(score, 6) >= (select cut from lead_cut)) s
     join (select article_id, batch_id, source, seen_at, story_id, belief_quotes
           from article_meta) a
       on a.article_id = s.article_id and a.batch_id = s.batch_id
-    where (in_source is null or lower(a.source) = lower(in_source))
-      and (since is null or a.seen_at >= cast(since as timestamptz))
-      and (beliefs or not list_contains(a.belief_quotes, s.quote_index))
-    window copy as (partition by a.story_id, round(s.score, 6))
+),
+lead as materialized (
+    select l.score, l.terms_matched, l.article_id, l.quote_index, l.batch_id, l.story_id,
+           l.source
+    from lead_rows l, narrowing n
+    where (n.source is null or lower(l.source) = n.source)
+      and (n.since is null or l.seen_at >= n.since)
+      and (beliefs or not list_contains(l.belief_quotes, l.quote_index))
+),
+enough as materialized (
+    select (select cut from lead_cut) = '-infinity'::double
+           or (case when all_copies then (select count(*) from lead)
+                    else (select count(distinct (story_id, round(score, 6))) from lead)
+               end) >= lim as yes
+),
+-- (as search_articles does: by source in the join, by date and belief after it)
+every_row as not materialized (
+    select s.*, a.story_id, a.source, a.seen_at, a.belief_quotes
+    from (select * from candidates where not (select yes from enough)) s
+    join (select article_id, batch_id, source, seen_at, story_id, belief_quotes
+          from article_meta where in_source is null or lower(source) = lower(in_source)) a
+      on a.article_id = s.article_id and a.batch_id = s.batch_id
+),
+matched as materialized (
+    select * from lead where (select yes from enough)
+    union all
+    select e.score, e.terms_matched, e.article_id, e.quote_index, e.batch_id, e.story_id,
+           e.source
+    from every_row e, narrowing n
+    where (n.source is null or lower(e.source) = n.source)
+      and (n.since is null or e.seen_at >= n.since)
+      and (beliefs or not list_contains(e.belief_quotes, e.quote_index))
+),
+narrowed as materialized (
+    select score, terms_matched, article_id, quote_index, batch_id, story_id,
+           count(*) over copy as copies, count(distinct source) over copy as outlets,
+           row_number() over (copy order by article_id, quote_index) as nth
+    from matched
+    window copy as (partition by story_id, round(score, 6))
 ),
 ranked as materialized (
     select * from narrowed where all_copies or nth = 1

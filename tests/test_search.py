@@ -370,6 +370,38 @@ def test_copies_of_a_story_are_one_hit_unless_every_copy_is_asked_for(corpus_wh,
         line.split("  score")[0][5:] for line in out.splitlines() if "  score" in line}
 
 
+SEARCHES = [  # (macro, words, narrowing): each with several hits to choose among
+    ("search_articles", "said", ""),
+    ("search_articles", "lighthouse relit trust next", ""),  # a story's copies scored apart
+    ("search_articles", "said lighthouse", ", all_copies := true"),
+    ("search_articles", "said", ", in_source := 'Mountain Review'"),
+    ("search_articles", "said", ", since := '2026-10-20'"),
+    ("search_quotes", "lamp next since every", ""),  # the same words in three copies
+    ("search_quotes", "lamp next since every", ", all_copies := true"),
+    ("search_quotes", "lamp next since every museum", ""),  # a belief among them, left out
+    ("search_quotes", "lamp next since every museum", ", beliefs := true"),
+    ("search_quotes", "lamp next since every", ", in_source := 'Harbour Times'"),
+]
+
+
+def test_the_best_few_are_the_head_of_the_ranking_of_every_match(corpus_wh):
+    """A search looks for its best few among the best-scoring matches first and, when too few
+    of those pass its narrowing (a source, a date, beliefs left out, copies of one story), among
+    every match. Either way its hits are the head of the ranking made from every match (lim
+    beyond the matches), copies counted in full."""
+    _, wh = corpus_wh
+    for macro, words, narrowing in SEARCHES:
+        whole = query(wh, f"select * from {macro}('{words}', lim := 1000{narrowing})")
+        assert len(whole) >= 2, (macro, words, narrowing)
+        for n in (1, 2, 3):
+            assert query(wh, f"select * from {macro}('{words}', lim := {n}{narrowing})") \
+                == whole[:n], (macro, words, narrowing, n)
+    # the copies of a story are counted when its other copies score below the few looked at
+    [(copies,)] = query(wh, "select copies from search_articles('lighthouse relit trust next', "
+                            "lim := 1)")
+    assert copies == 3
+
+
 def test_results_say_whether_a_date_is_the_publication_or_first_seen(corpus_wh, capsys):
     _, wh = corpus_wh
     assert cli.main(["search", "keeper cottage", "--warehouse", str(wh)]) == 0

@@ -29,6 +29,11 @@ def quotes_of(parse, text):
         ("He said \u201cfirst\u201d and then \u201csecond\u201d.", ["first", "second"]),
         ("Readers wrote.\n\u201dFear. I am truly afraid.\u201d \u2015 Edwin Monroy",
          ["Fear. I am truly afraid."]),
+        # a quotation inside a quotation in the other style of marks is part of it
+        ('"It isn\u2019t about \u201cfair shares\u201d anymore," she said.',
+         ["It isn\u2019t about \u201cfair shares\u201d anymore,"]),
+        ('\u201cWe won\u2019t go back to "business as usual" here,\u201d he said.',
+         ['We won\u2019t go back to "business as usual" here,']),
     ],
 )
 def test_quote_marks(text, expected):
@@ -42,6 +47,23 @@ def test_multi_paragraph_quote_joins_paragraphs():
     assert [[text[s:e] for s, e in q] for q in spans] == [
         ["We are watching closely,"], ["Very closely.", "Nobody should doubt our resolve."],
     ]
+
+
+def test_a_quotation_inside_a_multi_paragraph_quote_does_not_end_it(parse):
+    """Web text mixes straight and curly marks for the two levels of quotation: a phrase quoted
+    inside a statement is part of the statement, which goes on into the next paragraph opened
+    with the same mark (once the first paragraph was lost and the second credited to 'whoever',
+    a word inside it). A paragraph opened with the other style starts another quotation."""
+    text = ("The mayor of Alder Falls, Dr. Ines Varga, called for a review of the river permits "
+            "on Monday.\n\nDr. Varga stated:\n\n\"The council isn't about \u201cfair shares for "
+            "all\u201d anymore. It is about whoever shouts loudest at the permit hearings.\n\n"
+            "\"The latest example is the quarry lease, which lets one company draw more water "
+            "than the whole town.\"\n\nThe council will meet again next week.")
+    direct = [q for q in quotes_of(parse, text) if q[0] == "direct"]
+    assert [(q[1][0][:25], q[1][1][:25], q[2], q[4]) for q in direct] == [
+        ("The council isn't about \u201c", "The latest example is the", "stated", "Ines Varga")]
+    spans = quote_mark_spans('"First words of it.\n\n\u201cAnother quote,\u201d she said.')
+    assert len(spans) == 1  # the dangling straight quotation is not continued by the curly one
 
 
 def test_direct_quote_with_title_and_apposition(parse):

@@ -39,14 +39,43 @@ def mark_kind(text: str, i: int) -> tuple[str, int] | None:
     return None
 
 
+def mark_style(text: str, i: int) -> str:
+    """A mark's family: straight ('"', "''", '``'), curly ('“„”') or guillemets ('«»')."""
+    ch = text[i]
+    return "curly" if ch in "“„”" else "guillemet" if ch in "«»" else "straight"
+
+
+def nested_end(text: str, i: int, width: int) -> tuple[int, int] | None:
+    """Where a quotation opened at i inside another quotation of another style closes (its
+    closing mark's start and width), when it closes in its own paragraph: '"It isn't about
+    “fair shares” anymore.' quotes a phrase inside the quote, it does not end the quote."""
+    style = mark_style(text, i)
+    end = text.find("\n", i)
+    end = len(text) if end < 0 else end
+    j = i + width
+    while j < end:
+        found = _MARK_OR_BREAK.search(text, j, end)
+        if found is None:
+            return None
+        j = found.start()
+        kind = mark_kind(text, j)
+        if kind is not None and mark_style(text, j) == style and kind[0] in ("close", "either"):
+            return (j, kind[1]) if j > i + width else None
+        j += kind[1] if kind else 1
+    return None
+
+
 def quote_mark_spans(text: str) -> list[list[tuple[int, int]]]:
     """Content fragments of every quotation, marks excluded; one list per (multi-paragraph) quote.
 
     A paragraph that ends inside an open quote continues it only when the next paragraph opens
     with a mark (the news convention); otherwise the dangling mark is dropped and scanning goes on.
+    A quotation inside an open one in marks of another style is part of it (web text mixes
+    straight and curly marks for the two levels).
     """
     quotes: list[list[tuple[int, int]]] = []
     open_at: int | None = None  # content start of the current fragment
+    open_style = ""  # the style of the mark that opened it
     pending: list[tuple[int, int]] = []  # earlier paragraphs of a multi-paragraph quote
     i, n = 0, len(text)
     while i < n:
@@ -66,8 +95,8 @@ def quote_mark_spans(text: str) -> list[list[tuple[int, int]]]:
                 while j < n and text[j].isspace():
                     j += 1
                 kind = mark_kind(text, j) if j < n else None
-                if kind and kind[0] in ("open", "either"):
-                    open_at = j + kind[1]
+                if kind and kind[0] in ("open", "either") and mark_style(text, j) == open_style:
+                    open_at = j + kind[1]  # (the same marks: a quotation reopened, not another)
                     i = j + kind[1]
                     continue
                 pending = []  # unbalanced: the quote never closed
@@ -84,14 +113,19 @@ def quote_mark_spans(text: str) -> list[list[tuple[int, int]]]:
             if k in ("open", "either") or (at_para_start and i + width < n
                                            and not text[i + width].isspace()):
                 open_at = i + width
+                open_style = mark_style(text, i)
         elif k in ("close", "either"):
             if i > open_at:
                 quotes.append(pending + [(open_at, i)])
             pending = []
             open_at = None
+        elif mark_style(text, i) != open_style and (inner := nested_end(text, i, width)):
+            i = inner[0] + inner[1]  # a quotation inside the quotation, which goes on
+            continue
         else:  # a second opener while open: the first one was unbalanced
             pending = []
             open_at = i + width
+            open_style = mark_style(text, i)
         i += width
     return quotes
 

@@ -12,13 +12,25 @@ from pathlib import Path
 import pytest
 
 from news_etl import cli
-from tasks.report.charts import labelled, network_layout
+from tasks.report.charts import field, labelled, network_layout, tooltips
 from tasks.report.page import build_report
 from tests.conftest import PROJECT
 from tests.helpers import query, run_pipeline
 
 SCREENSHOTS = PROJECT / "build" / "test-artifacts"  # kept for review (build/ is not committed)
 CHROMIUM = "/usr/bin/chromium"
+
+
+def test_chart_fields_read_the_shorthand_as_vega_lite_does():
+    """The specs are plain Vega-Lite: 'sum(articles):Q' is an aggregate of a quantitative field,
+    title=None a null title (no axis title), not a missing one (the default title)."""
+    assert field("sum(articles):Q", title=None) == {
+        "aggregate": "sum", "field": "articles", "type": "quantitative", "title": None}
+    assert field("day:T", axis={"format": "%b %Y"}) == {
+        "field": "day", "type": "temporal", "axis": {"format": "%b %Y"}}
+    assert tooltips(["speaker:N", field("quotes:Q", title="quotes")]) == [
+        {"field": "speaker", "type": "nominal"},
+        {"field": "quotes", "type": "quantitative", "title": "quotes"}]
 
 
 def test_network_layout_is_deterministic_and_pulls_pairs_together():

@@ -1,4 +1,7 @@
-"""The report's charts as Vega-Lite specs (Altair), and the people network's layout."""
+"""The report's charts as Vega-Lite specs, and the people network's layout.
+
+The specs are written as the plain dictionaries Vega-Lite reads (what Altair's ``to_dict`` made
+of the same charts, which a run paid half a second for: the import and the schema checks)."""
 
 from __future__ import annotations
 
@@ -8,103 +11,124 @@ from typing import Any
 from tasks.report.data import jsonable
 
 GENDER_COLOURS = {"female": "#c0392b", "male": "#2e86c1", "not said": "#aab7b8"}
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+VIEW = {"continuousWidth": 300, "continuousHeight": 300}
+TYPES = {"N": "nominal", "Q": "quantitative", "T": "temporal", "O": "ordinal"}
+_NO_TITLE = object()
+
+
+def field(shorthand: str, title: Any = _NO_TITLE, **props: Any) -> dict[str, Any]:
+    """A field definition from Altair's shorthand: 'day:T', 'sum(articles):Q'; ``title=None``
+    says no title (null), as Altair's does; other properties as given (axis, scale, sort ...)."""
+    name, kind = shorthand.rsplit(":", 1)
+    out: dict[str, Any] = {}
+    if name.endswith(")") and "(" in name:
+        aggregate, name = name[:-1].split("(", 1)
+        out["aggregate"] = aggregate
+    out["field"] = name
+    out["type"] = TYPES[kind]
+    if title is not _NO_TITLE:
+        out["title"] = title
+    out.update(props)
+    return out
+
+
+def tooltips(items: list[str | dict[str, Any]]) -> list[dict[str, Any]]:
+    return [field(t) if isinstance(t, str) else t for t in items]
+
+
+def spec(rows: list[dict[str, Any]], mark: dict[str, Any], encoding: dict[str, Any],
+         **props: Any) -> dict[str, Any]:
+    """One chart over rows: its data inline, as the page embeds it."""
+    return {"config": {"view": dict(VIEW)}, "data": {"values": jsonable(rows)}, "mark": mark,
+            "encoding": encoding, **props, "$schema": SCHEMA}
 
 
 def chart_specs(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Vega-Lite specs by chart id, for the sections that have data to show."""
-    import altair as alt
-
-    alt.data_transformers.disable_max_rows()
     charts: dict[str, dict[str, Any]] = {}
-
-    def add(cid: str, chart: Any) -> None:
-        charts[cid] = chart.to_dict()
-
-    def values(rows: list[dict[str, Any]]) -> Any:
-        return alt.Data(values=jsonable(rows))
-
     if data["over_time"]:
-        add("articles-over-time", alt.Chart(values(data["over_time"])).mark_bar().encode(
-            x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
-            y=alt.Y("sum(articles):Q", title="articles"),
-            color=alt.Color("source:N", title="source", sort="-y"),
-            opacity=alt.Opacity("dated:N", title="publication date",
-                                scale=alt.Scale(domain=[True, False], range=[1.0, 0.45])),
-            tooltip=[alt.Tooltip("day:T", format="%d %b %Y"), "source:N", "dated:N",
-                     "sum(articles):Q"],
-        ).properties(width="container", height=220))
+        charts["articles-over-time"] = spec(data["over_time"], {"type": "bar"}, {
+            "color": field("source:N", title="source", sort="-y"),
+            "opacity": field("dated:N", title="publication date",
+                             scale={"domain": [True, False], "range": [1.0, 0.45]}),
+            "tooltip": tooltips([field("day:T", format="%d %b %Y"), "source:N", "dated:N",
+                                 "sum(articles):Q"]),
+            "x": field("day:T", title=None, axis={"format": "%b %Y", "labelOverlap": True}),
+            "y": field("sum(articles):Q", title="articles"),
+        }, height=220, width="container")
     if data["sections"]:
-        add("articles-by-section", _hbar(alt, values(data["sections"]), "section", "articles",
-                                         "articles"))
+        charts["articles-by-section"] = _hbar(data["sections"], "section", "articles",
+                                              "articles")
     if data["languages"]:
-        add("languages", _hbar(alt, values(data["languages"]), "language", "articles",
-                               "articles"))
+        charts["languages"] = _hbar(data["languages"], "language", "articles", "articles")
     if data["files"]:
-        add("files", _hbar(alt, values(data["files"]), "status", "files", "files",
-                           tooltip=["status:N", "files:Q", "articles:Q"]))
+        charts["files"] = _hbar(data["files"], "status", "files", "files",
+                                tooltip=["status:N", "files:Q", "articles:Q"])
     for key, cid, colour in (("people", "top-people", "#5b2c6f"),
                              ("orgs", "top-organisations", "#1e8449")):
         if data[key]:
-            add(cid, _hbar(alt, values(data[key]), "identity", "articles", "articles",
-                           tooltip=["identity:N", "articles:Q", "mentions:Q"], colour=colour))
+            charts[cid] = _hbar(data[key], "identity", "articles", "articles",
+                                tooltip=["identity:N", "articles:Q", "mentions:Q"],
+                                colour=colour)
     # weeks with a year on the axis ("Mar 2005"); every week a point, 0 where none named them
-    week_axis = alt.Axis(format="%b %Y", labelOverlap=True)
     for key, cid in (("people_weeks", "people-timeline"), ("org_weeks", "organisations-timeline")):
         if data[key]:
-            add(cid, alt.Chart(values(data[key])).mark_line(point=True).encode(
-                x=alt.X("week:T", title="week", axis=week_axis),
-                y=alt.Y("articles:Q", title="articles that week"),
-                color=alt.Color("identity:N", title=None),
-                tooltip=[alt.Tooltip("identity:N"), alt.Tooltip("week:T", format="%d %b %Y"),
-                         alt.Tooltip("articles:Q")],
-            ).properties(width="container", height=220))
+            charts[cid] = spec(data[key], {"type": "line", "point": True}, {
+                "color": field("identity:N", title=None),
+                "tooltip": tooltips(["identity:N", field("week:T", format="%d %b %Y"),
+                                     "articles:Q"]),
+                "x": field("week:T", title="week", axis={"format": "%b %Y",
+                                                         "labelOverlap": True}),
+                "y": field("articles:Q", title="articles that week"),
+            }, height=220, width="container")
     for key, cid in (("people_sections", "people-by-section"),
                      ("org_sections", "organisations-by-section")):
         if data[key]:
-            add(cid, _heatmap(alt, values(data[key]), "identity", "section", "articles",
-                              "articles", "purples" if key == "people_sections" else "greens"))
+            charts[cid] = _heatmap(data[key], "identity", "section", "articles", "articles",
+                                   "purples" if key == "people_sections" else "greens")
     if data["speakers"]:
-        add("top-speakers", alt.Chart(values(data["speakers"])).mark_bar().encode(
-            y=alt.Y("speaker:N", sort="-x", title=None),
-            x=alt.X("quotes:Q", title="quotes"),
-            color=alt.Color("gender:N", title="gender (as the articles say)",
-                            scale=alt.Scale(domain=list(GENDER_COLOURS),
-                                            range=list(GENDER_COLOURS.values()))),
-            tooltip=["speaker:N", "role:N", "organisation:N", "gender:N", "quotes:Q",
-                     "articles:Q", "outlets:Q"],
-        ).properties(width="container"))
+        charts["top-speakers"] = spec(data["speakers"], {"type": "bar"}, {
+            "color": field("gender:N", title="gender (as the articles say)",
+                           scale={"domain": list(GENDER_COLOURS),
+                                  "range": list(GENDER_COLOURS.values())}),
+            "tooltip": tooltips(["speaker:N", "role:N", "organisation:N", "gender:N",
+                                 "quotes:Q", "articles:Q", "outlets:Q"]),
+            "x": field("quotes:Q", title="quotes"),
+            "y": field("speaker:N", sort="-x", title=None),
+        }, width="container")
     if data["speaker_source"]:
-        add("speaker-by-source", alt.Chart(values(data["speaker_source"])).mark_rect().encode(
-            x=alt.X("source:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=160)),
-            y=alt.Y("speaker:N", title=None),
-            color=alt.Color("quotes:Q", title="quotes", scale=alt.Scale(scheme="blues")),
-            tooltip=["speaker:N", "source:N", "quotes:Q", "articles:Q"],
-        ).properties(width="container"))
+        charts["speaker-by-source"] = spec(data["speaker_source"], {"type": "rect"}, {
+            "color": field("quotes:Q", title="quotes", scale={"scheme": "blues"}),
+            "tooltip": tooltips(["speaker:N", "source:N", "quotes:Q", "articles:Q"]),
+            "x": field("source:N", title=None, axis={"labelAngle": -35, "labelLimit": 160}),
+            "y": field("speaker:N", title=None),
+        }, width="container")
     if data["speaker_section"]:
-        add("speaker-by-section", _heatmap(alt, values(data["speaker_section"]), "speaker",
-                                           "section", "quotes", "quotes", "blues"))
+        charts["speaker-by-section"] = _heatmap(data["speaker_section"], "speaker", "section",
+                                                "quotes", "quotes", "blues")
     if data["network"]:
-        add("people-network", _network(alt, data["network"]))
+        charts["people-network"] = _network(data["network"])
     return charts
 
 
-def _heatmap(alt: Any, data: Any, row: str, column: str, measure: str, title: str,
-             scheme: str) -> Any:
-    return alt.Chart(data).mark_rect().encode(
-        x=alt.X(f"{column}:N", title=None, axis=alt.Axis(labelAngle=-35, labelLimit=160)),
-        y=alt.Y(f"{row}:N", title=None, axis=alt.Axis(labelLimit=220)),
-        color=alt.Color(f"{measure}:Q", title=title, scale=alt.Scale(scheme=scheme)),
-        tooltip=[f"{row}:N", f"{column}:N", f"{measure}:Q"],
-    ).properties(width="container")
+def _heatmap(rows: list[dict[str, Any]], row: str, column: str, measure: str, title: str,
+             scheme: str) -> dict[str, Any]:
+    return spec(rows, {"type": "rect"}, {
+        "color": field(f"{measure}:Q", title=title, scale={"scheme": scheme}),
+        "tooltip": tooltips([f"{row}:N", f"{column}:N", f"{measure}:Q"]),
+        "x": field(f"{column}:N", title=None, axis={"labelAngle": -35, "labelLimit": 160}),
+        "y": field(f"{row}:N", title=None, axis={"labelLimit": 220}),
+    }, width="container")
 
 
-def _hbar(alt: Any, data: Any, label: str, measure: str, title: str,
-          tooltip: list[str] | None = None, colour: str = "#2e4053") -> Any:
-    return alt.Chart(data).mark_bar(color=colour).encode(
-        y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
-        x=alt.X(f"{measure}:Q", title=title),
-        tooltip=tooltip or [f"{label}:N", f"{measure}:Q"],
-    ).properties(width="container")
+def _hbar(rows: list[dict[str, Any]], label: str, measure: str, title: str,
+          tooltip: list[str] | None = None, colour: str = "#2e4053") -> dict[str, Any]:
+    return spec(rows, {"type": "bar", "color": colour}, {
+        "tooltip": tooltips(list(tooltip or [f"{label}:N", f"{measure}:Q"])),
+        "x": field(f"{measure}:Q", title=title),
+        "y": field(f"{label}:N", sort="-x", title=None, axis={"labelLimit": 220}),
+    }, width="container")
 
 
 def network_layout(edges: list[tuple[str, str, int]], iterations: int = 300
@@ -226,7 +250,7 @@ def labelled(pos: dict[str, tuple[float, float]], weight: dict[str, int],
     return keep
 
 
-def _network(alt: Any, rows: list[dict[str, Any]]) -> Any:
+def _network(rows: list[dict[str, Any]]) -> dict[str, Any]:
     edges = [(r["entity_a"], r["entity_b"], int(r["articles"])) for r in rows]
     pos = network_layout(edges)
     weight: dict[str, int] = {}
@@ -238,20 +262,27 @@ def _network(alt: Any, rows: list[dict[str, Any]]) -> Any:
               "label": p if p in shown else ""} for p, (x, y) in pos.items()]
     links = [{"a": a, "b": b, "articles": w, "x": pos[a][0], "y": pos[a][1], "x2": pos[b][0],
               "y2": pos[b][1]} for a, b, w in edges]
-    axis = alt.Axis(labels=False, ticks=False, grid=False, domain=False, title=None)
-    scale = alt.Scale(domain=[-0.08, 1.08])
-    lines = alt.Chart(alt.Data(values=links)).mark_rule(color="#85929e").encode(
-        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
-        x2="x2:Q", y2="y2:Q",
-        strokeWidth=alt.StrokeWidth("articles:Q", scale=alt.Scale(range=[0.5, 6]), legend=None),
-        opacity=alt.value(0.6),
-        tooltip=["a:N", "b:N", alt.Tooltip("articles:Q", title="articles naming both")])
-    dots = alt.Chart(alt.Data(values=nodes)).mark_circle(color="#5b2c6f", opacity=0.9).encode(
-        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
-        size=alt.Size("together:Q", scale=alt.Scale(range=[60, 600]), legend=None),
-        tooltip=["person:N", alt.Tooltip("together:Q", title="articles shared with the others")])
-    labels = alt.Chart(alt.Data(values=nodes)).mark_text(dy=-12, fontSize=11).encode(
-        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
-        text="label:N")
-    return (lines + dots + labels).properties(width="container", height=480).configure_view(
-        strokeWidth=0)
+
+    def placed() -> dict[str, Any]:
+        axis = {"domain": False, "grid": False, "labels": False, "ticks": False, "title": None}
+        scale = {"domain": [-0.08, 1.08]}
+        return {"x": field("x:Q", axis=axis, scale=scale), "y": field("y:Q", axis=axis,
+                                                                      scale=scale)}
+
+    lines = {"data": {"values": links}, "mark": {"type": "rule", "color": "#85929e"},
+             "encoding": {**placed(), "x2": {"field": "x2"}, "y2": {"field": "y2"},
+                          "strokeWidth": field("articles:Q", scale={"range": [0.5, 6]},
+                                               legend=None),
+                          "opacity": {"value": 0.6},
+                          "tooltip": tooltips(["a:N", "b:N", field(
+                              "articles:Q", title="articles naming both")])}}
+    dots = {"data": {"values": nodes},
+            "mark": {"type": "circle", "color": "#5b2c6f", "opacity": 0.9},
+            "encoding": {**placed(),
+                         "size": field("together:Q", scale={"range": [60, 600]}, legend=None),
+                         "tooltip": tooltips(["person:N", field(
+                             "together:Q", title="articles shared with the others")])}}
+    labels = {"data": {"values": nodes}, "mark": {"type": "text", "dy": -12, "fontSize": 11},
+              "encoding": {**placed(), "text": field("label:N")}}
+    return {"config": {"view": {**VIEW, "strokeWidth": 0}}, "layer": [lines, dots, labels],
+            "height": 480, "width": "container", "$schema": SCHEMA}

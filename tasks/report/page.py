@@ -1,15 +1,15 @@
 """`news-etl report`: the warehouse as one HTML page an editor reads without SQL.
 
-One self-contained file: the Vega-Lite charts (built with Altair) and the Vega libraries that draw
-them (bundled by vl-convert) are inside it, so it opens from disk or a mail attachment with no
-network. Sections: the corpus (articles over time per source, languages, files), the people and
-organisations named most with their weekly timelines, the speakers quoted most with their role and
-their lines, who quotes whom per outlet, the network of the people named together, and the data's
-health (undated articles, stale rows, failed files, the last runs). Every number comes from the
-queries in sql/report/; the page is written beside the warehouse atomically.
+One self-contained file: the Vega-Lite charts (plain specs, tasks/report/charts.py) and the Vega
+libraries that draw them (bundled by vl-convert) are inside it, so it opens from disk or a mail
+attachment with no network. Sections: the corpus (articles over time per source, languages,
+files), the people and organisations named most with their weekly timelines, the speakers quoted
+most with their role and their lines, who quotes whom per outlet, the network of the people named
+together, and the data's health (undated articles, stale rows, failed files, the last runs).
+Every number comes from the queries in sql/report/; the page is written beside the warehouse atomically.
 
-Altair and vl-convert measured against Plotly for this page: Vega's bundle is 0.9 MB, Plotly's
-4.8 MB, for the same charts; the Vega specs themselves are a few kB each.
+Vega (through Altair, then) and vl-convert measured against Plotly for this page: Vega's bundle is
+0.9 MB, Plotly's 4.8 MB, for the same charts; the Vega specs themselves are a few kB each.
 """
 
 from __future__ import annotations

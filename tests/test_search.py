@@ -50,6 +50,22 @@ def test_plurals_fold_to_one_term_and_lookalikes_do_not():
         "montreal", "tariff", "ferry", "2026"]  # 's', 'on' and 'the' are not indexed
 
 
+def test_folding_strips_the_marks_of_every_script_as_the_whole_text_would():
+    """fold decomposes only the runs of non-ASCII characters; the result is the whole text's
+    decomposition without its marks, whatever the script (marks stacked in any order too)."""
+    import unicodedata
+
+    def whole(text: str) -> str:
+        decomposed = unicodedata.normalize("NFD", text.lower())
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+    texts = ["Montréal's £40m TARIFFS", "Ça va? Über-policies; naïve cafés — Zürich",
+             "Ñandú ﬁnds ǅ İstanbul", "आपका नाम", "שָׁלוֹם", "مَرْحَبًا", "ﬀ ½ Å Å",
+             "e\u0301\u0327x q\u0327\u0301", "plain ascii text"]
+    assert [index.fold(t) for t in texts] == [whole(t) for t in texts]
+    assert index.fold("Montréal ÉTÉ") == "montreal ete"
+
+
 def test_the_sql_macro_makes_the_same_terms_as_the_index(macros):
     # every term a query makes in SQL must be a term the index wrote, or nothing matches
     texts = [

@@ -39,12 +39,23 @@ _KEEP_S = ("us", "ss", "is")  # bus, class, analysis: not plurals
 _ES_PLURALS = ("sses", "xes", "ches", "shes", "zes")  # classes, taxes, churches, wishes
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: 'Montréal' and 'montreal' are one term."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFD", text.lower())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _unmarked(run: re.Match[str]) -> str:
+    decomposed = unicodedata.normalize("NFD", run.group())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Montréal' and 'montreal' are one term. Only the runs of
+    non-ASCII characters are decomposed and stripped of their marks, one character at a time
+    (an ASCII character is never a mark nor reordered with one, so the result is the whole
+    text's): a text with one '£' in it had every character looked at (3x slower)."""
+    lower = text.lower()
+    if lower.isascii():
+        return lower
+    return _NON_ASCII.sub(_unmarked, lower)
 
 
 @functools.lru_cache(maxsize=1 << 17)

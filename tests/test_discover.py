@@ -66,6 +66,11 @@ def test_batches_split_by_size_and_spread_over_workers():
     # as even as the files allow: eight batches for two workers, not eight full ones and a
     # ninth of the four files left, which one worker would run alone
     assert [len(b) for b in batches] == [13, 12] * 4
+    # parts of a split file, each a batch of its own, do not make the files after them one
+    # oversized batch: every batch stays within the target
+    parts = [FileWork("big.jsonl", size=450, part=k, cuts=(1,)) for k in range(10)]
+    small = [FileWork(f"s{i:03d}.txt", size=10) for i in range(500)]
+    assert max(sum(f.size for f in b) for b in split_batches(parts + small, 1_000)) <= 1_000
     assert [f.path for b in batches for f in b] == [f.path for f in work]
     gz = [FileWork("big.jsonl.gz", size=300_000), FileWork("small.txt", size=1)]
     assert [len(b) for b in split_batches(gz, 1_000_000)] == [1, 1]

@@ -414,14 +414,16 @@ def split_batches(work: list[FileWork], target_bytes: int) -> list[list[FileWork
     batches: list[list[FileWork]] = []
     cur: list[FileWork] = []
     done = 0  # bytes of the files before this one
+    cut = share  # where the current batch ends: the next multiple of share after its start (a
+    # batch a split file's part began elsewhere ends at most about 1.5 shares later)
     cur_part = False  # whether cur holds a part of a split file (a flag, not a scan of cur:
     # that made planning 100k small files quadratic, 40 s)
     for fw in work:
         est = _estimate(fw)
-        if cur and (done + est / 2 > share * (len(batches) + 1)
-                    or fw.part is not None and cur_part):
+        if cur and (done + est / 2 > cut or fw.part is not None and cur_part):
             batches.append(cur)
             cur, cur_part = [], False
+            cut = (round(done / share) + 1) * share
         cur.append(fw)
         done += est
         cur_part = cur_part or fw.part is not None

@@ -46,7 +46,6 @@ sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("NEWS_ETL_SHARED", ROOT.parent / "shared"))
 
 TABLES = ("articles", "entities", "quotes", "files", "postings")
-GROUP_ROWS = {"articles": 256, "quotes": 4_096, "postings": 16_384}  # (as staging.LOOKUP_LAYOUT)
 OUTLETS = 40
 LETTERS = "bcdfghjklmnpqrstuvwxyz"
 
@@ -198,7 +197,8 @@ def fabricate(src: Path, out: Path, articles: int) -> dict[str, Any]:
                 if name not in writers:
                     writers[name] = pq.ParquetWriter(folder / f"{name}.parquet", table.schema,
                                                      compression="zstd")
-                writers[name].write_table(table, row_group_size=GROUP_ROWS.get(name, 131_072))
+                writers[name].write_table(table, row_group_size=staging.LOOKUP_LAYOUT.get(
+                    name, ([], staging.ROW_GROUP_ROWS))[1])
         for w in writers.values():
             w.close()
         sort_like_compaction(folder)

@@ -70,6 +70,12 @@ create or replace macro search_snippet(txt, terms, pattern := null) as list_tran
         [greatest(1, coalesce(search_first(flat, terms), 1) - 80)],
         lambda start: search_window(flat, start, coalesce(pattern, search_forms(terms))))[1])[1];
 
+-- search_narrowed(n, source, seen_at): whether a row of an article from source, dated seen_at,
+-- passes a search's narrowing, read from its own row n (narrowing: source lower-cased, since):
+-- a narrowing written on the joined columns alone is pushed into the scan of every article
+create or replace macro search_narrowed(n, source, seen_at) as
+    (n.source is null or lower(source) = n.source) and (n.since is null or seen_at >= n.since);
+
 -- search_articles('words'): articles ranked by BM25 over title (counted twice) and text, best
 -- first, with a snippet; optional lim (20), in_source and since narrow the result. Copies of one
 -- story (article_stories) are one hit, its best-ranked copy, with how many of the story's copies
@@ -121,9 +127,7 @@ lead_rows as materialized (
 ),
 lead as materialized (
     select l.score, l.terms_matched, l.article_id, l.batch_id, l.story_id, l.source
-    from lead_rows l, narrowing n
-    where (n.source is null or lower(l.source) = n.source)
-      and (n.since is null or l.seen_at >= n.since)
+    from lead_rows l, narrowing n where search_narrowed(n, l.source, l.seen_at)
 ),
 enough as materialized (
     select (select cut from lead_cut) = '-infinity'::double
@@ -145,9 +149,7 @@ matched as materialized (
     select * from lead where (select yes from enough)
     union all
     select e.score, e.terms_matched, e.article_id, e.batch_id, e.story_id, e.source
-    from every_row e, narrowing n
-    where (n.source is null or lower(e.source) = n.source)
-      and (n.since is null or e.seen_at >= n.since)
+    from every_row e, narrowing n where search_narrowed(n, e.source, e.seen_at)
 ),
 -- each story's best score (exact for the stories that can make the few), then the copies of
 -- the stories that can make the top few alone
@@ -283,8 +285,7 @@ lead as materialized (
     select l.score, l.terms_matched, l.article_id, l.quote_index, l.batch_id, l.story_id,
            l.source
     from lead_rows l, narrowing n
-    where (n.source is null or lower(l.source) = n.source)
-      and (n.since is null or l.seen_at >= n.since)
+    where search_narrowed(n, l.source, l.seen_at)
       and (beliefs or not list_contains(l.belief_quotes, l.quote_index))
 ),
 enough as materialized (
@@ -307,8 +308,7 @@ matched as materialized (
     select e.score, e.terms_matched, e.article_id, e.quote_index, e.batch_id, e.story_id,
            e.source
     from every_row e, narrowing n
-    where (n.source is null or lower(e.source) = n.source)
-      and (n.since is null or e.seen_at >= n.since)
+    where search_narrowed(n, e.source, e.seen_at)
       and (beliefs or not list_contains(e.belief_quotes, e.quote_index))
 ),
 narrowed as materialized (

@@ -1,6 +1,7 @@
 -- Each article's quoted speakers in {quotes} (the live quotes of the batches asked for:
--- build.py's batch_rows), for speaker_counts (tasks/corpus/build.py, write_speaker_counts): a row
--- per article, speaker name, label, outlet and month (an article has one of each), with its quotes (speech, as speaker_quotes counts them), the direct ones,
+-- build.py's batch_rows), for speaker_counts (tasks/corpus/build.py, write_speaker_counts): a
+-- row per article, speaker name, label, outlet and month (an article has one of each), with its
+-- quotes (speech, as speaker_quotes counts them), the direct ones,
 -- and the gender votes of gender_votes (sql/analysis.sql). Identity-free: a change of identity
 -- rewrites no part.
 -- (the dates read from article_dates, which a run derives once: through article_meta, whose

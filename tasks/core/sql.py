@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,12 @@ def literal(value: object) -> str:
     """A string (a path) as a SQL string literal, for the places DuckDB takes no parameter: a
     view's read_parquet, COPY ... TO, ATTACH."""
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def literals(values: Iterable[object]) -> str:
+    """Values as a comma-separated list of SQL string literals: a query names a few keys or
+    files where a constant list lets DuckDB prune, or no parameter is taken."""
+    return ", ".join(literal(v) for v in values)
 
 
 def count_rows(con: Any, name: str) -> int:

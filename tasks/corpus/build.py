@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.atomic import replacing
-from tasks.core.sql import count_rows, literal, load_sql, run_script, statements, substitute
+from tasks.core.sql import count_rows, literal, literals, load_sql, run_script, statements, substitute
 from tasks.corpus.dedup import story_table
 from tasks.corpus.identity import STAT_COLUMNS
 from tasks.corpus.keys import key_files
@@ -121,9 +121,9 @@ def batch_rows(wh: Path, table: str, batches: list[str]) -> str:
     # (wh: the warehouse the parts are kept in; a cache kept elsewhere reads the view)
     folders = set(committed_batches(wh)) if layout.batches_dir(wh).is_dir() else set()
     if batches and all(b in folders for b in batches):
-        files = ", ".join(literal(layout.table_file(wh, b, table)) for b in sorted(batches))
+        files = literals(layout.table_file(wh, b, table) for b in sorted(batches))
         source = f"read_parquet([{files}], union_by_name = true)"
-        listed = ", ".join(literal(b) for b in sorted(batches))
+        listed = literals(sorted(batches))
         # as the views read: every row when every stored row is live, else the live articles'
         # (those of these batches: a semi-join to all of them held a big batch's rows in
         # memory, 21 s against 12 s for a 100k-article batch, and ran out of a 768 MB cap)
@@ -135,7 +135,7 @@ def batch_rows(wh: Path, table: str, batches: list[str]) -> str:
 
 
 def _sql_strings(values: list[str]) -> str:
-    return "[" + ", ".join(literal(v) for v in values) + "]::varchar[]"
+    return "[" + literals(values) + "]::varchar[]"
 
 
 def _identity_rows(identities: list[Any]) -> Any:
@@ -711,7 +711,7 @@ def _fold_new_texts(con: Any, batches: list[str], wh: Path) -> int:
 
 def _files(folder: Path, tokens: list[str]) -> str:
     """A SQL list of the parts of these tokens in folder."""
-    return "[" + ", ".join(literal(folder / f"{t}.parquet") for t in tokens) + "]"
+    return "[" + literals(folder / f"{t}.parquet" for t in tokens) + "]"
 
 
 # rows per row group of a words part, sorted by wid: a run reads the wordings of the few
@@ -1133,8 +1133,8 @@ def _held_rows(folder: Path, held: dict[str, str], columns: tuple[tuple[str, str
     the parts' (name, DuckDB type), batch_id aside."""
     if not held:
         return "select " + ", ".join(f"null::{t} as {c}" for c, t in columns) + " where false"
-    files = ", ".join(literal(folder / f) for f in sorted(set(held.values())))
-    batches = ", ".join(literal(part_batch(k)) for k in sorted(held))
+    files = literals(folder / f for f in sorted(set(held.values())))
+    batches = literals(part_batch(k) for k in sorted(held))
     return (f"select {', '.join(c for c, _ in columns)} from read_parquet([{files}]) "
             f"where batch_id in ({batches})")
 
@@ -1269,7 +1269,7 @@ def previous_live_sets(con: Any, wh: Path, batches: list[str],
             f"batch_id from {prev}.live_articles union all select k.article_id, k.batch_id " \
             f"from {new_keys} k semi join (select path, batch_id from {files}) f " \
             "on k.source_path = f.path and k.batch_id = f.batch_id"
-        listed = ", ".join(literal(b) for b in new)
+        listed = literals(new)
         if sets:
             out[LIVE_SETS_TABLE] += f" union all select {LIVE_SET_COLUMNS} from " \
                 f"live_articles where batch_id in ({listed}) group by 1"

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.atomic import replacing
-from tasks.core.sql import count_rows, literal
+from tasks.core.sql import count_rows, literal, literals
 from tasks.corpus.index import words as folded_words
 from tasks.store import layout
 
@@ -162,7 +162,7 @@ def story_table(con: Any, out_dir: Path, previous: Path | None = None,
         # only batches added: their live articles, and every kept pair (between texts still live)
         con.execute("create or replace temp table story_new as select article_id, batch_id, "
                     "content_hash from live_article_keys() where " +
-                    (f"batch_id in ({_listed(added)})" if added else "false"))
+                    (f"batch_id in ({literals(added)})" if added else "false"))
         con.execute("create or replace temp table story_new_h as select distinct content_hash "
                     "from story_new")
         # (every live text only if the parts are merged: sig_kept's views read it then)
@@ -306,12 +306,10 @@ def story_table(con: Any, out_dir: Path, previous: Path | None = None,
     con.unregister("story_roots_arrow")
     if added is not None and previous is not None:
         # the stories no added article joined, as the last run wrote them
-        con.register("story_redone", table)
         table = pa.concat_tables([con.sql(
             f"select * from read_parquet({literal(previous)}) where story_id not in "
             "(select story_id from story_touched)").to_arrow_table()
             .replace_schema_metadata(None).cast(table.schema), table]).sort_by("article_id")
-        con.unregister("story_redone")
     # the pairs rewritten only when they change; the new texts' signatures as a part of their own
     same_pairs = kept and _rows(edges_path) == count_rows(con, "edges_kept") == \
         count_rows(con, "edges_all")
@@ -345,10 +343,6 @@ LISTED = 4_096  # up to this many keys named in a query (the Parquet reader prun
 # list; a join to a table of them is no filter it can use)
 
 
-def _listed(values: Iterable[str]) -> str:
-    return ", ".join(literal(v) for v in values)
-
-
 def _story_basis(previous: Path | None, edges_path: Path,
                  tokens: list[str]) -> tuple[set[str], int] | None:
     """The batch keys and the number of live texts the last run's table was computed from,
@@ -372,7 +366,7 @@ def _live_texts(con: Any, name: str, texts: str) -> None:
     con.execute(f"create or replace temp table {name}_want as select * from ({texts}) "
                 "t(content_hash)")
     wanted = [h for (h,) in con.sql(f"select * from {name}_want limit {LISTED + 1}").fetchall()]
-    where = f"content_hash in ({_listed(wanted)})" if len(wanted) <= LISTED else \
+    where = f"content_hash in ({literals(wanted)})" if len(wanted) <= LISTED else \
         f"content_hash in (select * from {name}_want)"
     con.execute(f"create or replace temp table {name} as select distinct content_hash from "
                 f"live_article_keys() where {where}" if wanted else
@@ -396,7 +390,7 @@ def _added_stories(con: Any, previous: Path | None, texts_before: int) -> int:
     # named in the query when few
     where = "content_hash in (select content_hash from story_reach)"
     if count_rows(con, "story_reach") <= LISTED:
-        where = "content_hash in (" + _listed(h for (h,) in con.sql(
+        where = "content_hash in (" + literals(h for (h,) in con.sql(
             "select content_hash from story_reach").fetchall()) + ")"
     con.execute("create or replace temp table story_live as select article_id, batch_id, "
                 f"content_hash from live_article_keys() where {where}")
@@ -556,7 +550,7 @@ def _write_part(con: Any, parts_dir: Path, token: str, sigs: str, bands: str,
 
 
 def _part_files(parts_dir: Path, tokens: list[str], kind: str) -> str:
-    return "[" + ", ".join(literal(parts_dir / f"{t}.{kind}.parquet") for t in tokens) + "]"
+    return "[" + literals(parts_dir / f"{t}.{kind}.parquet" for t in tokens) + "]"
 
 
 def _adopt_single_files(out_dir: Path, parts_dir: Path) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.core.atomic import replacing
-from tasks.core.sql import literal
+from tasks.core.sql import literal, literals
 from tasks.store.views import LIVE_SETS_TABLE  # LIVE_SET_SQL's rows, made once by materialize
 
 # a batch's live articles, as one 64-bit value (the XOR of 64 bits of each id's MD5; DuckDB's
@@ -161,7 +161,7 @@ def salvage_parts(con: Any, folder: Path, live: set[str],
         if not keep:
             continue
         name = _merged_name(level, keep)
-        batches = ", ".join(literal(part_batch(k)) for k in keep)
+        batches = literals(part_batch(k) for k in keep)
         sort = f" order by {order}" if order else ""
         groups = f", row_group_size {row_group_size}" if row_group_size else ""
         if not (folder / name).is_file():
@@ -224,7 +224,7 @@ def merge_parts(con: Any, folder: Path, files: dict[str, tuple[int, list[str]]],
         level, names = full[0], sorted(levels[full[0]])[:MERGE_FANOUT]
         covers = sorted(k for n in names for k in files[n][1])
         name = _merged_name(level + 1, covers)
-        listed = ", ".join(literal(folder / n) for n in names)
+        listed = literals(folder / n for n in names)
         sort = f" order by {order}" if order else ""
         groups = f", row_group_size {row_group_size}" if row_group_size else ""
         with replacing(folder / name) as tmp:

@@ -704,6 +704,32 @@ def test_the_one_written_to_or_told_is_not_the_speaker(parse):
     assert ("asking", "Ruth Calloway") in _said(parse, text)
 
 
+def test_the_one_asked_or_told_in_the_passive_is_not_the_speaker(parse):
+    # the subject of a passive 'asked' or 'told' is the one addressed: the question is the
+    # asker's, named by 'by', or no one's the sentence names
+    text = ('Councillor Ada Brennan was asked on Tuesday, "Will the pool reopen before the '
+            'summer holidays begin?"')
+    assert _said(parse, text) == [("asked", None)]
+    text = ("Brennan was asked by the radio host Tom Ilves whether the council had \"lost "
+            "control of the budget\" for the new pool.")
+    assert _said(parse, text) == [("asked", "Tom Ilves")]
+    text = ("The lifeguards were told last week that the pool would stay shut until the roof "
+            "is repaired.")
+    assert _said(parse, text) == [("told", None)]
+    # a participle of asking with no subject of its own is passive too: the clause's subject
+    # answers, and the answer after the participle's phrase stays theirs
+    text = ("Asked whether she would stand again in the spring, Brennan said she had not yet "
+            "decided.")
+    assert _said(parse, text) == [("Asked", None), ("said", "Brennan")]
+    text = ('Ada Brennan spoke after the meeting. She said when asked about the audit: "We have '
+            'nothing to hide from anyone in this town."')
+    assert _said(parse, text)[-1][1] == "Ada Brennan"
+    # a participle of telling that is active keeps its subject: 'telling reporters'
+    text = ("Brennan left the chamber early, telling reporters that the vote had been "
+            "\"rushed through without a proper debate.\"")
+    assert _said(parse, text)[-1] == ("telling", "Brennan")
+
+
 def _speakers(parse, text: str) -> list[tuple]:
     from tasks.nlp.extract import extract_doc
 

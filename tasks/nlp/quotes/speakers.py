@@ -15,6 +15,7 @@ from tasks.nlp.quotes.lexicons import (
     CHARACTERISE_VERBS,
     DEFINITE,
     DOCUMENT_NOUNS,
+    LISTENER_VERB_PREFIXES,
     NAMING_VERBS,
     ORG_NOUNS,
     PHRASAL_CUES,
@@ -447,6 +448,23 @@ def made_by(rel: Token) -> Token | None:
     return None
 
 
+def addressed(subj: Token, cue: Token, start: int) -> bool:
+    """Whether the subject found for a cue of asking or telling is the one addressed: the
+    subject of the passive ('Sanders was asked', 'the staff were told'), or the subject of the
+    clause a passive participle with no subject of its own hangs on, for words inside the
+    participle's phrase ('Asked whether she would run, Patel said ...'; not the answer after
+    it, 'who told Congress when asked about the inquiry: "..."'; not 'telling reporters',
+    whose subject tells). ``start``: where the quoted words begin."""
+    if not cue.lower_.startswith(LISTENER_VERB_PREFIXES):
+        return False
+    if subj.dep_ == "nsubjpass" and subj.head.i == cue.i:
+        return True
+    edge = cue.right_edge
+    return cue.dep_ == "advcl" and subj.head.i != cue.i and not cue.lower_.endswith("ing") and \
+        not any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in cue.children) and \
+        start < edge.idx + len(edge.text)
+
+
 def passive_agent(verb: Token, idx: Index) -> Token | None:
     """The agent of a passive verb, outside quotation marks: the object of a 'by' after it
     that the parser hangs on the verb or on what the verb named ('called "a tax on the poor"
@@ -510,6 +528,16 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         # who named it is the agent, or no one the sentence says
         agent = passive_agent(cue, idx)
         if agent is None:
+            return
+        q.evidence.speaker_head = agent.i
+        subj = agent
+    elif cue is not None and addressed(subj, cue, q.start):
+        # 'Blumenthal was asked, "If you had known ..."', 'Asked whether she would run, Patel
+        # said ...': the one asked or told is not the one speaking; the words are the agent's
+        # ('was asked by the moderator'; not a 'by' further in, as in 'asked about the claim
+        # by the group'), or no one's the sentence names
+        agent = passive_agent(cue, idx)
+        if agent is None or agent.head.head.i != cue.i:
             return
         q.evidence.speaker_head = agent.i
         subj = agent

@@ -730,6 +730,28 @@ def test_the_one_asked_or_told_in_the_passive_is_not_the_speaker(parse):
     assert _said(parse, text)[-1] == ("telling", "Brennan")
 
 
+def test_a_statement_saying_speaks_for_whoever_issued_it(parse):
+    # a participle of saying on a document ('a statement saying', 'a statement calling')
+    # reports for the subject of the verb that issued or wrote the document
+    def quotes(text):
+        return [(q["cue"], q["speaker_text"], q["quote_type"])
+                for q in extract_doc(parse(text), "d").quotes]
+
+    text = ("The Harbour Trust issued a statement saying the sale would \"put two hundred jobs "
+            "at risk\" in the town.")
+    assert quotes(text) == [("saying", "The Harbour Trust", "mixed")]
+    text = ("Councillor Ada Brennan's office put out a statement saying the vote had been "
+            "\"rushed through without a proper debate.\"")
+    assert quotes(text) == [("saying", "Councillor Ada Brennan's office", "mixed")]
+    text = ("The Calder Valley Tenants Union released a statement calling the eviction notices "
+            "\"a disgrace to the city.\"")
+    assert quotes(text) == [("calling", "The Calder Valley Tenants Union", "mixed")]
+    # a participle after a comma is the subject's own, whatever noun comes before it
+    text = ("Councillor Ada Brennan mocked the complaint on Monday, saying that anyone who "
+            "read it \"would laugh out loud.\"")
+    assert ("saying", "Ada Brennan") in _said(parse, text)
+
+
 def _speakers(parse, text: str) -> list[tuple]:
     from tasks.nlp.extract import extract_doc
 

@@ -16,6 +16,8 @@ from tasks.nlp.quotes.lexicons import (
     ADDRESS_VERB_PREFIXES,
     CHARACTERISE_VERBS,
     CIRCUMSTANCE_PREPS,
+    DOCUMENT_NOUNS,
+    ISSUING_VERBS,
     LISTENER_VERB_PREFIXES,
     NAMING_VERBS,
     REPORTING_VERBS,
@@ -219,6 +221,12 @@ def _parsed_subject(verb: Token) -> Token | None:
         reporter = _reporter_of(verb)
         if reporter is not None:
             return _parsed_subject(reporter)
+    if verb.dep_ == "acl" and verb.head.lower_ in DOCUMENT_NOUNS and verb.lower_.endswith("ing") \
+            and (verb.lower_ in REPORTING_VERBS or verb.lower_ in CHARACTERISE_VERBS):
+        # 'Black Lives Matter issued a statement saying ...', 'the union sent a letter calling
+        # the offer ...': the document speaks for whoever issued it
+        issuer = document_verb(verb.head)
+        return _parsed_subject(issuer) if issuer is not None else None
     if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
         return _parsed_subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i \
@@ -251,6 +259,23 @@ def _object_controller(verb: Token) -> Token | None:
         if obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or word in OBJECT_PRONOUNS or \
                 is_role_noun(word) or word.endswith("s") and is_role_noun(word[:-1]):
             return obj
+    return None
+
+
+# verbs besides ISSUING_VERBS whose subject wrote the document they take ('wrote a letter')
+WRITING_VERBS = frozenset("write writes wrote written writing file files filed filing".split())
+
+
+def document_verb(noun: Token) -> Token | None:
+    """The verb that issued or wrote a document, when the document is its object: 'issued a
+    statement', 'put out a statement', 'wrote a letter' (not 'received a letter')."""
+    if noun.dep_ != "dobj":
+        return None
+    verb = noun.head
+    word = verb.lower_
+    if word in ISSUING_VERBS or word in WRITING_VERBS or word in ("put", "puts") and any(
+            c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
+        return verb
     return None
 
 

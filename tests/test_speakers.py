@@ -752,6 +752,17 @@ def test_a_statement_saying_speaks_for_whoever_issued_it(parse):
     assert ("saying", "Ada Brennan") in _said(parse, text)
 
 
+def test_a_contrasting_clause_with_its_own_speaker_is_a_second_attribution(parse):
+    # the climb to the outermost reporting verb stops at a 'while' or 'whereas' clause that
+    # has a subject of its own: what it reports is that subject's, not the first speaker's
+    text = ("The chief engineer suggested that the bridge could stay open, whereas the "
+            "inspector said that the cracks were \"far worse than anyone admitted\" last spring.")
+    got = [(q["cue"], q["speaker_text"], q["quote_type"])
+           for q in extract_doc(parse(text), "c").quotes]
+    assert got == [("suggested", "The chief engineer", "indirect"),
+                   ("said", "the inspector", "mixed")]
+
+
 def _speakers(parse, text: str) -> list[tuple]:
     from tasks.nlp.extract import extract_doc
 

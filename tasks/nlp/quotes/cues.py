@@ -223,6 +223,10 @@ def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, 
     return outer_attribution(best[1], best[2], start, end, idx)
 
 
+# what opens a clause set against the one it hangs on: an attribution in it is a second one
+CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though", "but"})
+
+
 def outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: Index
                        ) -> tuple[Token, Token]:
     """Attribution nests: in 'Clinton says she appreciated ... what she calls a "war of words"'
@@ -239,6 +243,10 @@ def outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: Index
         return cue, subj
     child = cue
     for anc in cue.ancestors:
+        if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS
+                                         for c in child.children) and \
+                any(c.dep_ in SUBJECT_DEPS for c in child.children):
+            break  # 'Rubio suggested ..., while Cruz said that the "stakes ..."': Cruz's own
         via, child = child.dep_, anc
         if idx.in_quote(anc.idx):
             continue

@@ -459,6 +459,27 @@ def test_parenthetical_and_trailing_said_report_the_rest_of_the_sentence(parse):
     assert quotes_of(parse, text) == []
 
 
+def test_quoted_words_in_a_sentence_a_parenthetical_said_interrupts_are_mixed(parse):
+    # the attribution set off inside the sentence reports the whole of it, quoted and not: one
+    # part on each side of it, the quotation inside
+    text = ("In the poorer districts, the engineer said, \"nobody has checked the pipes\" since "
+            "the flood of 2019.")
+    [q] = quotes_of(parse, text)
+    assert q[0] == "mixed" and q[2:4] == ("said", "the engineer")
+    assert q[1] == ["In the poorer districts",
+                    '"nobody has checked the pipes" since the flood of 2019']
+    text = "\"Only the river,\" she said, would decide whether the farm survived another winter."
+    [q] = quotes_of(parse, text)
+    assert q[0] == "mixed" and q[1][1] == "would decide whether the farm survived another winter"
+    # quotations on both sides and nothing else are a split direct quote, and a participle
+    # after the attribution is a second one
+    text = "\"We are not giving up,\" she said. \"Not now, and not ever.\""
+    assert [q[0] for q in quotes_of(parse, text)] == ["direct"]
+    text = "\"We are not giving up,\" she said, adding that the appeal would be filed on Monday."
+    assert [(q[0], q[2]) for q in quotes_of(parse, text)] == [("direct", "said"),
+                                                               ("indirect", "adding")]
+
+
 def test_colon_and_verb_lexicon_beyond_said(parse):
     text = ('The crowd applauded.\n\nHannity interjected: "So you are saying there will be some '
             'flexibility?"')

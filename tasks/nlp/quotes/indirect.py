@@ -32,12 +32,12 @@ from tasks.nlp.quotes.lexicons import (
     STANCE_PREPS,
     STANCE_VERBS,
 )
+from tasks.nlp.quotes.mixed import parenthetical_parts
 from tasks.nlp.quotes.model import Mention, Quote
 from tasks.nlp.quotes.parse import (
     Index,
     according_content,
     according_to,
-    char_span,
     complement,
     subject,
     trim,
@@ -373,43 +373,15 @@ def named_elsewhere(label: str, mentions: list[Mention]) -> Mention | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-OWN_CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "conj", "advcl", "xcomp", "cc"})
-
-
 def parenthetical_content(cue: Token, subj: Token, idx: Index) -> list[tuple[int, int]] | None:
     """'The museum, Mr. Bush said, celebrated his heroes.' / 'Lenox was a juggernaut, Mr.
     Clarke said, until it went bankrupt.' / '..., Graham said.': a reporting verb with no
     clause of its own, set off by commas, reports the rest of its sentence (one span on each
-    side of the attribution when it stands in the middle)."""
-    if cue.dep_ != "parataxis" or subj.head.i != cue.i:
+    side of the attribution when it stands in the middle); quoted words in it are a mixed quote
+    (rules.attributed), not reported speech."""
+    spans = parenthetical_parts(cue, subj, idx)
+    if spans is None:
         return None
-    if any(c.dep_ in ("ccomp", "xcomp") or c.dep_ == "dobj" and not cue.lower_.startswith(
-            ("tell", "told")) for c in cue.children):
-        return None  # 'Mexico said enough', 'suggested looking at ...': content of its own
-    sent = idx.sents[idx.sent_of(cue.i)]
-    phrase = {cue.i}
-    for child in cue.children:
-        if child.dep_ not in OWN_CLAUSE_DEPS:
-            phrase.update(t.i for t in child.subtree)
-    phrase.update(t.i for t in subj.subtree)
-    while min(phrase) > sent.start and idx.doc[min(phrase)].is_punct:
-        phrase.discard(min(phrase))
-    lo, hi = min(phrase), max(phrase)
-    if any(t.i not in phrase for t in idx.doc[lo : hi + 1]) or lo <= sent.start:
-        return None  # not one contiguous attribution phrase after some content
-    doc = idx.doc
-    if doc[lo - 1].text != ",":
-        return None
-    while hi > lo and doc[hi].is_punct:
-        hi -= 1
-    after = doc[hi + 1] if hi + 1 < sent.end else None
-    if after is not None and after.text not in (",", ".", ";", ":", "!", "?"):
-        return None
-    spans = []
-    for part in (doc[sent.start : lo], doc[hi + 1 : sent.end]):
-        toks = trim([t for t in part if not t.is_space])
-        if toks:
-            spans.append(char_span(toks))
     words = sum(len(idx.text[s:e].split()) for s, e in spans)
     if words < MIN_PARENTHETICAL_WORDS or any(idx.in_quote(s) for s, _ in spans):
         return None

@@ -46,7 +46,7 @@ from tasks.nlp.quotes.marks import (
     previous_paragraph,
     quote_mark_spans,
 )
-from tasks.nlp.quotes.mixed import after_cue, mixed_clause
+from tasks.nlp.quotes.mixed import after_cue, around_attribution, mixed_clause
 from tasks.nlp.quotes.model import Mention, Quote
 from tasks.nlp.quotes.parse import Index, capitalised, own_clause
 from tasks.nlp.quotes.people import is_role_noun
@@ -528,7 +528,11 @@ def attributed(c: Candidate, a: Reading) -> Outcome:
     attribute(q, cue, c.subj, a.mentions, a.starts, a.idx, a.quotes)
     clause = mixed_clause(cue, c.start, c.end, a.idx) or after_cue(cue, c.start, c.end, a.idx)
     characterises = cue.lower_ in CHARACTERISE_VERBS
-    if clause is not None and (len(a.text[clause[0] : clause[1]].split()) >= c.words + MIXED_EXTRA_WORDS
+    around = around_attribution(cue, c.subj, q.spans, a.idx)
+    if around is not None:
+        q.spans = around
+        q.quote_type = "mixed"
+    elif clause is not None and (len(a.text[clause[0] : clause[1]].split()) >= c.words + MIXED_EXTRA_WORDS
                                or characterises
                                or cue.lower_ in NAMING_VERBS and cue.idx < c.start):
         q.spans = [clause]

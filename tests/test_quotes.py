@@ -480,6 +480,19 @@ def test_quoted_words_in_a_sentence_a_parenthetical_said_interrupts_are_mixed(pa
                                                                ("indirect", "adding")]
 
 
+def test_titles_after_with_and_in_a_list_of_titles_are_not_quotes(parse):
+    # 'an interview with "Morning Harbour Live,"' names a programme; every item of a list whose
+    # first item reads as a title is one: what the sentence reports is the clause after them
+    text = ("In an interview with \"Morning Harbour Live,\" Mayor Tom Ilves said the ferry would "
+            "run all winter.")
+    assert [(q[0], q[1], q[4]) for q in quotes_of(parse, text)] == [
+        ("indirect", ["the ferry would run all winter"], "Tom Ilves")]
+    text = ("Brennan, who has acted in \"The Salt Road,\" \"Kestrel Bay\" and \"Winter of the "
+            "Gulls,\" said the theatre would close.")
+    assert [(q[0], q[1]) for q in quotes_of(parse, text)] == [
+        ("indirect", ["the theatre would close"])]
+
+
 def test_colon_and_verb_lexicon_beyond_said(parse):
     text = ('The crowd applauded.\n\nHannity interjected: "So you are saying there will be some '
             'flexibility?"')

@@ -287,7 +287,7 @@ FINDING_NOUNS = word_set("""
 # longer (marks.looks_like_title).
 TITLE_WORKS = word_set("""book show program programme film movie song album series episode
     column documentary novel memoir play report essay article story poem""")
-TITLE_CONTEXT = TITLE_WORKS | word_set("on of in broadcast titled entitled")
+TITLE_CONTEXT = TITLE_WORKS | word_set("on of in with broadcast titled entitled")
 # Verbs that put a document out ('the DNC issued a statement'): its words are then the issuer's.
 ISSUING_VERBS = verb_forms("""issue issues issued | release releases released
     | publish publishes published | post posts posted | send sends sent""")

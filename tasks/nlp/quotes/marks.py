@@ -194,8 +194,28 @@ def looks_like_title(text: str, start: int, end: int) -> bool:
     most = NAMED_TITLE_WORDS if last in TITLE_WORKS else TITLE_MAX_WORDS
     if not words or len(words) > most:
         return False
-    if not before or last not in TITLE_CONTEXT and not before[-1].endswith(("'s", "’s")):
+    if not before or last not in TITLE_CONTEXT and not before[-1].endswith(("'s", "’s")) and \
+            not after_a_title(text, start):
         return False  # 'on MSNBC's "Morning Joe"', 'his book, "Make Your Kid a Millionaire"'
     caps = [w for w in words if w[:1].isupper() or w[:1].isdigit()]
     return bool(caps) and all(w in caps or w.lower() in TITLE_SMALL for w in words) and \
         words[0] in caps and not text[start:end].rstrip(" ,").endswith(("!", "?"))
+
+
+# what joins the items of a list of titles: '"Apollo 13," and "Austin Powers"'
+_LIST_LINK = re.compile(r"""["”»'’]{1,2}\s*(?:,\s*)?(?:(?:and|or)\s+)?["“„«'‘`]{1,2}$""")
+
+
+def after_a_title(text: str, start: int) -> bool:
+    """Whether a quotation opening at ``start`` follows another in the same list ('roles in
+    "Apollo 13," "Parks and Recreation" and "Guardians of the Galaxy"') that reads as a title:
+    the items of a list of titles are titles."""
+    para = paragraph_start(text, start)
+    link = _LIST_LINK.search(text, max(para, start - 12), start)
+    if link is None:
+        return False
+    close = link.start()
+    while close > para and text[close - 1] in "\"”»'’":
+        close -= 1
+    opened = max(text.rfind(c, para, close) for c in "\"“„«")
+    return opened >= para and looks_like_title(text, opened + 1, close)

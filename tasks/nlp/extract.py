@@ -11,7 +11,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -27,7 +26,7 @@ from tasks.nlp.names import (
 )
 from tasks.nlp.quotes import EXTRACTOR_VERSION, Mention, extract_quotes, quote_text
 from tasks.nlp.quotes.marks import paragraph_span
-from tasks.nlp.quotes.parse import sentences
+from tasks.nlp.quotes.parse import TokenArrays, sentences, token_arrays
 
 MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts fail with a reason instead
 
@@ -173,13 +172,13 @@ class Extracted:
     model: str | None = None  # the pipeline that read the article (None: no pipeline for it)
 
 
-def entity_spans(doc: Doc) -> list[tuple[int, int, str]]:
+def entity_spans(doc: Doc, arrays: TokenArrays | None = None) -> list[tuple[int, int, str]]:
     """(first token, end token, label) of each entity, as ``doc.ents`` gives them, read from the
     Doc's IOB and type arrays: doc.ents builds a Span, and Tokens, for every entity."""
     if not len(doc):
         return []
-    arr = doc.to_array([ENT_IOB, ENT_TYPE])
-    iob, kind = arr[:, 0], arr[:, 1]
+    arrays = token_arrays(doc) if arrays is None else arrays
+    iob, kind = arrays.ent_iob, arrays.ent_type
     begins = np.flatnonzero((iob == 3) & (kind != 0))  # B with a label (spaCy's own test)
     if not len(begins):
         return []
@@ -198,13 +197,15 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     spares rebuilding it from the tokens (Doc.text makes a Token object for every word)."""
     if text is None or not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
         text = doc.text  # Doc.text is rebuilt from the tokens on every access
-    sents = sentences(doc)  # once: each doc.sents walks the whole Doc
+    arrays = token_arrays(doc)  # one Doc.to_array call for every pass
+    sents = sentences(doc, arrays)  # once: each doc.sents walks the whole Doc
     sent_starts = [s.start for s in sents]
     # character offsets from the token arrays: a Span's start_char, end_char and text each
     # build Token objects
-    offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-    ents = place_run_on(text, [piece for a, b, label in entity_spans(doc) for piece in line_pieces(
-        text, a, b, offsets, LABELS.get(label, label))], offsets)  # PER: PERSON
+    offsets = np.stack([arrays.idx, arrays.length], axis=1).tolist()
+    pieces = [piece for a, b, label in entity_spans(doc, arrays)
+              for piece in line_pieces(text, a, b, offsets, LABELS.get(label, label))]
+    ents = place_run_on(text, pieces, offsets)  # (LABELS: PER -> PERSON)
     lines: dict[tuple[int, int], bool] = {}  # a paragraph -> written in title case (a headline)
 
     def in_headline(a: int) -> bool:
@@ -238,7 +239,8 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     if not quotes:
         return Extracted(entities, rows)
     guessed: list[bool] = []  # a gender our resolver inferred, per row (add_name_genders)
-    for qi, q in enumerate(extract_quotes(doc, mentions, text, sents, names=gender_from_names)):
+    for qi, q in enumerate(extract_quotes(doc, mentions, text, sents, names=gender_from_names,
+                                          arrays=arrays)):
         guessed.append(q.evidence.gender_inferred)
         rows.append(
             {

@@ -209,11 +209,13 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]],
             names.append(name)
     out: list[tuple[str, str]] = []
     seen: dict[tuple[str, str], str] = {}  # an article names the same few things many times
+    split = {key: [(c, _tokens(c)) for c in names] for key, names in by_label.items()}
     for name, lab in cleaned:
         key = "PERSON" if lab in PERSON_LABELS else lab
         full = seen.get((name, key))
         if full is None:
-            full = seen[name, key] = _fullest(name, by_label.get(key, []), person=key == "PERSON")
+            full = seen[name, key] = _fullest_of(name, split.get(key, []),
+                                                 person=key == "PERSON")
         out.append((full, lab))
     return out
 
@@ -413,6 +415,12 @@ def fullest_name(name: str, candidates: Iterable[str]) -> str:
 
 
 def _fullest(name: str, candidates: Iterable[str], person: bool) -> str:
+    return _fullest_of(name, [(c, _tokens(c)) for c in candidates], person)
+
+
+def _fullest_of(name: str, candidates: Sequence[tuple[str, tuple[str, ...]]], person: bool
+                ) -> str:
+    """_fullest over candidates given with their words (resolve_mentions splits each once)."""
     toks = _tokens(name)
     if not toks:
         return name
@@ -420,8 +428,9 @@ def _fullest(name: str, candidates: Iterable[str], person: bool) -> str:
     best, best_len = name, n
     body, body_len = name, n  # a body's name holding the words: taken only if no person's is
     first: str | None = None  # the first name of the first person the words name
-    for cand in candidates:
-        ct = _tokens(cand)
+    for cand, ct in candidates:
+        if len(ct) <= n:
+            continue  # (a generation suffix only ever shortens a longer name to len > 2)
         if person:
             while len(ct) > 2 and ct[-1].rstrip(".") in GENERATIONS:
                 ct = ct[:-1]  # 'Joe D. Tackitt Jr.' is the Tackitt of the article

@@ -106,8 +106,16 @@ class Cast(CastQueries):
         spans = sorted(q.speaker_span for q in quotes if q.speaker_span is not None)
         speaking = {m.start for m in mentions if within(m.start, m.end, spans)}
         cues = {q.cue_span[0]: q.cue_span[1] for q in quotes if q.cue_span is not None}
-        named = [(m, n) for m in mentions if (n := self._personal_name(m, m.start in speaking))
-                 and not m.names_a_body(idx.text)]
+        # (an article names the same few people and bodies many times: each name read once)
+        personal: dict[tuple[str, str, bool], str | None] = {}
+        named: list[tuple[Mention, str]] = []
+        for m in mentions:
+            key = (m.canonical, m.label, m.start in speaking)
+            if key not in personal:
+                personal[key] = self._personal_name(m, key[2])
+            n = personal[key]
+            if n and not m.names_a_body(idx.text):
+                named.append((m, n))
         # 'Said Okafor: "..."': the NER took the cue into the name
         named = [(m, idx.text[cues[m.start] : m.end].strip() or n) if m.start in cues else (m, n)
                  for m, n in named]

@@ -6,8 +6,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from dataclasses import dataclass
 
 import numpy as np
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH, LOWER, SENT_START
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
 from spacy.tokens import Doc, Span, Token
 
@@ -28,14 +30,37 @@ from tasks.nlp.quotes.thresholds import MIN_CLAUSE_TOKENS, MIN_CONTENT_WORDS
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
-def sentences(doc: Doc) -> list[Span]:
+# the token attributes the rules read as arrays, in this order (TokenArrays)
+ARRAY_ATTRS = [IDX, LENGTH, LOWER, SENT_START, ENT_IOB, ENT_TYPE]
+
+
+@dataclass(frozen=True)
+class TokenArrays:
+    """A Doc's token attributes the rules read, from one Doc.to_array call: each call costs
+    15-30 µs whatever it reads, about as much as the rest of a short article's entity pass."""
+
+    idx: np.ndarray  # each token's first character
+    length: np.ndarray  # its length in characters
+    lower: np.ndarray  # its lower-case form's string-store hash
+    sent_start: np.ndarray  # 1 where a sentence starts (spaCy's SENT_START, as uint64)
+    ent_iob: np.ndarray
+    ent_type: np.ndarray
+
+
+def token_arrays(doc: Doc) -> TokenArrays:
+    """The Doc's TokenArrays (extract_doc reads them once and hands them to the passes)."""
+    arr = doc.to_array(ARRAY_ATTRS) if len(doc) else np.zeros((0, len(ARRAY_ATTRS)), np.uint64)
+    return TokenArrays(*(arr[:, k] for k in range(len(ARRAY_ATTRS))))
+
+
+def sentences(doc: Doc, arrays: TokenArrays | None = None) -> list[Span]:
     """doc.sents as a list, read from the sentence-start array: doc.sents makes a Token object
     for every word of the article to find the same starts."""
     n = len(doc)
     if not n:
         return []
-    flags = doc.to_array("SENT_START").tolist()
-    starts = [0] + [i for i in range(1, n) if flags[i] == 1]
+    flags = arrays.sent_start if arrays is not None else doc.to_array("SENT_START")
+    starts = [0, *(np.flatnonzero(flags[1:] == 1) + 1).tolist()]
     return [doc[a:b] for a, b in zip(starts, [*starts[1:], n], strict=True)]
 
 
@@ -55,18 +80,19 @@ class Index:
     """Character -> token lookups and quote-interior tests for one Doc."""
 
     def __init__(self, doc: Doc, text: str, mark_spans: list[list[tuple[int, int]]],
-                 sents: list[Span] | None = None):
+                 sents: list[Span] | None = None, arrays: TokenArrays | None = None):
         self.doc = doc
         self.text = text  # doc.text, read once: Doc.text joins every token on each access
+        arrays = token_arrays(doc) if arrays is None else arrays
         # token offsets from the Doc's array: a Token object per word costs more than the lookup
-        self.starts: list[int] = doc.to_array("IDX").tolist() if len(doc) else []
+        self.starts: list[int] = arrays.idx.tolist()
         # each token's lower-case form as a string-store hash: passes that look for a few words
         # find them here without building a Token for every word of the article
-        self._lower = doc.to_array("LOWER") if len(doc) else np.zeros(0, dtype=np.uint64)
+        self._lower = arrays.lower
         self.lower_hashes: list[int] = self._lower.tolist()
         self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
         # once: each doc.sents walks the whole Doc (the caller may have them already)
-        self.sents: list[Span] = sentences(doc) if sents is None else sents
+        self.sents: list[Span] = sentences(doc, arrays) if sents is None else sents
         self._sent_starts = [s.start for s in self.sents]
         # Token.is_sent_start scans the whole Doc on every call; look starts up here instead
         self.sent_start_set = frozenset(self._sent_starts)

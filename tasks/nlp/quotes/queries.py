@@ -22,6 +22,10 @@ from tasks.nlp.quotes.thresholds import (
 )
 
 
+def _char(e: Event) -> int:
+    return e.char
+
+
 class CastQueries:
     """Read-only questions over a built cast."""
 
@@ -38,7 +42,7 @@ class CastQueries:
         last mentioned (of two equal weights, the later mention is nearer the reader's mind)."""
         sent = self.idx.sent_of(self.idx.token_at(char))
         out: dict[str, tuple[float, int]] = {}
-        stop = bisect.bisect_left([e.char for e in self.events], char)
+        stop = bisect.bisect_left(self.events, char, key=_char)
         for e in self.events[:stop]:
             w = out.get(e.person.name, (0.0, 0))[0] + e.weight * DECAY ** (sent - e.sent)
             out[e.person.name] = (w, e.char)

@@ -12,12 +12,12 @@ speak for the speaker before, quotes with no cue of their own continue the speak
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -48,7 +48,7 @@ from tasks.nlp.quotes.marks import (
 )
 from tasks.nlp.quotes.mixed import after_cue, around_attribution, mixed_clause
 from tasks.nlp.quotes.model import Mention, Quote
-from tasks.nlp.quotes.parse import Index, capitalised, own_clause
+from tasks.nlp.quotes.parse import Index, TokenArrays, capitalised, own_clause
 from tasks.nlp.quotes.people import is_role_noun
 from tasks.nlp.quotes.speakers import (
     attribute,
@@ -276,7 +276,8 @@ def written_as_a_brand(word: str) -> bool:
     return False
 
 
-def missed_surnames(doc: Doc, mentions: list[Mention], text: str) -> list[Mention]:
+def missed_surnames(doc: Doc, mentions: list[Mention], text: str,
+                    starts: list[int] | None = None) -> list[Mention]:
     """A person's surname written alone that the NER tagged as nothing, or as an organisation
     it tags nowhere else: a mention of the one full name of the article ending in it
     ('Republican Troy Balderson ... Democrat Danny O'Connor', then 'Balderson and Republicans
@@ -301,10 +302,11 @@ def missed_surnames(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
             sole[text[m.start : m.end]] = m.canonical
     if not sole:
         return mentions
-    starts = doc.to_array("IDX")  # (the surnames' few tokens looked up, not every token made)
+    # (the surnames' few tokens looked up, not every token made; ``starts``: Index.starts)
+    offsets = doc.to_array("IDX").tolist() if starts is None else starts
 
     def token(char: int) -> Token | None:
-        return token_starting_at(doc, starts, char)
+        return token_starting_at(doc, offsets, char)
 
     out = []
     for m in mentions:
@@ -332,7 +334,8 @@ def missed_surnames(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
 INITIALS = re.compile(r"\b[A-Z]{3,6}\b")
 
 
-def missed_initials(doc: Doc, mentions: list[Mention], text: str) -> list[Mention]:
+def missed_initials(doc: Doc, mentions: list[Mention], text: str,
+                    starts: list[int] | None = None) -> list[Mention]:
     """An organisation's initials where the NER tagged nothing, though it tags the same
     initials as an organisation elsewhere in the article, or tags the organisation whose name
     they are the initials of: 'EDC declined to answer ... "...," it said in a statement', with
@@ -345,7 +348,8 @@ def missed_initials(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
     known.update((text[m.start : m.end], m.canonical) for m in orgs)
     if not known:
         return []
-    starts = doc.to_array("IDX")
+    if starts is None:
+        starts = doc.to_array("IDX").tolist()
     out: list[Mention] = []
     for found in INITIALS.finditer(text):
         word = found.group(0)
@@ -357,10 +361,10 @@ def missed_initials(doc: Doc, mentions: list[Mention], text: str) -> list[Mentio
     return out
 
 
-def token_starting_at(doc: Doc, starts: Any, char: int) -> Token | None:
-    """The token that starts at character ``char`` (``starts``: the Doc's IDX array), or None:
-    a few tokens looked up without a Token made for every word."""
-    t = doc[max(0, int(starts.searchsorted(char, side="right")) - 1)]
+def token_starting_at(doc: Doc, starts: list[int], char: int) -> Token | None:
+    """The token that starts at character ``char`` (``starts``: each token's first character),
+    or None: a few tokens looked up without a Token made for every word."""
+    t = doc[max(0, bisect.bisect_right(starts, char) - 1)]
     return t if t.idx == char else None
 
 
@@ -712,16 +716,18 @@ def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
 
 
 def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
-                   sents: list[Span] | None = None, names: bool = True) -> list[Quote]:
+                   sents: list[Span] | None = None, names: bool = True,
+                   arrays: TokenArrays | None = None) -> list[Quote]:
     """All attributions in a parsed article, in text order (pass doc.text and list(doc.sents)
     if already computed: both walk the whole Doc). ``names``: first names' gender may keep a
     he or she from a person (the gender_from_names setting)."""
     text = doc.text if text is None else text
     marks = quote_mark_spans(text)
-    idx = Index(doc, text, marks, sents)
+    idx = Index(doc, text, marks, sents, arrays)
     neuter = called_it(doc, mentions, idx)
-    mentions = sorted((not_a_person(m, text, neuter) for m in missed_surnames(doc, mentions, text)
-                       + missed_initials(doc, mentions, text)
+    mentions = sorted((not_a_person(m, text, neuter)
+                       for m in missed_surnames(doc, mentions, text, idx.starts)
+                       + missed_initials(doc, mentions, text, idx.starts)
                        if not in_credit_line(m, text) and not handle(m, text)),
                       key=lambda m: m.start)
     a = Reading(doc, text, idx, mentions, [m.start for m in mentions], names=names)

@@ -209,6 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--parse-cache", type=Path, default=None, metavar="DIR",
                     help="keep the gold texts' parses here and reuse them (for rule work: a "
                          "change is then scored in seconds)")
+    ev.add_argument("--half", choices=["a", "b"], default=None,
+                    help="score only one half of the articles, split by a hash of doc_id: "
+                         "read half a's errors, check a change on half b")
 
     ex = sub.add_parser("export", help="the live rows as plain Parquet (one file per table) "
                         "that Polars, Spark or any engine reads")

@@ -118,7 +118,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not args.gold.is_file():
         raise UsageError(f"no gold file {args.gold}")
     return run_eval(args.gold, args.types, args.core_only, args.pred_out, settings.nlp.model,
-                    tuple(settings.nlp.disable), args.json, cache=args.parse_cache)
+                    tuple(settings.nlp.disable), args.json, cache=args.parse_cache,
+                    half=args.half)
 
 
 def _raw_folders(settings: Settings) -> list[Path]:

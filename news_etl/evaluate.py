@@ -21,6 +21,7 @@ so a speech-only gold such as the Gender Gap Tracker's is scored with the defaul
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -241,10 +242,23 @@ def report(res: dict[str, Any], types: str) -> str:
     return "\n".join(lines)
 
 
+HALVES = ("a", "b")
+
+
+def half_of(doc_id: str) -> str:
+    """Which half of a gold set an article falls in ('a': its doc_id's SHA-1 is even), fixed
+    by the id alone: read one half's errors to find a class, then check the change on the
+    other, whose articles nobody read (PolNeAR train: 424 and 416 articles)."""
+    return HALVES[int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest(), 16) % 2]
+
+
 def run_eval(gold_path: Path, types: str, core_only: bool, pred_out: Path | None, model: str,
-             disable: tuple[str, ...], as_json: bool = False, cache: Path | None = None) -> int:
+             disable: tuple[str, ...], as_json: bool = False, cache: Path | None = None,
+             half: str | None = None) -> int:
     gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
+    if half is not None:
+        gold = [doc for doc in gold if half_of(doc["doc_id"]) == half]
     pred = predictions_for(predict(gold, model, disable, cache=cache), set(types.split(",")))
     if pred_out:
         with pred_out.open("w", encoding="utf-8") as f:

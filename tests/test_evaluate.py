@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from news_etl.evaluate import name_key, score
+from news_etl import evaluate
+from news_etl.evaluate import half_of, name_key, run_eval, score
 from tests.conftest import SHARED
 from tests.helpers import CLI
 
@@ -68,6 +69,25 @@ def test_score_on_hand_made_predictions():
 def test_name_key():
     assert name_key("The Kremlin's") == name_key("kremlin") == "kremlin"
     assert name_key("Xi Jinping") == "xi jinping"
+
+
+def test_the_halves_split_a_gold_set_by_its_ids_and_eval_scores_one(tmp_path, monkeypatch,
+                                                                    capsys):
+    ids = [f"outlet_2016-{k:03d}_story" for k in range(200)]
+    halves = {i: half_of(i) for i in ids}
+    assert {half_of(i) for i in ids} == {"a", "b"}  # both halves, every id in exactly one
+    assert all(half_of(i) == h for i, h in halves.items())  # by the id alone: the same each time
+    assert 70 <= sum(h == "a" for h in halves.values()) <= 130
+    gold = tmp_path / "gold.jsonl"
+    docs = [{**GOLD[0], "doc_id": i} for i in ids[:12]]
+    gold.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    # no model: every article predicted empty, so the figures count the half's gold alone
+    monkeypatch.setattr(evaluate, "predict", lambda docs, *a, **k: {d["doc_id"]: [] for d in docs})
+    per_doc = len([a for a in GOLD[0]["attributions"] if a["quote_type"] in ("direct", "mixed")])
+    for half in ("a", "b"):
+        run_eval(gold, "direct,mixed", False, None, "none", (), as_json=True, half=half)
+        got = json.loads(capsys.readouterr().out)
+        assert got["gold"] == per_doc * sum(half_of(i) == half for i in ids[:12])
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score_quotes.py").exists(),

@@ -730,6 +730,47 @@ def test_the_one_asked_or_told_in_the_passive_is_not_the_speaker(parse):
     assert _said(parse, text)[-1] == ("telling", "Brennan")
 
 
+def _parsed(words: list[str], heads: list[int], deps: list[str]):
+    """A Doc with the parse given (the shapes the model gives some real sentences)."""
+    import spacy
+    from spacy.tokens import Doc
+
+    return Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps)
+
+
+def test_an_active_telling_keeps_its_teller_whatever_the_parse_calls_it():
+    from tasks.nlp.quotes.speakers import addressed
+
+    # 'He warned ..., and once told analysts that he would leave': the parser makes 'told' an
+    # adverbial clause without a subject; its object is the one told, so it is active
+    doc = _parsed("He warned , and once told analysts that he would leave .".split(),
+                  [1, 1, 1, 1, 5, 1, 5, 10, 10, 10, 5, 1],
+                  ["nsubj", "ROOT", "punct", "cc", "advmod", "advcl", "dobj", "mark", "nsubj",
+                   "aux", "ccomp", "punct"])
+    assert not addressed(doc[0], doc[5], doc[8].idx)
+    # 'Asked a question, he said no': the object of the passive is a thing; the one asked is he
+    doc = _parsed("Asked a question , he said no .".split(), [5, 2, 0, 5, 5, 5, 5, 5],
+                  ["advcl", "det", "dobj", "punct", "nsubj", "ROOT", "dobj", "punct"])
+    assert addressed(doc[4], doc[0], doc[1].idx)
+
+
+def test_a_document_issued_by_this_or_that_has_no_issuer_named():
+    from tasks.nlp.quotes.parse import subject
+
+    # 'This was followed by a developer issuing a release saying ...': 'this' points back at
+    # something said, it issues nothing
+    words = "This was followed by a developer issuing a release saying the pier would reopen ."
+    doc = _parsed(words.split(), [2, 2, 2, 2, 5, 3, 2, 8, 6, 8, 11, 13, 13, 9, 2],
+                  ["nsubjpass", "auxpass", "ROOT", "agent", "det", "pobj", "advcl", "det",
+                   "dobj", "acl", "det", "nsubj", "aux", "ccomp", "punct"])
+    assert subject(doc[9]) is None
+    doc = _parsed("Ilves issued a release saying the pier would reopen .".split(),
+                  [1, 1, 3, 1, 3, 6, 8, 8, 4, 1],
+                  ["nsubj", "ROOT", "det", "dobj", "acl", "det", "nsubj", "aux", "ccomp",
+                   "punct"])
+    assert subject(doc[4]).text == "Ilves"
+
+
 def test_a_statement_saying_speaks_for_whoever_issued_it(parse):
     # a participle of saying on a document ('a statement saying', 'a statement calling')
     # reports for the subject of the verb that issued or wrote the document

@@ -252,7 +252,8 @@ def _parsed_subject(verb: Token) -> Token | None:
         # 'Black Lives Matter issued a statement saying ...', 'the union sent a letter calling
         # the offer ...': the document speaks for whoever issued it
         issuer = document_verb(verb.head)
-        return _parsed_subject(issuer) if issuer is not None else None
+        by = _parsed_subject(issuer) if issuer is not None else None
+        return by if by is not None and by.lower_ not in DEMONSTRATIVES else None
     if verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head.i != verb.i:
         return _parsed_subject(verb.head)  # 'seemed to be ready to riff ..., telling the crowd'
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i \
@@ -288,6 +289,9 @@ def _object_controller(verb: Token) -> Token | None:
     return None
 
 
+# words that point at something said before, never at who issued a document ('This was followed
+# by a financier issuing a press release saying ...')
+DEMONSTRATIVES = frozenset("this that these those there which what".split())
 # verbs besides ISSUING_VERBS whose subject wrote the document they take ('wrote a letter')
 WRITING_VERBS = frozenset("write writes wrote written writing file files filed filing".split())
 

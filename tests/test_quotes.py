@@ -493,6 +493,17 @@ def test_titles_after_with_and_in_a_list_of_titles_are_not_quotes(parse):
         ("indirect", ["the theatre would close"])]
 
 
+def test_quoted_words_in_the_source_of_according_to_are_its_name_not_its_words(parse):
+    text = ("According to the council's \"green streets\" report, most of the town's trees were "
+            "planted before 1950.")
+    assert [(q[0], q[1], q[2]) for q in quotes_of(parse, text)] == [
+        ("indirect", ["most of the town's trees were planted before 1950"], "according to")]
+    # quoted words in what the source says stay a mixed quote of it
+    text = "According to Ilves, the pier is \"beyond repair\" after the storm."
+    [q] = quotes_of(parse, text)
+    assert q[0] == "mixed" and q[1] == ['the pier is "beyond repair" after the storm']
+
+
 def test_colon_and_verb_lexicon_beyond_said(parse):
     text = ('The crowd applauded.\n\nHannity interjected: "So you are saying there will be some '
             'flexibility?"')

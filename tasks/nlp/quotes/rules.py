@@ -48,7 +48,7 @@ from tasks.nlp.quotes.marks import (
 )
 from tasks.nlp.quotes.mixed import after_cue, around_attribution, mixed_clause
 from tasks.nlp.quotes.model import Mention, Quote
-from tasks.nlp.quotes.parse import Index, TokenArrays, capitalised, own_clause
+from tasks.nlp.quotes.parse import Index, TokenArrays, according_to, capitalised, own_clause
 from tasks.nlp.quotes.people import is_role_noun
 from tasks.nlp.quotes.speakers import (
     attribute,
@@ -523,12 +523,25 @@ def fragment_of_mixed(c: Candidate, a: Reading) -> Outcome:
     return a.extend(earlier, c.end)
 
 
+def in_the_source(cue: Token, start: int, end: int) -> bool:
+    """Whether quoted words stand inside the source an 'according to' names ('According to her
+    "clawback" plan, firms must repay ...'): a name or a label of the source, not what it says
+    (the sentence's rest is the attribution, indirect.according_to_content)."""
+    source = according_to(cue)
+    if source is None:
+        return False
+    # (up to the source's own noun: the parser may hang the rest of the sentence on it)
+    return source.left_edge.idx <= start and end <= source.idx + len(source.text)
+
+
 def attributed(c: Candidate, a: Reading) -> Outcome:
     """A span with a cue: direct speech, or a mixed quote of the clause around it when the
     clause is longer or the cue characterises or names. A judging verb cues only the fragment it
     governs, and a programme's title is not words ('said on WKRT's "Morning Line"')."""
     cue, q = c.cue, c.q
     assert cue is not None
+    if in_the_source(cue, c.start, c.end):
+        return Outcome.DROPPED  # 'According to her "clawback" plan, ...': the source's name
     attribute(q, cue, c.subj, a.mentions, a.starts, a.idx, a.quotes)
     clause = mixed_clause(cue, c.start, c.end, a.idx) or after_cue(cue, c.start, c.end, a.idx)
     characterises = cue.lower_ in CHARACTERISE_VERBS

@@ -282,11 +282,17 @@ def _object_controller(verb: Token) -> Token | None:
     for obj in head.children:
         if obj.dep_ != "dobj" or not head.i < obj.i < verb.i:
             continue
-        word = obj.lower_
-        if obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or word in OBJECT_PRONOUNS or \
-                is_role_noun(word) or word.endswith("s") and is_role_noun(word[:-1]):
+        if is_someone(obj):
             return obj
     return None
+
+
+def is_someone(tok: Token) -> bool:
+    """Whether a noun names a person or people: a name, a personal pronoun, a role ('voters',
+    'the manufacturer' as the NER's organisation)."""
+    word = tok.lower_
+    return tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or word in OBJECT_PRONOUNS or \
+        is_role_noun(word) or word.endswith("s") and is_role_noun(word[:-1])
 
 
 # words that point at something said before, never at who issued a document ('This was followed

@@ -28,8 +28,8 @@ from tasks.nlp.quotes.lexicons import (
 )
 from tasks.nlp.quotes.marks import opens_paragraph, paragraph_span, previous_paragraph
 from tasks.nlp.quotes.model import Mention, Quote
-from tasks.nlp.quotes.parse import OBJECT_PRONOUNS, SUBJECT_DEPS, Index, capitalised, subject
-from tasks.nlp.quotes.people import is_credit, is_role_noun
+from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised, is_someone, subject
+from tasks.nlp.quotes.people import is_credit
 from tasks.nlp.quotes.thresholds import CONTINUATION_CHARS, DESCRIPTION_WORDS, SUBJECT_WINDOW
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})  # labels a speaker's name may carry
@@ -464,15 +464,8 @@ def addressed(subj: Token, cue: Token, start: int) -> bool:
     edge = cue.right_edge
     return cue.dep_ == "advcl" and subj.head.i != cue.i and not cue.lower_.endswith("ing") and \
         not any(c.dep_ in ("aux", "nsubj", "nsubjpass") or
-                c.dep_ in ("dobj", "dative") and names_someone(c) for c in cue.children) \
+                c.dep_ in ("dobj", "dative") and is_someone(c) for c in cue.children) \
         and start < edge.idx + len(edge.text)
-
-
-def names_someone(tok: Token) -> bool:
-    """Whether a noun names a person or people: a name, a personal pronoun, a role ('analysts')."""
-    word = tok.lower_
-    return tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or word in OBJECT_PRONOUNS or \
-        is_role_noun(word) or word.endswith("s") and is_role_noun(word[:-1])
 
 
 def passive_agent(verb: Token, idx: Index) -> Token | None:

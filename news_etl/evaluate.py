@@ -29,6 +29,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from tasks.core.errors import UsageError
+
 TRIM = frozenset(" \t\r\n\"“”‘’'«».,;:")
 Frags = list[list[int]]
 
@@ -258,7 +260,11 @@ def run_eval(gold_path: Path, types: str, core_only: bool, pred_out: Path | None
     gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
     if half is not None:
+        total = len(gold)
         gold = [doc for doc in gold if half_of(doc["doc_id"]) == half]
+        if not gold:
+            raise UsageError(f"none of the {total} articles of {gold_path} falls in half {half}: "
+                             f"score the other half, or the whole set without --half")
     pred = predictions_for(predict(gold, model, disable, cache=cache), set(types.split(",")))
     if pred_out:
         with pred_out.open("w", encoding="utf-8") as f:

@@ -10,6 +10,7 @@ import pytest
 
 from news_etl import evaluate
 from news_etl.evaluate import half_of, name_key, run_eval, score
+from tasks.core.errors import UsageError
 from tests.conftest import SHARED
 from tests.helpers import CLI
 
@@ -88,6 +89,12 @@ def test_the_halves_split_a_gold_set_by_its_ids_and_eval_scores_one(tmp_path, mo
         run_eval(gold, "direct,mixed", False, None, "none", (), as_json=True, half=half)
         got = json.loads(capsys.readouterr().out)
         assert got["gold"] == per_doc * sum(half_of(i) == half for i in ids[:12])
+    # a half with no article of the set is said so, not scored as zeros
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps({**GOLD[0], "doc_id": ids[0]}) + "\n", encoding="utf-8")
+    other = "b" if half_of(ids[0]) == "a" else "a"
+    with pytest.raises(UsageError, match=f"falls in half {other}"):
+        run_eval(one, "direct,mixed", False, None, "none", (), half=other)
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score_quotes.py").exists(),

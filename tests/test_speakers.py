@@ -730,6 +730,12 @@ def test_the_one_asked_or_told_in_the_passive_is_not_the_speaker(parse):
     assert _said(parse, text)[-1] == ("telling", "Brennan")
 
 
+def _cued(parse, text: str) -> list[tuple]:
+    """(cue, speaker as written, quote type) per quote."""
+    return [(q["cue"], q["speaker_text"], q["quote_type"])
+            for q in extract_doc(parse(text), "c").quotes]
+
+
 def _parsed(words: list[str], heads: list[int], deps: list[str]):
     """A Doc with the parse given (the shapes the model gives some real sentences)."""
     import spacy
@@ -774,19 +780,15 @@ def test_a_document_issued_by_this_or_that_has_no_issuer_named():
 def test_a_statement_saying_speaks_for_whoever_issued_it(parse):
     # a participle of saying on a document ('a statement saying', 'a statement calling')
     # reports for the subject of the verb that issued or wrote the document
-    def quotes(text):
-        return [(q["cue"], q["speaker_text"], q["quote_type"])
-                for q in extract_doc(parse(text), "d").quotes]
-
     text = ("The Harbour Trust issued a statement saying the sale would \"put two hundred jobs "
             "at risk\" in the town.")
-    assert quotes(text) == [("saying", "The Harbour Trust", "mixed")]
+    assert _cued(parse, text) == [("saying", "The Harbour Trust", "mixed")]
     text = ("Councillor Ada Brennan's office put out a statement saying the vote had been "
             "\"rushed through without a proper debate.\"")
-    assert quotes(text) == [("saying", "Councillor Ada Brennan's office", "mixed")]
+    assert _cued(parse, text) == [("saying", "Councillor Ada Brennan's office", "mixed")]
     text = ("The Calder Valley Tenants Union released a statement calling the eviction notices "
             "\"a disgrace to the city.\"")
-    assert quotes(text) == [("calling", "The Calder Valley Tenants Union", "mixed")]
+    assert _cued(parse, text) == [("calling", "The Calder Valley Tenants Union", "mixed")]
     # a participle after a comma is the subject's own, whatever noun comes before it
     text = ("Councillor Ada Brennan mocked the complaint on Monday, saying that anyone who "
             "read it \"would laugh out loud.\"")
@@ -798,10 +800,8 @@ def test_a_contrasting_clause_with_its_own_speaker_is_a_second_attribution(parse
     # has a subject of its own: what it reports is that subject's, not the first speaker's
     text = ("The chief engineer suggested that the bridge could stay open, whereas the "
             "inspector said that the cracks were \"far worse than anyone admitted\" last spring.")
-    got = [(q["cue"], q["speaker_text"], q["quote_type"])
-           for q in extract_doc(parse(text), "c").quotes]
-    assert got == [("suggested", "The chief engineer", "indirect"),
-                   ("said", "the inspector", "mixed")]
+    assert _cued(parse, text) == [("suggested", "The chief engineer", "indirect"),
+                                  ("said", "the inspector", "mixed")]
 
 
 def _speakers(parse, text: str) -> list[tuple]:

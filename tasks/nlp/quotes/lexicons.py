@@ -288,6 +288,9 @@ FINDING_NOUNS = word_set("""
 TITLE_WORKS = word_set("""book show program programme film movie song album series episode
     column documentary novel memoir play report essay article story poem""")
 TITLE_CONTEXT = TITLE_WORKS | word_set("on of in with broadcast titled entitled")
+# Words that point at something said or named before, never at someone who speaks or issues a
+# document ('This was followed by a financier issuing a press release saying ...').
+DEMONSTRATIVES = word_set("this that these those there which what")
 # Verbs that put a document out ('the DNC issued a statement'): its words are then the issuer's.
 ISSUING_VERBS = verb_forms("""issue issues issued | release releases released
     | publish publishes published | post posts posted | send sends sent""")

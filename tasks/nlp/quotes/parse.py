@@ -18,6 +18,7 @@ from tasks.nlp.quotes.lexicons import (
     ADDRESS_VERB_PREFIXES,
     CHARACTERISE_VERBS,
     CIRCUMSTANCE_PREPS,
+    DEMONSTRATIVES,
     DOCUMENT_NOUNS,
     ISSUING_VERBS,
     LISTENER_VERB_PREFIXES,
@@ -295,9 +296,6 @@ def is_someone(tok: Token) -> bool:
         is_role_noun(word) or word.endswith("s") and is_role_noun(word[:-1])
 
 
-# words that point at something said before, never at who issued a document ('This was followed
-# by a financier issuing a press release saying ...')
-DEMONSTRATIVES = frozenset("this that these those there which what".split())
 # verbs besides ISSUING_VERBS whose subject wrote the document they take ('wrote a letter')
 WRITING_VERBS = frozenset("write writes wrote written writing file files filed filing".split())
 

@@ -28,6 +28,7 @@ from tasks.nlp.quotes.cues import colon_attribution, find_cue, within_clause
 from tasks.nlp.quotes.indirect import indirect_quotes
 from tasks.nlp.quotes.lexicons import (
     CHARACTERISE_VERBS,
+    DEMONSTRATIVES,
     DOCUMENT_NOUNS,
     ISSUING_VERBS,
     NAMING_VERBS,
@@ -584,7 +585,7 @@ def with_indirect_speech(quotes: list[Quote], a: Reading) -> list[Quote]:
 
 
 EMBEDDING_SUBJECT_DEPS = ("nsubj",)
-NOT_SPEAKERS = frozenset("it this that these those there which what who".split())
+NOT_SPEAKERS = DEMONSTRATIVES | {"it", "who"}
 
 
 def embedding_subjects(quotes: list[Quote], a: Reading) -> list[Quote]:

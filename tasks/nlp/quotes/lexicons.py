@@ -294,6 +294,8 @@ DEMONSTRATIVES = word_set("this that these those there which what")
 # Verbs that put a document out ('the DNC issued a statement'): its words are then the issuer's.
 ISSUING_VERBS = verb_forms("""issue issues issued | release releases released
     | publish publishes published | post posts posted | send sends sent""")
+# Verbs whose subject wrote the document they take ('wrote a letter', 'filed a complaint').
+WRITING_VERBS = verb_forms("write writes wrote written | file files filed")
 TITLE_SMALL = word_set("a an the and of on in at to for with from by or nor but vs")
 ACCORDING_TO = "according to"
 # Words that may open a speaker's noun phrase written between a quote and its cue.

@@ -24,6 +24,7 @@ from tasks.nlp.quotes.lexicons import (
     LISTENER_VERB_PREFIXES,
     NAMING_VERBS,
     REPORTING_VERBS,
+    WRITING_VERBS,
 )
 from tasks.nlp.quotes.people import is_role_noun
 from tasks.nlp.quotes.thresholds import MIN_CLAUSE_TOKENS, MIN_CONTENT_WORDS
@@ -296,8 +297,6 @@ def is_someone(tok: Token) -> bool:
         is_role_noun(word) or word.endswith("s") and is_role_noun(word[:-1])
 
 
-# verbs besides ISSUING_VERBS whose subject wrote the document they take ('wrote a letter')
-WRITING_VERBS = frozenset("write writes wrote written writing file files filed filing".split())
 
 
 def document_verb(noun: Token) -> Token | None:

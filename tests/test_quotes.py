@@ -493,6 +493,42 @@ def test_titles_after_with_and_in_a_list_of_titles_are_not_quotes(parse):
         ("indirect", ["the theatre would close"])]
 
 
+def test_a_title_before_the_noun_of_its_work_is_not_a_quote(parse):
+    # 'his "Harbour Hour" radio programme' names the programme, as 'the programme "..."' does:
+    # the quote is the words before it, and a relative clause after it reports its own clause
+    text = ("By Sunday the pastor was taking calls from listeners to his \"Keepin' It Real\" "
+            "radio program who said they had doubts about the plan.")
+    assert [(q[0], q[1]) for q in quotes_of(parse, text)] == [
+        ("indirect", ["they had doubts about the plan"])]
+    text = ("\"The council is captive of the developers,\" Mayor Tom Ilves said on the "
+            "\"Harbour Hour\" radio show.")
+    assert [(q[0], q[1], q[4]) for q in quotes_of(parse, text)] == [
+        ("direct", ["The council is captive of the developers,"], "Tom Ilves")]
+    # an article without a comma makes the noun the verb's object, not a work the title names
+    text = "Ilves chose to label as \"Used News\" a story borrowed from another paper."
+    assert [(q[0], q[2]) for q in quotes_of(parse, text)] == [("mixed", "label")]
+
+
+def test_a_wording_used_is_the_words_of_whoever_used_it(parse):
+    # 'used the phrase "..."', 'coined the term "..."': the quoted words are the wording the
+    # subject uttered (a direct quote of it, not a report), or the wording's owner's
+    text = ("Obama said he was not speaking only about the governor.\n\nOrtega has used the "
+            "phrase \u201cIslamic terrorism\u201d often in her campaign.")
+    assert ("direct", ["Islamic terrorism"], "used", "Ortega", "Ortega") in quotes_of(parse, text)
+    text = ("When Ortega used the words, \u201cI\u2019m not quite there yet,\u201d she was talking "
+            "about the budget.")
+    assert quotes_of(parse, text)[0] == (
+        "direct", ["I\u2019m not quite there yet,"], "used", "Ortega", "Ortega")
+    text = ("A video to be released Monday will use Speaker Ruth Calloway's oft-repeated phrase, "
+            "\"Mr. President, where are the jobs?\" to mock the vote.")
+    [q] = quotes_of(parse, text)
+    assert (q[0], q[2], q[4]) == ("direct", "use", "Ruth Calloway")
+    # a wording noun after the quote is no wording the verb took
+    text = ("At the meeting on Tuesday, Pence used his keynote speech to offer ''encouragement'' "
+            "- a word he used several times - and reassurance to the crowd.")
+    assert [q for q in quotes_of(parse, text) if q[2] == "used"] == []
+
+
 def test_quoted_words_in_the_source_of_according_to_are_its_name_not_its_words(parse):
     text = ("According to the council's \"green streets\" report, most of the town's trees were "
             "planted before 1950.")

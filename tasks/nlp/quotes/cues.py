@@ -23,6 +23,8 @@ from tasks.nlp.quotes.lexicons import (
     RELATIVES,
     REPORTING_VERBS,
     ROLE_NOUNS,
+    WORDING_NOUNS,
+    WORDING_VERBS,
 )
 from tasks.nlp.quotes.marks import after_mark
 from tasks.nlp.quotes.parse import (
@@ -111,7 +113,8 @@ def introduces_paragraph(between: str) -> bool:
 
 
 # the words that attribute a quote by what they are (is_cue, CHARACTERISE_VERBS, according_to)
-CUE_WORDS = REPORTING_VERBS | PUT_IT | PHRASAL_HEADS | CHARACTERISE_VERBS | {"according"}
+CUE_WORDS = REPORTING_VERBS | PUT_IT | PHRASAL_HEADS | CHARACTERISE_VERBS | WORDING_VERBS | \
+    {"according"}
 
 
 def slot_after(start: int, end: int, idx: Index) -> bool:
@@ -142,6 +145,23 @@ def slot_tokens(idx: Index, start: int, end: int) -> range:
             break
         last += 1
     return range(first, last)
+
+
+def wording_of(tok: Token, start: int, idx: Index) -> Token | None:
+    """'used the phrase "..."', 'When Trump used the words, "I'm not there yet,"': the noun of
+    a wording that a verb of uttering takes as its object and the quote opening at ``start``
+    spells out, or None."""
+    if tok.lower_ not in WORDING_VERBS:
+        return None
+    return next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in WORDING_NOUNS and
+                 tok.idx < c.idx < start and
+                 not idx.text[c.idx + len(c.text) : start].strip(" ,:\"“'‘`")), None)
+
+
+def wording_owner(tok: Token, noun: Token) -> Token | None:
+    """Whose words a used wording is: the noun's owner ('will use Boehner's oft-repeated
+    phrase, "Where are the jobs?"'), else the verb's subject."""
+    return next((c for c in noun.children if c.dep_ == "poss"), None) or subject(tok)
 
 
 def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, Token | None]:
@@ -200,6 +220,8 @@ def find_cue(doc: Doc, idx: Index, start: int, end: int) -> tuple[Token | None, 
             elif tok.lower_ in CHARACTERISE_VERBS and tok.dep_ not in NOT_VERB_DEPS and \
                     within_clause(tok, start, end):
                 subj = subject(tok)  # 'rejected its move as "legally null and void"'
+            elif (wording := wording_of(tok, start, idx)) is not None:
+                subj = wording_owner(tok, wording)  # 'has used the phrase "Islamic terrorism"'
             elif tok.lower_ in REPORTING_VERBS and tok.i in idx.sent_start_set:
                 subj = adjacent_subject(tok, start, end, idx)  # 'Said Ellis: "..."'
             elif in_attribution_slot(tok, start, end, idx):

@@ -162,6 +162,14 @@ NAMING_VERBS = verb_forms("""
     call calls called | dub dubs dubbed | label labels labeled labelled | brand brands branded
     | describe describes described
 """)
+# Verbs that utter a wording named by its noun ('has used the phrase "Islamic terrorism"', 'coined
+# the term "bimbo eruptions"'): the quoted words are the subject's (cues.uses_the_words).
+WORDING_VERBS = verb_forms("""
+    use uses used using | coin coins coined coining | repeat repeats repeated repeating
+    | invoke invokes invoked invoking | utter utters uttered uttering
+""")
+WORDING_NOUNS = word_set("""phrase phrases term terms word words slogan slogans expression
+    expressions catchphrase label nickname""")
 # Beliefs, plans and findings ('polls show', 'she believes', 'he wants to'): attributions only
 # with a clausal complement, never the cue of a direct quote.
 BELIEF_VERBS = word_set("""

@@ -195,11 +195,25 @@ def looks_like_title(text: str, start: int, end: int) -> bool:
     if not words or len(words) > most:
         return False
     if not before or last not in TITLE_CONTEXT and not before[-1].endswith(("'s", "’s")) and \
-            not after_a_title(text, start):
+            not after_a_title(text, start) and not before_a_work(text, end):
         return False  # 'on MSNBC's "Morning Joe"', 'his book, "Make Your Kid a Millionaire"'
     caps = [w for w in words if w[:1].isupper() or w[:1].isdigit()]
     return bool(caps) and all(w in caps or w.lower() in TITLE_SMALL for w in words) and \
         words[0] in caps and not text[start:end].rstrip(" ,").endswith(("!", "?"))
+
+
+# a work's noun the closing mark stands before: 'his "Keepin' It Real" radio program', '"Chi-Raq,"
+# a movie about ...' (an article only after a comma: 'to label as "USED NEWS" a story' labels)
+_WORKS = "|".join(sorted(TITLE_WORKS))
+_WORK_AFTER = re.compile(r"""[,.]?["”»'’]{1,2}(?:,?\s+(?:a|an|the)\b|)(?:\s+[a-z]+)?\s+(?:"""
+                         + _WORKS + r")s?\b")
+
+
+def before_a_work(text: str, end: int) -> bool:
+    """Whether the quotation ending at ``end`` names the work whose noun follows it."""
+    m = _WORK_AFTER.match(text, end)
+    return m is not None and ("," in m.group(0)[:3] or not re.search(r"\b(?:a|an|the)\b",
+                                                                     m.group(0)))
 
 
 # what joins the items of a list of titles: '"Apollo 13," and "Austin Powers"'

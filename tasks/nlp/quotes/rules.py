@@ -33,6 +33,7 @@ from tasks.nlp.quotes.lexicons import (
     ISSUING_VERBS,
     NAMING_VERBS,
     ORG_NOUNS,
+    WORDING_VERBS,
 )
 from tasks.nlp.quotes.marks import (
     DASH_LINE,
@@ -544,7 +545,9 @@ def attributed(c: Candidate, a: Reading) -> Outcome:
     if in_the_source(cue, c.start, c.end):
         return Outcome.DROPPED  # 'According to her "clawback" plan, ...': the source's name
     attribute(q, cue, c.subj, a.mentions, a.starts, a.idx, a.quotes)
-    clause = mixed_clause(cue, c.start, c.end, a.idx) or after_cue(cue, c.start, c.end, a.idx)
+    # ('used the phrase "..."': the quoted words are the wording itself, not part of a report)
+    clause = None if cue.lower_ in WORDING_VERBS else \
+        mixed_clause(cue, c.start, c.end, a.idx) or after_cue(cue, c.start, c.end, a.idx)
     characterises = cue.lower_ in CHARACTERISE_VERBS
     around = around_attribution(cue, c.subj, q.spans, a.idx)
     if around is not None:

@@ -1963,3 +1963,48 @@ def test_a_she_of_two_people_sharing_a_surname_is_the_woman(parse):
     got = {q["speaker_text"]: (q["speaker"], q["speaker_gender"])
            for q in extract_doc(parse(text), "s").quotes}
     assert got["she"] == ("Linda Okafor", "female")
+
+
+def test_the_one_a_stance_is_taken_on_does_not_hold_it(parse):
+    # a participle of taking a position has no subject of its own: its holder is the clause's
+    # subject, never the person it endorses or defends (the inverted 'said Smith' reading of a
+    # name after the verb is for verbs of saying only)
+    text = ("Endorsing Daniel Reyes for mayor on Monday, the teachers' union said he would fix "
+            "the schools.")
+    assert _cued(parse, text) == [("Endorsing", "the teachers' union", "belief"),
+                                  ("said", "the teachers' union", "indirect")]
+    text = ("Defending Maria Lopez against the charges, Senator Ruth Calloway called the inquiry "
+            "unfair.")
+    assert [q[1] for q in said(parse, text)] == ["Ruth Calloway", "Ruth Calloway"]
+
+
+def test_positions_expressed_and_every_form_of_a_belief_verb_are_attributed(parse):
+    # 'expressed concern that ...', 'voiced support for ...', 'ordered the city to ...': a
+    # position taken in words; 'is hoping to', 'are expecting': a belief verb in any form
+    cases = [
+        ("Senator Ruth Calloway expressed concern that the bridge would not be finished before "
+         "winter.", ("expressed", "Ruth Calloway", "belief")),
+        ("The mayor, Tom Ilves, voiced support for the new ferry schedule on Monday.",
+         ("voiced", "Tom Ilves", "belief")),
+        ("A federal judge ordered the city to release the footage within 30 days.",
+         ("ordered", "A federal judge", "belief")),
+        ("Councillor Amara Diallo is hoping to win a second term next year.",
+         ("hoping", "Councillor Amara Diallo", "belief")),
+        ("Residents are expecting the council to approve the budget in June.",
+         ("expecting", "Residents", "belief")),
+    ]
+    for text, expected in cases:
+        assert _cued(parse, text) == [expected], text
+
+
+def test_the_subject_of_a_passive_belief_or_report_does_not_hold_it(parse):
+    # 'is expected to', 'is thought to', 'is forecast to': what is believed or reported of the
+    # subject, held by the agent after 'by' or by no one the sentence names
+    text = "The board of the harbour trust is expected to meet early next week."
+    assert [(q[0], q[1]) for q in said(parse, text)] == [(None, None)]
+    text = "Spending on the tunnel is forecast to grow by 3.5% next year."
+    assert [(q[0], q[1]) for q in said(parse, text)] == [(None, None)]
+    # but one shown doing something is the one who does it
+    text = ("Before the advert, the cleric Anwar Hassan, who died in 2011, is shown lecturing: "
+            "\u201cTake heed and learn from history.\u201d")
+    assert said(parse, text, "quote_type") == [("Anwar Hassan", "Anwar Hassan", "direct")]

@@ -84,6 +84,7 @@ REPORTING_VERBS = verb_forms("""
     | bark barks barked | thunder thunders thundered | boom booms boomed | roar roars roared
     | intone intones intoned | venture ventures ventured | volunteer volunteers volunteered
     | reason reasons reasoned
+    | speculate speculates speculated | forecast forecasts
 """)
 # Phrasal verbs of saying: the verb and its particle ('went on', 'shot back', 'pointed out').
 PHRASAL_CUES = frozenset({("went", "on"), ("goes", "on"), ("go", "on"), ("pointed", "out"),
@@ -119,6 +120,14 @@ STANCE_VERBS = verb_forms("""
     | question questions questioned | applaud applauds applauded
     | highlight highlights highlighted | support supports supported | back backs backed
     | challenge challenges challenged | seek seeks sought
+    | express expresses expressed | voice voices voiced | retweet retweets retweeted
+    | order orders ordered | deem deems deemed | discuss discusses discussed
+    | outline outlines outlined | detail details detailed | reference references referenced
+    | deride derides derided | assail assails assailed | bemoan bemoans bemoaned
+    | credit credits credited | rebut rebuts rebutted | champion champions championed
+    | embrace embraces embraced | recommend recommends recommended
+    | encourage encourages encouraged | request requests requested | disavow disavows disavowed
+    | debate debates debated
 """)
 # Judging verbs that also take a stance (all but welcome).
 STANCE_CHARACTERISE = CHARACTERISE_VERBS - WELCOME
@@ -155,6 +164,7 @@ STANCE_PREPS = prep_pairs("""
     advocate advocates advocated : for
     agree agrees agreed : with
     disagree disagrees disagreed : with
+    side sides sided : with
 """)
 STANCE_PREP_HEADS = frozenset(v for v, _ in STANCE_PREPS)
 # Verbs that give something a quoted name: 'called him "a con artist"', 'dubbed it "Plan B"'.
@@ -172,20 +182,25 @@ WORDING_NOUNS = word_set("""phrase phrases term terms word words slogan slogans 
     expressions catchphrase label nickname""")
 # Beliefs, plans and findings ('polls show', 'she believes', 'he wants to'): attributions only
 # with a clausal complement, never the cue of a direct quote.
-BELIEF_VERBS = word_set("""
-    believe believes believed think thinks thought know knows knew expect expects expected hope
-    hopes hoped fear fears feared want wants wanted plan plans planned show shows showed shown
-    find finds found reveal reveals revealed learn learned acknowledge recognize recognizes
-    recognized worry worries worried accuse accuses accused charge charges charged cite cites
-    cited propose proposes proposed decide decides decided refuse refuses refused decline
-    declines declined signal signals signaled signalled see sees saw feel feels felt understand
-    understands understood doubt doubts doubted question questions questioned intend intends
-    intended vowing pledging promising
-""")
+BELIEF_VERBS = verb_forms("""
+    believe believes believed | think thinks thought | know knows knew | expect expects expected
+    | hope hopes hoped | fear fears feared | want wants wanted | plan plans planned
+    | show shows showed shown | find finds found | reveal reveals revealed | learn learns learned
+    | acknowledge | recognize recognizes recognized | worry worries worried
+    | accuse accuses accused | charge charges charged | cite cites cited
+    | propose proposes proposed | decide decides decided | refuse refuses refused
+    | decline declines declined | signal signals signaled signalled | see sees saw
+    | feel feels felt | understand understands understood | doubt doubts doubted
+    | question questions questioned | intend intends intended | vow | pledge | promise
+    | consider considers considered | prefer prefers preferred | remember remembers remembered
+    | suspect suspects suspected | notice notices noticed
+""") - {"vow", "pledge", "promise", "learns", "seeing", "finding", "feeling", "understanding",
+        "showing", "planning"}
 # Beliefs whose content is an infinitive ('wants to cut taxes').
 PLAN_VERBS = word_set("""
     want wants wanted plan plans planned intend intends intended decide decides decided refuse
     refuses refused decline declines declined propose proposes proposed vowing pledging promising
+    wanting intending deciding refusing declining proposing hope hopes hoped hoping
 """)
 # The object of these is the listener, not the speaker ('telling Reuters', 'asked Smith').
 LISTENER_VERB_PREFIXES = ("tell", "told", "ask", "inform", "assur", "reassur", "warn", "remind",
@@ -217,17 +232,18 @@ OVERLAPS: dict[tuple[str, str], frozenset[str]] = {
     # a plan is a belief whose content is an infinitive
     ("belief", "plan"): PLAN_VERBS,
     # said with a clause, these report ('acknowledged that ...', 'charged that ...', 'vowing to')
-    ("reporting", "belief"): word_set("acknowledge charge charged charges pledging promising vowing"),
+    ("reporting", "belief"): word_set("acknowledge acknowledging charge charged charges charging "
+                                      "pledging promising vowing"),
     # 'urged the council to act': speech first, its object a stance when there is no clause
     ("reporting", "stance"): verb_forms("urge urges urged | demand demands demanded"),
     # 'cited figures showing ...' is a belief with a clause, a stance with an object
-    ("belief", "stance"): word_set("cite cites cited propose proposes proposed question questions "
-                                   "questioned"),
-    ("stance", "plan"): word_set("propose proposes proposed"),
+    ("belief", "stance"): verb_forms("cite cites cited | propose proposes proposed "
+                                     "| question questions questioned"),
+    ("stance", "plan"): verb_forms("propose proposes proposed"),
     # 'vowing to resign': a promise is said, and its content is an infinitive
     ("reporting", "plan"): word_set("pledging promising vowing"),
     # 'accused him of lying' judges; 'accused that ...' attributes a belief
-    ("belief", "characterise"): word_set("accuse accuses accused"),
+    ("belief", "characterise"): verb_forms("accuse accuses accused"),
 }
 
 

@@ -24,6 +24,7 @@ from tasks.nlp.quotes.lexicons import (
     LISTENER_VERB_PREFIXES,
     NAMING_VERBS,
     REPORTING_VERBS,
+    STANCE_VERBS,
     WRITING_VERBS,
 )
 from tasks.nlp.quotes.people import is_role_noun
@@ -230,9 +231,12 @@ def _parsed_subject(verb: Token) -> Token | None:
     # "..., said Smith" inverted order parses Smith as a dependent after the verb (but the
     # object of "telling Reuters" or "asked Smith" is the listener, and the object of a verb
     # that names or judges someone -- 'described Trump as "..."', 'called Trump a "..."',
-    # 'dismissing Smith as "..."' -- is the one described, never the one describing)
+    # 'dismissing Smith as "..."' -- is the one described, never the one describing; nor is
+    # the object of a stance, what is taken a position on: 'Purdy, 73, credits his terrier
+    # Chloe ...', which the parser left with no subject)
     listener = verb.lower_.startswith(LISTENER_VERB_PREFIXES) or \
         verb.lower_ in NAMING_VERBS or verb.lower_ in CHARACTERISE_VERBS or \
+        verb.lower_ in STANCE_VERBS and verb.lower_ not in REPORTING_VERBS or \
         any(c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)
     for child in verb.rights:
         if child.dep_ in ("dobj", "attr", "npadvmod") and child.ent_type_ in ("PERSON", "ORG") \

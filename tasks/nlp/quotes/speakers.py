@@ -12,6 +12,7 @@ from spacy.tokens import Token
 from tasks.nlp.names import ORG_WORDS, TITLES, clean_name, fullest_name, written_as_name
 from tasks.nlp.quotes.lexicons import (
     ACCORDING_TO,
+    BELIEF_VERBS,
     CHARACTERISE_VERBS,
     DEFINITE,
     DOCUMENT_NOUNS,
@@ -22,9 +23,11 @@ from tasks.nlp.quotes.lexicons import (
     PRONOUNS,
     PRONOUNS_PERSON,
     RELATIVES,
+    REPORTING_VERBS,
     ROLE_NOUNS,
     SPEECH_NOUNS,
     STANCE_PREPS,
+    STANCE_VERBS,
 )
 from tasks.nlp.quotes.marks import opens_paragraph, paragraph_span, previous_paragraph
 from tasks.nlp.quotes.model import Mention, Quote
@@ -504,6 +507,18 @@ def resolve_possessive(owner: Token, mentions: list[Mention],
     return (*resolve_pronoun(owner, mentions, idx, pronoun_labels(owner)), False)
 
 
+# verbs whose passive subject is what is named, judged, believed or stood for, not who holds it
+HELD_BY_AGENT = NAMING_VERBS | CHARACTERISE_VERBS | BELIEF_VERBS | STANCE_VERBS | REPORTING_VERBS
+
+
+def shown_doing(verb: Token) -> bool:
+    """'the cleric is shown lecturing: "..."': a passive of seeing with what its subject is seen
+    doing, whose subject is the one who does it."""
+    return any(c.dep_ in ("xcomp", "ccomp", "advcl", "dobj") and c.lower_.endswith("ing") and
+               c.i > verb.i and not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+               for c in verb.children)  # (not an infinitive: 'is expected to bring')
+
+
 def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
                starts: list[int], idx: Index, recent: Iterable[Quote] | None = None) -> None:
     if cue is not None:
@@ -525,7 +540,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         # who holds the view by not saying it: the 'it' refers to no one, so there is no speaker
         return
     if cue is not None and subj.dep_ == "nsubjpass" and subj.head.i == cue.i and \
-            cue.lower_ in NAMING_VERBS | CHARACTERISE_VERBS:
+            cue.lower_ in HELD_BY_AGENT and not shown_doing(cue):
         # 'The plan has been called "reckless" by Ada Marsh', 'what had been dubbed "Golden
         # Week"': the subject of a passive naming or judging verb is what was named; the one
         # who named it is the agent, or no one the sentence says

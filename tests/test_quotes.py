@@ -701,3 +701,21 @@ def test_a_link_line_is_another_storys_headline_not_a_statement(parse):
     got = quotes_of(parse, text)
     assert [(q[1], q[4]) for q in got] == [(["We have run out of ways to keep the pier safe,"],
                                             "Tomas Reyes")], got
+
+
+def test_a_headline_quotation_after_a_colon_is_its_subjects(parse):
+    # headlines print quotations in single marks after a colon; the label before the colon is
+    # a headline of its own ('Ada Marsh Hammers Bank Chief'), whose opening name speaks, or
+    # names its speaker after 'from'
+    text = ("Ada Marsh Hammers Harbour Bank Chief: \u2018You Should Be Investigated.\u2019\n\n"
+            "Senator Ada Marsh told the bank's chief on Tuesday that he should resign.")
+    assert quotes_of(parse, text)[0][1:] == (
+        ["\u2018You Should Be Investigated.\u2019"], None,
+        "Ada Marsh Hammers Harbour Bank Chief", "Ada Marsh")
+    text = ("A lesson from Ada Brennan: 'Be the voice that people hear.'\n\n"
+            "Ada Brennan spoke to students on Monday.")
+    assert [(q[1], q[4]) for q in quotes_of(parse, text)] == [
+        (["'Be the voice that people hear.'"], "Ada Brennan")]
+    # a label that is no headline about someone quoted stays unattributed
+    text = "Update: 'We are closed for the winter.'\n\nThe pier cafe shut on Monday."
+    assert [q for q in quotes_of(parse, text) if q[4]] == []

@@ -2008,3 +2008,35 @@ def test_the_subject_of_a_passive_belief_or_report_does_not_hold_it(parse):
     text = ("Before the advert, the cleric Anwar Hassan, who died in 2011, is shown lecturing: "
             "\u201cTake heed and learn from history.\u201d")
     assert said(parse, text, "quote_type") == [("Anwar Hassan", "Anwar Hassan", "direct")]
+
+
+def test_a_contracted_has_is_not_a_passive_and_a_thing_issued_holds_nothing(parse):
+    # "she's said" is 'she has said': the subject speaks; 'a ban was ordered preventing ...'
+    # is a passive whose subject is what was ordered, and nobody the sentence names ordered it
+    text = ("Ever since Ruth Calloway announced her candidacy last year, she's said the same thing "
+            "at every stop: \"It's not about me, it's about us.\"")
+    assert said(parse, text, "quote_type", direct=True) == [("she", "Ruth Calloway", "direct")]
+    text = ("The gallery tried to buy the picture from its owner after a ban was ordered "
+            "preventing the painting from leaving the country.")
+    assert [(q[0], q[1]) for q in said(parse, text)] == [(None, None)]
+
+
+def test_a_reported_clause_the_parser_made_adverbial_is_still_reported(parse):
+    # 'said after the convention he would not ...': a clause with its own subject and no
+    # 'if' or 'because', run on from the verb, is what the verb reports, from its subject on
+    text = ("Senator Ruth Calloway said after the convention she would not accept the union's "
+            "endorsement if it were offered.")
+    assert _cued(parse, text) == [("said", "Ruth Calloway", "indirect")]
+    [q] = extract_doc(parse(text), "c").quotes
+    assert q["text"] == "she would not accept the union's endorsement if it were offered"
+
+
+def test_what_is_offered_or_shared_in_words_is_a_position_of_its_subject(parse):
+    cases = [
+        ("Mayor Tom Ilves offered his condolences to the families on Monday.",
+         ("offered", "Tom Ilves", "belief")),
+        ("Forty retired judges shared their doubts about the new court with the committee.",
+         ("shared", "Forty retired judges", "belief")),
+    ]
+    for text, expected in cases:
+        assert _cued(parse, text)[0] == expected, text

@@ -338,12 +338,14 @@ def name_colon_lines(idx: Index, mentions: list[Mention], starts: list[int],
             mention = mentions[k]
         label = m.group(1).strip()
         finding = mention is None and label.lower() in HEADLINE_FINDINGS
-        if mention is None and not finding:
-            mention = named_elsewhere(label, mentions)
-            if mention is None:
-                continue
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
+        if mention is None and not finding:
+            mention = named_elsewhere(label, mentions)
+            if mention is None and _WHOLE_QUOTATION.fullmatch(text, m.end(), end):
+                mention = headline_speaker(m.start(1), m.end(1), text, mentions, starts)
+            if mention is None:
+                continue
         span = (m.end(), len(text[:end].rstrip()))
         if len(text[span[0] : span[1]].split()) < MIN_CONTENT_WORDS or idx.in_quote(span[0]) or \
                 taken.overlaps(*span):
@@ -358,6 +360,32 @@ def name_colon_lines(idx: Index, mentions: list[Mention], starts: list[int],
         out.append(q)
         taken.add(span)
     return out
+
+
+# the rest of a line that is one quotation, in double or (as headlines print them) single marks
+_WHOLE_QUOTATION = re.compile(r"""[‘'"“][^\n]{3,300}[’'"”][.!?]?[ \t]*""")
+
+
+def headline_speaker(start: int, end: int, text: str, mentions: list[Mention],
+                     starts: list[int]) -> Mention | None:
+    """The speaker a headline names before the colon that introduces its quotation ('Ada Marsh
+    Hammers Bank Chief: 'You Should Resign.'', 'Ilves on the ferry cuts: "...", 'A lesson from
+    Ada Marsh: '...''): the person or body whose name opens the label, or the one it gives
+    after 'from'."""
+    k = bisect.bisect_left(starts, start)
+    inside = [x for x in mentions[k:] if x.end <= end and x.label in SPEAKER_LABELS]
+    if inside and inside[0].start == start:
+        # (a title-case headline runs the name on into the words after it: 'Ada Marsh Hammers
+        # Harbour Bank'; the name the article gives elsewhere that opens it is the one meant)
+        words = inside[0].canonical.split()
+        return next((x for x in mentions if x.label in SPEAKER_LABELS and
+                     x.canonical.split() == words[: len(x.canonical.split())]
+                     and len(x.canonical.split()) < len(words)), inside[0])
+    first = text[start:end].split()[0] if text[start:end].split() else ""
+    named = named_elsewhere(first.rstrip("’'s"), mentions) if first[:1].isupper() else None
+    if named is not None:
+        return named
+    return next((x for x in inside if text[max(start, x.start - 5) : x.start] == "from "), None)
 
 
 def named_elsewhere(label: str, mentions: list[Mention]) -> Mention | None:

@@ -127,7 +127,8 @@ STANCE_VERBS = verb_forms("""
     | credit credits credited | rebut rebuts rebutted | champion champions championed
     | embrace embraces embraced | recommend recommends recommended
     | encourage encourages encouraged | request requests requested | disavow disavows disavowed
-    | debate debates debated
+    | debate debates debated | offer offers offered
+    | share shares shared
 """)
 # Judging verbs that also take a stance (all but welcome).
 STANCE_CHARACTERISE = CHARACTERISE_VERBS - WELCOME
@@ -196,6 +197,9 @@ BELIEF_VERBS = verb_forms("""
     | suspect suspects suspected | notice notices noticed
 """) - {"vow", "pledge", "promise", "learns", "seeing", "finding", "feeling", "understanding",
         "showing", "planning"}
+# Participles of perceiving whose passive subject is seen or heard doing something ('the cleric
+# is shown lecturing: "..."'): that subject is the one who speaks (speakers.shown_doing).
+SEEN_DOING = word_set("shown seen heard caught filmed recorded pictured")
 # Beliefs whose content is an infinitive ('wants to cut taxes').
 PLAN_VERBS = word_set("""
     want wants wanted plan plans planned intend intends intended decide decides decided refuse

@@ -402,7 +402,26 @@ def complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, int
         toks = trim(attribution_break(toks, child), lead_mark=True)
         if len(toks) >= MIN_CLAUSE_TOKENS:
             return char_span(toks)
+    clause = unmarked_clause(cue) if "ccomp" in deps and cue.lower_ in REPORTING_VERBS and \
+        not cue.lower_.endswith("ing") else None
+    if clause is not None:
+        subj = next(g for g in clause.children if g.dep_ in SUBJECT_DEPS)
+        toks = trim([t for t in clause.subtree if t.i >= subj.left_edge.i])
+        if len(toks) >= MIN_CLAUSE_TOKENS:
+            return char_span(toks)  # (from its subject: 'after the convention' is the verb's)
     return None
+
+
+def unmarked_clause(cue: Token) -> Token | None:
+    """'Trump said after the convention he would not accept ...': the parser, put off by a
+    phrase between, made the reported clause an adverbial one. A finite clause after the verb
+    with a subject of its own and no word that subordinates it ('if', 'because', 'when'), run
+    on from the verb with no mark of punctuation, is what the verb reports."""
+    return next((c for c in cue.children if c.dep_ == "advcl" and c.i > cue.i and
+                 any(g.dep_ in SUBJECT_DEPS and g.i < c.i for g in c.children) and
+                 not any(g.dep_ in ("mark", "advmod") and g.i < c.i for g in c.children) and
+                 not any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) and
+                 not any(t.is_punct for t in cue.doc[cue.i + 1 : c.left_edge.i + 1])), None)
 
 
 # what may stand between a reported clause and a second attribution set off after it

@@ -25,6 +25,7 @@ from tasks.nlp.quotes.lexicons import (
     RELATIVES,
     REPORTING_VERBS,
     ROLE_NOUNS,
+    SEEN_DOING,
     SPEECH_NOUNS,
     STANCE_PREPS,
     STANCE_VERBS,
@@ -511,12 +512,19 @@ def resolve_possessive(owner: Token, mentions: list[Mention],
 HELD_BY_AGENT = NAMING_VERBS | CHARACTERISE_VERBS | BELIEF_VERBS | STANCE_VERBS | REPORTING_VERBS
 
 
+def has_done(verb: Token) -> bool:
+    """"he's said the same thing at every stop": the parser reads the contracted 's as 'is',
+    a passive; before a past participle it is 'has'."""
+    return any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
+
+
 def shown_doing(verb: Token) -> bool:
     """'the cleric is shown lecturing: "..."': a passive of seeing with what its subject is seen
     doing, whose subject is the one who does it."""
-    return any(c.dep_ in ("xcomp", "ccomp", "advcl", "dobj") and c.lower_.endswith("ing") and
-               c.i > verb.i and not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-               for c in verb.children)  # (not an infinitive: 'is expected to bring')
+    return verb.lower_ in SEEN_DOING and any(
+        c.dep_ in ("xcomp", "ccomp", "advcl", "dobj") and c.lower_.endswith("ing") and
+        c.i > verb.i and not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        for c in verb.children)  # (not an infinitive: 'is expected to bring')
 
 
 def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Mention],
@@ -540,7 +548,7 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         # who holds the view by not saying it: the 'it' refers to no one, so there is no speaker
         return
     if cue is not None and subj.dep_ == "nsubjpass" and subj.head.i == cue.i and \
-            cue.lower_ in HELD_BY_AGENT and not shown_doing(cue):
+            cue.lower_ in HELD_BY_AGENT and not shown_doing(cue) and not has_done(cue):
         # 'The plan has been called "reckless" by Ada Marsh', 'what had been dubbed "Golden
         # Week"': the subject of a passive naming or judging verb is what was named; the one
         # who named it is the agent, or no one the sentence says

@@ -203,8 +203,8 @@ order by t.score desc, t.article_id;
 -- optional lim (20), by_speaker (any of a speaker's names, or a surname), in_source and since.
 -- Statements only: beliefs (what someone believes or plans, attributed but not said) join with
 -- beliefs := true. The same words in copies of one story are one hit (copies: how many), told
--- apart from other quotes by their score (the same words score the same); all_copies := true
--- lists every copy.
+-- apart from other quotes by their score (the same words score the same) and their place among
+-- their article's quotes of that score; all_copies := true lists every copy.
 create or replace macro search_quotes(q, lim := 20, by_speaker := null, in_source := null,
                                       since := null, beliefs := false,
                                       all_copies := false) as table
@@ -281,9 +281,13 @@ lead_rows as materialized (
           from article_meta) a
       on a.article_id = s.article_id and a.batch_id = s.batch_id
 ),
+-- (k: the quote's place among its article's matches of the same score: two quotes of one
+-- article are never copies of each other, however alike they score, while the k-th of a score
+-- in one copy of a story is the k-th in every other)
 lead as materialized (
     select l.score, l.terms_matched, l.article_id, l.quote_index, l.batch_id, l.story_id,
-           l.source
+           l.source, row_number() over (partition by l.article_id, l.batch_id, round(l.score, 6)
+                                        order by l.quote_index) as k
     from lead_rows l, narrowing n
     where search_narrowed(n, l.source, l.seen_at)
       and (beliefs or not list_contains(l.belief_quotes, l.quote_index))
@@ -291,7 +295,7 @@ lead as materialized (
 enough as materialized (
     select (select cut from lead_cut) = '-infinity'::double
            or (case when all_copies then (select count(*) from lead)
-                    else (select count(distinct (story_id, round(score, 6))) from lead)
+                    else (select count(distinct (story_id, round(score, 6), k)) from lead)
                end) >= lim as yes
 ),
 -- (as search_articles does: by source in the join, by date and belief after it)
@@ -306,7 +310,8 @@ matched as materialized (
     select * from lead where (select yes from enough)
     union all
     select e.score, e.terms_matched, e.article_id, e.quote_index, e.batch_id, e.story_id,
-           e.source
+           e.source, row_number() over (partition by e.article_id, e.batch_id, round(e.score, 6)
+                                        order by e.quote_index) as k
     from every_row e, narrowing n
     where search_narrowed(n, e.source, e.seen_at)
       and (beliefs or not list_contains(e.belief_quotes, e.quote_index))
@@ -316,7 +321,7 @@ narrowed as materialized (
            count(*) over copy as copies, count(distinct source) over copy as outlets,
            row_number() over (copy order by article_id, quote_index) as nth
     from matched
-    window copy as (partition by story_id, round(score, 6))
+    window copy as (partition by story_id, round(score, 6), k)
 ),
 ranked as materialized (
     select * from narrowed where all_copies or nth = 1

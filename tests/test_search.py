@@ -437,6 +437,9 @@ def test_quote_search_leaves_beliefs_out_unless_asked(corpus_wh, capsys):
     said = query(wh, "select speaker, quote_type from search_quotes('museum')")
     assert said == [("Tomas Reyes", "direct")]
     both = query(wh, "select speaker from search_quotes('museum', beliefs := true)")
-    assert {s for (s,) in both} == {"Tomas Reyes", "Ruth Abara"}
+    # (and the trust's meeting 'to discuss a museum', a topic held by a body the story leaves
+    # unnamed: it scores exactly as Abara's belief does, and two quotes of one article are two
+    # hits, never copies of one another)
+    assert {s for (s,) in both} == {"Tomas Reyes", "Ruth Abara", None}
     assert cli.main(["search", "museum", "--beliefs", "--warehouse", str(wh)]) == 0
     assert "Ruth Abara believes [belief]" in capsys.readouterr().out

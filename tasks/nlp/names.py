@@ -223,6 +223,7 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]],
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def initials(name: str) -> str:
     """'Export Development Canada' -> 'EDC'; words in lower case ('of', 'and') do not count."""
     return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())

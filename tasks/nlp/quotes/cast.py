@@ -600,6 +600,8 @@ def resolve_speakers(quotes: list[Quote], mentions: list[Mention], idx: Index,
     """Give each quote the person of the article its speaker mention stands for, where the cast
     knows better than the mention alone (see the module docstring). ``names``: a he or she is
     not a person the article gives no gender but whose first name is the other one's."""
+    if not quotes:
+        return  # (no one to resolve: the cast is read for its quotes alone)
     cast = Cast(idx, mentions, quotes, names=names)
     if not cast.people:
         return

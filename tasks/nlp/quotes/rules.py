@@ -377,7 +377,7 @@ ACTING_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", 
 def handle(m: Mention, text: str) -> bool:
     """A hashtag or an account's handle ('#UneBougiePourParis', '@NYGovCuomo'): no one of the
     story, whatever the NER took it for."""
-    return any(c in HANDLE_MARKS for c in text[max(0, m.start - 1) : m.start + 1])
+    return not HANDLE_MARKS.isdisjoint(text[max(0, m.start - 1) : m.start + 1])
 
 
 def in_credit_line(m: Mention, text: str) -> bool:

@@ -512,6 +512,9 @@ def resolve_possessive(owner: Token, mentions: list[Mention],
 HELD_BY_AGENT = NAMING_VERBS | CHARACTERISE_VERBS | BELIEF_VERBS | STANCE_VERBS | REPORTING_VERBS
 
 
+PHRASAL_OR_STANCE_HEADS = frozenset(v for v, _ in PHRASAL_CUES | STANCE_PREPS)
+
+
 def has_done(verb: Token) -> bool:
     """"he's said the same thing at every stop": the parser reads the contracted 's as 'is',
     a passive; before a past participle it is 'has'."""
@@ -532,9 +535,11 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
     if cue is not None:
         q.cue = cue.text if cue.lower_ != "according" else ACCORDING_TO
         end = cue.idx + len(cue.text) if cue.lower_ != "according" else cue.idx + len(ACCORDING_TO)
+        # (only a phrasal cue's or a stance preposition's head has such a word to take in)
         prt = next((c for c in cue.children if c.dep_ in ("prt", "advmod") and (cue.lower_, c.lower_)
                     in PHRASAL_CUES or c.dep_ == "prep" and (cue.lower_, c.lower_) in STANCE_PREPS
-                    and q.quote_type in ("indirect", "belief")), None)
+                    and q.quote_type in ("indirect", "belief")), None) \
+            if cue.lower_ in PHRASAL_OR_STANCE_HEADS else None
         if prt is not None:  # 'went on', 'shot back', 'called for'
             end = prt.idx + len(prt.text)
             q.cue = idx.text[cue.idx:end]

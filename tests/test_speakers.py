@@ -2040,3 +2040,16 @@ def test_what_is_offered_or_shared_in_words_is_a_position_of_its_subject(parse):
     ]
     for text, expected in cases:
         assert _cued(parse, text)[0] == expected, text
+
+
+def test_the_clause_before_a_colon_speaks_only_when_it_runs_up_to_it(parse):
+    # 'When Calloway died in 1998, Governor Ilves released the following statement:' is the
+    # governor's: the adverbial clause with a subject of its own ends well before the colon;
+    # '... on display when Ada Marsh took to Twitter with this:' runs up to it and is hers
+    text = ("The governor and Ruth Calloway met in 1985 at an event. When Calloway died in 1998, "
+            "Governor Tom Ilves released the following statement:\n\n\u201cAda and I offer our "
+            "condolences to the family and friends of Ruth Calloway.\u201d")
+    assert said(parse, text, "cue", direct=True) == [("Tom Ilves", "Tom Ilves", "released")]
+    text = ("Governance lassitude was on display when Ada Marsh took to Twitter with this:\n\n"
+            "\"The board has never met.\"")
+    assert said(parse, text, "cue", direct=True) == [("Ada Marsh", "Ada Marsh", "took")]

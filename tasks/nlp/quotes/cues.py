@@ -430,9 +430,11 @@ def colon_attribution(start: int, idx: Index) -> tuple[Token | None, Token] | No
     first = toks[0].i
     roots = [t for t in toks if t.head.i == t.i or not first <= t.head.i < colon]
     # the clause next to the colon speaks: 'Governance lassitude was on display when Musk took
-    # to Twitter with this:' is Musk's
+    # to Twitter with this:' is Musk's; not one that ends before it ('When Wallace died in 1998,
+    # President Clinton released the following statement:' is Clinton's)
     nearest = sorted((t for t in toks if t.dep_ in ("advcl", "conj") and
-                      any(c.dep_ in SUBJECT_DEPS for c in t.children)), key=lambda t: -t.i)[:1]
+                      any(c.dep_ in SUBJECT_DEPS for c in t.children) and
+                      t.right_edge.i >= colon - 1), key=lambda t: -t.i)[:1]
     for root in nearest + roots:
         subj = subject(root)
         if subj is not None and first <= subj.i < colon:

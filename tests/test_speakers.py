@@ -2053,3 +2053,13 @@ def test_the_clause_before_a_colon_speaks_only_when_it_runs_up_to_it(parse):
     text = ("Governance lassitude was on display when Ada Marsh took to Twitter with this:\n\n"
             "\"The board has never met.\"")
     assert said(parse, text, "cue", direct=True) == [("Ada Marsh", "Ada Marsh", "took")]
+
+
+def test_a_relative_clause_on_a_description_in_apposition_is_the_named_persons(parse):
+    # 'Ada Marsh, a planner who said ...': the clause hangs on the description, which is the
+    # person named before it
+    text = "The council hired Ada Marsh, a planner who said the plan was \"dead on arrival.\""
+    assert said(parse, text, "speaker_rule") == [("who", "Ada Marsh", "relative-clause")]
+    text = ("Brian Braynard, a South Carolina native who writes fiction on the side, said the "
+            "book was \"a labour of love.\"")
+    assert said(parse, text)[0] == ("who", "Brian Braynard")

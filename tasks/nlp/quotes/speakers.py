@@ -111,6 +111,11 @@ def relative_antecedent(rel: Token, mentions: list[Mention], starts: list[int]) 
     clause on something named that is no person ('Telegram ... was singled out by Theresa
     May who said ...': the clause went to 'Telegram', the sentence's subject)."""
     ante = rel.head.head
+    if ante.dep_ == "appos" and ante.text.islower() and ante.head.ent_type_ == "PERSON" and \
+            ante.head.i < ante.i:
+        # 'Braynard, a South Carolina native who writes fiction': the description in apposition
+        # is the person named before it
+        return ante.head
     if rel.lower_ != "who" or rel.i == 0:
         return ante
     prev = rel.doc[rel.i - 1]

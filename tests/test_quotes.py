@@ -716,6 +716,9 @@ def test_a_headline_quotation_after_a_colon_is_its_subjects(parse):
             "Ada Brennan spoke to students on Monday.")
     assert [(q[1], q[4]) for q in quotes_of(parse, text)] == [
         (["'Be the voice that people hear.'"], "Ada Brennan")]
+    text = ("Jones on the ferry cuts: 'I Think They Will Return.'\n\n"
+            "Councillor Ada Jones spoke to students on Monday.")
+    assert [q[4] for q in quotes_of(parse, text)][:1] == ["Ada Jones"]
     # a label that is no headline about someone quoted stays unattributed
     text = "Update: 'We are closed for the winter.'\n\nThe pier cafe shut on Monday."
     assert [q for q in quotes_of(parse, text) if q[4]] == []

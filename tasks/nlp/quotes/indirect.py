@@ -382,7 +382,8 @@ def headline_speaker(start: int, end: int, text: str, mentions: list[Mention],
                      x.canonical.split() == words[: len(x.canonical.split())]
                      and len(x.canonical.split()) < len(words)), inside[0])
     first = text[start:end].split()[0] if text[start:end].split() else ""
-    named = named_elsewhere(first.rstrip("’'s"), mentions) if first[:1].isupper() else None
+    first = first.removesuffix("'s").removesuffix("’s")
+    named = named_elsewhere(first, mentions) if first[:1].isupper() else None
     if named is not None:
         return named
     return next((x for x in inside if text[max(start, x.start - 5) : x.start] == "from "), None)

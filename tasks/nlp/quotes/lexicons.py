@@ -174,7 +174,7 @@ NAMING_VERBS = verb_forms("""
     | describe describes described
 """)
 # Verbs that utter a wording named by its noun ('has used the phrase "Islamic terrorism"', 'coined
-# the term "bimbo eruptions"'): the quoted words are the subject's (cues.uses_the_words).
+# the term "bimbo eruptions"'): the quoted words are the subject's (cues.wording_of).
 WORDING_VERBS = verb_forms("""
     use uses used using | coin coins coined coining | repeat repeats repeated repeating
     | invoke invokes invoked invoking | utter utters uttered uttering
@@ -186,17 +186,17 @@ WORDING_NOUNS = word_set("""phrase phrases term terms word words slogan slogans 
 BELIEF_VERBS = verb_forms("""
     believe believes believed | think thinks thought | know knows knew | expect expects expected
     | hope hopes hoped | fear fears feared | want wants wanted | plan plans planned
-    | show shows showed shown | find finds found | reveal reveals revealed | learn learns learned
+    | show shows showed shown | find finds found | reveal reveals revealed | learn learned
     | acknowledge | recognize recognizes recognized | worry worries worried
     | accuse accuses accused | charge charges charged | cite cites cited
     | propose proposes proposed | decide decides decided | refuse refuses refused
     | decline declines declined | signal signals signaled signalled | see sees saw
     | feel feels felt | understand understands understood | doubt doubts doubted
-    | question questions questioned | intend intends intended | vow | pledge | promise
+    | question questions questioned | intend intends intended
     | consider considers considered | prefer prefers preferred | remember remembers remembered
     | suspect suspects suspected | notice notices noticed
-""") - {"vow", "pledge", "promise", "learns", "seeing", "finding", "feeling", "understanding",
-        "showing", "planning"}
+""") - word_set("seeing finding feeling understanding showing planning") | \
+    word_set("vowing pledging promising")  # (-ing forms news writes as nouns: 'the finding')
 # Participles of perceiving whose passive subject is seen or heard doing something ('the cleric
 # is shown lecturing: "..."'): that subject is the one who speaks (speakers.shown_doing).
 SEEN_DOING = word_set("shown seen heard caught filmed recorded pictured")

@@ -2063,3 +2063,11 @@ def test_a_relative_clause_on_a_description_in_apposition_is_the_named_persons(p
     text = ("Brian Braynard, a South Carolina native who writes fiction on the side, said the "
             "book was \"a labour of love.\"")
     assert said(parse, text)[0] == ("who", "Brian Braynard")
+
+
+def test_one_reported_to_have_said_something_said_it(parse):
+    # 'X is reported to have called Y "..."': the passive report names no reporter, and the
+    # words are X's, the one the inner verb of speech is about
+    text = ("President Tom Ilves also is reported to have called the ferry owners \"free riders\" "
+            "who rely too much on public money.")
+    assert said(parse, text, "cue") == [("Tom Ilves", "Tom Ilves", "called")]

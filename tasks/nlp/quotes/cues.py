@@ -275,8 +275,9 @@ def outer_attribution(cue: Token, subj: Token, start: int, end: int, idx: Index
         if not is_cue(anc) or via not in ("ccomp", "xcomp", "dobj"):
             continue  # '..., adding that "..."' is a second attribution, not a nested one
         outer = subject(anc)
-        if outer is None or idx.in_quote(outer.idx):
-            continue
+        if outer is None or idx.in_quote(outer.idx) or \
+                outer.dep_ == "nsubjpass" and outer.head.i == anc.i:
+            continue  # ('X is reported to have called Y "..."': no one reports; X's words)
         lo, hi = anc.left_edge.idx, anc.right_edge.idx + len(anc.right_edge.text)
         if lo <= start and end <= hi + MARK_SLACK_CHARS and anc.idx < start and \
                 "\n" not in idx.text[anc.idx : start]:

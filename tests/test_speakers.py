@@ -2071,3 +2071,17 @@ def test_one_reported_to_have_said_something_said_it(parse):
     text = ("President Tom Ilves also is reported to have called the ferry owners \"free riders\" "
             "who rely too much on public money.")
     assert said(parse, text, "cue") == [("Tom Ilves", "Tom Ilves", "called")]
+
+
+def test_the_newsrooms_credit_line_lends_its_names_to_no_one_in_the_story(parse):
+    # a wire story's '(... Editing by Kim Coghill ...)' names its editor: the 'Kim' of the
+    # story is not she, whose full name is the only one the article writes with 'Kim'
+    text = ("After testing what Pyongyang said was its most powerful missile at the end of "
+            "November, Kim declared his nuclear force complete.\n"
+            "A spokesperson for the president's office said they were still reviewing Kim's New "
+            "Year's Day speech.\n"
+            "(Additional reporting by Jiyoung Park in SEOUL and Ada Marsh in WASHINGTON. Editing "
+            "by Kim Coghill and Michael Perry)")
+    ex = extract_doc(parse(text), "t")
+    assert [q["speaker"] for q in ex.quotes if q["cue"] == "declared"] == ["Kim"]
+    assert {e["canonical"] for e in ex.entities if e["text"] == "Kim"} == {"Kim"}

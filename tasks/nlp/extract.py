@@ -172,6 +172,11 @@ class Extracted:
     model: str | None = None  # the pipeline that read the article (None: no pipeline for it)
 
 
+# the newsroom's credit line: '(Reporting by Ada Marsh; Editing by Kim Coghill)', 'Writing by ...'
+STAFF_CREDIT = re.compile(r"(?:\(|^)[ \t]*(?:Additional )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|"
+                          r"[Cc]ompiled|[Tt]ranslated|[Pp]roduced) by\b[^\n()]*\)?", re.M)
+
+
 def entity_spans(doc: Doc, arrays: TokenArrays | None = None) -> list[tuple[int, int, str]]:
     """(first token, end token, label) of each entity, as ``doc.ents`` gives them, read from the
     Doc's IOB and type arrays: doc.ents builds a Span, and Tokens, for every entity."""
@@ -216,8 +221,10 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
 
     named = headline_trimmed([(text[a:b], label, label in PERSON_LABELS and in_headline(a))
                               for _, a, b, label in ents])
+    credits = [m.span() for m in STAFF_CREDIT.finditer(text)]
+    staff = [any(s <= a < e for s, e in credits) for _, a, _, _ in ents] if credits else None
     canon = resolve_mentions([(t, label) for t, (_, _, _, label) in zip(named, ents, strict=True)],
-                             text)
+                             text, staff)
     canon = kin_by_first_name(text, ents, canon)
     entities = []
     mentions = []

@@ -184,13 +184,15 @@ def headline_trimmed(mentions: Sequence[tuple[str, str, bool]]) -> list[str]:
     return out
 
 
-def resolve_mentions(mentions: Sequence[tuple[str, str]],
-                     text: str | None = None) -> list[tuple[str, str]]:
+def resolve_mentions(mentions: Sequence[tuple[str, str]], text: str | None = None,
+                     staff: Sequence[bool] | None = None) -> list[tuple[str, str]]:
     """(canonical name, resolved label) per (text, label) mention within one article.
 
     A person mention whose words end (or begin) the words of a longer person mention takes the
     longest such name ("Putin" -> "Vladimir Putin", "Xi" -> "Xi Jinping"); other labels join a
-    shorter mention to a longer one of the same label that contains it as whole words.
+    shorter mention to a longer one of the same label that contains it as whole words. A
+    mention flagged in ``staff`` (the newsroom's credit line: 'Editing by Kim Coghill') lends
+    its name to no other: the 'Kim' of the story is not the editor.
     """
     cleaned = [(clean_name(t, lab), lab) for t, lab in mentions]
     # a person mention written after a title ('President Trump', 'Mr Blair', 'Founder Beverly
@@ -202,7 +204,9 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]],
     cleaned = _body_like(cleaned, titled)
     cleaned = _expand_acronyms(cleaned, text)
     by_label: dict[str, list[str]] = {}
-    for name, lab in cleaned:
+    for k, (name, lab) in enumerate(cleaned):
+        if staff is not None and staff[k]:
+            continue
         key = "PERSON" if lab in PERSON_LABELS else lab
         names = by_label.setdefault(key, [])
         if name and name not in names:

@@ -2085,3 +2085,15 @@ def test_the_newsrooms_credit_line_lends_its_names_to_no_one_in_the_story(parse)
     ex = extract_doc(parse(text), "t")
     assert [q["speaker"] for q in ex.quotes if q["cue"] == "declared"] == ["Kim"]
     assert {e["canonical"] for e in ex.entities if e["text"] == "Kim"} == {"Kim"}
+
+
+def test_a_photographers_credit_is_not_one_of_the_storys_people(parse):
+    # 'Dana Whitford/Getty Images' beside a picture, '(AP Photo/Evan Marsh)': the photographer
+    # is named, but no he or she of the story is the photographer
+    text = ("\"That is a bargain,\" Holst says, \"if it works. So we have to see.\"\n"
+            "Enlarge this image toggle caption Dana Whitford/Getty Images Dana Whitford/Getty "
+            "Images\nHe says it has been fun to watch an upstart like the company rocket ahead.")
+    assert [q[1] for q in said(parse, text)] == ["Holst", "Holst"]
+    text = ("The president spoke in the Rose Garden. (AP Photo/Evan Marsh) He said the deal was "
+            "\"a good one for everybody.\"")
+    assert [q[1] for q in said(parse, text)] == [None]

@@ -380,6 +380,23 @@ def handle(m: Mention, text: str) -> bool:
     return not HANDLE_MARKS.isdisjoint(text[max(0, m.start - 1) : m.start + 1])
 
 
+# photo and news agencies a picture credit names beside the photographer
+PHOTO_AGENCIES = r"(?:Getty Images|Getty|AP|AP Photo|Associated Press|AFP|Agence France-Presse|" \
+    r"Reuters|EPA|EPA-EFE|PA|PA Images|PA Wire|DPA|Xinhua|Yonhap|Kyodo|Shutterstock|Bloomberg|" \
+    r"NurPhoto|Sipa|ZUMA|Alamy|Canadian Press|THE CANADIAN PRESS|NPR|Corbis|Pool)"
+_AFTER_AGENCY = re.compile(r"\s?/\s?" + PHOTO_AGENCIES + r"\b")
+_BEFORE_AGENCY = re.compile(PHOTO_AGENCIES + r"(?: Photo)?\s?/\s?$")
+
+
+def photo_credit(m: Mention, text: str) -> bool:
+    """A photographer's credit beside a picture ('Brendan Smialowski/Getty Images', 'AP
+    Photo/Evan Vucci'): page furniture, not one of the story's people, though a caption puts
+    it next to the paragraph that follows."""
+    slash = text.find("/", m.start, m.end + 2)  # (the NER may take the slash in: 'X/Getty')
+    return slash >= 0 and _AFTER_AGENCY.match(text, slash) is not None or \
+        _BEFORE_AGENCY.search(text, max(0, m.start - 40), m.start) is not None
+
+
 def in_credit_line(m: Mention, text: str) -> bool:
     """A mention in a photo credit: a paragraph that is all parenthesis, or a parenthesis that
     ends a caption's paragraph and holds only names ('... at Windsor station. ( Library and
@@ -745,7 +762,8 @@ def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
     mentions = sorted((not_a_person(m, text, neuter)
                        for m in missed_surnames(doc, mentions, text, idx.starts)
                        + missed_initials(doc, mentions, text, idx.starts)
-                       if not in_credit_line(m, text) and not handle(m, text)),
+                       if not in_credit_line(m, text) and not handle(m, text) and
+                       not photo_credit(m, text)),
                       key=lambda m: m.start)
     a = Reading(doc, text, idx, mentions, [m.start for m in mentions], names=names)
     for frags in marks:

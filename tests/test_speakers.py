@@ -713,6 +713,11 @@ def test_the_one_asked_or_told_in_the_passive_is_not_the_speaker(parse):
     text = ("Brennan was asked by the radio host Tom Ilves whether the council had \"lost "
             "control of the budget\" for the new pool.")
     assert _said(parse, text) == [("asked", "Tom Ilves")]
+    # a 'by' further in is not the asker's, whatever else reads passives ('about the claim by
+    # the tenants group')
+    text = ("Councillor Ada Brennan was asked about the claim by the tenants group whether the "
+            "pool \"would ever reopen.\"")
+    assert [(q[0], q[1]) for q in _cued(parse, text)] == [("asked", None)]
     text = ("The lifeguards were told last week that the pool would stay shut until the roof "
             "is repaired.")
     assert _said(parse, text) == [("told", None)]

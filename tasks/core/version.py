@@ -14,7 +14,7 @@ from typing import Any
 # CHANGELOG.md lists every version and what it changed (14: organisations the model tagged as people,
 # unnamed antecedents, letters; 15: lone capitalised words and corporate names are not people;
 # 16: photo credits are not the cast, an untagged surname introduces the next quote).
-EXTRACTOR_VERSION = "quotes-107"
+EXTRACTOR_VERSION = "quotes-108"
 
 
 def _meta_id(meta: dict[str, Any]) -> str:

@@ -557,23 +557,24 @@ def attribute(q: Quote, cue: Token | None, subj: Token | None, mentions: list[Me
         # an impersonal passive ('It is predicted that ...', 'It was reported that ...') says
         # who holds the view by not saying it: the 'it' refers to no one, so there is no speaker
         return
-    if cue is not None and subj.dep_ == "nsubjpass" and subj.head.i == cue.i and \
-            cue.lower_ in HELD_BY_AGENT and not shown_doing(cue) and not has_done(cue):
-        # 'The plan has been called "reckless" by Ada Marsh', 'what had been dubbed "Golden
-        # Week"': the subject of a passive naming or judging verb is what was named; the one
-        # who named it is the agent, or no one the sentence says
-        agent = passive_agent(cue, idx)
-        if agent is None:
-            return
-        q.evidence.speaker_head = agent.i
-        subj = agent
-    elif cue is not None and addressed(subj, cue, q.start):
+    if cue is not None and addressed(subj, cue, q.start):
         # 'Blumenthal was asked, "If you had known ..."', 'Asked whether she would run, Patel
         # said ...': the one asked or told is not the one speaking; the words are the agent's
         # ('was asked by the moderator'; not a 'by' further in, as in 'asked about the claim
         # by the group'), or no one's the sentence names
         agent = passive_agent(cue, idx)
         if agent is None or agent.head.head.i != cue.i:
+            return
+        q.evidence.speaker_head = agent.i
+        subj = agent
+    elif cue is not None and subj.dep_ == "nsubjpass" and subj.head.i == cue.i and \
+            cue.lower_ in HELD_BY_AGENT and not shown_doing(cue) and not has_done(cue):
+        # 'The plan has been called "reckless" by Ada Marsh', 'what had been dubbed "Golden
+        # Week"', 'The board is expected to meet': the subject of a passive naming, judging,
+        # believing or reporting verb is what was named or held; the one who named or holds it
+        # is the agent, or no one the sentence says (the one asked or told: above)
+        agent = passive_agent(cue, idx)
+        if agent is None:
             return
         q.evidence.speaker_head = agent.i
         subj = agent

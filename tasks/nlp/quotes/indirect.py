@@ -381,8 +381,7 @@ def headline_speaker(start: int, end: int, text: str, mentions: list[Mention],
         return next((x for x in mentions if x.label in SPEAKER_LABELS and
                      x.canonical.split() == words[: len(x.canonical.split())]
                      and len(x.canonical.split()) < len(words)), inside[0])
-    first = text[start:end].split()[0] if text[start:end].split() else ""
-    first = first.removesuffix("'s").removesuffix("’s")
+    first = next(iter(text[start:end].split()), "").removesuffix("'s").removesuffix("’s")
     named = named_elsewhere(first, mentions) if first[:1].isupper() else None
     if named is not None:
         return named

@@ -127,3 +127,20 @@ def test_entities_read_from_the_arrays_are_the_docs_own(nlp):
     assert idx.tokens_of(frozenset({"and"})) == [t.i for t in doc if t.lower_ == "and"]
     assert idx.tokens_of({"leeds", "march", "nowhere"}) == \
         [t.i for t in doc if t.lower_ in ("leeds", "march")]
+    # lexicons (constant frozensets) by their bits, the bits read again when one is added
+    places = frozenset({"leeds", "bradford", "eastgate", "york", "hull"})
+    verbs = frozenset({"told", "reported", "said", "close", "lose"})
+    assert idx.tokens_of(places) == [t.i for t in doc if t.lower_ in places]
+    assert idx.tokens_of(verbs) == [t.i for t in doc if t.lower_ in verbs]
+    assert idx.tokens_of(places) == [t.i for t in doc if t.lower_ in places]  # read again
+    many = {"the", "that", "in", "on", "and", "to", "of", "a", "could", "would"}
+    assert idx.tokens_of(many) == [t.i for t in doc if t.lower_ in many]
+    # a word whose hash shares its low bits with a lexicon word's is not taken for it
+    import numpy as np
+    from spacy.strings import hash_string
+
+    from tasks.nlp.quotes.parse import LEXICONS
+    york = hash_string("york")
+    twin = york ^ (1 << 40)
+    codes = LEXICONS.of(np.array([york, twin], dtype=np.uint64), [york, twin]).tolist()
+    assert codes[0] == LEXICONS.bit(places) and codes[1] == 0

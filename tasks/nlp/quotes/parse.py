@@ -73,10 +73,43 @@ def word_hashes(words: frozenset[str]) -> frozenset[int]:
     return frozenset(hash_string(w) for w in words)
 
 
-@functools.lru_cache(maxsize=256)
-def hash_array(words: frozenset[str]) -> np.ndarray:
-    """A lexicon's string-store hashes, sorted, for Index.tokens_of's search."""
-    return np.array(sorted(word_hashes(words)), dtype=np.uint64)
+class LexiconBits:
+    """A bit for each lexicon Index.tokens_of is asked for (the lexicons are constants, a
+    handful), and for each of their words the bits of the lexicons holding it: an article's
+    words are looked up in all of them at once, by the low bits of their hashes in a table
+    (one array lookup for every word), then exactly, for the few that land on a lexicon's."""
+
+    MAX = 63  # bits of a uint64
+    SLOTS = 1 << 16
+
+    def __init__(self) -> None:
+        self.bits: dict[frozenset[str], int] = {}
+        self.word_bits: dict[int, int] = {}  # a word's hash -> the bits of its lexicons
+        self.table = np.zeros(self.SLOTS, dtype=np.uint64)  # the same, by low bits of hash
+
+    def bit(self, words: frozenset[str]) -> int | None:
+        """The lexicon's bit, given on first sight (None once every bit is given)."""
+        b = self.bits.get(words)
+        if b is None and len(self.bits) < self.MAX:
+            b = self.bits[words] = 1 << len(self.bits)
+            for h in word_hashes(words):
+                self.word_bits[h] = self.word_bits.get(h, 0) | b
+                self.table[h % self.SLOTS] |= np.uint64(b)
+        return b
+
+    def of(self, lower: np.ndarray, hashes: list[int]) -> np.ndarray:
+        """Each word's bits (0 for a word of no lexicon): ``lower`` the words' lower-case
+        hashes, ``hashes`` the same as a list."""
+        out = self.table[lower & np.uint64(self.SLOTS - 1)]
+        for k in np.flatnonzero(out).tolist():
+            out[k] = self.word_bits.get(hashes[k], 0)
+        return out
+
+
+LEXICONS = LexiconBits()
+# a frozenset of this many words or more that tokens_of is given is a lexicon, a constant
+# (a rule's one or two words of the moment go by comparing hashes)
+LEXICON_MIN = 4
 
 
 class Index:
@@ -100,15 +133,28 @@ class Index:
         # Token.is_sent_start scans the whole Doc on every call; look starts up here instead
         self.sent_start_set = frozenset(self._sent_starts)
         self._inside_starts = [s for s, _ in self.inside]
+        self._codes: np.ndarray | None = None  # each word's lexicon bits (LexiconBits.of)
+        self._codes_of = 0  # how many lexicons had bits when they were read
 
     def tokens_of(self, words: set[str] | frozenset[str]) -> list[int]:
-        """Indices of the tokens whose lower-case form is one of words, in text order: a
-        search of the article's word-hash array in the words' sorted hashes (a lexicon's are
-        sorted once), a Token made for none of them."""
-        wanted = hash_array(words) if isinstance(words, frozenset) and len(words) > 8 else \
-            np.array(sorted({hash_string(w) for w in words}), dtype=np.uint64)
-        if not len(wanted) or not len(self._lower):
+        """Indices of the tokens whose lower-case form is one of words, in text order, a
+        Token made for none of them: a lexicon's (a frozenset of LEXICON_MIN words or more)
+        from the lexicon bits of the article's words (LexiconBits: all lexicons looked up at
+        once), a few words' by comparing hashes, others by a search of their sorted hashes."""
+        if not len(self._lower):
             return []
+        if isinstance(words, frozenset) and len(words) >= LEXICON_MIN and \
+                (bit := LEXICONS.bit(words)) is not None:
+            if self._codes is None or self._codes_of != len(LEXICONS.bits):
+                self._codes = LEXICONS.of(self._lower, self.lower_hashes)
+                self._codes_of = len(LEXICONS.bits)
+            return np.flatnonzero(self._codes & np.uint64(bit)).tolist()
+        if len(words) <= 8:
+            found = np.zeros(len(self._lower), dtype=bool)
+            for h in {hash_string(w) for w in words}:
+                found |= self._lower == h
+            return np.flatnonzero(found).tolist()
+        wanted = np.array(sorted({hash_string(w) for w in words}), dtype=np.uint64)
         at = np.searchsorted(wanted, self._lower)
         at[at == len(wanted)] = 0
         return np.flatnonzero(wanted[at] == self._lower).tolist()

@@ -203,25 +203,40 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]], text: str | None = Non
     cleaned = _person_like(cleaned, titled)
     cleaned = _body_like(cleaned, titled)
     cleaned = _expand_acronyms(cleaned, text)
-    by_label: dict[str, list[str]] = {}
+    by_label: dict[str, dict[str, None]] = {}
     for k, (name, lab) in enumerate(cleaned):
         if staff is not None and staff[k]:
             continue
         key = "PERSON" if lab in PERSON_LABELS else lab
-        names = by_label.setdefault(key, [])
-        if name and name not in names:
-            names.append(name)
+        if name:
+            by_label.setdefault(key, {})[name] = None  # (a dict: the names in first-seen order)
     out: list[tuple[str, str]] = []
     seen: dict[tuple[str, str], str] = {}  # an article names the same few things many times
     split = {key: [(c, _tokens(c)) for c in names] for key, names in by_label.items()}
+    # each label's names longer than n words (without a generation suffix, for people): the
+    # only ones _fullest_of may take for a name of n words, sorted out once per label and n
+    longer: dict[tuple[str, int], list[tuple[str, tuple[str, ...]]]] = {}
     for name, lab in cleaned:
         key = "PERSON" if lab in PERSON_LABELS else lab
         full = seen.get((name, key))
         if full is None:
-            full = seen[name, key] = _fullest_of(name, split.get(key, []),
-                                                 person=key == "PERSON")
+            person, n = key == "PERSON", len(_tokens(name))
+            cands = longer.get((key, n))
+            if cands is None:
+                cands = longer[key, n] = [
+                    (c, ct) for c, ct in split.get(key, [])
+                    if len(_without_generation(ct) if person else ct) > n]
+            full = seen[name, key] = _fullest_of(name, cands, person=person)
         out.append((full, lab))
     return out
+
+
+def _without_generation(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A person's name words without a generation suffix: 'Joe D. Tackitt Jr.' is the Tackitt
+    of the article (a suffix only ever shortens a name of three words or more)."""
+    while len(words) > 2 and words[-1].rstrip(".") in GENERATIONS:
+        words = words[:-1]
+    return words
 
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
@@ -364,15 +379,16 @@ def _person_like(cleaned: list[tuple[str, str]],
     # (not a name the NER tags a body at least twice as often as a person, unless written after
     # a title: 'Chicago Cubs' tagged PERSON once and ORG twice is the team, its own PERSON tag
     # no evidence of a surname)
-    tags = Counter((_tokens(n), lab in PERSON_LABELS) for n, lab in cleaned)
+    tags: Counter[tuple[tuple[str, ...], bool]] | None = None  # counted if needed: rarely
     out = []
     for name, lab in cleaned:
         toks = _tokens(name)
-        if (lab not in PERSON_LABELS and 2 <= len(toks) <= 3 and toks[-1] in surnames
-                and (toks in titled or not (tags[toks, True]
-                                            and tags[toks, False] >= 2 * tags[toks, True]))
-                and not ORG_WORDS.intersection(toks) and all(w[:1].isupper() for w in name.split())):
-            lab = "PERSON"
+        if lab not in PERSON_LABELS and 2 <= len(toks) <= 3 and toks[-1] in surnames \
+                and not ORG_WORDS.intersection(toks) and all(w[:1].isupper() for w in name.split()):
+            if tags is None:
+                tags = Counter((_tokens(n), lb in PERSON_LABELS) for n, lb in cleaned)
+            if toks in titled or not (tags[toks, True] and tags[toks, False] >= 2 * tags[toks, True]):
+                lab = "PERSON"
         out.append((name, lab))
     return out
 
@@ -437,8 +453,7 @@ def _fullest_of(name: str, candidates: Sequence[tuple[str, tuple[str, ...]]], pe
         if len(ct) <= n:
             continue  # (a generation suffix only ever shortens a longer name to len > 2)
         if person:
-            while len(ct) > 2 and ct[-1].rstrip(".") in GENERATIONS:
-                ct = ct[:-1]  # 'Joe D. Tackitt Jr.' is the Tackitt of the article
+            ct = _without_generation(ct)
         if len(ct) <= n:
             continue
         if not person:

@@ -101,8 +101,8 @@ class LexiconBits:
         """Each word's bits (0 for a word of no lexicon): ``lower`` the words' lower-case
         hashes, ``hashes`` the same as a list."""
         out = self.table[lower & np.uint64(self.SLOTS - 1)]
-        for k in np.flatnonzero(out).tolist():
-            out[k] = self.word_bits.get(hashes[k], 0)
+        maybe = np.flatnonzero(out).tolist()
+        out[maybe] = [self.word_bits.get(hashes[k], 0) for k in maybe]
         return out
 
 

@@ -134,7 +134,10 @@ def is_credit(m: Mention, text: str) -> bool:
     return "/" in text[m.start : m.end] or text[k - 1 : k] == "("
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_words(name: str) -> tuple[str, ...]:
+    """A name's words, lower case, without stops and commas (cached: the cast asks of the same
+    few names again and again)."""
     return tuple(w.lower().strip(".,") for w in name.split())
 
 

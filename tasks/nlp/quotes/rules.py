@@ -410,6 +410,7 @@ def photo_credit(m: Mention, text: str) -> bool:
     it next to the paragraph that follows."""
     slash = text.find("/", m.start, m.end + 2)  # (the NER may take the slash in: 'X/Getty')
     return slash >= 0 and _AFTER_AGENCY.match(text, slash) is not None or \
+        "/" in text[max(0, m.start - 2) : m.start] and \
         _BEFORE_AGENCY.search(text, max(0, m.start - 40), m.start) is not None
 
 

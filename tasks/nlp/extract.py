@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from spacy.language import Language
@@ -64,7 +64,31 @@ def model_id(nlp: Language) -> str:
 
 
 
-def line_pieces(text: str, start: int, end: int, offsets: list[list[int]], label: str
+class TokenOffsets(Protocol):
+    """Each token's (first character, length in characters), by token index."""
+
+    def __getitem__(self, k: int, /) -> Sequence[int]: ...
+
+    def __len__(self) -> int: ...
+
+
+class FlatOffsets:
+    """TokenOffsets from two flat lists: a pair made for every word of the article costs
+    more than reading the few that entities start and end on."""
+
+    __slots__ = ("lengths", "starts")
+
+    def __init__(self, starts: list[int], lengths: list[int]):
+        self.starts, self.lengths = starts, lengths
+
+    def __getitem__(self, k: int, /) -> tuple[int, int]:
+        return self.starts[k], self.lengths[k]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def line_pieces(text: str, start: int, end: int, offsets: TokenOffsets, label: str
                 ) -> list[tuple[int, int, int, str]]:
     """An entity's (first token, start char, end char, label), one per line it spans: no name
     runs over a line break, where the NER joins a photo credit to the name opening the next
@@ -98,7 +122,7 @@ FACILITY_WORDS = frozenset("""airport station terminal street avenue road lane s
 
 
 def place_run_on(text: str, ents: list[tuple[int, int, int, str]],
-                 offsets: list[list[int]]) -> list[tuple[int, int, int, str]]:
+                 offsets: TokenOffsets) -> list[tuple[int, int, int, str]]:
     """A person's name of three words or more opening with a place the article names as a
     place elsewhere, right after a preposition, ran on from the phrase before, as a caption
     runs into the name that follows ('Harrowing images of the truck attack in Nice Tony Molina,
@@ -207,7 +231,7 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     sent_starts = [s.start for s in sents]
     # character offsets from the token arrays: a Span's start_char, end_char and text each
     # build Token objects
-    offsets = np.stack([arrays.idx, arrays.length], axis=1).tolist()
+    offsets = FlatOffsets(arrays.starts, arrays.length.tolist())
     pieces = [piece for a, b, label in entity_spans(doc, arrays)
               for piece in line_pieces(text, a, b, offsets, LABELS.get(label, label))]
     ents = place_run_on(text, pieces, offsets)  # (LABELS: PER -> PERSON)

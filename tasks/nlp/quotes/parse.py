@@ -49,6 +49,11 @@ class TokenArrays:
     ent_iob: np.ndarray
     ent_type: np.ndarray
 
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """``idx`` as a list, made once for the passes that index it by token."""
+        return self.idx.tolist()
+
 
 def token_arrays(doc: Doc) -> TokenArrays:
     """The Doc's TokenArrays (extract_doc reads them once and hands them to the passes)."""
@@ -121,7 +126,7 @@ class Index:
         self.text = text  # doc.text, read once: Doc.text joins every token on each access
         arrays = token_arrays(doc) if arrays is None else arrays
         # token offsets from the Doc's array: a Token object per word costs more than the lookup
-        self.starts: list[int] = arrays.idx.tolist()
+        self.starts: list[int] = arrays.starts
         # each token's lower-case form as a string-store hash: passes that look for a few words
         # find them here without building a Token for every word of the article
         self._lower = arrays.lower

@@ -50,6 +50,11 @@ _SPACED_DASH = re.compile(r"\s+[-–—]+(?:\s+|$)|^[-–—]+\s+|\s+vs?\.?\s+")
 # ex-Yukos, anti-Blair; not the article of al-Shabaab or el-Sisi
 _LOWER_PREFIX = re.compile(r"^(?!(?:al|el|ad|ar|as|at|an|bin|ibn)-)(?:[a-z]+-)+(?=[A-Z])")
 _SCORE = re.compile(r"^\d+(?:[-–,]\d+)+,?$")
+# words of plain letters, each perhaps with a full stop, one space apart: no entity, possessive,
+# dash, bracket, slash or score for tidy_name to take away (unless a word is 'v' or 'vs', of
+# 'A v B', or doubled)
+_PLAIN_NAME = re.compile(r"[A-Za-z]+\.?(?: [A-Za-z]+\.?)*")
+_VERSUS = frozenset({"v", "vs", "v.", "vs."})
 CONNECTORS = frozenset("of de da di du van von der den al el bin ibn la le and for the y".split())
 
 
@@ -64,6 +69,11 @@ def tidy_name(name: str) -> str:
     """A name without the debris NER leaves around it: HTML entities, a possessive, the far side
     of a spaced dash, scores, an unclosed bracket, a neighbour glued by a slash ("Instagram/Jane
     Roe"), a word doubled across a line break ("Justin Trudeau\n\nTrudeau"); see tasks.corpus.identity."""
+    if _PLAIN_NAME.fullmatch(name):  # most names: nothing below would change them
+        lower = name.lower().split()
+        if not _VERSUS.intersection(lower) and \
+                all(a != b for a, b in zip(lower, lower[1:], strict=False)):
+            return name
     text = html.unescape(name).replace("\u00a0", " ").strip()
     text = _LOWER_PREFIX.sub("", _POSSESSIVE.sub("", text).strip())
     if "(" in text and ")" not in text:

@@ -202,6 +202,13 @@ def capitalised(tok: Token) -> bool:
         tok.is_title
 
 
+def line_break(tok: Token) -> bool:
+    """A token holding a line break: the tokenizer makes every run of whitespace other than one
+    space a token of its own (a word's trailing whitespace is one space or none), so only a
+    space token can; its flag is read before its text is made."""
+    return tok.is_space and "\n" in tok.text
+
+
 def subject(verb: Token) -> Token | None:
     """The verb's speaker or holder as the parse gives it, in the verb's own paragraph: when the
     parser ran a heading into the paragraph ("READ MORE: ...\n\nNadia Jamil, a researcher,
@@ -211,11 +218,10 @@ def subject(verb: Token) -> Token | None:
     if subj is None:
         return None
     lo, hi = sorted((subj.i, verb.i))
-    if not any("\n" in t.text or "\n" in t.whitespace_ for t in verb.doc[lo:hi]):
+    if not any(line_break(t) for t in verb.doc[lo:hi]):
         return subj
     start = verb.i
-    while start > 0 and "\n" not in verb.doc[start - 1].text and \
-            "\n" not in verb.doc[start - 1].whitespace_:
+    while start > 0 and not line_break(verb.doc[start - 1]):
         start -= 1
     own = list(verb.doc[start : verb.i])
     heads = {verb.i} | _conj_heads(verb)
@@ -442,7 +448,7 @@ def complement(cue: Token, deps: tuple[str, ...] = ("ccomp",)) -> tuple[int, int
     parser made both clauses the verb's)."""
     for child in cue.children:
         if child.dep_ not in deps or child.i < cue.i and any(
-                t.text in (";", ":") or "\n" in t.text or "\n" in t.whitespace_
+                t.text in (";", ":") or line_break(t)
                 for t in cue.doc[child.right_edge.i : cue.i]):
             continue
         toks = [t for t in child.subtree]

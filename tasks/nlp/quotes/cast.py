@@ -56,7 +56,7 @@ from tasks.nlp.quotes.marks import (
     previous_paragraph,
 )
 from tasks.nlp.quotes.model import Mention, Quote
-from tasks.nlp.quotes.parse import SUBJECT_DEPS, Index, capitalised, own_clause
+from tasks.nlp.quotes.parse import DEP, SUBJECT_DEPS, Index, capitalised, own_clause
 from tasks.nlp.quotes.people import (
     ORG_ENTS,
     SILENT_LABELS,
@@ -280,7 +280,7 @@ class Cast(CastQueries):
             if words:
                 person.roles.append(Role(title[-1].lower_, " ".join(t.lower_ for t in words),
                                          " ".join(t.text for t in title[first_org:n]) or None))
-        appos = [c for c in head.children if c.dep_ == "appos"]
+        appos = [c for c in head.children if c.dep == DEP["appos"]]
         if head.dep_ == "appos" and head.head.i < first.i:
             host = head.head
             # 'a spokesman for the Alder River Trust, Ben Okoro': the parse hangs the name on
@@ -322,7 +322,7 @@ class Cast(CastQueries):
                 head = head.head
             verb = head.head
             nxt = self.events[n + 1].char if n + 1 < len(self.events) else None
-            appos = [c for c in head.children if c.dep_ == "appos"]
+            appos = [c for c in head.children if c.dep == DEP["appos"]]
             for i in pronouns[bisect.bisect_right(pronouns, tok):]:
                 t = self.doc[i]
                 if i >= end or nxt is not None and t.idx >= nxt:

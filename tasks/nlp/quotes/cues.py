@@ -28,6 +28,7 @@ from tasks.nlp.quotes.lexicons import (
 )
 from tasks.nlp.quotes.marks import after_mark
 from tasks.nlp.quotes.parse import (
+    DEP,
     SUBJECT_DEPS,
     Index,
     according_to,
@@ -70,7 +71,8 @@ def is_cue(tok: Token, idx: Index | None = None) -> bool:
 def negated(verb: Token, idx: Index | None = None) -> bool:
     """The verb has a negation of its own (one inside quotation marks is the quote's, with
     ``idx``)."""
-    return any(c.dep_ == "neg" and (idx is None or not idx.in_quote(c.idx)) for c in verb.children)
+    neg = DEP["neg"]
+    return any(c.dep == neg and (idx is None or not idx.in_quote(c.idx)) for c in verb.children)
 
 
 def sentences_between(idx: Index, start: int, end: int) -> list[Span]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH, LOWER, SENT_START
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # Cython, no stub
+from spacy.symbols import IDS
 from spacy.tokens import Doc, Span, Token
 
 from tasks.nlp.names import TITLES
@@ -31,6 +32,10 @@ from tasks.nlp.quotes.people import is_role_noun
 from tasks.nlp.quotes.thresholds import MIN_CLAUSE_TOKENS, MIN_CONTENT_WORDS
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# dependency labels as the ints Token.dep gives (spaCy's symbols): a loop over many tokens
+# compares these rather than make each label's string (Token.dep_)
+DEP = {label: IDS[label] for label in ("nsubj", "nsubjpass", "neg", "advcl", "conj", "appos")}
+SUBJECT_DEP_IDS = frozenset({DEP["nsubj"], DEP["nsubjpass"]})
 
 
 # the token attributes the rules read as arrays, in this order (TokenArrays)
@@ -257,7 +262,7 @@ def _conj_heads(verb: Token) -> set[int]:
 
 
 def _parsed_subject(verb: Token) -> Token | None:
-    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    subjects = [c for c in verb.children if c.dep in SUBJECT_DEP_IDS]
     if len(subjects) > 1:  # '12:15 p.m.\n\nDonald Trump says': the one next to the verb
         subjects.sort(key=lambda c: (c.ent_type_ in ("TIME", "DATE"), abs(verb.i - c.i)))
         if verb.lower_.startswith(LISTENER_VERB_PREFIXES) and subjects[0].i > verb.i and \
@@ -492,12 +497,13 @@ def attribution_break(toks: list[Token], head: Token) -> list[Token]:
     continues the speaker's words ('..., saying that he supports equal pay', '..., telling
     the crowd that ...'). The parser hangs such a clause on the reported verb; it is another
     attribution, not what was reported (the participle's speaker: _parsed_subject)."""
+    advcl, conj, neg = DEP["advcl"], DEP["conj"], DEP["neg"]
     for k, t in enumerate(toks):
-        if t.i == head.i or t.dep_ not in ("advcl", "conj") or t.lower_ not in REPORTING_VERBS:
+        if t.i == head.i or t.dep != advcl and t.dep != conj or t.lower_ not in REPORTING_VERBS:
             continue
-        own = any(c.dep_ in SUBJECT_DEPS for c in t.children)
-        participle = t.lower_.endswith("ing") and not own and t.dep_ == "advcl"
-        if not (own or participle) or any(c.dep_ == "neg" for c in t.children):
+        own = any(c.dep in SUBJECT_DEP_IDS for c in t.children)
+        participle = t.lower_.endswith("ing") and not own and t.dep == advcl
+        if not (own or participle) or any(c.dep == neg for c in t.children):
             continue
         start = t.left_edge.i
         j = next((m for m, x in enumerate(toks) if x.i == start), k)

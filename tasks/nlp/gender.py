@@ -30,7 +30,10 @@ _TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady rev fr sen rep go
                     "capt lt sgt president senator minister".split())
 
 
+@lru_cache(maxsize=1 << 16)
 def _fold(word: str) -> str:
+    """A word lower case without its accents (cached: the same few names are asked for in
+    every article, as each he or she is weighed)."""
     return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
 
 
@@ -117,6 +120,7 @@ def _table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1 << 16)
 def first_name(name: str) -> str | None:
     """The given name of a person's name ('Dr. Ana Ruiz' -> 'ana'); None for a single word (a
     surname alone says nothing) or an initial."""

@@ -216,27 +216,27 @@ class Cast(CastQueries):
     def _observed(self, person: Person, first: int, last: int, speaks: bool,
                   alone: bool) -> None:
         doc = self.doc
-        head = doc[last]
+        head = end = doc[last]
+        opening = doc[first] if first != last else end
         if head.dep_ in ("compound", "flat") and head.head.i > head.i:
             head = head.head
         weight = (SUBJECT_WEIGHT if head.dep_ in SUBJECT_DEPS else 1.0) + \
             (SPEAKER_WEIGHT if speaks else 0.0)
-        before = doc[first - 1] if first > 0 else None
-        word = doc[first].lower_
+        prior = doc[first - 1].lower_ if first > 0 else None  # the word before the name
+        word = opening.lower_
         if word in HONORIFICS:
             person.votes[HONORIFICS[word]] += HONORIFIC_VOTES
-        elif before is not None and before.lower_ in HONORIFICS:
-            person.votes[HONORIFICS[before.lower_]] += HONORIFIC_VOTES
-        elif before is not None and before.lower_ in GENDERED_NOUNS and \
-                before.lower_ not in APPOSITION_ONLY:
-            person.votes[GENDERED_NOUNS[before.lower_]] += ROLE_VOTES
-        self._roles(person, doc[first], head)
+        elif prior in HONORIFICS:
+            person.votes[HONORIFICS[prior]] += HONORIFIC_VOTES
+        elif prior in GENDERED_NOUNS and prior not in APPOSITION_ONLY:
+            person.votes[GENDERED_NOUNS[prior]] += ROLE_VOTES
+        self._roles(person, opening, head)
         # the main clause's subject, or a name in apposition to it ('The new head of the bank,
         # Ana Ruiz, said ...': she is whom the sentence is about); the name itself, not one
         # modifying the appositive noun ('Simmons, an Obama supporter, said')
-        subj = head.head if doc[last].dep_ == "appos" and head.head.dep_ in SUBJECT_DEPS \
+        subj = head.head if end.dep_ == "appos" and head.head.dep_ in SUBJECT_DEPS \
             else head
-        self.events.append(Event(doc[first].idx, self.idx.sent_of(first), person, weight,
+        self.events.append(Event(opening.idx, self.idx.sent_of(first), person, weight,
                                  subj.dep_ in SUBJECT_DEPS and main_clause(subj.head), alone))
 
     def _roles(self, person: Person, first: Token, head: Token) -> None:
@@ -247,13 +247,13 @@ class Cast(CastQueries):
         doc = self.doc
         title: list[Token] = []
         k = first.i - 1
-        while k >= 0 and doc[k].dep_ == "compound" and k < doc[k].head.i <= head.i and \
-                not doc[k].is_punct:  # "Kremlin spokesman": compounds of the name or its title
-            title.insert(0, doc[k])
+        while k >= 0 and (t := doc[k]).dep_ == "compound" and k < t.head.i <= head.i and \
+                not t.is_punct:  # "Kremlin spokesman": compounds of the name or its title
+            title.insert(0, t)
             k -= 1
         k = first.i  # the NER often takes the title in: "Prime Minister Justin Trudeau"
-        while k < head.i and doc[k].lower_ in TITLES:
-            title.append(doc[k])
+        while k < head.i and (t := doc[k]).lower_ in TITLES:
+            title.append(t)
             k += 1
         while title and (not title[-1].is_alpha or title[-1].lower_ in HONORIFICS
                          or title[-1].lower_ in NOT_ROLES

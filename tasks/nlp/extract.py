@@ -228,7 +228,7 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
         text = doc.text  # Doc.text is rebuilt from the tokens on every access
     arrays = token_arrays(doc)  # one Doc.to_array call for every pass
     sents = sentences(doc, arrays)  # once: each doc.sents walks the whole Doc
-    sent_starts = [s.start for s in sents]
+    sent_starts = sents.starts
     # character offsets from the token arrays: a Span's start_char, end_char and text each
     # build Token objects
     offsets = FlatOffsets(arrays.starts, arrays.length.tolist())

@@ -280,6 +280,9 @@ def indirect_quotes(doc: Doc, idx: Index, direct: list[Quote], mentions: list[Me
     return out
 
 
+_IN = frozenset({"in"})
+
+
 def in_a_document(idx: Index, mentions: list[Mention], starts: list[int],
                   taken: SpanSet) -> list[Quote]:
     """'In a statement, the ministry ...', 'In the latest Post poll, Clinton led Trump by five
@@ -287,7 +290,9 @@ def in_a_document(idx: Index, mentions: list[Mention], starts: list[int],
     itself as that document's, as 'according to' does. Said in a statement, an interview or a
     speech it is speech; found by a poll, a study or a report it is a belief-like finding."""
     out: list[Quote] = []
-    for sent in idx.sents:
+    # (only the sentences with an 'in' anywhere: the few that may open on one)
+    for k in sorted({idx.sent_of(i) for i in idx.tokens_of(_IN)}):
+        sent = idx.sents[k]
         first = next((t for t in sent if not t.is_space and not t.is_punct), None)
         if first is None or first.lower_ != "in" or idx.in_quote(first.idx):
             continue

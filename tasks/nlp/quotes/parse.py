@@ -6,7 +6,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH, LOWER, SENT_START
@@ -66,15 +68,45 @@ def token_arrays(doc: Doc) -> TokenArrays:
     return TokenArrays(*(arr[:, k] for k in range(len(ARRAY_ATTRS))))
 
 
-def sentences(doc: Doc, arrays: TokenArrays | None = None) -> list[Span]:
-    """doc.sents as a list, read from the sentence-start array: doc.sents makes a Token object
-    for every word of the article to find the same starts."""
-    n = len(doc)
-    if not n:
-        return []
+class Sentences(Sequence[Span]):
+    """A Doc's sentences by their first tokens, each Span made when first asked for: the
+    passes read a few sentences of an article, and a Span for every one costs more."""
+
+    def __init__(self, doc: Doc, starts: list[int]):
+        self.doc = doc
+        self.starts = starts  # each sentence's first token
+        self._ends = [*starts[1:], len(doc)]
+        self._made: dict[int, Span] = {}
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, k: int) -> Span: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Span]: ...
+
+    def __getitem__(self, k: int | slice) -> Span | list[Span]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self.starts)))]
+        if k < 0:
+            k += len(self.starts)
+        if not 0 <= k < len(self.starts):
+            raise IndexError(k)
+        span = self._made.get(k)
+        if span is None:
+            span = self._made[k] = self.doc[self.starts[k] : self._ends[k]]
+        return span
+
+
+def sentences(doc: Doc, arrays: TokenArrays | None = None) -> Sentences:
+    """doc.sents as a sequence, read from the sentence-start array: doc.sents makes a Token
+    object for every word of the article to find the same starts."""
+    if not len(doc):
+        return Sentences(doc, [])
     flags = arrays.sent_start if arrays is not None else doc.to_array("SENT_START")
-    starts = [0, *(np.flatnonzero(flags[1:] == 1) + 1).tolist()]
-    return [doc[a:b] for a, b in zip(starts, [*starts[1:], n], strict=True)]
+    return Sentences(doc, [0, *(np.flatnonzero(flags[1:] == 1) + 1).tolist()])
 
 
 @functools.lru_cache(maxsize=1024)
@@ -126,7 +158,7 @@ class Index:
     """Character -> token lookups and quote-interior tests for one Doc."""
 
     def __init__(self, doc: Doc, text: str, mark_spans: list[list[tuple[int, int]]],
-                 sents: list[Span] | None = None, arrays: TokenArrays | None = None):
+                 sents: Sequence[Span] | None = None, arrays: TokenArrays | None = None):
         self.doc = doc
         self.text = text  # doc.text, read once: Doc.text joins every token on each access
         arrays = token_arrays(doc) if arrays is None else arrays
@@ -138,8 +170,9 @@ class Index:
         self.lower_hashes: list[int] = self._lower.tolist()
         self.inside: list[tuple[int, int]] = sorted(f for q in mark_spans for f in q)
         # once: each doc.sents walks the whole Doc (the caller may have them already)
-        self.sents: list[Span] = sentences(doc, arrays) if sents is None else sents
-        self._sent_starts = [s.start for s in self.sents]
+        self.sents: Sequence[Span] = sentences(doc, arrays) if sents is None else sents
+        self._sent_starts = self.sents.starts if isinstance(self.sents, Sentences) else \
+            [s.start for s in self.sents]
         # Token.is_sent_start scans the whole Doc on every call; look starts up here instead
         self.sent_start_set = frozenset(self._sent_starts)
         self._inside_starts = [s for s, _ in self.inside]

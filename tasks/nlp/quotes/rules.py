@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -767,7 +767,7 @@ def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
 
 
 def extract_quotes(doc: Doc, mentions: list[Mention], text: str | None = None,
-                   sents: list[Span] | None = None, names: bool = True,
+                   sents: Sequence[Span] | None = None, names: bool = True,
                    arrays: TokenArrays | None = None) -> list[Quote]:
     """All attributions in a parsed article, in text order (pass doc.text and list(doc.sents)
     if already computed: both walk the whole Doc). ``names``: first names' gender may keep a

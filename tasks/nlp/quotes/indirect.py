@@ -290,8 +290,14 @@ def in_a_document(idx: Index, mentions: list[Mention], starts: list[int],
     itself as that document's, as 'according to' does. Said in a statement, an interview or a
     speech it is speech; found by a poll, a study or a report it is a belief-like finding."""
     out: list[Quote] = []
-    # (only the sentences with an 'in' anywhere: the few that may open on one)
-    for k in sorted({idx.sent_of(i) for i in idx.tokens_of(_IN)}):
+    # (only the sentences an 'in' opens, after nothing but punctuation or space)
+    doc = idx.doc
+    opening = set()
+    for i in idx.tokens_of(_IN):
+        k = idx.sent_of(i)
+        if all(doc[j].is_space or doc[j].is_punct for j in range(idx.sent_start(k), i)):
+            opening.add(k)
+    for k in sorted(opening):
         sent = idx.sents[k]
         first = next((t for t in sent if not t.is_space and not t.is_punct), None)
         if first is None or first.lower_ != "in" or idx.in_quote(first.idx):

@@ -205,6 +205,10 @@ class Index:
     def token_at(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.starts, char) - 1)
 
+    def sent_start(self, k: int) -> int:
+        """The first token of sentence k (its Span not made)."""
+        return self._sent_starts[k]
+
     def sent_of(self, token_i: int) -> int:
         """Index of the sentence holding a token."""
         return max(0, bisect.bisect_right(self._sent_starts, token_i) - 1)

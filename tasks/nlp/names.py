@@ -207,8 +207,8 @@ def resolve_mentions(mentions: Sequence[tuple[str, str]], text: str | None = Non
     cleaned = [(clean_name(t, lab), lab) for t, lab in mentions]
     # a person mention written after a title ('President Trump', 'Mr Blair', 'Founder Beverly
     # Bond') is a person's
-    titled = {_tokens(c) for (t, lab), (c, _) in zip(mentions, cleaned, strict=True)
-              if lab in PERSON_LABELS and _tokens(c) and _tokens(t)[:1] != _tokens(c)[:1]}
+    titled = {tc for (t, lab), (c, _) in zip(mentions, cleaned, strict=True)
+              if lab in PERSON_LABELS and (tc := _tokens(c)) and _tokens(t)[:1] != tc[:1]}
     cleaned = _credited_names(cleaned)
     cleaned = _person_like(cleaned, titled)
     cleaned = _body_like(cleaned, titled)
@@ -272,15 +272,17 @@ def _expand_acronyms(cleaned: list[tuple[str, str]],
     out = []
     tried: set[str] = set()  # initials looked for in the text (an article repeats them)
     for name, lab in cleaned:
-        key = name.replace(".", "")
-        if lab == "ORG" and _ACRONYM.match(name) and key not in spelled and key not in tried \
-                and text is not None and len(key) >= 3:
-            tried.add(key)
-            found = spelled_out(key, text)
-            if found is not None:
-                spelled[key] = (found, lab)
-        if lab not in PERSON_LABELS and _ACRONYM.match(name) and key in spelled:
-            name, lab = spelled[key]
+        # (no initials are longer than 12 characters: the pattern only tried on short words)
+        if len(name) <= 12 and _ACRONYM.match(name):
+            key = name.replace(".", "")
+            if lab == "ORG" and key not in spelled and key not in tried and text is not None \
+                    and len(key) >= 3:
+                tried.add(key)
+                found = spelled_out(key, text)
+                if found is not None:
+                    spelled[key] = (found, lab)
+            if lab not in PERSON_LABELS and key in spelled:
+                name, lab = spelled[key]
         out.append((name, lab))
     return out
 
@@ -371,8 +373,8 @@ def _credited_names(cleaned: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return cleaned
     out = []
     for name, lab in cleaned:
-        words = name.split()
         if lab in PERSON_LABELS:
+            words = name.split()
             lower = tuple(w.lower() for w in words)
             cut = next((len(o) for o in orgs if len(lower) > len(o) and lower[: len(o)] == o), 0)
             if cut and not ORG_WORDS.intersection(_tokens(" ".join(words[cut:]))):
@@ -417,8 +419,8 @@ def _body_like(cleaned: list[tuple[str, str]],
     ('Blair' with 'Tony Blair') or written after a title somewhere (``titled``: 'President
     Trump', 'Founder Beverly Bond', whatever the NER makes of its other mentions):
     people are introduced by their full names or titles, bodies by one word."""
-    person_words = {w for n, lab in cleaned if lab in PERSON_LABELS and len(_tokens(n)) > 1
-                    for w in _tokens(n)}
+    person_words = {w for n, lab in cleaned if lab in PERSON_LABELS and len(t := _tokens(n)) > 1
+                    for w in t}
     votes: dict[tuple[str, ...], dict[str, int]] = {}
     for n, lab in cleaned:
         toks = _tokens(n)

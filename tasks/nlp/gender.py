@@ -34,6 +34,8 @@ _TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady rev fr sen rep go
 def _fold(word: str) -> str:
     """A word lower case without its accents (cached: the same few names are asked for in
     every article, as each he or she is weighed)."""
+    if word.isascii():
+        return word.lower()  # (what the folding leaves of it)
     return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
 
 

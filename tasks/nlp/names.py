@@ -70,6 +70,8 @@ def tidy_name(name: str) -> str:
     of a spaced dash, scores, an unclosed bracket, a neighbour glued by a slash ("Instagram/Jane
     Roe"), a word doubled across a line break ("Justin Trudeau\n\nTrudeau"); see tasks.corpus.identity."""
     if _PLAIN_NAME.fullmatch(name):  # most names: nothing below would change them
+        if " " not in name:
+            return name
         lower = name.lower().split()
         if not _VERSUS.intersection(lower) and \
                 all(a != b for a, b in zip(lower, lower[1:], strict=False)):
@@ -255,7 +257,11 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
 @functools.lru_cache(maxsize=1 << 16)
 def initials(name: str) -> str:
     """'Export Development Canada' -> 'EDC'; words in lower case ('of', 'and') do not count."""
-    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())
+    words = _INITIALS_SPLIT.split(name) if "-" in name else name.split()  # (as \s: the same)
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+_INITIALS_SPLIT = re.compile(r"[\s-]+")
 
 
 def _expand_acronyms(cleaned: list[tuple[str, str]],

@@ -323,7 +323,8 @@ def missed_surnames(doc: Doc, mentions: list[Mention], text: str,
         at = text.find(word)
         while at >= 0:  # (a text search: a pattern per surname compiles per article)
             here, at = at, text.find(word, at + 1)
-            before, after = text[here - 1 : here] if here else "", text[here + len(word) :][:1]
+            end = here + len(word)
+            before, after = text[here - 1 : here] if here else "", text[end : end + 1]
             if before.isalnum() or before in ("_", "#", "@") or after.isalnum() or after == "_":
                 continue  # within a word, or a hashtag or handle
             t = token(here)

@@ -50,10 +50,12 @@ _SPACED_DASH = re.compile(r"\s+[-–—]+(?:\s+|$)|^[-–—]+\s+|\s+vs?\.?\s+")
 # ex-Yukos, anti-Blair; not the article of al-Shabaab or el-Sisi
 _LOWER_PREFIX = re.compile(r"^(?!(?:al|el|ad|ar|as|at|an|bin|ibn)-)(?:[a-z]+-)+(?=[A-Z])")
 _SCORE = re.compile(r"^\d+(?:[-–,]\d+)+,?$")
-# words of plain letters, each perhaps with a full stop, one space apart: no entity, possessive,
-# dash, bracket, slash or score for tidy_name to take away (unless a word is 'v' or 'vs', of
-# 'A v B', or doubled)
-_PLAIN_NAME = re.compile(r"[A-Za-z]+\.?(?: [A-Za-z]+\.?)*")
+# words of letters (joined inside a word by an apostrophe or a hyphen: "O'Neil", "Lloyd-Webber"),
+# each perhaps with a full stop, one space apart: no entity, dash, bracket, slash or score for
+# tidy_name to take away, unless it ends in a possessive, a lower-case word opens it with a
+# hyphen ('ex-Blair'), a word is 'v' or 'vs' ('A v B') or a word is doubled
+_WORD_OF_LETTERS = r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?"
+_PLAIN_NAME = re.compile(f"{_WORD_OF_LETTERS}(?: {_WORD_OF_LETTERS})*")
 _VERSUS = frozenset({"v", "vs", "v.", "vs."})
 CONNECTORS = frozenset("of de da di du van von der den al el bin ibn la le and for the y".split())
 
@@ -69,7 +71,8 @@ def tidy_name(name: str) -> str:
     """A name without the debris NER leaves around it: HTML entities, a possessive, the far side
     of a spaced dash, scores, an unclosed bracket, a neighbour glued by a slash ("Instagram/Jane
     Roe"), a word doubled across a line break ("Justin Trudeau\n\nTrudeau"); see tasks.corpus.identity."""
-    if _PLAIN_NAME.fullmatch(name):  # most names: nothing below would change them
+    if _PLAIN_NAME.fullmatch(name) and not name.endswith(("'s", "’s")) and \
+            not (name[0].islower() and "-" in name):  # most names: nothing below changes them
         if " " not in name:
             return name
         lower = name.lower().split()
@@ -129,7 +132,7 @@ def clean_name(text: str, label: str = "PERSON") -> str:
     else:
         while len(words) > 1 and words[0].lower() in ("the",):
             words = words[1:]
-    return " ".join(w for w in words if w)
+    return " ".join(words)  # (str.split leaves no empty word)
 
 
 _WORD = re.compile(r"[\w'’.-]+")

@@ -726,6 +726,9 @@ def not_a_person(m: Mention, text: str, neuter: frozenset[str] = frozenset()) ->
         m.names_a_body(text) or m.canonical in neuter) else m
 
 
+_CALLED = frozenset({"he", "she", "his", "her", "him", "its"})
+
+
 def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
     """One-word PERSON names the article refers back to with 'its' in the name's own clause and
     never with a personal pronoun ('Yukos has asked a court to stop the sale of its main unit').
@@ -733,6 +736,7 @@ def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
     it is. A name of two words or more (a first name and a surname) is left a person, and an
     'its' under another subject ('McCallum said the city cut its budget') is the other's."""
     it, personal = set(), set()
+    pronouns: list[int] | None = None  # where the article has the words below (looked up once)
     # a word the article also writes as the surname of a full name is that person's
     surnames = surnames_of(mentions)
     for m in mentions:
@@ -755,6 +759,11 @@ def called_it(doc: Doc, mentions: list[Mention], idx: Index) -> frozenset[str]:
         if head.dep_ not in ("nsubj", "nsubjpass"):
             continue
         verb = head.head
+        if pronouns is None:
+            pronouns = idx.tokens_of(_CALLED)
+        lo = bisect.bisect_right(pronouns, head.i)
+        if lo == len(pronouns) or pronouns[lo] > verb.right_edge.i:
+            continue  # (no such word after the name in the clause's reach: no walk)
         for t in verb.subtree:
             if t.i <= head.i or idx.in_quote(t.idx):
                 continue

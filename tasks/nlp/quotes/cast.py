@@ -92,6 +92,9 @@ def begins_name(tok: Token) -> bool:
         nxt.lower_ not in PORTFOLIO_WORDS and nxt.lower_ not in TITLES
 
 
+GENDERED_WORDS = frozenset(GENDERED_NOUNS)
+
+
 class Cast(CastQueries):
     """The people of one article, built from its PERSON mentions and its parse."""
 
@@ -128,6 +131,7 @@ class Cast(CastQueries):
         for p in self.people.values():
             self.by_surname.setdefault(p.words[-1], []).append(p)
         self.events: list[Event] = []
+        self._gendered: list[int] | None = None  # the article's gendered nouns (_gendered_nouns)
         self._pronouns: dict[int, Person] = {}
         self.at: dict[int, Person] = {}  # first character of a mention -> its person
         # a full name's surname written alone, and what the article says of the person there
@@ -305,6 +309,14 @@ class Cast(CastQueries):
                 if a.lower_ in GENDERED_NOUNS:
                     person.votes[GENDERED_NOUNS[a.lower_]] += ROLE_VOTES
 
+    def _gendered_nouns(self, lo: int, hi: int) -> list[int]:
+        """The tokens from lo to before hi that are gendered nouns ('woman', 'father'), found
+        among the article's (looked up once) rather than by reading every word between."""
+        if self._gendered is None:
+            self._gendered = self.idx.tokens_of(GENDERED_WORDS)
+        return self._gendered[bisect.bisect_left(self._gendered, lo) :
+                              bisect.bisect_left(self._gendered, hi)]
+
     def _bind_pronouns(self) -> None:
         """'Roe said she ...', 'Roe lost her job': a pronoun after the subject of its sentence,
         within the subject's clause and with no other person between them, says the subject's
@@ -329,7 +341,7 @@ class Cast(CastQueries):
                     break
                 if appos and _in_description(t, appos):
                     continue
-                if any(w.lower_ in GENDERED_NOUNS for w in self.doc[head.i + 1 : i]):
+                if self._gendered_nouns(head.i + 1, i):
                     break  # a nearer antecedent: 'Garnier, who strangled the woman ... her body'
                 if not self.idx.in_quote(t.idx):
                     if verb in t.ancestors:
@@ -407,8 +419,8 @@ class Cast(CastQueries):
                 continue  # his, her, him: resolved, but a chain is carried by its subjects
             sent = self.idx.sents[self.idx.sent_of(i)]
             if person.gender is None and not any(
-                    GENDERED_NOUNS.get(w.lower_) == PRONOUN_GENDER[tok.lower_]
-                    for w in self.doc[sent.start : i]):
+                    GENDERED_NOUNS[self.doc[k].lower_] == PRONOUN_GENDER[tok.lower_]
+                    for k in self._gendered_nouns(sent.start, i)):
                 # (not when a noun of that gender comes first in the sentence: 'the woman died
                 # in an accident that she caused' says nothing of the person she was read as)
                 person.votes[PRONOUN_GENDER[tok.lower_]] += RESOLVED_VOTES

@@ -118,16 +118,17 @@ def word_hashes(words: frozenset[str]) -> frozenset[int]:
 class LexiconBits:
     """A bit for each lexicon Index.tokens_of is asked for (the lexicons are constants, a
     handful), and for each of their words the bits of the lexicons holding it: an article's
-    words are looked up in all of them at once, by the low bits of their hashes in a table
-    (one array lookup for every word), then exactly, for the few that land on a lexicon's."""
+    words are looked up in all of them at once, by the low bits of their hashes in a small
+    table of flags (one array lookup for every word, the table kept in the processor's cache),
+    then exactly, for the few that land on a lexicon word's flag."""
 
     MAX = 63  # bits of a uint64
-    SLOTS = 1 << 16
+    SLOTS = 1 << 14
 
     def __init__(self) -> None:
         self.bits: dict[frozenset[str], int] = {}
         self.word_bits: dict[int, int] = {}  # a word's hash -> the bits of its lexicons
-        self.table = np.zeros(self.SLOTS, dtype=np.uint64)  # the same, by low bits of hash
+        self.maybe = np.zeros(self.SLOTS, dtype=np.bool_)  # by low bits of hash: may be one
 
     def bit(self, words: frozenset[str]) -> int | None:
         """The lexicon's bit, given on first sight (None once every bit is given)."""
@@ -136,14 +137,14 @@ class LexiconBits:
             b = self.bits[words] = 1 << len(self.bits)
             for h in word_hashes(words):
                 self.word_bits[h] = self.word_bits.get(h, 0) | b
-                self.table[h % self.SLOTS] |= np.uint64(b)
+                self.maybe[h % self.SLOTS] = True
         return b
 
     def of(self, lower: np.ndarray, hashes: list[int]) -> np.ndarray:
         """Each word's bits (0 for a word of no lexicon): ``lower`` the words' lower-case
         hashes, ``hashes`` the same as a list."""
-        out = self.table[lower & np.uint64(self.SLOTS - 1)]
-        maybe = np.flatnonzero(out).tolist()
+        out = np.zeros(len(hashes), dtype=np.uint64)
+        maybe = np.flatnonzero(self.maybe[lower & np.uint64(self.SLOTS - 1)]).tolist()
         out[maybe] = [self.word_bits.get(hashes[k], 0) for k in maybe]
         return out
 

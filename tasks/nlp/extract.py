@@ -197,6 +197,10 @@ class Extracted:
 
 
 # the newsroom's credit line: '(Reporting by Ada Marsh; Editing by Kim Coghill)', 'Writing by ...'
+# what every credit line holds (the pattern, which may start at any line or bracket, is run
+# only on an article that has one of them)
+STAFF_CREDIT_WORDS = ("eporting by", "riting by", "diting by", "ompiled by", "ranslated by",
+                      "roduced by")
 STAFF_CREDIT = re.compile(r"(?:\(|^)[ \t]*(?:Additional )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|"
                           r"[Cc]ompiled|[Tt]ranslated|[Pp]roduced) by\b[^\n()]*\)?", re.M)
 
@@ -245,7 +249,8 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
 
     named = headline_trimmed([(text[a:b], label, label in PERSON_LABELS and in_headline(a))
                               for _, a, b, label in ents])
-    credits = [m.span() for m in STAFF_CREDIT.finditer(text)]
+    credits = [m.span() for m in STAFF_CREDIT.finditer(text)] \
+        if any(w in text for w in STAFF_CREDIT_WORDS) else []
     staff = [any(s <= a < e for s, e in credits) for _, a, _, _ in ents] if credits else None
     canon = resolve_mentions([(t, label) for t, (_, _, _, label) in zip(named, ents, strict=True)],
                              text, staff)

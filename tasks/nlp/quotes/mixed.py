@@ -37,12 +37,15 @@ def _mixed_clause(cue: Token, start: int, end: int, idx: Index) -> tuple[int, in
         return min(rights[0].left_edge.idx, start), max(last.idx + len(last.text), end)
     if cue.lower_ == "according":
         clause = according_content(cue, idx)
-    else:
-        clause = complement(cue)
+    else:  # (a clause lies within its head's edges: none that could hold the fragment, none read)
+        clause = complement(cue) if any(
+            c.dep_ in ("ccomp", "advcl") and _may_hold(c, start, end) for c in cue.children) \
+            else None
     if clause is not None and clause[0] <= start and end <= clause[1] + MARK_SLACK_CHARS:
         return clause[0], max(clause[1], end)
     for child in cue.rights:
-        if child.dep_ not in ("dobj", "xcomp", "oprd", "prep", "advcl", "attr", "acomp", "ccomp"):
+        if child.dep_ not in ("dobj", "xcomp", "oprd", "prep", "advcl", "attr", "acomp", "ccomp") \
+                or not _may_hold(child, start, end):
             continue
         sub = list(child.subtree)
         lo, hi = sub[0].idx, sub[-1].idx + len(sub[-1].text)
@@ -52,6 +55,13 @@ def _mixed_clause(cue: Token, start: int, end: int, idx: Index) -> tuple[int, in
                 lo = objects[0].left_edge.idx
             return lo, max(hi, end)
     return None
+
+
+def _may_hold(head: Token, start: int, end: int) -> bool:
+    """Whether the words of head's subtree, which lie between its edges, may span the
+    fragment from start to end (with MARK_SLACK_CHARS at the end)."""
+    last = head.right_edge
+    return head.left_edge.idx <= start and end <= last.idx + len(last.text) + MARK_SLACK_CHARS
 
 
 def after_cue(cue: Token, start: int, end: int, idx: Index) -> tuple[int, int] | None:

@@ -235,7 +235,7 @@ def extract_doc(doc: Doc, article_id: str, quotes: bool = True,
     sent_starts = sents.starts
     # character offsets from the token arrays: a Span's start_char, end_char and text each
     # build Token objects
-    offsets = FlatOffsets(arrays.starts, arrays.length.tolist())
+    offsets = FlatOffsets(arrays.starts, arrays.lengths)
     pieces = [piece for a, b, label in entity_spans(doc, arrays)
               for piece in line_pieces(text, a, b, offsets, LABELS.get(label, label))]
     ents = place_run_on(text, pieces, offsets)  # (LABELS: PER -> PERSON)

@@ -79,11 +79,11 @@ def sentences_between(idx: Index, start: int, end: int) -> list[Span]:
     first = idx.sent_of(idx.token_at(start))
     out = []
     for k in range(first, len(idx.sents)):
-        s = idx.sents[k]
-        if s.start_char >= end:
+        lo, hi = idx.sent_chars(k)  # (a Span made only for the sentences returned)
+        if lo >= end:
             break
-        if s.end_char > start:
-            out.append(s)
+        if hi > start:
+            out.append(idx.sents[k])
     return out
 
 
@@ -126,10 +126,10 @@ def slot_after(start: int, end: int, idx: Index) -> bool:
     inner = text[start:end].rstrip(" \"”'’»`")
     if not inner or inner[-1] not in ",?!":
         return False  # a quote ending in a full stop is a sentence; what follows is another
-    sent = idx.sents[idx.sent_of(idx.token_at(start))]
+    sent_start = idx.sent_chars(idx.sent_of(idx.token_at(start)))[0]
     para = text.rfind("\n", 0, start) + 1
     # words before the quote in its sentence attribute it, or frame it
-    return not text[max(sent.start_char, para):start].strip(" \t\"“'`«\u00a0")
+    return not text[max(sent_start, para):start].strip(" \t\"“'`«\u00a0")
 
 
 def slot_tokens(idx: Index, start: int, end: int) -> range:

@@ -61,6 +61,11 @@ class TokenArrays:
         """``idx`` as a list, made once for the passes that index it by token."""
         return self.idx.tolist()
 
+    @functools.cached_property
+    def lengths(self) -> list[int]:
+        """``length`` as a list (the same)."""
+        return self.length.tolist()
+
 
 def token_arrays(doc: Doc) -> TokenArrays:
     """The Doc's TokenArrays (extract_doc reads them once and hands them to the passes)."""
@@ -165,6 +170,7 @@ class Index:
         arrays = token_arrays(doc) if arrays is None else arrays
         # token offsets from the Doc's array: a Token object per word costs more than the lookup
         self.starts: list[int] = arrays.starts
+        self._lengths: list[int] = arrays.lengths
         # each token's lower-case form as a string-store hash: passes that look for a few words
         # find them here without building a Token for every word of the article
         self._lower = arrays.lower
@@ -205,6 +211,12 @@ class Index:
 
     def token_at(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def sent_chars(self, k: int) -> tuple[int, int]:
+        """The character span of sentence k (start_char, end_char), its Span not made."""
+        first = self._sent_starts[k]
+        last = (self._sent_starts[k + 1] if k + 1 < len(self._sent_starts) else len(self.starts)) - 1
+        return self.starts[first], self.starts[last] + self._lengths[last]
 
     def sent_start(self, k: int) -> int:
         """The first token of sentence k (its Span not made)."""

@@ -210,7 +210,8 @@ class Index:
         return np.flatnonzero(wanted[at] == self._lower).tolist()
 
     def token_at(self, char: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, char) - 1)
+        k = bisect.bisect_right(self.starts, char) - 1
+        return k if k > 0 else 0  # (called for every mention and cue: no max() call)
 
     def sent_chars(self, k: int) -> tuple[int, int]:
         """The character span of sentence k (start_char, end_char), its Span not made."""
@@ -224,7 +225,8 @@ class Index:
 
     def sent_of(self, token_i: int) -> int:
         """Index of the sentence holding a token."""
-        return max(0, bisect.bisect_right(self._sent_starts, token_i) - 1)
+        k = bisect.bisect_right(self._sent_starts, token_i) - 1
+        return k if k > 0 else 0
 
     def mark_span_before(self, char: int) -> tuple[int, int] | None:
         """The quotation-mark span that starts last before char (None when there is none)."""

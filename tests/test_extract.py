@@ -144,3 +144,17 @@ def test_entities_read_from_the_arrays_are_the_docs_own(nlp):
     twin = york ^ (1 << 40)
     codes = LEXICONS.of(np.array([york, twin], dtype=np.uint64), [york, twin]).tolist()
     assert codes[0] == LEXICONS.bit(places) and codes[1] == 0
+    # lexicons first asked for from several threads at once get a bit each, and each thread
+    # finds its own lexicon's words
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = sorted({t.lower_ for t in doc if t.is_alpha})
+    fresh = [frozenset(words[k : k + 4] + [f"zz-thread-{k}"]) for k in range(0, 16, 4)]
+
+    def find(lexicon: frozenset[str]) -> list[int]:
+        return Index(doc, text, []).tokens_of(lexicon)
+
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(find, fresh))
+    assert found == [[t.i for t in doc if t.lower_ in lex] for lex in fresh]
+    assert len({LEXICONS.bit(lex) for lex in fresh}) == len(fresh)

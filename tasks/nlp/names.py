@@ -10,7 +10,7 @@ import functools
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 # Words that precede a name without being part of it.
 TITLES = frozenset(
@@ -325,15 +325,20 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"  # re's \w for str
 
 
-def _whole_word(word: str, text: str) -> int:
-    """Where ``word`` (word characters) first stands as a whole word in text, or -1."""
+def whole_word_positions(word: str, text: str) -> Iterator[int]:
+    """Where ``word`` (word characters) stands as a whole word in text, as ``\bword\b`` would
+    match, in order: found with str.find, without compiling a pattern per article's word."""
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
         if (at == 0 or not _is_word(text[at - 1])) and (end == len(text) or not _is_word(text[end])):
-            return at
+            yield at
         at = text.find(word, at + 1)
-    return -1
+
+
+def _whole_word(word: str, text: str) -> int:
+    """Where ``word`` first stands as a whole word in text, or -1."""
+    return next(whole_word_positions(word, text), -1)
 
 
 def _spelled_from(initials_: str, text: str, at: int, limit: int) -> int | None:

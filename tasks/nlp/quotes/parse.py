@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import overload
@@ -134,15 +135,23 @@ class LexiconBits:
         self.bits: dict[frozenset[str], int] = {}
         self.word_bits: dict[int, int] = {}  # a word's hash -> the bits of its lexicons
         self.maybe = np.zeros(self.SLOTS, dtype=np.bool_)  # by low bits of hash: may be one
+        self._lock = threading.Lock()
 
     def bit(self, words: frozenset[str]) -> int | None:
-        """The lexicon's bit, given on first sight (None once every bit is given)."""
+        """The lexicon's bit, given on first sight (None once every bit is given). Given under a
+        lock, and published last: an Index that reads the bits while another thread adds a
+        lexicon sees it whole or not at all (Index.tokens_of reads them again when the count
+        of lexicons moves)."""
         b = self.bits.get(words)
-        if b is None and len(self.bits) < self.MAX:
-            b = self.bits[words] = 1 << len(self.bits)
-            for h in word_hashes(words):
-                self.word_bits[h] = self.word_bits.get(h, 0) | b
-                self.maybe[h % self.SLOTS] = True
+        if b is None:
+            with self._lock:
+                b = self.bits.get(words)
+                if b is None and len(self.bits) < self.MAX:
+                    b = 1 << len(self.bits)
+                    for h in word_hashes(words):
+                        self.word_bits[h] = self.word_bits.get(h, 0) | b
+                        self.maybe[h % self.SLOTS] = True
+                    self.bits[words] = b
         return b
 
     def of(self, lower: np.ndarray, hashes: list[int]) -> np.ndarray:
@@ -196,8 +205,8 @@ class Index:
         if isinstance(words, frozenset) and len(words) >= LEXICON_MIN and \
                 (bit := LEXICONS.bit(words)) is not None:
             if self._codes is None or self._codes_of != len(LEXICONS.bits):
-                self._codes = LEXICONS.of(self._lower, self.lower_hashes)
-                self._codes_of = len(LEXICONS.bits)
+                self._codes_of = len(LEXICONS.bits)  # (counted first: a lexicon added while
+                self._codes = LEXICONS.of(self._lower, self.lower_hashes)  # reading: again)
             return np.flatnonzero(self._codes & np.uint64(bit)).tolist()
         if len(words) <= 8:
             found = np.zeros(len(self._lower), dtype=bool)
@@ -413,8 +422,6 @@ def is_someone(tok: Token) -> bool:
     word = tok.lower_
     return tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or word in OBJECT_PRONOUNS or \
         is_role_noun(word) or word.endswith("s") and is_role_noun(word[:-1])
-
-
 
 
 def document_verb(noun: Token) -> Token | None:

@@ -15,14 +15,14 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from spacy.tokens import Doc, Span, Token
 
 from tasks.nlp.gender import gender_of_name
-from tasks.nlp.names import ORG_WORDS, clean_name, fullest_name, initials
+from tasks.nlp.names import ORG_WORDS, clean_name, fullest_name, initials, whole_word_positions
 from tasks.nlp.quotes.cast import resolve_speakers
 from tasks.nlp.quotes.cues import colon_attribution, find_cue, within_clause
 from tasks.nlp.quotes.indirect import indirect_quotes
@@ -354,30 +354,15 @@ def missed_initials(doc: Doc, mentions: list[Mention], text: str,
     if starts is None:
         starts = doc.to_array("IDX").tolist()
     out: list[Mention] = []
-    for at, word in sorted(_initials_in(text, [w for w in known if INITIALS.fullmatch(w)])):
+    found = sorted((at, word) for word in known if INITIALS.fullmatch(word)
+                   for at in whole_word_positions(word, text))  # (the few it knows, not a scan)
+    for at, word in found:
         if at in covered:
             continue
         t = token_starting_at(doc, starts, at)
         if t is not None and t.text == word and t.dep_ in ACTING_DEPS:
             out.append(Mention(t.idx, t.idx + len(word), "ORG", known[word]))
     return out
-
-
-def _initials_in(text: str, words: list[str]) -> Iterator[tuple[int, str]]:
-    """Where each of words (INITIALS) stands as an INITIALS match: a whole word, found with
-    str.find (a regular expression over every capital of the article costs more)."""
-    for word in words:
-        at = text.find(word)
-        while at >= 0:
-            end = at + len(word)
-            if not (at > 0 and _word_char(text[at - 1])) and \
-                    not (end < len(text) and _word_char(text[end])):
-                yield at, word
-            at = text.find(word, at + 1)
-
-
-def _word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"  # what \w matches
 
 
 def token_starting_at(doc: Doc, starts: list[int], char: int) -> Token | None:

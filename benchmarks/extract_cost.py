@@ -30,7 +30,7 @@ from tasks.ingest import language
 from tasks.ingest.readers import read_stream
 from tasks.ingest.records import Article, ReadError, ReadResult
 from tasks.nlp.extract import extract_doc, load_nlp  # noqa: E402
-from tasks.nlp.gender import gender_of_name
+from tasks.nlp.gender import load_table
 from tasks.nlp.quotes import extract_quotes  # noqa: E402
 from tasks.run import discover
 from tasks.store import schemas
@@ -69,7 +69,7 @@ def main() -> int:
 
     # the first names' table is read once per worker process, as the language model is loaded:
     # not a cost of extraction (the first article need not ask for a first name)
-    gender_of_name("Ann")
+    load_table()
     if docs:
         extract_doc(docs[0], "0", text=texts[0])
     t0 = time.perf_counter()

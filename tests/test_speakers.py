@@ -655,6 +655,11 @@ def test_ambiguous_names_surnames_and_groups_get_no_gender_from_names(parse):
     assert first_name("J. Ruiz") is None  # an initial says nothing
     assert gender_of_name("Sen. Ruth Calloway") == "female"
     assert gender_of_name("Zog Blarf") is None  # a name the data does not hold
+    # read up front (a worker or a benchmark before its first article): the table itself,
+    # which a one-word name never reaches
+    from tasks.nlp.gender import _table, load_table
+
+    assert load_table() > 10_000 and _table.cache_info().currsize == 1
 
 
 # slow tier: reads the name data package's 22 MB file more than once

@@ -122,6 +122,13 @@ def _table() -> dict[str, str]:
     return table
 
 
+def load_table() -> int:
+    """Read the first names' table now (once per process, as a model is loaded) and return
+    how many names it holds: a worker or a benchmark that wants the read out of the first
+    article's time calls this; gender_of_name reads it on first use otherwise."""
+    return len(_table())
+
+
 @lru_cache(maxsize=1 << 16)
 def first_name(name: str) -> str | None:
     """The given name of a person's name ('Dr. Ana Ruiz' -> 'ana'); None for a single word (a
